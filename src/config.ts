@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the platform reads from its environment, validated in one place.
+ * Secrets have no defaults here: `./scripts/start` generates them into its data folder,
+ * production supplies them.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** `kid:base64secret` pairs, comma separated; the first key signs, all of them verify. */
+const tokenSigningKeys = z
+  .string({ error: 'is required (comma-separated kid:base64secret pairs; the first one signs)' })
+  .transform((raw, ctx) => {
+    const keys: { kid: string; secret: Buffer }[] = [];
+    for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const separator = part.indexOf(':');
+      const kid = separator > 0 ? part.slice(0, separator) : '';
+      const secret = Buffer.from(part.slice(separator + 1), 'base64');
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(kid)) {
+        ctx.addIssue({ code: 'custom', message: `key id "${kid}" must be 1-64 characters of A-Z a-z 0-9 . _ -` });
+      } else if (secret.length < 32) {
+        ctx.addIssue({ code: 'custom', message: `key "${kid}" must carry at least 32 bytes of base64 secret` });
+      } else if (keys.some((k) => k.kid === kid)) {
+        ctx.addIssue({ code: 'custom', message: `key id "${kid}" appears twice` });
+      } else {
+        keys.push({ kid, secret });
+      }
+    }
+    if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one key' });
+    return keys;
+  });
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const postgresUrl = z
+  .string()
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be a postgres:// or postgresql:// URL with a host');
+
+const temporalAddress = z
+  .string({ error: 'is required (host:port of the Temporal frontend, e.g. 127.0.0.1:7233)' })
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    DATABASE_URL: postgresUrl.optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATA_DIR: z.string().min(1).default('.data'),
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('gongxiang'),
+    TOKEN_SIGNING_KEYS: tokenSigningKeys,
+    TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+    DEMO_MODE: booleanFlag.default(false),
+    /** Seed the demo data on a never-seeded database at start (set by ./scripts/start). */
+    SEED_DEMO_DATA: booleanFlag.default(false),
+    /** Test-only fault injection: comma-separated failpoint names (see src/failpoints.ts). */
+    GX_FAILPOINTS: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && env.GX_FAILPOINTS) {
+      ctx.addIssue({ code: 'custom', path: ['GX_FAILPOINTS'], message: 'failpoints are for tests and cannot be set in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.DEMO_MODE) {
+      ctx.addIssue({ code: 'custom', path: ['DEMO_MODE'], message: 'demo sign-in cannot be enabled in production' });
+    }
+  });
+
+export type Config = ReturnType<typeof toConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function toConfig(env: z.output<typeof envSchema>) {
+  return {
+    env: env.NODE_ENV,
+    http: { host: env.HOST, port: env.PORT },
+    logLevel: env.LOG_LEVEL,
+    database: env.DATABASE_URL
+      ? ({ kind: 'postgres', url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX } as const)
+      : ({ kind: 'pglite', dataDir: `${env.DATA_DIR}/pglite` } as const),
+    dataDir: env.DATA_DIR,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+    },
+    tokens: { signingKeys: env.TOKEN_SIGNING_KEYS, ttlSeconds: env.TOKEN_TTL_SECONDS },
+    demoMode: env.DEMO_MODE,
+    seedDemoData: env.SEED_DEMO_DATA,
+    failpoints: new Set((env.GX_FAILPOINTS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+  };
+}
+
+/** Reads and validates the environment; throws a ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "unset", as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  return toConfig(parsed.data);
+}

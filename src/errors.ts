@@ -1,0 +1,58 @@
+/**
+ * Typed errors with stable machine-readable codes. Every failure the API reports has the shape
+ * `{ code, message, details?, requestId }`; the HTTP status comes from the error's class.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(400, code, message, details);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(code = 'unauthenticated', message = 'A valid bearer token is required') {
+    super(401, code, message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(403, code, message, details);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(404, code, message, details);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(409, code, message, details);
+  }
+}
+
+/** The request is well-formed but breaks a business rule. */
+export class RuleViolationError extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(422, code, message, details);
+  }
+}
+
+export class UnavailableError extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(503, code, message, details);
+  }
+}

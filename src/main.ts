@@ -1,0 +1,108 @@
+/**
+ * Process entry. `tsx src/main.ts api|worker|all`:
+ * - `api`    serves HTTP (stateless; run as many as needed behind a load balancer);
+ * - `worker` runs Temporal workflows and activities (stateless; scale out the same way);
+ * - `all`    both in one process — required with embedded PGlite, which has one connection.
+ */
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import { createActivities } from './activities/index.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/client.js';
+import { migrateDatabase } from './db/migrate.js';
+import { seedDemoData } from './demo/seed.js';
+import { enableFailpoints } from './failpoints.js';
+import { buildApp } from './http/app.js';
+import { loggerOptions } from './logger.js';
+import { connectTemporal } from './temporal/connection.js';
+import { createWorker } from './temporal/worker.js';
+
+type Role = 'api' | 'worker' | 'all';
+
+function parseRole(argument: string | undefined, config: Config): Role {
+  const role = argument ?? 'all';
+  if (role !== 'api' && role !== 'worker' && role !== 'all') {
+    throw new ConfigError([`process role "${role}" must be api, worker or all`]);
+  }
+  if (config.database.kind === 'pglite' && role !== 'all') {
+    throw new ConfigError([`DATABASE_URL: unset means embedded PGlite, which has one connection, so role "${role}" cannot run alone; use "all" or set DATABASE_URL`]);
+  }
+  return role;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  let role: Role;
+  try {
+    config = loadConfig();
+    role = parseRole(process.argv[2], config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  enableFailpoints(config.failpoints);
+  const log = pino(loggerOptions(config));
+  const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+  const database = await openDatabase(config.database);
+  await migrateDatabase(database);
+  log.info({ database: database.kind }, 'migrations applied');
+
+  const stops: (() => Promise<void>)[] = [];
+  let workerRun: Promise<void> | undefined;
+
+  if (role === 'worker' || role === 'all') {
+    const { worker, connection } = await createWorker({
+      settings: config.temporal,
+      activities: createActivities({ db: database.db, log }),
+      log,
+    });
+    workerRun = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await workerRun;
+      await connection.close();
+    });
+  }
+
+  if (role === 'api' || role === 'all') {
+    const temporal = connectTemporal(config.temporal);
+    const app = await buildApp({ config, database, temporal, clock: systemClock, version });
+    if (config.seedDemoData) {
+      await seedDemoData({ db: database.db, clock: systemClock, log });
+    }
+    await app.listen({ host: config.http.host, port: config.http.port });
+    stops.unshift(async () => {
+      await app.close();
+      await temporal.close();
+    });
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    for (const s of stops) await s();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  // A worker that dies on its own (e.g. Temporal lost for good) takes the process down, so a
+  // supervisor restarts it instead of leaving a half-alive process.
+  workerRun?.catch((error: unknown) => {
+    log.fatal({ err: error }, 'worker stopped unexpectedly');
+    process.exit(1);
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gongxiang failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

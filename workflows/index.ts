@@ -1,0 +1,6 @@
+/**
+ * The worker's one `workflowsPath`: every workflow of the platform is re-exported here.
+ * Workflow files hold orchestration only — deterministic code, no I/O, activities imported as
+ * types and called through `proxyActivities`.
+ */
+export {};
