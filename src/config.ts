@@ -50,15 +50,19 @@ const temporalAddress = z
   .string({ error: 'is required (host:port of the Temporal frontend, e.g. 127.0.0.1:7233)' })
   .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
 
+const databaseFields = {
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('.data'),
+};
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    DATABASE_URL: postgresUrl.optional(),
-    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-    DATA_DIR: z.string().min(1).default('.data'),
+    ...databaseFields,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('gongxiang'),
@@ -93,9 +97,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT },
     logLevel: env.LOG_LEVEL,
-    database: env.DATABASE_URL
-      ? ({ kind: 'postgres', url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX } as const)
-      : ({ kind: 'pglite', dataDir: `${env.DATA_DIR}/pglite` } as const),
+    database: toDatabaseSettings(env),
     dataDir: env.DATA_DIR,
     temporal: {
       address: env.TEMPORAL_ADDRESS,
@@ -109,15 +111,28 @@ function toConfig(env: z.output<typeof envSchema>) {
   };
 }
 
-/** Reads and validates the environment; throws a ConfigError listing every problem at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+function toDatabaseSettings(env: { DATABASE_URL?: string | undefined; DATABASE_POOL_MAX: number; DATA_DIR: string }) {
+  return env.DATABASE_URL
+    ? ({ kind: 'postgres', url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX } as const)
+    : ({ kind: 'pglite', dataDir: `${env.DATA_DIR}/pglite` } as const);
+}
+
+function parse<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   // An empty variable means "unset", as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(present);
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
   }
-  return toConfig(parsed.data);
+  return parsed.data;
+}
+
+/** Reads and validates the environment; throws a ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return toConfig(parse(envSchema, env));
+}
+
+/** Only the database settings, for tools such as the migrator that need nothing else. */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Config['database'] {
+  return toDatabaseSettings(parse(z.object(databaseFields), env));
 }

@@ -31,8 +31,21 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** Builds the HTTP application. It never listens: `src/main.ts` does, tests `inject`. */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = await createHttpPlumbing(deps.config, options);
+  const specification = loadSpecification();
+  await registerDocs(app, specification);
+  if (options.beforeRoutes) await options.beforeRoutes(app);
+  await registerOperations(app, specification, { ...systemHandlers(deps) });
+  return app;
+}
+
+/**
+ * Everything every route relies on, without the routes: logging with request ids, contract
+ * validation that rejects unknown properties, and the one error shape.
+ */
+export async function createHttpPlumbing(config: Pick<Config, 'logLevel'>, options: Pick<BuildAppOptions, 'logger'> = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { ...loggerOptions(deps.config), serializers: requestSerializers },
+    logger: options.logger === false ? false : { ...loggerOptions(config), serializers: requestSerializers },
     // A caller's x-request-id is kept when it looks like one, so ids follow a request across systems.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -43,15 +56,14 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.setValidatorCompiler(createRequestValidatorCompiler());
+  // Responses are serialized as they are: a schema-driven serializer silently drops what the
+  // schema does not name. Conformance to the contract is checked instead (tests validate every
+  // response against it).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   await app.register(errorsPlugin);
-
-  const specification = loadSpecification();
-  await registerDocs(app, specification);
-  if (options.beforeRoutes) await options.beforeRoutes(app);
-  await registerOperations(app, specification, { ...systemHandlers(deps) });
   return app;
 }
 

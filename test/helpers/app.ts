@@ -1,0 +1,50 @@
+import responseValidation from '@fastify/response-validation';
+import type { FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from '../../src/clock.js';
+import type { Config } from '../../src/config.js';
+import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
+import { migrateDatabase } from '../../src/db/migrate.js';
+import { buildApp } from '../../src/http/app.js';
+import { createResponseAjv } from '../../src/http/validation.js';
+import { connectTemporal, type TemporalHandle } from '../../src/temporal/connection.js';
+import { testConfig } from './env.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: Config;
+  database: DatabaseHandle;
+  temporal: TemporalHandle;
+  close(): Promise<void>;
+}
+
+/** Every response is checked against the OpenAPI contract; a mismatch becomes a 500. */
+export async function validateResponses(app: FastifyInstance): Promise<void> {
+  await app.register(responseValidation, { ajv: createResponseAjv() as never, responseStatusCodeValidation: true });
+}
+
+/**
+ * The real application on the real test database and Temporal server, with responses validated
+ * against the contract. Parts may be replaced (e.g. a database that is down, a test clock).
+ */
+export async function startTestApp(options: { config?: Config; database?: DatabaseHandle; temporal?: TemporalHandle; clock?: Clock } = {}): Promise<TestApp> {
+  const config = options.config ?? testConfig();
+  const database = options.database ?? (await openDatabase(config.database));
+  if (!options.database) await migrateDatabase(database);
+  const temporal = options.temporal ?? connectTemporal(config.temporal);
+  const app = await buildApp(
+    { config, database, temporal, clock: options.clock ?? systemClock, version: 'test' },
+    { logger: false, beforeRoutes: validateResponses },
+  );
+  await app.ready();
+  return {
+    app,
+    config,
+    database,
+    temporal,
+    close: async () => {
+      await app.close();
+      if (!options.temporal) await temporal.close();
+      if (!options.database) await database.close();
+    },
+  };
+}

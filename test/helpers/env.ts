@@ -1,0 +1,31 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config.js';
+
+/** A variable the test command must have set; fails loudly rather than testing nothing. */
+export function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite through ./scripts/test`);
+  return value;
+}
+
+export function signingKey(kid = 'test'): string {
+  return `${kid}:${randomBytes(32).toString('base64')}`;
+}
+
+/** The environment a test process runs the platform with: real PostgreSQL and Temporal. */
+export function testEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: required('DATABASE_URL'),
+    TEMPORAL_ADDRESS: required('TEMPORAL_ADDRESS'),
+    // Each test file polls its own task queue, so parallel files never take each other's tasks.
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    TOKEN_SIGNING_KEYS: signingKey(),
+    ...overrides,
+  };
+}
+
+export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
+  return loadConfig(testEnv(overrides));
+}
