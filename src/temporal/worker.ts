@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 
@@ -18,7 +18,7 @@ export const bundlerOptions: NonNullable<WorkerOptions['bundlerOptions']> = {
 
 /** Bundles workflow code once, e.g. to share one bundle between several test workers. */
 export async function bundleWorkflows(path = workflowsPath) {
-  return bundleWorkflowCode({ workflowsPath: path, ...bundlerOptions, logger: undefined });
+  return bundleWorkflowCode({ workflowsPath: path, ...bundlerOptions, logger: new DefaultLogger('WARN') });
 }
 
 export interface CreateWorkerOptions {
