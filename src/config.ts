@@ -114,7 +114,7 @@ function toConfig(env: z.output<typeof envSchema>) {
 function toDatabaseSettings(env: { DATABASE_URL?: string | undefined; DATABASE_POOL_MAX: number; DATA_DIR: string }) {
   return env.DATABASE_URL
     ? ({ kind: 'postgres', url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX } as const)
-    : ({ kind: 'pglite', dataDir: `${env.DATA_DIR}/pglite` } as const);
+    : ({ kind: 'pglite', dataDir: `${env.DATA_DIR}/pglite` as string } as const);
 }
 
 function parse<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {

@@ -4,19 +4,13 @@
  */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 422,
     readonly code: string,
     message: string,
     readonly details?: unknown,
   ) {
     super(message);
     this.name = new.target.name;
-  }
-}
-
-export class BadRequestError extends AppError {
-  constructor(code: string, message: string, details?: unknown) {
-    super(400, code, message, details);
   }
 }
 
@@ -48,11 +42,5 @@ export class ConflictError extends AppError {
 export class RuleViolationError extends AppError {
   constructor(code: string, message: string, details?: unknown) {
     super(422, code, message, details);
-  }
-}
-
-export class UnavailableError extends AppError {
-  constructor(code: string, message: string, details?: unknown) {
-    super(503, code, message, details);
   }
 }

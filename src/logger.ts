@@ -1,4 +1,3 @@
-import type { FastifyServerOptions } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import type { Config } from './config.js';
 
@@ -17,10 +16,7 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
   };
 }
 
-export const requestSerializers: NonNullable<Extract<FastifyServerOptions['logger'], object>>['serializers'] = {
-  req: (req: { method: string; url: string; id: string }) => ({
-    method: req.method,
-    path: req.url.split('?')[0],
-    requestId: req.id,
-  }),
+/** Request logs name the method and path only: no query string, headers or remote address. */
+export const requestSerializers = {
+  req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
 };

@@ -16,6 +16,7 @@ import { enableFailpoints } from './failpoints.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions } from './logger.js';
 import { connectTemporal } from './temporal/connection.js';
+import { installTemporalRuntime } from './temporal/runtime.js';
 import { createWorker } from './temporal/worker.js';
 
 type Role = 'api' | 'worker' | 'all';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   let workerRun: Promise<void> | undefined;
 
   if (role === 'worker' || role === 'all') {
+    installTemporalRuntime(log);
     const { worker, connection } = await createWorker({
       settings: config.temporal,
       activities: createActivities({ db: database.db, log }),
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
     });
     workerRun = worker.run();
     stops.push(async () => {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
       await connection.close();
     });
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
 
   if (role === 'api' || role === 'all') {
     const temporal = connectTemporal(config.temporal);
-    const app = await buildApp({ config, database, temporal, clock: systemClock, version });
+    const app = await buildApp({ config, database, temporal, clock: systemClock, version, log });
     if (config.seedDemoData) {
       await seedDemoData({ db: database.db, clock: systemClock, log });
     }

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
-import { signingKey } from './helpers/env.js';
+import { childEnv, signingKey } from './helpers/env.js';
 
 const child = new URL('./fixtures/failpoint-child.ts', import.meta.url).pathname;
-const baseEnv = { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:7233', TOKEN_SIGNING_KEYS: signingKey() };
+const baseEnv = childEnv({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TOKEN_SIGNING_KEYS: signingKey() });
 
 t.test('an enabled failpoint kills its process with SIGKILL at that point, and only there', async (t) => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', child], { env: { ...baseEnv, NODE_ENV: 'test', GX_FAILPOINTS: 'after-commit' }, encoding: 'utf8' });

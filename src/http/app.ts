@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
-import { loggerOptions, requestSerializers } from '../logger.js';
+import { requestSerializers } from '../logger.js';
 import type { TemporalHandle } from '../temporal/connection.js';
 import { loadSpecification, registerOperations, type OpenApiDocument } from './openapi.js';
 import { errorsPlugin } from './plugins/errors.js';
@@ -18,11 +19,11 @@ export interface AppDeps {
   temporal: TemporalHandle;
   clock: Clock;
   version: string;
+  /** The process's pino logger; omitted, the app logs nothing (most tests). */
+  log?: Logger;
 }
 
 export interface BuildAppOptions {
-  /** false silences request logs (tests); otherwise pino at the configured level. */
-  logger?: boolean;
   /** Extra plugins registered before the routes, e.g. response validation in tests. */
   beforeRoutes?: (app: FastifyInstance) => Promise<void>;
 }
@@ -31,7 +32,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** Builds the HTTP application. It never listens: `src/main.ts` does, tests `inject`. */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const app = await createHttpPlumbing(deps.config, options);
+  const app = await createHttpPlumbing(deps.log);
   const specification = loadSpecification();
   await registerDocs(app, specification);
   if (options.beforeRoutes) await options.beforeRoutes(app);
@@ -43,15 +44,17 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
  * Everything every route relies on, without the routes: logging with request ids, contract
  * validation that rejects unknown properties, and the one error shape.
  */
-export async function createHttpPlumbing(config: Pick<Config, 'logLevel'>, options: Pick<BuildAppOptions, 'logger'> = {}): Promise<FastifyInstance> {
+export async function createHttpPlumbing(log?: Logger): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { ...loggerOptions(config), serializers: requestSerializers },
+    ...(log
+      ? { loggerInstance: log.child({ component: 'http' }, { serializers: requestSerializers }) as FastifyBaseLogger }
+      : { logger: false }),
     // A caller's x-request-id is kept when it looks like one, so ids follow a request across systems.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false } },
   });

@@ -1,5 +1,6 @@
 import responseValidation from '@fastify/response-validation';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
@@ -26,14 +27,16 @@ export async function validateResponses(app: FastifyInstance): Promise<void> {
  * The real application on the real test database and Temporal server, with responses validated
  * against the contract. Parts may be replaced (e.g. a database that is down, a test clock).
  */
-export async function startTestApp(options: { config?: Config; database?: DatabaseHandle; temporal?: TemporalHandle; clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { config?: Config; database?: DatabaseHandle; temporal?: TemporalHandle; clock?: Clock; log?: Logger } = {},
+): Promise<TestApp> {
   const config = options.config ?? testConfig();
   const database = options.database ?? (await openDatabase(config.database));
   if (!options.database) await migrateDatabase(database);
   const temporal = options.temporal ?? connectTemporal(config.temporal);
   const app = await buildApp(
-    { config, database, temporal, clock: options.clock ?? systemClock, version: 'test' },
-    { logger: false, beforeRoutes: validateResponses },
+    { config, database, temporal, clock: options.clock ?? systemClock, version: 'test', ...(options.log ? { log: options.log } : {}) },
+    { beforeRoutes: validateResponses },
   );
   await app.ready();
   return {

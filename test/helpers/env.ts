@@ -29,3 +29,16 @@ export function testEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
   return loadConfig(testEnv(overrides));
 }
+
+/**
+ * The environment for a child process a test spawns. tap passes its coverage hooks to every
+ * descendant (NODE_OPTIONS, _TAPJS_PROCESSINFO_*); children run by other loaders (tsx,
+ * drizzle-kit's esbuild) then report coverage whose source maps tap cannot merge with its own,
+ * which corrupts the whole report. So children report none; their code is covered in-process.
+ */
+export function childEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS' && name !== 'NODE_V8_COVERAGE' && !name.startsWith('_TAPJS_PROCESSINFO')),
+  );
+  return { ...inherited, ...overrides };
+}

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ConflictError, RuleViolationError } from '../../src/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, UnauthorizedError } from '../../src/errors.js';
 import { createHttpPlumbing } from '../../src/http/app.js';
 import { loadSpecification, registerOperations } from '../../src/http/openapi.js';
 import { startTestApp } from '../helpers/app.js';
@@ -7,7 +7,7 @@ import { startTestApp } from '../helpers/app.js';
 const probeSpec = loadSpecification(new URL('../fixtures/contract-probe.yaml', import.meta.url).pathname);
 
 async function probeApp() {
-  const app = await createHttpPlumbing({ logLevel: 'silent' }, { logger: false });
+  const app = await createHttpPlumbing();
   const secretInternals = 'password=hunter2 at /srv/db.ts:42';
   await registerOperations(app, probeSpec, {
     postProbe: async (request) => {
@@ -19,6 +19,9 @@ async function probeApp() {
       const { kind } = request.params as { kind: string };
       if (kind === 'conflict') throw new ConflictError('already_decided', 'The request was already decided', { state: 'refused' });
       if (kind === 'rule') throw new RuleViolationError('refusal_without_condition', 'A refusal must cite a failed catalogued condition');
+      if (kind === 'unauthenticated') throw new UnauthorizedError();
+      if (kind === 'forbidden') throw new ForbiddenError('not_allowed', 'You may read this request but not decide it');
+      if (kind === 'missing') throw new NotFoundError('request_not_found', 'No such request');
       throw new Error(secretInternals);
     },
   });
@@ -72,9 +75,16 @@ t.test('typed errors keep their status, code and details', async (t) => {
   const conflict = await app.inject({ method: 'GET', url: '/probe/failures/conflict' });
   t.equal(conflict.statusCode, 409);
   t.same(conflict.json(), { code: 'already_decided', message: 'The request was already decided', details: { state: 'refused' }, requestId: conflict.headers['x-request-id'] });
-  const rule = await app.inject({ method: 'GET', url: '/probe/failures/rule' });
-  t.equal(rule.statusCode, 422);
-  t.equal(rule.json().code, 'refusal_without_condition');
+  for (const [kind, status, code] of [
+    ['rule', 422, 'refusal_without_condition'],
+    ['unauthenticated', 401, 'unauthenticated'],
+    ['forbidden', 403, 'not_allowed'],
+    ['missing', 404, 'request_not_found'],
+  ] as const) {
+    const res = await app.inject({ method: 'GET', url: `/probe/failures/${kind}` });
+    t.equal(res.statusCode, status, kind);
+    t.equal(res.json().code, code);
+  }
 });
 
 t.test('an unexpected error is a generic 500 that leaks nothing', async (t) => {
@@ -101,7 +111,7 @@ t.test('the request id is generated, echoed in the header and the body, or taken
 });
 
 t.test('the contract and the handlers must match exactly, checked at start-up', async (t) => {
-  const app = await createHttpPlumbing({ logLevel: 'silent' }, { logger: false });
+  const app = await createHttpPlumbing();
   await t.rejects(registerOperations(app, probeSpec, { postProbe: async () => ({}) }), /missing handlers \[getFailure\]/);
   await t.rejects(
     registerOperations(app, probeSpec, { postProbe: async () => ({}), getFailure: async () => ({}), ghost: async () => ({}) }),

@@ -31,7 +31,6 @@ export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       if (error instanceof AppError) {
-        if (error.status >= 500) request.log.warn({ code: error.code }, error.message);
         return send(reply, error.status, { code: error.code, message: error.message, details: error.details });
       }
       if (error.validation) {
