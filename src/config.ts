@@ -52,6 +52,9 @@ const temporalAddress = z
 
 const databaseFields = {
   DATABASE_URL: postgresUrl.optional(),
+  /** The schema owner, for migrations; defaults to DATABASE_URL (fine in development). */
+  DATABASE_MIGRATION_URL: postgresUrl.optional(),
+  MIGRATE_ON_START: booleanFlag.default(true),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default('.data'),
 };
@@ -111,10 +114,16 @@ function toConfig(env: z.output<typeof envSchema>) {
   };
 }
 
-function toDatabaseSettings(env: { DATABASE_URL?: string | undefined; DATABASE_POOL_MAX: number; DATA_DIR: string }) {
+function toDatabaseSettings(env: z.output<z.ZodObject<typeof databaseFields>>) {
   return env.DATABASE_URL
-    ? ({ kind: 'postgres', url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX } as const)
-    : ({ kind: 'pglite', dataDir: `${env.DATA_DIR}/pglite` as string } as const);
+    ? ({
+        kind: 'postgres',
+        url: env.DATABASE_URL,
+        migrationUrl: env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL,
+        migrateOnStart: env.MIGRATE_ON_START,
+        poolMax: env.DATABASE_POOL_MAX,
+      } as const)
+    : ({ kind: 'pglite', dataDir: `${env.DATA_DIR}/pglite` as string, migrateOnStart: true } as const);
 }
 
 function parse<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {

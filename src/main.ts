@@ -10,8 +10,9 @@ import { createActivities } from './activities/index.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
-import { migrateDatabase } from './db/migrate.js';
+import { migrateForSettings } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
+import { demoSeedSteps } from './demo/steps.js';
 import { enableFailpoints } from './failpoints.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions } from './logger.js';
@@ -50,8 +51,10 @@ async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
   const database = await openDatabase(config.database);
-  await migrateDatabase(database);
-  log.info({ database: database.kind }, 'migrations applied');
+  if (config.database.migrateOnStart) {
+    await migrateForSettings(config.database, database);
+    log.info({ database: database.kind }, 'migrations applied');
+  }
 
   const stops: (() => Promise<void>)[] = [];
   let workerRun: Promise<void> | undefined;
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
     const temporal = connectTemporal(config.temporal);
     const app = await buildApp({ config, database, temporal, clock: systemClock, version, log });
     if (config.seedDemoData) {
-      await seedDemoData({ db: database.db, clock: systemClock, log });
+      await seedDemoData({ db: database.db, clock: systemClock, log }, demoSeedSteps);
     }
     await app.listen({ host: config.http.host, port: config.http.port });
     stops.unshift(async () => {

@@ -22,7 +22,7 @@ t.test('a minimal environment gives documented defaults and embedded PGlite', as
   t.equal(config.env, 'development');
   t.same(config.http, { host: '127.0.0.1', port: 3000 });
   t.equal(config.logLevel, 'info');
-  t.same(config.database, { kind: 'pglite', dataDir: '.data/pglite' });
+  t.same(config.database, { kind: 'pglite', dataDir: '.data/pglite', migrateOnStart: true });
   t.same(config.temporal, { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'gongxiang' });
   t.equal(config.tokens.signingKeys[0]?.kid, 'k1');
   t.equal(config.tokens.signingKeys[0]?.secret.length, 32);
@@ -32,7 +32,9 @@ t.test('a minimal environment gives documented defaults and embedded PGlite', as
 
 t.test('DATABASE_URL selects PostgreSQL with its pool size', async (t) => {
   const config = loadConfig({ ...valid, DATABASE_URL: 'postgresql://app@db.internal:5432/gx', DATABASE_POOL_MAX: '25' });
-  t.same(config.database, { kind: 'postgres', url: 'postgresql://app@db.internal:5432/gx', poolMax: 25 });
+  t.same(config.database, { kind: 'postgres', url: 'postgresql://app@db.internal:5432/gx', migrationUrl: 'postgresql://app@db.internal:5432/gx', migrateOnStart: true, poolMax: 25 });
+  const split = loadConfig({ ...valid, DATABASE_URL: 'postgres://api@db/gx', DATABASE_MIGRATION_URL: 'postgres://owner@db/gx', MIGRATE_ON_START: 'false' });
+  t.match(split.database, { url: 'postgres://api@db/gx', migrationUrl: 'postgres://owner@db/gx', migrateOnStart: false }, 'migrations run as the schema owner');
 });
 
 t.test('empty variables count as unset', async (t) => {
@@ -79,7 +81,7 @@ t.test('production refuses demo sign-in and failpoints', async (t) => {
 });
 
 t.test('the migrator reads only the database settings', async (t) => {
-  t.same(loadDatabaseConfig({ DATABASE_URL: 'postgres://h/db' }), { kind: 'postgres', url: 'postgres://h/db', poolMax: 10 });
-  t.same(loadDatabaseConfig({ DATA_DIR: '/var/lib/gx' }), { kind: 'pglite', dataDir: '/var/lib/gx/pglite' });
+  t.same(loadDatabaseConfig({ DATABASE_URL: 'postgres://h/db' }), { kind: 'postgres', url: 'postgres://h/db', migrationUrl: 'postgres://h/db', migrateOnStart: true, poolMax: 10 });
+  t.same(loadDatabaseConfig({ DATA_DIR: '/var/lib/gx' }), { kind: 'pglite', dataDir: '/var/lib/gx/pglite', migrateOnStart: true });
   t.throws(() => loadDatabaseConfig({ DATABASE_URL: 'x' }), ConfigError);
 });

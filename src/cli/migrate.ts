@@ -1,12 +1,12 @@
 /** Applies the database migrations and exits: a release step before rolling out new processes. */
 import { ConfigError, loadDatabaseConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import { migrateDatabase } from '../db/migrate.js';
+import { migrateForSettings } from '../db/migrate.js';
 
 try {
   const settings = loadDatabaseConfig();
   const database = await openDatabase(settings);
-  await migrateDatabase(database);
+  await migrateForSettings(settings, database);
   await database.close();
   process.stdout.write(`migrations applied (${settings.kind})\n`);
 } catch (error) {

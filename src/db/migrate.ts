@@ -4,7 +4,8 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import type { DatabaseHandle } from './client.js';
+import type { Config } from '../config.js';
+import { openPostgres, type DatabaseHandle } from './client.js';
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -26,4 +27,19 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
     await migratePg(tx as unknown as NodePgDatabase, { migrationsFolder });
   });
+}
+
+/**
+ * Migrates as the schema owner: PGlite through the process's own handle (it has one connection),
+ * PostgreSQL through a short-lived connection on the migration URL, so the application's role
+ * needs no DDL rights.
+ */
+export async function migrateForSettings(settings: Config['database'], handle: DatabaseHandle): Promise<void> {
+  if (settings.kind === 'pglite') return migrateDatabase(handle);
+  const owner = openPostgres(settings.migrationUrl, 1);
+  try {
+    await migrateDatabase(owner);
+  } finally {
+    await owner.close();
+  }
 }

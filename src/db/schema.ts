@@ -3,10 +3,200 @@
  * `drizzle-kit generate` (see drizzle.config.ts); hand-written SQL (roles, grants, triggers)
  * lives in drizzle-kit's custom migrations beside them.
  */
-import { pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** Demo-data steps applied by `./scripts/start`, so a second start reuses the data. */
 export const seedRuns = pgTable('seed_runs', {
   step: text('step').primaryKey(),
-  appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }).notNull(),
+  appliedAt: instant('applied_at').notNull(),
 });
+
+// ── Identity ─────────────────────────────────────────────────────────────────────────────────
+
+export const departments = pgTable(
+  'departments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    level: text('level', { enum: ['city', 'district', 'street'] }).notNull(),
+    parentId: uuid('parent_id').references((): AnyPgColumn => departments.id),
+    isDataCenter: boolean('is_data_center').notNull().default(false),
+    isCompetentAuthority: boolean('is_competent_authority').notNull().default(false),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('departments_code_key').on(t.code), check('departments_level_check', sql`${t.level} in ('city', 'district', 'street')`)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    roles: text('roles').array().notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_username_key').on(t.username), index('users_department_idx').on(t.departmentId)],
+);
+
+// ── Audit ledger ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Append-only and hash-chained: each entry commits to the previous entry's hash and to its own
+ * canonical content. The application's database role may only SELECT and INSERT here
+ * (see the grants migration).
+ */
+export const auditEntries = pgTable(
+  'audit_entries',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    occurredAt: instant('occurred_at').notNull(),
+    actorUserId: uuid('actor_user_id'),
+    actorDepartmentId: uuid('actor_department_id'),
+    actorRole: text('actor_role').notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    reason: text('reason'),
+    requestId: text('request_id'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_subject_idx').on(t.subjectType, t.subjectId, t.seq),
+    index('audit_actor_department_idx').on(t.actorDepartmentId, t.seq),
+    index('audit_occurred_idx').on(t.occurredAt),
+  ],
+);
+
+// ── Idempotency ──────────────────────────────────────────────────────────────────────────────
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** Null while the first request is still being processed. */
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_expires_idx').on(t.expiresAt)],
+);
+
+// ── Notifications ────────────────────────────────────────────────────────────────────────────
+
+/** Written in the business transaction; delivered afterwards by Temporal activities. */
+export const notificationOutbox = pgTable(
+  'notification_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    kind: text('kind').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: instant('created_at').notNull(),
+    dispatchedAt: instant('dispatched_at'),
+  },
+  (t) => [index('outbox_pending_idx').on(t.createdAt).where(sql`${t.dispatchedAt} is null`)],
+);
+
+/** A department's in-console inbox; one row per delivered outbox entry. */
+export const inboxMessages = pgTable(
+  'inbox_messages',
+  {
+    outboxId: uuid('outbox_id')
+      .primaryKey()
+      .references(() => notificationOutbox.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    kind: text('kind').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    createdAt: instant('created_at').notNull(),
+    readAt: instant('read_at'),
+    readBy: uuid('read_by'),
+  },
+  (t) => [index('inbox_department_idx').on(t.departmentId, t.createdAt)],
+);
+
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    url: text('url').notNull(),
+    /** HMAC-SHA256 key shown once at creation. */
+    secret: text('secret').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: instant('created_at').notNull(),
+    createdBy: uuid('created_by').notNull(),
+  },
+  (t) => [index('webhooks_department_idx').on(t.departmentId)],
+);
+
+/** One row per (outbox entry, webhook); every retry of the delivery keeps its id. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    webhookId: uuid('webhook_id')
+      .notNull()
+      .references(() => webhooks.id),
+    outboxId: uuid('outbox_id')
+      .notNull()
+      .references(() => notificationOutbox.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastAttemptAt: instant('last_attempt_at'),
+    deliveredAt: instant('delivered_at'),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('webhook_deliveries_pair_key').on(t.outboxId, t.webhookId), index('webhook_deliveries_department_idx').on(t.departmentId, t.createdAt)],
+);

@@ -15,14 +15,13 @@ export interface SeedStep {
   run(context: SeedContext): Promise<void>;
 }
 
-/** Every capability appends its step here, in dependency order. */
-export const demoSeedSteps: SeedStep[] = [];
+/** Every capability appends its step here, in dependency order (see src/demo/steps.ts). */
 
 /**
  * Seeds the demo data on a database that was never seeded; a second start reuses what is there.
  * Each applied step is recorded so the log says what the data is made of.
  */
-export async function seedDemoData(context: SeedContext, steps: SeedStep[] = demoSeedSteps): Promise<'seeded' | 'reused'> {
+export async function seedDemoData(context: SeedContext, steps: SeedStep[]): Promise<'seeded' | 'reused'> {
   const applied = await context.db.$count(seedRuns);
   if (applied > 0) {
     context.log.info({ steps: applied }, 'demo data present: reusing it');

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { createTokenService } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
@@ -10,6 +11,9 @@ import { requestSerializers } from '../logger.js';
 import type { TemporalHandle } from '../temporal/connection.js';
 import { loadSpecification, registerOperations, type OpenApiDocument } from './openapi.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { authenticationPlugin } from './plugins/authentication.js';
+import { auditHandlers } from './routes/audit.js';
+import { identityHandlers } from './routes/identity.js';
 import { systemHandlers } from './routes/system.js';
 import { createRequestValidatorCompiler } from './validation.js';
 
@@ -36,7 +40,14 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const specification = loadSpecification();
   await registerDocs(app, specification);
   if (options.beforeRoutes) await options.beforeRoutes(app);
-  await registerOperations(app, specification, { ...systemHandlers(deps) });
+  const tokens = createTokenService(deps.config.tokens);
+  const db = deps.database.db;
+  await app.register(authenticationPlugin, { db, tokens, clock: deps.clock });
+  await registerOperations(app, specification, {
+    ...systemHandlers(deps),
+    ...identityHandlers({ db, clock: deps.clock, tokens, demoMode: deps.config.demoMode }),
+    ...auditHandlers({ db, clock: deps.clock }),
+  });
   return app;
 }
 

@@ -6,7 +6,22 @@ import { parse } from 'yaml';
 
 export const specificationPath = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
 
-export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, { operationId?: string }>> };
+type Operation = { operationId?: string; security?: unknown[] };
+export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>> };
+
+/** What every contract route carries in `request.routeOptions.config`. */
+export interface OperationConfig {
+  operationId: string;
+  /** `security: []` in the contract: no bearer token needed. */
+  isPublic: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    operationId?: string;
+    isPublic?: boolean;
+  }
+}
 
 export function loadSpecification(path = specificationPath): OpenApiDocument {
   return parse(readFileSync(path, 'utf8')) as OpenApiDocument;
@@ -25,9 +40,15 @@ export async function registerOperations(
   specification: OpenApiDocument,
   handlers: OperationHandlers,
 ): Promise<void> {
-  const operationIds = Object.values(specification.paths).flatMap((item) =>
-    Object.values(item).flatMap((op) => (op && typeof op === 'object' && op.operationId ? [op.operationId] : [])),
-  );
+  const operations = new Map<string, OperationConfig>();
+  for (const item of Object.values(specification.paths)) {
+    for (const op of Object.values(item)) {
+      if (op && typeof op === 'object' && op.operationId) {
+        operations.set(op.operationId, { operationId: op.operationId, isPublic: Array.isArray(op.security) && op.security.length === 0 });
+      }
+    }
+  }
+  const operationIds = [...operations.keys()];
   const missing = operationIds.filter((id) => !(id in handlers));
   const unknown = Object.keys(handlers).filter((id) => !operationIds.includes(id));
   if (missing.length || unknown.length) {
@@ -38,6 +59,7 @@ export async function registerOperations(
   await app.register(openapiGlue, {
     // The glue mutates what it is given; hand it a copy so callers keep the document intact.
     specification: structuredClone(specification),
-    operationResolver: (operationId: string) => handlers[operationId] as RouteHandlerMethod,
+    // The glue merges these route options over its own (method, url and schema come from the spec).
+    operationResolver: ((operationId: string) => ({ handler: handlers[operationId], config: operations.get(operationId) })) as never,
   });
 }

@@ -57,14 +57,14 @@ t.test('the same migrations build the same tables on embedded PGlite', async (t)
   t.teardown(() => postgres.close());
   await migrateDatabase(postgres);
 
-  const pglite = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite') });
+  const pglite = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite'), migrateOnStart: true });
   await migrateDatabase(pglite);
   t.equal(await appliedCount(pglite), journal.entries.length);
   t.same(await tableNames(pglite), await tableNames(postgres));
   await pglite.ping();
   await pglite.close();
 
-  const reopened = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite') });
+  const reopened = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite'), migrateOnStart: true });
   await migrateDatabase(reopened);
   t.equal(await appliedCount(reopened), journal.entries.length, 'a second start reuses the data folder');
   await reopened.close();

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
-import { migrateDatabase } from '../../src/db/migrate.js';
 import { buildApp } from '../../src/http/app.js';
 import { createResponseAjv } from '../../src/http/validation.js';
 import { connectTemporal, type TemporalHandle } from '../../src/temporal/connection.js';
@@ -31,8 +30,8 @@ export async function startTestApp(
   options: { config?: Config; database?: DatabaseHandle; temporal?: TemporalHandle; clock?: Clock; log?: Logger } = {},
 ): Promise<TestApp> {
   const config = options.config ?? testConfig();
+  // The test command has migrated the database as its owner; the app connects as the app role.
   const database = options.database ?? (await openDatabase(config.database));
-  if (!options.database) await migrateDatabase(database);
   const temporal = options.temporal ?? connectTemporal(config.temporal);
   const app = await buildApp(
     { config, database, temporal, clock: options.clock ?? systemClock, version: 'test', ...(options.log ? { log: options.log } : {}) },

@@ -1,0 +1,78 @@
+import { AbilityBuilder, createMongoAbility, type MongoAbility, type MongoQuery } from '@casl/ability';
+import type { Role } from '../domain/identity/roles.js';
+
+/** Everything a user can attempt. */
+export const Action = {
+  manage: 'manage',
+  read: 'read',
+  create: 'create',
+  update: 'update',
+  delete: 'delete',
+  verify: 'verify',
+} as const;
+export type Action = (typeof Action)[keyof typeof Action];
+
+/** Everything a rule can be about. */
+export const Subject = {
+  Department: 'Department',
+  User: 'User',
+  AuditEntry: 'AuditEntry',
+  AuditLedger: 'AuditLedger',
+  Notification: 'Notification',
+  Webhook: 'Webhook',
+  WebhookDelivery: 'WebhookDelivery',
+} as const;
+export type SubjectType = (typeof Subject)[keyof typeof Subject];
+
+export type AppAbility = MongoAbility<[Action, SubjectType | 'all'], MongoQuery>;
+
+/** Who is acting: a user, for exactly one department, with roles. */
+export interface Actor {
+  userId: string;
+  departmentId: string;
+  roles: readonly Role[];
+  department: { isDataCenter: boolean; isCompetentAuthority: boolean };
+}
+
+/**
+ * The one ability factory (DESIGN.md, roles and visibility). Rules are stated once here and used
+ * both for single records (`can`) and, translated to SQL, for lists — so a list never shows
+ * what a single read would refuse.
+ */
+export function defineAbilityFor(actor: Actor): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+  // Conditions are plain objects over each subject's fields (see the field maps in queries).
+  const own = { departmentId: actor.departmentId };
+  const self = { id: actor.userId };
+  const actedByOwnDepartment = { actorDepartmentId: actor.departmentId };
+  const has = (role: Role) => actor.roles.includes(role);
+
+  // Every signed-in user: the department directory, themselves, their department's inbox.
+  can(Action.read, Subject.Department);
+  can(Action.read, Subject.User, self);
+  can(Action.read, Subject.Notification, own);
+  can(Action.update, Subject.Notification, own);
+
+  if (has('dept_admin')) {
+    can([Action.read, Action.create, Action.update], Subject.User, own);
+    can([Action.read, Action.create, Action.delete], Subject.Webhook, own);
+    can(Action.read, Subject.WebhookDelivery, own);
+    can(Action.read, Subject.AuditEntry, actedByOwnDepartment);
+  }
+  if (has('center_operator')) {
+    can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery]);
+  }
+  if (has('center_admin')) {
+    can([Action.read, Action.create, Action.update], [Subject.Department, Subject.User]);
+    can(Action.read, [Subject.Webhook, Subject.WebhookDelivery, Subject.AuditEntry]);
+  }
+  if (has('supervisor')) {
+    can(Action.read, Subject.User);
+  }
+  if (has('auditor')) {
+    // Reads everything, changes nothing (role validation keeps auditors free of other roles).
+    can(Action.read, 'all');
+    can(Action.verify, Subject.AuditLedger);
+  }
+  return build();
+}

@@ -1,0 +1,5 @@
+import { identitySeedStep } from '../identity/seed.js';
+import type { SeedStep } from './seed.js';
+
+/** The demo data, capability by capability, in dependency order. */
+export const demoSeedSteps: SeedStep[] = [identitySeedStep];

@@ -1,0 +1,50 @@
+import type { FastifyRequest } from 'fastify';
+import { Action, Subject } from '../../auth/abilities.js';
+import { accessibleWhere } from '../../auth/sql-filter.js';
+import { listAudit, verifyLedger } from '../../audit/ledger.js';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/client.js';
+import { auditEntries } from '../../db/schema.js';
+import { ForbiddenError } from '../../errors.js';
+import type { JsonBody } from '../contract.js';
+import { decodeCursor, page } from '../cursor.js';
+import { contextOf } from '../plugins/authentication.js';
+
+export const auditFields = { actorDepartmentId: auditEntries.actorDepartmentId, subjectType: auditEntries.subjectType };
+
+const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+
+export function auditHandlers(deps: { db: Db; clock: Clock }) {
+  return {
+    listAuditEntries: async (request: FastifyRequest): Promise<JsonBody<'listAuditEntries', 200>> => {
+      const ctx = await contextOf(request, deps);
+      const query = request.query as Record<string, string | number | undefined> & { limit: number; cursor?: string };
+      const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.AuditEntry, auditFields);
+      const rows = await listAudit(
+        deps.db,
+        {
+          subjectType: query.subjectType as string | undefined,
+          subjectId: query.subjectId as string | undefined,
+          action: query.action as string | undefined,
+          actorUserId: query.actorUserId as string | undefined,
+          actorDepartmentId: query.actorDepartmentId as string | undefined,
+          from: query.from ? new Date(query.from as string) : undefined,
+          to: query.to ? new Date(query.to as string) : undefined,
+          beforeSeq: decodeCursor(query.cursor, isSeq),
+          limit: query.limit + 1,
+        },
+        visible,
+      );
+      const result = page(rows, query.limit, (e) => e.seq);
+      return { items: result.items.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })), nextCursor: result.nextCursor };
+    },
+
+    verifyAuditLedger: async (request: FastifyRequest): Promise<JsonBody<'verifyAuditLedger', 200>> => {
+      const ctx = await contextOf(request, deps);
+      if (!ctx.actor.ability.can(Action.verify, Subject.AuditLedger)) {
+        throw new ForbiddenError('forbidden', 'Only auditors verify the audit ledger');
+      }
+      return verifyLedger(deps.db);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import t from 'tap';
+import { departmentProblems, roleAssignmentProblems, ROLES, type Role } from '../../src/domain/identity/roles.js';
+
+const kinds = {
+  center: { isDataCenter: true, isCompetentAuthority: false },
+  authority: { isDataCenter: false, isCompetentAuthority: true },
+  ordinary: { isDataCenter: false, isCompetentAuthority: false },
+};
+
+// Which role each kind of department may hold, alone.
+const allowed: Record<keyof typeof kinds, Role[]> = {
+  center: ['requester', 'reviewer', 'dept_admin', 'center_operator', 'center_admin', 'auditor'],
+  authority: ['requester', 'reviewer', 'dept_admin', 'supervisor', 'auditor'],
+  ordinary: ['requester', 'reviewer', 'dept_admin'],
+};
+
+t.test('every role alone, in every kind of department', async (t) => {
+  for (const [kind, department] of Object.entries(kinds) as [keyof typeof kinds, (typeof kinds)['center']][]) {
+    for (const role of ROLES) {
+      const problems = roleAssignmentProblems(department, [role]);
+      t.equal(problems.length === 0, allowed[kind].includes(role), `${role} in ${kind}`);
+    }
+  }
+});
+
+t.test('an auditor holds no other role; roles are known, distinct and at least one', async (t) => {
+  t.match(roleAssignmentProblems(kinds.center, ['auditor', 'center_admin']), [{ role: 'auditor', problem: /holds no other role/ }]);
+  t.match(roleAssignmentProblems(kinds.ordinary, ['requester', 'requester']), [{ role: 'requester', problem: 'role listed twice' }]);
+  t.match(roleAssignmentProblems(kinds.ordinary, ['owner']), [{ role: 'owner', problem: /unknown role/ }]);
+  t.match(roleAssignmentProblems(kinds.ordinary, []), [{ problem: /at least one role/ }]);
+  t.same(roleAssignmentProblems(kinds.ordinary, ['requester', 'reviewer', 'dept_admin']), []);
+  t.same(roleAssignmentProblems(kinds.center, ['center_operator', 'center_admin', 'requester']), []);
+});
+
+t.test('department hierarchy and flags', async (t) => {
+  const city = { isDataCenter: false, isCompetentAuthority: false, level: 'city' as const };
+  t.same(departmentProblems(city), []);
+  t.same(departmentProblems({ ...city, level: 'district' }), [], 'a district may stand alone');
+  t.same(departmentProblems({ ...city, level: 'district', parentLevel: 'city' }), []);
+  t.same(departmentProblems({ ...city, level: 'street', parentLevel: 'district' }), []);
+  t.match(departmentProblems({ ...city, level: 'street' }), [/street office has a district parent/]);
+  t.match(departmentProblems({ ...city, level: 'street', parentLevel: 'city' }), [/street office has a district parent/]);
+  t.match(departmentProblems({ ...city, level: 'district', parentLevel: 'street' }), [/district department can only sit under a city/]);
+  t.match(departmentProblems({ ...city, parentLevel: 'city' }), [/city department has no parent/]);
+  t.match(departmentProblems({ ...city, isDataCenter: true, isCompetentAuthority: true }), [/cannot be both/]);
+  t.match(departmentProblems({ ...city, level: 'district', isDataCenter: true }), [/city-level departments/]);
+});
