@@ -40,7 +40,8 @@ t.test('department hierarchy and flags', async (t) => {
   t.same(departmentProblems({ ...city, level: 'street', parentLevel: 'district' }), []);
   t.match(departmentProblems({ ...city, level: 'street' }), [/street office has a district parent/]);
   t.match(departmentProblems({ ...city, level: 'street', parentLevel: 'city' }), [/street office has a district parent/]);
-  t.match(departmentProblems({ ...city, level: 'district', parentLevel: 'street' }), [/district department can only sit under a city/]);
+  t.same(departmentProblems({ ...city, level: 'district', parentLevel: 'district' }), [], 'a district bureau under its district government');
+  t.match(departmentProblems({ ...city, level: 'district', parentLevel: 'street' }), [/cannot sit under a street office/]);
   t.match(departmentProblems({ ...city, parentLevel: 'city' }), [/city department has no parent/]);
   t.match(departmentProblems({ ...city, isDataCenter: true, isCompetentAuthority: true }), [/cannot be both/]);
   t.match(departmentProblems({ ...city, level: 'district', isDataCenter: true }), [/city-level departments/]);

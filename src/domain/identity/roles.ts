@@ -46,13 +46,16 @@ export interface DepartmentShape extends DepartmentKind {
   parentLevel?: DepartmentLevel | undefined;
 }
 
-/** A department's place in the hierarchy: streets under districts, districts under the city. */
+/**
+ * A department's place in the hierarchy: street offices under a district; a district department
+ * stands alone or under the city or its district government (e.g. 长宁区数据局 under 长宁区人民政府).
+ */
 export function departmentProblems(department: DepartmentShape): string[] {
   const problems: string[] = [];
   if (department.isDataCenter && department.isCompetentAuthority) problems.push('a department cannot be both the big-data center and the competent authority');
   if ((department.isDataCenter || department.isCompetentAuthority) && department.level !== 'city') problems.push('the big-data center and the competent authority are city-level departments');
   if (department.level === 'street' && department.parentLevel !== 'district') problems.push('a street office has a district parent');
-  if (department.level === 'district' && department.parentLevel !== undefined && department.parentLevel !== 'city') problems.push('a district department can only sit under a city department');
+  if (department.level === 'district' && department.parentLevel === 'street') problems.push('a district department cannot sit under a street office');
   if (department.level === 'city' && department.parentLevel !== undefined) problems.push('a city department has no parent');
   return problems;
 }
