@@ -12,6 +12,7 @@ import type { TemporalHandle } from '../temporal/connection.js';
 import { loadSpecification, registerOperations, type OpenApiDocument } from './openapi.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { authenticationPlugin } from './plugins/authentication.js';
+import { idempotencyPlugin } from './plugins/idempotency.js';
 import { auditHandlers } from './routes/audit.js';
 import { identityHandlers } from './routes/identity.js';
 import { systemHandlers } from './routes/system.js';
@@ -43,6 +44,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const tokens = createTokenService(deps.config.tokens);
   const db = deps.database.db;
   await app.register(authenticationPlugin, { db, tokens, clock: deps.clock });
+  await app.register(idempotencyPlugin, { db, clock: deps.clock });
   await registerOperations(app, specification, {
     ...systemHandlers(deps),
     ...identityHandlers({ db, clock: deps.clock, tokens, demoMode: deps.config.demoMode }),
