@@ -16,6 +16,7 @@ import { demoSeedSteps } from './demo/steps.js';
 import { enableFailpoints } from './failpoints.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions } from './logger.js';
+import { ensureNotificationRelay } from './notifications/relay.js';
 import { connectTemporal } from './temporal/connection.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { createWorker } from './temporal/worker.js';
@@ -58,15 +59,17 @@ async function main(): Promise<void> {
 
   const stops: (() => Promise<void>)[] = [];
   let workerRun: Promise<void> | undefined;
+  const temporal = connectTemporal(config.temporal);
 
   if (role === 'worker' || role === 'all') {
     installTemporalRuntime(log);
     const { worker, connection } = await createWorker({
       settings: config.temporal,
-      activities: createActivities({ db: database.db, log }),
+      activities: createActivities({ db: database.db, log, clock: systemClock }),
       log,
     });
     workerRun = worker.run();
+    await ensureNotificationRelay(temporal.client, config.temporal);
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
@@ -75,17 +78,14 @@ async function main(): Promise<void> {
   }
 
   if (role === 'api' || role === 'all') {
-    const temporal = connectTemporal(config.temporal);
     const app = await buildApp({ config, database, temporal, clock: systemClock, version, log });
     if (config.seedDemoData) {
       await seedDemoData({ db: database.db, clock: systemClock, log }, demoSeedSteps);
     }
     await app.listen({ host: config.http.host, port: config.http.port });
-    stops.unshift(async () => {
-      await app.close();
-      await temporal.close();
-    });
+    stops.unshift(() => app.close());
   }
+  stops.push(() => temporal.close());
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -3,4 +3,4 @@
  * Workflow files hold orchestration only — deterministic code, no I/O, activities imported as
  * types and called through `proxyActivities`.
  */
-export {};
+export * from './notifications.js';

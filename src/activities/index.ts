@@ -1,18 +1,24 @@
 import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { createNotificationActivities } from './notifications.js';
 
 /** What activities may touch. Workflows never see these; they call activities by name. */
 export interface ActivityDeps {
   db: Db;
   log: Logger;
+  clock: Clock;
+  webhookTimeoutMs?: number;
 }
 
 /**
  * Builds every activity the worker registers. Activities are top-level (not owned by one
- * workflow), do the I/O, and receive business instants from their workflow, never from a clock.
+ * workflow), do the I/O, and receive business instants from their workflow.
  */
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createNotificationActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

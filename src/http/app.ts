@@ -7,6 +7,7 @@ import { createTokenService } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
+import { pokeNotificationRelay } from '../notifications/relay.js';
 import { requestSerializers } from '../logger.js';
 import type { TemporalHandle } from '../temporal/connection.js';
 import { loadSpecification, registerOperations, type OpenApiDocument } from './openapi.js';
@@ -15,6 +16,7 @@ import { authenticationPlugin } from './plugins/authentication.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
 import { auditHandlers } from './routes/audit.js';
 import { identityHandlers } from './routes/identity.js';
+import { notificationHandlers } from './routes/notifications.js';
 import { systemHandlers } from './routes/system.js';
 import { createRequestValidatorCompiler } from './validation.js';
 
@@ -47,8 +49,9 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(idempotencyPlugin, { db, clock: deps.clock });
   await registerOperations(app, specification, {
     ...systemHandlers(deps),
-    ...identityHandlers({ db, clock: deps.clock, tokens, demoMode: deps.config.demoMode }),
+    ...identityHandlers({ db, clock: deps.clock, tokens, demoMode: deps.config.demoMode, afterNotify: () => pokeNotificationRelay(deps.temporal.client, deps.config.temporal) }),
     ...auditHandlers({ db, clock: deps.clock }),
+    ...notificationHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal }),
   });
   return app;
 }

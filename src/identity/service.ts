@@ -7,6 +7,7 @@ import type { Db, Tx } from '../db/client.js';
 import { departments, users } from '../db/schema.js';
 import { departmentProblems, roleAssignmentProblems, type DepartmentLevel, type Role } from '../domain/identity/roles.js';
 import { ConflictError, RuleViolationError } from '../errors.js';
+import { enqueueNotification } from '../notifications/outbox.js';
 import { auditActor, type AuthenticatedActor } from './actor.js';
 
 export interface RequestContext {
@@ -185,6 +186,16 @@ export async function createUserAs(db: Db, input: UserInput, meta: { actor: Para
       .insert(users)
       .values({ username: input.username, displayName: input.displayName, departmentId: input.departmentId, roles: input.roles, createdAt: meta.now, updatedAt: meta.now })
       .returning();
+    await enqueueNotification(tx, {
+      departmentId: row!.departmentId,
+      kind: 'user.created',
+      subjectType: Subject.User,
+      subjectId: row!.id,
+      title: '新用户已开通',
+      body: `${row!.displayName}（${row!.username}）已开通，角色：${row!.roles.join('、')}`,
+      payload: { username: row!.username, roles: row!.roles },
+      at: meta.now,
+    });
     await appendAudit(tx, {
       actor: meta.actor,
       action: 'user.created',
@@ -220,6 +231,18 @@ export async function updateUser(ctx: RequestContext, id: string, patch: UserPat
       .set({ ...(patch.displayName !== undefined && { displayName: patch.displayName }), ...(patch.roles && { roles: patch.roles }), ...(patch.active !== undefined && { active: patch.active }), updatedAt: ctx.now })
       .where(eq(users.id, id))
       .returning();
+    if (patch.roles || patch.active !== undefined) {
+      await enqueueNotification(tx, {
+        departmentId: row.departmentId,
+        kind: 'user.access_changed',
+        subjectType: Subject.User,
+        subjectId: id,
+        title: '用户权限已变更',
+        body: `${updated!.displayName}（${updated!.username}）${updated!.active ? `角色：${updated!.roles.join('、')}` : '已停用'}`,
+        payload: { roles: updated!.roles, active: updated!.active },
+        at: ctx.now,
+      });
+    }
     await appendAudit(tx, {
       actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'),
       action: 'user.updated',

@@ -41,7 +41,7 @@ function requireDemoMode(demoMode: boolean) {
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-export function identityHandlers(deps: { db: Db; clock: Clock; tokens: TokenService; demoMode: boolean }) {
+export function identityHandlers(deps: { db: Db; clock: Clock; tokens: TokenService; demoMode: boolean; afterNotify: () => Promise<void> }) {
   return {
     listDemoUsers: async (): Promise<JsonBody<'listDemoUsers', 200>> => {
       requireDemoMode(deps.demoMode);
@@ -104,15 +104,19 @@ export function identityHandlers(deps: { db: Db; clock: Clock; tokens: TokenServ
 
     createUser: async (request: FastifyRequest, reply: FastifyReply): Promise<UserView> => {
       const ctx = await contextOf(request, deps);
+      const user = await identity.createUser(ctx, request.body as JsonRequest<'createUser'>);
+      await deps.afterNotify();
       reply.status(201);
-      return userView(await identity.createUser(ctx, request.body as JsonRequest<'createUser'>));
+      return userView(user);
     },
 
     updateUser: async (request: FastifyRequest): Promise<UserView> => {
       const ctx = await contextOf(request, deps);
       const { userId } = request.params as { userId: string };
       const { reason, ...patch } = request.body as JsonRequest<'updateUser'>;
-      return userView(await identity.updateUser(ctx, userId, patch, reason));
+      const user = await identity.updateUser(ctx, userId, patch, reason);
+      await deps.afterNotify();
+      return userView(user);
     },
   };
 }

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { appendAudit } from '../audit/ledger.js';
+import { Action, Subject } from '../auth/abilities.js';
+import { authorize, authorizeCreate } from '../auth/authorize.js';
+import { accessibleWhere } from '../auth/sql-filter.js';
+import { inboxMessages, webhookDeliveries, webhooks } from '../db/schema.js';
+import { RuleViolationError } from '../errors.js';
+import { auditActor } from '../identity/actor.js';
+import type { RequestContext } from '../identity/service.js';
+
+export type InboxRow = typeof inboxMessages.$inferSelect;
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+const inboxFields = { departmentId: inboxMessages.departmentId };
+const webhookFields = { departmentId: webhooks.departmentId };
+const deliveryFields = { departmentId: webhookDeliveries.departmentId };
+
+// ── Inbox ────────────────────────────────────────────────────────────────────────────────────
+
+export interface InboxCursor {
+  createdAt: string;
+  id: string;
+}
+
+export async function listInbox(ctx: RequestContext, filter: { unreadOnly: boolean; after?: InboxCursor | undefined; limit: number }): Promise<InboxRow[]> {
+  const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.Notification, inboxFields);
+  return ctx.db
+    .select()
+    .from(inboxMessages)
+    .where(
+      and(
+        visible,
+        // The inbox is the caller's own department's, even for roles that may read more.
+        eq(inboxMessages.departmentId, ctx.actor.departmentId),
+        filter.unreadOnly ? isNull(inboxMessages.readAt) : undefined,
+        filter.after ? sql`(${inboxMessages.createdAt}, ${inboxMessages.outboxId}) < (${new Date(filter.after.createdAt)}, ${filter.after.id})` : undefined,
+      ),
+    )
+    .orderBy(desc(inboxMessages.createdAt), desc(inboxMessages.outboxId))
+    .limit(filter.limit);
+}
+
+export async function unreadCount(ctx: RequestContext): Promise<number> {
+  return ctx.db.$count(inboxMessages, and(eq(inboxMessages.departmentId, ctx.actor.departmentId), isNull(inboxMessages.readAt)));
+}
+
+export async function markRead(ctx: RequestContext, id: string): Promise<InboxRow> {
+  const [current] = await ctx.db.select().from(inboxMessages).where(eq(inboxMessages.outboxId, id));
+  const row = authorize(ctx.actor.ability, Action.update, Subject.Notification, current);
+  if (row.readAt) return row;
+  const [updated] = await ctx.db
+    .update(inboxMessages)
+    .set({ readAt: ctx.now, readBy: ctx.actor.userId })
+    .where(and(eq(inboxMessages.outboxId, id), isNull(inboxMessages.readAt)))
+    .returning();
+  return updated ?? row;
+}
+
+// ── Webhooks ─────────────────────────────────────────────────────────────────────────────────
+
+function checkWebhookUrl(raw: string): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RuleViolationError('invalid_webhook_url', 'The webhook URL is not a URL');
+  }
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new RuleViolationError('invalid_webhook_url', 'Webhooks must use https (plain http only to a loopback address, for testing)');
+  }
+  if (url.username || url.password) throw new RuleViolationError('invalid_webhook_url', 'A webhook URL carries no credentials; the signature authenticates deliveries');
+}
+
+/** Registers a webhook for the caller's department; the signing secret is returned only now. */
+export async function createWebhook(ctx: RequestContext, input: { url: string }): Promise<{ webhook: WebhookRow; secret: string }> {
+  authorizeCreate(ctx.actor.ability, Subject.Webhook, { departmentId: ctx.actor.departmentId });
+  checkWebhookUrl(input.url);
+  const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  return ctx.db.transaction(async (tx) => {
+    const [webhook] = await tx.insert(webhooks).values({ departmentId: ctx.actor.departmentId, url: input.url, secret, createdAt: ctx.now, createdBy: ctx.actor.userId }).returning();
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'dept_admin'), action: 'webhook.created', subjectType: Subject.Webhook, subjectId: webhook!.id, after: { url: input.url }, requestId: ctx.requestId, at: ctx.now });
+    return { webhook: webhook!, secret };
+  });
+}
+
+export async function listWebhooks(ctx: RequestContext): Promise<WebhookRow[]> {
+  const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.Webhook, webhookFields);
+  return ctx.db.select().from(webhooks).where(visible).orderBy(desc(webhooks.createdAt)).limit(500);
+}
+
+export async function deactivateWebhook(ctx: RequestContext, id: string): Promise<WebhookRow> {
+  return ctx.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(webhooks).where(eq(webhooks.id, id)).for('update');
+    const row = authorize(ctx.actor.ability, Action.delete, Subject.Webhook, current);
+    const [updated] = await tx.update(webhooks).set({ active: false }).where(eq(webhooks.id, id)).returning();
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'dept_admin'), action: 'webhook.deactivated', subjectType: Subject.Webhook, subjectId: id, before: { active: row.active }, after: { active: false }, requestId: ctx.requestId, at: ctx.now });
+    return updated!;
+  });
+}
+
+export async function listDeliveries(ctx: RequestContext, filter: { webhookId?: string | undefined; status?: DeliveryRow['status'] | undefined; before?: InboxCursor | undefined; limit: number }): Promise<DeliveryRow[]> {
+  const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.WebhookDelivery, deliveryFields);
+  return ctx.db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        visible,
+        filter.webhookId ? eq(webhookDeliveries.webhookId, filter.webhookId) : undefined,
+        filter.status ? eq(webhookDeliveries.status, filter.status) : undefined,
+        filter.before ? sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) < (${new Date(filter.before.createdAt)}, ${filter.before.id})` : undefined,
+      ),
+    )
+    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+    .limit(filter.limit);
+}
+

@@ -1,0 +1,76 @@
+/**
+ * Notification delivery. The relay (one per task queue) finds committed outbox entries and
+ * starts one delivery workflow per entry (id `notification-<outboxId>`, so an entry is never
+ * delivered by two workflows at once); each delivery puts the message in the department's
+ * inbox and posts it to the department's webhooks, retrying each with backoff.
+ */
+import {
+  ActivityFailure,
+  condition,
+  continueAsNew,
+  defineSignal,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { NotificationActivities } from '../src/activities/notifications.js';
+
+const io = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Webhook attempts: 1 s, 2 s, 4 s … up to 10 minutes apart, 8 attempts in all (documented). */
+const webhook = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 8, nonRetryableErrorTypes: [] },
+});
+
+export const notificationsPending = defineSignal('notificationsPending');
+
+export async function deliverNotificationWorkflow(outboxId: string): Promise<{ webhooks: number; failed: number }> {
+  await io.deliverToInbox(outboxId);
+  const deliveries = await io.prepareWebhookDeliveries(outboxId, new Date().toISOString());
+  const results = await Promise.all(
+    deliveries.map(async (deliveryId) => {
+      try {
+        await webhook.sendWebhook(deliveryId);
+        return true;
+      } catch (error) {
+        if (!(error instanceof ActivityFailure)) throw error;
+        await io.markWebhookFailed(deliveryId);
+        return false;
+      }
+    }),
+  );
+  await io.markDispatched([outboxId], new Date().toISOString());
+  return { webhooks: deliveries.length, failed: results.filter((ok) => !ok).length };
+}
+
+export interface RelayInput {
+  pollIntervalMs: number;
+  batchSize: number;
+}
+
+export async function notificationRelayWorkflow(input: RelayInput): Promise<never> {
+  let pending = false;
+  setHandler(notificationsPending, () => {
+    pending = true;
+  });
+  for (let round = 0; round < 200; round++) {
+    pending = false;
+    const ids = await io.listPendingNotifications(input.batchSize);
+    for (const id of ids) {
+      try {
+        await startChild(deliverNotificationWorkflow, { workflowId: `notification-${id}`, args: [id], parentClosePolicy: ParentClosePolicy.ABANDON });
+      } catch (error) {
+        // Already being delivered by an earlier round: nothing to do.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    }
+    if (ids.length < input.batchSize) await condition(() => pending, input.pollIntervalMs);
+  }
+  return continueAsNew<typeof notificationRelayWorkflow>(input);
+}
