@@ -1,5 +1,6 @@
 /** DEMO_MODE only: prints a bearer token for a seeded user. Usage: tsx src/cli/mint-token.ts <username> */
 import { createTokenService } from '../auth/tokens.js';
+import { systemClock } from '../clock.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { findUserByUsername } from '../identity/service.js';
@@ -13,7 +14,7 @@ try {
   const user = await findUserByUsername(database.db, username);
   await database.close();
   if (!user || !user.active) throw new ConfigError([`no active user "${username}"`]);
-  const { token, expiresAt } = await createTokenService(config.tokens).issue({ userId: user.id }, new Date());
+  const { token, expiresAt } = await createTokenService(config.tokens).issue({ userId: user.id }, await systemClock.now());
   process.stdout.write(`${token}\n`);
   process.stderr.write(`token for ${username}, valid until ${expiresAt.toISOString()}\n`);
 } catch (error) {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
@@ -8,7 +7,7 @@ import { migrateDatabase } from '../../src/db/migrate.js';
 import { auditEntries } from '../../src/db/schema.js';
 import { startTestApp } from '../helpers/app.js';
 import { createFreshDatabase } from '../helpers/db.js';
-import { childEnv, testConfig } from '../helpers/env.js';
+import { testConfig } from '../helpers/env.js';
 import { bearer, createTestWorld } from '../helpers/identity.js';
 
 const entry = (subjectId: string, action = 'probe.changed'): AuditInput => ({
@@ -67,16 +66,8 @@ t.test('edits, deletions and reorderings made directly in PostgreSQL are caught 
   for (let i = 0; i < 6; i++) await owner.db.transaction((tx) => appendAudit(tx, entry(`s${i}`)));
   t.match(await verifyLedger(owner.db, 4), { valid: true, checked: 6, head: { seq: 6 } });
 
-  const script = (url: string) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/verify-audit.ts'], { env: childEnv({ DATABASE_URL: url }), encoding: 'utf8' });
-  const clean = script(fresh.url);
-  t.equal(clean.status, 0);
-  t.match(clean.stdout, /intact: 6 entries/);
-
   await owner.db.execute(sql`update audit_entries set reason = 'rewritten' where seq = 4`);
   t.match(await verifyLedger(owner.db, 4), { valid: false, checked: 3, firstBreak: { seq: 4, problem: 'hash_mismatch' } });
-  const broken = script(fresh.url);
-  t.equal(broken.status, 2);
-  t.match(broken.stdout, /BROKEN at entry #4: hash_mismatch/);
   await owner.db.execute(sql`update audit_entries set reason = 'test' where seq = 4`);
   t.equal((await verifyLedger(owner.db)).valid, true, 'restoring the content restores the chain');
 
