@@ -50,12 +50,16 @@ export async function markRead(ctx: RequestContext, id: string): Promise<InboxRo
   const [current] = await ctx.db.select().from(inboxMessages).where(eq(inboxMessages.outboxId, id));
   const row = authorize(ctx.actor.ability, Action.update, Subject.Notification, current);
   if (row.readAt) return row;
-  const [updated] = await ctx.db
-    .update(inboxMessages)
-    .set({ readAt: ctx.now, readBy: ctx.actor.userId })
-    .where(and(eq(inboxMessages.outboxId, id), isNull(inboxMessages.readAt)))
-    .returning();
-  return updated ?? row;
+  return ctx.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(inboxMessages)
+      .set({ readAt: ctx.now, readBy: ctx.actor.userId })
+      .where(and(eq(inboxMessages.outboxId, id), isNull(inboxMessages.readAt)))
+      .returning();
+    if (!updated) return row; // read by a colleague a moment ago
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'requester', 'reviewer', 'dept_admin'), action: 'notification.read', subjectType: Subject.Notification, subjectId: id, after: { readAt: ctx.now.toISOString() }, requestId: ctx.requestId, at: ctx.now });
+    return updated;
+  });
 }
 
 // ── Webhooks ─────────────────────────────────────────────────────────────────────────────────

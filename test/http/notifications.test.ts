@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import t from 'tap';
 import { createNotificationActivities } from '../../src/activities/notifications.js';
 import { systemClock } from '../../src/clock.js';
-import { notificationOutbox } from '../../src/db/schema.js';
+import { auditEntries, notificationOutbox } from '../../src/db/schema.js';
 import { startTestApp } from '../helpers/app.js';
 import { bearer, createTestUser, createTestWorld } from '../helpers/identity.js';
 
@@ -40,6 +40,7 @@ t.test('the inbox lists its department messages newest first, counts unread and 
   const read = await call('POST', `/api/v1/notifications/${second}/read`, world.policeRequester);
   t.equal(read.statusCode, 200);
   t.type(read.json().readAt, 'string');
+  t.equal(await db.$count(auditEntries, and(eq(auditEntries.subjectId, second), eq(auditEntries.action, 'notification.read'))), 1, 'reading is audited');
   const again = await call('POST', `/api/v1/notifications/${second}/read`, world.policeReviewer);
   t.equal(again.json().readAt, read.json().readAt, 'the first reading stands');
   t.equal((await call('GET', '/api/v1/notifications/unread-count', world.policeRequester)).json().count, count.json().count - 1);
