@@ -1,21 +1,15 @@
 import pino from 'pino';
 import t from 'tap';
 import { systemClock } from '../src/clock.js';
-import { openPostgres } from '../src/db/client.js';
-import { migrateDatabase } from '../src/db/migrate.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import { demoSeedSteps } from '../src/demo/steps.js';
 import { verifyLedger } from '../src/audit/ledger.js';
 import { DEMO_USERS, readDepartmentsFixture } from '../src/identity/seed.js';
 import { findUserByUsername, listDepartments } from '../src/identity/service.js';
-import { createFreshDatabase } from './helpers/db.js';
+import { openMigratedFreshDatabase } from './helpers/db.js';
 
 t.test('the demo seed creates every fixture department (parents first) and the demo users, audited', async (t) => {
-  const fresh = await createFreshDatabase();
-  t.teardown(fresh.drop);
-  const handle = openPostgres(fresh.url, 2);
-  t.teardown(() => handle.close());
-  await migrateDatabase(handle);
+  const { handle: handle } = await openMigratedFreshDatabase(t, 2);
 
   t.equal(await seedDemoData({ db: handle.db, clock: systemClock, log: pino({ level: 'silent' }) }, demoSeedSteps), 'seeded');
   const fixture = readDepartmentsFixture();

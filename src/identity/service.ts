@@ -103,7 +103,7 @@ export async function updateDepartment(ctx: RequestContext, id: string, patch: D
     const row = authorize(ctx.actor.ability, Action.update, Subject.Department, current);
     const next = { ...row, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as DepartmentRow;
     await checkDepartmentShape(tx, next);
-    if (!next.isDataCenter || !next.isCompetentAuthority) {
+    if (patch.isDataCenter !== undefined || patch.isCompetentAuthority !== undefined) {
       // Holders of center, supervisor or auditor roles must still be allowed to hold them.
       const members = await tx.select().from(users).where(eq(users.departmentId, id));
       const invalid = members.filter((u) => roleAssignmentProblems(next, u.roles).length > 0).map((u) => u.username);
@@ -223,7 +223,9 @@ export async function updateUser(ctx: RequestContext, id: string, patch: UserPat
       const [department] = await tx.select().from(departments).where(eq(departments.id, row.departmentId));
       checkRoles(department!, patch.roles);
     }
-    if (id === ctx.actor.userId && (patch.active === false || (patch.roles && !patch.roles.some((r) => ctx.actor.roles.includes(r) && (r === 'dept_admin' || r === 'center_admin'))))) {
+    const adminRoles = ctx.actor.roles.filter((r) => r === 'dept_admin' || r === 'center_admin');
+    const dropsOwnAdminRole = patch.roles !== undefined && adminRoles.some((r) => !patch.roles!.includes(r));
+    if (id === ctx.actor.userId && (patch.active === false || dropsOwnAdminRole)) {
       throw new RuleViolationError('cannot_lock_yourself_out', 'You cannot deactivate yourself or remove your own administrator role');
     }
     const [updated] = await tx

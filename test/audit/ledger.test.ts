@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { appendAudit, verifyLedger, type AuditInput } from '../../src/audit/ledger.js';
-import { openDatabase, openPostgres } from '../../src/db/client.js';
-import { migrateDatabase } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/client.js';
 import { auditEntries } from '../../src/db/schema.js';
 import { startTestApp } from '../helpers/app.js';
-import { createFreshDatabase } from '../helpers/db.js';
+import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
 import { bearer, createTestWorld } from '../helpers/identity.js';
 
@@ -58,11 +57,7 @@ t.test("PostgreSQL refuses the application role's UPDATE, DELETE and TRUNCATE on
 });
 
 t.test('edits, deletions and reorderings made directly in PostgreSQL are caught by the verifier and the script', async (t) => {
-  const fresh = await createFreshDatabase();
-  t.teardown(fresh.drop);
-  const owner = openPostgres(fresh.url, 2);
-  t.teardown(() => owner.close());
-  await migrateDatabase(owner);
+  const { handle: owner } = await openMigratedFreshDatabase(t, 2);
   for (let i = 0; i < 6; i++) await owner.db.transaction((tx) => appendAudit(tx, entry(`s${i}`)));
   t.match(await verifyLedger(owner.db, 4), { valid: true, checked: 6, head: { seq: 6 } });
 

@@ -1,18 +1,12 @@
 import pino from 'pino';
 import t from 'tap';
 import { systemClock } from '../../src/clock.js';
-import { openPostgres } from '../../src/db/client.js';
-import { migrateDatabase } from '../../src/db/migrate.js';
 import { seedRuns } from '../../src/db/schema.js';
 import { seedDemoData, type SeedStep } from '../../src/demo/seed.js';
-import { createFreshDatabase } from '../helpers/db.js';
+import { openMigratedFreshDatabase } from '../helpers/db.js';
 
 t.test('demo data is seeded once on an empty database and reused on the next start', async (t) => {
-  const fresh = await createFreshDatabase();
-  t.teardown(fresh.drop);
-  const handle = openPostgres(fresh.url, 2);
-  t.teardown(() => handle.close());
-  await migrateDatabase(handle);
+  const { handle: handle } = await openMigratedFreshDatabase(t, 2);
 
   const ran: string[] = [];
   const steps: SeedStep[] = ['departments', 'catalogue'].map((name) => ({ name, run: async () => void ran.push(name) }));
@@ -27,11 +21,7 @@ t.test('demo data is seeded once on an empty database and reused on the next sta
 });
 
 t.test('a failing step stops seeding and records nothing for itself', async (t) => {
-  const fresh = await createFreshDatabase();
-  t.teardown(fresh.drop);
-  const handle = openPostgres(fresh.url, 2);
-  t.teardown(() => handle.close());
-  await migrateDatabase(handle);
+  const { handle: handle } = await openMigratedFreshDatabase(t, 2);
   const context = { db: handle.db, clock: systemClock, log: pino({ level: 'silent' }) };
   const steps: SeedStep[] = [
     { name: 'ok', run: async () => {} },

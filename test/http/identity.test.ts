@@ -159,3 +159,19 @@ t.test('auditors read everything and change nothing', async (t) => {
   const create = await app.inject({ method: 'POST', url: '/api/v1/departments', headers: auth, payload: { code: `T-AUD-${Date.now()}`, name: 'x', level: 'city' } });
   t.equal(create.statusCode, 403);
 });
+
+t.test('an administrator cannot lock itself out, but may add roles to itself', async (t) => {
+  const admin = await createTestUser(db, world.market, ['dept_admin']);
+  const auth = await bearer(config, admin);
+  const deactivate = await app.inject({ method: 'PATCH', url: `/api/v1/users/${admin.id}`, headers: auth, payload: { active: false } });
+  t.equal(deactivate.statusCode, 422);
+  t.equal(deactivate.json().code, 'cannot_lock_yourself_out');
+  const drop = await app.inject({ method: 'PATCH', url: `/api/v1/users/${admin.id}`, headers: auth, payload: { roles: ['requester'] } });
+  t.equal(drop.statusCode, 422);
+  const add = await app.inject({ method: 'PATCH', url: `/api/v1/users/${admin.id}`, headers: auth, payload: { roles: ['dept_admin', 'requester'], reason: '兼任申请人' } });
+  t.equal(add.statusCode, 200);
+  t.same(add.json().roles, ['dept_admin', 'requester']);
+  const deactivatedByCenter = await app.inject({ method: 'PATCH', url: `/api/v1/users/${admin.id}`, headers: await bearer(config, world.centerAdmin), payload: { active: false } });
+  t.equal(deactivatedByCenter.statusCode, 200);
+  t.equal((await app.inject({ method: 'GET', url: '/api/v1/me', headers: auth })).statusCode, 401, 'a deactivated user is signed out at once');
+});

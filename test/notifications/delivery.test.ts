@@ -6,8 +6,6 @@ import t from 'tap';
 import { createActivities } from '../../src/activities/index.js';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { openPostgres } from '../../src/db/client.js';
-import { migrateDatabase } from '../../src/db/migrate.js';
 import { inboxMessages, notificationOutbox, webhookDeliveries } from '../../src/db/schema.js';
 import { toActor } from '../../src/identity/actor.js';
 import { enqueueNotification } from '../../src/notifications/outbox.js';
@@ -16,17 +14,13 @@ import { createWebhook } from '../../src/notifications/service.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../../src/notifications/signature.js';
 import { connectTemporal } from '../../src/temporal/connection.js';
 import { createWorker } from '../../src/temporal/worker.js';
-import { createFreshDatabase } from '../helpers/db.js';
+import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { testEnv } from '../helpers/env.js';
 import { createTestUser, createTestWorld } from '../helpers/identity.js';
 
 // Delivery runs against a database of its own: the relay delivers every pending outbox entry,
 // and other test files' entries must not be picked up by this file's worker.
-const fresh = await createFreshDatabase();
-t.teardown(fresh.drop);
-const database = openPostgres(fresh.url, 5);
-t.teardown(() => database.close());
-await migrateDatabase(database);
+const { handle: database } = await openMigratedFreshDatabase(t, 5);
 const db = database.db;
 const world = await createTestWorld(db);
 

@@ -4,26 +4,20 @@ import pino from 'pino';
 import t from 'tap';
 import { createActivities } from '../../src/activities/index.js';
 import { systemClock } from '../../src/clock.js';
-import { openPostgres } from '../../src/db/client.js';
-import { migrateDatabase } from '../../src/db/migrate.js';
 import { inboxMessages, notificationOutbox, webhookDeliveries } from '../../src/db/schema.js';
 import { toActor } from '../../src/identity/actor.js';
 import { createWebhook } from '../../src/notifications/service.js';
 import { DELIVERY_HEADER } from '../../src/notifications/signature.js';
 import { workflowsPath } from '../../src/temporal/worker.js';
 import { deliverNotificationWorkflow } from '../../workflows/notifications.js';
-import { createFreshDatabase } from '../helpers/db.js';
+import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { createTestUser, createTestWorld } from '../helpers/identity.js';
 import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
 
 // A receiver that never accepts: the retry backoff (1 s doubling to 10 min) is skipped by the
 // time-skipping test server, and after the last attempt the delivery is logged as failed.
 t.test('a webhook that keeps failing is given up after its attempts and logged as failed; the inbox still gets the message', async (t) => {
-  const fresh = await createFreshDatabase();
-  t.teardown(fresh.drop);
-  const database = openPostgres(fresh.url, 3);
-  t.teardown(() => database.close());
-  await migrateDatabase(database);
+  const { handle: database } = await openMigratedFreshDatabase(t, 3);
   const db = database.db;
   const world = await createTestWorld(db);
 
