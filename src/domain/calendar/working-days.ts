@@ -51,6 +51,8 @@ export class WorkingDayCalendar {
   private readonly working: Uint8Array;
   /** ordinals[i] = working days in [first day, day i], inclusive. */
   private readonly ordinals: Int32Array;
+  /** unpublishedBefore[i] = days in [first day, day i] of years without a published schedule. */
+  private readonly unpublishedThrough: Int32Array;
   private readonly exceptions = new Map<string, DayException>();
   private readonly publishedYears: ReadonlySet<number>;
 
@@ -63,6 +65,7 @@ export class WorkingDayCalendar {
     const days = Math.round((Date.UTC(this.lastYear + 1, 0, 1) - this.base) / DAY_MS);
     this.working = new Uint8Array(days);
     this.ordinals = new Int32Array(days);
+    this.unpublishedThrough = new Int32Array(days);
 
     for (let i = 0; i < days; i++) {
       const weekday = new Date(this.base + i * DAY_MS).getUTCDay();
@@ -77,9 +80,12 @@ export class WorkingDayCalendar {
       }
     }
     let count = 0;
+    let unpublished = 0;
     for (let i = 0; i < days; i++) {
       count += this.working[i]!;
       this.ordinals[i] = count;
+      if (!this.publishedYears.has(new Date(this.base + i * DAY_MS).getUTCFullYear())) unpublished++;
+      this.unpublishedThrough[i] = unpublished;
     }
   }
 
@@ -88,6 +94,15 @@ export class WorkingDayCalendar {
     const index = Math.round((Date.parse(`${date}T00:00:00Z`) - this.base) / DAY_MS);
     if (!Number.isInteger(index) || index < 0 || index >= this.working.length) {
       throw new RangeError(`${date} is outside the working-day calendar (${this.firstYear}–${this.lastYear})`);
+    }
+    return index;
+  }
+
+  /** The index of an instant's Asia/Shanghai date, without going through strings. */
+  private indexOfInstant(instant: Date): number {
+    const index = Math.floor((instant.getTime() + SHANGHAI_OFFSET_MS - this.base) / DAY_MS);
+    if (!(index >= 0 && index < this.working.length)) {
+      throw new RangeError(`${instant.toISOString()} is outside the working-day calendar (${this.firstYear}–${this.lastYear})`);
     }
     return index;
   }
@@ -120,18 +135,22 @@ export class WorkingDayCalendar {
    */
   addWorkingDays(event: Date, n: number): Deadline {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`a step lasts at least one working day, not ${n}`);
-    const eventDate = shanghaiDate(event);
-    const target = this.ordinals[this.indexOf(eventDate)]! + n;
-    let lo = this.indexOf(eventDate) + 1;
+    const eventIndex = this.indexOfInstant(event);
+    const target = this.ordinals[eventIndex]! + n;
+    let lo = eventIndex + 1;
     let hi = this.ordinals.length - 1;
-    if (this.ordinals[hi]! < target) throw new RangeError(`a deadline ${n} working days after ${eventDate} is beyond ${this.lastYear}`);
+    if (this.ordinals[hi]! < target) throw new RangeError(`a deadline ${n} working days after ${shanghaiDate(event)} is beyond ${this.lastYear}`);
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.ordinals[mid]! >= target) hi = mid;
       else lo = mid + 1;
     }
-    const date = this.dateAt(lo);
-    return { at: endOfShanghaiDay(date), date, provisional: this.spansUnpublished(eventDate, date) };
+    return {
+      at: new Date(this.base + (lo + 1) * DAY_MS - 1 - SHANGHAI_OFFSET_MS),
+      date: this.dateAt(lo),
+      // Provisional when any day from the event's date to the deadline lies in an unpublished year.
+      provisional: this.unpublishedThrough[lo]! - (eventIndex > 0 ? this.unpublishedThrough[eventIndex - 1]! : 0) > 0,
+    };
   }
 
   /**
@@ -139,12 +158,12 @@ export class WorkingDayCalendar {
    * ("due today"); negative once overdue, by the working days since the deadline.
    */
   remainingWorkingDays(t: Date, deadline: Date): number {
-    return this.ordinal(shanghaiDate(deadline)) - this.ordinal(shanghaiDate(t));
+    return this.ordinals[this.indexOfInstant(deadline)]! - this.ordinals[this.indexOfInstant(t)]!;
   }
 
   /** Working days d with date(from) < d ≤ date(to); negative when `to` is earlier. */
   workingDaysBetween(from: Date, to: Date): number {
-    return this.ordinal(shanghaiDate(to)) - this.ordinal(shanghaiDate(from));
+    return this.ordinals[this.indexOfInstant(to)]! - this.ordinals[this.indexOfInstant(from)]!;
   }
 
   /** Whether any year from `fromDate` to `toDate` (inclusive) has no published schedule. */
