@@ -18,6 +18,7 @@ import { buildApp } from './http/app.js';
 import { loggerOptions } from './logger.js';
 import { ensureNotificationRelay } from './notifications/relay.js';
 import { connectTemporal } from './temporal/connection.js';
+import { importPublishedSchedules } from './calendar/service.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { createWorker } from './temporal/worker.js';
 
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
     await migrateForSettings(config.database, database);
     log.info({ database: database.kind }, 'migrations applied');
   }
+  const imported = await importPublishedSchedules(database.db, { actor: { kind: 'system', role: 'script' }, at: await systemClock.now() });
+  if (imported.length) log.info({ years: imported }, 'published holiday schedules imported');
 
   const stops: (() => Promise<void>)[] = [];
   let workerRun: Promise<void> | undefined;

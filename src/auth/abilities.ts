@@ -21,6 +21,7 @@ export const Subject = {
   Notification: 'Notification',
   Webhook: 'Webhook',
   WebhookDelivery: 'WebhookDelivery',
+  Calendar: 'Calendar',
 } as const;
 export type SubjectType = (typeof Subject)[keyof typeof Subject];
 
@@ -48,7 +49,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   const has = (role: Role) => actor.roles.includes(role);
 
   // Every signed-in user: the department directory, themselves, their department's inbox.
-  can(Action.read, Subject.Department);
+  can(Action.read, [Subject.Department, Subject.Calendar]);
   can(Action.read, Subject.User, self);
   can(Action.read, Subject.Notification, own);
   can(Action.update, Subject.Notification, own);
@@ -64,6 +65,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   }
   if (has('center_admin')) {
     can([Action.read, Action.create, Action.update], [Subject.Department, Subject.User]);
+    can(Action.update, Subject.Calendar);
     can(Action.read, [Subject.Webhook, Subject.WebhookDelivery, Subject.AuditEntry]);
   }
   if (has('supervisor')) {

@@ -8,6 +8,7 @@ import {
   bigint,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -200,3 +201,48 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [uniqueIndex('webhook_deliveries_pair_key').on(t.outboxId, t.webhookId), index('webhook_deliveries_department_idx').on(t.departmentId, t.createdAt)],
 );
+
+// ── Working-day calendar ─────────────────────────────────────────────────────────────────────
+
+/** Every change to the calendar (a year published or corrected) makes a new version. */
+export const calendarVersions = pgTable('calendar_versions', {
+  version: integer('version').primaryKey(),
+  createdAt: instant('created_at').notNull(),
+  summary: text('summary').notNull(),
+});
+
+/** Years whose State Council schedule is published; any other year is provisional. */
+export const calendarYears = pgTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  notice: text('notice').notNull(),
+  source: text('source').notNull(),
+  version: integer('version').notNull(),
+  publishedAt: instant('published_at').notNull(),
+});
+
+/** The exceptional dates of published years: holidays and make-up working days (调休上班). */
+export const calendarDays = pgTable(
+  'calendar_days',
+  {
+    date: date('date', { mode: 'string' }).primaryKey(),
+    year: integer('year').notNull(),
+    kind: text('kind', { enum: ['holiday', 'makeup_workday'] }).notNull(),
+    name: text('name').notNull(),
+    notice: text('notice').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [index('calendar_days_year_idx').on(t.year), check('calendar_days_kind_check', sql`${t.kind} in ('holiday', 'makeup_workday')`)],
+);
+
+/**
+ * Per date, the running count of working days (the ordinal), so SQL can compute working-day
+ * ages and remaining days for dashboards: remaining = ordinal(deadline) − ordinal(today).
+ * Rewritten whenever the calendar changes.
+ */
+export const calendarOrdinals = pgTable('calendar_ordinals', {
+  date: date('date', { mode: 'string' }).primaryKey(),
+  working: boolean('working').notNull(),
+  ordinal: integer('ordinal').notNull(),
+  provisional: boolean('provisional').notNull(),
+  version: integer('version').notNull(),
+});

@@ -326,10 +326,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every day of a range (at most 400 days) with its working status and ordinal */
+        get: operations["listCalendarDays"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/years": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Years whose State Council schedule is published (other years are provisional) */
+        get: operations["listCalendarYears"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Publish or correct a year's schedule (center_admin); makes a new calendar version */
+        put: operations["publishCalendarYear"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The deadline N working days after an instant (day 1 = the first working day after its Shanghai date) */
+        post: operations["computeDeadline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CalendarDay: {
+            /** Format: date */
+            date: string;
+            working: boolean;
+            /** @description Working days from the calendar's first day through this one */
+            ordinal: number;
+            provisional: boolean;
+            /** @enum {string|null} */
+            kind: "holiday" | "makeup_workday" | null;
+            name: string | null;
+        };
+        CalendarYear: {
+            year: number;
+            notice: string;
+            source: string;
+            version: number;
+            /** Format: date-time */
+            publishedAt: string;
+        };
         Notification: {
             /** Format: uuid */
             id: string;
@@ -1130,6 +1217,139 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["WebhookDelivery"][];
                         nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listCalendarDays: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The days, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        days: components["schemas"]["CalendarDay"][];
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listCalendarYears: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Published years */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        years: components["schemas"]["CalendarYear"][];
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    publishCalendarYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The notice it comes from, e.g. 国务院办公厅关于2027年部分节假日安排的通知 */
+                    notice: string;
+                    days: {
+                        /** Format: date */
+                        date: string;
+                        /** @enum {string} */
+                        kind: "holiday" | "makeup_workday";
+                        name: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The new calendar version and the dates whose working status changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        changedDates: string[];
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    computeDeadline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    from: string;
+                    workingDays: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The deadline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description 23:59:59.999 Asia/Shanghai on the deadline date
+                         */
+                        deadline: string;
+                        /** Format: date */
+                        deadlineDate: string;
+                        /** @description The span crosses a year whose schedule is unpublished */
+                        provisional: boolean;
+                        calendarVersion: number;
+                        /** @description From now (the business clock): 0 = due today, negative = overdue */
+                        remainingWorkingDays: number;
                     };
                 };
             };

@@ -15,6 +15,7 @@ import { errorsPlugin } from './plugins/errors.js';
 import { authenticationPlugin } from './plugins/authentication.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
 import { auditHandlers } from './routes/audit.js';
+import { calendarHandlers } from './routes/calendar.js';
 import { identityHandlers } from './routes/identity.js';
 import { notificationHandlers } from './routes/notifications.js';
 import { systemHandlers } from './routes/system.js';
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     ...systemHandlers(deps),
     ...identityHandlers({ db, clock: deps.clock, tokens, demoMode: deps.config.demoMode, afterNotify: () => pokeNotificationRelay(deps.temporal.client, deps.config.temporal) }),
     ...auditHandlers({ db, clock: deps.clock }),
+    ...calendarHandlers({ db, clock: deps.clock }),
     ...notificationHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal }),
   });
   return app;

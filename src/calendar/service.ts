@@ -1,0 +1,151 @@
+import { asc, desc, eq, sql } from 'drizzle-orm';
+import { appendAudit, type AuditActor } from '../audit/ledger.js';
+import type { Db, Tx } from '../db/client.js';
+import { calendarDays, calendarOrdinals, calendarVersions, calendarYears } from '../db/schema.js';
+import { statutoryHolidays } from '../domain/calendar/statutory-holidays.js';
+import { WorkingDayCalendar, type DayException } from '../domain/calendar/working-days.js';
+import { RuleViolationError } from '../errors.js';
+import { CHINESE_DAYS_PACKAGE, noticeFor, publishedSchedulesFromPackage } from './chinese-days-source.js';
+
+/** The span the calendar (and its SQL ordinals) covers. */
+export const CALENDAR_FIRST_YEAR = 2004;
+export const CALENDAR_LAST_YEAR = 2060;
+
+/** Arbitrary constant naming the lock that serializes calendar changes. */
+const CALENDAR_LOCK = 1_515_001;
+
+/** Built calendars, one per database handle, rebuilt when the stored version moves on. */
+const cache = new WeakMap<object, WorkingDayCalendar>();
+
+export async function currentCalendarVersion(db: Db | Tx): Promise<number> {
+  const [row] = await db.select({ version: calendarVersions.version }).from(calendarVersions).orderBy(desc(calendarVersions.version)).limit(1);
+  return row?.version ?? 0;
+}
+
+/** The calendar as PostgreSQL holds it now, built once per version and handle. */
+export async function loadCalendar(db: Db | Tx): Promise<WorkingDayCalendar> {
+  const version = await currentCalendarVersion(db);
+  const cached = cache.get(db);
+  if (cached?.version === version) return cached;
+  const days = await db.select().from(calendarDays).orderBy(asc(calendarDays.date));
+  const years = await db.select({ year: calendarYears.year }).from(calendarYears);
+  const published = new Map<number, DayException[]>(years.map((y) => [y.year, []]));
+  for (const d of days) published.get(d.year)?.push({ date: d.date, kind: d.kind, name: d.name });
+  const calendar = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version, firstYear: CALENDAR_FIRST_YEAR, lastYear: CALENDAR_LAST_YEAR });
+  cache.set(db, calendar);
+  return calendar;
+}
+
+export interface YearSchedule {
+  year: number;
+  notice: string;
+  source: string;
+  days: DayException[];
+}
+
+function checkSchedule(schedule: YearSchedule): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const d of schedule.days) {
+    const parsed = new Date(`${d.date}T00:00:00Z`);
+    if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== d.date) problems.push(`${d.date}: not a date`);
+    else if (Number(d.date.slice(0, 4)) !== schedule.year) problems.push(`${d.date}: not in ${schedule.year}`);
+    else if (seen.has(d.date)) problems.push(`${d.date}: listed twice`);
+    else {
+      const weekday = parsed.getUTCDay();
+      if (d.kind === 'makeup_workday' && weekday !== 0 && weekday !== 6) problems.push(`${d.date}: a make-up working day must be a Saturday or Sunday`);
+    }
+    seen.add(d.date);
+  }
+  if (schedule.year < CALENDAR_FIRST_YEAR || schedule.year > CALENDAR_LAST_YEAR) problems.push(`the calendar covers ${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR}`);
+  if (!schedule.days.some((d) => d.kind === 'holiday')) problems.push('a published schedule names its holidays');
+  if (problems.length) throw new RuleViolationError('invalid_calendar_year', problems.join('; '), { problems });
+}
+
+export interface PublishResult {
+  version: number;
+  /** Dates whose working status changed, for recomputing open clocks. */
+  changedDates: string[];
+  calendar: WorkingDayCalendar;
+}
+
+/**
+ * Publishes or corrects years in one new calendar version: each year's exceptional dates
+ * replaced, the SQL ordinals rewritten once, and one audit entry per year naming the dates whose
+ * working status changed.
+ */
+export async function publishYears(
+  db: Db,
+  requested: YearSchedule[],
+  meta: { actor: AuditActor; requestId?: string; at: Date },
+  options: { onlyUnpublished?: boolean } = {},
+): Promise<PublishResult> {
+  requested.forEach(checkSchedule);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CALENDAR_LOCK})`);
+    const before = await loadCalendar(tx);
+    // Decided under the lock, so processes importing at the same start-up import once.
+    const schedules = options.onlyUnpublished ? requested.filter((s) => !before.isPublishedYear(s.year)) : requested;
+    if (schedules.length === 0) return { version: before.version, changedDates: [], calendar: before };
+    const version = before.version + 1;
+    const summary = schedules.map((s) => `${before.isPublishedYear(s.year) ? 'corrected' : 'published'} ${s.year}`).join(', ');
+    await tx.insert(calendarVersions).values({ version, createdAt: meta.at, summary });
+    const previous = new Map<number, string[]>();
+    for (const schedule of schedules) {
+      previous.set(schedule.year, (await tx.select().from(calendarDays).where(eq(calendarDays.year, schedule.year))).map((d) => `${d.date} ${d.kind} ${d.name}`));
+      await tx.delete(calendarDays).where(eq(calendarDays.year, schedule.year));
+      await tx.insert(calendarDays).values(schedule.days.map((d) => ({ ...d, year: schedule.year, notice: schedule.notice, version })));
+      await tx
+        .insert(calendarYears)
+        .values({ year: schedule.year, notice: schedule.notice, source: schedule.source, version, publishedAt: meta.at })
+        .onConflictDoUpdate({ target: calendarYears.year, set: { notice: schedule.notice, source: schedule.source, version, publishedAt: meta.at } });
+    }
+    const after = await loadCalendar(tx);
+    await writeOrdinals(tx, after);
+    const changedDates: string[] = [];
+    for (const schedule of schedules) {
+      const changed = [...after.days(`${schedule.year}-01-01`, `${schedule.year}-12-31`)].filter((d) => d.working !== before.isWorkingDay(d.date)).map((d) => d.date);
+      changedDates.push(...changed);
+      await appendAudit(tx, {
+        actor: meta.actor,
+        action: before.isPublishedYear(schedule.year) ? 'calendar.year_corrected' : 'calendar.year_published',
+        subjectType: 'CalendarYear',
+        subjectId: String(schedule.year),
+        before: { version: before.version, published: before.isPublishedYear(schedule.year), days: previous.get(schedule.year) },
+        after: { version, notice: schedule.notice, source: schedule.source, changedDates: changed },
+        requestId: meta.requestId ?? null,
+        at: meta.at,
+      });
+    }
+    return { version, changedDates, calendar: after };
+  });
+}
+
+async function writeOrdinals(tx: Tx, calendar: WorkingDayCalendar): Promise<void> {
+  await tx.delete(calendarOrdinals);
+  let batch: (typeof calendarOrdinals.$inferInsert)[] = [];
+  for (const day of calendar.days(`${CALENDAR_FIRST_YEAR}-01-01`, `${CALENDAR_LAST_YEAR}-12-31`)) {
+    batch.push({ date: day.date, working: day.working, ordinal: day.ordinal, provisional: day.provisional, version: calendar.version });
+    if (batch.length === 2000) {
+      await tx.insert(calendarOrdinals).values(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await tx.insert(calendarOrdinals).values(batch);
+}
+
+/**
+ * Imports every schedule of the pinned `chinese-days` package that PostgreSQL does not hold yet
+ * (idempotent; run at start and by `npm run import-calendar`). Years already published — possibly
+ * corrected by the center — are left alone.
+ */
+export async function importPublishedSchedules(db: Db, meta: { actor: AuditActor; at: Date }): Promise<number[]> {
+  const before = await currentCalendarVersion(db);
+  const schedules = [...publishedSchedulesFromPackage()]
+    .filter(([year]) => year >= CALENDAR_FIRST_YEAR && year <= CALENDAR_LAST_YEAR)
+    .sort(([a], [b]) => a - b)
+    .map(([year, days]) => ({ year, notice: noticeFor(year), source: CHINESE_DAYS_PACKAGE, days }));
+  const result = await publishYears(db, schedules, meta, { onlyUnpublished: true });
+  if (result.version === before) return [];
+  return (await db.select({ year: calendarYears.year }).from(calendarYears).where(eq(calendarYears.version, result.version))).map((y) => y.year).sort((a, b) => a - b);
+}

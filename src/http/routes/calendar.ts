@@ -1,0 +1,67 @@
+import type { FastifyRequest } from 'fastify';
+import { asc } from 'drizzle-orm';
+import { Action, Subject } from '../../auth/abilities.js';
+import { loadCalendar, publishYears } from '../../calendar/service.js';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/client.js';
+import { calendarYears } from '../../db/schema.js';
+import { AppError, ForbiddenError } from '../../errors.js';
+import { auditActor } from '../../identity/actor.js';
+import type { JsonBody, JsonRequest } from '../contract.js';
+import { contextOf } from '../plugins/authentication.js';
+
+const MAX_RANGE_DAYS = 400;
+
+export function calendarHandlers(deps: { db: Db; clock: Clock }) {
+  return {
+    listCalendarDays: async (request: FastifyRequest): Promise<JsonBody<'listCalendarDays', 200>> => {
+      await contextOf(request, deps);
+      const { from, to } = request.query as { from: string; to: string };
+      const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+      if (span < 0 || span >= MAX_RANGE_DAYS) throw new AppError(400, 'invalid_date_range', `from must not be after to, and the range is at most ${MAX_RANGE_DAYS} days`);
+      const calendar = await loadCalendar(deps.db);
+      try {
+        const days = [...calendar.days(from, to)].map((d) => ({ date: d.date, working: d.working, ordinal: d.ordinal, provisional: d.provisional, kind: d.exception?.kind ?? null, name: d.exception?.name ?? null }));
+        return { version: calendar.version, days };
+      } catch (error) {
+        if (error instanceof RangeError) throw new AppError(400, 'outside_calendar', error.message);
+        throw error;
+      }
+    },
+
+    listCalendarYears: async (request: FastifyRequest): Promise<JsonBody<'listCalendarYears', 200>> => {
+      await contextOf(request, deps);
+      const calendar = await loadCalendar(deps.db);
+      const years = await deps.db.select().from(calendarYears).orderBy(asc(calendarYears.year));
+      return { version: calendar.version, years: years.map((y) => ({ ...y, publishedAt: y.publishedAt.toISOString() })) };
+    },
+
+    publishCalendarYear: async (request: FastifyRequest): Promise<JsonBody<'publishCalendarYear', 200>> => {
+      const ctx = await contextOf(request, deps);
+      if (!ctx.actor.ability.can(Action.update, Subject.Calendar)) throw new ForbiddenError('forbidden', 'Only the center administrator publishes the calendar');
+      const { year } = request.params as { year: number };
+      const body = request.body as JsonRequest<'publishCalendarYear'>;
+      const result = await publishYears(deps.db, [{ year, notice: body.notice, source: 'api', days: body.days }], { actor: auditActor(ctx.actor, 'center_admin'), requestId: ctx.requestId, at: ctx.now });
+      return { version: result.version, changedDates: result.changedDates };
+    },
+
+    computeDeadline: async (request: FastifyRequest): Promise<JsonBody<'computeDeadline', 200>> => {
+      const ctx = await contextOf(request, deps);
+      const { from, workingDays } = request.body as JsonRequest<'computeDeadline'>;
+      const calendar = await loadCalendar(deps.db);
+      try {
+        const deadline = calendar.addWorkingDays(new Date(from), workingDays);
+        return {
+          deadline: deadline.at.toISOString(),
+          deadlineDate: deadline.date,
+          provisional: deadline.provisional,
+          calendarVersion: calendar.version,
+          remainingWorkingDays: calendar.remainingWorkingDays(ctx.now, deadline.at),
+        };
+      } catch (error) {
+        if (error instanceof RangeError) throw new AppError(400, 'outside_calendar', error.message);
+        throw error;
+      }
+    },
+  };
+}
