@@ -1,0 +1,139 @@
+/**
+ * The SLA clock of one timed step (pure). Every timed step of requests, grants and objections
+ * runs one: started with N working days, paused for a supplement (补正) and resumed with the
+ * remaining days carried over, extended once (延期), breached at its deadline, stopped when the
+ * step ends, and recomputed when the calendar or the policy changes (DESIGN.md, the SLA clock).
+ *
+ * The current deadline is always `addWorkingDays(basisAt, basisDays + extensionDays)`: the
+ * basis is the start (or the last resume) and its working days, so a recomputation with a
+ * corrected calendar needs nothing else.
+ */
+import type { Deadline, WorkingDayCalendar } from '../calendar/working-days.js';
+import { RuleViolationError, ConflictError } from '../../errors.js';
+
+export type ClockState = 'running' | 'paused' | 'stopped';
+export type ClockOutcome = 'met' | 'breached';
+
+export interface Extension {
+  requestedAt: Date;
+  days: number;
+  reason: string;
+  decision: 'pending' | 'approved' | 'rejected';
+  decidedAt: Date | null;
+}
+
+export interface Clock {
+  state: ClockState;
+  workingDays: number;
+  basisAt: Date;
+  basisDays: number;
+  extensionDays: number;
+  deadline: Deadline;
+  calendarVersion: number;
+  pausedAt: Date | null;
+  /** R: whole working days left when paused. */
+  remainingAtPause: number | null;
+  breachedAt: Date | null;
+  outcome: ClockOutcome | null;
+  stoppedAt: Date | null;
+  extension: Extension | null;
+}
+
+function deadlineOf(calendar: WorkingDayCalendar, clock: Pick<Clock, 'basisAt' | 'basisDays' | 'extensionDays'>): Deadline {
+  return calendar.addWorkingDays(clock.basisAt, clock.basisDays + clock.extensionDays);
+}
+
+function requireState(clock: Clock, states: ClockState[], action: string): void {
+  if (!states.includes(clock.state)) throw new ConflictError('clock_state', `Cannot ${action} a ${clock.state} clock`);
+}
+
+export function startClock(calendar: WorkingDayCalendar, at: Date, workingDays: number): Clock {
+  const basis = { basisAt: at, basisDays: workingDays, extensionDays: 0 };
+  return {
+    state: 'running',
+    workingDays,
+    ...basis,
+    deadline: deadlineOf(calendar, basis),
+    calendarVersion: calendar.version,
+    pausedAt: null,
+    remainingAtPause: null,
+    breachedAt: null,
+    outcome: null,
+    stoppedAt: null,
+    extension: null,
+  };
+}
+
+/** Pausing records R, the whole working days left after the pause's date. */
+export function pauseClock(calendar: WorkingDayCalendar, clock: Clock, at: Date): Clock {
+  requireState(clock, ['running'], 'pause');
+  return { ...clock, state: 'paused', pausedAt: at, remainingAtPause: Math.max(calendar.remainingWorkingDays(at, clock.deadline.at), 0) };
+}
+
+/**
+ * The new deadline is the end of day max(R, 1) counted from the resume date: a pause on the
+ * deadline date still leaves one working day after resuming.
+ */
+export function resumeClock(calendar: WorkingDayCalendar, clock: Clock, at: Date): Clock {
+  requireState(clock, ['paused'], 'resume');
+  const basis = { basisAt: at, basisDays: Math.max(clock.remainingAtPause ?? 0, 1), extensionDays: 0 };
+  return { ...clock, ...basis, state: 'running', pausedAt: null, remainingAtPause: null, deadline: deadlineOf(calendar, basis), calendarVersion: calendar.version };
+}
+
+/** Once per step, before the deadline, at most `cap` working days (default: the step's own length). */
+export function requestExtension(clock: Clock, at: Date, days: number, reason: string, cap = clock.workingDays): Clock {
+  requireState(clock, ['running', 'paused'], 'extend');
+  if (clock.extension) throw new ConflictError('extension_already_requested', 'This step has already had its one extension request');
+  if (clock.state === 'running' && at > clock.deadline.at) throw new RuleViolationError('extension_after_deadline', 'An extension must be asked for before the deadline');
+  if (!Number.isInteger(days) || days < 1 || days > cap) throw new RuleViolationError('extension_too_long', `An extension is 1 to ${cap} working days`);
+  if (!reason.trim()) throw new RuleViolationError('extension_reason_required', 'An extension request states its reason');
+  return { ...clock, extension: { requestedAt: at, days, reason, decision: 'pending', decidedAt: null } };
+}
+
+/**
+ * The center's decision. An approval moves the deadline by the extension's working days; one
+ * that comes after a breach supersedes it (the breach stays in the history, `overdue` clears)
+ * unless the extended deadline has passed too.
+ */
+export function decideExtension(calendar: WorkingDayCalendar, clock: Clock, at: Date, approved: boolean): Clock {
+  if (!clock.extension || clock.extension.decision !== 'pending') throw new ConflictError('no_pending_extension', 'There is no extension request to decide');
+  const extension = { ...clock.extension, decision: approved ? ('approved' as const) : ('rejected' as const), decidedAt: at };
+  if (!approved || clock.state === 'stopped') return { ...clock, extension };
+  const extended = { ...clock, extension, extensionDays: extension.days };
+  if (clock.state === 'paused') return { ...extended, remainingAtPause: (clock.remainingAtPause ?? 0) + extension.days };
+  const deadline = deadlineOf(calendar, extended);
+  const stillBreached = deadline.at < at;
+  return { ...extended, deadline, calendarVersion: calendar.version, breachedAt: stillBreached ? (clock.breachedAt ?? at) : null, outcome: stillBreached ? 'breached' : null };
+}
+
+/** Called when the deadline passes with the step still open. */
+export function breachClock(clock: Clock, at: Date): Clock {
+  if (clock.state !== 'running' || clock.breachedAt || at <= clock.deadline.at) return clock;
+  return { ...clock, breachedAt: at, outcome: 'breached' };
+}
+
+/** The step ended: met if on time, otherwise the breach stands. */
+export function stopClock(clock: Clock, at: Date): Clock {
+  requireState(clock, ['running', 'paused'], 'stop');
+  const late = clock.breachedAt !== null || (clock.state === 'running' && at > clock.deadline.at);
+  return { ...clock, state: 'stopped', stoppedAt: at, outcome: late ? 'breached' : 'met', breachedAt: late ? (clock.breachedAt ?? at) : null };
+}
+
+/**
+ * After a calendar change: the same basis under the new calendar. A recomputed deadline already
+ * in the past breaches at once. (Policy changes do not reach open clocks: they keep the policy
+ * version they started with.)
+ */
+export function recomputeClock(calendar: WorkingDayCalendar, clock: Clock, now: Date): Clock {
+  if (clock.state === 'stopped') return clock;
+  const recomputed = { ...clock, calendarVersion: calendar.version };
+  if (clock.state === 'paused') return recomputed;
+  const deadline = deadlineOf(calendar, recomputed);
+  const moved = { ...recomputed, deadline };
+  return deadline.at < now && !clock.breachedAt ? { ...moved, breachedAt: now, outcome: 'breached' } : moved;
+}
+
+/** Whether the clock is overdue now: breached and not superseded. */
+export function isOverdue(clock: Clock): boolean {
+  return clock.outcome === 'breached';
+}

@@ -1,0 +1,93 @@
+import t from 'tap';
+import { publishedSchedulesFromPackage } from '../../../src/calendar/chinese-days-source.js';
+import { statutoryHolidays } from '../../../src/domain/calendar/statutory-holidays.js';
+import { WorkingDayCalendar, type DayException } from '../../../src/domain/calendar/working-days.js';
+import { breachClock, decideExtension, isOverdue, pauseClock, recomputeClock, requestExtension, resumeClock, startClock, stopClock } from '../../../src/domain/sla/clock.js';
+
+const published = publishedSchedulesFromPackage();
+const calendar = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version: 1 });
+const sh = (local: string) => new Date(`${local}+08:00`);
+
+t.test('start: N working days from the event, deadline at the end of day N', async (t) => {
+  const clock = startClock(calendar, sh('2026-10-03T10:00:00'), 5);
+  t.equal(clock.deadline.date, '2026-10-13');
+  t.equal(clock.state, 'running');
+  t.equal(clock.calendarVersion, 1);
+});
+
+t.test('pause and resume carry R over, counted from the resume date', async (t) => {
+  // Track 5 from Mon 9 Mar 2026: deadline Mon 16 Mar. Paused Wed 11 Mar: R = 12, 13, 16 = 3.
+  const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5);
+  t.equal(started.deadline.date, '2026-03-16');
+  const paused = pauseClock(calendar, started, sh('2026-03-11T15:00:00'));
+  t.equal(paused.remainingAtPause, 3);
+  // Resumed Thu 19 Mar: day 1 = Fri 20, day 3 = Tue 24 Mar.
+  const resumed = resumeClock(calendar, paused, sh('2026-03-19T10:00:00'));
+  t.equal(resumed.deadline.date, '2026-03-24');
+  t.equal(resumed.state, 'running');
+  // A pause on the deadline date (R = 0) still leaves one working day after resuming.
+  const onDeadline = pauseClock(calendar, started, sh('2026-03-16T11:00:00'));
+  t.equal(onDeadline.remainingAtPause, 0);
+  t.equal(resumeClock(calendar, onDeadline, sh('2026-03-20T09:00:00')).deadline.date, '2026-03-23');
+  t.throws(() => resumeClock(calendar, started, sh('2026-03-20T09:00:00')), { code: 'clock_state' });
+  t.throws(() => pauseClock(calendar, paused, sh('2026-03-12T09:00:00')), { code: 'clock_state' });
+});
+
+t.test('breach at the deadline; a late extension approval supersedes it and clears overdue', async (t) => {
+  const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5);
+  t.equal(breachClock(started, sh('2026-03-16T23:00:00')).breachedAt, null, 'not before the deadline has passed');
+  const asked = requestExtension(started, sh('2026-03-12T09:00:00'), 3, '需要调取历史档案');
+  const breached = breachClock(asked, sh('2026-03-17T00:00:01'));
+  t.ok(isOverdue(breached));
+  const approved = decideExtension(calendar, breached, sh('2026-03-17T10:00:00'), true);
+  t.equal(approved.deadline.date, '2026-03-19', 'three working days after Mon 16 Mar');
+  t.equal(approved.breachedAt, null);
+  t.notOk(isOverdue(approved), 'the late approval clears overdue');
+  t.equal(stopClock(approved, sh('2026-03-18T10:00:00')).outcome, 'met');
+  const rejected = decideExtension(calendar, breached, sh('2026-03-17T10:00:00'), false);
+  t.ok(isOverdue(rejected));
+  t.equal(rejected.extension?.decision, 'rejected');
+});
+
+t.test('extension rules: once, before the deadline, capped at the step length, with a reason', async (t) => {
+  const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5);
+  t.throws(() => requestExtension(started, sh('2026-03-17T09:00:00'), 2, 'late'), { code: 'extension_after_deadline' });
+  t.throws(() => requestExtension(started, sh('2026-03-10T09:00:00'), 6, 'too long'), { code: 'extension_too_long' });
+  t.throws(() => requestExtension(started, sh('2026-03-10T09:00:00'), 2, '  '), { code: 'extension_reason_required' });
+  const asked = requestExtension(started, sh('2026-03-10T09:00:00'), 2, '理由');
+  t.throws(() => requestExtension(asked, sh('2026-03-10T10:00:00'), 1, '再来一次'), { code: 'extension_already_requested' });
+  const decided = decideExtension(calendar, asked, sh('2026-03-11T09:00:00'), true);
+  t.throws(() => decideExtension(calendar, decided, sh('2026-03-11T09:00:00'), true), { code: 'no_pending_extension' });
+  t.equal(decided.deadline.date, '2026-03-18');
+});
+
+t.test('stop: met on time, breached when late', async (t) => {
+  const started = startClock(calendar, sh('2026-03-09T09:00:00'), 1);
+  t.equal(stopClock(started, sh('2026-03-10T23:59:00')).outcome, 'met');
+  const late = stopClock(started, sh('2026-03-11T00:01:00'));
+  t.equal(late.outcome, 'breached');
+  t.ok(late.breachedAt);
+  t.throws(() => stopClock(late, sh('2026-03-12T00:00:00')), { code: 'clock_state' });
+});
+
+t.test('recompute under a corrected calendar moves the deadline, and breaches at once when it moved into the past', async (t) => {
+  const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5); // deadline Mon 16 Mar
+  const corrected = new Map<number, DayException[]>(published);
+  corrected.set(2026, [...published.get(2026)!, { date: '2026-03-12', kind: 'holiday', name: '更正' }]);
+  const v2 = new WorkingDayCalendar({ published: corrected, provisional: statutoryHolidays, version: 2 });
+  const moved = recomputeClock(v2, started, sh('2026-03-10T09:00:00'));
+  t.equal(moved.deadline.date, '2026-03-17');
+  t.equal(moved.calendarVersion, 2);
+  t.equal(moved.breachedAt, null);
+
+  // A make-up day inserted earlier pulls the deadline before "now": breached at once.
+  const pulled = new Map<number, DayException[]>(published);
+  pulled.set(2026, [...published.get(2026)!, { date: '2026-03-14', kind: 'makeup_workday', name: '更正' }]);
+  const v3 = new WorkingDayCalendar({ published: pulled, provisional: statutoryHolidays, version: 3 });
+  const now = sh('2026-03-16T08:00:00');
+  const early = recomputeClock(v3, started, now);
+  t.equal(early.deadline.date, '2026-03-14');
+  t.same(early.breachedAt, now);
+  t.ok(isOverdue(early));
+  t.equal(recomputeClock(v2, stopClock(started, now), now).calendarVersion, 1, 'a stopped clock is left alone');
+});
