@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { createNotificationActivities } from './notifications.js';
+import { createSlaActivities } from './sla.js';
 
 /** What activities may touch. Workflows never see these; they call activities by name. */
 export interface ActivityDeps {
@@ -18,6 +19,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createNotificationActivities(deps),
+    ...createSlaActivities(deps),
   };
 }
 

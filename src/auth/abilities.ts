@@ -22,6 +22,7 @@ export const Subject = {
   Webhook: 'Webhook',
   WebhookDelivery: 'WebhookDelivery',
   Calendar: 'Calendar',
+  SlaClock: 'SlaClock',
 } as const;
 export type SubjectType = (typeof Subject)[keyof typeof Subject];
 
@@ -61,15 +62,16 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can(Action.read, Subject.AuditEntry, actedByOwnDepartment);
   }
   if (has('center_operator')) {
-    can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery]);
+    can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery, Subject.SlaClock]);
   }
   if (has('center_admin')) {
     can([Action.read, Action.create, Action.update], [Subject.Department, Subject.User]);
     can(Action.update, Subject.Calendar);
-    can(Action.read, [Subject.Webhook, Subject.WebhookDelivery, Subject.AuditEntry]);
+    can(Action.read, [Subject.Webhook, Subject.WebhookDelivery, Subject.AuditEntry, Subject.SlaClock]);
   }
   if (has('supervisor')) {
-    can(Action.read, Subject.User);
+    // Parties of a request, grant or objection will read its clocks too (with those subjects).
+    can(Action.read, [Subject.User, Subject.SlaClock]);
   }
   if (has('auditor')) {
     // Reads everything, changes nothing (role validation keeps auditors free of other roles).

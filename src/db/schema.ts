@@ -246,3 +246,61 @@ export const calendarOrdinals = pgTable('calendar_ordinals', {
   provisional: boolean('provisional').notNull(),
   version: integer('version').notNull(),
 });
+
+// ── SLA clocks ───────────────────────────────────────────────────────────────────────────────
+
+/** One timed step of a request, grant or objection (see src/domain/sla/clock.ts). */
+export const slaClocks = pgTable(
+  'sla_clocks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    step: text('step').notNull(),
+    /** The party whose step it is: a breach is charged to it. */
+    chargedParty: text('charged_party').notNull(),
+    /** The workflow keeping a timer on this clock; signalled when the deadline moves. */
+    workflowId: text('workflow_id'),
+    policyProfile: text('policy_profile').notNull(),
+    policyVersion: integer('policy_version').notNull(),
+    state: text('state', { enum: ['running', 'paused', 'stopped'] }).notNull(),
+    workingDays: integer('working_days').notNull(),
+    startedAt: instant('started_at').notNull(),
+    basisAt: instant('basis_at').notNull(),
+    basisDays: integer('basis_days').notNull(),
+    extensionDays: integer('extension_days').notNull().default(0),
+    deadlineAt: instant('deadline_at').notNull(),
+    deadlineDate: date('deadline_date', { mode: 'string' }).notNull(),
+    provisional: boolean('provisional').notNull(),
+    calendarVersion: integer('calendar_version').notNull(),
+    pausedAt: instant('paused_at'),
+    remainingAtPause: integer('remaining_at_pause'),
+    breachedAt: instant('breached_at'),
+    outcome: text('outcome', { enum: ['met', 'breached'] }),
+    stoppedAt: instant('stopped_at'),
+    extension: jsonb('extension'),
+  },
+  (t) => [
+    uniqueIndex('sla_clocks_step_key').on(t.subjectType, t.subjectId, t.step, t.startedAt),
+    index('sla_clocks_open_idx').on(t.state, t.deadlineAt),
+    index('sla_clocks_subject_idx').on(t.subjectType, t.subjectId),
+  ],
+);
+
+/** Everything that happened to a clock, for its history and the timeline. */
+export const slaClockEvents = pgTable(
+  'sla_clock_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clockId: uuid('clock_id')
+      .notNull()
+      .references(() => slaClocks.id),
+    at: instant('at').notNull(),
+    kind: text('kind').notNull(),
+    deadlineBefore: instant('deadline_before'),
+    deadlineAfter: instant('deadline_after'),
+    calendarVersion: integer('calendar_version').notNull(),
+    details: jsonb('details').notNull(),
+  },
+  (t) => [index('sla_clock_events_clock_idx').on(t.clockId, t.at)],
+);

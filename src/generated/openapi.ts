@@ -394,10 +394,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sla-clocks/{clockId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An SLA clock and its history (started, paused, resumed, extended, recomputed, breached, stopped) */
+        get: operations["getSlaClock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        SlaClock: {
+            /** Format: uuid */
+            id: string;
+            subjectType: string;
+            subjectId: string;
+            step: string;
+            chargedParty: string;
+            /** @description profile@version */
+            policy: string;
+            /** @enum {string} */
+            state: "running" | "paused" | "stopped";
+            workingDays: number;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            deadline: string;
+            /** Format: date */
+            deadlineDate: string;
+            provisional: boolean;
+            calendarVersion: number;
+            /** Format: date-time */
+            pausedAt: string | null;
+            remainingAtPause: number | null;
+            /** Format: date-time */
+            breachedAt: string | null;
+            /** @enum {string|null} */
+            outcome: "met" | "breached" | null;
+            overdue: boolean;
+            /** Format: date-time */
+            stoppedAt: string | null;
+            extension: unknown;
+        };
+        SlaClockEvent: {
+            /** Format: date-time */
+            at: string;
+            kind: string;
+            /** Format: date-time */
+            deadlineBefore: string | null;
+            /** Format: date-time */
+            deadlineAfter: string | null;
+            calendarVersion: number;
+            details: {
+                [key: string]: unknown;
+            };
+        };
         CalendarDay: {
             /** Format: date */
             date: string;
@@ -1308,6 +1370,8 @@ export interface operations {
                     "application/json": {
                         version: number;
                         changedDates: string[];
+                        /** @description Open SLA clocks whose deadline moved (each recomputed */
+                        movedClocks: number;
                     };
                 };
             };
@@ -1350,6 +1414,32 @@ export interface operations {
                         calendarVersion: number;
                         /** @description From now (the business clock): 0 = due today, negative = overdue */
                         remainingWorkingDays: number;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getSlaClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clockId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clock and its events in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clock: components["schemas"]["SlaClock"];
+                        events: components["schemas"]["SlaClockEvent"][];
                     };
                 };
             };

@@ -52,7 +52,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     ...systemHandlers(deps),
     ...identityHandlers({ db, clock: deps.clock, tokens, demoMode: deps.config.demoMode, afterNotify: () => pokeNotificationRelay(deps.temporal.client, deps.config.temporal) }),
     ...auditHandlers({ db, clock: deps.clock }),
-    ...calendarHandlers({ db, clock: deps.clock }),
+    ...calendarHandlers({ db, clock: deps.clock, temporal: deps.temporal }),
     ...notificationHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal }),
   });
   return app;

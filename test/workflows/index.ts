@@ -1,1 +1,2 @@
 export * from './wiring.js';
+export * from './clock-watcher.js';

@@ -1,7 +1,11 @@
+import type { Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import { asc } from 'drizzle-orm';
 import { Action, Subject } from '../../auth/abilities.js';
+import { authorize } from '../../auth/authorize.js';
 import { loadCalendar, publishYears } from '../../calendar/service.js';
+import { clockEvents, getClock, recomputeOpenClocks } from '../../sla/service.js';
+import { signalMovedDeadlines } from '../../sla/signals.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { calendarYears } from '../../db/schema.js';
@@ -12,7 +16,7 @@ import { contextOf } from '../plugins/authentication.js';
 
 const MAX_RANGE_DAYS = 400;
 
-export function calendarHandlers(deps: { db: Db; clock: Clock }) {
+export function calendarHandlers(deps: { db: Db; clock: Clock; temporal: { client: Client } }) {
   return {
     listCalendarDays: async (request: FastifyRequest): Promise<JsonBody<'listCalendarDays', 200>> => {
       await contextOf(request, deps);
@@ -41,8 +45,44 @@ export function calendarHandlers(deps: { db: Db; clock: Clock }) {
       if (!ctx.actor.ability.can(Action.update, Subject.Calendar)) throw new ForbiddenError('forbidden', 'Only the center administrator publishes the calendar');
       const { year } = request.params as { year: number };
       const body = request.body as JsonRequest<'publishCalendarYear'>;
-      const result = await publishYears(deps.db, [{ year, notice: body.notice, source: 'api', days: body.days }], { actor: auditActor(ctx.actor, 'center_admin'), requestId: ctx.requestId, at: ctx.now });
-      return { version: result.version, changedDates: result.changedDates };
+      const meta = { actor: auditActor(ctx.actor, 'center_admin'), requestId: ctx.requestId };
+      const result = await publishYears(deps.db, [{ year, notice: body.notice, source: 'api', days: body.days }], { ...meta, at: ctx.now });
+      // After the commit: every open clock whose deadline moves is recomputed and its workflow told.
+      const moved = await recomputeOpenClocks(deps.db, ctx.now, meta);
+      await signalMovedDeadlines(deps.temporal.client, moved);
+      return { version: result.version, changedDates: result.changedDates, movedClocks: moved.length };
+    },
+
+    getSlaClock: async (request: FastifyRequest): Promise<JsonBody<'getSlaClock', 200>> => {
+      const ctx = await contextOf(request, deps);
+      const { clockId } = request.params as { clockId: string };
+      const row = authorize(ctx.actor.ability, Action.read, Subject.SlaClock, await getClock(deps.db, clockId));
+      const iso = (d: Date | null) => d?.toISOString() ?? null;
+      return {
+        clock: {
+          id: row.id,
+          subjectType: row.subjectType,
+          subjectId: row.subjectId,
+          step: row.step,
+          chargedParty: row.chargedParty,
+          policy: `${row.policyProfile}@${row.policyVersion}`,
+          state: row.state,
+          workingDays: row.workingDays,
+          startedAt: row.startedAt.toISOString(),
+          deadline: row.deadlineAt.toISOString(),
+          deadlineDate: row.deadlineDate,
+          provisional: row.provisional,
+          calendarVersion: row.calendarVersion,
+          pausedAt: iso(row.pausedAt),
+          remainingAtPause: row.remainingAtPause,
+          breachedAt: iso(row.breachedAt),
+          outcome: row.outcome,
+          overdue: row.outcome === 'breached',
+          stoppedAt: iso(row.stoppedAt),
+          extension: row.extension,
+        },
+        events: (await clockEvents(deps.db, clockId)).map((e) => ({ at: e.at.toISOString(), kind: e.kind, deadlineBefore: iso(e.deadlineBefore), deadlineAfter: iso(e.deadlineAfter), calendarVersion: e.calendarVersion, details: e.details as Record<string, unknown> })),
+      };
     },
 
     computeDeadline: async (request: FastifyRequest): Promise<JsonBody<'computeDeadline', 200>> => {

@@ -1,0 +1,177 @@
+import { and, asc, eq, lt, ne } from 'drizzle-orm';
+import { appendAudit, type AuditActor } from '../audit/ledger.js';
+import { currentCalendarVersion, loadCalendar } from '../calendar/service.js';
+import type { Db, Tx } from '../db/client.js';
+import { slaClockEvents, slaClocks } from '../db/schema.js';
+import type { WorkingDayCalendar } from '../domain/calendar/working-days.js';
+import * as rules from '../domain/sla/clock.js';
+import { NotFoundError } from '../errors.js';
+
+export type ClockRow = typeof slaClocks.$inferSelect;
+export type ClockEventRow = typeof slaClockEvents.$inferSelect;
+
+export interface ChangeMeta {
+  actor: AuditActor;
+  requestId?: string | null;
+}
+
+export function toDomain(row: ClockRow): rules.Clock {
+  const extension = row.extension as (Omit<rules.Extension, 'requestedAt' | 'decidedAt'> & { requestedAt: string; decidedAt: string | null }) | null;
+  return {
+    state: row.state,
+    workingDays: row.workingDays,
+    basisAt: row.basisAt,
+    basisDays: row.basisDays,
+    extensionDays: row.extensionDays,
+    deadline: { at: row.deadlineAt, date: row.deadlineDate, provisional: row.provisional },
+    calendarVersion: row.calendarVersion,
+    pausedAt: row.pausedAt,
+    remainingAtPause: row.remainingAtPause,
+    breachedAt: row.breachedAt,
+    outcome: row.outcome,
+    stoppedAt: row.stoppedAt,
+    extension: extension ? { ...extension, requestedAt: new Date(extension.requestedAt), decidedAt: extension.decidedAt ? new Date(extension.decidedAt) : null } : null,
+  };
+}
+
+function toColumns(clock: rules.Clock) {
+  return {
+    state: clock.state,
+    workingDays: clock.workingDays,
+    basisAt: clock.basisAt,
+    basisDays: clock.basisDays,
+    extensionDays: clock.extensionDays,
+    deadlineAt: clock.deadline.at,
+    deadlineDate: clock.deadline.date,
+    provisional: clock.deadline.provisional,
+    calendarVersion: clock.calendarVersion,
+    pausedAt: clock.pausedAt,
+    remainingAtPause: clock.remainingAtPause,
+    breachedAt: clock.breachedAt,
+    outcome: clock.outcome,
+    stoppedAt: clock.stoppedAt,
+    extension: clock.extension,
+  };
+}
+
+const summary = (row: Pick<ClockRow, 'state' | 'deadlineAt' | 'outcome' | 'calendarVersion'>) => ({
+  state: row.state,
+  deadline: row.deadlineAt.toISOString(),
+  outcome: row.outcome,
+  calendarVersion: row.calendarVersion,
+});
+
+export interface StartInput {
+  subjectType: string;
+  subjectId: string;
+  step: string;
+  chargedParty: string;
+  workflowId?: string | null;
+  policyProfile: string;
+  policyVersion: number;
+  workingDays: number;
+  at: Date;
+}
+
+/** Starts a step's clock. Idempotent for the same subject, step and start (activity retries). */
+export async function startSlaClock(tx: Tx, input: StartInput, meta: ChangeMeta): Promise<ClockRow> {
+  const calendar = await loadCalendar(tx);
+  const clock = rules.startClock(calendar, input.at, input.workingDays);
+  const [inserted] = await tx
+    .insert(slaClocks)
+    .values({ ...toColumns(clock), subjectType: input.subjectType, subjectId: input.subjectId, step: input.step, chargedParty: input.chargedParty, workflowId: input.workflowId ?? null, policyProfile: input.policyProfile, policyVersion: input.policyVersion, startedAt: input.at })
+    .onConflictDoNothing()
+    .returning();
+  if (!inserted) {
+    const [existing] = await tx.select().from(slaClocks).where(and(eq(slaClocks.subjectType, input.subjectType), eq(slaClocks.subjectId, input.subjectId), eq(slaClocks.step, input.step), eq(slaClocks.startedAt, input.at)));
+    return existing!;
+  }
+  await recordEvent(tx, inserted, 'started', input.at, null, { workingDays: input.workingDays, chargedParty: input.chargedParty, policy: `${input.policyProfile}@${input.policyVersion}` }, meta, null);
+  return inserted;
+}
+
+async function recordEvent(tx: Tx, row: ClockRow, kind: string, at: Date, before: ClockRow | null, details: Record<string, unknown>, meta: ChangeMeta, reason: string | null) {
+  await tx.insert(slaClockEvents).values({ clockId: row.id, at, kind, deadlineBefore: before?.deadlineAt ?? null, deadlineAfter: row.deadlineAt, calendarVersion: row.calendarVersion, details });
+  await appendAudit(tx, {
+    actor: meta.actor,
+    action: `sla_clock.${kind}`,
+    subjectType: 'SlaClock',
+    subjectId: row.id,
+    before: before ? summary(before) : null,
+    after: { ...summary(row), subject: `${row.subjectType}:${row.subjectId}`, step: row.step, ...details },
+    reason,
+    requestId: meta.requestId ?? null,
+    at,
+  });
+}
+
+/** Loads the clock under a row lock, applies a rule, stores the result, its event and its audit entry. */
+async function change(tx: Tx, clockId: string, kind: string, at: Date, meta: ChangeMeta, apply: (calendar: WorkingDayCalendar, clock: rules.Clock) => rules.Clock, details: Record<string, unknown> = {}, reason: string | null = null): Promise<ClockRow> {
+  const [current] = await tx.select().from(slaClocks).where(eq(slaClocks.id, clockId)).for('update');
+  if (!current) throw new NotFoundError('sla_clock_not_found', 'No SLA clock with that id');
+  const next = apply(await loadCalendar(tx), toDomain(current));
+  const [updated] = await tx.update(slaClocks).set(toColumns(next)).where(eq(slaClocks.id, clockId)).returning();
+  await recordEvent(tx, updated!, kind, at, current, details, meta, reason);
+  return updated!;
+}
+
+export const pauseSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta, reason?: string) =>
+  change(tx, id, 'paused', at, meta, (c, clock) => rules.pauseClock(c, clock, at), {}, reason ?? null);
+
+export const resumeSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta) =>
+  change(tx, id, 'resumed', at, meta, (c, clock) => rules.resumeClock(c, clock, at));
+
+export const requestSlaExtension = (tx: Tx, id: string, at: Date, days: number, reason: string, meta: ChangeMeta, cap?: number) =>
+  change(tx, id, 'extension_requested', at, meta, (_c, clock) => rules.requestExtension(clock, at, days, reason, cap), { days }, reason);
+
+export const decideSlaExtension = (tx: Tx, id: string, at: Date, approved: boolean, meta: ChangeMeta, reason?: string) =>
+  change(tx, id, approved ? 'extension_approved' : 'extension_rejected', at, meta, (c, clock) => rules.decideExtension(c, clock, at, approved), {}, reason ?? null);
+
+export const breachSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta) =>
+  change(tx, id, 'breached', at, meta, (_c, clock) => rules.breachClock(clock, at));
+
+export const stopSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta) =>
+  change(tx, id, 'stopped', at, meta, (_c, clock) => rules.stopClock(clock, at));
+
+export interface MovedClock {
+  clockId: string;
+  workflowId: string | null;
+  deadlineBefore: string;
+  deadlineAfter: string;
+  breachedNow: boolean;
+}
+
+/**
+ * Brings every open clock to the current calendar version. Clocks whose deadline moves get an
+ * event and an audit entry with both dates and versions (a deadline moved into the past breaches
+ * at once); the others only record the version. Safe to run again (e.g. at start, after a crash).
+ */
+export async function recomputeOpenClocks(db: Db, now: Date, meta: ChangeMeta): Promise<MovedClock[]> {
+  const version = await currentCalendarVersion(db);
+  const stale = await db.select({ id: slaClocks.id }).from(slaClocks).where(and(ne(slaClocks.state, 'stopped'), lt(slaClocks.calendarVersion, version))).orderBy(asc(slaClocks.deadlineAt));
+  const moved: MovedClock[] = [];
+  for (const { id } of stale) {
+    await db.transaction(async (tx) => {
+      const [current] = await tx.select().from(slaClocks).where(eq(slaClocks.id, id)).for('update');
+      if (!current || current.state === 'stopped') return;
+      const calendar = await loadCalendar(tx);
+      if (current.calendarVersion >= calendar.version) return;
+      const next = rules.recomputeClock(calendar, toDomain(current), now);
+      const [updated] = await tx.update(slaClocks).set(toColumns(next)).where(eq(slaClocks.id, id)).returning();
+      if (updated!.deadlineAt.getTime() === current.deadlineAt.getTime()) return;
+      const breachedNow = !current.breachedAt && updated!.breachedAt !== null;
+      await recordEvent(tx, updated!, breachedNow ? 'recomputed_breached' : 'recomputed', now, current, { calendarVersionBefore: current.calendarVersion, calendarVersionAfter: calendar.version, deadlineDateBefore: current.deadlineDate, deadlineDateAfter: updated!.deadlineDate }, meta, 'calendar change');
+      moved.push({ clockId: id, workflowId: updated!.workflowId, deadlineBefore: current.deadlineAt.toISOString(), deadlineAfter: updated!.deadlineAt.toISOString(), breachedNow });
+    });
+  }
+  return moved;
+}
+
+export async function getClock(db: Db | Tx, id: string): Promise<ClockRow | undefined> {
+  const [row] = await db.select().from(slaClocks).where(eq(slaClocks.id, id));
+  return row;
+}
+
+export async function clockEvents(db: Db, id: string): Promise<ClockEventRow[]> {
+  return db.select().from(slaClockEvents).where(eq(slaClockEvents.clockId, id)).orderBy(asc(slaClockEvents.at));
+}

@@ -1,0 +1,25 @@
+import type { Client } from '@temporalio/client';
+import type { MovedClock } from './service.js';
+
+/** The signal a clock's workflow receives when the clock service moves its deadline. */
+export const SLA_DEADLINE_CHANGED = 'slaDeadlineChanged';
+
+/**
+ * Tells each moved clock's workflow its new deadline, so its timer follows. Best effort: a
+ * workflow that misses it re-reads the clock when its old timer fires.
+ */
+export async function signalMovedDeadlines(client: Client, moved: MovedClock[]): Promise<number> {
+  let delivered = 0;
+  for (const clock of moved) {
+    if (!clock.workflowId) continue;
+    try {
+      await client.connection.withDeadline(Date.now() + 5_000, () =>
+        client.workflow.getHandle(clock.workflowId!).signal(SLA_DEADLINE_CHANGED, { clockId: clock.clockId, deadline: clock.deadlineAfter }),
+      );
+      delivered++;
+    } catch {
+      // The workflow re-reads the clock at its next timer.
+    }
+  }
+  return delivered;
+}
