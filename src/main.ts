@@ -19,6 +19,8 @@ import { loggerOptions } from './logger.js';
 import { ensureNotificationRelay } from './notifications/relay.js';
 import { connectTemporal } from './temporal/connection.js';
 import { importPublishedSchedules } from './calendar/service.js';
+import { recomputeOpenClocks } from './sla/service.js';
+import { signalMovedDeadlines } from './sla/signals.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { createWorker } from './temporal/worker.js';
 
@@ -59,6 +61,8 @@ async function main(): Promise<void> {
   }
   const imported = await importPublishedSchedules(database.db, { actor: { kind: 'system', role: 'script' }, at: await systemClock.now() });
   if (imported.length) log.info({ years: imported }, 'published holiday schedules imported');
+  // Reconcile: clocks left on an older calendar version (e.g. a crash after a publication).
+  const staleClocks = await recomputeOpenClocks(database.db, await systemClock.now(), { actor: { kind: 'system', role: 'script' } });
 
   const stops: (() => Promise<void>)[] = [];
   let workerRun: Promise<void> | undefined;
@@ -89,6 +93,7 @@ async function main(): Promise<void> {
     stops.unshift(() => app.close());
   }
   stops.push(() => temporal.close());
+  await signalMovedDeadlines(temporal.client, staleClocks);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -118,8 +118,12 @@ async function change(tx: Tx, clockId: string, kind: string, at: Date, meta: Cha
 export const pauseSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta, reason?: string) =>
   change(tx, id, 'paused', at, meta, (c, clock) => rules.pauseClock(c, clock, at), {}, reason ?? null);
 
-export const resumeSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta) =>
-  change(tx, id, 'resumed', at, meta, (c, clock) => rules.resumeClock(c, clock, at));
+export async function resumeSlaClock(tx: Tx, id: string, at: Date, meta: ChangeMeta): Promise<ClockRow> {
+  const [current] = await tx.select({ pausedAt: slaClocks.pausedAt, remainingAtPause: slaClocks.remainingAtPause }).from(slaClocks).where(eq(slaClocks.id, id));
+  // The pause's length is recorded with the resume: from when, and the R carried over.
+  const details = current?.pausedAt ? { pausedAt: current.pausedAt.toISOString(), pausedMs: at.getTime() - current.pausedAt.getTime(), remainingCarried: current.remainingAtPause } : {};
+  return change(tx, id, 'resumed', at, meta, (c, clock) => rules.resumeClock(c, clock, at), details);
+}
 
 export const requestSlaExtension = (tx: Tx, id: string, at: Date, days: number, reason: string, meta: ChangeMeta, cap?: number) =>
   change(tx, id, 'extension_requested', at, meta, (_c, clock) => rules.requestExtension(clock, at, days, reason, cap), { days }, reason);

@@ -49,6 +49,7 @@ t.test('every operation is recorded as an event and an audit entry; starting twi
   t.equal(stopped.outcome, 'met');
   const events = await sla.clockEvents(db, clock.id);
   t.same(events.map((e) => e.kind), ['started', 'paused', 'resumed', 'extension_requested', 'breached', 'extension_approved', 'stopped']);
+  t.match(events[2]!.details, { pausedAt: sh('2026-03-11T15:00:00').toISOString(), remainingCarried: 3, pausedMs: 8 * 86_400_000 - 5 * 3_600_000 }, 'the pause and its length are recorded');
   t.equal(await db.$count(auditEntries, eq(auditEntries.subjectId, clock.id)), 7);
   await t.rejects(db.transaction((tx) => sla.resumeSlaClock(tx, clock.id, sh('2026-03-27T09:00:00'), system)), { code: 'clock_state' });
   await t.rejects(db.transaction((tx) => sla.pauseSlaClock(tx, randomUUID(), new Date(), system)), { code: 'sla_clock_not_found' });
