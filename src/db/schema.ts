@@ -304,3 +304,76 @@ export const slaClockEvents = pgTable(
   },
   (t) => [index('sla_clock_events_clock_idx').on(t.clockId, t.at)],
 );
+
+// ── Data catalogue (数据资源目录) ──────────────────────────────────────────────────────────────
+
+/** A catalogue entry; what it says lives in its versions (every edit makes a new one). */
+export const datasets = pgTable(
+  'datasets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull(),
+    ownerDepartmentId: uuid('owner_department_id')
+      .notNull()
+      .references(() => departments.id),
+    lifecycle: text('lifecycle', { enum: ['draft', 'published', 'retired'] }).notNull(),
+    currentVersion: integer('current_version').notNull(),
+    /** 已归集: set only by the center (history in dataset_aggregation). */
+    aggregated: boolean('aggregated').notNull().default(false),
+    // Denormalized from the current version for lists, filters and sorting.
+    name: text('name').notNull(),
+    sharingType: text('sharing_type', { enum: ['unconditional', 'conditional', 'not_shareable'] }).notNull(),
+    libraryKind: text('library_kind').notNull(),
+    /** Unigram and bigram lexemes of names, description and field names (see search-terms.ts). */
+    searchLexemes: text('search_lexemes').array().notNull(),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('datasets_code_key').on(t.code),
+    index('datasets_owner_idx').on(t.ownerDepartmentId),
+    index('datasets_search_idx').using('gin', sql`array_to_tsvector(${t.searchLexemes})`),
+    index('datasets_name_idx').on(t.name, t.id),
+  ],
+);
+
+export const datasetVersions = pgTable(
+  'dataset_versions',
+  {
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    libraryKind: text('library_kind').notNull(),
+    basicLibrary: text('basic_library'),
+    updateFrequency: text('update_frequency').notNull(),
+    sourceSystem: text('source_system').notNull(),
+    fields: jsonb('fields').notNull(),
+    sharingType: text('sharing_type', { enum: ['unconditional', 'conditional', 'not_shareable'] }).notNull(),
+    conditions: jsonb('conditions'),
+    conditionNotes: text('condition_notes'),
+    legalBasis: jsonb('legal_basis'),
+    lineage: jsonb('lineage'),
+    createdAt: instant('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.version] })],
+);
+
+/** When the center held the data: one row per period. */
+export const datasetAggregation = pgTable(
+  'dataset_aggregation',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    fromAt: instant('from_at').notNull(),
+    toAt: instant('to_at'),
+    setBy: uuid('set_by'),
+    reason: text('reason'),
+  },
+  (t) => [index('dataset_aggregation_dataset_idx').on(t.datasetId, t.fromAt)],
+);
