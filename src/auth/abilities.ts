@@ -9,6 +9,8 @@ export const Action = {
   update: 'update',
   delete: 'delete',
   verify: 'verify',
+  /** Set a dataset's aggregation status (归集): the center only. */
+  aggregate: 'aggregate',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -23,6 +25,7 @@ export const Subject = {
   WebhookDelivery: 'WebhookDelivery',
   Calendar: 'Calendar',
   SlaClock: 'SlaClock',
+  Dataset: 'Dataset',
 } as const;
 export type SubjectType = (typeof Subject)[keyof typeof Subject];
 
@@ -47,6 +50,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   const own = { departmentId: actor.departmentId };
   const self = { id: actor.userId };
   const actedByOwnDepartment = { actorDepartmentId: actor.departmentId };
+  const ownDatasets = { ownerDepartmentId: actor.departmentId };
+  const published = { lifecycle: 'published' };
   const has = (role: Role) => actor.roles.includes(role);
 
   // Every signed-in user: the department directory, themselves, their department's inbox.
@@ -54,6 +59,11 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   can(Action.read, Subject.User, self);
   can(Action.read, Subject.Notification, own);
   can(Action.update, Subject.Notification, own);
+  can(Action.read, Subject.Dataset, published);
+  if (has('reviewer') || has('dept_admin')) {
+    // The owner side maintains its own catalogue entries, drafts included.
+    can([Action.read, Action.create, Action.update], Subject.Dataset, ownDatasets);
+  }
 
   if (has('dept_admin')) {
     can([Action.read, Action.create, Action.update], Subject.User, own);
@@ -62,16 +72,18 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can(Action.read, Subject.AuditEntry, actedByOwnDepartment);
   }
   if (has('center_operator')) {
-    can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery, Subject.SlaClock]);
+    can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery, Subject.SlaClock, Subject.Dataset]);
+    can(Action.aggregate, Subject.Dataset);
   }
   if (has('center_admin')) {
     can([Action.read, Action.create, Action.update], [Subject.Department, Subject.User]);
     can(Action.update, Subject.Calendar);
-    can(Action.read, [Subject.Webhook, Subject.WebhookDelivery, Subject.AuditEntry, Subject.SlaClock]);
+    can(Action.read, [Subject.Webhook, Subject.WebhookDelivery, Subject.AuditEntry, Subject.SlaClock, Subject.Dataset]);
+    can(Action.aggregate, Subject.Dataset);
   }
   if (has('supervisor')) {
     // Parties of a request, grant or objection will read its clocks too (with those subjects).
-    can(Action.read, [Subject.User, Subject.SlaClock]);
+    can(Action.read, [Subject.User, Subject.SlaClock, Subject.Dataset]);
   }
   if (has('auditor')) {
     // Reads everything, changes nothing (role validation keeps auditors free of other roles).

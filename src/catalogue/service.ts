@@ -1,0 +1,197 @@
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { appendAudit } from '../audit/ledger.js';
+import { Action, Subject } from '../auth/abilities.js';
+import { authorize, authorizeCreate } from '../auth/authorize.js';
+import { accessibleWhere } from '../auth/sql-filter.js';
+import type { Db, Tx } from '../db/client.js';
+import { datasetAggregation, datasets, datasetVersions, departments } from '../db/schema.js';
+import { canMoveTo, datasetProblems, type DatasetContent, type DatasetField, type Lifecycle, type SharingType } from '../domain/catalogue/dataset.js';
+import { documentLexemes, queryLexemes, toTsqueryLiteral } from '../domain/catalogue/search-terms.js';
+import { ConflictError, RuleViolationError } from '../errors.js';
+import { auditActor } from '../identity/actor.js';
+import type { RequestContext } from '../identity/service.js';
+
+export type DatasetRow = typeof datasets.$inferSelect;
+export type DatasetVersionRow = typeof datasetVersions.$inferSelect;
+
+/** Columns the authorization rules on datasets may name. */
+export const datasetFields = { lifecycle: datasets.lifecycle, ownerDepartmentId: datasets.ownerDepartmentId };
+
+async function catalogueContext(tx: Tx, content: DatasetContent, selfCode: string) {
+  const codes = (await tx.select({ code: departments.code }).from(departments)).map((d) => d.code);
+  const sourceCodes = (content.lineage?.sources ?? []).map((s) => s.datasetCode);
+  const sources = sourceCodes.length
+    ? await tx
+        .select({ code: datasets.code, fields: datasetVersions.fields })
+        .from(datasets)
+        .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
+        .where(inArray(datasets.code, sourceCodes))
+    : [];
+  const fieldsByCode = new Map(sources.map((s) => [s.code, (s.fields as DatasetField[]).map((f) => f.name)]));
+  return { departmentCodes: new Set(codes), fieldsOf: (code: string) => fieldsByCode.get(code), selfCode };
+}
+
+async function validate(tx: Tx, content: DatasetContent, code: string): Promise<void> {
+  const problems = datasetProblems(content, await catalogueContext(tx, content, code));
+  if (problems.length) throw new RuleViolationError('invalid_dataset', problems.map((p) => `${p.path}: ${p.problem}`).join('; '), { problems });
+}
+
+function denormalized(content: DatasetContent) {
+  return {
+    name: content.name,
+    sharingType: content.sharingType,
+    libraryKind: content.libraryKind,
+    searchLexemes: documentLexemes(content.name, content.description, ...content.fields.map((f) => f.name)),
+  };
+}
+
+function versionValues(datasetId: string, version: number, content: DatasetContent, ctx: RequestContext) {
+  return {
+    datasetId,
+    version,
+    name: content.name,
+    description: content.description,
+    libraryKind: content.libraryKind,
+    basicLibrary: content.basicLibrary ?? null,
+    updateFrequency: content.updateFrequency,
+    sourceSystem: content.sourceSystem,
+    fields: content.fields,
+    sharingType: content.sharingType,
+    conditions: content.conditions ?? null,
+    conditionNotes: content.conditionNotes ?? null,
+    legalBasis: content.legalBasis ?? null,
+    lineage: content.lineage ?? null,
+    createdAt: ctx.now,
+    createdBy: ctx.actor.userId,
+  };
+}
+
+/** Catalogues a new dataset as a draft (version 1) for the caller's department. */
+export async function createDataset(ctx: RequestContext, input: DatasetContent & { code: string }): Promise<DatasetRow> {
+  const { code, ...content } = input;
+  authorizeCreate(ctx.actor.ability, Subject.Dataset, { ownerDepartmentId: ctx.actor.departmentId });
+  return ctx.db.transaction(async (tx) => {
+    const [taken] = await tx.select({ id: datasets.id }).from(datasets).where(eq(datasets.code, code));
+    if (taken) throw new ConflictError('dataset_code_taken', `A dataset with code ${code} already exists`);
+    await validate(tx, content, code);
+    const [row] = await tx
+      .insert(datasets)
+      .values({ code, ownerDepartmentId: ctx.actor.departmentId, lifecycle: 'draft', currentVersion: 1, ...denormalized(content), createdAt: ctx.now, updatedAt: ctx.now })
+      .returning();
+    await tx.insert(datasetVersions).values(versionValues(row!.id, 1, content, ctx));
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'reviewer', 'dept_admin'), action: 'dataset.created', subjectType: Subject.Dataset, subjectId: row!.id, after: { code, version: 1, sharingType: content.sharingType }, requestId: ctx.requestId, at: ctx.now });
+    return row!;
+  });
+}
+
+/** Every edit makes a new version; earlier versions stay readable and unchanged. */
+export async function updateDataset(ctx: RequestContext, id: string, content: DatasetContent): Promise<DatasetRow> {
+  return ctx.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(datasets).where(eq(datasets.id, id)).for('update');
+    const row = authorize(ctx.actor.ability, Action.update, Subject.Dataset, current);
+    if (row.lifecycle === 'retired') throw new ConflictError('dataset_retired', 'A retired dataset is no longer edited');
+    await validate(tx, content, row.code);
+    const version = row.currentVersion + 1;
+    await tx.insert(datasetVersions).values(versionValues(id, version, content, ctx));
+    const [updated] = await tx.update(datasets).set({ currentVersion: version, ...denormalized(content), updatedAt: ctx.now }).where(eq(datasets.id, id)).returning();
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'reviewer', 'dept_admin'),
+      action: 'dataset.revised',
+      subjectType: Subject.Dataset,
+      subjectId: id,
+      before: { version: row.currentVersion, sharingType: row.sharingType },
+      after: { version, sharingType: content.sharingType },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
+    return updated!;
+  });
+}
+
+/** draft → published → retired. */
+export async function moveDataset(ctx: RequestContext, id: string, to: Lifecycle, reason?: string): Promise<DatasetRow> {
+  return ctx.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(datasets).where(eq(datasets.id, id)).for('update');
+    const row = authorize(ctx.actor.ability, Action.update, Subject.Dataset, current);
+    if (!canMoveTo(row.lifecycle, to)) throw new ConflictError('invalid_lifecycle_transition', `A ${row.lifecycle} dataset cannot become ${to}`);
+    const [updated] = await tx.update(datasets).set({ lifecycle: to, updatedAt: ctx.now }).where(eq(datasets.id, id)).returning();
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'reviewer', 'dept_admin'), action: `dataset.${to}`, subjectType: Subject.Dataset, subjectId: id, before: { lifecycle: row.lifecycle }, after: { lifecycle: to }, reason: reason ?? null, requestId: ctx.requestId, at: ctx.now });
+    return updated!;
+  });
+}
+
+/** The center records whether it holds the data (归集), keeping the periods it did. */
+export async function setAggregation(ctx: RequestContext, id: string, aggregated: boolean, reason: string): Promise<DatasetRow> {
+  return ctx.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(datasets).where(eq(datasets.id, id)).for('update');
+    const row = authorize(ctx.actor.ability, Action.aggregate, Subject.Dataset, current);
+    if (row.aggregated === aggregated) return row;
+    if (aggregated) {
+      await tx.insert(datasetAggregation).values({ datasetId: id, fromAt: ctx.now, setBy: ctx.actor.userId, reason });
+    } else {
+      await tx.update(datasetAggregation).set({ toAt: ctx.now }).where(and(eq(datasetAggregation.datasetId, id), isNull(datasetAggregation.toAt)));
+    }
+    const [updated] = await tx.update(datasets).set({ aggregated, updatedAt: ctx.now }).where(eq(datasets.id, id)).returning();
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin', 'center_operator'), action: aggregated ? 'dataset.aggregated' : 'dataset.aggregation_ended', subjectType: Subject.Dataset, subjectId: id, before: { aggregated: row.aggregated }, after: { aggregated }, reason, requestId: ctx.requestId, at: ctx.now });
+    return updated!;
+  });
+}
+
+export async function getDataset(ctx: RequestContext, id: string): Promise<{ dataset: DatasetRow; version: DatasetVersionRow }> {
+  const [row] = await ctx.db.select().from(datasets).where(eq(datasets.id, id));
+  const dataset = authorize(ctx.actor.ability, Action.read, Subject.Dataset, row);
+  return { dataset, version: (await getVersion(ctx.db, id, dataset.currentVersion))! };
+}
+
+/** A specific version, as a routing snapshot saw it. */
+export async function getDatasetVersion(ctx: RequestContext, id: string, version: number): Promise<DatasetVersionRow | undefined> {
+  await getDataset(ctx, id);
+  return getVersion(ctx.db, id, version);
+}
+
+async function getVersion(db: Db, id: string, version: number): Promise<DatasetVersionRow | undefined> {
+  const [row] = await db.select().from(datasetVersions).where(and(eq(datasetVersions.datasetId, id), eq(datasetVersions.version, version)));
+  return row;
+}
+
+export async function aggregationHistory(db: Db, id: string) {
+  return db.select().from(datasetAggregation).where(eq(datasetAggregation.datasetId, id)).orderBy(asc(datasetAggregation.fromAt));
+}
+
+export interface DatasetSearch {
+  q?: string | undefined;
+  ownerDepartmentId?: string | undefined;
+  sharingType?: SharingType | undefined;
+  libraryKind?: string | undefined;
+  aggregated?: boolean | undefined;
+  lifecycle?: Lifecycle | undefined;
+  /** Keyset cursor: the (name, id) of the last row of the previous page. */
+  after?: { name: string; id: string } | undefined;
+  limit: number;
+}
+
+/**
+ * Search and browse, ordered by name then id (stable while rows are inserted). Chinese queries
+ * match through the GIN index on the lexemes; visibility is the read rule translated to SQL.
+ */
+export async function searchDatasets(ctx: RequestContext, search: DatasetSearch): Promise<DatasetRow[]> {
+  const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.Dataset, datasetFields);
+  const lexemes = search.q ? queryLexemes(search.q) : [];
+  return ctx.db
+    .select()
+    .from(datasets)
+    .where(
+      and(
+        visible,
+        lexemes.length ? sql`array_to_tsvector(${datasets.searchLexemes}) @@ ${toTsqueryLiteral(lexemes)}::tsquery` : undefined,
+        search.ownerDepartmentId ? eq(datasets.ownerDepartmentId, search.ownerDepartmentId) : undefined,
+        search.sharingType ? eq(datasets.sharingType, search.sharingType) : undefined,
+        search.libraryKind ? eq(datasets.libraryKind, search.libraryKind) : undefined,
+        search.aggregated === undefined ? undefined : eq(datasets.aggregated, search.aggregated),
+        search.lifecycle ? eq(datasets.lifecycle, search.lifecycle) : undefined,
+        search.after ? or(gt(datasets.name, search.after.name), and(eq(datasets.name, search.after.name), gt(datasets.id, search.after.id))) : undefined,
+      ),
+    )
+    .orderBy(asc(datasets.name), asc(datasets.id))
+    .limit(search.limit);
+}
