@@ -411,10 +411,184 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search and browse the catalogue (published entries; an owner also sees its drafts) */
+        get: operations["listDatasets"];
+        put?: never;
+        /** Catalogue a dataset as a draft of the caller's department (reviewer, dept_admin) */
+        post: operations["createDataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{datasetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        get: operations["getDataset"];
+        /** Revise an entry (the owner); makes a new version, earlier ones stay readable */
+        put: operations["reviseDataset"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{datasetId}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getDatasetVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{datasetId}/lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft or retire a published entry (the owner) */
+        post: operations["moveDataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{datasetId}/aggregation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record whether the center holds the data (已归集) — the center only */
+        put: operations["setDatasetAggregation"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description 无条件共享 · 有条件共享 · 不予共享
+         * @enum {string}
+         */
+        SharingType: "unconditional" | "conditional" | "not_shareable";
+        /**
+         * @description 基础库 · 主题库 · 专题库 · 部门库
+         * @enum {string}
+         */
+        LibraryKind: "basic" | "thematic" | "special" | "department";
+        DatasetField: {
+            name: string;
+            type: string;
+            description: string;
+            /** @enum {string} */
+            sensitivity: "public" | "internal" | "sensitive" | "core";
+        };
+        SharingConditions: {
+            /** @description Codes of qualifying requester departments */
+            requesterDepartments?: string[];
+            requesterLevels?: components["schemas"]["DepartmentLevel"][];
+            allowedScenarios?: string[];
+            allowedPurposes?: string[];
+            restrictedFields?: string[];
+            legalBasisRequired?: boolean;
+            maxUsageMonths?: number;
+            securityCommitmentRequired?: boolean;
+        };
+        LegalBasis: {
+            law: string;
+            article?: string;
+            prohibitsSharing?: boolean;
+        };
+        Lineage: {
+            sources: {
+                datasetCode: string;
+                /** @description this dataset's field → the source's field */
+                fieldMap: {
+                    [key: string]: string;
+                };
+            }[];
+        };
+        DatasetContent: {
+            name: string;
+            description: string;
+            libraryKind: components["schemas"]["LibraryKind"];
+            /** @enum {string|null} */
+            basicLibrary?: "natural_person" | "legal_person" | "spatial_geographic" | "e_licence" | null;
+            updateFrequency: string;
+            sourceSystem: string;
+            fields: components["schemas"]["DatasetField"][];
+            sharingType: components["schemas"]["SharingType"];
+            conditions?: null | components["schemas"]["SharingConditions"];
+            conditionNotes?: string | null;
+            legalBasis?: null | components["schemas"]["LegalBasis"];
+            lineage?: null | components["schemas"]["Lineage"];
+        };
+        DatasetVersion: {
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            content: components["schemas"]["DatasetContent"];
+        };
+        DatasetSummary: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** Format: uuid */
+            ownerDepartmentId: string;
+            /** @enum {string} */
+            lifecycle: "draft" | "published" | "retired";
+            currentVersion: number;
+            aggregated: boolean;
+            sharingType: components["schemas"]["SharingType"];
+            libraryKind: string;
+        };
+        DatasetDetail: {
+            dataset: components["schemas"]["DatasetSummary"];
+            current: components["schemas"]["DatasetVersion"];
+            aggregationHistory: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string | null;
+            }[];
+        };
         SlaClock: {
             /** Format: uuid */
             id: string;
@@ -1441,6 +1615,208 @@ export interface operations {
                         clock: components["schemas"]["SlaClock"];
                         events: components["schemas"]["SlaClockEvent"][];
                     };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listDatasets: {
+        parameters: {
+            query?: {
+                /** @description Chinese or Latin words, all of which must match (two-character queries such as 社保 work) */
+                q?: string;
+                ownerDepartmentId?: string;
+                sharingType?: components["schemas"]["SharingType"];
+                libraryKind?: components["schemas"]["LibraryKind"];
+                aggregated?: boolean;
+                lifecycle?: "draft" | "published" | "retired";
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page ordered by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DatasetSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createDataset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique and stable */
+                    code: string;
+                    content: components["schemas"]["DatasetContent"];
+                };
+            };
+        };
+        responses: {
+            /** @description Created (version 1, draft) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry and its current version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    reviseDataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetContent"];
+            };
+        };
+        responses: {
+            /** @description The entry at its new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDatasetVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datasetId: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description That version, unchanged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetVersion"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    moveDataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    to: "published" | "retired";
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The entry in its new state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    setDatasetAggregation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    aggregated: boolean;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The entry with its aggregation history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetDetail"];
                 };
             };
             default: components["responses"]["Error"];

@@ -16,6 +16,7 @@ import { authenticationPlugin } from './plugins/authentication.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
 import { auditHandlers } from './routes/audit.js';
 import { calendarHandlers } from './routes/calendar.js';
+import { catalogueHandlers } from './routes/catalogue.js';
 import { identityHandlers } from './routes/identity.js';
 import { notificationHandlers } from './routes/notifications.js';
 import { systemHandlers } from './routes/system.js';
@@ -52,6 +53,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     ...systemHandlers(deps),
     ...identityHandlers({ db, clock: deps.clock, tokens, demoMode: deps.config.demoMode, afterNotify: () => pokeNotificationRelay(deps.temporal.client, deps.config.temporal) }),
     ...auditHandlers({ db, clock: deps.clock }),
+    ...catalogueHandlers({ db, clock: deps.clock }),
     ...calendarHandlers({ db, clock: deps.clock, temporal: deps.temporal }),
     ...notificationHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal }),
   });

@@ -1,0 +1,108 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import * as catalogue from '../../catalogue/service.js';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/client.js';
+import type { DatasetContent } from '../../domain/catalogue/dataset.js';
+import { NotFoundError } from '../../errors.js';
+import type { RequestContext } from '../../identity/service.js';
+import type { JsonBody, JsonRequest } from '../contract.js';
+import { decodeCursor, page } from '../cursor.js';
+import { contextOf } from '../plugins/authentication.js';
+
+type Detail = JsonBody<'getDataset', 200>;
+
+const summaryView = (d: catalogue.DatasetRow): Detail['dataset'] => ({
+  id: d.id,
+  code: d.code,
+  name: d.name,
+  ownerDepartmentId: d.ownerDepartmentId,
+  lifecycle: d.lifecycle,
+  currentVersion: d.currentVersion,
+  aggregated: d.aggregated,
+  sharingType: d.sharingType,
+  libraryKind: d.libraryKind,
+});
+
+export const versionView = (v: catalogue.DatasetVersionRow): Detail['current'] => ({
+  version: v.version,
+  createdAt: v.createdAt.toISOString(),
+  content: {
+    name: v.name,
+    description: v.description,
+    libraryKind: v.libraryKind as DatasetContent['libraryKind'],
+    basicLibrary: (v.basicLibrary as DatasetContent['basicLibrary']) ?? null,
+    updateFrequency: v.updateFrequency,
+    sourceSystem: v.sourceSystem,
+    fields: v.fields as DatasetContent['fields'],
+    sharingType: v.sharingType,
+    conditions: (v.conditions as DatasetContent['conditions']) ?? null,
+    conditionNotes: v.conditionNotes,
+    legalBasis: (v.legalBasis as DatasetContent['legalBasis']) ?? null,
+    lineage: (v.lineage as DatasetContent['lineage']) ?? null,
+  },
+});
+
+const isCursor = (v: unknown): v is { name: string; id: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string' && typeof (v as { id?: unknown }).id === 'string';
+
+export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
+  async function detail(ctx: RequestContext, id: string): Promise<Detail> {
+    const { dataset, version } = await catalogue.getDataset(ctx, id);
+    const history = await catalogue.aggregationHistory(deps.db, id);
+    return { dataset: summaryView(dataset), current: versionView(version), aggregationHistory: history.map((h) => ({ from: h.fromAt.toISOString(), to: h.toAt?.toISOString() ?? null })) };
+  }
+
+  return {
+    listDatasets: async (request: FastifyRequest): Promise<JsonBody<'listDatasets', 200>> => {
+      const ctx = await contextOf(request, deps);
+      const query = request.query as Omit<catalogue.DatasetSearch, 'after' | 'limit'> & { cursor?: string; limit: number };
+      const rows = await catalogue.searchDatasets(ctx, { ...query, after: decodeCursor(query.cursor, isCursor), limit: query.limit + 1 });
+      const result = page(rows, query.limit, (d) => ({ name: d.name, id: d.id }));
+      return { items: result.items.map(summaryView), nextCursor: result.nextCursor };
+    },
+
+    createDataset: async (request: FastifyRequest, reply: FastifyReply): Promise<Detail> => {
+      const ctx = await contextOf(request, deps);
+      const { code, content } = request.body as JsonRequest<'createDataset'>;
+      const created = await catalogue.createDataset(ctx, { code, ...(content as DatasetContent) });
+      reply.status(201);
+      return detail(ctx, created.id);
+    },
+
+    getDataset: async (request: FastifyRequest): Promise<Detail> => {
+      const { datasetId } = request.params as { datasetId: string };
+      return detail(await contextOf(request, deps), datasetId);
+    },
+
+    reviseDataset: async (request: FastifyRequest): Promise<Detail> => {
+      const ctx = await contextOf(request, deps);
+      const { datasetId } = request.params as { datasetId: string };
+      await catalogue.updateDataset(ctx, datasetId, request.body as DatasetContent);
+      return detail(ctx, datasetId);
+    },
+
+    getDatasetVersion: async (request: FastifyRequest): Promise<JsonBody<'getDatasetVersion', 200>> => {
+      const ctx = await contextOf(request, deps);
+      const { datasetId, version } = request.params as { datasetId: string; version: number };
+      const row = await catalogue.getDatasetVersion(ctx, datasetId, version);
+      if (!row) throw new NotFoundError('dataset_version_not_found', `The dataset has no version ${version}`);
+      return versionView(row);
+    },
+
+    moveDataset: async (request: FastifyRequest): Promise<Detail> => {
+      const ctx = await contextOf(request, deps);
+      const { datasetId } = request.params as { datasetId: string };
+      const { to, reason } = request.body as JsonRequest<'moveDataset'>;
+      await catalogue.moveDataset(ctx, datasetId, to, reason);
+      return detail(ctx, datasetId);
+    },
+
+    setDatasetAggregation: async (request: FastifyRequest): Promise<Detail> => {
+      const ctx = await contextOf(request, deps);
+      const { datasetId } = request.params as { datasetId: string };
+      const { aggregated, reason } = request.body as JsonRequest<'setDatasetAggregation'>;
+      await catalogue.setAggregation(ctx, datasetId, aggregated, reason);
+      return detail(ctx, datasetId);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import t from 'tap';
+import { startTestApp } from '../helpers/app.js';
+import { bearer, createTestWorld } from '../helpers/identity.js';
+
+const harness = await startTestApp();
+t.teardown(harness.close);
+const { app, config } = harness;
+const world = await createTestWorld(harness.database.db);
+const tag = `接${randomBytes(3).toString('hex')}`;
+const code = () => `API-${randomBytes(4).toString('hex').toUpperCase()}`;
+
+const content = (name: string, extra: object = {}) => ({
+  name: `${name}${tag}`,
+  description: '企业登记注册的基本信息',
+  libraryKind: 'basic',
+  basicLibrary: 'legal_person',
+  updateFrequency: '实时',
+  sourceSystem: '企业登记系统',
+  fields: [
+    { name: '统一社会信用代码', type: 'string', description: '18位', sensitivity: 'public' },
+    { name: '法定代表人', type: 'string', description: '', sensitivity: 'internal' },
+  ],
+  sharingType: 'unconditional',
+  ...extra,
+});
+
+const call = async (method: 'GET' | 'POST' | 'PUT', url: string, user: Parameters<typeof bearer>[1], payload?: object) =>
+  app.inject({ method, url, headers: await bearer(config, user), ...(payload ? { payload } : {}) });
+
+t.test('the owner catalogues, revises, publishes; the center aggregates; others read what is published', async (t) => {
+  const created = await call('POST', '/api/v1/datasets', world.policeReviewer, { code: code(), content: content('法人基本信息') });
+  t.equal(created.statusCode, 201, created.body);
+  const id = created.json().dataset.id;
+  t.match(created.json(), { dataset: { lifecycle: 'draft', currentVersion: 1, aggregated: false }, current: { version: 1, content: { basicLibrary: 'legal_person' } }, aggregationHistory: [] });
+
+  t.equal((await call('GET', `/api/v1/datasets/${id}`, world.marketRequester)).statusCode, 404, 'a draft is invisible to others');
+  t.equal((await call('POST', '/api/v1/datasets', world.policeRequester, { code: code(), content: content('x') })).statusCode, 403, 'requesters do not catalogue');
+
+  const revised = await call('PUT', `/api/v1/datasets/${id}`, world.policeReviewer, content('法人基本信息', { sharingType: 'conditional', conditions: { requesterLevels: ['city'], maxUsageMonths: 24 }, conditionNotes: '仅用于市级审批' }));
+  t.equal(revised.statusCode, 200);
+  t.equal(revised.json().dataset.currentVersion, 2);
+  const v1 = await call('GET', `/api/v1/datasets/${id}/versions/1`, world.policeReviewer);
+  t.match(v1.json(), { version: 1, content: { sharingType: 'unconditional', conditions: null } });
+  t.equal((await call('GET', `/api/v1/datasets/${id}/versions/9`, world.policeReviewer)).json().code, 'dataset_version_not_found');
+
+  const published = await call('POST', `/api/v1/datasets/${id}/lifecycle`, world.policeReviewer, { to: 'published' });
+  t.equal(published.json().dataset.lifecycle, 'published');
+  const seen = await call('GET', `/api/v1/datasets/${id}`, world.marketRequester);
+  t.equal(seen.statusCode, 200);
+  t.match(seen.json().current.content.conditions, { requesterLevels: ['city'], maxUsageMonths: 24 }, 'requesters see the conditions that apply');
+
+  t.equal((await call('PUT', `/api/v1/datasets/${id}/aggregation`, world.policeReviewer, { aggregated: true, reason: 'x' })).statusCode, 403);
+  const aggregated = await call('PUT', `/api/v1/datasets/${id}/aggregation`, world.centerOperator, { aggregated: true, reason: '已归集至市大数据中心' });
+  t.equal(aggregated.statusCode, 200);
+  t.equal(aggregated.json().dataset.aggregated, true);
+  t.equal(aggregated.json().aggregationHistory.length, 1);
+  t.equal(aggregated.json().aggregationHistory[0].to, null);
+});
+
+t.test('the contract rejects unknown properties inside the entry, and rules give 422 naming the problem', async (t) => {
+  const extra = await call('POST', '/api/v1/datasets', world.policeReviewer, { code: code(), content: { ...content('y'), secretFlag: true } });
+  t.equal(extra.statusCode, 400);
+  t.match(extra.json().details, [{ rule: 'additionalProperties', property: 'secretFlag' }]);
+  const notShareable = await call('POST', '/api/v1/datasets', world.policeReviewer, { code: code(), content: content('y', { sharingType: 'not_shareable' }) });
+  t.equal(notShareable.statusCode, 422);
+  t.match(notShareable.json(), { code: 'invalid_dataset', details: { problems: [{ path: 'legalBasis' }] } });
+});
+
+t.test('search through the API: a two-character query, filters and cursor pages', async (t) => {
+  for (const name of ['纳税信用等级', '纳税人登记信息', '婚姻登记信息']) {
+    const created = await call('POST', '/api/v1/datasets', world.marketAdmin, { code: code(), content: content(name) });
+    await call('POST', `/api/v1/datasets/${created.json().dataset.id}/lifecycle`, world.marketAdmin, { to: 'published' });
+  }
+  const search = async (query: string) => (await call('GET', `/api/v1/datasets?${query}`, world.policeRequester)).json();
+  const tax = await search(`q=${encodeURIComponent(`纳税 ${tag}`)}&limit=1`);
+  t.equal(tax.items.length, 1);
+  t.type(tax.nextCursor, 'string');
+  const next = await search(`q=${encodeURIComponent(`纳税 ${tag}`)}&limit=1&cursor=${tax.nextCursor}`);
+  t.equal(next.items.length, 1);
+  t.not(next.items[0].id, tax.items[0].id);
+  t.equal(next.nextCursor, null);
+  const filtered = await search(`q=${encodeURIComponent(tag)}&ownerDepartmentId=${world.market.id}&sharingType=unconditional&libraryKind=basic`);
+  t.equal(filtered.items.length, 3);
+  t.equal((await search(`q=${encodeURIComponent(tag)}&ownerDepartmentId=${world.market.id}&aggregated=true`)).items.length, 0);
+});
