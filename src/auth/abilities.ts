@@ -11,6 +11,8 @@ export const Action = {
   verify: 'verify',
   /** Set a dataset's aggregation status (归集): the center only. */
   aggregate: 'aggregate',
+  /** Put a scenario on or off the key-work list: the center only. */
+  curate: 'curate',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -26,6 +28,7 @@ export const Subject = {
   Calendar: 'Calendar',
   SlaClock: 'SlaClock',
   Dataset: 'Dataset',
+  Scenario: 'Scenario',
 } as const;
 export type SubjectType = (typeof Subject)[keyof typeof Subject];
 
@@ -52,10 +55,11 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   const actedByOwnDepartment = { actorDepartmentId: actor.departmentId };
   const ownDatasets = { ownerDepartmentId: actor.departmentId };
   const published = { lifecycle: 'published' };
+  const ledByOwnDepartment = { leadDepartmentId: actor.departmentId };
   const has = (role: Role) => actor.roles.includes(role);
 
   // Every signed-in user: the department directory, themselves, their department's inbox.
-  can(Action.read, [Subject.Department, Subject.Calendar]);
+  can(Action.read, [Subject.Department, Subject.Calendar, Subject.Scenario]);
   can(Action.read, Subject.User, self);
   can(Action.read, Subject.Notification, own);
   can(Action.update, Subject.Notification, own);
@@ -68,16 +72,19 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   if (has('dept_admin')) {
     can([Action.read, Action.create, Action.update], Subject.User, own);
     can([Action.read, Action.create, Action.delete], Subject.Webhook, own);
+    can([Action.create, Action.update], Subject.Scenario, ledByOwnDepartment);
     can(Action.read, Subject.WebhookDelivery, own);
     can(Action.read, Subject.AuditEntry, actedByOwnDepartment);
   }
   if (has('center_operator')) {
     can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery, Subject.SlaClock, Subject.Dataset]);
     can(Action.aggregate, Subject.Dataset);
+    can(Action.curate, Subject.Scenario);
   }
   if (has('center_admin')) {
     can([Action.read, Action.create, Action.update], [Subject.Department, Subject.User]);
     can(Action.update, Subject.Calendar);
+    can([Action.create, Action.update, Action.curate], Subject.Scenario);
     can(Action.read, [Subject.Webhook, Subject.WebhookDelivery, Subject.AuditEntry, Subject.SlaClock, Subject.Dataset]);
     can(Action.aggregate, Subject.Dataset);
   }

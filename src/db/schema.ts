@@ -377,3 +377,34 @@ export const datasetAggregation = pgTable(
   },
   (t) => [index('dataset_aggregation_dataset_idx').on(t.datasetId, t.fromAt)],
 );
+
+/** Application scenarios (应用场景); the center puts some on the key-work list (重点工作应用场景清单). */
+export const scenarios = pgTable(
+  'scenarios',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['one_network_service', 'one_network_governance', 'no_application', 'other'] }).notNull(),
+    leadDepartmentId: uuid('lead_department_id')
+      .notNull()
+      .references(() => departments.id),
+    description: text('description').notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    validTo: date('valid_to', { mode: 'string' }),
+    onKeyList: boolean('on_key_list').notNull().default(false),
+    /** The datasets and fields the scenario needs: [{ datasetCode, fields }]. */
+    coverage: jsonb('coverage').notNull(),
+    retired: boolean('retired').notNull().default(false),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [index('scenarios_lead_idx').on(t.leadDepartmentId)],
+);
+
+/** Every change to the key-work list makes a version holding the whole list as it then stood. */
+export const scenarioListVersions = pgTable('scenario_list_versions', {
+  version: integer('version').primaryKey(),
+  createdAt: instant('created_at').notNull(),
+  summary: text('summary').notNull(),
+  snapshot: jsonb('snapshot').notNull(),
+});

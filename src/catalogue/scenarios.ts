@@ -1,0 +1,134 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { appendAudit } from '../audit/ledger.js';
+import { Action, Subject } from '../auth/abilities.js';
+import { authorize, authorizeCreate } from '../auth/authorize.js';
+import type { Db, Tx } from '../db/client.js';
+import { datasets, datasetVersions, scenarioListVersions, scenarios } from '../db/schema.js';
+import type { DatasetField } from '../domain/catalogue/dataset.js';
+import { RuleViolationError } from '../errors.js';
+import { auditActor } from '../identity/actor.js';
+import type { RequestContext } from '../identity/service.js';
+
+export const SCENARIO_KINDS = ['one_network_service', 'one_network_governance', 'no_application', 'other'] as const; // 一网通办 一网统管 免申即享 其他
+
+export type ScenarioRow = typeof scenarios.$inferSelect;
+
+export interface Coverage {
+  datasetCode: string;
+  fields: string[];
+}
+
+export interface ScenarioInput {
+  name: string;
+  kind: (typeof SCENARIO_KINDS)[number];
+  leadDepartmentId: string;
+  description: string;
+  validFrom: string;
+  validTo?: string | null;
+  coverage: Coverage[];
+}
+
+/** The key-work list as routing reads it: a version and its scenarios with their coverage. */
+export interface KeyListSnapshot {
+  version: number;
+  scenarios: { id: string; name: string; kind: ScenarioRow['kind']; validFrom: string; validTo: string | null; coverage: Coverage[] }[];
+}
+
+/** Arbitrary constant naming the lock that serializes key-work list versions. */
+const KEY_LIST_LOCK = 1_515_002;
+
+async function checkCoverage(tx: Tx, input: ScenarioInput): Promise<void> {
+  const problems: string[] = [];
+  if (input.validTo && input.validTo < input.validFrom) problems.push('validTo: the validity ends before it starts');
+  if (input.coverage.length === 0) problems.push('coverage: a scenario names the datasets and fields it needs');
+  const codes = input.coverage.map((c) => c.datasetCode);
+  const found = codes.length
+    ? await tx
+        .select({ code: datasets.code, lifecycle: datasets.lifecycle, fields: datasetVersions.fields })
+        .from(datasets)
+        .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
+        .where(inArray(datasets.code, codes))
+    : [];
+  const byCode = new Map(found.map((f) => [f.code, f]));
+  for (const [i, c] of input.coverage.entries()) {
+    const dataset = byCode.get(c.datasetCode);
+    if (!dataset) {
+      problems.push(`coverage/${i}: unknown dataset "${c.datasetCode}"`);
+      continue;
+    }
+    if (dataset.lifecycle === 'retired') problems.push(`coverage/${i}: ${c.datasetCode} is retired`);
+    const names = (dataset.fields as DatasetField[]).map((f) => f.name);
+    for (const field of c.fields) if (!names.includes(field)) problems.push(`coverage/${i}: "${field}" is not a field of ${c.datasetCode}`);
+    if (c.fields.length === 0) problems.push(`coverage/${i}: name the fields the scenario needs`);
+  }
+  if (problems.length) throw new RuleViolationError('invalid_scenario', problems.join('; '), { problems });
+}
+
+/** Writes a new key-work list version holding the list as it now stands. */
+async function newListVersion(tx: Tx, summary: string, at: Date): Promise<number> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LIST_LOCK})`);
+  const [last] = await tx.select({ version: scenarioListVersions.version }).from(scenarioListVersions).orderBy(desc(scenarioListVersions.version)).limit(1);
+  const version = (last?.version ?? 0) + 1;
+  const onList = await tx.select().from(scenarios).where(and(eq(scenarios.onKeyList, true), eq(scenarios.retired, false))).orderBy(asc(scenarios.name));
+  const snapshot: KeyListSnapshot['scenarios'] = onList.map((s) => ({ id: s.id, name: s.name, kind: s.kind, validFrom: s.validFrom, validTo: s.validTo, coverage: s.coverage as Coverage[] }));
+  await tx.insert(scenarioListVersions).values({ version, createdAt: at, summary, snapshot });
+  return version;
+}
+
+export async function createScenario(ctx: RequestContext, input: ScenarioInput): Promise<ScenarioRow> {
+  authorizeCreate(ctx.actor.ability, Subject.Scenario, { leadDepartmentId: input.leadDepartmentId });
+  return ctx.db.transaction(async (tx) => {
+    await checkCoverage(tx, input);
+    const [row] = await tx
+      .insert(scenarios)
+      .values({ ...input, validTo: input.validTo ?? null, coverage: input.coverage, createdAt: ctx.now, updatedAt: ctx.now })
+      .returning();
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'), action: 'scenario.created', subjectType: Subject.Scenario, subjectId: row!.id, after: input, requestId: ctx.requestId, at: ctx.now });
+    return row!;
+  });
+}
+
+/** An edit of a scenario on the key-work list makes a new list version. */
+export async function updateScenario(ctx: RequestContext, id: string, input: ScenarioInput): Promise<ScenarioRow> {
+  return ctx.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(scenarios).where(eq(scenarios.id, id)).for('update');
+    const row = authorize(ctx.actor.ability, Action.update, Subject.Scenario, current);
+    await checkCoverage(tx, input);
+    const [updated] = await tx.update(scenarios).set({ ...input, validTo: input.validTo ?? null, updatedAt: ctx.now }).where(eq(scenarios.id, id)).returning();
+    const listVersion = row.onKeyList ? await newListVersion(tx, `revised ${row.name}`, ctx.now) : null;
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'), action: 'scenario.revised', subjectType: Subject.Scenario, subjectId: id, before: { name: row.name, coverage: row.coverage, validTo: row.validTo }, after: { ...input, listVersion }, requestId: ctx.requestId, at: ctx.now });
+    return updated!;
+  });
+}
+
+/** The center puts a scenario on the key-work list or takes it off; each change is a list version. */
+export async function setKeyListMembership(ctx: RequestContext, id: string, onKeyList: boolean, reason: string): Promise<{ scenario: ScenarioRow; listVersion: number | null }> {
+  return ctx.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(scenarios).where(eq(scenarios.id, id)).for('update');
+    const row = authorize(ctx.actor.ability, Action.curate, Subject.Scenario, current);
+    if (row.onKeyList === onKeyList) return { scenario: row, listVersion: null };
+    if (onKeyList && row.retired) throw new RuleViolationError('scenario_retired', 'A retired scenario cannot join the key-work list');
+    const [updated] = await tx.update(scenarios).set({ onKeyList, updatedAt: ctx.now }).where(eq(scenarios.id, id)).returning();
+    const listVersion = await newListVersion(tx, `${onKeyList ? 'added' : 'removed'} ${row.name}`, ctx.now);
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin', 'center_operator'), action: onKeyList ? 'key_list.added' : 'key_list.removed', subjectType: Subject.Scenario, subjectId: id, before: { onKeyList: row.onKeyList }, after: { onKeyList, listVersion }, reason, requestId: ctx.requestId, at: ctx.now });
+    return { scenario: updated!, listVersion };
+  });
+}
+
+export async function listScenarios(db: Db): Promise<ScenarioRow[]> {
+  return db.select().from(scenarios).orderBy(asc(scenarios.name));
+}
+
+export async function getScenario(ctx: RequestContext, id: string): Promise<ScenarioRow> {
+  const [row] = await ctx.db.select().from(scenarios).where(eq(scenarios.id, id));
+  return authorize(ctx.actor.ability, Action.read, Subject.Scenario, row);
+}
+
+/** The key-work list at a version (the current one when omitted); version 0 is the empty list. */
+export async function keyList(db: Db | Tx, version?: number): Promise<KeyListSnapshot | undefined> {
+  const [row] = version === undefined
+    ? await db.select().from(scenarioListVersions).orderBy(desc(scenarioListVersions.version)).limit(1)
+    : await db.select().from(scenarioListVersions).where(eq(scenarioListVersions.version, version));
+  if (!row) return version === undefined || version === 0 ? { version: 0, scenarios: [] } : undefined;
+  return { version: row.version, scenarios: row.snapshot as KeyListSnapshot['scenarios'] };
+}
