@@ -498,10 +498,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Application scenarios (应用场景), on the key-work list or not */
+        get: operations["listScenarios"];
+        put?: never;
+        /** Create a scenario (dept_admin of the lead department, or center_admin) */
+        post: operations["createScenario"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenarios/{scenarioId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scenarioId: string;
+            };
+            cookie?: never;
+        };
+        get: operations["getScenario"];
+        /** Revise a scenario; when it is on the key-work list, the list gets a new version */
+        put: operations["reviseScenario"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenarios/{scenarioId}/key-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put a scenario on the key-work list (重点工作应用场景清单) or take it off — the center only */
+        put: operations["setKeyListMembership"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/key-work-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The key-work list, current or at a version (routing snapshots name the version they used) */
+        get: operations["getKeyWorkList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description 一网通办 · 一网统管 · 免申即享 · 其他
+         * @enum {string}
+         */
+        ScenarioKind: "one_network_service" | "one_network_governance" | "no_application" | "other";
+        Coverage: {
+            datasetCode: string;
+            fields: string[];
+        };
+        ScenarioInput: {
+            name: string;
+            kind: components["schemas"]["ScenarioKind"];
+            /** Format: uuid */
+            leadDepartmentId: string;
+            description: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo?: string | null;
+            coverage: components["schemas"]["Coverage"][];
+        };
+        Scenario: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            kind: components["schemas"]["ScenarioKind"];
+            /** Format: uuid */
+            leadDepartmentId: string;
+            description: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string | null;
+            onKeyList: boolean;
+            coverage: components["schemas"]["Coverage"][];
+            retired: boolean;
+        };
         /**
          * @description 无条件共享 · 有条件共享 · 不予共享
          * @enum {string}
@@ -1817,6 +1925,176 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasetDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listScenarios: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Scenarios by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Scenario"][];
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createScenario: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScenarioInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Scenario"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getScenario: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scenarioId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scenario */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Scenario"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    reviseScenario: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scenarioId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScenarioInput"];
+            };
+        };
+        responses: {
+            /** @description The scenario */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Scenario"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    setKeyListMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scenarioId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    onKeyList: boolean;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The scenario and the new list version (null when nothing changed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        scenario: components["schemas"]["Scenario"];
+                        listVersion: number | null;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getKeyWorkList: {
+        parameters: {
+            query?: {
+                version?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        scenarios: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            kind: components["schemas"]["ScenarioKind"];
+                            /** Format: date */
+                            validFrom: string;
+                            /** Format: date */
+                            validTo: string | null;
+                            coverage: components["schemas"]["Coverage"][];
+                        }[];
+                    };
                 };
             };
             default: components["responses"]["Error"];

@@ -17,6 +17,7 @@ import { idempotencyPlugin } from './plugins/idempotency.js';
 import { auditHandlers } from './routes/audit.js';
 import { calendarHandlers } from './routes/calendar.js';
 import { catalogueHandlers } from './routes/catalogue.js';
+import { scenarioHandlers } from './routes/scenarios.js';
 import { identityHandlers } from './routes/identity.js';
 import { notificationHandlers } from './routes/notifications.js';
 import { systemHandlers } from './routes/system.js';
@@ -54,6 +55,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     ...identityHandlers({ db, clock: deps.clock, tokens, demoMode: deps.config.demoMode, afterNotify: () => pokeNotificationRelay(deps.temporal.client, deps.config.temporal) }),
     ...auditHandlers({ db, clock: deps.clock }),
     ...catalogueHandlers({ db, clock: deps.clock }),
+    ...scenarioHandlers({ db, clock: deps.clock }),
     ...calendarHandlers({ db, clock: deps.clock, temporal: deps.temporal }),
     ...notificationHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal }),
   });

@@ -84,3 +84,27 @@ t.test('search through the API: a two-character query, filters and cursor pages'
   t.equal(filtered.items.length, 3);
   t.equal((await search(`q=${encodeURIComponent(tag)}&ownerDepartmentId=${world.market.id}&aggregated=true`)).items.length, 0);
 });
+
+t.test('scenarios through the API: created by the lead department, curated onto the key-work list by the center', async (t) => {
+  const dataset = await call('POST', '/api/v1/datasets', world.policeReviewer, { code: code(), content: content('企业开办信息') });
+  const datasetCode = dataset.json().dataset.code;
+  const body = { name: `企业开办一件事${tag}`, kind: 'one_network_service', leadDepartmentId: world.police.id, description: '营业执照、公章刻制、税务登记一次办', validFrom: '2026-01-01', validTo: null, coverage: [{ datasetCode, fields: ['统一社会信用代码'] }] };
+  const created = await call('POST', '/api/v1/scenarios', world.policeAdmin, body);
+  t.equal(created.statusCode, 201, created.body);
+  const id = created.json().id;
+  t.equal((await call('POST', '/api/v1/scenarios', world.marketAdmin, body)).statusCode, 403, 'not the lead department');
+  t.equal((await call('PUT', `/api/v1/scenarios/${id}/key-list`, world.policeAdmin, { onKeyList: true, reason: 'x' })).statusCode, 403);
+  const listed = await call('PUT', `/api/v1/scenarios/${id}/key-list`, world.centerAdmin, { onKeyList: true, reason: '列入重点工作' });
+  t.equal(listed.statusCode, 200);
+  t.type(listed.json().listVersion, 'number');
+  const list = await call('GET', `/api/v1/key-work-list?version=${listed.json().listVersion}`, world.marketRequester);
+  t.ok(list.json().scenarios.some((s: { id: string }) => s.id === id));
+  t.equal((await call('GET', '/api/v1/key-work-list?version=999999', world.marketRequester)).json().code, 'key_list_version_not_found');
+  const revised = await call('PUT', `/api/v1/scenarios/${id}`, world.policeAdmin, { ...body, coverage: [{ datasetCode, fields: ['统一社会信用代码', '法定代表人'] }] });
+  t.equal(revised.statusCode, 200);
+  t.equal((await call('GET', `/api/v1/scenarios/${id}`, world.marketRequester)).json().coverage[0].fields.length, 2);
+  t.ok((await call('GET', '/api/v1/scenarios', world.marketRequester)).json().items.some((s: { id: string }) => s.id === id));
+  const bad = await call('POST', '/api/v1/scenarios', world.policeAdmin, { ...body, coverage: [{ datasetCode, fields: ['注册资本'] }] });
+  t.equal(bad.statusCode, 422);
+  t.equal(bad.json().code, 'invalid_scenario');
+});
