@@ -569,6 +569,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/{datasetId}/pre-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a draft request of the caller's department against the current version's sharing conditions
+         * @description Each stated condition is pass, fail (a refusal may cite it) or needs_review (a person judges). Changes nothing.
+         */
+        post: operations["preCheckConditions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2093,6 +2113,51 @@ export interface operations {
                             /** Format: date */
                             validTo: string | null;
                             coverage: components["schemas"]["Coverage"][];
+                        }[];
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    preCheckConditions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    fields: string[];
+                    scenarioId?: string | null;
+                    purpose?: string | null;
+                    legalBasis?: string | null;
+                    usageMonths?: number | null;
+                    securityCommitmentAccepted?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The checks and the overall result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        datasetVersion: number;
+                        sharingType: components["schemas"]["SharingType"];
+                        /** @enum {string} */
+                        result: "pass" | "fail" | "needs_review";
+                        checks: {
+                            condition: string;
+                            /** @enum {string} */
+                            result: "pass" | "fail" | "needs_review";
+                            reason: string;
                         }[];
                     };
                 };

@@ -108,3 +108,23 @@ t.test('scenarios through the API: created by the lead department, curated onto 
   t.equal(bad.statusCode, 422);
   t.equal(bad.json().code, 'invalid_scenario');
 });
+
+t.test("the pre-check evaluates the current version's conditions for the caller's department", async (t) => {
+  const created = await call('POST', '/api/v1/datasets', world.marketAdmin, {
+    code: code(),
+    content: content('纳税信用评价结果', { sharingType: 'conditional', conditions: { requesterLevels: ['city'], restrictedFields: ['法定代表人'], legalBasisRequired: true, maxUsageMonths: 12 } }),
+  });
+  const id = created.json().dataset.id;
+  await call('POST', `/api/v1/datasets/${id}/lifecycle`, world.marketAdmin, { to: 'published' });
+  const check = async (payload: object) => call('POST', `/api/v1/datasets/${id}/pre-check`, world.policeRequester, payload);
+  const passing = await check({ fields: ['统一社会信用代码'], legalBasis: '《优化营商环境条例》第三十七条', usageMonths: 12 });
+  t.equal(passing.statusCode, 200, passing.body);
+  t.match(passing.json(), { datasetVersion: 1, sharingType: 'conditional', result: 'needs_review' });
+  t.same(passing.json().checks.map((c: { condition: string; result: string }) => `${c.condition}:${c.result}`), ['requesterLevels:pass', 'restrictedFields:pass', 'legalBasisRequired:needs_review', 'maxUsageMonths:pass']);
+  const failing = await check({ fields: ['法定代表人'], usageMonths: 36 });
+  t.equal(failing.json().result, 'fail');
+  t.same(failing.json().checks.filter((c: { result: string }) => c.result === 'fail').map((c: { condition: string }) => c.condition), ['restrictedFields', 'legalBasisRequired', 'maxUsageMonths']);
+  const unknownField = await check({ fields: ['注册资本'] });
+  t.equal(unknownField.statusCode, 422);
+  t.equal(unknownField.json().code, 'unknown_fields');
+});

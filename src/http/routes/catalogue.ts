@@ -3,7 +3,8 @@ import * as catalogue from '../../catalogue/service.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import type { DatasetContent } from '../../domain/catalogue/dataset.js';
-import { NotFoundError } from '../../errors.js';
+import { evaluateConditions, overallResult, type SharingConditions } from '../../domain/catalogue/conditions.js';
+import { NotFoundError, RuleViolationError } from '../../errors.js';
 import type { RequestContext } from '../../identity/service.js';
 import type { JsonBody, JsonRequest } from '../contract.js';
 import { decodeCursor, page } from '../cursor.js';
@@ -95,6 +96,20 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
       const { to, reason } = request.body as JsonRequest<'moveDataset'>;
       await catalogue.moveDataset(ctx, datasetId, to, reason);
       return detail(ctx, datasetId);
+    },
+
+    preCheckConditions: async (request: FastifyRequest): Promise<JsonBody<'preCheckConditions', 200>> => {
+      const ctx = await contextOf(request, deps);
+      const { datasetId } = request.params as { datasetId: string };
+      const { dataset, version } = await catalogue.getDataset(ctx, datasetId);
+      const draft = request.body as JsonRequest<'preCheckConditions'>;
+      const fieldNames = (version.fields as DatasetContent['fields']).map((f) => f.name);
+      const unknown = draft.fields.filter((f) => !fieldNames.includes(f));
+      if (unknown.length) throw new RuleViolationError('unknown_fields', `Not fields of version ${version.version}: ${unknown.join(', ')}`, { fields: unknown });
+      const checks = version.sharingType === 'conditional' && version.conditions
+        ? evaluateConditions(version.conditions as SharingConditions, { ...draft, requester: { departmentCode: ctx.actor.departmentRow.code, level: ctx.actor.departmentRow.level } })
+        : [];
+      return { datasetVersion: version.version, sharingType: dataset.sharingType, result: overallResult(checks), checks };
     },
 
     setDatasetAggregation: async (request: FastifyRequest): Promise<Detail> => {
