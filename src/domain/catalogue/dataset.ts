@@ -109,6 +109,12 @@ export function datasetProblems(content: DatasetContent, context: CatalogueConte
   return problems;
 }
 
+/** Requested fields that the dataset version does not have (a request names only real fields). */
+export function fieldsOutside(fields: readonly DatasetField[], requested: readonly string[]): string[] {
+  const names = new Set(fields.map((f) => f.name));
+  return requested.filter((f) => !names.has(f));
+}
+
 const TRANSITIONS: Record<Lifecycle, Lifecycle[]> = { draft: ['published'], published: ['retired'], retired: [] };
 
 export function canMoveTo(from: Lifecycle, to: Lifecycle): boolean {

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as catalogue from '../../catalogue/service.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
-import type { DatasetContent } from '../../domain/catalogue/dataset.js';
+import { fieldsOutside, type DatasetContent } from '../../domain/catalogue/dataset.js';
 import { evaluateConditions, overallResult, type SharingConditions } from '../../domain/catalogue/conditions.js';
 import { NotFoundError, RuleViolationError } from '../../errors.js';
 import type { RequestContext } from '../../identity/service.js';
@@ -103,8 +103,7 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
       const { datasetId } = request.params as { datasetId: string };
       const { dataset, version } = await catalogue.getDataset(ctx, datasetId);
       const draft = request.body as JsonRequest<'preCheckConditions'>;
-      const fieldNames = (version.fields as DatasetContent['fields']).map((f) => f.name);
-      const unknown = draft.fields.filter((f) => !fieldNames.includes(f));
+      const unknown = fieldsOutside(version.fields as DatasetContent['fields'], draft.fields);
       if (unknown.length) throw new RuleViolationError('unknown_fields', `Not fields of version ${version.version}: ${unknown.join(', ')}`, { fields: unknown });
       const checks = version.sharingType === 'conditional' && version.conditions
         ? evaluateConditions(version.conditions as SharingConditions, { ...draft, requester: { departmentCode: ctx.actor.departmentRow.code, level: ctx.actor.departmentRow.level } })

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { canMoveTo, datasetProblems, LIFECYCLE, type DatasetContent } from '../../../src/domain/catalogue/dataset.js';
+import { canMoveTo, datasetProblems, fieldsOutside, LIFECYCLE, type DatasetContent } from '../../../src/domain/catalogue/dataset.js';
 
 const context = {
   departmentCodes: new Set(['SH-HRSS', 'SH-AMR']),
@@ -57,4 +57,9 @@ t.test('lineage maps known fields of known datasets', async (t) => {
 t.test('lifecycle: draft → published → retired, nothing else', async (t) => {
   const allowed = LIFECYCLE.flatMap((from) => LIFECYCLE.filter((to) => canMoveTo(from, to)).map((to) => `${from}→${to}`));
   t.same(allowed, ['draft→published', 'published→retired']);
+});
+
+t.test('requested fields outside the version are named', async (t) => {
+  t.same(fieldsOutside(base.fields, ['姓名', '学历', '缴费月份', '住址']), ['学历', '住址']);
+  t.same(fieldsOutside(base.fields, ['姓名']), []);
 });
