@@ -6,6 +6,10 @@ import { demoSeedSteps } from '../src/demo/steps.js';
 import { verifyLedger } from '../src/audit/ledger.js';
 import { DEMO_USERS, readDepartmentsFixture } from '../src/identity/seed.js';
 import { findUserByUsername, listDepartments } from '../src/identity/service.js';
+import { DEMO_DATASETS } from '../src/catalogue/seed.js';
+import { keyList, listScenarios } from '../src/catalogue/scenarios.js';
+import { auditEntries, datasets, datasetVersions } from '../src/db/schema.js';
+import { eq, isNotNull } from 'drizzle-orm';
 import { openMigratedFreshDatabase } from './helpers/db.js';
 
 t.test('the demo seed creates every fixture department (parents first) and the demo users, audited', async (t) => {
@@ -28,6 +32,20 @@ t.test('the demo seed creates every fixture department (parents first) and the d
   }
   const ledger = await verifyLedger(handle.db);
   t.equal(ledger.valid, true);
-  t.equal(ledger.checked, fixture.length + DEMO_USERS.length, 'one audit entry per created record');
+  t.equal(await handle.db.$count(auditEntries, eq(auditEntries.action, 'department.created')), fixture.length, 'one audit entry per department');
+  t.equal(await handle.db.$count(auditEntries, eq(auditEntries.action, 'user.created')), DEMO_USERS.length, 'and per user');
+
+  // The catalogue part: every sharing type, aggregated and not, a fused dataset, the key-work list.
+  const all = await handle.db.select().from(datasets);
+  t.equal(all.length, DEMO_DATASETS.length + 1);
+  t.same([...new Set(all.map((d) => d.sharingType))].sort(), ['conditional', 'not_shareable', 'unconditional']);
+  t.ok(all.some((d) => d.aggregated) && all.some((d) => !d.aggregated));
+  t.ok(all.every((d) => d.lifecycle === 'published'));
+  const [fused] = await handle.db.select().from(datasetVersions).where(isNotNull(datasetVersions.lineage));
+  t.match(fused!.lineage, { sources: [{ datasetCode: 'PSB-RK-001' }, { datasetCode: 'HRSS-SB-001' }, { datasetCode: 'HSA-CB-001' }] });
+  const list = (await keyList(handle.db))!;
+  t.equal(list.scenarios.length, 3);
+  t.ok(list.scenarios.some((s) => s.kind === 'no_application'), 'a 免申即享 scenario on the key-work list');
+  t.equal((await listScenarios(handle.db)).length, 4, 'and one scenario off the list');
   t.equal(await seedDemoData({ db: handle.db, clock: systemClock, log: pino({ level: 'silent' }) }, demoSeedSteps), 'reused');
 });

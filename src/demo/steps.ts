@@ -1,5 +1,6 @@
+import { catalogueSeedStep } from '../catalogue/seed.js';
 import { identitySeedStep } from '../identity/seed.js';
 import type { SeedStep } from './seed.js';
 
 /** The demo data, capability by capability, in dependency order. */
-export const demoSeedSteps: SeedStep[] = [identitySeedStep];
+export const demoSeedSteps: SeedStep[] = [identitySeedStep, catalogueSeedStep];

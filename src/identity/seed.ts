@@ -36,6 +36,11 @@ export const DEMO_USERS: { username: string; displayName: string; department: st
   { username: 'amr.admin', displayName: '杨帆（市场监管局管理员）', department: 'SH-AMR', roles: ['dept_admin'] },
   { username: 'hrss.requester', displayName: '朱丽（人社局申请）', department: 'SH-HRSS', roles: ['requester'] },
   { username: 'hrss.reviewer', displayName: '秦川（人社局审核）', department: 'SH-HRSS', roles: ['reviewer'] },
+  { username: 'ca.reviewer', displayName: '许静（民政局审核）', department: 'SH-CA', roles: ['reviewer'] },
+  { username: 'tax.reviewer', displayName: '何涛（税务局审核）', department: 'SH-TAX', roles: ['reviewer'] },
+  { username: 'ha.reviewer', displayName: '吕萍（房管局审核）', department: 'SH-HA', roles: ['reviewer'] },
+  { username: 'hsa.reviewer', displayName: '施洋（医保局审核）', department: 'SH-HSA', roles: ['reviewer'] },
+  { username: 'edu.reviewer', displayName: '张宁（教委审核）', department: 'SH-EDU', roles: ['reviewer'] },
 ];
 
 /** Departments from the fixture (parents first), then the demo users, through the services. */
