@@ -183,7 +183,7 @@ export async function searchDatasets(ctx: RequestContext, search: DatasetSearch)
     .where(
       and(
         visible,
-        lexemes.length ? sql`array_to_tsvector(${datasets.searchLexemes}) @@ ${toTsqueryLiteral(lexemes)}::tsquery` : undefined,
+        lexemes.length ? sql`${datasets.searchVector} @@ ${toTsqueryLiteral(lexemes)}::tsquery` : undefined,
         search.ownerDepartmentId ? eq(datasets.ownerDepartmentId, search.ownerDepartmentId) : undefined,
         search.sharingType ? eq(datasets.sharingType, search.sharingType) : undefined,
         search.libraryKind ? eq(datasets.libraryKind, search.libraryKind) : undefined,

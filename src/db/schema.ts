@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  customType,
   bigint,
   boolean,
   check,
@@ -22,6 +23,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /** Demo-data steps applied by `./scripts/start`, so a second start reuses the data. */
 export const seedRuns = pgTable('seed_runs', {
@@ -326,13 +328,16 @@ export const datasets = pgTable(
     libraryKind: text('library_kind').notNull(),
     /** Unigram and bigram lexemes of names, description and field names (see search-terms.ts). */
     searchLexemes: text('search_lexemes').array().notNull(),
+    /** The lexemes as a stored tsvector: matched without recomputing it per row. */
+    searchVector: tsvector('search_vector').generatedAlwaysAs(sql`array_to_tsvector(search_lexemes)`),
     createdAt: instant('created_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('datasets_code_key').on(t.code),
     index('datasets_owner_idx').on(t.ownerDepartmentId),
-    index('datasets_search_idx').using('gin', sql`array_to_tsvector(${t.searchLexemes})`),
+    index('datasets_search_vector_idx').using('gin', t.searchVector),
+    index('datasets_filters_idx').on(t.sharingType, t.aggregated, t.name, t.id),
     index('datasets_name_idx').on(t.name, t.id),
   ],
 );

@@ -111,10 +111,10 @@ t.test('Chinese search finds two-character queries through the index, filtered b
   // The index can serve the query (the planner is told to avoid a sequential scan).
   const plan = await db.transaction(async (tx) => {
     await tx.execute(sql`set local enable_seqscan = off`);
-    const result = await tx.execute(sql`explain select id from datasets where array_to_tsvector(search_lexemes) @@ '''社保'''::tsquery`);
+    const result = await tx.execute(sql`explain select id from datasets where search_vector @@ '''社保'''::tsquery`);
     return JSON.stringify(result);
   });
-  t.match(plan, /datasets_search_idx/);
+  t.match(plan, /datasets_search_vector_idx/);
 });
 
 t.test('pagination by (name, id) is stable while rows are inserted', async (t) => {
