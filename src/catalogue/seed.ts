@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { departments, users } from '../db/schema.js';
+import { departments } from '../db/schema.js';
 import type { SeedContext, SeedStep } from '../demo/seed.js';
 import type { DatasetContent, DatasetField } from '../domain/catalogue/dataset.js';
 import { toActor } from '../identity/actor.js';
-import type { RequestContext } from '../identity/service.js';
+import { findUserByUsername, loadActiveUser, type RequestContext } from '../identity/service.js';
 import { createScenario, setKeyListMembership, type ScenarioInput } from './scenarios.js';
 import { createDataset, moveDataset, setAggregation } from './service.js';
 
@@ -63,7 +63,8 @@ const FUSED: DemoDataset = {
 };
 
 async function actingAs(context: SeedContext, username: string): Promise<RequestContext> {
-  const [row] = await context.db.select({ user: users, department: departments }).from(users).innerJoin(departments, eq(users.departmentId, departments.id)).where(eq(users.username, username));
+  const user = await findUserByUsername(context.db, username);
+  const row = user && (await loadActiveUser(context.db, user.id));
   if (!row) throw new Error(`demo user ${username} is missing: the identity step seeds it`);
   return { db: context.db, actor: toActor(row.user, row.department), requestId: 'demo-seed', now: await context.clock.now() };
 }

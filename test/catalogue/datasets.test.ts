@@ -4,17 +4,14 @@ import t from 'tap';
 import * as catalogue from '../../src/catalogue/service.js';
 import { openDatabase } from '../../src/db/client.js';
 import type { DatasetContent } from '../../src/domain/catalogue/dataset.js';
-import { toActor } from '../../src/identity/actor.js';
-import type { DepartmentRow, UserRow } from '../../src/identity/service.js';
 import { testConfig } from '../helpers/env.js';
-import { createTestWorld } from '../helpers/identity.js';
+import { actingAs, createTestWorld } from '../helpers/identity.js';
 
 const database = await openDatabase(testConfig().database);
 t.teardown(() => database.close());
 const db = database.db;
 const world = await createTestWorld(db);
-const departmentOf = new Map<string, DepartmentRow>([world.center, world.authority, world.police, world.market].map((d) => [d.id, d]));
-const as = (user: UserRow) => ({ db, actor: toActor(user, departmentOf.get(user.departmentId)!), requestId: 'test', now: new Date() });
+const as = actingAs(db, world);
 const code = () => `T-${randomBytes(4).toString('hex').toUpperCase()}`;
 // A word unique to this run, so searches see only this file's rows in the shared database.
 const marker = `测${randomBytes(3).toString('hex')}`;

@@ -3,17 +3,14 @@ import t from 'tap';
 import * as catalogue from '../../src/catalogue/service.js';
 import * as scenarios from '../../src/catalogue/scenarios.js';
 import { openDatabase } from '../../src/db/client.js';
-import { toActor } from '../../src/identity/actor.js';
-import type { DepartmentRow, UserRow } from '../../src/identity/service.js';
 import { testConfig } from '../helpers/env.js';
-import { createTestWorld } from '../helpers/identity.js';
+import { actingAs, createTestWorld } from '../helpers/identity.js';
 
 const database = await openDatabase(testConfig().database);
 t.teardown(() => database.close());
 const db = database.db;
 const world = await createTestWorld(db);
-const departmentOf = new Map<string, DepartmentRow>([world.center, world.authority, world.police, world.market].map((d) => [d.id, d]));
-const as = (user: UserRow) => ({ db, actor: toActor(user, departmentOf.get(user.departmentId)!), requestId: 'test', now: new Date() });
+const as = actingAs(db, world);
 
 const dataset = await catalogue.createDataset(as(world.policeReviewer), {
   code: `SC-${randomBytes(4).toString('hex').toUpperCase()}`,

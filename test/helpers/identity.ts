@@ -3,7 +3,8 @@ import { createTokenService } from '../../src/auth/tokens.js';
 import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import type { DepartmentLevel, Role } from '../../src/domain/identity/roles.js';
-import { createDepartmentAs, createUserAs, type DepartmentRow, type UserRow } from '../../src/identity/service.js';
+import { toActor } from '../../src/identity/actor.js';
+import { createDepartmentAs, createUserAs, type DepartmentRow, type RequestContext, type UserRow } from '../../src/identity/service.js';
 
 const seed = { actor: { kind: 'system', role: 'seed' } as const };
 const unique = () => randomBytes(4).toString('hex').toUpperCase();
@@ -53,4 +54,10 @@ export async function createTestWorld(db: Db) {
     marketAdmin: await createTestUser(db, market, ['dept_admin']),
     marketRequester: await createTestUser(db, market, ['requester']),
   };
+}
+
+/** A service context acting as one of the world's users (for calling services directly). */
+export function actingAs(db: Db, world: Awaited<ReturnType<typeof createTestWorld>>): (user: UserRow) => RequestContext {
+  const departments = new Map([world.center, world.authority, world.police, world.market].map((d) => [d.id, d]));
+  return (user) => ({ db, actor: toActor(user, departments.get(user.departmentId)!), requestId: 'test', now: new Date() });
 }

@@ -4,7 +4,8 @@ import { asc } from 'drizzle-orm';
 import { Action, Subject } from '../../auth/abilities.js';
 import { authorize } from '../../auth/authorize.js';
 import { loadCalendar, publishYears } from '../../calendar/service.js';
-import { clockEvents, getClock, recomputeOpenClocks } from '../../sla/service.js';
+import { isOverdue } from '../../domain/sla/clock.js';
+import { clockEvents, getClock, recomputeOpenClocks, toDomain } from '../../sla/service.js';
 import { signalMovedDeadlines } from '../../sla/signals.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
@@ -16,6 +17,16 @@ import { contextOf } from '../plugins/authentication.js';
 
 const MAX_RANGE_DAYS = 400;
 
+/** A date outside the calendar's span is the caller's mistake, not a server error. */
+function withinCalendar<T>(compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof RangeError) throw new AppError(400, 'outside_calendar', error.message);
+    throw error;
+  }
+}
+
 export function calendarHandlers(deps: { db: Db; clock: Clock; temporal: { client: Client } }) {
   return {
     listCalendarDays: async (request: FastifyRequest): Promise<JsonBody<'listCalendarDays', 200>> => {
@@ -24,13 +35,8 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; temporal: { clien
       const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
       if (span < 0 || span >= MAX_RANGE_DAYS) throw new AppError(400, 'invalid_date_range', `from must not be after to, and the range is at most ${MAX_RANGE_DAYS} days`);
       const calendar = await loadCalendar(deps.db);
-      try {
-        const days = [...calendar.days(from, to)].map((d) => ({ date: d.date, working: d.working, ordinal: d.ordinal, provisional: d.provisional, kind: d.exception?.kind ?? null, name: d.exception?.name ?? null }));
-        return { version: calendar.version, days };
-      } catch (error) {
-        if (error instanceof RangeError) throw new AppError(400, 'outside_calendar', error.message);
-        throw error;
-      }
+      const days = withinCalendar(() => [...calendar.days(from, to)]);
+      return { version: calendar.version, days: days.map((d) => ({ date: d.date, working: d.working, ordinal: d.ordinal, provisional: d.provisional, kind: d.exception?.kind ?? null, name: d.exception?.name ?? null })) };
     },
 
     listCalendarYears: async (request: FastifyRequest): Promise<JsonBody<'listCalendarYears', 200>> => {
@@ -77,7 +83,7 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; temporal: { clien
           remainingAtPause: row.remainingAtPause,
           breachedAt: iso(row.breachedAt),
           outcome: row.outcome,
-          overdue: row.outcome === 'breached',
+          overdue: isOverdue(toDomain(row)),
           stoppedAt: iso(row.stoppedAt),
           extension: row.extension,
         },
@@ -89,7 +95,7 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; temporal: { clien
       const ctx = await contextOf(request, deps);
       const { from, workingDays } = request.body as JsonRequest<'computeDeadline'>;
       const calendar = await loadCalendar(deps.db);
-      try {
+      return withinCalendar(() => {
         const deadline = calendar.addWorkingDays(new Date(from), workingDays);
         return {
           deadline: deadline.at.toISOString(),
@@ -98,10 +104,7 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; temporal: { clien
           calendarVersion: calendar.version,
           remainingWorkingDays: calendar.remainingWorkingDays(ctx.now, deadline.at),
         };
-      } catch (error) {
-        if (error instanceof RangeError) throw new AppError(400, 'outside_calendar', error.message);
-        throw error;
-      }
+      });
     },
   };
 }
