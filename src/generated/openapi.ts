@@ -429,6 +429,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import catalogue entries from an XLSX or CSV spreadsheet (reviewer, dept_admin)
+         * @description One row per field (数据项); a dataset's own columns are repeated on its rows or left empty
+         *     after the first. The columns are those of an export (`GET /api/v1/datasets/export`); cells
+         *     take the Chinese labels (有条件共享, 基础库, 敏感 …) or the API's values; lists are separated
+         *     by `;`. Columns 提供部门代码 (must be the caller's department), 状态, 已归集 and 版本 are
+         *     informational. `mode=dry_run` (the default) checks the whole file and reports every problem
+         *     with its row and column; `mode=commit` checks again and imports all or nothing: new codes
+         *     become drafts, the caller's existing entries get a new version when their content changed.
+         *     A commit with problems is 422 `import_invalid` with the report in `details`.
+         */
+        post: operations["importDatasets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the catalogue entries the caller can see, filtered, as XLSX or CSV (UTF-8 with BOM) */
+        get: operations["exportDatasets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/{datasetId}": {
         parameters: {
             query?: never;
@@ -706,6 +750,38 @@ export interface components {
             aggregated: boolean;
             sharingType: components["schemas"]["SharingType"];
             libraryKind: string;
+        };
+        CatalogueImportReport: {
+            /** @enum {string} */
+            format: "xlsx" | "csv";
+            /** @enum {string} */
+            mode: "dry_run" | "commit";
+            /** @description Whether anything was written (only a commit without problems) */
+            committed: boolean;
+            /** @description Non-empty data rows read */
+            rows: number;
+            datasets: {
+                code: string;
+                /** @description The dataset's first row */
+                row: number;
+                /**
+                 * @description new: a draft; revised: a new version; unchanged: same content
+                 * @enum {string}
+                 */
+                outcome: "new" | "revised" | "unchanged";
+                /** Format: uuid */
+                datasetId: string | null;
+                /** @description Current version (after a commit */
+                version: number | null;
+            }[];
+            problems: {
+                /** @description Spreadsheet row number; the header is row 1 */
+                row: number;
+                /** @description Column letter as in the file (A, B … AA) */
+                column: string | null;
+                header: string | null;
+                problem: string;
+            }[];
         };
         DatasetDetail: {
             dataset: components["schemas"]["DatasetSummary"];
@@ -1758,6 +1834,8 @@ export interface operations {
                 libraryKind?: components["schemas"]["LibraryKind"];
                 aggregated?: boolean;
                 lifecycle?: "draft" | "published" | "retired";
+                /** @description Datasets the scenario covers */
+                scenarioId?: string;
                 /** @description Opaque cursor from the previous page's nextCursor */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
@@ -1810,6 +1888,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasetDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    importDatasets: {
+        parameters: {
+            query?: {
+                mode?: "dry_run" | "commit";
+            };
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                "text/csv": unknown;
+            };
+        };
+        responses: {
+            /** @description The report (a dry run, or the committed import) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueImportReport"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    exportDatasets: {
+        parameters: {
+            query?: {
+                format?: "xlsx" | "csv";
+                q?: string;
+                ownerDepartmentId?: string;
+                sharingType?: components["schemas"]["SharingType"];
+                libraryKind?: components["schemas"]["LibraryKind"];
+                aggregated?: boolean;
+                lifecycle?: "draft" | "published" | "retired";
+                scenarioId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spreadsheet, one row per field, ordered by dataset name (at most 20 000 rows) */
+            200: {
+                headers: {
+                    /** @description attachment; filename=... */
+                    "Content-Disposition"?: string;
+                    /** @description Datasets in the file */
+                    "X-Dataset-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             default: components["responses"]["Error"];

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createTokenService } from '../auth/tokens.js';
+import { MEDIA_TYPES as SPREADSHEET_MEDIA_TYPES } from '../catalogue/spreadsheet-files.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
@@ -39,6 +40,7 @@ export interface BuildAppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+const SPREADSHEET_BODY_LIMIT = 10 * 1024 * 1024;
 
 /** Builds the HTTP application. It never listens: `src/main.ts` does, tests `inject`. */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -50,6 +52,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const db = deps.database.db;
   await app.register(authenticationPlugin, { db, tokens, clock: deps.clock });
   await app.register(idempotencyPlugin, { db, clock: deps.clock });
+  // Spreadsheet uploads arrive as raw bytes; the importer reads them.
+  app.addContentTypeParser(Object.values(SPREADSHEET_MEDIA_TYPES), { parseAs: 'buffer', bodyLimit: SPREADSHEET_BODY_LIMIT }, (_request, body, done) => done(null, body));
   await registerOperations(app, specification, {
     ...systemHandlers(deps),
     ...identityHandlers({ db, clock: deps.clock, tokens, demoMode: deps.config.demoMode, afterNotify: () => pokeNotificationRelay(deps.temporal.client, deps.config.temporal) }),

@@ -44,19 +44,25 @@ export interface DraftRequest {
   securityCommitmentAccepted?: boolean;
 }
 
+export interface ConditionProblem {
+  /** The condition at fault; absent when the set as a whole is. */
+  condition?: ConditionKey;
+  problem: string;
+}
+
 /** Problems with the conditions themselves, checked when the owner catalogues them. */
-export function conditionProblems(conditions: SharingConditions, knownFields: readonly string[]): string[] {
-  const problems: string[] = [];
+export function conditionProblems(conditions: SharingConditions, knownFields: readonly string[]): ConditionProblem[] {
+  const problems: ConditionProblem[] = [];
   const set = Object.entries(conditions).filter(([, v]) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0));
-  if (set.length === 0) problems.push('a conditionally shared dataset states at least one condition');
+  if (set.length === 0) problems.push({ problem: 'a conditionally shared dataset states at least one condition' });
   for (const field of conditions.restrictedFields ?? []) {
-    if (!knownFields.includes(field)) problems.push(`restricted field "${field}" is not a field of the dataset`);
+    if (!knownFields.includes(field)) problems.push({ condition: 'restrictedFields', problem: `restricted field "${field}" is not a field of the dataset` });
   }
   if (conditions.maxUsageMonths !== undefined && (!Number.isInteger(conditions.maxUsageMonths) || conditions.maxUsageMonths < 1 || conditions.maxUsageMonths > 120)) {
-    problems.push('the maximum usage period is 1 to 120 months');
+    problems.push({ condition: 'maxUsageMonths', problem: 'the maximum usage period is 1 to 120 months' });
   }
   for (const level of conditions.requesterLevels ?? []) {
-    if (!(DEPARTMENT_LEVELS as readonly string[]).includes(level)) problems.push(`unknown department level "${level}"`);
+    if (!(DEPARTMENT_LEVELS as readonly string[]).includes(level)) problems.push({ condition: 'requesterLevels', problem: `unknown department level "${level}"` });
   }
   return problems;
 }

@@ -78,7 +78,7 @@ export function datasetProblems(content: DatasetContent, context: CatalogueConte
   if (content.sharingType === 'conditional') {
     if (!content.conditions) add('conditions', 'a conditionally shared dataset states its sharing conditions');
     else {
-      for (const p of conditionProblems(content.conditions, fieldNames)) add('conditions', p);
+      for (const p of conditionProblems(content.conditions, fieldNames)) add(p.condition ? `conditions/${p.condition}` : 'conditions', p.problem);
       for (const code of content.conditions.requesterDepartments ?? []) {
         if (!context.departmentCodes.has(code)) add('conditions/requesterDepartments', `unknown department "${code}"`);
       }

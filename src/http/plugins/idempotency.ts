@@ -38,7 +38,8 @@ export const idempotencyPlugin = fp<{ db: Db; clock: Clock }>(
       const now = await clock.now();
       const path = request.routeOptions.url ?? request.url;
       const requestHash = createHash('sha256')
-        .update(`${request.method} ${request.url}\n${(canonicalize as unknown as (v: unknown) => string)(request.body ?? null)}`)
+        .update(`${request.method} ${request.url}\n`)
+        .update(Buffer.isBuffer(request.body) ? request.body : (canonicalize as unknown as (v: unknown) => string)(request.body ?? null))
         .digest('hex');
 
       await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key), lt(idempotencyKeys.expiresAt, now)));

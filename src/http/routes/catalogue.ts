@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { exportCatalogue, importCatalogue, versionContent } from '../../catalogue/import-export.js';
 import * as catalogue from '../../catalogue/service.js';
+import { formatOfMediaType, MEDIA_TYPES, type SpreadsheetFormat } from '../../catalogue/spreadsheet-files.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { fieldsOutside, type DatasetContent } from '../../domain/catalogue/dataset.js';
@@ -27,20 +29,7 @@ const summaryView = (d: catalogue.DatasetRow): Detail['dataset'] => ({
 export const versionView = (v: catalogue.DatasetVersionRow): Detail['current'] => ({
   version: v.version,
   createdAt: v.createdAt.toISOString(),
-  content: {
-    name: v.name,
-    description: v.description,
-    libraryKind: v.libraryKind as DatasetContent['libraryKind'],
-    basicLibrary: (v.basicLibrary as DatasetContent['basicLibrary']) ?? null,
-    updateFrequency: v.updateFrequency,
-    sourceSystem: v.sourceSystem,
-    fields: v.fields as DatasetContent['fields'],
-    sharingType: v.sharingType,
-    conditions: (v.conditions as DatasetContent['conditions']) ?? null,
-    conditionNotes: v.conditionNotes,
-    legalBasis: (v.legalBasis as DatasetContent['legalBasis']) ?? null,
-    lineage: (v.lineage as DatasetContent['lineage']) ?? null,
-  },
+  content: versionContent(v) as Detail['current']['content'],
 });
 
 const isCursor = (v: unknown): v is { name: string; id: string } =>
@@ -109,6 +98,25 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
         ? evaluateConditions(version.conditions as SharingConditions, { ...draft, requester: { departmentCode: ctx.actor.departmentRow.code, level: ctx.actor.departmentRow.level } })
         : [];
       return { datasetVersion: version.version, sharingType: dataset.sharingType, result: overallResult(checks), checks };
+    },
+
+    importDatasets: async (request: FastifyRequest): Promise<JsonBody<'importDatasets', 200>> => {
+      const ctx = await contextOf(request, deps);
+      const format = formatOfMediaType(request.headers['content-type'])!; // the parser accepted only these
+      const { mode } = request.query as { mode: 'dry_run' | 'commit' };
+      return importCatalogue(ctx, request.body as Buffer, format, mode === 'commit');
+    },
+
+    exportDatasets: async (request: FastifyRequest, reply: FastifyReply): Promise<Buffer> => {
+      const ctx = await contextOf(request, deps);
+      const { format, ...filters } = request.query as Omit<catalogue.DatasetSearch, 'after' | 'limit'> & { format: SpreadsheetFormat };
+      const { file, datasets } = await exportCatalogue(ctx, filters, format);
+      const name = `catalogue-${ctx.now.toISOString().slice(0, 10)}.${format}`;
+      return reply
+        .type(MEDIA_TYPES[format] + (format === 'csv' ? '; charset=utf-8' : ''))
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('x-dataset-count', String(datasets))
+        .send(file);
     },
 
     setDatasetAggregation: async (request: FastifyRequest): Promise<Detail> => {

@@ -52,10 +52,10 @@ t.test('the overall result: any fail fails, else any review needs review, else p
 
 t.test('conditions are checked when catalogued: at least one, known fields, sane limits', async (t) => {
   const fields = ['姓名', '身份证号'];
-  t.match(conditionProblems({}, fields), [/at least one condition/]);
-  t.match(conditionProblems({ legalBasisRequired: false, restrictedFields: [] }, fields), [/at least one condition/]);
-  t.match(conditionProblems({ restrictedFields: ['住址'] }, fields), [/restricted field "住址" is not a field/]);
-  t.match(conditionProblems({ maxUsageMonths: 0 }, fields), [/1 to 120 months/]);
-  t.match(conditionProblems({ requesterLevels: ['province' as 'city'] }, fields), [/unknown department level "province"/]);
+  t.match(conditionProblems({}, fields), [{ condition: undefined, problem: /at least one condition/ }]);
+  t.match(conditionProblems({ legalBasisRequired: false, restrictedFields: [] }, fields), [{ problem: /at least one condition/ }]);
+  t.match(conditionProblems({ restrictedFields: ['住址'] }, fields), [{ condition: 'restrictedFields', problem: /restricted field "住址" is not a field/ }]);
+  t.match(conditionProblems({ maxUsageMonths: 0 }, fields), [{ condition: 'maxUsageMonths', problem: /1 to 120 months/ }]);
+  t.match(conditionProblems({ requesterLevels: ['province' as 'city'] }, fields), [{ condition: 'requesterLevels', problem: /unknown department level "province"/ }]);
   t.same(conditionProblems({ restrictedFields: ['身份证号'], maxUsageMonths: 12 }, fields), []);
 });

@@ -34,7 +34,7 @@ t.test('a sound entry has no problems', async (t) => {
 t.test('each rule of the catalogue names the problem and where it is', async (t) => {
   t.match(paths({ sharingType: 'conditional' }), [/^conditions: a conditionally shared dataset states its sharing conditions/]);
   t.match(paths({ sharingType: 'conditional', conditions: {} }), [/^conditions: a conditionally shared dataset states at least one condition/]);
-  t.match(paths({ sharingType: 'conditional', conditions: { restrictedFields: ['住址'] } }), [/^conditions: restricted field "住址" is not a field/]);
+  t.match(paths({ sharingType: 'conditional', conditions: { restrictedFields: ['住址'] } }), [/^conditions\/restrictedFields: restricted field "住址" is not a field/]);
   t.match(paths({ sharingType: 'conditional', conditions: { requesterDepartments: ['SH-XYZ'] } }), [/^conditions\/requesterDepartments: unknown department "SH-XYZ"/]);
   t.match(paths({ sharingType: 'not_shareable' }), [/^legalBasis: a dataset catalogued as not shareable/]);
   t.match(paths({ sharingType: 'not_shareable', legalBasis: { law: '  ' } }), [/^legalBasis:/]);

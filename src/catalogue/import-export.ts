@@ -1,0 +1,195 @@
+/**
+ * Catalogue import and export (目录导入导出). An import is checked in full first — every
+ * problem reported with its row and column — and then committed all or nothing: new codes become
+ * drafts, known codes of the importer's department get a new version when their content changed.
+ */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { and, eq, inArray } from 'drizzle-orm';
+import { Subject } from '../auth/abilities.js';
+import { authorizeCreate } from '../auth/authorize.js';
+import type { Tx } from '../db/client.js';
+import { datasets, datasetVersions, departments } from '../db/schema.js';
+import { datasetProblems, type DatasetContent, type DatasetField } from '../domain/catalogue/dataset.js';
+import {
+  placeDatasetProblem,
+  placeProblem,
+  readCatalogueSheet,
+  sameContent,
+  writeCatalogueSheet,
+  type CatalogueEntry,
+  type SheetDataset,
+  type SheetProblem,
+} from '../domain/catalogue/spreadsheet.js';
+import { ConflictError, RuleViolationError } from '../errors.js';
+import { loadSpecification } from '../http/openapi.js';
+import type { RequestContext } from '../identity/service.js';
+import { insertDataset, insertVersion, searchDatasets, type DatasetRow, type DatasetSearch } from './service.js';
+import { MAX_ROWS, readGrid, writeGrid, type SpreadsheetFormat } from './spreadsheet-files.js';
+
+export type ImportOutcome = 'new' | 'revised' | 'unchanged';
+
+export interface ImportReport {
+  format: SpreadsheetFormat;
+  mode: 'dry_run' | 'commit';
+  committed: boolean;
+  /** Data rows read (the header not counted, empty rows not counted). */
+  rows: number;
+  datasets: { code: string; row: number; outcome: ImportOutcome; datasetId: string | null; version: number | null }[];
+  problems: SheetProblem[];
+}
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+let contentSchema: ValidateFunction | undefined;
+
+/** The contract's own DatasetContent schema: a file is held to what the API accepts. */
+function contentValidator(): ValidateFunction {
+  if (!contentSchema) {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ ...loadSpecification(), $id: 'contract' });
+    contentSchema = ajv.compile({ $ref: 'contract#/components/schemas/DatasetContent' });
+  }
+  return contentSchema;
+}
+
+export async function importCatalogue(ctx: RequestContext, file: Buffer, format: SpreadsheetFormat, commit: boolean): Promise<ImportReport> {
+  authorizeCreate(ctx.actor.ability, Subject.Dataset, { ownerDepartmentId: ctx.actor.departmentId });
+  const grid = await readGrid(file, format);
+  const read = readCatalogueSheet(grid.header, grid.rows);
+  const rowCount = grid.rows.filter((r) => r.some((c) => c.trim())).length;
+
+  return ctx.db.transaction(async (tx) => {
+    const problems = [...read.problems];
+    const codes = read.datasets.map((d) => d.code);
+    const existing = codes.length
+      ? await tx.select().from(datasets).where(inArray(datasets.code, codes)).for(commit ? 'update' : 'share')
+      : [];
+    const existingByCode = new Map(existing.map((row) => [row.code, row]));
+    const currentContent = await currentContents(tx, existing);
+    const context = await importContext(tx, read.datasets);
+
+    const planned: { dataset: SheetDataset; outcome: ImportOutcome; row: DatasetRow | undefined }[] = [];
+    for (const dataset of read.datasets) {
+      const place = (path: string, problem: string) => problems.push(placeDatasetProblem(read.layout, dataset, path, problem));
+      if (dataset.ownerDepartment && dataset.ownerDepartment.code !== ctx.actor.departmentRow.code) {
+        problems.push(placeProblem(read.layout, dataset.ownerDepartment.row, 'ownerDepartment', `this row belongs to ${dataset.ownerDepartment.code}; you catalogue for ${ctx.actor.departmentRow.code}`));
+      }
+      const row = existingByCode.get(dataset.code);
+      if (row && row.ownerDepartmentId !== ctx.actor.departmentId) place('code', `dataset ${dataset.code} belongs to another department`);
+      else if (row?.lifecycle === 'retired') place('code', `dataset ${dataset.code} is retired and no longer edited`);
+
+      const validate = contentValidator();
+      if (!validate(dataset.content)) {
+        for (const error of validate.errors ?? []) place(error.instancePath.slice(1), `does not fit the catalogue: ${error.message ?? error.keyword}`);
+      }
+      for (const p of datasetProblems(dataset.content, { ...context, selfCode: dataset.code })) place(p.path, p.problem);
+
+      const outcome: ImportOutcome = !row ? 'new' : sameContent(currentContent.get(row.id)!, dataset.content) ? 'unchanged' : 'revised';
+      planned.push({ dataset, outcome, row });
+    }
+    problems.sort((a, b) => a.row - b.row || (a.column ?? '').length - (b.column ?? '').length || (a.column ?? '').localeCompare(b.column ?? ''));
+
+    const report = (committed: boolean, rows: { datasetId: string | null; version: number | null }[]): ImportReport => ({
+      format,
+      mode: commit ? 'commit' : 'dry_run',
+      committed,
+      rows: rowCount,
+      datasets: planned.map((p, i) => ({ code: p.dataset.code, row: p.dataset.firstRow, outcome: p.outcome, ...rows[i]! })),
+      problems,
+    });
+    const before = planned.map((p) => ({ datasetId: p.row?.id ?? null, version: p.row?.currentVersion ?? null }));
+    if (problems.length && commit) {
+      throw new RuleViolationError('import_invalid', `The spreadsheet has ${problems.length} problem(s); nothing was imported`, report(false, before));
+    }
+    if (!commit) return report(false, before);
+
+    const after: { datasetId: string | null; version: number | null }[] = [];
+    for (const { dataset, outcome, row } of planned) {
+      const saved = outcome === 'new' ? await insertNew(tx, ctx, dataset) : outcome === 'revised' ? await insertVersion(tx, ctx, row!, dataset.content) : row!;
+      after.push({ datasetId: saved.id, version: saved.currentVersion });
+    }
+    return report(true, after);
+  });
+}
+
+async function insertNew(tx: Tx, ctx: RequestContext, dataset: SheetDataset): Promise<DatasetRow> {
+  try {
+    return await tx.transaction((nested) => insertDataset(nested, ctx, dataset.code, dataset.content));
+  } catch (error) {
+    // Another import or create took the code after this one looked.
+    if ((error as { cause?: { code?: string } }).cause?.code === '23505') throw new ConflictError('dataset_code_taken', `A dataset with code ${dataset.code} was catalogued meanwhile; nothing was imported`);
+    throw error;
+  }
+}
+
+async function currentContents(tx: Tx, rows: DatasetRow[]): Promise<Map<string, DatasetContent>> {
+  if (!rows.length) return new Map();
+  const versions = await tx
+    .select()
+    .from(datasetVersions)
+    .innerJoin(datasets, and(eq(datasets.id, datasetVersions.datasetId), eq(datasets.currentVersion, datasetVersions.version)))
+    .where(inArray(datasetVersions.datasetId, rows.map((r) => r.id)));
+  return new Map(versions.map(({ dataset_versions: v }) => [v.datasetId, versionContent(v)]));
+}
+
+export function versionContent(v: typeof datasetVersions.$inferSelect): DatasetContent {
+  return {
+    name: v.name,
+    description: v.description,
+    libraryKind: v.libraryKind as DatasetContent['libraryKind'],
+    basicLibrary: (v.basicLibrary as DatasetContent['basicLibrary']) ?? null,
+    updateFrequency: v.updateFrequency,
+    sourceSystem: v.sourceSystem,
+    fields: v.fields as DatasetField[],
+    sharingType: v.sharingType,
+    conditions: (v.conditions as DatasetContent['conditions']) ?? null,
+    conditionNotes: v.conditionNotes,
+    legalBasis: (v.legalBasis as DatasetContent['legalBasis']) ?? null,
+    lineage: (v.lineage as DatasetContent['lineage']) ?? null,
+  };
+}
+
+/** Departments and lineage-source fields, the file's own datasets counting as they will be. */
+async function importContext(tx: Tx, inFile: SheetDataset[]) {
+  const departmentCodes = new Set((await tx.select({ code: departments.code }).from(departments)).map((d) => d.code));
+  const fieldsByCode = new Map(inFile.map((d) => [d.code, d.content.fields.map((f) => f.name)]));
+  const outside = [...new Set(inFile.flatMap((d) => (d.content.lineage?.sources ?? []).map((s) => s.datasetCode)))].filter((c) => !fieldsByCode.has(c));
+  if (outside.length) {
+    const sources = await tx
+      .select({ code: datasets.code, fields: datasetVersions.fields })
+      .from(datasets)
+      .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
+      .where(inArray(datasets.code, outside));
+    for (const s of sources) fieldsByCode.set(s.code, (s.fields as DatasetField[]).map((f) => f.name));
+  }
+  return { departmentCodes, fieldsOf: (code: string) => fieldsByCode.get(code) };
+}
+
+/** The datasets the caller may read that match the filters, as a file that imports back. */
+export async function exportCatalogue(ctx: RequestContext, filters: Omit<DatasetSearch, 'after' | 'limit'>, format: SpreadsheetFormat): Promise<{ file: Buffer; datasets: number }> {
+  const entries: CatalogueEntry[] = [];
+  let rows = 0;
+  let after: DatasetSearch['after'];
+  for (;;) {
+    const batch = await searchDatasets(ctx, { ...filters, after, limit: 500 });
+    if (!batch.length) break;
+    const versions = await ctx.db
+      .select({ dataset: datasets, version: datasetVersions, owner: departments.code })
+      .from(datasets)
+      .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
+      .innerJoin(departments, eq(departments.id, datasets.ownerDepartmentId))
+      .where(inArray(datasets.id, batch.map((d) => d.id)));
+    const byId = new Map(versions.map((v) => [v.dataset.id, v]));
+    for (const d of batch) {
+      const v = byId.get(d.id)!;
+      const content = versionContent(v.version);
+      rows += content.fields.length;
+      entries.push({ code: d.code, ownerDepartmentCode: v.owner, lifecycle: v.dataset.lifecycle, aggregated: v.dataset.aggregated, version: v.dataset.currentVersion, content });
+    }
+    if (rows > MAX_ROWS) throw new RuleViolationError('export_too_large', `The export would exceed ${MAX_ROWS} rows (one per field); narrow the filters`);
+    const last = batch[batch.length - 1]!;
+    after = { name: last.name, id: last.id };
+  }
+  return { file: await writeGrid(writeCatalogueSheet(entries), format), datasets: entries.length };
+}
