@@ -5,3 +5,4 @@
  */
 export * from './notifications.js';
 export * from './sla.js';
+export * from './request.js';

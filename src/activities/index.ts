@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { createNotificationActivities } from './notifications.js';
+import { createRequestActivities } from './requests.js';
 import { createSlaActivities } from './sla.js';
 
 /** What activities may touch. Workflows never see these; they call activities by name. */
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createNotificationActivities(deps),
     ...createSlaActivities(deps),
+    ...createRequestActivities(deps),
   };
 }
 

@@ -13,6 +13,10 @@ export const Action = {
   aggregate: 'aggregate',
   /** Put a scenario on or off the key-work list: the center only. */
   curate: 'curate',
+  /** The owner's decisions on a request: approve, refuse, ask for a supplement or an extension. */
+  decide: 'decide',
+  /** The center's steps on a request: deliver, decide extensions, coordinate. */
+  coordinate: 'coordinate',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -29,6 +33,10 @@ export const Subject = {
   SlaClock: 'SlaClock',
   Dataset: 'Dataset',
   Scenario: 'Scenario',
+  Request: 'Request',
+  Grant: 'Grant',
+  PolicyProfile: 'PolicyProfile',
+  Commitment: 'Commitment',
 } as const;
 export type SubjectType = (typeof Subject)[keyof typeof Subject];
 
@@ -57,6 +65,13 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   const published = { lifecycle: 'published' };
   const ledByOwnDepartment = { leadDepartmentId: actor.departmentId };
   const has = (role: Role) => actor.roles.includes(role);
+  // A request is a draft until filed: only its requester department sees drafts.
+  const requestedByOwnDepartment = { requesterDepartmentId: actor.departmentId };
+  // (String subject types make CASL type conditions as MongoQuery<never>; operators need the cast.)
+  const filed = { state: { $ne: 'draft' } } as unknown as MongoQuery<never>;
+  const filedToOwnDepartment = { ownerDepartmentId: actor.departmentId, state: { $ne: 'draft' } } as unknown as MongoQuery<never>;
+  const grantedToOwnDepartment = { requesterDepartmentId: actor.departmentId };
+  const grantedFromOwnDepartment = { ownerDepartmentId: actor.departmentId };
 
   // Every signed-in user: the department directory, themselves, their department's inbox.
   can(Action.read, [Subject.Department, Subject.Calendar, Subject.Scenario]);
@@ -64,6 +79,20 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   can(Action.read, Subject.Notification, own);
   can(Action.update, Subject.Notification, own);
   can(Action.read, Subject.Dataset, published);
+  can(Action.read, [Subject.PolicyProfile, Subject.Commitment]);
+  if (has('requester')) {
+    // Files, edits drafts, supplements, withdraws.
+    can([Action.read, Action.create, Action.update], Subject.Request, requestedByOwnDepartment);
+    can(Action.read, Subject.Grant, grantedToOwnDepartment);
+  }
+  if (has('reviewer')) {
+    can([Action.read, Action.decide], Subject.Request, filedToOwnDepartment);
+    can(Action.read, Subject.Grant, grantedFromOwnDepartment);
+  }
+  if (has('dept_admin')) {
+    can(Action.read, Subject.Request, requestedByOwnDepartment);
+    can(Action.read, Subject.Request, filedToOwnDepartment);
+  }
   if (has('reviewer') || has('dept_admin')) {
     // The owner side maintains its own catalogue entries, drafts included.
     can([Action.read, Action.create, Action.update], Subject.Dataset, ownDatasets);
@@ -80,6 +109,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery, Subject.SlaClock, Subject.Dataset]);
     can(Action.aggregate, Subject.Dataset);
     can(Action.curate, Subject.Scenario);
+    can([Action.read, Action.coordinate], Subject.Request, filed);
+    can(Action.read, Subject.Grant);
   }
   if (has('center_admin')) {
     can([Action.read, Action.create, Action.update], [Subject.Department, Subject.User]);
@@ -87,10 +118,14 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can([Action.create, Action.update, Action.curate], Subject.Scenario);
     can(Action.read, [Subject.Webhook, Subject.WebhookDelivery, Subject.AuditEntry, Subject.SlaClock, Subject.Dataset]);
     can(Action.aggregate, Subject.Dataset);
+    can([Action.create], [Subject.PolicyProfile, Subject.Commitment]);
+    can(Action.read, Subject.Request, filed);
+    can(Action.read, Subject.Grant);
   }
   if (has('supervisor')) {
     // Parties of a request, grant or objection will read its clocks too (with those subjects).
-    can(Action.read, [Subject.User, Subject.SlaClock, Subject.Dataset]);
+    can(Action.read, [Subject.User, Subject.SlaClock, Subject.Dataset, Subject.Grant]);
+    can(Action.read, Subject.Request, filed);
   }
   if (has('auditor')) {
     // Reads everything, changes nothing (role validation keeps auditors free of other roles).

@@ -47,7 +47,13 @@ export const departments = pgTable(
     createdAt: instant('created_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('departments_code_key').on(t.code), check('departments_level_check', sql`${t.level} in ('city', 'district', 'street')`)],
+  (t) => [
+    uniqueIndex('departments_code_key').on(t.code),
+    check('departments_level_check', sql`${t.level} in ('city', 'district', 'street')`),
+    // One city, one big-data center and one competent authority: requests and escalations name them.
+    uniqueIndex('departments_one_data_center').on(t.isDataCenter).where(sql`${t.isDataCenter}`),
+    uniqueIndex('departments_one_competent_authority').on(t.isCompetentAuthority).where(sql`${t.isCompetentAuthority}`),
+  ],
 );
 
 export const users = pgTable(
@@ -413,3 +419,238 @@ export const scenarioListVersions = pgTable('scenario_list_versions', {
   summary: text('summary').notNull(),
   snapshot: jsonb('snapshot').notNull(),
 });
+
+// ── Requests (1515 授权) ──────────────────────────────────────────────────────────────────────
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/** Policy profiles as versioned data: a change is a new version; clocks keep the one they started with. */
+export const policyProfiles = pgTable(
+  'policy_profiles',
+  {
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    settings: jsonb('settings').notNull(),
+    note: text('note').notNull(),
+    createdAt: instant('created_at').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.version] })],
+);
+
+/** The notification-commitment text (告知承诺) requesters accept, versioned. */
+export const commitmentTexts = pgTable('commitment_texts', {
+  version: integer('version').primaryKey(),
+  text: text('text').notNull(),
+  publishedAt: instant('published_at').notNull(),
+  publishedBy: uuid('published_by').references(() => users.id),
+});
+
+/** Per-year counters behind readable request numbers (GX-2026-000123), gapless. */
+export const requestNumberCounters = pgTable('request_number_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+export const requests = pgTable(
+  'requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Assigned at filing; drafts have none. */
+    number: text('number'),
+    state: text('state').notNull(),
+    track: integer('track'),
+    requesterDepartmentId: uuid('requester_department_id')
+      .notNull()
+      .references(() => departments.id),
+    requesterUserId: uuid('requester_user_id')
+      .notNull()
+      .references(() => users.id),
+    ownerDepartmentId: uuid('owner_department_id')
+      .notNull()
+      .references(() => departments.id),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    fields: jsonb('fields').$type<string[]>().notNull(),
+    scenarioId: uuid('scenario_id').references(() => scenarios.id),
+    purpose: text('purpose').notNull(),
+    legalBasis: text('legal_basis'),
+    usageMonths: integer('usage_months'),
+    deliveryMethod: text('delivery_method', { enum: ['interface', 'batch'] }).notNull(),
+    securityCommitmentAccepted: boolean('security_commitment_accepted').notNull().default(false),
+    commitmentVersion: integer('commitment_version').references(() => commitmentTexts.version),
+    commitmentAcceptedAt: instant('commitment_accepted_at'),
+    commitmentAcceptedBy: uuid('commitment_accepted_by').references(() => users.id),
+    /** What routing saw: dataset version, aggregation, key-list version, scenario, policy. */
+    snapshot: jsonb('snapshot'),
+    /** Track, rule, reasons, missing fields, whether the owner may refuse. */
+    routing: jsonb('routing'),
+    /** evaluateConditions on the routed dataset version at filing. */
+    preCheck: jsonb('pre_check'),
+    policyName: text('policy_name'),
+    policyVersion: integer('policy_version'),
+    stateBeforeSupplement: text('state_before_supplement'),
+    /** The main step's SLA clock and its deadline (denormalized for lists: overdue, due today). */
+    clockId: uuid('clock_id').references(() => slaClocks.id),
+    deadlineAt: instant('deadline_at'),
+    deadlineDate: date('deadline_date', { mode: 'string' }),
+    overdue: boolean('overdue').notNull().default(false),
+    supervisionLevel: integer('supervision_level').notNull().default(0),
+    /** What an approval granted, when it narrowed the request. */
+    approvedFields: jsonb('approved_fields').$type<string[]>(),
+    approvedUsageMonths: integer('approved_usage_months'),
+    filedAt: instant('filed_at'),
+    decidedAt: instant('decided_at'),
+    closedAt: instant('closed_at'),
+    workflowStartedAt: instant('workflow_started_at'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('requests_number_key').on(t.number),
+    index('requests_requester_idx').on(t.requesterDepartmentId, t.filedAt),
+    index('requests_owner_idx').on(t.ownerDepartmentId, t.filedAt),
+    index('requests_state_idx').on(t.state, t.filedAt),
+    index('requests_deadline_idx').on(t.deadlineDate),
+    index('requests_unstarted_idx').on(t.filedAt).where(sql`${t.workflowStartedAt} is null and ${t.filedAt} is not null`),
+  ],
+);
+
+/** The timeline: one row per step, keyed so a retried activity records it once. */
+export const requestEvents = pgTable(
+  'request_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Insertion order: steps recorded in one instant keep their order on the timeline. */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    /** Unique per request: the workflow's key for the step (idempotency across retries). */
+    stepKey: text('step_key').notNull(),
+    kind: text('kind').notNull(),
+    at: instant('at').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    party: text('party').notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    actorDepartmentId: uuid('actor_department_id').references(() => departments.id),
+    details: jsonb('details').notNull(),
+  },
+  (t) => [uniqueIndex('request_events_step_key').on(t.requestId, t.stepKey), index('request_events_request_idx').on(t.requestId, t.seq)],
+);
+
+export const requestAttachments = pgTable(
+  'request_attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    /** Filed with the request, or with a supplement answer. */
+    supplementId: uuid('supplement_id'),
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    uploadedBy: uuid('uploaded_by')
+      .notNull()
+      .references(() => users.id),
+    uploadedAt: instant('uploaded_at').notNull(),
+  },
+  (t) => [index('request_attachments_request_idx').on(t.requestId)],
+);
+
+/** 补正: the owner's question, the requester's answer, and the clock that bounds it. */
+export const requestSupplements = pgTable(
+  'request_supplements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    question: text('question').notNull(),
+    askedAt: instant('asked_at').notNull(),
+    askedBy: uuid('asked_by').references(() => users.id),
+    clockId: uuid('clock_id').references(() => slaClocks.id),
+    dueAt: instant('due_at'),
+    answer: text('answer'),
+    answeredAt: instant('answered_at'),
+    answeredBy: uuid('answered_by').references(() => users.id),
+    lapsedAt: instant('lapsed_at'),
+  },
+  (t) => [index('request_supplements_request_idx').on(t.requestId, t.askedAt)],
+);
+
+/** 书面说明: immutable once filed (the app role cannot UPDATE or DELETE it). */
+export const writtenExplanations = pgTable('written_explanations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  requestId: uuid('request_id')
+    .notNull()
+    .references(() => requests.id)
+    .unique(),
+  legalBasis: jsonb('legal_basis').notNull(),
+  citedConditions: jsonb('cited_conditions').$type<string[]>().notNull(),
+  reasons: text('reasons').notNull(),
+  alternatives: text('alternatives').notNull(),
+  authorUserId: uuid('author_user_id')
+    .notNull()
+    .references(() => users.id),
+  departmentId: uuid('department_id')
+    .notNull()
+    .references(() => departments.id),
+  filedAt: instant('filed_at').notNull(),
+});
+
+/** 督办: a notice to the responsible department with a reply due; level 2 goes to the competent authority. */
+export const supervisions = pgTable(
+  'supervisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    level: integer('level').notNull(),
+    chargedParty: text('charged_party').notNull(),
+    responsibleDepartmentId: uuid('responsible_department_id')
+      .notNull()
+      .references(() => departments.id),
+    issuedAt: instant('issued_at').notNull(),
+    replyDueAt: instant('reply_due_at').notNull(),
+    reply: text('reply'),
+    repliedAt: instant('replied_at'),
+    repliedBy: uuid('replied_by').references(() => users.id),
+  },
+  (t) => [uniqueIndex('supervisions_level_key').on(t.requestId, t.level), index('supervisions_department_idx').on(t.responsibleDepartmentId, t.issuedAt)],
+);
+
+/** The permission that results (授权); completed by the grants issue. */
+export const grants = pgTable(
+  'grants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id)
+      .unique(),
+    requesterDepartmentId: uuid('requester_department_id')
+      .notNull()
+      .references(() => departments.id),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    datasetVersion: integer('dataset_version').notNull(),
+    fields: jsonb('fields').$type<string[]>().notNull(),
+    scenarioId: uuid('scenario_id').references(() => scenarios.id),
+    purpose: text('purpose').notNull(),
+    state: text('state').notNull(),
+    deliveryMethod: text('delivery_method').notNull(),
+    deliveryReference: text('delivery_reference').notNull(),
+    validFrom: instant('valid_from').notNull(),
+    validTo: instant('valid_to'),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [index('grants_requester_idx').on(t.requesterDepartmentId)],
+);

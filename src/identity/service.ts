@@ -53,10 +53,24 @@ async function departmentByCode(db: Db | Tx, code: string): Promise<DepartmentRo
   return row;
 }
 
-async function checkDepartmentShape(tx: Tx, input: { level: DepartmentLevel; parentId: string | null; isDataCenter: boolean; isCompetentAuthority: boolean }) {
+async function checkDepartmentShape(tx: Tx, input: { id?: string; level: DepartmentLevel; parentId: string | null; isDataCenter: boolean; isCompetentAuthority: boolean }) {
   const parent = input.parentId ? await getDepartment(tx as unknown as Db, input.parentId) : undefined;
   const problems = departmentProblems({ ...input, parentLevel: parent?.level });
   if (problems.length) throw new RuleViolationError('invalid_department', problems.join('; '), { problems });
+  for (const [flag, code, what] of [
+    ['isDataCenter', 'data_center_exists', 'the big-data center (市大数据中心)'],
+    ['isCompetentAuthority', 'competent_authority_exists', 'the competent authority (公共数据主管部门)'],
+  ] as const) {
+    if (!input[flag]) continue;
+    const [other] = await tx.select({ id: departments.id, code: departments.code }).from(departments).where(eq(departments[flag], true));
+    if (other && other.id !== input.id) throw new ConflictError(code, `${other.code} is already ${what}; there is one`);
+  }
+}
+
+/** The one department flagged as the big-data center, or the competent authority. */
+export async function specialDepartment(db: Db | Tx, which: 'center' | 'authority'): Promise<DepartmentRow | undefined> {
+  const [row] = await db.select().from(departments).where(eq(which === 'center' ? departments.isDataCenter : departments.isCompetentAuthority, true));
+  return row;
 }
 
 /** Creates a department (center_admin), audited in the same transaction. */

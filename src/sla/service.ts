@@ -137,6 +137,16 @@ export const breachSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta) =
 export const stopSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta) =>
   change(tx, id, 'stopped', at, meta, (_c, clock) => rules.stopClock(clock, at));
 
+/** The step passes to another party (e.g. approved → the center provisions): a later breach is charged to it. */
+export async function handOverSlaClock(tx: Tx, id: string, chargedParty: string, at: Date, meta: ChangeMeta): Promise<ClockRow> {
+  const [current] = await tx.select().from(slaClocks).where(eq(slaClocks.id, id)).for('update');
+  if (!current) throw new NotFoundError('sla_clock_not_found', 'No SLA clock with that id');
+  if (current.chargedParty === chargedParty) return current;
+  const [updated] = await tx.update(slaClocks).set({ chargedParty }).where(eq(slaClocks.id, id)).returning();
+  await recordEvent(tx, updated!, 'handed_over', at, current, { from: current.chargedParty, to: chargedParty }, meta, null);
+  return updated!;
+}
+
 export interface MovedClock {
   clockId: string;
   workflowId: string | null;

@@ -4,7 +4,7 @@ import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import type { DepartmentLevel, Role } from '../../src/domain/identity/roles.js';
 import { toActor } from '../../src/identity/actor.js';
-import { createDepartmentAs, createUserAs, type DepartmentRow, type RequestContext, type UserRow } from '../../src/identity/service.js';
+import { createDepartmentAs, createUserAs, specialDepartment, type DepartmentRow, type RequestContext, type UserRow } from '../../src/identity/service.js';
 
 const seed = { actor: { kind: 'system', role: 'seed' } as const };
 const unique = () => randomBytes(4).toString('hex').toUpperCase();
@@ -34,9 +34,25 @@ export async function bearer(config: Config, user: UserRow, at = new Date()): Pr
 }
 
 /** A small world: the center, the competent authority, two ordinary departments, a user per role. */
+/**
+ * The city has one big-data center and one competent authority, so test worlds share them
+ * (created by the first world of a database); everything else is the world's own.
+ */
+async function sharedDepartment(db: Db, which: 'center' | 'authority'): Promise<DepartmentRow> {
+  const existing = await specialDepartment(db, which);
+  if (existing) return existing;
+  try {
+    return await createTestDepartment(db, which === 'center' ? { isDataCenter: true, name: '测试大数据中心' } : { isCompetentAuthority: true, name: '测试数据局' });
+  } catch (error) {
+    const again = await specialDepartment(db, which); // another test file created it meanwhile
+    if (again) return again;
+    throw error;
+  }
+}
+
 export async function createTestWorld(db: Db) {
-  const center = await createTestDepartment(db, { isDataCenter: true, name: '测试大数据中心' });
-  const authority = await createTestDepartment(db, { isCompetentAuthority: true, name: '测试数据局' });
+  const center = await sharedDepartment(db, 'center');
+  const authority = await sharedDepartment(db, 'authority');
   const police = await createTestDepartment(db, { name: '测试公安局' });
   const market = await createTestDepartment(db, { name: '测试市场监管局' });
   return {

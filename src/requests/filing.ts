@@ -1,0 +1,275 @@
+/**
+ * Drafts and filing (申请). A draft is a request in state `draft`, seen only by its requester
+ * department. Filing checks it, takes the routing snapshot, routes it, numbers it and records it
+ * in one transaction; the caller then starts its workflow.
+ */
+import { createHash } from 'node:crypto';
+import { and, count, eq, sql } from 'drizzle-orm';
+import { appendAudit } from '../audit/ledger.js';
+import { Action, Subject } from '../auth/abilities.js';
+import { authorize, authorizeCreate } from '../auth/authorize.js';
+import { keyList, type Coverage } from '../catalogue/scenarios.js';
+import { getDataset } from '../catalogue/service.js';
+import type { Db, Tx } from '../db/client.js';
+import { datasets, datasetVersions, requestAttachments, requestEvents, requestNumberCounters, requests, scenarios } from '../db/schema.js';
+import { evaluateConditions, type ConditionCheck, type SharingConditions } from '../domain/catalogue/conditions.js';
+import { fieldsOutside, type DatasetField } from '../domain/catalogue/dataset.js';
+import { shanghaiDate } from '../domain/calendar/shanghai-time.js';
+import { routeRequest, type RoutingDecision } from '../domain/requests/routing.js';
+import { requestNumber } from '../domain/requests/refusal.js';
+import { ConflictError, NotFoundError, RuleViolationError } from '../errors.js';
+import { auditActor } from '../identity/actor.js';
+import type { RequestContext } from '../identity/service.js';
+import { enqueueNotification } from '../notifications/outbox.js';
+import { currentCommitment, currentPolicy } from './policy.js';
+
+export type RequestRow = typeof requests.$inferSelect;
+
+/** Columns the authorization rules on requests may name. */
+export const requestFields = { requesterDepartmentId: requests.requesterDepartmentId, ownerDepartmentId: requests.ownerDepartmentId, state: requests.state };
+
+export interface DraftInput {
+  datasetId: string;
+  fields: string[];
+  scenarioId?: string | null;
+  purpose: string;
+  legalBasis?: string | null;
+  usageMonths?: number | null;
+  deliveryMethod: 'interface' | 'batch';
+  securityCommitmentAccepted?: boolean;
+}
+
+export interface RoutingSnapshot {
+  datasetVersion: number;
+  sharingType: string;
+  aggregated: boolean;
+  keyListVersion: number;
+  scenario: { id: string; kind: string; onKeyList: boolean; coveredFields: string[] } | null;
+  policy: { name: string; version: number };
+}
+
+export interface FilingProblem {
+  code: string;
+  message: string;
+}
+
+const draftColumns = (input: DraftInput) => ({
+  fields: input.fields,
+  scenarioId: input.scenarioId ?? null,
+  purpose: input.purpose,
+  legalBasis: input.legalBasis ?? null,
+  usageMonths: input.usageMonths ?? null,
+  deliveryMethod: input.deliveryMethod,
+  securityCommitmentAccepted: input.securityCommitmentAccepted ?? false,
+});
+
+/** Saves a draft for a dataset the caller can see; the dataset's owner is the other party. */
+export async function createDraft(ctx: RequestContext, input: DraftInput): Promise<RequestRow> {
+  authorizeCreate(ctx.actor.ability, Subject.Request, { requesterDepartmentId: ctx.actor.departmentId });
+  const { dataset } = await getDataset(ctx, input.datasetId);
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(requests)
+      .values({ ...draftColumns(input), state: 'draft', requesterDepartmentId: ctx.actor.departmentId, requesterUserId: ctx.actor.userId, ownerDepartmentId: dataset.ownerDepartmentId, datasetId: dataset.id, createdAt: ctx.now, updatedAt: ctx.now })
+      .returning();
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'requester'), action: 'request.draft_saved', subjectType: Subject.Request, subjectId: row!.id, after: { datasetId: dataset.id, fields: input.fields }, requestId: ctx.requestId, at: ctx.now });
+    return row!;
+  });
+}
+
+async function lockDraft(tx: Tx, ctx: RequestContext, id: string): Promise<RequestRow> {
+  const [current] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
+  const row = authorize(ctx.actor.ability, Action.update, Subject.Request, current);
+  if (row.state !== 'draft') throw new ConflictError('not_a_draft', `Request ${row.number} is filed; drafts only are edited, filed or discarded`);
+  return row;
+}
+
+export async function updateDraft(ctx: RequestContext, id: string, input: DraftInput): Promise<RequestRow> {
+  const { dataset } = await getDataset(ctx, input.datasetId);
+  return ctx.db.transaction(async (tx) => {
+    await lockDraft(tx, ctx, id);
+    const [row] = await tx.update(requests).set({ ...draftColumns(input), datasetId: dataset.id, ownerDepartmentId: dataset.ownerDepartmentId, updatedAt: ctx.now }).where(eq(requests.id, id)).returning();
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'requester'), action: 'request.draft_saved', subjectType: Subject.Request, subjectId: id, after: { datasetId: dataset.id, fields: input.fields }, requestId: ctx.requestId, at: ctx.now });
+    return row!;
+  });
+}
+
+export async function discardDraft(ctx: RequestContext, id: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await lockDraft(tx, ctx, id);
+    await tx.delete(requestAttachments).where(eq(requestAttachments.requestId, id));
+    await tx.delete(requests).where(eq(requests.id, id));
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'requester'), action: 'request.draft_discarded', subjectType: Subject.Request, subjectId: id, requestId: ctx.requestId, at: ctx.now });
+  });
+}
+
+// ── Attachments ──────────────────────────────────────────────────────────────────────────────
+
+export const ATTACHMENT_TYPES: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'DOCX',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'XLSX',
+  'application/ofd': 'OFD',
+};
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const MAX_ATTACHMENTS = 10;
+
+/** Stores a file on a draft (or with a supplement answer), with its type, size and SHA-256. */
+export async function addAttachment(
+  ctx: RequestContext,
+  id: string,
+  file: { fileName: string; mediaType: string; content: Buffer },
+  options: { supplementId?: string; tx?: Tx } = {},
+): Promise<typeof requestAttachments.$inferSelect> {
+  if (!ATTACHMENT_TYPES[file.mediaType]) throw new RuleViolationError('attachment_type_not_allowed', `Attachments are ${Object.values(ATTACHMENT_TYPES).join(', ')}; not ${file.mediaType}`);
+  if (file.content.length === 0) throw new RuleViolationError('attachment_empty', 'The attachment is empty');
+  if (file.content.length > MAX_ATTACHMENT_BYTES) throw new RuleViolationError('attachment_too_large', `An attachment is at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
+  const store = async (tx: Tx) => {
+    if (!options.supplementId) await lockDraft(tx, ctx, id);
+    const [{ n }] = (await tx.select({ n: count() }).from(requestAttachments).where(eq(requestAttachments.requestId, id))) as [{ n: number }];
+    if (n >= MAX_ATTACHMENTS) throw new RuleViolationError('too_many_attachments', `A request carries at most ${MAX_ATTACHMENTS} attachments`);
+    const [row] = await tx
+      .insert(requestAttachments)
+      .values({ requestId: id, supplementId: options.supplementId ?? null, fileName: file.fileName, mediaType: file.mediaType, sizeBytes: file.content.length, sha256: createHash('sha256').update(file.content).digest('hex'), content: file.content, uploadedBy: ctx.actor.userId, uploadedAt: ctx.now })
+      .returning();
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'requester'), action: 'request.attachment_added', subjectType: Subject.Request, subjectId: id, after: { attachmentId: row!.id, fileName: file.fileName, sizeBytes: row!.sizeBytes, sha256: row!.sha256 }, requestId: ctx.requestId, at: ctx.now });
+    return row!;
+  };
+  return options.tx ? store(options.tx) : ctx.db.transaction(store);
+}
+
+// ── Pre-check and filing ─────────────────────────────────────────────────────────────────────
+
+interface Evaluation {
+  problems: FilingProblem[];
+  snapshot: RoutingSnapshot | null;
+  routing: RoutingDecision | null;
+  checks: ConditionCheck[];
+}
+
+/** Everything filing would decide, without deciding it: problems, snapshot, routing, pre-check. */
+async function evaluate(tx: Db | Tx, ctx: RequestContext, row: RequestRow, commitment?: { version: number; accepted: boolean }): Promise<Evaluation> {
+  const problems: FilingProblem[] = [];
+  const problem = (code: string, message: string) => problems.push({ code, message });
+  const [dataset] = await tx
+    .select({ dataset: datasets, version: datasetVersions })
+    .from(datasets)
+    .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
+    .where(eq(datasets.id, row.datasetId));
+  if (!dataset) throw new NotFoundError('dataset_not_found', 'The dataset no longer exists');
+  const { dataset: d, version: v } = dataset;
+  if (d.lifecycle !== 'published') problem('dataset_not_requestable', `Dataset ${d.code} is ${d.lifecycle}; only published datasets can be requested`);
+  if (row.fields.length === 0) problem('no_fields', 'A request names at least one field');
+  const outside = fieldsOutside(v.fields as DatasetField[], row.fields);
+  if (outside.length) problem('unknown_fields', `Not fields of ${d.code} version ${v.version}: ${outside.join(', ')}`);
+
+  const list = (await keyList(tx))!;
+  let scenario: RoutingSnapshot['scenario'] = null;
+  if (row.scenarioId) {
+    const [s] = await tx.select().from(scenarios).where(eq(scenarios.id, row.scenarioId));
+    const today = shanghaiDate(ctx.now);
+    if (!s) problem('unknown_scenario', 'The scenario does not exist');
+    else if (s.retired) problem('scenario_retired', `Scenario ${s.name} is retired`);
+    else if (s.validFrom > today || (s.validTo !== null && s.validTo < today)) problem('scenario_not_valid', `Scenario ${s.name} is valid ${s.validFrom} to ${s.validTo ?? '—'}, not on ${today}`);
+    if (s) {
+      const listed = list.scenarios.find((x) => x.id === s.id);
+      const coverage = (listed?.coverage ?? (s.coverage as Coverage[])).find((c) => c.datasetCode === d.code);
+      scenario = { id: s.id, kind: s.kind, onKeyList: Boolean(listed), coveredFields: coverage?.fields ?? [] };
+    }
+  } else if (!row.purpose.trim()) {
+    problem('purpose_required', 'A request without a scenario describes its purpose');
+  }
+
+  const conditions = d.sharingType === 'conditional' ? (v.conditions as SharingConditions | null) : null;
+  if (conditions?.maxUsageMonths !== undefined && row.usageMonths !== null && row.usageMonths > conditions.maxUsageMonths) {
+    problem('usage_period_too_long', `The conditions allow at most ${conditions.maxUsageMonths} months of use; ${row.usageMonths} asked`);
+  }
+  if (conditions?.legalBasisRequired && !row.legalBasis?.trim()) problem('legal_basis_required', `The conditions of ${d.code} require the legal basis of the request`);
+  if (commitment) {
+    const current = await currentCommitment(tx);
+    if (!commitment.accepted) problem('commitment_required', 'Filing requires accepting the notification-commitment (告知承诺)');
+    else if (commitment.version !== current.version) problem('commitment_outdated', `The notification-commitment is now version ${current.version}; read and accept it again`);
+  }
+
+  const policy = await currentPolicy(tx);
+  const snapshot: RoutingSnapshot = { datasetVersion: v.version, sharingType: d.sharingType, aggregated: d.aggregated, keyListVersion: list.version, scenario, policy: { name: policy.name, version: policy.version } };
+  const routing = routeRequest({ dataset: { sharingType: d.sharingType, aggregated: d.aggregated }, requestedFields: row.fields, scenario });
+  const checks = conditions
+    ? evaluateConditions(conditions, {
+        requester: { departmentCode: ctx.actor.departmentRow.code, level: ctx.actor.departmentRow.level },
+        fields: row.fields,
+        scenarioId: row.scenarioId,
+        purpose: row.purpose,
+        legalBasis: row.legalBasis,
+        usageMonths: row.usageMonths,
+        securityCommitmentAccepted: row.securityCommitmentAccepted,
+      })
+    : [];
+  return { problems, snapshot, routing, checks };
+}
+
+/** The dry run a requester asks for before filing: would it file, where would it go, how do the conditions look. */
+export async function preCheckDraft(ctx: RequestContext, id: string): Promise<Evaluation> {
+  const [current] = await ctx.db.select().from(requests).where(eq(requests.id, id));
+  const row = authorize(ctx.actor.ability, Action.update, Subject.Request, current);
+  if (row.state !== 'draft') throw new ConflictError('not_a_draft', 'Only drafts are pre-checked');
+  return evaluate(ctx.db, ctx, row);
+}
+
+/**
+ * Files a draft: checks it, routes it on a snapshot, numbers it, records the timeline, audit and
+ * notices — all or nothing. A not-shareable dataset is routed (to coordination), never refused here.
+ */
+export async function fileRequest(ctx: RequestContext, id: string, commitment: { version: number; accepted: boolean }): Promise<RequestRow> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockDraft(tx, ctx, id);
+    const { problems, snapshot, routing, checks } = await evaluate(tx, ctx, row, commitment);
+    if (problems.length) throw new RuleViolationError(problems[0]!.code, problems.map((p) => p.message).join('; '), { problems });
+    const year = Number(shanghaiDate(ctx.now).slice(0, 4));
+    const [counter] = await tx
+      .insert(requestNumberCounters)
+      .values({ year, last: 1 })
+      .onConflictDoUpdate({ target: requestNumberCounters.year, set: { last: sql`${requestNumberCounters.last} + 1` } })
+      .returning();
+    const number = requestNumber(year, counter!.last);
+    const [filed] = await tx
+      .update(requests)
+      .set({
+        number,
+        state: 'routed',
+        track: routing!.track,
+        snapshot,
+        routing,
+        preCheck: checks,
+        policyName: snapshot!.policy.name,
+        policyVersion: snapshot!.policy.version,
+        commitmentVersion: commitment.version,
+        commitmentAcceptedAt: ctx.now,
+        commitmentAcceptedBy: ctx.actor.userId,
+        filedAt: ctx.now,
+        updatedAt: ctx.now,
+      })
+      .where(eq(requests.id, id))
+      .returning();
+    const actor = auditActor(ctx.actor, 'requester');
+    const event = (stepKey: string, kind: string, fromState: string, toState: string, details: object) =>
+      tx.insert(requestEvents).values({ requestId: id, stepKey, kind, at: ctx.now, fromState, toState, party: kind === 'filed' ? 'requester' : 'system', actorUserId: kind === 'filed' ? ctx.actor.userId : null, actorDepartmentId: kind === 'filed' ? ctx.actor.departmentId : null, details });
+    await event('filed', 'filed', 'draft', 'submitted', { number, commitmentVersion: commitment.version });
+    await event('routed', 'routed', 'submitted', 'routed', { track: routing!.track, rule: routing!.rule, reasons: routing!.reasons, missingFields: routing!.missingFields, snapshot });
+    await appendAudit(tx, { actor, action: 'request.filed', subjectType: Subject.Request, subjectId: id, before: { state: 'draft' }, after: { state: 'submitted', number, commitmentVersion: commitment.version }, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, { actor: { kind: 'system', role: 'workflow' }, action: 'request.routed', subjectType: Subject.Request, subjectId: id, before: { state: 'submitted' }, after: { state: 'routed', track: routing!.track, rule: routing!.rule, snapshot }, requestId: ctx.requestId, at: ctx.now });
+    const notice = { kind: 'request.filed', subjectType: Subject.Request, subjectId: id, at: ctx.now, payload: { number, track: routing!.track } };
+    await enqueueNotification(tx, { ...notice, departmentId: row.requesterDepartmentId, title: `申请 ${number} 已提交`, body: `已按第 ${routing!.track} 类通道办理：${routing!.reasons.join('；')}` });
+    await enqueueNotification(tx, { ...notice, departmentId: row.ownerDepartmentId, title: `收到数据共享申请 ${number}`, body: routing!.track === 5 ? '请在时限内审核（可查看共享条件预检结果）' : routing!.track === 15 ? '该申请进入三方协调' : '该申请无需审核，由市大数据中心直接供数' });
+    return filed!;
+  });
+}
+
+/** Records that the request's workflow runs (the reconciler starts those that do not). */
+export async function markWorkflowStarted(db: Db, id: string, at: Date): Promise<void> {
+  await db.update(requests).set({ workflowStartedAt: at }).where(and(eq(requests.id, id), sql`${requests.workflowStartedAt} is null`));
+}
+
+export const requestWorkflowId = (requestId: string) => `request-${requestId}`;

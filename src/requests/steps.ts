@@ -1,0 +1,577 @@
+/**
+ * The steps of a request's workflow, as database transactions (called by activities). Each step
+ * is keyed by the workflow (`stepKey`): a retried activity whose first attempt committed finds
+ * its timeline entry and changes nothing, so a step has exactly one audit entry and one set of
+ * notices whatever happens to the worker.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import { appendAudit, type AuditActor } from '../audit/ledger.js';
+import { Subject } from '../auth/abilities.js';
+import { loadCalendar } from '../calendar/service.js';
+import type { Db, Tx } from '../db/client.js';
+import { grants, requestEvents, requests, requestSupplements, supervisions, writtenExplanations } from '../db/schema.js';
+import type { ConditionCheck } from '../domain/catalogue/conditions.js';
+import { isOverdue } from '../domain/sla/clock.js';
+import { nextState, responsibleParty, type Party, type RequestAction, type RequestState } from '../domain/requests/lifecycle.js';
+import { extensionCap, trackDays, type Track } from '../domain/requests/policy.js';
+import { refusalProblems, type WrittenExplanation } from '../domain/requests/refusal.js';
+import type { RoutingDecision } from '../domain/requests/routing.js';
+import { ConflictError, NotFoundError, RuleViolationError } from '../errors.js';
+import { specialDepartment } from '../identity/service.js';
+import { enqueueNotification } from '../notifications/outbox.js';
+import * as sla from '../sla/service.js';
+import { requestWorkflowId, type RequestRow, type RoutingSnapshot } from './filing.js';
+import { policyAt } from './policy.js';
+
+/** A person acting through the API; the workflow passes it on to the step. */
+export interface StepActor {
+  userId: string;
+  departmentId: string;
+  role: string;
+  party: Party;
+  httpRequestId?: string | null;
+}
+
+/** What the workflow needs to keep its timers and answer its validators. */
+export interface RequestView {
+  id: string;
+  number: string;
+  state: RequestState;
+  track: Track;
+  stateBeforeSupplement: RequestState | null;
+  requesterDepartmentId: string;
+  ownerDepartmentId: string;
+  clockId: string | null;
+  clockState: 'running' | 'paused' | 'stopped' | null;
+  deadline: string | null;
+  overdue: boolean;
+  supervisionLevel: number;
+  supplement: { id: string; clockId: string; due: string } | null;
+  extension: 'none' | 'pending' | 'decided';
+  checks: ConditionCheck[];
+  ownerMayRefuse: boolean;
+  scenarioKind: string | null;
+  policy: { supplementAnswerDays: number; levelTwoAfterDays: number; supervisionReplyDays: number; extensionCapDays: number };
+}
+
+const system: AuditActor = { kind: 'system', role: 'workflow' };
+const clockMeta = (actor: StepActor | null) => ({ actor: actor ? auditActorOf(actor) : system, requestId: actor?.httpRequestId ?? null });
+const auditActorOf = (actor: StepActor): AuditActor => ({ kind: 'user', userId: actor.userId, departmentId: actor.departmentId, role: actor.role });
+
+/** The party a track's main clock is charged to while its first step is open. */
+const FIRST_STEP_PARTY: Record<Track, Party> = { 1: 'center', 5: 'owner', 15: 'center' };
+const FIRST_ACTION: Record<Track, RequestAction> = { 1: 'start_provisioning', 5: 'open_review', 15: 'open_coordination' };
+
+async function lockRequest(tx: Tx, id: string): Promise<RequestRow> {
+  const [row] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
+  if (!row) throw new NotFoundError('request_not_found', `No request ${id}`);
+  return row;
+}
+
+async function stepDone(tx: Tx, requestId: string, stepKey: string): Promise<boolean> {
+  const [event] = await tx.select({ id: requestEvents.id }).from(requestEvents).where(and(eq(requestEvents.requestId, requestId), eq(requestEvents.stepKey, stepKey)));
+  return Boolean(event);
+}
+
+export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView> {
+  const [row] = await db.select().from(requests).where(eq(requests.id, id));
+  if (!row) throw new NotFoundError('request_not_found', `No request ${id}`);
+  const clock = row.clockId ? await sla.getClock(db, row.clockId) : undefined;
+  const [supplement] = await db.select().from(requestSupplements).where(and(eq(requestSupplements.requestId, id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+  const snapshot = row.snapshot as RoutingSnapshot;
+  const policy = await policyAt(db, row.policyName!, row.policyVersion!);
+  const stepDays = trackDays(policy.settings, row.track as Track);
+  const extension = clock?.extension as { decision: string } | null | undefined;
+  return {
+    id: row.id,
+    number: row.number!,
+    state: row.state as RequestState,
+    track: row.track as Track,
+    stateBeforeSupplement: row.stateBeforeSupplement as RequestState | null,
+    requesterDepartmentId: row.requesterDepartmentId,
+    ownerDepartmentId: row.ownerDepartmentId,
+    clockId: row.clockId,
+    clockState: clock?.state ?? null,
+    deadline: clock?.deadlineAt.toISOString() ?? null,
+    overdue: row.overdue,
+    supervisionLevel: row.supervisionLevel,
+    supplement: supplement ? { id: supplement.id, clockId: supplement.clockId!, due: supplement.dueAt!.toISOString() } : null,
+    extension: !extension ? 'none' : extension.decision === 'pending' ? 'pending' : 'decided',
+    checks: (row.preCheck as ConditionCheck[] | null) ?? [],
+    ownerMayRefuse: (row.routing as RoutingDecision).ownerMayRefuse,
+    scenarioKind: snapshot.scenario?.kind ?? null,
+    policy: {
+      supplementAnswerDays: policy.settings.supplementAnswerDays,
+      levelTwoAfterDays: policy.settings.levelTwoAfterDays,
+      supervisionReplyDays: policy.settings.supervisionReplyDays,
+      extensionCapDays: extensionCap(policy.settings, stepDays),
+    },
+  };
+}
+
+interface Change {
+  requestId: string;
+  stepKey: string;
+  /** The lifecycle action (checked by the rules); null for steps that keep the state. */
+  action: RequestAction | null | ((row: RequestRow) => RequestAction);
+  /** The kind of timeline entry; for a transition, the action's past tense by default. */
+  kind: string;
+  actor: StepActor | null;
+  at: Date;
+  details?: Record<string, unknown>;
+  reason?: string | null;
+  /** Extra work in the same transaction, given the locked row and the state it moves to. */
+  apply?: (tx: Tx, row: RequestRow, to: RequestState) => Promise<Partial<typeof requests.$inferInsert> | void>;
+  notify?: (row: RequestRow, to: RequestState) => { departmentId: string; title: string; body: string }[];
+}
+
+/**
+ * One step, all or nothing: lock, skip if already done, check the lifecycle rule, apply, record
+ * the timeline entry, the audit entry and the notices.
+ */
+async function step(db: Db, change: Change): Promise<RequestView> {
+  await db.transaction(async (tx) => {
+    const row = await lockRequest(tx, change.requestId);
+    if (await stepDone(tx, change.requestId, change.stepKey)) return;
+    const from = row.state as RequestState;
+    let to = from;
+    const action = typeof change.action === 'function' ? change.action(row) : change.action;
+    if (action) {
+      const party = change.actor?.party ?? 'system';
+      const result = nextState({ state: from, track: row.track as Track, stateBeforeSupplement: row.stateBeforeSupplement as RequestState | null }, action, party);
+      if (!result.ok) throw new ConflictError(result.code, result.message);
+      to = result.to;
+    }
+    const patch = (await change.apply?.(tx, row, to)) ?? {};
+    await tx.update(requests).set({ ...patch, state: to, updatedAt: change.at }).where(eq(requests.id, row.id));
+    await tx.insert(requestEvents).values({
+      requestId: row.id,
+      stepKey: change.stepKey,
+      kind: change.kind,
+      at: change.at,
+      fromState: from,
+      toState: to,
+      party: change.actor?.party ?? 'system',
+      actorUserId: change.actor?.userId ?? null,
+      actorDepartmentId: change.actor?.departmentId ?? null,
+      details: change.details ?? {},
+    });
+    await appendAudit(tx, {
+      actor: change.actor ? auditActorOf(change.actor) : system,
+      action: `request.${change.kind}`,
+      subjectType: Subject.Request,
+      subjectId: row.id,
+      before: { state: from },
+      after: { state: to, number: row.number, ...change.details },
+      reason: change.reason ?? null,
+      requestId: change.actor?.httpRequestId ?? null,
+      at: change.at,
+    });
+    for (const notice of change.notify?.(row, to) ?? []) {
+      await enqueueNotification(tx, { ...notice, kind: `request.${change.kind}`, subjectType: Subject.Request, subjectId: row.id, payload: { number: row.number, state: to }, at: change.at });
+    }
+  });
+  return viewRequest(db, change.requestId);
+}
+
+async function partyDepartment(tx: Tx | Db, row: RequestRow, party: Party): Promise<string> {
+  if (party === 'requester') return row.requesterDepartmentId;
+  if (party === 'owner') return row.ownerDepartmentId;
+  const center = await specialDepartment(tx, 'center');
+  if (!center) throw new NotFoundError('no_data_center', 'No department is flagged as the big-data center');
+  return center.id;
+}
+
+async function centerId(tx: Tx | Db): Promise<string | null> {
+  return (await specialDepartment(tx, 'center'))?.id ?? null;
+}
+
+const both = (row: RequestRow, title: string, body: string) => [
+  { departmentId: row.requesterDepartmentId, title, body },
+  { departmentId: row.ownerDepartmentId, title, body },
+];
+
+/** The workflow's first step: start the track's clock and open its first step. */
+export async function beginRequest(db: Db, requestId: string, at: Date): Promise<RequestView> {
+  return step(db, {
+    requestId,
+    stepKey: 'begin',
+    action: (row) => FIRST_ACTION[row.track as Track],
+    kind: 'opened',
+    actor: null,
+    at,
+    apply: async (tx, row) => {
+      const track = row.track as Track;
+      const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
+      const clock = await sla.startSlaClock(
+        tx,
+        { subjectType: Subject.Request, subjectId: row.id, step: `track${track}`, chargedParty: FIRST_STEP_PARTY[track], workflowId: requestWorkflowId(row.id), policyProfile: policy.name, policyVersion: policy.version, workingDays: trackDays(policy.settings, track), at },
+        clockMeta(null),
+      );
+      return { clockId: clock.id, deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate };
+    },
+    notify: (row) => {
+      const track = row.track as Track;
+      return track === 5 ? [{ departmentId: row.ownerDepartmentId, title: `请审核数据共享申请 ${row.number}`, body: `第5类通道：请按已编目的共享条件审核（办理时限 ${trackDaysNote(row)}）` }] : [];
+    },
+  }).then(async (view) => {
+    const center = view.track !== 5 ? await centerId(db) : null;
+    if (center) await notifyOnce(db, requestId, 'begin:center', { departmentId: center, title: view.track === 1 ? `请为申请 ${view.number} 供数` : `申请 ${view.number} 待三方协调`, body: view.track === 1 ? '第1类通道：无需数据责任部门审核，请在1个工作日内供数' : '第15类通道：请组织需求方、责任方三方协调' }, at);
+    return view;
+  });
+}
+
+const trackDaysNote = (row: RequestRow) => (row.deadlineDate ? `至 ${row.deadlineDate}` : '见申请详情');
+
+export async function approveRequest(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; fields?: string[] | undefined; usageMonths?: number | undefined; note?: string | undefined }): Promise<RequestView> {
+  await step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: 'approve',
+    kind: 'approved',
+    actor: input.actor,
+    at: input.at,
+    reason: input.note ?? null,
+    details: { fields: input.fields ?? null, usageMonths: input.usageMonths ?? null },
+    apply: async (_tx, row) => {
+      const narrowedOutside = (input.fields ?? []).filter((f) => !row.fields.includes(f));
+      if (narrowedOutside.length) throw new RuleViolationError('fields_not_requested', `An approval may narrow the fields, not add ${narrowedOutside.join(', ')}`);
+      if (input.usageMonths !== undefined && row.usageMonths !== null && input.usageMonths > row.usageMonths) throw new RuleViolationError('usage_period_not_requested', 'An approval may shorten the usage period, not lengthen it');
+      return { approvedFields: input.fields ?? row.fields, approvedUsageMonths: input.usageMonths ?? row.usageMonths, decidedAt: input.at };
+    },
+    notify: (row) => both(row, `申请 ${row.number} 已获批准`, '数据责任部门已同意共享，市大数据中心将按时限供数'),
+  });
+  return startProvisioning(db, input.requestId, `${input.stepKey}:provisioning`, input.at);
+}
+
+async function startProvisioning(db: Db, requestId: string, stepKey: string, at: Date): Promise<RequestView> {
+  return step(db, {
+    requestId,
+    stepKey,
+    action: 'start_provisioning',
+    kind: 'provisioning_started',
+    actor: null,
+    at,
+    apply: async (tx, row) => {
+      if (row.clockId) await sla.handOverSlaClock(tx, row.clockId, 'center', at, clockMeta(null));
+    },
+    notify: () => [],
+  }).then(async (view) => {
+    const center = await centerId(db);
+    if (center) await notifyOnce(db, requestId, `${stepKey}:center`, { departmentId: center, title: `请为申请 ${view.number} 供数`, body: '请按申请的交付方式（接口或批量交换）完成供数并确认' }, at);
+    return view;
+  });
+}
+
+/** A notice tied to a step key of its own, so a retry sends it once. */
+async function notifyOnce(db: Db, requestId: string, stepKey: string, notice: { departmentId: string; title: string; body: string }, at: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    await lockRequest(tx, requestId);
+    if (await stepDone(tx, requestId, stepKey)) return;
+    await tx.insert(requestEvents).values({ requestId, stepKey, kind: 'notified', at, party: 'system', details: { departmentId: notice.departmentId, title: notice.title } });
+    await enqueueNotification(tx, { ...notice, kind: 'request.notice', subjectType: Subject.Request, subjectId: requestId, at });
+  });
+}
+
+export async function refuseRequest(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; explanation: WrittenExplanation }): Promise<RequestView> {
+  return step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: 'refuse',
+    kind: 'refused',
+    actor: input.actor,
+    at: input.at,
+    reason: input.explanation.reasons,
+    details: { citedConditions: input.explanation.citedConditions, legalBasis: input.explanation.legalBasis },
+    apply: async (tx, row) => {
+      const view = await viewRequest(tx, row.id);
+      const problems = refusalProblems(input.explanation, { track: view.track, checks: view.checks, scenarioKind: view.scenarioKind, ownerMayRefuse: view.ownerMayRefuse });
+      if (problems.length) throw new RuleViolationError('invalid_refusal', problems.join('; '), { problems });
+      await tx.insert(writtenExplanations).values({ requestId: row.id, legalBasis: input.explanation.legalBasis, citedConditions: input.explanation.citedConditions, reasons: input.explanation.reasons, alternatives: input.explanation.alternatives, authorUserId: input.actor.userId, departmentId: input.actor.departmentId, filedAt: input.at });
+      if (row.clockId) await sla.stopSlaClock(tx, row.clockId, input.at, clockMeta(input.actor));
+      return { decidedAt: input.at, closedAt: input.at };
+    },
+    notify: (row) => [
+      { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 未获同意`, body: `书面说明：${input.explanation.reasons}；替代方案：${input.explanation.alternatives}` },
+    ],
+  }).then(async (view) => {
+    const center = await centerId(db);
+    if (center) await notifyOnce(db, input.requestId, `${input.stepKey}:center`, { departmentId: center, title: `申请 ${view.number} 被拒绝`, body: `书面说明：${input.explanation.reasons}` }, input.at);
+    return view;
+  });
+}
+
+export async function askSupplement(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; question: string }): Promise<RequestView> {
+  return step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: 'ask_supplement',
+    kind: 'supplement_requested',
+    actor: input.actor,
+    at: input.at,
+    details: { question: input.question },
+    apply: async (tx, row) => {
+      const view = await viewRequest(tx, row.id);
+      if (row.clockId) await sla.pauseSlaClock(tx, row.clockId, input.at, clockMeta(input.actor), 'supplement requested (补正)');
+      const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
+      const clock = await sla.startSlaClock(
+        tx,
+        { subjectType: Subject.Request, subjectId: row.id, step: 'supplement', chargedParty: 'requester', workflowId: requestWorkflowId(row.id), policyProfile: policy.name, policyVersion: policy.version, workingDays: view.policy.supplementAnswerDays, at: input.at },
+        clockMeta(input.actor),
+      );
+      await tx.insert(requestSupplements).values({ requestId: row.id, question: input.question, askedAt: input.at, askedBy: input.actor.userId, clockId: clock.id, dueAt: clock.deadlineAt });
+      return { stateBeforeSupplement: row.state };
+    },
+    notify: (row) => [{ departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 需要补正`, body: `${input.question}（请在规定时限内答复，逾期未答复申请将失效）` }],
+  });
+}
+
+export async function answerSupplement(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; answer: string }): Promise<RequestView> {
+  return step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: 'answer_supplement',
+    kind: 'supplement_answered',
+    actor: input.actor,
+    at: input.at,
+    details: { answer: input.answer },
+    apply: async (tx, row) => {
+      const [open] = await tx.select().from(requestSupplements).where(and(eq(requestSupplements.requestId, row.id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+      if (open) {
+        await tx.update(requestSupplements).set({ answer: input.answer, answeredAt: input.at, answeredBy: input.actor.userId }).where(eq(requestSupplements.id, open.id));
+        if (open.clockId) await sla.stopSlaClock(tx, open.clockId, input.at, clockMeta(input.actor));
+      }
+      let deadline = {};
+      if (row.clockId) {
+        const resumed = await sla.resumeSlaClock(tx, row.clockId, input.at, clockMeta(input.actor));
+        deadline = { deadlineAt: resumed.deadlineAt, deadlineDate: resumed.deadlineDate };
+      }
+      return { stateBeforeSupplement: null, ...deadline };
+    },
+    notify: (row) => [{ departmentId: row.ownerDepartmentId, title: `申请 ${row.number} 已补正`, body: '申请部门已答复补正，办理时限恢复计算' }],
+  });
+}
+
+export async function lapseRequest(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
+  return step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: 'lapse',
+    kind: 'lapsed',
+    actor: null,
+    at: input.at,
+    apply: async (tx, row) => {
+      await tx.update(requestSupplements).set({ lapsedAt: input.at }).where(and(eq(requestSupplements.requestId, row.id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+      await stopOpenClocks(tx, row, input.at, null);
+      return { closedAt: input.at, stateBeforeSupplement: null };
+    },
+    notify: (row) => both(row, `申请 ${row.number} 已失效`, '补正未在时限内答复，申请失效；如仍需数据请重新申请'),
+  });
+}
+
+export async function withdrawRequest(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; reason: string }): Promise<RequestView> {
+  return step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: 'withdraw',
+    kind: 'withdrawn',
+    actor: input.actor,
+    at: input.at,
+    reason: input.reason,
+    apply: async (tx, row) => {
+      await tx.update(requestSupplements).set({ lapsedAt: input.at }).where(and(eq(requestSupplements.requestId, row.id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+      await stopOpenClocks(tx, row, input.at, input.actor);
+      return { closedAt: input.at, stateBeforeSupplement: null };
+    },
+    notify: (row) => [{ departmentId: row.ownerDepartmentId, title: `申请 ${row.number} 已撤回`, body: input.reason }],
+  });
+}
+
+async function stopOpenClocks(tx: Tx, row: RequestRow, at: Date, actor: StepActor | null): Promise<void> {
+  const open = await tx.select().from(requestSupplements).where(eq(requestSupplements.requestId, row.id));
+  for (const clockId of [row.clockId, ...open.map((s) => s.clockId)]) {
+    if (!clockId) continue;
+    const clock = await sla.getClock(tx, clockId);
+    if (clock && clock.state !== 'stopped') await sla.stopSlaClock(tx, clockId, at, clockMeta(actor));
+  }
+}
+
+export async function confirmDelivery(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; method: 'interface' | 'batch'; reference: string }): Promise<RequestView> {
+  return step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: 'confirm_delivery',
+    kind: 'delivered',
+    actor: input.actor,
+    at: input.at,
+    details: { method: input.method, reference: input.reference },
+    apply: async (tx, row) => {
+      if (row.clockId) await sla.stopSlaClock(tx, row.clockId, input.at, clockMeta(input.actor));
+      const snapshot = row.snapshot as RoutingSnapshot;
+      const months = row.approvedUsageMonths ?? row.usageMonths;
+      const validTo = months ? new Date(input.at.getTime()) : null;
+      if (validTo && months) validTo.setUTCMonth(validTo.getUTCMonth() + months);
+      await tx.insert(grants).values({
+        requestId: row.id,
+        requesterDepartmentId: row.requesterDepartmentId,
+        datasetId: row.datasetId,
+        datasetVersion: snapshot.datasetVersion,
+        fields: row.approvedFields ?? row.fields,
+        scenarioId: row.scenarioId,
+        purpose: row.purpose,
+        state: 'active',
+        deliveryMethod: input.method,
+        deliveryReference: input.reference,
+        validFrom: input.at,
+        validTo,
+        createdAt: input.at,
+      }).onConflictDoNothing();
+      return { closedAt: input.at };
+    },
+    notify: (row) => both(row, `申请 ${row.number} 已供数`, `交付方式：${input.method === 'interface' ? '接口' : '批量交换'}，凭证：${input.reference}`),
+  });
+}
+
+export async function requestExtension(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; days: number; reason: string }): Promise<RequestView> {
+  return step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: null,
+    kind: 'extension_requested',
+    actor: input.actor,
+    at: input.at,
+    reason: input.reason,
+    details: { days: input.days },
+    apply: async (tx, row) => {
+      if (row.state !== 'owner_review' && row.state !== 'coordination') throw new ConflictError('invalid_state', `An extension is asked while the step is open, not in state ${row.state}`);
+      if (!row.clockId) throw new ConflictError('invalid_state', 'The request has no running clock');
+      const view = await viewRequest(tx, row.id);
+      await sla.requestSlaExtension(tx, row.clockId, input.at, input.days, input.reason, clockMeta(input.actor), view.policy.extensionCapDays);
+    },
+    notify: () => [],
+  }).then(async (view) => {
+    const center = await centerId(db);
+    if (center) await notifyOnce(db, input.requestId, `${input.stepKey}:center`, { departmentId: center, title: `申请 ${view.number} 申请延期 ${input.days} 个工作日`, body: input.reason }, input.at);
+    return view;
+  });
+}
+
+export async function decideExtension(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; approved: boolean; reason: string }): Promise<RequestView> {
+  return step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: null,
+    kind: input.approved ? 'extension_approved' : 'extension_rejected',
+    actor: input.actor,
+    at: input.at,
+    reason: input.reason,
+    apply: async (tx, row) => {
+      if (!row.clockId) throw new ConflictError('invalid_state', 'The request has no clock');
+      const clock = await sla.decideSlaExtension(tx, row.clockId, input.at, input.approved, clockMeta(input.actor), input.reason);
+      // An approval after the deadline supersedes the breach (DESIGN.md): overdue clears.
+      return { deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate, overdue: isOverdue(sla.toDomain(clock)) };
+    },
+    notify: (row) => both(row, `申请 ${row.number} 的延期申请${input.approved ? '已批准' : '未批准'}`, input.reason),
+  });
+}
+
+/** 00:00 on the deadline date: the responsible department is reminded that the step is due today. */
+export async function remindDeadline(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
+  return step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: null,
+    kind: 'reminded',
+    actor: null,
+    at: input.at,
+    notify: () => [],
+  }).then(async (view) => {
+    const party = responsibleParty(view.state);
+    if (party) {
+      const [row] = await db.select().from(requests).where(eq(requests.id, input.requestId));
+      const departmentId = await partyDepartment(db, row!, party);
+      await notifyOnce(db, input.requestId, `${input.stepKey}:notice`, { departmentId, title: `申请 ${view.number} 今日到期`, body: '办理时限今日届满，请及时处理' }, input.at);
+    }
+    return view;
+  });
+}
+
+/**
+ * The deadline passed: the breach is recorded on the clock and charged to the party whose step
+ * is open; the request is flagged overdue; level-1 supervision (督办) goes to that party's
+ * department with a reply due, visible to the center. The request stays decidable.
+ */
+export async function recordBreach(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView & { levelTwoAt: string }> {
+  const view = await step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: null,
+    kind: 'deadline_breached',
+    actor: null,
+    at: input.at,
+    apply: async (tx, row) => {
+      const party = responsibleParty(row.state as RequestState) ?? 'center';
+      if (row.clockId) {
+        const clock = await sla.getClock(tx, row.clockId);
+        if (clock && clock.chargedParty !== party) await sla.handOverSlaClock(tx, row.clockId, party, input.at, clockMeta(null));
+        if (clock && clock.state === 'running' && !clock.breachedAt) await sla.breachSlaClock(tx, row.clockId, input.at, clockMeta(null));
+      }
+      const calendar = await loadCalendar(tx);
+      const view = await viewRequest(tx, row.id);
+      const replyDue = calendar.addWorkingDays(input.at, view.policy.supervisionReplyDays);
+      await tx.insert(supervisions).values({ requestId: row.id, level: 1, chargedParty: party, responsibleDepartmentId: await partyDepartment(tx, row, party), issuedAt: input.at, replyDueAt: replyDue.at }).onConflictDoNothing();
+      return { overdue: true, supervisionLevel: Math.max(row.supervisionLevel, 1) };
+    },
+    notify: () => [],
+  });
+  const [row] = await db.select().from(requests).where(eq(requests.id, input.requestId));
+  const [supervision] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, input.requestId), eq(supervisions.level, 1)));
+  if (supervision) {
+    await notifyOnce(db, input.requestId, `${input.stepKey}:supervision`, { departmentId: supervision.responsibleDepartmentId, title: `督办：申请 ${view.number} 已超期`, body: `请于 ${supervision.replyDueAt.toISOString()} 前书面答复办理情况` }, input.at);
+    const center = await centerId(db);
+    if (center && center !== supervision.responsibleDepartmentId) await notifyOnce(db, input.requestId, `${input.stepKey}:center`, { departmentId: center, title: `申请 ${view.number} 超期，已发出一级督办`, body: `责任方：${supervision.chargedParty}` }, input.at);
+    await notifyOnce(db, input.requestId, `${input.stepKey}:requester`, { departmentId: row!.requesterDepartmentId, title: `申请 ${view.number} 已超期`, body: '已启动督办，申请仍在办理中' }, input.at);
+  }
+  const calendar = await loadCalendar(db);
+  return { ...view, levelTwoAt: calendar.addWorkingDays(input.at, view.policy.levelTwoAfterDays).at.toISOString() };
+}
+
+/** Still open after the level-2 period: the competent authority's supervisors are notified. */
+export async function escalateLevelTwo(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
+  const authority = await specialDepartment(db, 'authority');
+  const view = await step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: null,
+    kind: 'escalated_level_two',
+    actor: null,
+    at: input.at,
+    apply: async (tx, row) => {
+      if (!authority) throw new NotFoundError('no_competent_authority', 'No department is flagged as the competent authority');
+      const party = responsibleParty(row.state as RequestState) ?? 'center';
+      const calendar = await loadCalendar(tx);
+      const view = await viewRequest(tx, row.id);
+      const replyDue = calendar.addWorkingDays(input.at, view.policy.supervisionReplyDays);
+      await tx.insert(supervisions).values({ requestId: row.id, level: 2, chargedParty: party, responsibleDepartmentId: await partyDepartment(tx, row, party), issuedAt: input.at, replyDueAt: replyDue.at }).onConflictDoNothing();
+      return { supervisionLevel: 2 };
+    },
+    notify: (row) => [{ departmentId: authority!.id, title: `二级督办：申请 ${row.number} 超期未办结`, body: '一级督办后仍未办结，请公共数据主管部门督促' }],
+  });
+  return view;
+}
+
+/** The responsible department answers a supervision notice. */
+export async function replyToSupervision(db: Db, input: { supervisionId: string; actor: StepActor; at: Date; reply: string }): Promise<typeof supervisions.$inferSelect> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(supervisions).where(eq(supervisions.id, input.supervisionId)).for('update');
+    if (!row) throw new NotFoundError('supervision_not_found', 'No such supervision notice');
+    if (row.responsibleDepartmentId !== input.actor.departmentId) throw new ConflictError('not_your_step', 'Only the responsible department replies to a supervision notice');
+    if (row.repliedAt) throw new ConflictError('already_replied', 'The supervision notice has been answered');
+    const [updated] = await tx.update(supervisions).set({ reply: input.reply, repliedAt: input.at, repliedBy: input.actor.userId }).where(eq(supervisions.id, row.id)).returning();
+    await tx.insert(requestEvents).values({ requestId: row.requestId, stepKey: `supervision:${row.id}:reply`, kind: 'supervision_replied', at: input.at, party: input.actor.party, actorUserId: input.actor.userId, actorDepartmentId: input.actor.departmentId, details: { level: row.level } });
+    await appendAudit(tx, { actor: auditActorOf(input.actor), action: 'request.supervision_replied', subjectType: Subject.Request, subjectId: row.requestId, after: { supervisionId: row.id, level: row.level }, reason: input.reply, requestId: input.actor.httpRequestId ?? null, at: input.at });
+    const center = await centerId(tx);
+    if (center) await enqueueNotification(tx, { departmentId: center, kind: 'request.supervision_replied', subjectType: Subject.Request, subjectId: row.requestId, title: `督办答复（${row.level}级）`, body: input.reply, at: input.at });
+    return updated!;
+  });
+}

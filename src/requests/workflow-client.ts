@@ -1,0 +1,50 @@
+/**
+ * The API's side of a request's workflow: start it after filing, and hand it people's actions
+ * as updates, turning the workflow's refusals back into the API's typed errors.
+ */
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { requestWorkflow } from '../../workflows/request.js';
+import type { RequestView } from '../activities/requests.js';
+import type { Config } from '../config.js';
+import { AppError, ConflictError } from '../errors.js';
+import { requestWorkflowId } from './filing.js';
+import { REQUEST_WORKFLOW, type RequestUpdateName, type RequestUpdates } from './workflow-contract.js';
+
+/** Starts the request's workflow; starting one that runs already is not an error (retries, the reconciler). */
+export async function startRequestWorkflow(client: Client, settings: Config['temporal'], requestId: string): Promise<void> {
+  try {
+    await client.workflow.start<typeof requestWorkflow>(REQUEST_WORKFLOW, {
+      taskQueue: settings.taskQueue,
+      workflowId: requestWorkflowId(requestId),
+      args: [{ requestId }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw error;
+  }
+}
+
+const STATUSES = new Set([400, 403, 404, 409, 422]);
+
+/** Sends an action to the request's workflow and waits for its answer. */
+export async function updateRequest<K extends RequestUpdateName>(client: Client, requestId: string, name: K, args: RequestUpdates[K]): Promise<RequestView> {
+  try {
+    return await client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate<RequestView, [RequestUpdates[K]]>(name, { args: [args] });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      const detail = (error.cause.details?.[0] ?? {}) as { status?: number; details?: unknown };
+      const status = detail.status && STATUSES.has(detail.status) ? detail.status : 409;
+      throw new AppError(status as AppError['status'], error.cause.type ?? 'rejected', error.cause.message, detail.details ?? undefined);
+    }
+    if (error instanceof WorkflowNotFoundError || isCompleted(error)) {
+      throw new ConflictError('request_closed', 'The request is closed; its workflow takes no more actions');
+    }
+    throw error;
+  }
+}
+
+function isCompleted(error: unknown): boolean {
+  return error instanceof Error && /workflow execution already completed/i.test(error.message);
+}

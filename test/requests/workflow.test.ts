@@ -1,0 +1,172 @@
+/**
+ * The request workflow end to end on a time-skipping Temporal test server and real PostgreSQL:
+ * filing, tracks 1 and 5, supplements, extensions, breaches and supervision, with deadlines
+ * checked to the day in ordinary weeks.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import pino from 'pino';
+import t from 'tap';
+import { createActivities } from '../../src/activities/index.js';
+import { clockFrom } from '../../src/clock.js';
+import { openDatabase } from '../../src/db/client.js';
+import { auditEntries, grants, inboxMessages, notificationOutbox, requestEvents, requests, slaClocks, supervisions, writtenExplanations } from '../../src/db/schema.js';
+import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
+import { testConfig } from '../helpers/env.js';
+import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor } from '../helpers/requests.js';
+import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
+
+const config = testConfig();
+const database = await openDatabase(config.database);
+const db = database.db;
+const env = await startTimeSkippingServer();
+t.teardown(async () => {
+  await env.teardown();
+  await database.close();
+});
+const clock = clockFrom(() => env.currentTimeMs());
+const { worker, taskQueue } = await createTestWorker(env, new URL('../../workflows/index.ts', import.meta.url).pathname, createActivities({ db, log: pino({ level: 'silent' }), clock }));
+const settings = { ...config.temporal, taskQueue };
+const world = await createRequestWorld(db);
+const requester = (u = world.marketRequester) => updateActor(world, u, 'requester');
+const owner = () => updateActor(world, world.policeReviewer, 'owner');
+const center = () => updateActor(world, world.centerOperator, 'center');
+
+const running = worker.run();
+t.teardown(async () => {
+  worker.shutdown();
+  await running;
+});
+
+async function waitFor<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+const requestRow = async (id: string) => (await db.select().from(requests).where(eq(requests.id, id)))[0]!;
+const opened = (id: string) => waitFor(async () => ((await requestRow(id)).clockId ? requestRow(id) : undefined), 'the workflow to open the request');
+/** The timeline's kinds in order, without the markers of notices sent. */
+const kinds = async (id: string) => (await db.select({ kind: requestEvents.kind }).from(requestEvents).where(eq(requestEvents.requestId, id)).orderBy(asc(requestEvents.seq))).map((e) => e.kind).filter((k) => k !== 'notified');
+const events = (id: string) => db.select().from(requestEvents).where(eq(requestEvents.requestId, id));
+const now = async () => new Date(await env.currentTimeMs());
+async function fileAndStart(draft: Parameters<typeof draftFor>[1] & { datasetId?: string } = {}) {
+  const filed = await fileAs(db, world, world.marketRequester, draftFor(draft.datasetId ?? world.conditional.id, draft), await now());
+  await startRequestWorkflow(env.client, settings, filed.id);
+  return opened(filed.id);
+}
+/** Skips time by whole hours, letting the worker act on what falls due. */
+const skip = async (hours: number) => env.sleep(hours * 60 * 60 * 1000);
+
+t.test('track 1: an unconditional aggregated dataset is provisioned by the center within 1 working day', async (t) => {
+  const { at, day } = await skipToPlainMonday(env, db);
+  const request = await fileAndStart({ datasetId: world.unconditional.id, fields: ['姓名'] });
+  t.match(request, { track: 1, state: 'provisioning', deadlineDate: day(1) }, 'filed Monday 10:00: due end of Tuesday');
+  t.match(request.routing, { rule: 'unconditional' });
+  t.match(request.number, /^GX-\d{4}-\d{6}$/);
+  const centerNotice = await waitFor(async () => {
+    const rows = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.center.id)));
+    return rows.find((n) => n.title.includes('请为申请'));
+  }, 'the notice to the center');
+  t.match(centerNotice.body, /1个工作日内供数/, 'the center is told to provision');
+
+  await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: owner() }), { status: 409, code: 'invalid_state' }, 'track 1 has no owner approval');
+  await t.rejects(updateRequest(env.client, request.id, 'confirmDelivery', { actor: owner(), method: 'interface', reference: 'x' }), { status: 409, code: 'not_your_step' });
+  await skip(3);
+  const view = await updateRequest(env.client, request.id, 'confirmDelivery', { actor: center(), method: 'interface', reference: 'API-KEY-0001' });
+  t.equal(view.state, 'granted');
+  const [grant] = await db.select().from(grants).where(eq(grants.requestId, request.id));
+  t.match(grant, { state: 'active', fields: ['姓名'], deliveryMethod: 'interface', deliveryReference: 'API-KEY-0001' });
+  const [row] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.match(row, { state: 'stopped', outcome: 'met', chargedParty: 'center' });
+  t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'delivered']);
+  t.ok(at, 'a plain Monday');
+  await t.rejects(updateRequest(env.client, request.id, 'withdraw', { actor: requester(), reason: '不再需要' }), { status: 409, code: 'request_closed' });
+});
+
+t.test('track 5: the owner approves (narrowing the fields), the center provisions', async (t) => {
+  const { day } = await skipToPlainMonday(env, db);
+  const request = await fileAndStart({ fields: ['姓名', '公民身份号码', '户籍地址'] });
+  t.match(request, { track: 5, state: 'owner_review', deadlineDate: day(7) }, 'filed Monday: 5 working days → end of next Monday');
+  t.match(request.preCheck, [{ condition: 'requesterLevels', result: 'pass' }, { condition: 'restrictedFields', result: 'pass' }, { condition: 'maxUsageMonths', result: 'pass' }, { condition: 'securityCommitmentRequired', result: 'pass' }]);
+
+  await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: requester() }), { status: 409, code: 'not_your_step' });
+  await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: { ...owner(), departmentId: world.market.id } }), { status: 409, code: 'not_your_step' }, 'the owner party must be the owner department');
+  await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: owner(), fields: ['性别'] }), { status: 422, code: 'fields_not_requested' });
+  const approved = await updateRequest(env.client, request.id, 'approve', { actor: owner(), fields: ['姓名', '公民身份号码'], note: '户籍地址不在用途范围内' });
+  t.equal(approved.state, 'provisioning');
+  const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.equal(clockRow!.chargedParty, 'center', 'the step passed to the center');
+  await updateRequest(env.client, request.id, 'confirmDelivery', { actor: center(), method: 'batch', reference: 'BATCH-2026-01' });
+  const [grant] = await db.select().from(grants).where(eq(grants.requestId, request.id));
+  t.same(grant!.fields, ['姓名', '公民身份号码']);
+  t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'approved', 'provisioning_started', 'delivered']);
+  const audit = await db.select({ action: auditEntries.action }).from(auditEntries).where(eq(auditEntries.subjectId, request.id));
+  t.same(audit.map((a) => a.action).filter((a) => a.startsWith('request.')).sort(), ['request.approved', 'request.delivered', 'request.draft_saved', 'request.filed', 'request.opened', 'request.provisioning_started', 'request.routed'].sort());
+});
+
+t.test('track 5 refusal: a written explanation citing a failed catalogued condition; without one it is 422', async (t) => {
+  await skipToPlainMonday(env, db);
+  const request = await fileAndStart({ fields: ['姓名', '婚姻状况'] });
+  t.match(request.preCheck, [{ condition: 'requesterLevels', result: 'pass' }, { condition: 'restrictedFields', result: 'fail' }]);
+  const explanation = { legalBasis: { law: '《上海市公共数据共享管理办法》', article: '第十五条' }, citedConditions: ['maxUsageMonths' as const], reasons: '超出共享条件', alternatives: '删除婚姻状况后重新申请' };
+  await t.rejects(updateRequest(env.client, request.id, 'refuse', { actor: owner(), explanation }), { status: 422, code: 'invalid_refusal', message: /the request meets "maxUsageMonths"/ });
+  await t.rejects(updateRequest(env.client, request.id, 'refuse', { actor: owner(), explanation: { ...explanation, citedConditions: [] } }), { status: 422, code: 'invalid_refusal', message: /cites a catalogued condition/ });
+  const refused = await updateRequest(env.client, request.id, 'refuse', { actor: owner(), explanation: { ...explanation, citedConditions: ['restrictedFields'] } });
+  t.equal(refused.state, 'refused');
+  const [written] = await db.select().from(writtenExplanations).where(eq(writtenExplanations.requestId, request.id));
+  t.match(written, { citedConditions: ['restrictedFields'], reasons: '超出共享条件', alternatives: '删除婚姻状况后重新申请' });
+  await t.rejects(db.update(writtenExplanations).set({ reasons: '改写' }).where(eq(writtenExplanations.requestId, request.id)), { message: /Failed query/ }, 'the explanation is immutable for the application role');
+  const toRequester = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.market.id)));
+  t.ok(toRequester.some((n) => n.body.includes('书面说明')), 'the requester receives the explanation');
+});
+
+t.test('reminder at 00:00 on the deadline date; breach → level 1 → level 2; a late decision still works', async (t) => {
+  const { day, endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  t.equal(request.deadlineDate, day(7));
+  await skip(24 * 7 - 10 + 1); // Monday next week 01:00
+  const reminded = await waitFor(async () => ((await kinds(request.id)).includes('reminded') ? true : undefined), 'the reminder');
+  t.ok(reminded);
+  const [reminder] = (await events(request.id)).filter((e) => e.kind === 'reminded');
+  t.same(reminder!.at, new Date(endOf(7).getTime() + 1 - 24 * 60 * 60 * 1000), 'at 00:00 Asia/Shanghai on the deadline date');
+  t.notOk((await requestRow(request.id)).overdue);
+
+  await skip(24); // Tuesday 01:00: the deadline (end of Monday) has passed
+  const breached = await waitFor(async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined), 'the breach');
+  t.equal(breached.supervisionLevel, 1);
+  const [level1] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 1)));
+  t.match(level1, { chargedParty: 'owner', responsibleDepartmentId: world.police.id });
+  t.same(level1!.issuedAt, new Date(endOf(7).getTime() + 1), 'recorded at the deadline');
+  const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.match(clockRow, { outcome: 'breached', chargedParty: 'owner' });
+
+  await skip(24 * 8); // level 2 after 5 working days: breach Tuesday 00:00 → end of next Tuesday
+  const escalated = await waitFor(async () => ((await requestRow(request.id)).supervisionLevel === 2 ? requestRow(request.id) : undefined), 'level 2');
+  t.equal(escalated.state, 'owner_review', 'the request is never lost to a timeout');
+  const [level2] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 2)));
+  t.ok(level2);
+  const toAuthority = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.authority.id)));
+  t.equal(toAuthority.length, 1, 'the competent authority is told once');
+
+  const late = await updateRequest(env.client, request.id, 'approve', { actor: owner() });
+  t.equal(late.state, 'provisioning', 'decidable after the breach');
+  t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'reminded', 'deadline_breached', 'escalated_level_two', 'approved', 'provisioning_started']);
+});
+
+t.test('supplement: the clock pauses; the answer resumes it carrying the remaining days, checked to the day', async (t) => {
+  const { day } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  t.equal(request.deadlineDate, day(7));
+  await skip(24 * 2); // Wednesday 10:00: remaining after today = Thu, Fri, Mon = 3
+  const asked = await updateRequest(env.client, request.id, 'askSupplement', { actor: owner(), question: '请补充法定代表人授权书' });
+  t.equal(asked.state, 'awaiting_supplement');
+  t.equal(asked.clockState, 'paused');
+  await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: owner() }), { status: 409, code: 'invalid_state' });
+  await skip(24 * 7); // answered the next Wednesday
+  const answered = await updateRequest(env.client, request.id, 'answerSupplement', { actor: requester(), answer: '已上传授权书' });
+  t.equal(answered.state, 'owner_review', 'back to the state it left');
+  const row = await requestRow(request.id);
+  t.equal(row.deadlineDate, day(14), 'resumed Wednesday (day 9) + R = 3 working days: Thu, Fri, Mon (day 14)');
+});
