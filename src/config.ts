@@ -72,6 +72,8 @@ const envSchema = z
     TOKEN_SIGNING_KEYS: tokenSigningKeys,
     TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
     DEMO_MODE: booleanFlag.default(false),
+    /** The policy profile new requests are routed and timed under (its newest version at filing). */
+    POLICY_PROFILE: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/).default('shanghai-1515'),
     /** Seed the demo data on a never-seeded database at start (set by ./scripts/start). */
     SEED_DEMO_DATA: booleanFlag.default(false),
     /** Test-only fault injection: comma-separated failpoint names (see src/failpoints.ts). */
@@ -109,6 +111,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     },
     tokens: { signingKeys: env.TOKEN_SIGNING_KEYS, ttlSeconds: env.TOKEN_TTL_SECONDS },
     demoMode: env.DEMO_MODE,
+    policyProfile: env.POLICY_PROFILE,
     seedDemoData: env.SEED_DEMO_DATA,
     failpoints: new Set((env.GX_FAILPOINTS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   };

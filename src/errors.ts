@@ -4,7 +4,7 @@
  */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 415 | 422,
     readonly code: string,
     message: string,
     readonly details?: unknown,
@@ -35,6 +35,13 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(code: string, message: string, details?: unknown) {
     super(409, code, message, details);
+  }
+}
+
+/** The body's media type is not one this operation takes. */
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message: string) {
+    super(415, 'unsupported_media_type', message);
   }
 }
 

@@ -12,8 +12,10 @@ import { refusalProblems } from '../src/domain/requests/refusal.js';
 import type { RequestUpdateName, RequestUpdates, UpdateActor } from '../src/requests/workflow-contract.js';
 import { slaDeadlineChanged } from './sla.js';
 
+// Each step is one short transaction; a worker that dies mid-step is noticed after this long and
+// the step retried (its key makes the retry record nothing twice).
 const act = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
@@ -56,6 +58,8 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
   let busy = false;
   const reminded = new Set<string>();
   let levelTwoAt: number | null = null;
+  /** The clock service moved the main deadline: the request records it before anything else. */
+  let deadlineMoved = false;
 
   const now = () => new Date().toISOString();
   const key = (name: string) => `${name}#${++seq}`;
@@ -139,7 +143,10 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
   setHandler(requestView, () => view);
   setHandler(slaDeadlineChanged, ({ clockId, deadline }) => {
     if (!view) return;
-    if (clockId === view.clockId) setView({ ...view, deadline });
+    if (clockId === view.clockId) {
+      deadlineMoved = true;
+      setView({ ...view, deadline });
+    }
     else if (view.supplement && clockId === view.supplement.clockId) setView({ ...view, supplement: { ...view.supplement, due: deadline } });
   });
 
@@ -195,6 +202,10 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
     if (wake === null) await condition(moved);
     else woken = await condition(moved, Math.max(wake - Date.now(), 1));
     if (!isOpen(view!.state)) break;
+    if (deadlineMoved) {
+      deadlineMoved = false;
+      await exclusive(() => run(() => act.recordDeadlineMoved({ requestId, stepKey: key('deadline_moved'), at: now() })));
+    }
     if (!woken || (wake !== null && Date.now() >= wake)) await exclusive(runDueSteps);
   }
   // Let an update that is still answering finish before the workflow completes.

@@ -66,6 +66,9 @@ export function createRequestActivities(deps: { db: Db }) {
     async decideExtension(input: Keyed & { actor: UpdateActor; approved: boolean; reason: string }): Promise<RequestView> {
       return committed('decide_extension', steps.decideExtension(db, { ...input, actor: actorOf(input.actor), at: new Date(input.at) }));
     },
+    async recordDeadlineMoved(input: Keyed): Promise<RequestView> {
+      return committed('deadline_moved', steps.recordDeadlineMoved(db, { ...input, at: new Date(input.at) }));
+    },
     async remindDeadline(input: Keyed): Promise<RequestView> {
       return committed('remind', steps.remindDeadline(db, { ...input, at: new Date(input.at) }));
     },

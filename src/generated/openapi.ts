@@ -633,6 +633,320 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/commitment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current notification-commitment text (告知承诺) a filing must accept */
+        get: operations["getCommitment"];
+        put?: never;
+        /** Publish a new commitment text (center_admin); filings must then accept it */
+        post: operations["publishCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policy-profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of every policy profile (the default is shanghai-1515) */
+        get: operations["listPolicyProfiles"];
+        put?: never;
+        /** A new version of a policy profile (center_admin); open clocks keep the version they started with */
+        post: operations["createPolicyProfileVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests the caller may see: its department's as requester or owner; the center, supervisors and auditors see all filed ones */
+        get: operations["listRequests"];
+        put?: never;
+        /** Save a draft request (requester) */
+        post: operations["createRequestDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        /** A request with its routing, pre-check, timeline, clocks, explanation, supplements, supervision and the caller's available actions */
+        get: operations["getRequest"];
+        /** Edit a draft (requester) */
+        put: operations["updateRequestDraft"];
+        post?: never;
+        /** Discard a draft (requester); filed requests are withdrawn instead */
+        delete: operations["discardRequestDraft"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/pre-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dry run of filing a draft: the problems that would stop it, the track it would take and why, and the conditions pre-check */
+        post: operations["preCheckRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a file to a draft (PDF, JPEG, PNG, DOCX, XLSX, OFD; at most 10 MB and 10 files); stored with its SHA-256 */
+        post: operations["addRequestAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an attachment (parties of the request) */
+        get: operations["getRequestAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/filing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** File a draft (requester) accepting the current notification-commitment; routed at once and its workflow started */
+        post: operations["fileRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (the owner department's reviewer, track 5), possibly narrowing fields or the usage period; the center then provisions */
+        post: operations["approveRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/refusal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse with a written explanation (书面说明): legal basis, the catalogued conditions the request fails, reasons and alternatives; immutable and visible to the requester and the center */
+        post: operations["refuseRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/supplement-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the requester for a supplement (补正, owner): the clock pauses; unanswered within the policy limit the request lapses */
+        post: operations["askRequestSupplement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/supplement-answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer a supplement request (requester): the clock resumes with the working days it had left */
+        post: operations["answerRequestSupplement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a request before it is decided (requester) */
+        post: operations["withdrawRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm delivery (the center's operator): interface endpoint or exchange batch with a reference; the request is granted */
+        post: operations["confirmRequestDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/extension-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for an extension (延期, owner) before the deadline, once, capped by the policy */
+        post: operations["requestRequestExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/extension-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide an extension request (the center); an approval after the deadline supersedes the breach */
+        post: operations["decideRequestExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervisions/{supervisionId}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The responsible department answers a supervision notice (督办) */
+        post: operations["replyToSupervision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -782,6 +1096,259 @@ export interface components {
                 header: string | null;
                 problem: string;
             }[];
+        };
+        /** @enum {string} */
+        RequestState: "draft" | "submitted" | "routed" | "provisioning" | "granted" | "owner_review" | "approved" | "refused" | "coordination" | "agreed_to_share" | "awaiting_owner_delivery" | "not_to_share" | "explanation_due" | "disputed" | "awaiting_supplement" | "withdrawn" | "lapsed";
+        /** @enum {string} */
+        ConditionKey: "requesterDepartments" | "requesterLevels" | "allowedScenarios" | "allowedPurposes" | "restrictedFields" | "legalBasisRequired" | "maxUsageMonths" | "securityCommitmentRequired";
+        Problem: {
+            code: string;
+            message: string;
+        };
+        Commitment: {
+            version: number;
+            text: string;
+            /** Format: date-time */
+            publishedAt: string;
+        };
+        PolicySettings: {
+            trackDays: {
+                track1: number;
+                track5: number;
+                track15: number;
+            };
+            supplementAnswerDays: number;
+            supervisionReplyDays: number;
+            levelTwoAfterDays: number;
+            /** @description null: at most the step's own length */
+            extensionCapDays: number | null;
+            disputeWindowDays: number;
+            disputeDecisionDays: number;
+            grantExpiryReminderDays: number;
+            autoApproveOnTimeout: boolean;
+        };
+        PolicyProfile: {
+            name: string;
+            version: number;
+            settings: components["schemas"]["PolicySettings"];
+        };
+        DraftInput: {
+            /** Format: uuid */
+            datasetId: string;
+            fields: string[];
+            /** Format: uuid */
+            scenarioId?: string | null;
+            /** @description The use; required when no scenario is named */
+            purpose: string;
+            legalBasis?: string | null;
+            usageMonths?: number | null;
+            /**
+             * @description 接口 · 批量交换
+             * @enum {string}
+             */
+            deliveryMethod: "interface" | "batch";
+            /** @description The security commitment (安全承诺) some conditions require */
+            securityCommitmentAccepted?: boolean;
+        };
+        Routing: {
+            /** @enum {integer} */
+            track: 1 | 5 | 15;
+            /** @enum {string} */
+            rule: "not_shareable" | "not_aggregated" | "key_list_scenario" | "unconditional" | "conditional";
+            reasons: string[];
+            missingFields: string[];
+            ownerMayRefuse: boolean;
+            /** @description What routing saw (dataset version, aggregation, key-list version, scenario, policy version) */
+            snapshot?: {
+                [key: string]: unknown;
+            };
+        } | null;
+        RequestPreCheck: {
+            /** @enum {string} */
+            result: "pass" | "fail" | "needs_review";
+            checks: {
+                condition: components["schemas"]["ConditionKey"];
+                /** @enum {string} */
+                result: "pass" | "fail" | "needs_review";
+                reason: string;
+            }[];
+        };
+        RequestSummary: {
+            /** Format: uuid */
+            id: string;
+            /** @description GX-2026-000123 (assigned at filing) */
+            number: string | null;
+            state: components["schemas"]["RequestState"];
+            /** @enum {integer|null} */
+            track: 1 | 5 | 15 | null;
+            overdue: boolean;
+            /** @description 0, 1 or 2 (督办) */
+            supervisionLevel: number;
+            /** Format: uuid */
+            requesterDepartmentId: string;
+            /** Format: uuid */
+            ownerDepartmentId: string;
+            /** Format: uuid */
+            datasetId: string;
+            /** Format: date-time */
+            filedAt: string | null;
+            /** Format: date-time */
+            deadline: string | null;
+            /** Format: date */
+            deadlineDate: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Attachment: {
+            /** Format: uuid */
+            id: string;
+            fileName: string;
+            mediaType: string;
+            sizeBytes: number;
+            sha256: string;
+            /** Format: uuid */
+            supplementId: string | null;
+            /** Format: date-time */
+            uploadedAt: string;
+        };
+        Supervision: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            requestId: string;
+            /** @enum {integer} */
+            level: 1 | 2;
+            /** @enum {string} */
+            chargedParty: "requester" | "owner" | "center";
+            /** Format: uuid */
+            responsibleDepartmentId: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: date-time */
+            replyDueAt: string;
+            reply: string | null;
+            /** Format: date-time */
+            repliedAt: string | null;
+        };
+        RequestDetail: {
+            request: {
+                /** Format: uuid */
+                id: string;
+                number: string | null;
+                state: components["schemas"]["RequestState"];
+                /** @enum {integer|null} */
+                track: 1 | 5 | 15 | null;
+                overdue: boolean;
+                supervisionLevel: number;
+                /** Format: uuid */
+                requesterDepartmentId: string;
+                /** Format: uuid */
+                requesterUserId: string;
+                /** Format: uuid */
+                ownerDepartmentId: string;
+                /** Format: uuid */
+                datasetId: string;
+                /** @description The version routing used */
+                datasetVersion: number | null;
+                fields: string[];
+                /** Format: uuid */
+                scenarioId: string | null;
+                purpose: string;
+                legalBasis: string | null;
+                usageMonths: number | null;
+                /** @enum {string} */
+                deliveryMethod: "interface" | "batch";
+                securityCommitmentAccepted: boolean;
+                commitment: {
+                    version: number;
+                    /** Format: date-time */
+                    acceptedAt: string;
+                    /** Format: uuid */
+                    acceptedBy: string;
+                } | null;
+                approvedFields: string[] | null;
+                approvedUsageMonths: number | null;
+                /** Format: date-time */
+                filedAt: string | null;
+                /** Format: date-time */
+                decidedAt: string | null;
+                /** Format: date-time */
+                closedAt: string | null;
+                /** Format: date-time */
+                deadline: string | null;
+                /** Format: date */
+                deadlineDate: string | null;
+                /** @description profile@version */
+                policy: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+            routing: components["schemas"]["Routing"];
+            preCheck: components["schemas"]["RequestPreCheck"];
+            timeline: {
+                /** Format: date-time */
+                at: string;
+                kind: string;
+                fromState: string | null;
+                toState: string | null;
+                /** @enum {string} */
+                party: "requester" | "owner" | "center" | "system";
+                /** Format: uuid */
+                actorUserId: string | null;
+                /** Format: uuid */
+                actorDepartmentId: string | null;
+                details: {
+                    [key: string]: unknown;
+                };
+            }[];
+            clocks: {
+                clock: components["schemas"]["SlaClock"];
+                events: components["schemas"]["SlaClockEvent"][];
+            }[];
+            explanation: {
+                legalBasis: components["schemas"]["LegalBasis"];
+                citedConditions: components["schemas"]["ConditionKey"][];
+                reasons: string;
+                alternatives: string;
+                /** Format: uuid */
+                authorUserId: string;
+                /** Format: uuid */
+                departmentId: string;
+                /** Format: date-time */
+                filedAt: string;
+            } | null;
+            supplements: {
+                /** Format: uuid */
+                id: string;
+                question: string;
+                /** Format: date-time */
+                askedAt: string;
+                /** Format: date-time */
+                dueAt: string | null;
+                answer: string | null;
+                /** Format: date-time */
+                answeredAt: string | null;
+                /** Format: date-time */
+                lapsedAt: string | null;
+            }[];
+            supervisions: components["schemas"]["Supervision"][];
+            attachments: components["schemas"]["Attachment"][];
+            grant: {
+                /** Format: uuid */
+                id: string;
+                state: string;
+                fields: string[];
+                deliveryMethod: string;
+                deliveryReference: string;
+                /** Format: date-time */
+                validFrom: string;
+                /** Format: date-time */
+                validTo: string | null;
+            } | null;
+            /** @description What the caller may do now */
+            availableActions: string[];
         };
         DatasetDetail: {
             dataset: components["schemas"]["DatasetSummary"];
@@ -2304,6 +2871,658 @@ export interface operations {
                             reason: string;
                         }[];
                     };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    publishCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listPolicyProfiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest version first per profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PolicyProfile"][];
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createPolicyProfileVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    settings: components["schemas"]["PolicySettings"];
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyProfile"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listRequests: {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["RequestState"];
+                track?: 1 | 5 | 15;
+                overdue?: boolean;
+                /** @description Open requests whose deadline is today (Asia/Shanghai) */
+                dueToday?: boolean;
+                requesterDepartmentId?: string;
+                ownerDepartmentId?: string;
+                /** @description First filing date (Asia/Shanghai) */
+                filedFrom?: string;
+                /** @description Last filing date (Asia/Shanghai) */
+                filedTo?: string;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RequestSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createRequestDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftInput"];
+            };
+        };
+        responses: {
+            /** @description The draft */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    updateRequestDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftInput"];
+            };
+        };
+        responses: {
+            /** @description The draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    discardRequestDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Discarded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    preCheckRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dry run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        fileable: boolean;
+                        problems: components["schemas"]["Problem"][];
+                        routing: components["schemas"]["Routing"];
+                        preCheck: components["schemas"]["RequestPreCheck"];
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    addRequestAttachment: {
+        parameters: {
+            query: {
+                fileName: string;
+            };
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": unknown;
+                "image/jpeg": unknown;
+                "image/png": unknown;
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                "application/ofd": unknown;
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getRequestAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    fileRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    commitmentVersion: number;
+                    /** @description Must be true: the requester accepts the 告知承诺 text of that version */
+                    acceptCommitment: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Filed and routed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    approveRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    fields?: string[];
+                    usageMonths?: number;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    refuseRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    legalBasis: components["schemas"]["LegalBasis"];
+                    citedConditions: components["schemas"]["ConditionKey"][];
+                    reasons: string;
+                    alternatives: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    askRequestSupplement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    question: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    answerRequestSupplement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    answer: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    withdrawRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    confirmRequestDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    method: "interface" | "batch";
+                    reference: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    requestRequestExtension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    days: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    decideRequestExtension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    approved: boolean;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    replyToSupervision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supervisionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reply: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The notice with its reply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supervision"];
                 };
             };
             default: components["responses"]["Error"];

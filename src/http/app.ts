@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { createTokenService } from '../auth/tokens.js';
 import { MEDIA_TYPES as SPREADSHEET_MEDIA_TYPES } from '../catalogue/spreadsheet-files.js';
+import { ATTACHMENT_TYPES } from '../requests/filing.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
@@ -18,6 +19,7 @@ import { idempotencyPlugin } from './plugins/idempotency.js';
 import { auditHandlers } from './routes/audit.js';
 import { calendarHandlers } from './routes/calendar.js';
 import { catalogueHandlers } from './routes/catalogue.js';
+import { requestHandlers } from './routes/requests.js';
 import { scenarioHandlers } from './routes/scenarios.js';
 import { identityHandlers } from './routes/identity.js';
 import { notificationHandlers } from './routes/notifications.js';
@@ -40,7 +42,8 @@ export interface BuildAppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-const SPREADSHEET_BODY_LIMIT = 10 * 1024 * 1024;
+/** Uploads (spreadsheets, attachments) may be larger than JSON bodies; services enforce their own limits. */
+const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024;
 
 /** Builds the HTTP application. It never listens: `src/main.ts` does, tests `inject`. */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -53,13 +56,16 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(authenticationPlugin, { db, tokens, clock: deps.clock });
   await app.register(idempotencyPlugin, { db, clock: deps.clock });
   // Spreadsheet uploads arrive as raw bytes; the importer reads them.
-  app.addContentTypeParser(Object.values(SPREADSHEET_MEDIA_TYPES), { parseAs: 'buffer', bodyLimit: SPREADSHEET_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  // Spreadsheets and attachments arrive as raw bytes; their services check type and size.
+  const binaryTypes = [...new Set([...Object.values(SPREADSHEET_MEDIA_TYPES), ...Object.keys(ATTACHMENT_TYPES)])];
+  app.addContentTypeParser(binaryTypes, { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
   await registerOperations(app, specification, {
     ...systemHandlers(deps),
     ...identityHandlers({ db, clock: deps.clock, tokens, demoMode: deps.config.demoMode, afterNotify: () => pokeNotificationRelay(deps.temporal.client, deps.config.temporal) }),
     ...auditHandlers({ db, clock: deps.clock }),
     ...catalogueHandlers({ db, clock: deps.clock }),
     ...scenarioHandlers({ db, clock: deps.clock }),
+    ...requestHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal, policyProfile: deps.config.policyProfile }),
     ...calendarHandlers({ db, clock: deps.clock, temporal: deps.temporal }),
     ...notificationHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal }),
   });

@@ -15,9 +15,10 @@ import { datasets, datasetVersions, requestAttachments, requestEvents, requestNu
 import { evaluateConditions, type ConditionCheck, type SharingConditions } from '../domain/catalogue/conditions.js';
 import { fieldsOutside, type DatasetField } from '../domain/catalogue/dataset.js';
 import { shanghaiDate } from '../domain/calendar/shanghai-time.js';
+import { DEFAULT_POLICY_NAME } from '../domain/requests/policy.js';
 import { routeRequest, type RoutingDecision } from '../domain/requests/routing.js';
 import { requestNumber } from '../domain/requests/refusal.js';
-import { ConflictError, NotFoundError, RuleViolationError } from '../errors.js';
+import { ConflictError, NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../errors.js';
 import { auditActor } from '../identity/actor.js';
 import type { RequestContext } from '../identity/service.js';
 import { enqueueNotification } from '../notifications/outbox.js';
@@ -123,7 +124,7 @@ export async function addAttachment(
   file: { fileName: string; mediaType: string; content: Buffer },
   options: { supplementId?: string; tx?: Tx } = {},
 ): Promise<typeof requestAttachments.$inferSelect> {
-  if (!ATTACHMENT_TYPES[file.mediaType]) throw new RuleViolationError('attachment_type_not_allowed', `Attachments are ${Object.values(ATTACHMENT_TYPES).join(', ')}; not ${file.mediaType}`);
+  if (!ATTACHMENT_TYPES[file.mediaType]) throw new UnsupportedMediaTypeError(`Attachments are ${Object.values(ATTACHMENT_TYPES).join(', ')}; not ${file.mediaType}`);
   if (file.content.length === 0) throw new RuleViolationError('attachment_empty', 'The attachment is empty');
   if (file.content.length > MAX_ATTACHMENT_BYTES) throw new RuleViolationError('attachment_too_large', `An attachment is at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
   const store = async (tx: Tx) => {
@@ -150,7 +151,7 @@ interface Evaluation {
 }
 
 /** Everything filing would decide, without deciding it: problems, snapshot, routing, pre-check. */
-async function evaluate(tx: Db | Tx, ctx: RequestContext, row: RequestRow, commitment?: { version: number; accepted: boolean }): Promise<Evaluation> {
+async function evaluate(tx: Db | Tx, ctx: RequestContext, row: RequestRow, policyName: string, commitment?: { version: number; accepted: boolean }): Promise<Evaluation> {
   const problems: FilingProblem[] = [];
   const problem = (code: string, message: string) => problems.push({ code, message });
   const [dataset] = await tx
@@ -193,7 +194,7 @@ async function evaluate(tx: Db | Tx, ctx: RequestContext, row: RequestRow, commi
     else if (commitment.version !== current.version) problem('commitment_outdated', `The notification-commitment is now version ${current.version}; read and accept it again`);
   }
 
-  const policy = await currentPolicy(tx);
+  const policy = await currentPolicy(tx, policyName);
   const snapshot: RoutingSnapshot = { datasetVersion: v.version, sharingType: d.sharingType, aggregated: d.aggregated, keyListVersion: list.version, scenario, policy: { name: policy.name, version: policy.version } };
   const routing = routeRequest({ dataset: { sharingType: d.sharingType, aggregated: d.aggregated }, requestedFields: row.fields, scenario });
   const checks = conditions
@@ -211,21 +212,21 @@ async function evaluate(tx: Db | Tx, ctx: RequestContext, row: RequestRow, commi
 }
 
 /** The dry run a requester asks for before filing: would it file, where would it go, how do the conditions look. */
-export async function preCheckDraft(ctx: RequestContext, id: string): Promise<Evaluation> {
+export async function preCheckDraft(ctx: RequestContext, id: string, policyName = DEFAULT_POLICY_NAME): Promise<Evaluation> {
   const [current] = await ctx.db.select().from(requests).where(eq(requests.id, id));
   const row = authorize(ctx.actor.ability, Action.update, Subject.Request, current);
   if (row.state !== 'draft') throw new ConflictError('not_a_draft', 'Only drafts are pre-checked');
-  return evaluate(ctx.db, ctx, row);
+  return evaluate(ctx.db, ctx, row, policyName);
 }
 
 /**
  * Files a draft: checks it, routes it on a snapshot, numbers it, records the timeline, audit and
  * notices — all or nothing. A not-shareable dataset is routed (to coordination), never refused here.
  */
-export async function fileRequest(ctx: RequestContext, id: string, commitment: { version: number; accepted: boolean }): Promise<RequestRow> {
+export async function fileRequest(ctx: RequestContext, id: string, commitment: { version: number; accepted: boolean }, policyName = DEFAULT_POLICY_NAME): Promise<RequestRow> {
   return ctx.db.transaction(async (tx) => {
     const row = await lockDraft(tx, ctx, id);
-    const { problems, snapshot, routing, checks } = await evaluate(tx, ctx, row, commitment);
+    const { problems, snapshot, routing, checks } = await evaluate(tx, ctx, row, policyName, commitment);
     if (problems.length) throw new RuleViolationError(problems[0]!.code, problems.map((p) => p.message).join('; '), { problems });
     const year = Number(shanghaiDate(ctx.now).slice(0, 4));
     const [counter] = await tx

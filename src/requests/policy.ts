@@ -10,7 +10,7 @@ import { authorizeCreate } from '../auth/authorize.js';
 import type { Db, Tx } from '../db/client.js';
 import { commitmentTexts, policyProfiles } from '../db/schema.js';
 import { DEFAULT_POLICY_NAME, policyProblems, SHANGHAI_1515, type PolicyProfile, type PolicySettings } from '../domain/requests/policy.js';
-import { NotFoundError, RuleViolationError } from '../errors.js';
+import { ConflictError, NotFoundError, RuleViolationError } from '../errors.js';
 import { auditActor } from '../identity/actor.js';
 import type { RequestContext } from '../identity/service.js';
 
@@ -28,7 +28,7 @@ const toProfile = (row: typeof policyProfiles.$inferSelect): PolicyProfile => ({
 export async function currentPolicy(db: Db | Tx, name = DEFAULT_POLICY_NAME): Promise<PolicyProfile> {
   const [row] = await db.select().from(policyProfiles).where(eq(policyProfiles.name, name)).orderBy(desc(policyProfiles.version)).limit(1);
   if (row) return toProfile(row);
-  if (name !== DEFAULT_POLICY_NAME) throw new NotFoundError('policy_profile_not_found', `No policy profile named ${name}`);
+  if (name !== DEFAULT_POLICY_NAME) throw new ConflictError('policy_profile_missing', `The platform routes under policy profile ${name}, which has no version yet; a center admin creates it`);
   await db.insert(policyProfiles).values({ name, version: 1, settings: SHANGHAI_1515, note: 'default: the city’s 1515 mechanism', createdAt: new Date(0) }).onConflictDoNothing();
   return currentPolicy(db, name);
 }

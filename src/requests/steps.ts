@@ -118,7 +118,8 @@ interface Change {
   kind: string;
   actor: StepActor | null;
   at: Date;
-  details?: Record<string, unknown>;
+  /** What the timeline and audit entry say; a function is read after `apply` has run. */
+  details?: Record<string, unknown> | (() => Record<string, unknown>);
   reason?: string | null;
   /** Extra work in the same transaction, given the locked row and the state it moves to. */
   apply?: (tx: Tx, row: RequestRow, to: RequestState) => Promise<Partial<typeof requests.$inferInsert> | void>;
@@ -143,6 +144,7 @@ async function step(db: Db, change: Change): Promise<RequestView> {
       to = result.to;
     }
     const patch = (await change.apply?.(tx, row, to)) ?? {};
+    const details = typeof change.details === 'function' ? change.details() : (change.details ?? {});
     await tx.update(requests).set({ ...patch, state: to, updatedAt: change.at }).where(eq(requests.id, row.id));
     await tx.insert(requestEvents).values({
       requestId: row.id,
@@ -154,7 +156,7 @@ async function step(db: Db, change: Change): Promise<RequestView> {
       party: change.actor?.party ?? 'system',
       actorUserId: change.actor?.userId ?? null,
       actorDepartmentId: change.actor?.departmentId ?? null,
-      details: change.details ?? {},
+      details,
     });
     await appendAudit(tx, {
       actor: change.actor ? auditActorOf(change.actor) : system,
@@ -162,7 +164,7 @@ async function step(db: Db, change: Change): Promise<RequestView> {
       subjectType: Subject.Request,
       subjectId: row.id,
       before: { state: from },
-      after: { state: to, number: row.number, ...change.details },
+      after: { state: to, number: row.number, ...details },
       reason: change.reason ?? null,
       requestId: change.actor?.httpRequestId ?? null,
       at: change.at,
@@ -472,6 +474,27 @@ export async function decideExtension(db: Db, input: { requestId: string; stepKe
       return { deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate, overdue: isOverdue(sla.toDomain(clock)) };
     },
     notify: (row) => both(row, `申请 ${row.number} 的延期申请${input.approved ? '已批准' : '未批准'}`, input.reason),
+  });
+}
+
+/** The clock service moved the deadline (a calendar correction): the request follows and records it. */
+export async function recordDeadlineMoved(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
+  let before: { at: string | null; date: string | null } = { at: null, date: null };
+  return step(db, {
+    requestId: input.requestId,
+    stepKey: input.stepKey,
+    action: null,
+    kind: 'deadline_moved',
+    actor: null,
+    at: input.at,
+    apply: async (tx, row) => {
+      before = { at: row.deadlineAt?.toISOString() ?? null, date: row.deadlineDate };
+      const clock = row.clockId ? await sla.getClock(tx, row.clockId) : undefined;
+      if (!clock) return;
+      return { deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate };
+    },
+    details: () => ({ deadlineDateBefore: before.date, deadlineBefore: before.at }),
+    notify: (row) => both(row, `申请 ${row.number} 的办理时限已调整`, '工作日历更正，办理时限随之调整，详见申请时间线'),
   });
 }
 

@@ -37,6 +37,7 @@ export async function createRequestWorld(db: Db) {
   );
   const unconditional = await publish('RK', { ...base, name: `人口基本信息${tag}`, fields: fields('姓名', '性别'), sharingType: 'unconditional' }, true);
   const notAggregated = await publish('CL', { ...base, name: `车辆登记信息${tag}`, fields: fields('号牌号码'), sharingType: 'unconditional' }, false);
+  const notShareable = await publish('ZC', { ...base, name: `侦查案件信息${tag}`, fields: fields('案件编号'), sharingType: 'not_shareable', legalBasis: { law: '《中华人民共和国刑事诉讼法》', prohibitsSharing: true } }, true);
   const scenario = await scenarios.createScenario(as(world.centerAdmin), {
     name: `企业开办一件事${tag}`,
     kind: 'one_network_service',
@@ -47,7 +48,7 @@ export async function createRequestWorld(db: Db) {
     coverage: [{ datasetCode: conditional.code, fields: ['姓名', '公民身份号码'] }],
   });
   await scenarios.setKeyListMembership(as(world.centerAdmin), scenario.id, true, '列入重点工作');
-  return { ...world, as, tag, conditional, unconditional, notAggregated, scenario };
+  return { ...world, as, tag, conditional, unconditional, notAggregated, notShareable, scenario };
 }
 
 export type RequestWorld = Awaited<ReturnType<typeof createRequestWorld>>;
@@ -63,11 +64,16 @@ export const draftFor = (datasetId: string, overrides: Partial<DraftInput> = {})
 });
 
 /** Saves and files a draft as the world's market requester at the given instant. */
-export async function fileAs(db: Db, world: RequestWorld, user: UserRow, draft: DraftInput, at: Date) {
+export async function fileAs(db: Db, world: RequestWorld, user: UserRow, draft: DraftInput, at: Date, policyName?: string) {
   const ctx = { ...world.as(user), now: at };
   const saved = await createDraft(ctx, draft);
   const { version } = await currentCommitment(db);
-  return fileRequest(ctx, saved.id, { version, accepted: true });
+  return fileRequest(ctx, saved.id, { version, accepted: true }, policyName);
+}
+
+/** The Temporal handle the API uses, on a time-skipping test server. */
+export function temporalOf(env: TestWorkflowEnvironment) {
+  return { client: env.client, connection: env.connection, ping: async () => {}, close: async () => {} };
 }
 
 /** How a user appears to a request's workflow. */

@@ -9,7 +9,7 @@ import t from 'tap';
 import { createActivities } from '../../src/activities/index.js';
 import { clockFrom } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/client.js';
-import { auditEntries, grants, inboxMessages, notificationOutbox, requestEvents, requests, slaClocks, supervisions, writtenExplanations } from '../../src/db/schema.js';
+import { auditEntries, grants, notificationOutbox, requestEvents, requests, slaClocks, supervisions, writtenExplanations } from '../../src/db/schema.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor } from '../helpers/requests.js';
@@ -169,4 +169,55 @@ t.test('supplement: the clock pauses; the answer resumes it carrying the remaini
   t.equal(answered.state, 'owner_review', 'back to the state it left');
   const row = await requestRow(request.id);
   t.equal(row.deadlineDate, day(14), 'resumed Wednesday (day 9) + R = 3 working days: Thu, Fri, Mon (day 14)');
+});
+
+t.test('an unanswered supplement lapses the request at the end of its limit, with notice to both parties', async (t) => {
+  const { day, endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  await updateRequest(env.client, request.id, 'askSupplement', { actor: owner(), question: '请补充授权文件' });
+  const [supplementClock] = await db.select().from(slaClocks).where(and(eq(slaClocks.subjectId, request.id), eq(slaClocks.step, 'supplement')));
+  t.match(supplementClock, { deadlineDate: day(14), chargedParty: 'requester', workingDays: 10 }, '10 working days from Monday: Monday two weeks on');
+  await skip(24 * 14 + 15); // Tuesday of the third week, 01:00
+  const lapsed = await waitFor(async () => ((await requestRow(request.id)).state === 'lapsed' ? requestRow(request.id) : undefined), 'the lapse');
+  t.same(lapsed.closedAt, new Date(endOf(14).getTime() + 1), 'at the end of the limit');
+  const clocks = await db.select().from(slaClocks).where(eq(slaClocks.subjectId, request.id));
+  t.ok(clocks.every((c) => c.state === 'stopped'), 'both clocks stop');
+  const notices = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.kind, 'request.lapsed')));
+  t.same(notices.map((n) => n.departmentId).sort(), [world.market.id, world.police.id].sort());
+  await t.rejects(updateRequest(env.client, request.id, 'answerSupplement', { actor: requester(), answer: '迟到的答复' }), { status: 409, code: 'request_closed' });
+});
+
+t.test('an extension asked before the deadline and approved after it supersedes the breach', async (t) => {
+  const { day } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  await skip(24 * 3); // Thursday
+  await t.rejects(updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 6, reason: '需协调源系统' }), { status: 422, code: 'extension_too_long' });
+  await updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 3, reason: '需协调源系统核对口径' });
+  await t.rejects(updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 1, reason: '再次' }), { status: 409, code: 'extension_already_requested' });
+  await skip(24 * 5); // the next Tuesday: the deadline (Monday) passed while the center had not decided
+  const breached = await waitFor(async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined), 'the breach');
+  t.equal(breached.deadlineDate, day(7));
+  const decided = await updateRequest(env.client, request.id, 'decideExtension', { actor: center(), approved: true, reason: '同意延期3个工作日' });
+  t.equal(decided.overdue, false, 'the late approval clears overdue');
+  const row = await requestRow(request.id);
+  t.match(row, { overdue: false, deadlineDate: day(10) }, 'Monday + 3 working days = Thursday');
+  const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.match(clockRow, { outcome: null, breachedAt: null });
+  const approved = await updateRequest(env.client, request.id, 'approve', { actor: owner() });
+  t.equal(approved.state, 'provisioning');
+  await updateRequest(env.client, request.id, 'confirmDelivery', { actor: center(), method: 'batch', reference: 'B-1' });
+  const [stopped] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.equal(stopped!.outcome, 'met', 'met within the extended deadline');
+});
+
+t.test('withdrawal before a decision stops the clock; track 15 opens coordination and waits', async (t) => {
+  await skipToPlainMonday(env, db);
+  const request = await fileAndStart({ datasetId: world.notAggregated.id, fields: ['号牌号码'] });
+  t.match(request, { track: 15, state: 'coordination' });
+  t.match(request.routing, { rule: 'not_aggregated', ownerMayRefuse: false });
+  await t.rejects(updateRequest(env.client, request.id, 'withdraw', { actor: requester(world.policeRequester), reason: 'x' }), { status: 409, code: 'not_your_step' }, 'only the requesting department withdraws');
+  const withdrawn = await updateRequest(env.client, request.id, 'withdraw', { actor: requester(), reason: '改用其他数据' });
+  t.equal(withdrawn.state, 'withdrawn');
+  const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.match(clockRow, { state: 'stopped', outcome: 'met', step: 'track15' });
 });

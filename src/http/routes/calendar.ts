@@ -5,7 +5,7 @@ import { Action, Subject } from '../../auth/abilities.js';
 import { authorize } from '../../auth/authorize.js';
 import { loadCalendar, publishYears } from '../../calendar/service.js';
 import { isOverdue } from '../../domain/sla/clock.js';
-import { clockEvents, getClock, recomputeOpenClocks, toDomain } from '../../sla/service.js';
+import { clockEvents, getClock, recomputeOpenClocks, toDomain, type ClockEventRow, type ClockRow } from '../../sla/service.js';
 import { signalMovedDeadlines } from '../../sla/signals.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
@@ -63,32 +63,7 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; temporal: { clien
       const ctx = await contextOf(request, deps);
       const { clockId } = request.params as { clockId: string };
       const row = authorize(ctx.actor.ability, Action.read, Subject.SlaClock, await getClock(deps.db, clockId));
-      const iso = (d: Date | null) => d?.toISOString() ?? null;
-      return {
-        clock: {
-          id: row.id,
-          subjectType: row.subjectType,
-          subjectId: row.subjectId,
-          step: row.step,
-          chargedParty: row.chargedParty,
-          policy: `${row.policyProfile}@${row.policyVersion}`,
-          state: row.state,
-          workingDays: row.workingDays,
-          startedAt: row.startedAt.toISOString(),
-          deadline: row.deadlineAt.toISOString(),
-          deadlineDate: row.deadlineDate,
-          provisional: row.provisional,
-          calendarVersion: row.calendarVersion,
-          pausedAt: iso(row.pausedAt),
-          remainingAtPause: row.remainingAtPause,
-          breachedAt: iso(row.breachedAt),
-          outcome: row.outcome,
-          overdue: isOverdue(toDomain(row)),
-          stoppedAt: iso(row.stoppedAt),
-          extension: row.extension,
-        },
-        events: (await clockEvents(deps.db, clockId)).map((e) => ({ at: e.at.toISOString(), kind: e.kind, deadlineBefore: iso(e.deadlineBefore), deadlineAfter: iso(e.deadlineAfter), calendarVersion: e.calendarVersion, details: e.details as Record<string, unknown> })),
-      };
+      return { clock: clockView(row), events: (await clockEvents(deps.db, clockId)).map(clockEventView) };
     },
 
     computeDeadline: async (request: FastifyRequest): Promise<JsonBody<'computeDeadline', 200>> => {
@@ -108,3 +83,38 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; temporal: { clien
     },
   };
 }
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** An SLA clock as the contract shows it (also inside a request's detail). */
+export const clockView = (row: ClockRow): JsonBody<'getSlaClock', 200>['clock'] => ({
+  id: row.id,
+  subjectType: row.subjectType,
+  subjectId: row.subjectId,
+  step: row.step,
+  chargedParty: row.chargedParty,
+  policy: `${row.policyProfile}@${row.policyVersion}`,
+  state: row.state,
+  workingDays: row.workingDays,
+  startedAt: row.startedAt.toISOString(),
+  deadline: row.deadlineAt.toISOString(),
+  deadlineDate: row.deadlineDate,
+  provisional: row.provisional,
+  calendarVersion: row.calendarVersion,
+  pausedAt: iso(row.pausedAt),
+  remainingAtPause: row.remainingAtPause,
+  breachedAt: iso(row.breachedAt),
+  outcome: row.outcome,
+  overdue: isOverdue(toDomain(row)),
+  stoppedAt: iso(row.stoppedAt),
+  extension: row.extension,
+});
+
+export const clockEventView = (e: ClockEventRow): JsonBody<'getSlaClock', 200>['events'][number] => ({
+  at: e.at.toISOString(),
+  kind: e.kind,
+  deadlineBefore: iso(e.deadlineBefore),
+  deadlineAfter: iso(e.deadlineAfter),
+  calendarVersion: e.calendarVersion,
+  details: e.details as Record<string, unknown>,
+});

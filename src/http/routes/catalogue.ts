@@ -6,7 +6,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { fieldsOutside, type DatasetContent } from '../../domain/catalogue/dataset.js';
 import { evaluateConditions, overallResult, type SharingConditions } from '../../domain/catalogue/conditions.js';
-import { NotFoundError, RuleViolationError } from '../../errors.js';
+import { NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { RequestContext } from '../../identity/service.js';
 import type { JsonBody, JsonRequest } from '../contract.js';
 import { decodeCursor, page } from '../cursor.js';
@@ -102,7 +102,8 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
 
     importDatasets: async (request: FastifyRequest): Promise<JsonBody<'importDatasets', 200>> => {
       const ctx = await contextOf(request, deps);
-      const format = formatOfMediaType(request.headers['content-type'])!; // the parser accepted only these
+      const format = formatOfMediaType(request.headers['content-type']);
+      if (!format) throw new UnsupportedMediaTypeError(`Import takes ${Object.values(MEDIA_TYPES).join(' or ')}`);
       const { mode } = request.query as { mode: 'dry_run' | 'commit' };
       return importCatalogue(ctx, request.body as Buffer, format, mode === 'commit');
     },

@@ -1,0 +1,115 @@
+/**
+ * Reading requests: lists with the same visibility rules as single reads, and the detail with
+ * its whole timeline (events, actors, clocks).
+ */
+import { subject as asSubject } from '@casl/ability';
+import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { Action, Subject } from '../auth/abilities.js';
+import { authorize } from '../auth/authorize.js';
+import { accessibleWhere } from '../auth/sql-filter.js';
+import type { Db } from '../db/client.js';
+import { grants, requestAttachments, requestEvents, requests, requestSupplements, slaClocks, supervisions, writtenExplanations } from '../db/schema.js';
+import { shanghaiDate } from '../domain/calendar/shanghai-time.js';
+import { startOfShanghaiDay } from '../domain/calendar/working-days.js';
+import { availableActions, isOpen, type Party, type RequestState } from '../domain/requests/lifecycle.js';
+import type { Track } from '../domain/requests/policy.js';
+import type { RequestContext } from '../identity/service.js';
+import { requestFields, type RequestRow } from './filing.js';
+
+export interface RequestFilters {
+  state?: RequestState | undefined;
+  track?: Track | undefined;
+  overdue?: boolean | undefined;
+  dueToday?: boolean | undefined;
+  requesterDepartmentId?: string | undefined;
+  ownerDepartmentId?: string | undefined;
+  filedFrom?: string | undefined;
+  filedTo?: string | undefined;
+  /** Keyset cursor: (createdAt, id) of the last row of the previous page. */
+  after?: { createdAt: string; id: string } | undefined;
+  limit: number;
+}
+
+const OPEN_STATES = ['submitted', 'routed', 'provisioning', 'owner_review', 'approved', 'coordination', 'agreed_to_share', 'awaiting_owner_delivery', 'not_to_share', 'explanation_due', 'disputed', 'awaiting_supplement'];
+
+export async function listRequests(ctx: RequestContext, f: RequestFilters): Promise<RequestRow[]> {
+  const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.Request, requestFields);
+  const day = (date: string) => startOfShanghaiDay(date);
+  const nextDay = (date: string) => new Date(startOfShanghaiDay(date).getTime() + 24 * 60 * 60 * 1000);
+  return ctx.db
+    .select()
+    .from(requests)
+    .where(
+      and(
+        visible,
+        f.state ? eq(requests.state, f.state) : undefined,
+        f.track ? eq(requests.track, f.track) : undefined,
+        f.overdue === undefined ? undefined : eq(requests.overdue, f.overdue),
+        f.dueToday ? and(eq(requests.deadlineDate, shanghaiDate(ctx.now)), inArray(requests.state, OPEN_STATES), ne(requests.state, 'awaiting_supplement')) : undefined,
+        f.dueToday === false ? or(sql`${requests.deadlineDate} is distinct from ${shanghaiDate(ctx.now)}`, sql`${requests.state} not in ${OPEN_STATES}`) : undefined,
+        f.requesterDepartmentId ? eq(requests.requesterDepartmentId, f.requesterDepartmentId) : undefined,
+        f.ownerDepartmentId ? eq(requests.ownerDepartmentId, f.ownerDepartmentId) : undefined,
+        f.filedFrom ? gte(requests.filedAt, day(f.filedFrom)) : undefined,
+        f.filedTo ? lt(requests.filedAt, nextDay(f.filedTo)) : undefined,
+        f.after ? or(lt(requests.createdAt, new Date(f.after.createdAt)), and(eq(requests.createdAt, new Date(f.after.createdAt)), lt(requests.id, f.after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(requests.createdAt), desc(requests.id))
+    .limit(f.limit);
+}
+
+/** The party the caller acts as on this request, if any (what its roles allow it to do here). */
+export function partyOf(ctx: RequestContext, row: RequestRow): Party | null {
+  const { ability } = ctx.actor;
+  const subject = asSubject(Subject.Request, { ...row }) as never;
+  if (ability.can(Action.coordinate, subject)) return 'center';
+  if (ability.can(Action.decide, subject)) return 'owner';
+  if (row.requesterDepartmentId === ctx.actor.departmentId && ability.can(Action.update, subject)) return 'requester';
+  return null;
+}
+
+export async function loadRequest(ctx: RequestContext, id: string): Promise<RequestRow> {
+  const [row] = await ctx.db.select().from(requests).where(eq(requests.id, id));
+  return authorize(ctx.actor.ability, Action.read, Subject.Request, row);
+}
+
+export async function requestDetail(ctx: RequestContext, id: string) {
+  const row = await loadRequest(ctx, id);
+  const db: Db = ctx.db;
+  const [timeline, clocks, explanation, supplements, supervisionRows, attachments, grant] = await Promise.all([
+    db.select().from(requestEvents).where(and(eq(requestEvents.requestId, id), ne(requestEvents.kind, 'notified'))).orderBy(asc(requestEvents.seq)),
+    db.select().from(slaClocks).where(and(eq(slaClocks.subjectType, Subject.Request), eq(slaClocks.subjectId, id))).orderBy(asc(slaClocks.startedAt)),
+    db.select().from(writtenExplanations).where(eq(writtenExplanations.requestId, id)),
+    db.select().from(requestSupplements).where(eq(requestSupplements.requestId, id)).orderBy(asc(requestSupplements.askedAt)),
+    db.select().from(supervisions).where(eq(supervisions.requestId, id)).orderBy(asc(supervisions.level)),
+    db
+      .select({ id: requestAttachments.id, fileName: requestAttachments.fileName, mediaType: requestAttachments.mediaType, sizeBytes: requestAttachments.sizeBytes, sha256: requestAttachments.sha256, supplementId: requestAttachments.supplementId, uploadedAt: requestAttachments.uploadedAt })
+      .from(requestAttachments)
+      .where(eq(requestAttachments.requestId, id))
+      .orderBy(asc(requestAttachments.uploadedAt)),
+    db.select().from(grants).where(eq(grants.requestId, id)),
+  ]);
+  const party = partyOf(ctx, row);
+  const actions: string[] = [];
+  if (row.state === 'draft') {
+    if (party === 'requester') actions.push('edit', 'pre_check', 'file', 'discard');
+  } else if (party && isOpen(row.state as RequestState)) {
+    actions.push(...availableActions({ state: row.state as RequestState, track: row.track as Track, stateBeforeSupplement: row.stateBeforeSupplement as RequestState | null }, party));
+    const clock = clocks.find((c) => c.id === row.clockId);
+    const extension = clock?.extension as { decision: string } | null | undefined;
+    if (party === 'owner' && (row.state === 'owner_review' || row.state === 'coordination') && !extension) actions.push('request_extension');
+    if (party === 'center' && extension?.decision === 'pending') actions.push('decide_extension');
+  }
+  return { row, timeline, clocks, explanation: explanation[0] ?? null, supplements, supervisions: supervisionRows, attachments, grant: grant[0] ?? null, availableActions: actions };
+}
+
+export async function getAttachment(ctx: RequestContext, requestId: string, attachmentId: string) {
+  await loadRequest(ctx, requestId);
+  const [file] = await ctx.db.select().from(requestAttachments).where(and(eq(requestAttachments.id, attachmentId), eq(requestAttachments.requestId, requestId)));
+  return file;
+}
+
+export async function getSupervision(db: Db, id: string) {
+  const [row] = await db.select().from(supervisions).where(eq(supervisions.id, id));
+  return row;
+}

@@ -1,0 +1,120 @@
+/**
+ * Changes of data that govern requests: a calendar correction moves an open request's deadline
+ * (and its workflow's timer); a second policy profile with other limits runs a whole track-5
+ * request without code changes; a new commitment text must be accepted. These change global
+ * data, so the file has a database of its own.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import pino from 'pino';
+import t from 'tap';
+import { createActivities } from '../../src/activities/index.js';
+import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
+import { importPublishedSchedules, loadCalendar, publishYears } from '../../src/calendar/service.js';
+import { clockFrom } from '../../src/clock.js';
+import { requestEvents, requests, slaClocks } from '../../src/db/schema.js';
+import { statutoryHolidays } from '../../src/domain/calendar/statutory-holidays.js';
+import { SHANGHAI_1515 } from '../../src/domain/requests/policy.js';
+import { createDraft, fileRequest } from '../../src/requests/filing.js';
+import { createPolicyVersion, currentCommitment, publishCommitment } from '../../src/requests/policy.js';
+import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
+import * as sla from '../../src/sla/service.js';
+import { signalMovedDeadlines } from '../../src/sla/signals.js';
+import { openMigratedFreshDatabase } from '../helpers/db.js';
+import { testConfig } from '../helpers/env.js';
+import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor } from '../helpers/requests.js';
+import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
+
+const { handle } = await openMigratedFreshDatabase(t, 4);
+const db = handle.db;
+const system = { actor: { kind: 'system', role: 'script' } as const };
+await importPublishedSchedules(db, { ...system, at: new Date() });
+const env = await startTimeSkippingServer();
+t.teardown(() => env.teardown());
+const clock = clockFrom(() => env.currentTimeMs());
+const { worker, taskQueue } = await createTestWorker(env, new URL('../../workflows/index.ts', import.meta.url).pathname, createActivities({ db, log: pino({ level: 'silent' }), clock }));
+const settings = { ...testConfig().temporal, taskQueue };
+const running = worker.run();
+t.teardown(async () => {
+  worker.shutdown();
+  await running;
+});
+const world = await createRequestWorld(db);
+const now = async () => new Date(await env.currentTimeMs());
+const requestRow = async (id: string) => (await db.select().from(requests).where(eq(requests.id, id)))[0]!;
+async function waitFor<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+async function fileAndStart(policyName?: string) {
+  const filed = await fileAs(db, world, world.marketRequester, draftFor(world.conditional.id), await now(), policyName);
+  await startRequestWorkflow(env.client, settings, filed.id);
+  return waitFor(async () => ((await requestRow(filed.id)).clockId ? requestRow(filed.id) : undefined), 'the workflow to open the request');
+}
+
+t.test('a calendar correction moves an open deadline; the request records it and its timer follows', async (t) => {
+  const { day, endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  t.equal(request.deadlineDate, day(7));
+  // The State Council declares Wednesday of the second week a holiday: the deadline moves a day.
+  const year = Number(day(9).slice(0, 4));
+  const calendar = await loadCalendar(db);
+  const base = calendar.isPublishedYear(year) ? (publishedSchedulesFromPackage().get(year) ?? []) : statutoryHolidays(year);
+  await publishYears(db, [{ year, notice: '补充通知', source: 'api', days: [...base, { date: day(2), kind: 'holiday', name: '更正' }] }], { ...system, at: await now() });
+  const moved = await sla.recomputeOpenClocks(db, await now(), system);
+  const mine = moved.filter((m) => m.clockId === request.clockId);
+  t.equal(mine.length, 1);
+  t.equal(await signalMovedDeadlines(env.client, mine), 1);
+  const followed = await waitFor(async () => ((await requestRow(request.id)).deadlineDate === day(8) ? requestRow(request.id) : undefined), 'the request to follow');
+  t.same(followed.deadlineAt, endOf(8));
+  const [event] = await db.select().from(requestEvents).where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'deadline_moved')));
+  t.match(event!.details, { deadlineDateBefore: day(7) });
+
+  await env.sleep(endOf(7).getTime() + 60 * 60 * 1000 - (await env.currentTimeMs())); // past the old deadline
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal((await requestRow(request.id)).overdue, false, 'no breach at the old deadline');
+  await env.sleep(24 * 60 * 60 * 1000);
+  const breached = await waitFor(async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined), 'the breach at the new deadline');
+  const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.same(clockRow!.breachedAt, new Date(endOf(8).getTime() + 1), 'breached at the new deadline');
+  t.equal(breached.supervisionLevel, 1);
+});
+
+t.test('a second policy profile with other limits runs track 5 without code changes', async (t) => {
+  const { day } = await skipToPlainMonday(env, db, 4);
+  const admin = world.as(world.centerAdmin);
+  const profile = await createPolicyVersion({ ...admin, now: await now() }, 'national-809', { ...SHANGHAI_1515, trackDays: { track1: 1, track5: 3, track15: 20 }, supplementAnswerDays: 5, levelTwoAfterDays: 2, extensionCapDays: 2 }, '国务院令第809号口径（测试）');
+  t.match(profile, { name: 'national-809', version: 1 });
+  const request = await fileAndStart('national-809');
+  t.match(request, { policyName: 'national-809', policyVersion: 1, deadlineDate: day(3) }, 'track 5 takes 3 working days here: Thursday');
+  await t.rejects(updateRequest(env.client, request.id, 'requestExtension', { actor: updateActor(world, world.policeReviewer, 'owner'), days: 3, reason: '需核对' }), { status: 422, code: 'extension_too_long', message: /1 to 2 working days/ });
+  await updateRequest(env.client, request.id, 'askSupplement', { actor: updateActor(world, world.policeReviewer, 'owner'), question: '请补充' });
+  const [supplementClock] = await db.select().from(slaClocks).where(and(eq(slaClocks.subjectId, request.id), eq(slaClocks.step, 'supplement')));
+  t.match(supplementClock, { workingDays: 5, deadlineDate: day(7), policyProfile: 'national-809' });
+  await updateRequest(env.client, request.id, 'answerSupplement', { actor: updateActor(world, world.marketRequester, 'requester'), answer: '已补充' });
+  await env.sleep(4 * 24 * 60 * 60 * 1000); // Friday 10:00: the 3-day deadline (Thursday) has passed
+  const breached = await waitFor(async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined), 'the breach');
+  t.equal(breached.supervisionLevel, 1);
+  await env.sleep(5 * 24 * 60 * 60 * 1000); // level 2 two working days after the breach (Friday 00:00): end of Tuesday; now Wednesday
+  await waitFor(async () => ((await requestRow(request.id)).supervisionLevel === 2 ? true : undefined), 'level 2 after the profile’s period');
+  await updateRequest(env.client, request.id, 'approve', { actor: updateActor(world, world.policeReviewer, 'owner') });
+  const done = await updateRequest(env.client, request.id, 'confirmDelivery', { actor: updateActor(world, world.centerOperator, 'center'), method: 'interface', reference: 'X' });
+  t.equal(done.state, 'granted');
+  const clocks = await db.select().from(slaClocks).where(eq(slaClocks.subjectId, request.id)).orderBy(asc(slaClocks.startedAt));
+  t.ok(clocks.every((c) => c.policyProfile === 'national-809' && c.policyVersion === 1));
+});
+
+t.test('a new commitment text must be accepted; filing with the old version is refused', async (t) => {
+  const before = await currentCommitment(db);
+  const ctx = { ...world.as(world.marketRequester), now: await now() };
+  const draft = await createDraft(ctx, draftFor(world.conditional.id));
+  await t.rejects(publishCommitment(ctx, '不应生效的文本'), { status: 403, code: 'forbidden' });
+  const published = await publishCommitment({ ...world.as(world.centerAdmin), now: await now() }, '本部门承诺：所获数据仅用于申请所述用途……（2027年修订）');
+  t.equal(published.version, before.version + 1);
+  await t.rejects(fileRequest(ctx, draft.id, { version: before.version, accepted: true }), { status: 422, code: 'commitment_outdated' });
+  const filed = await fileRequest(ctx, draft.id, { version: published.version, accepted: true });
+  t.match(filed, { commitmentVersion: published.version, commitmentAcceptedBy: world.marketRequester.id });
+});

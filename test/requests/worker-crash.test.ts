@@ -1,0 +1,93 @@
+/**
+ * A real worker process is killed with SIGKILL right after the approval's database commit and
+ * before its activity completes; a new worker process picks the retried activity up. The step
+ * must be recorded exactly once: one timeline entry, one audit entry, one notice per party.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateStage } from '@temporalio/client';
+import { and, eq } from 'drizzle-orm';
+import t from 'tap';
+import { openDatabase } from '../../src/db/client.js';
+import { auditEntries, notificationOutbox, requestEvents, requests } from '../../src/db/schema.js';
+import { requestWorkflowId } from '../../src/requests/filing.js';
+import { startRequestWorkflow } from '../../src/requests/workflow-client.js';
+import { connectTemporal } from '../../src/temporal/connection.js';
+import { childEnv, required, signingKey, testConfig } from '../helpers/env.js';
+import { createRequestWorld, draftFor, fileAs, updateActor } from '../helpers/requests.js';
+
+const taskQueue = `crash-${randomUUID()}`;
+const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
+const database = await openDatabase(config.database);
+const db = database.db;
+const temporal = connectTemporal(config.temporal);
+t.teardown(async () => {
+  await temporal.close();
+  await database.close();
+});
+const main = new URL('../../src/main.ts', import.meta.url).pathname;
+
+/** `src/main.ts worker` as its own process on this file's task queue. */
+function startWorker(failpoints = ''): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'worker'], {
+    env: childEnv({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: required('DATABASE_URL'),
+      MIGRATE_ON_START: 'false',
+      TEMPORAL_ADDRESS: required('TEMPORAL_ADDRESS'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TOKEN_SIGNING_KEYS: signingKey(),
+      GX_FAILPOINTS: failpoints,
+    }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  return { child, exited };
+}
+
+async function waitFor<T>(read: () => Promise<T | undefined>, what: string, seconds = 60): Promise<T> {
+  for (let i = 0; i < seconds * 10; i++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+t.test('SIGKILL between the approval commit and the activity completion: the step happens once', async (t) => {
+  const world = await createRequestWorld(db);
+  const filed = await fileAs(db, world, world.marketRequester, draftFor(world.conditional.id), new Date());
+  const first = startWorker('request.approve.committed');
+  t.teardown(() => void first.child.kill('SIGKILL'));
+  await startRequestWorkflow(temporal.client, config.temporal, filed.id);
+  await waitFor(async () => ((await db.select().from(requests).where(eq(requests.id, filed.id)))[0]!.state === 'owner_review' ? true : undefined), 'owner review');
+
+  const handle = temporal.client.workflow.getHandle(requestWorkflowId(filed.id));
+  const update = await handle.startUpdate('approve', { args: [{ actor: updateActor(world, world.policeReviewer, 'owner') }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+  const died = await first.exited;
+  t.equal(died.signal, 'SIGKILL', 'the worker died at the failpoint');
+  t.match(died.stderr, /failpoint request\.approve\.committed reached/);
+  const approvedEvents = () => db.select().from(requestEvents).where(and(eq(requestEvents.requestId, filed.id), eq(requestEvents.kind, 'approved')));
+  t.equal((await approvedEvents()).length, 1, 'the approval was committed before the kill');
+
+  const second = startWorker();
+  t.teardown(async () => {
+    second.child.kill('SIGTERM');
+    await second.exited;
+  });
+  const view = (await update.result()) as { state: string };
+  t.equal(view.state, 'provisioning', 'the retried activity completed the step');
+
+  t.equal((await approvedEvents()).length, 1, 'one timeline entry');
+  const audit = await db.select().from(auditEntries).where(and(eq(auditEntries.subjectId, filed.id), eq(auditEntries.action, 'request.approved')));
+  t.equal(audit.length, 1, 'one audit entry');
+  const notices = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, filed.id), eq(notificationOutbox.kind, 'request.approved')));
+  t.same(notices.map((n) => n.departmentId).sort(), [world.market.id, world.police.id].sort(), 'one notice to each party');
+  const provisioning = await db.select().from(requestEvents).where(and(eq(requestEvents.requestId, filed.id), eq(requestEvents.kind, 'provisioning_started')));
+  t.equal(provisioning.length, 1);
+  const [row] = await db.select().from(requests).where(eq(requests.id, filed.id));
+  t.match(row, { state: 'provisioning', decidedAt: Date });
+});
