@@ -32,3 +32,19 @@ export async function createTestWorker(env: TestWorkflowEnvironment, workflowsPa
   });
   return { worker, taskQueue };
 }
+
+/** Where saved workflow histories live; the replay test replays every one of them. */
+export const historiesDir = new URL('../histories/', import.meta.url).pathname;
+
+/**
+ * With RECORD_HISTORIES=1, saves a workflow's history (binary protobuf, as the server keeps it)
+ * under a stable name for the replay test (see README, "Changing workflow code").
+ */
+export async function recordHistory(env: TestWorkflowEnvironment, workflowId: string, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { temporal } = (await import('@temporalio/proto')).default; // CommonJS: named exports via default
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  await mkdir(historiesDir, { recursive: true });
+  await writeFile(`${historiesDir}${name}.pb`, temporal.api.history.v1.History.encode(history).finish());
+}

@@ -14,7 +14,7 @@ import { clockFrom } from '../../src/clock.js';
 import { requestEvents, requests, slaClocks } from '../../src/db/schema.js';
 import { statutoryHolidays } from '../../src/domain/calendar/statutory-holidays.js';
 import { SHANGHAI_1515 } from '../../src/domain/requests/policy.js';
-import { createDraft, fileRequest } from '../../src/requests/filing.js';
+import { createDraft, fileRequest, requestWorkflowId } from '../../src/requests/filing.js';
 import { createPolicyVersion, currentCommitment, publishCommitment } from '../../src/requests/policy.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import * as sla from '../../src/sla/service.js';
@@ -22,7 +22,7 @@ import { signalMovedDeadlines } from '../../src/sla/signals.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor } from '../helpers/requests.js';
-import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
+import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
 
 const { handle } = await openMigratedFreshDatabase(t, 4);
 const db = handle.db;
@@ -81,6 +81,7 @@ t.test('a calendar correction moves an open deadline; the request records it and
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.same(clockRow!.breachedAt, new Date(endOf(8).getTime() + 1), 'breached at the new deadline');
   t.equal(breached.supervisionLevel, 1);
+  await recordHistory(env, requestWorkflowId(request.id), 'track5-calendar-correction');
 });
 
 t.test('a second policy profile with other limits runs track 5 without code changes', async (t) => {

@@ -13,7 +13,8 @@ import { auditEntries, grants, notificationOutbox, requestEvents, requests, slaC
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor } from '../helpers/requests.js';
-import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
+import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
+import { requestWorkflowId } from '../../src/requests/filing.js';
 
 const config = testConfig();
 const database = await openDatabase(config.database);
@@ -83,6 +84,7 @@ t.test('track 1: an unconditional aggregated dataset is provisioned by the cente
   t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'delivered']);
   t.ok(at, 'a plain Monday');
   await t.rejects(updateRequest(env.client, request.id, 'withdraw', { actor: requester(), reason: '不再需要' }), { status: 409, code: 'request_closed' });
+  await recordHistory(env, requestWorkflowId(request.id), 'track1-delivered');
 });
 
 t.test('track 5: the owner approves (narrowing the fields), the center provisions', async (t) => {
@@ -104,6 +106,7 @@ t.test('track 5: the owner approves (narrowing the fields), the center provision
   t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'approved', 'provisioning_started', 'delivered']);
   const audit = await db.select({ action: auditEntries.action }).from(auditEntries).where(eq(auditEntries.subjectId, request.id));
   t.same(audit.map((a) => a.action).filter((a) => a.startsWith('request.')).sort(), ['request.approved', 'request.delivered', 'request.draft_saved', 'request.filed', 'request.opened', 'request.provisioning_started', 'request.routed'].sort());
+  await recordHistory(env, requestWorkflowId(request.id), 'track5-approved-delivered');
 });
 
 t.test('track 5 refusal: a written explanation citing a failed catalogued condition; without one it is 422', async (t) => {
@@ -120,6 +123,7 @@ t.test('track 5 refusal: a written explanation citing a failed catalogued condit
   await t.rejects(db.update(writtenExplanations).set({ reasons: '改写' }).where(eq(writtenExplanations.requestId, request.id)), { message: /Failed query/ }, 'the explanation is immutable for the application role');
   const toRequester = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.market.id)));
   t.ok(toRequester.some((n) => n.body.includes('书面说明')), 'the requester receives the explanation');
+  await recordHistory(env, requestWorkflowId(request.id), 'track5-refused');
 });
 
 t.test('reminder at 00:00 on the deadline date; breach → level 1 → level 2; a late decision still works', async (t) => {
@@ -153,6 +157,7 @@ t.test('reminder at 00:00 on the deadline date; breach → level 1 → level 2; 
   const late = await updateRequest(env.client, request.id, 'approve', { actor: owner() });
   t.equal(late.state, 'provisioning', 'decidable after the breach');
   t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'reminded', 'deadline_breached', 'escalated_level_two', 'approved', 'provisioning_started']);
+  await recordHistory(env, requestWorkflowId(request.id), 'track5-breach-level2-late-approval');
 });
 
 t.test('supplement: the clock pauses; the answer resumes it carrying the remaining days, checked to the day', async (t) => {
@@ -169,6 +174,7 @@ t.test('supplement: the clock pauses; the answer resumes it carrying the remaini
   t.equal(answered.state, 'owner_review', 'back to the state it left');
   const row = await requestRow(request.id);
   t.equal(row.deadlineDate, day(14), 'resumed Wednesday (day 9) + R = 3 working days: Thu, Fri, Mon (day 14)');
+  await recordHistory(env, requestWorkflowId(request.id), 'track5-supplement-resumed');
 });
 
 t.test('an unanswered supplement lapses the request at the end of its limit, with notice to both parties', async (t) => {
@@ -185,6 +191,7 @@ t.test('an unanswered supplement lapses the request at the end of its limit, wit
   const notices = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.kind, 'request.lapsed')));
   t.same(notices.map((n) => n.departmentId).sort(), [world.market.id, world.police.id].sort());
   await t.rejects(updateRequest(env.client, request.id, 'answerSupplement', { actor: requester(), answer: '迟到的答复' }), { status: 409, code: 'request_closed' });
+  await recordHistory(env, requestWorkflowId(request.id), 'track5-supplement-lapsed');
 });
 
 t.test('an extension asked before the deadline and approved after it supersedes the breach', async (t) => {
@@ -208,6 +215,7 @@ t.test('an extension asked before the deadline and approved after it supersedes 
   await updateRequest(env.client, request.id, 'confirmDelivery', { actor: center(), method: 'batch', reference: 'B-1' });
   const [stopped] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.equal(stopped!.outcome, 'met', 'met within the extended deadline');
+  await recordHistory(env, requestWorkflowId(request.id), 'track5-extension-after-breach');
 });
 
 t.test('withdrawal before a decision stops the clock; track 15 opens coordination and waits', async (t) => {
@@ -220,4 +228,5 @@ t.test('withdrawal before a decision stops the clock; track 15 opens coordinatio
   t.equal(withdrawn.state, 'withdrawn');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.match(clockRow, { state: 'stopped', outcome: 'met', step: 'track15' });
+  await recordHistory(env, requestWorkflowId(request.id), 'track15-withdrawn');
 });
