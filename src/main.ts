@@ -16,6 +16,7 @@ import { demoSeedSteps } from './demo/steps.js';
 import { enableFailpoints } from './failpoints.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions } from './logger.js';
+import { ensureRequestReconciler } from './requests/workflow-client.js';
 import { ensureNotificationRelay } from './notifications/relay.js';
 import { connectTemporal } from './temporal/connection.js';
 import { importPublishedSchedules } from './calendar/service.js';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     });
     workerRun = worker.run();
     await ensureNotificationRelay(temporal.client, config.temporal);
+    await ensureRequestReconciler(temporal.client, config.temporal);
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;

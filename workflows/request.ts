@@ -4,7 +4,8 @@
  * supervision at the deadline, level 2 after the policy's period), and takes people's actions
  * as updates with validators. Orchestration only: every change is an activity.
  */
-import { ApplicationFailure, condition, defineQuery, defineUpdate, proxyActivities, setHandler, ActivityFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../src/activities/index.js';
 import type { RequestView } from '../src/activities/requests.js';
 import { isOpen, nextState, type RequestAction } from '../src/domain/requests/lifecycle.js';
@@ -211,4 +212,25 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
   // Let an update that is still answering finish before the workflow completes.
   await condition(() => !busy);
   return view!;
+}
+
+/**
+ * Repairs the one gap between PostgreSQL and Temporal filing can leave: a request committed while
+ * Temporal was unreachable has no workflow. One reconciler per task queue starts those (the id is
+ * the request's, so a workflow is never started twice) and marks them started.
+ */
+export async function requestReconcilerWorkflow(input: { intervalMs: number; graceMs: number }): Promise<never> {
+  for (let round = 0; round < 500; round++) {
+    const ids = await act.listUnstartedRequests({ filedBefore: new Date(Date.now() - input.graceMs).toISOString(), limit: 100 });
+    for (const requestId of ids) {
+      try {
+        await startChild(requestWorkflow, { workflowId: `request-${requestId}`, args: [{ requestId }], parentClosePolicy: ParentClosePolicy.ABANDON });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+      await act.markRequestWorkflowStarted({ requestId, at: new Date().toISOString() });
+    }
+    if (ids.length < 100) await sleep(input.intervalMs);
+  }
+  return continueAsNew<typeof requestReconcilerWorkflow>(input);
 }

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../errors.js';
 import type { WrittenExplanation } from '../domain/requests/refusal.js';
 import { failpoint } from '../failpoints.js';
+import { markWorkflowStarted } from '../requests/filing.js';
 import * as steps from '../requests/steps.js';
 import type { UpdateActor } from '../requests/workflow-contract.js';
 
@@ -36,6 +37,12 @@ export function createRequestActivities(deps: { db: Db }) {
   };
   const actorOf = (a: UpdateActor): steps.StepActor => ({ ...a });
   return {
+    async listUnstartedRequests(input: { filedBefore: string; limit: number }): Promise<string[]> {
+      return steps.unstartedRequests(db, new Date(input.filedBefore), input.limit);
+    },
+    async markRequestWorkflowStarted(input: { requestId: string; at: string }): Promise<void> {
+      await markWorkflowStarted(db, input.requestId, new Date(input.at));
+    },
     async beginRequest(input: { requestId: string; at: string }): Promise<RequestView> {
       return committed('begin', steps.beginRequest(db, input.requestId, new Date(input.at)));
     },

@@ -4,7 +4,7 @@
  * its timeline entry and changes nothing, so a step has exactly one audit entry and one set of
  * notices whatever happens to the worker.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../audit/ledger.js';
 import { Subject } from '../auth/abilities.js';
 import { loadCalendar } from '../calendar/service.js';
@@ -207,7 +207,8 @@ export async function beginRequest(db: Db, requestId: string, at: Date): Promise
       const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
       const clock = await sla.startSlaClock(
         tx,
-        { subjectType: Subject.Request, subjectId: row.id, step: `track${track}`, chargedParty: FIRST_STEP_PARTY[track], workflowId: requestWorkflowId(row.id), policyProfile: policy.name, policyVersion: policy.version, workingDays: trackDays(policy.settings, track), at },
+        // The track's working days count from filing, even if the workflow started late.
+        { subjectType: Subject.Request, subjectId: row.id, step: `track${track}`, chargedParty: FIRST_STEP_PARTY[track], workflowId: requestWorkflowId(row.id), policyProfile: policy.name, policyVersion: policy.version, workingDays: trackDays(policy.settings, track), at: row.filedAt ?? at },
         clockMeta(null),
       );
       return { clockId: clock.id, deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate };
@@ -597,4 +598,15 @@ export async function replyToSupervision(db: Db, input: { supervisionId: string;
     if (center) await enqueueNotification(tx, { departmentId: center, kind: 'request.supervision_replied', subjectType: Subject.Request, subjectId: row.requestId, title: `督办答复（${row.level}级）`, body: input.reply, at: input.at });
     return updated!;
   });
+}
+
+/** Filed requests whose workflow was never started (Temporal was unreachable at filing). */
+export async function unstartedRequests(db: Db, filedBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(and(isNull(requests.workflowStartedAt), lt(requests.filedAt, filedBefore)))
+    .orderBy(asc(requests.filedAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
 }

@@ -23,6 +23,7 @@ import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor } from '../helpers/requests.js';
 import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
+import { requestReconcilerWorkflow } from '../../workflows/request.js';
 
 const { handle } = await openMigratedFreshDatabase(t, 4);
 const db = handle.db;
@@ -118,4 +119,18 @@ t.test('a new commitment text must be accepted; filing with the old version is r
   await t.rejects(fileRequest(ctx, draft.id, { version: before.version, accepted: true }), { status: 422, code: 'commitment_outdated' });
   const filed = await fileRequest(ctx, draft.id, { version: published.version, accepted: true });
   t.match(filed, { commitmentVersion: published.version, commitmentAcceptedBy: world.marketRequester.id });
+});
+
+t.test('a request filed while Temporal was unreachable is started by the reconciler, its clock counting from filing', async (t) => {
+  const { day } = await skipToPlainMonday(env, db);
+  const filed = await fileAs(db, world, world.marketRequester, draftFor(world.conditional.id), await now());
+  t.equal(filed.workflowStartedAt, null, 'as if the start after filing had failed');
+  await env.sleep(2 * 24 * 60 * 60 * 1000); // found two days later
+  const reconciler = await env.client.workflow.start(requestReconcilerWorkflow, { taskQueue, workflowId: `reconciler-${filed.id}`, args: [{ intervalMs: 60_000, graceMs: 1_000 }] });
+  t.teardown(() => reconciler.terminate());
+  const row = await waitFor(async () => {
+    const r = await requestRow(filed.id);
+    return r.clockId && r.workflowStartedAt ? r : undefined;
+  }, 'the reconciler to start the workflow');
+  t.match(row, { state: 'owner_review', deadlineDate: day(7) }, 'the 5 working days count from Monday’s filing, not from the late start');
 });

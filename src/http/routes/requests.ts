@@ -229,9 +229,14 @@ export function requestHandlers(deps: { db: Db; clock: Clock; temporal: Temporal
       const { requestId } = request.params as { requestId: string };
       const { commitmentVersion, acceptCommitment } = request.body as JsonRequest<'fileRequest'>;
       await filing.fileRequest(ctx, requestId, { version: commitmentVersion, accepted: acceptCommitment }, deps.policyProfile);
-      // Filed and committed: the workflow starts now; if Temporal is down the reconciler starts it.
-      await startRequestWorkflow(deps.temporal.client, deps.settings, requestId);
-      await markWorkflowStarted(deps.db, requestId, ctx.now);
+      // Filed and committed. The workflow starts now; if Temporal cannot be reached the filing
+      // still stands (state routed, its clock counting from filing) and the reconciler starts it.
+      try {
+        await startRequestWorkflow(deps.temporal.client, deps.settings, requestId);
+        await markWorkflowStarted(deps.db, requestId, ctx.now);
+      } catch (error) {
+        request.log.warn({ err: error, requestId }, 'request workflow not started; the reconciler will start it');
+      }
       await notify();
       reply.status(201);
       return detail(ctx, requestId);
