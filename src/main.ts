@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   if (role === 'api' || role === 'all') {
     const app = await buildApp({ config, database, temporal, clock: systemClock, version, log });
     if (config.seedDemoData) {
-      await seedDemoData({ db: database.db, clock: systemClock, log }, demoSeedSteps);
+      await seedDemoData({ db: database.db, clock: systemClock, log, temporal: { client: temporal.client, settings: config.temporal } }, demoSeedSteps);
     }
     await app.listen({ host: config.http.host, port: config.http.port });
     stops.unshift(() => app.close());

@@ -8,14 +8,32 @@ import { DEMO_USERS, readDepartmentsFixture } from '../src/identity/seed.js';
 import { findUserByUsername, listDepartments } from '../src/identity/service.js';
 import { DEMO_DATASETS } from '../src/catalogue/seed.js';
 import { keyList, listScenarios } from '../src/catalogue/scenarios.js';
-import { auditEntries, datasets, datasetVersions } from '../src/db/schema.js';
+import { auditEntries, datasets, datasetVersions, requests } from '../src/db/schema.js';
+import { createActivities } from '../src/activities/index.js';
+import { connectTemporal } from '../src/temporal/connection.js';
+import { createWorker } from '../src/temporal/worker.js';
+import { testConfig } from './helpers/env.js';
 import { eq, isNotNull } from 'drizzle-orm';
 import { openMigratedFreshDatabase } from './helpers/db.js';
 
 t.test('the demo seed creates every fixture department (parents first) and the demo users, audited', async (t) => {
-  const { handle: handle } = await openMigratedFreshDatabase(t, 2);
+  const { handle: handle } = await openMigratedFreshDatabase(t, 4);
+  // The requests step files requests and moves them on through their workflows: a worker of this
+  // file's own runs them on the real Temporal server.
+  const config = testConfig();
+  const log = pino({ level: 'silent' });
+  const { worker, connection } = await createWorker({ settings: config.temporal, activities: createActivities({ db: handle.db, log, clock: systemClock }), log });
+  const running = worker.run();
+  const temporal = connectTemporal(config.temporal);
+  t.teardown(async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await temporal.close();
+  });
+  const context = { db: handle.db, clock: systemClock, log, temporal: { client: temporal.client, settings: config.temporal } };
 
-  t.equal(await seedDemoData({ db: handle.db, clock: systemClock, log: pino({ level: 'silent' }) }, demoSeedSteps), 'seeded');
+  t.equal(await seedDemoData(context, demoSeedSteps), 'seeded');
   const fixture = readDepartmentsFixture();
   const departments = await listDepartments(handle.db, {});
   t.equal(departments.length, fixture.length);
@@ -47,5 +65,10 @@ t.test('the demo seed creates every fixture department (parents first) and the d
   t.equal(list.scenarios.length, 3);
   t.ok(list.scenarios.some((s) => s.kind === 'no_application'), 'a 免申即享 scenario on the key-work list');
   t.equal((await listScenarios(handle.db)).length, 4, 'and one scenario off the list');
-  t.equal(await seedDemoData({ db: handle.db, clock: systemClock, log: pino({ level: 'silent' }) }, demoSeedSteps), 'reused');
+
+  // The requests part: every track and the states a demo should show.
+  const seeded = await handle.db.select({ state: requests.state, track: requests.track }).from(requests);
+  t.same(seeded.map((r) => `${r.track ?? '-'}:${r.state}`).sort(), ['-:draft', '1:provisioning', '1:provisioning', '15:coordination', '5:awaiting_supplement', '5:granted', '5:owner_review', '5:refused'].sort());
+  t.equal((await verifyLedger(handle.db)).valid, true, 'the ledger still verifies');
+  t.equal(await seedDemoData(context, demoSeedSteps), 'reused');
 });

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import type { Client } from '@temporalio/client';
 import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { seedRuns } from '../db/schema.js';
 
@@ -7,6 +9,8 @@ export interface SeedContext {
   db: Db;
   clock: Clock;
   log: Logger;
+  /** For steps that start workflows (requests); the worker runs in the same process then. */
+  temporal?: { client: Client; settings: Config['temporal'] };
 }
 
 /** One capability's share of the demo data, created through that capability's own services. */

@@ -1,0 +1,80 @@
+/**
+ * Filing throughput: filings per second through the API (HTTP inject, authenticated, contract
+ * checked; a filing counts once its row, audit entries and workflow start are acknowledged) next
+ * to bare workflow starts per second on the same Temporal server, and the filing API's latency.
+ * Needs DATABASE_URL and TEMPORAL_ADDRESS (./scripts/bench starts throwaway servers). No worker
+ * runs: the started workflows wait on a task queue of their own, which the throwaway server drops.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createTokenService } from '../src/auth/tokens.js';
+import { systemClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { migrateForSettings } from '../src/db/migrate.js';
+import { buildApp } from '../src/http/app.js';
+import { createDraft } from '../src/requests/filing.js';
+import { currentCommitment } from '../src/requests/policy.js';
+import { REQUEST_WORKFLOW } from '../src/requests/workflow-contract.js';
+import { connectTemporal } from '../src/temporal/connection.js';
+import { createRequestWorld, draftFor } from '../test/helpers/requests.js';
+
+const FILINGS = Number(process.env.BENCH_FILINGS ?? 600);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const taskQueue = `bench-filing-${randomBytes(4).toString('hex')}`;
+const config = loadConfig({ ...process.env, TOKEN_SIGNING_KEYS: `bench:${randomBytes(32).toString('base64')}`, LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_POOL_MAX: String(CONCURRENCY + 2) });
+const database = await openDatabase(config.database);
+await migrateForSettings(config.database, database);
+const db = database.db;
+const temporal = connectTemporal(config.temporal);
+const app = await buildApp({ config, database, temporal, clock: systemClock, version: 'bench' });
+await app.ready();
+const world = await createRequestWorld(db);
+const { token } = await createTokenService(config.tokens).issue({ userId: world.marketRequester.id }, new Date());
+const { version } = await currentCommitment(db);
+
+const ctx = { ...world.as(world.marketRequester), now: new Date() };
+const drafts: string[] = [];
+for (let i = 0; i < FILINGS + 20; i++) drafts.push((await createDraft(ctx, draftFor(world.unconditional.id, { fields: ['姓名'] }))).id);
+
+/** Runs `count` calls with `CONCURRENCY` in flight; returns per-call latencies and the wall time. */
+async function pool(count: number, call: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const t0 = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+// Warm-up: connections, JIT, the first workflow start.
+for (const id of drafts.splice(0, 20)) {
+  const res = await app.inject({ method: 'POST', url: `/api/v1/requests/${id}/filing`, headers: { authorization: `Bearer ${token}` }, payload: { commitmentVersion: version, acceptCommitment: true } });
+  if (res.statusCode !== 201) throw new Error(res.body);
+}
+
+const filing = await pool(FILINGS, async (i) => {
+  const res = await app.inject({ method: 'POST', url: `/api/v1/requests/${drafts[i]}/filing`, headers: { authorization: `Bearer ${token}` }, payload: { commitmentVersion: version, acceptCommitment: true } });
+  if (res.statusCode !== 201) throw new Error(res.body);
+});
+const starts = await pool(FILINGS, async () => {
+  await temporal.client.workflow.start(REQUEST_WORKFLOW, { taskQueue, workflowId: `bench-bare-${randomUUID()}`, args: [{ requestId: randomUUID() }] });
+});
+
+const perSecond = (r: { latencies: number[]; seconds: number }) => r.latencies.length / r.seconds;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+console.log(`${FILINGS} filings and ${FILINGS} bare workflow starts, ${CONCURRENCY} in flight, task queue ${taskQueue}`);
+console.log(`filings through the API   ${perSecond(filing).toFixed(1).padStart(7)} /s   p50 ${ms(percentile(filing.latencies, 50))}   p99 ${ms(percentile(filing.latencies, 99))}`);
+console.log(`bare workflow starts      ${perSecond(starts).toFixed(1).padStart(7)} /s   p50 ${ms(percentile(starts.latencies, 50))}   p99 ${ms(percentile(starts.latencies, 99))}`);
+console.log(`ratio filings / bare starts: ${(perSecond(filing) / perSecond(starts)).toFixed(2)}`);
+
+await app.close();
+await temporal.close();
+await database.close();
