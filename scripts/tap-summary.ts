@@ -1,7 +1,8 @@
 /**
  * Prints the plain closing line "N passed, N failed" from tap's saved per-file results
  * (.tap/test-results/*.tap). A test is a top-level `t.test` of a file; a file that crashed or
- * timed out before reporting counts as one failure. Exits 1 when anything failed or nothing ran.
+ * timed out before reporting counts as one failure, and so does a non-zero tap exit status with
+ * no failing test (coverage). Exits 1 when anything failed or nothing ran.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ function parse(text: string): FinalResults {
 }
 
 const dir = process.argv[2] ?? '.tap/test-results';
+/** tap's own exit status: non-zero with no failing test means coverage fell short or a file never reported. */
+const tapStatus = Number(process.argv[3] ?? 0);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -35,6 +38,10 @@ for (const file of tapFiles(dir)) {
     failed += 1; // crashed, timed out or bailed out without a failing assertion of its own
     process.stderr.write(`${file}: did not complete\n`);
   }
+}
+if (tapStatus !== 0 && failed === 0) {
+  failed = 1;
+  process.stderr.write(`tap exited with status ${tapStatus} without a failing test: coverage below the thresholds, or a file that never reported (see above)\n`);
 }
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -734,7 +734,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Attach a file to a draft (PDF, JPEG, PNG, DOCX, XLSX, OFD; at most 10 MB and 10 files); stored with its SHA-256 */
+        /** Attach a file to a draft, or to the answer of an open supplement request (PDF, JPEG, PNG, DOCX, XLSX, OFD; at most 10 MB and 10 files); stored with its SHA-256 */
         post: operations["addRequestAttachment"];
         delete?: never;
         options?: never;

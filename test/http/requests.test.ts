@@ -188,8 +188,14 @@ t.test('supplement and withdrawal through the API', async (t) => {
   t.match(asked.json(), { request: { state: 'awaiting_supplement' }, supplements: [{ question: '请说明用途对应的业务事项', answer: null }] });
   t.same((await call('GET', `/requests/${id}`, world.marketRequester)).json().availableActions, ['answer_supplement', 'withdraw']);
   t.equal((await call('POST', `/requests/${id}/supplement-answer`, world.policeReviewer, { answer: 'x' })).statusCode, 403);
+  const evidence = Buffer.from('%PDF-1.4\n业务依据\n%%EOF');
+  const upload = async () => app.inject({ method: 'POST', url: `/api/v1/requests/${id}/attachments?fileName=${encodeURIComponent('业务依据.pdf')}`, headers: { ...(await bearer(config, world.marketRequester, new Date(await env.currentTimeMs()))), 'content-type': 'application/pdf' }, payload: evidence });
+  const attached = await upload();
+  t.equal(attached.statusCode, 201, 'the answer may carry files');
+  t.equal(attached.json().supplementId, asked.json().supplements[0].id);
   const answered = await call('POST', `/requests/${id}/supplement-answer`, world.marketRequester, { answer: '用于企业开办中法定代表人身份核验' });
-  t.match(answered.json(), { request: { state: 'owner_review' }, supplements: [{ answer: '用于企业开办中法定代表人身份核验' }] });
+  t.match(answered.json(), { request: { state: 'owner_review' }, supplements: [{ answer: '用于企业开办中法定代表人身份核验' }], attachments: [{ fileName: '业务依据.pdf' }] });
+  t.match((await upload()).json(), { code: 'attachments_closed' }, 'no files once the supplement is answered');
   const withdrawn = await call('POST', `/requests/${id}/withdrawal`, world.marketRequester, { reason: '业务调整，不再需要' });
   t.match(withdrawn.json(), { request: { state: 'withdrawn' }, availableActions: [] });
   t.same(withdrawn.json().clocks.map((c: { clock: { step: string; state: string } }) => [c.clock.step, c.clock.state]), [['track5', 'stopped'], ['supplement', 'stopped']]);
