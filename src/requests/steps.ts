@@ -158,6 +158,10 @@ async function step(db: Db, change: Change): Promise<RequestView> {
       actorDepartmentId: change.actor?.departmentId ?? null,
       details,
     });
+    for (const notice of change.notify?.(row, to) ?? []) {
+      await enqueueNotification(tx, { ...notice, kind: `request.${change.kind}`, subjectType: Subject.Request, subjectId: row.id, payload: { number: row.number, state: to }, at: change.at });
+    }
+    // The ledger's lock serializes every writer until commit: take it last.
     await appendAudit(tx, {
       actor: change.actor ? auditActorOf(change.actor) : system,
       action: `request.${change.kind}`,
@@ -169,9 +173,6 @@ async function step(db: Db, change: Change): Promise<RequestView> {
       requestId: change.actor?.httpRequestId ?? null,
       at: change.at,
     });
-    for (const notice of change.notify?.(row, to) ?? []) {
-      await enqueueNotification(tx, { ...notice, kind: `request.${change.kind}`, subjectType: Subject.Request, subjectId: row.id, payload: { number: row.number, state: to }, at: change.at });
-    }
   });
   return viewRequest(db, change.requestId);
 }

@@ -72,7 +72,8 @@ const ACTIONS: Record<string, { update: RequestUpdateName; action: Action; party
 };
 
 export function requestHandlers(deps: { db: Db; clock: Clock; temporal: TemporalHandle; settings: Config['temporal']; policyProfile: string }) {
-  const notify = () => pokeNotificationRelay(deps.temporal.client, deps.settings);
+  // Best effort and not awaited: the relay also polls, and the answer does not depend on it.
+  const notify = () => void pokeNotificationRelay(deps.temporal.client, deps.settings);
 
   async function detail(ctx: RequestContext, id: string): Promise<Detail> {
     const d = await queries.requestDetail(ctx, id);
@@ -137,7 +138,7 @@ export function requestHandlers(deps: { db: Db; clock: Clock; temporal: Temporal
     const body = request.body as Omit<RequestUpdates[RequestUpdateName], 'actor'>;
     const args = spec.update === 'refuse' ? { explanation: body } : body;
     await updateRequest(deps.temporal.client, requestId, spec.update, { ...args, actor } as never);
-    await notify();
+    notify();
     return detail(ctx, requestId);
   };
 
@@ -237,7 +238,7 @@ export function requestHandlers(deps: { db: Db; clock: Clock; temporal: Temporal
       } catch (error) {
         request.log.warn({ err: error, requestId }, 'request workflow not started; the reconciler will start it');
       }
-      await notify();
+      notify();
       reply.status(201);
       return detail(ctx, requestId);
     },
@@ -259,7 +260,7 @@ export function requestHandlers(deps: { db: Db; clock: Clock; temporal: Temporal
       if (!role || supervision.responsibleDepartmentId !== ctx.actor.departmentId) throw new ForbiddenError('forbidden', 'Only the responsible department answers a supervision notice');
       const party = supervision.chargedParty as UpdateActor['party'];
       const updated = await replyToSupervision(deps.db, { supervisionId, actor: { userId: ctx.actor.userId, departmentId: ctx.actor.departmentId, role, party, httpRequestId: String(request.id) }, at: ctx.now, reply: (request.body as JsonRequest<'replyToSupervision'>).reply });
-      await notify();
+      notify();
       return supervisionView(updated);
     },
   };
