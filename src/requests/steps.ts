@@ -541,10 +541,7 @@ export async function recordBreach(db: Db, input: { requestId: string; stepKey: 
         if (clock && clock.chargedParty !== party) await sla.handOverSlaClock(tx, row.clockId, party, input.at, clockMeta(null));
         if (clock && clock.state === 'running' && !clock.breachedAt) await sla.breachSlaClock(tx, row.clockId, input.at, clockMeta(null));
       }
-      const calendar = await loadCalendar(tx);
-      const view = await viewRequest(tx, row.id);
-      const replyDue = calendar.addWorkingDays(input.at, view.policy.supervisionReplyDays);
-      await tx.insert(supervisions).values({ requestId: row.id, level: 1, chargedParty: party, responsibleDepartmentId: await partyDepartment(tx, row, party), issuedAt: input.at, replyDueAt: replyDue.at }).onConflictDoNothing();
+      await issueSupervision(tx, row, 1, party, input.at);
       return { overdue: true, supervisionLevel: Math.max(row.supervisionLevel, 1) };
     },
     notify: () => [],
@@ -561,6 +558,14 @@ export async function recordBreach(db: Db, input: { requestId: string; stepKey: 
   return { ...view, levelTwoAt: calendar.addWorkingDays(input.at, view.policy.levelTwoAfterDays).at.toISOString() };
 }
 
+/** A supervision notice (督办) to the department of the party whose step is open, with a reply due. */
+async function issueSupervision(tx: Tx, row: RequestRow, level: 1 | 2, party: Party, at: Date): Promise<void> {
+  const calendar = await loadCalendar(tx);
+  const view = await viewRequest(tx, row.id);
+  const replyDue = calendar.addWorkingDays(at, view.policy.supervisionReplyDays);
+  await tx.insert(supervisions).values({ requestId: row.id, level, chargedParty: party, responsibleDepartmentId: await partyDepartment(tx, row, party), issuedAt: at, replyDueAt: replyDue.at }).onConflictDoNothing();
+}
+
 /** Still open after the level-2 period: the competent authority's supervisors are notified. */
 export async function escalateLevelTwo(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
   const authority = await specialDepartment(db, 'authority');
@@ -573,11 +578,7 @@ export async function escalateLevelTwo(db: Db, input: { requestId: string; stepK
     at: input.at,
     apply: async (tx, row) => {
       if (!authority) throw new NotFoundError('no_competent_authority', 'No department is flagged as the competent authority');
-      const party = responsibleParty(row.state as RequestState) ?? 'center';
-      const calendar = await loadCalendar(tx);
-      const view = await viewRequest(tx, row.id);
-      const replyDue = calendar.addWorkingDays(input.at, view.policy.supervisionReplyDays);
-      await tx.insert(supervisions).values({ requestId: row.id, level: 2, chargedParty: party, responsibleDepartmentId: await partyDepartment(tx, row, party), issuedAt: input.at, replyDueAt: replyDue.at }).onConflictDoNothing();
+      await issueSupervision(tx, row, 2, responsibleParty(row.state as RequestState) ?? 'center', input.at);
       return { supervisionLevel: 2 };
     },
     notify: (row) => [{ departmentId: authority!.id, title: `二级督办：申请 ${row.number} 超期未办结`, body: '一级督办后仍未办结，请公共数据主管部门督促' }],

@@ -106,3 +106,13 @@ export async function skipToPlainMonday(env: TestWorkflowEnvironment, db: Db, we
     return { at, day, endOf: (offset: number) => endOfShanghaiDay(day(offset)) };
   }
 }
+
+/** Polls until `read` returns a value (the worker acts asynchronously to the test). */
+export async function waitFor<T>(read: () => Promise<T | undefined>, what: string, seconds = 15): Promise<T> {
+  for (let i = 0; i < seconds * 20; i++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -21,7 +21,7 @@ import * as sla from '../../src/sla/service.js';
 import { signalMovedDeadlines } from '../../src/sla/signals.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
-import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor } from '../helpers/requests.js';
+import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
 import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
 import { requestReconcilerWorkflow } from '../../workflows/request.js';
 
@@ -42,14 +42,6 @@ t.teardown(async () => {
 const world = await createRequestWorld(db);
 const now = async () => new Date(await env.currentTimeMs());
 const requestRow = async (id: string) => (await db.select().from(requests).where(eq(requests.id, id)))[0]!;
-async function waitFor<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 async function fileAndStart(policyName?: string) {
   const filed = await fileAs(db, world, world.marketRequester, draftFor(world.conditional.id), await now(), policyName);
   await startRequestWorkflow(env.client, settings, filed.id);

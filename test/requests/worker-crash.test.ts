@@ -14,7 +14,7 @@ import { requestWorkflowId } from '../../src/requests/filing.js';
 import { startRequestWorkflow } from '../../src/requests/workflow-client.js';
 import { connectTemporal } from '../../src/temporal/connection.js';
 import { childEnv, required, signingKey, testConfig } from '../helpers/env.js';
-import { createRequestWorld, draftFor, fileAs, updateActor } from '../helpers/requests.js';
+import { createRequestWorld, draftFor, fileAs, updateActor, waitFor } from '../helpers/requests.js';
 
 const taskQueue = `crash-${randomUUID()}`;
 const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
@@ -48,14 +48,6 @@ function startWorker(failpoints = ''): { child: ChildProcess; exited: Promise<{ 
   return { child, exited };
 }
 
-async function waitFor<T>(read: () => Promise<T | undefined>, what: string, seconds = 60): Promise<T> {
-  for (let i = 0; i < seconds * 10; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 t.test('SIGKILL between the approval commit and the activity completion: the step happens once', async (t) => {
   const world = await createRequestWorld(db);
@@ -63,7 +55,7 @@ t.test('SIGKILL between the approval commit and the activity completion: the ste
   const first = startWorker('request.approve.committed');
   t.teardown(() => void first.child.kill('SIGKILL'));
   await startRequestWorkflow(temporal.client, config.temporal, filed.id);
-  await waitFor(async () => ((await db.select().from(requests).where(eq(requests.id, filed.id)))[0]!.state === 'owner_review' ? true : undefined), 'owner review');
+  await waitFor(async () => ((await db.select().from(requests).where(eq(requests.id, filed.id)))[0]!.state === 'owner_review' ? true : undefined), 'owner review', 90);
 
   const handle = temporal.client.workflow.getHandle(requestWorkflowId(filed.id));
   const update = await handle.startUpdate('approve', { args: [{ actor: updateActor(world, world.policeReviewer, 'owner') }], waitForStage: WorkflowUpdateStage.ACCEPTED });

@@ -12,7 +12,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { auditEntries, grants, notificationOutbox, requestEvents, requests, slaClocks, supervisions, writtenExplanations } from '../../src/db/schema.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { testConfig } from '../helpers/env.js';
-import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor } from '../helpers/requests.js';
+import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
 import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
 import { requestWorkflowId } from '../../src/requests/filing.js';
 
@@ -38,14 +38,6 @@ t.teardown(async () => {
   await running;
 });
 
-async function waitFor<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 const requestRow = async (id: string) => (await db.select().from(requests).where(eq(requests.id, id)))[0]!;
 const opened = (id: string) => waitFor(async () => ((await requestRow(id)).clockId ? requestRow(id) : undefined), 'the workflow to open the request');
 /** The timeline's kinds in order, without the markers of notices sent. */
