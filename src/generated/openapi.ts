@@ -661,7 +661,7 @@ export interface paths {
         /** Every version of every policy profile (the default is shanghai-1515) */
         get: operations["listPolicyProfiles"];
         put?: never;
-        /** A new version of a policy profile (center_admin); open clocks keep the version they started with */
+        /** A new version of a policy profile (center_admin). Open requests keep the version they were filed under unless applyToOpen: then their open steps take the new lengths and their deadlines move (recorded on each clock and request) */
         post: operations["createPolicyProfileVersion"];
         delete?: never;
         options?: never;
@@ -2960,17 +2960,25 @@ export interface operations {
                     name: string;
                     settings: components["schemas"]["PolicySettings"];
                     note: string;
+                    /**
+                     * @description Apply the new step lengths to requests already open under this profile
+                     * @default false
+                     */
+                    applyToOpen?: boolean;
                 };
             };
         };
         responses: {
-            /** @description The new version */
+            /** @description The new version, and how many open deadlines moved */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PolicyProfile"];
+                    "application/json": {
+                        profile: components["schemas"]["PolicyProfile"];
+                        openDeadlinesMoved: number;
+                    };
                 };
             };
             default: components["responses"]["Error"];

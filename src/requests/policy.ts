@@ -3,12 +3,14 @@
  * default profile and the first commitment text are created on first use, so a new installation
  * routes without a manual step.
  */
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, notInArray, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/ledger.js';
 import { Subject } from '../auth/abilities.js';
 import { authorizeCreate } from '../auth/authorize.js';
 import type { Db, Tx } from '../db/client.js';
-import { commitmentTexts, policyProfiles } from '../db/schema.js';
+import { commitmentTexts, policyProfiles, requests } from '../db/schema.js';
+import { TERMINAL_STATES } from '../domain/requests/lifecycle.js';
+import * as sla from '../sla/service.js';
 import { DEFAULT_POLICY_NAME, policyProblems, SHANGHAI_1515, type PolicyProfile, type PolicySettings } from '../domain/requests/policy.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../errors.js';
 import { auditActor } from '../identity/actor.js';
@@ -58,6 +60,23 @@ export async function createPolicyVersion(ctx: RequestContext, name: string, set
     await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin'), action: 'policy_profile.version_created', subjectType: Subject.PolicyProfile, subjectId: `${name}@${version}`, after: { name, version, settings }, reason: note, requestId: ctx.requestId, at: ctx.now });
     return toProfile(row!);
   });
+}
+
+/**
+ * Applies a profile version to requests already open under older versions of it (the center's
+ * explicit choice; by default open requests keep their version): their steps take the new
+ * lengths, the requests the new version. Returns the clocks whose deadline moved, for their
+ * workflows to be told.
+ */
+export async function applyPolicyToOpenRequests(ctx: RequestContext, profile: PolicyProfile): Promise<sla.MovedClock[]> {
+  const { trackDays, supplementAnswerDays } = profile.settings;
+  const lengths = { track1: trackDays.track1, track5: trackDays.track5, track15: trackDays.track15, supplement: supplementAnswerDays };
+  const moved = await sla.applyStepLengths(ctx.db, { subjectType: Subject.Request, policyProfile: profile.name, policyVersion: profile.version, lengths }, ctx.now, { actor: auditActor(ctx.actor, 'center_admin'), requestId: ctx.requestId });
+  await ctx.db
+    .update(requests)
+    .set({ policyVersion: profile.version, updatedAt: ctx.now })
+    .where(and(eq(requests.policyName, profile.name), lt(requests.policyVersion, profile.version), notInArray(requests.state, ['draft', ...TERMINAL_STATES])));
+  return moved;
 }
 
 export async function currentCommitment(db: Db | Tx): Promise<{ version: number; text: string; publishedAt: Date }> {

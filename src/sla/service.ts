@@ -181,6 +181,34 @@ export async function recomputeOpenClocks(db: Db, now: Date, meta: ChangeMeta): 
   return moved;
 }
 
+/**
+ * A policy version the center applies to open steps: every open clock of the profile whose step
+ * length changed gets the new length and version (`lengths`: step → working days), with an event
+ * and audit entry naming both deadlines and versions. Returns the clocks whose deadline moved.
+ */
+export async function applyStepLengths(db: Db, match: { subjectType: string; policyProfile: string; policyVersion: number; lengths: Record<string, number> }, now: Date, meta: ChangeMeta): Promise<MovedClock[]> {
+  const open = await db
+    .select({ id: slaClocks.id })
+    .from(slaClocks)
+    .where(and(eq(slaClocks.subjectType, match.subjectType), eq(slaClocks.policyProfile, match.policyProfile), ne(slaClocks.state, 'stopped'), lt(slaClocks.policyVersion, match.policyVersion)));
+  const moved: MovedClock[] = [];
+  for (const { id } of open) {
+    await db.transaction(async (tx) => {
+      const [current] = await tx.select().from(slaClocks).where(eq(slaClocks.id, id)).for('update');
+      if (!current || current.state === 'stopped' || current.policyVersion >= match.policyVersion) return;
+      const days = match.lengths[current.step] ?? current.workingDays;
+      const next = rules.changeStepLength(await loadCalendar(tx), toDomain(current), days, now);
+      const [updated] = await tx.update(slaClocks).set({ ...toColumns(next), policyVersion: match.policyVersion }).where(eq(slaClocks.id, id)).returning();
+      const breachedNow = !current.breachedAt && updated!.breachedAt !== null;
+      await recordEvent(tx, updated!, breachedNow ? 'policy_changed_breached' : 'policy_changed', now, current, { policyVersionBefore: current.policyVersion, policyVersionAfter: match.policyVersion, workingDaysBefore: current.workingDays, workingDaysAfter: days, deadlineDateBefore: current.deadlineDate, deadlineDateAfter: updated!.deadlineDate }, meta, 'policy change applied to open steps');
+      if (updated!.deadlineAt.getTime() !== current.deadlineAt.getTime()) {
+        moved.push({ clockId: id, workflowId: updated!.workflowId, deadlineBefore: current.deadlineAt.toISOString(), deadlineAfter: updated!.deadlineAt.toISOString(), breachedNow });
+      }
+    });
+  }
+  return moved;
+}
+
 export async function getClock(db: Db | Tx, id: string): Promise<ClockRow | undefined> {
   const [row] = await db.select().from(slaClocks).where(eq(slaClocks.id, id));
   return row;

@@ -15,7 +15,7 @@ import { requestEvents, requests, slaClocks } from '../../src/db/schema.js';
 import { statutoryHolidays } from '../../src/domain/calendar/statutory-holidays.js';
 import { SHANGHAI_1515 } from '../../src/domain/requests/policy.js';
 import { createDraft, fileRequest, requestWorkflowId } from '../../src/requests/filing.js';
-import { createPolicyVersion, currentCommitment, publishCommitment } from '../../src/requests/policy.js';
+import { applyPolicyToOpenRequests, createPolicyVersion, currentCommitment, publishCommitment } from '../../src/requests/policy.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import * as sla from '../../src/sla/service.js';
 import { signalMovedDeadlines } from '../../src/sla/signals.js';
@@ -125,4 +125,29 @@ t.test('a request filed while Temporal was unreachable is started by the reconci
     return r.clockId && r.workflowStartedAt ? r : undefined;
   }, 'the reconciler to start the workflow');
   t.match(row, { state: 'owner_review', deadlineDate: day(7) }, 'the 5 working days count from Monday’s filing, not from the late start');
+});
+
+t.test('a policy change moves open deadlines only when the center applies it to open requests', async (t) => {
+  const { day } = await skipToPlainMonday(env, db, 4);
+  const admin = async () => ({ ...world.as(world.centerAdmin), now: await now() });
+  const v1 = await createPolicyVersion(await admin(), 'pudong-1515', SHANGHAI_1515, '浦东新区口径');
+  const a = await fileAndStart('pudong-1515');
+  t.match(a, { policyVersion: v1.version, deadlineDate: day(7) });
+  const v2 = await createPolicyVersion(await admin(), 'pudong-1515', { ...SHANGHAI_1515, trackDays: { track1: 1, track5: 3, track15: 15 } }, '新版本，仅适用于新申请');
+  t.match(await requestRow(a.id), { policyVersion: v1.version, deadlineDate: day(7) }, 'an open request keeps the version it was filed under');
+  const b = await fileAndStart('pudong-1515');
+  t.match(b, { policyVersion: v2.version, deadlineDate: day(3) });
+
+  const v3 = await createPolicyVersion(await admin(), 'pudong-1515', { ...SHANGHAI_1515, trackDays: { track1: 1, track5: 7, track15: 15 } }, '更正：适用于在办申请');
+  const moved = await applyPolicyToOpenRequests(await admin(), v3);
+  t.equal(moved.length, 2);
+  t.equal(await signalMovedDeadlines(env.client, moved), 2);
+  const movedA = await waitFor(async () => ((await requestRow(a.id)).deadlineDate === day(9) ? requestRow(a.id) : undefined), 'A to follow');
+  const movedB = await waitFor(async () => ((await requestRow(b.id)).deadlineDate === day(9) ? requestRow(b.id) : undefined), 'B to follow');
+  t.equal(movedA.policyVersion, v3.version);
+  t.equal(movedB.policyVersion, v3.version, 'both now run under the applied version: 7 working days from Monday');
+  const [event] = await db.select().from(requestEvents).where(and(eq(requestEvents.requestId, a.id), eq(requestEvents.kind, 'deadline_moved')));
+  t.match(event!.details, { deadlineDateBefore: day(7) });
+  const clockEvents = await sla.clockEvents(db, a.clockId!);
+  t.match(clockEvents.at(-1), { kind: 'policy_changed', details: { policyVersionBefore: v1.version, policyVersionAfter: v3.version, workingDaysBefore: 5, workingDaysAfter: 7, deadlineDateAfter: day(9) } });
 });

@@ -133,6 +133,22 @@ export function recomputeClock(calendar: WorkingDayCalendar, clock: Clock, now: 
   return deadline.at < now && !clock.breachedAt ? { ...moved, breachedAt: now, outcome: 'breached' } : moved;
 }
 
+/**
+ * After a policy change that the center applies to open steps: the step now has `workingDays`.
+ * The difference is added to what is left (the basis of a running clock, R of a paused one, never
+ * below one day); a deadline that moves into the past breaches at once. A step already breached
+ * stays breached unless the new deadline lies ahead.
+ */
+export function changeStepLength(calendar: WorkingDayCalendar, clock: Clock, workingDays: number, now: Date): Clock {
+  if (clock.state === 'stopped' || workingDays === clock.workingDays) return clock;
+  const delta = workingDays - clock.workingDays;
+  if (clock.state === 'paused') return { ...clock, workingDays, remainingAtPause: Math.max((clock.remainingAtPause ?? 0) + delta, 1) };
+  const changed = { ...clock, workingDays, basisDays: Math.max(clock.basisDays + delta, 1) };
+  const deadline = deadlineOf(calendar, changed);
+  const late = deadline.at < now;
+  return { ...changed, deadline, calendarVersion: calendar.version, breachedAt: late ? (clock.breachedAt ?? now) : null, outcome: late ? 'breached' : null };
+}
+
 /** Whether the clock is overdue now: breached and not superseded. */
 export function isOverdue(clock: Clock): boolean {
   return clock.outcome === 'breached';

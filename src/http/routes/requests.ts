@@ -24,6 +24,7 @@ import { decodeCursor, page } from '../cursor.js';
 import { contextOf } from '../plugins/authentication.js';
 import { clockEventView, clockView } from './calendar.js';
 import { clockEvents } from '../../sla/service.js';
+import { signalMovedDeadlines } from '../../sla/signals.js';
 
 type Detail = JsonBody<'getRequest', 200>;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -160,9 +161,13 @@ export function requestHandlers(deps: { db: Db; clock: Clock; temporal: Temporal
     },
     createPolicyProfileVersion: async (request: FastifyRequest, reply: FastifyReply): Promise<JsonBody<'createPolicyProfileVersion', 201>> => {
       const ctx = await contextOf(request, deps);
-      const { name, settings, note } = request.body as JsonRequest<'createPolicyProfileVersion'>;
+      const { name, settings, note, applyToOpen } = request.body as JsonRequest<'createPolicyProfileVersion'>;
+      const profile = await policy.createPolicyVersion(ctx, name, settings, note);
+      const moved = applyToOpen ? await policy.applyPolicyToOpenRequests(ctx, profile) : [];
+      // Each moved clock's workflow re-arms its timer and records the move on the request.
+      await signalMovedDeadlines(deps.temporal.client, moved);
       reply.status(201);
-      return policy.createPolicyVersion(ctx, name, settings, note);
+      return { profile, openDeadlinesMoved: moved.length };
     },
 
     listRequests: async (request: FastifyRequest): Promise<JsonBody<'listRequests', 200>> => {

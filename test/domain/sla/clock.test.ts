@@ -2,7 +2,7 @@ import t from 'tap';
 import { publishedSchedulesFromPackage } from '../../../src/calendar/chinese-days-source.js';
 import { statutoryHolidays } from '../../../src/domain/calendar/statutory-holidays.js';
 import { WorkingDayCalendar, type DayException } from '../../../src/domain/calendar/working-days.js';
-import { breachClock, decideExtension, isOverdue, pauseClock, recomputeClock, requestExtension, resumeClock, startClock, stopClock } from '../../../src/domain/sla/clock.js';
+import { breachClock, changeStepLength, decideExtension, isOverdue, pauseClock, recomputeClock, requestExtension, resumeClock, startClock, stopClock } from '../../../src/domain/sla/clock.js';
 
 const published = publishedSchedulesFromPackage();
 const calendar = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version: 1 });
@@ -90,4 +90,26 @@ t.test('recompute under a corrected calendar moves the deadline, and breaches at
   t.same(early.breachedAt, now);
   t.ok(isOverdue(early));
   t.equal(recomputeClock(v2, stopClock(started, now), now).calendarVersion, 1, 'a stopped clock is left alone');
+});
+
+t.test('a policy change applied to open steps moves the deadline by the difference in length', async (t) => {
+  const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5); // Mon 9 Mar: deadline Mon 16 Mar
+  const longer = changeStepLength(calendar, started, 7, sh('2026-03-10T09:00:00'));
+  t.match(longer, { workingDays: 7, basisDays: 7, breachedAt: null });
+  t.equal(longer.deadline.date, '2026-03-18');
+  const shorter = changeStepLength(calendar, started, 3, sh('2026-03-10T09:00:00'));
+  t.equal(shorter.deadline.date, '2026-03-12');
+  const pastNow = sh('2026-03-13T09:00:00');
+  const tooLate = changeStepLength(calendar, started, 3, pastNow);
+  t.same(tooLate.breachedAt, pastNow, 'a deadline moved into the past breaches at once');
+  t.ok(isOverdue(tooLate));
+  const breached = breachClock(started, sh('2026-03-17T00:00:00'));
+  t.match(changeStepLength(calendar, breached, 10, sh('2026-03-17T09:00:00')), { breachedAt: null, outcome: null }, 'a longer step can supersede a breach');
+  // Resumed after a pause the basis is R; the change still adds the difference.
+  const resumed = resumeClock(calendar, pauseClock(calendar, started, sh('2026-03-11T15:00:00')), sh('2026-03-19T10:00:00')); // R = 3 → Tue 24 Mar
+  t.equal(changeStepLength(calendar, resumed, 6, sh('2026-03-19T11:00:00')).deadline.date, '2026-03-25');
+  const paused = pauseClock(calendar, started, sh('2026-03-11T15:00:00'));
+  t.match(changeStepLength(calendar, paused, 3, sh('2026-03-12T09:00:00')), { remainingAtPause: 1, workingDays: 3 }, 'never below one day');
+  t.equal(changeStepLength(calendar, stopClock(started, sh('2026-03-10T09:00:00')), 9, sh('2026-03-10T10:00:00')).workingDays, 5, 'a stopped step is left alone');
+  t.equal(changeStepLength(calendar, started, 5, sh('2026-03-10T10:00:00')), started, 'the same length changes nothing');
 });
