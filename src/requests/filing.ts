@@ -259,10 +259,12 @@ export async function fileRequest(ctx: RequestContext, id: string, commitment: {
       .where(eq(requests.id, id))
       .returning();
     const actor = auditActor(ctx.actor, 'requester');
-    const event = (stepKey: string, kind: string, fromState: string, toState: string, details: object) =>
-      tx.insert(requestEvents).values({ requestId: id, stepKey, kind, at: ctx.now, fromState, toState, party: kind === 'filed' ? 'requester' : 'system', actorUserId: kind === 'filed' ? ctx.actor.userId : null, actorDepartmentId: kind === 'filed' ? ctx.actor.departmentId : null, details });
-    await event('filed', 'filed', 'draft', 'submitted', { number, commitmentVersion: commitment.version });
-    await event('routed', 'routed', 'submitted', 'routed', { track: routing!.track, rule: routing!.rule, reasons: routing!.reasons, missingFields: routing!.missingFields, snapshot });
+    const by = { party: 'requester', actorUserId: ctx.actor.userId, actorDepartmentId: ctx.actor.departmentId };
+    const system = { party: 'system', actorUserId: null, actorDepartmentId: null };
+    await tx.insert(requestEvents).values([
+      { requestId: id, stepKey: 'filed', kind: 'filed', at: ctx.now, fromState: 'draft', toState: 'submitted', ...by, details: { number, commitmentVersion: commitment.version } },
+      { requestId: id, stepKey: 'routed', kind: 'routed', at: ctx.now, fromState: 'submitted', toState: 'routed', ...system, details: { track: routing!.track, rule: routing!.rule, reasons: routing!.reasons, missingFields: routing!.missingFields, snapshot } },
+    ]);
     const notice = { kind: 'request.filed', subjectType: Subject.Request, subjectId: id, at: ctx.now, payload: { number, track: routing!.track } };
     await enqueueNotification(tx, { ...notice, departmentId: row.requesterDepartmentId, title: `申请 ${number} 已提交`, body: `已按第 ${routing!.track} 类通道办理：${routing!.reasons.join('；')}` });
     await enqueueNotification(tx, { ...notice, departmentId: row.ownerDepartmentId, title: `收到数据共享申请 ${number}`, body: routing!.track === 5 ? '请在时限内审核（可查看共享条件预检结果）' : routing!.track === 15 ? '该申请进入三方协调' : '该申请无需审核，由市大数据中心直接供数' });

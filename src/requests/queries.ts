@@ -97,7 +97,8 @@ export async function requestDetail(ctx: RequestContext, id: string) {
     actions.push(...availableActions({ state: row.state as RequestState, track: row.track as Track, stateBeforeSupplement: row.stateBeforeSupplement as RequestState | null }, party));
     const clock = clocks.find((c) => c.id === row.clockId);
     const extension = clock?.extension as { decision: string } | null | undefined;
-    if (party === 'owner' && (row.state === 'owner_review' || row.state === 'coordination') && !extension) actions.push('request_extension');
+    const beforeDeadline = clock?.state === 'running' && ctx.now <= clock.deadlineAt;
+    if (party === 'owner' && (row.state === 'owner_review' || row.state === 'coordination') && !extension && beforeDeadline) actions.push('request_extension');
     if (party === 'center' && extension?.decision === 'pending') actions.push('decide_extension');
   }
   return { row, timeline, clocks, explanation: explanation[0] ?? null, supplements, supervisions: supervisionRows, attachments, grant: grant[0] ?? null, availableActions: actions };

@@ -88,6 +88,7 @@ t.test('drafts: save, edit, pre-check, attach, discard — seen only by the requ
   const download = await call('GET', `/requests/${id}/attachments/${attached.json().id}`, world.marketRequester);
   t.equal(download.statusCode, 200);
   t.ok(download.rawPayload.equals(pdf));
+  t.equal(download.headers['x-content-type-options'], 'nosniff');
   t.equal(download.headers['x-content-sha256'], attached.json().sha256);
 
   t.equal((await call('DELETE', `/requests/${id}`, world.marketRequester)).statusCode, 204);
@@ -236,6 +237,7 @@ t.test('breach → supervision; the responsible department replies; policy and c
     detail = (await call('GET', `/requests/${id}`, world.centerOperator)).json();
   }
   t.match(detail.request, { overdue: true, supervisionLevel: 1 });
+  t.same((await call('GET', `/requests/${id}`, world.policeReviewer)).json().availableActions, ['approve', 'refuse', 'ask_supplement'], 'still decidable; no extension after the deadline');
   const [supervision] = detail.supervisions;
   t.match(supervision, { level: 1, chargedParty: 'owner', responsibleDepartmentId: world.police.id, reply: null });
   t.equal((await call('POST', `/supervisions/${supervision.id}/reply`, world.marketRequester, { reply: 'x' })).statusCode, 403);

@@ -27,6 +27,7 @@ import { clockEvents } from '../../sla/service.js';
 import { signalMovedDeadlines } from '../../sla/signals.js';
 
 type Detail = JsonBody<'getRequest', 200>;
+type Explanation = NonNullable<Detail['explanation']>;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 const summaryView = (r: filing.RequestRow): JsonBody<'listRequests', 200>['items'][number] => ({
@@ -107,8 +108,8 @@ export function requestHandlers(deps: { db: Db; clock: Clock; temporal: Temporal
       clocks: await Promise.all(d.clocks.map(async (c) => ({ clock: clockView(c), events: (await clockEvents(deps.db, c.id)).map(clockEventView) }))),
       explanation: d.explanation
         ? {
-            legalBasis: d.explanation.legalBasis as Detail['explanation'] extends infer E ? (E extends { legalBasis: infer L } ? L : never) : never,
-            citedConditions: d.explanation.citedConditions as ConditionCheck['condition'][],
+            legalBasis: d.explanation.legalBasis as Explanation['legalBasis'],
+            citedConditions: d.explanation.citedConditions as Explanation['citedConditions'],
             reasons: d.explanation.reasons,
             alternatives: d.explanation.alternatives,
             authorUserId: d.explanation.authorUserId,
@@ -228,6 +229,8 @@ export function requestHandlers(deps: { db: Db; clock: Clock; temporal: Temporal
         .type(file.mediaType)
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
         .header('x-content-sha256', file.sha256)
+        // Served as uploaded: the browser must not guess another type from the bytes.
+        .header('x-content-type-options', 'nosniff')
         .send(file.content);
     },
     fileRequest: async (request: FastifyRequest, reply: FastifyReply): Promise<Detail> => {
