@@ -29,26 +29,35 @@ const AUDIT_APPEND_LOCK = 151_515;
  * chains to the one committed before it, and the sequence has no gaps.
  */
 export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: number; hash: string }> {
+  return (await appendAuditEntries(tx, [input]))[0]!;
+}
+
+/** Several entries of one change, chained in order under one lock and written in one statement. */
+export async function appendAuditEntries(tx: Tx, inputs: AuditInput[]): Promise<{ seq: number; hash: string }[]> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`);
   const [last] = await tx.select({ seq: auditEntries.seq, hash: auditEntries.hash }).from(auditEntries).orderBy(desc(auditEntries.seq)).limit(1);
-  const content = {
-    seq: (last?.seq ?? 0) + 1,
-    occurredAt: input.at.toISOString(),
-    actorUserId: input.actor.kind === 'user' ? input.actor.userId : null,
-    actorDepartmentId: input.actor.kind === 'user' ? input.actor.departmentId : null,
-    actorRole: input.actor.kind === 'user' ? input.actor.role : `system:${input.actor.role}`,
-    action: input.action,
-    subjectType: input.subjectType,
-    subjectId: input.subjectId,
-    before: input.before ?? null,
-    after: input.after ?? null,
-    reason: input.reason ?? null,
-    requestId: input.requestId ?? null,
-  };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const hash = entryHash(prevHash, content);
-  await tx.insert(auditEntries).values({ ...content, occurredAt: input.at, prevHash, hash });
-  return { seq: content.seq, hash };
+  let previous = { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
+  const rows = inputs.map((input) => {
+    const content = {
+      seq: previous.seq + 1,
+      occurredAt: input.at.toISOString(),
+      actorUserId: input.actor.kind === 'user' ? input.actor.userId : null,
+      actorDepartmentId: input.actor.kind === 'user' ? input.actor.departmentId : null,
+      actorRole: input.actor.kind === 'user' ? input.actor.role : `system:${input.actor.role}`,
+      action: input.action,
+      subjectType: input.subjectType,
+      subjectId: input.subjectId,
+      before: input.before ?? null,
+      after: input.after ?? null,
+      reason: input.reason ?? null,
+      requestId: input.requestId ?? null,
+    };
+    const row = { ...content, occurredAt: input.at, prevHash: previous.hash, hash: entryHash(previous.hash, content) };
+    previous = { seq: row.seq, hash: row.hash };
+    return row;
+  });
+  await tx.insert(auditEntries).values(rows);
+  return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
 }
 
 export interface LedgerVerification {

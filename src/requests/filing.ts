@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
-import { appendAudit } from '../audit/ledger.js';
+import { appendAudit, appendAuditEntries } from '../audit/ledger.js';
 import { Action, Subject } from '../auth/abilities.js';
 import { authorize, authorizeCreate } from '../auth/authorize.js';
 import { keyList, type Coverage } from '../catalogue/scenarios.js';
@@ -269,8 +269,10 @@ export async function fileRequest(ctx: RequestContext, id: string, commitment: {
     await enqueueNotification(tx, { ...notice, departmentId: row.requesterDepartmentId, title: `申请 ${number} 已提交`, body: `已按第 ${routing!.track} 类通道办理：${routing!.reasons.join('；')}` });
     await enqueueNotification(tx, { ...notice, departmentId: row.ownerDepartmentId, title: `收到数据共享申请 ${number}`, body: routing!.track === 5 ? '请在时限内审核（可查看共享条件预检结果）' : routing!.track === 15 ? '该申请进入三方协调' : '该申请无需审核，由市大数据中心直接供数' });
     // The ledger's lock serializes every writer until commit: take it last.
-    await appendAudit(tx, { actor, action: 'request.filed', subjectType: Subject.Request, subjectId: id, before: { state: 'draft' }, after: { state: 'submitted', number, commitmentVersion: commitment.version }, requestId: ctx.requestId, at: ctx.now });
-    await appendAudit(tx, { actor: { kind: 'system', role: 'workflow' }, action: 'request.routed', subjectType: Subject.Request, subjectId: id, before: { state: 'submitted' }, after: { state: 'routed', track: routing!.track, rule: routing!.rule, snapshot }, requestId: ctx.requestId, at: ctx.now });
+    await appendAuditEntries(tx, [
+      { actor, action: 'request.filed', subjectType: Subject.Request, subjectId: id, before: { state: 'draft' }, after: { state: 'submitted', number, commitmentVersion: commitment.version }, requestId: ctx.requestId, at: ctx.now },
+      { actor: { kind: 'system', role: 'workflow' }, action: 'request.routed', subjectType: Subject.Request, subjectId: id, before: { state: 'submitted' }, after: { state: 'routed', track: routing!.track, rule: routing!.rule, snapshot }, requestId: ctx.requestId, at: ctx.now },
+    ]);
     return filed!;
   });
 }

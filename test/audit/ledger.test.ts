@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
-import { appendAudit, verifyLedger, type AuditInput } from '../../src/audit/ledger.js';
+import { appendAudit, appendAuditEntries, verifyLedger, type AuditInput } from '../../src/audit/ledger.js';
 import { openDatabase } from '../../src/db/client.js';
 import { auditEntries } from '../../src/db/schema.js';
 import { startTestApp } from '../helpers/app.js';
@@ -24,11 +24,19 @@ const entry = (subjectId: string, action = 'probe.changed'): AuditInput => ({
 const app = await openDatabase(testConfig().database);
 t.teardown(() => app.close());
 
-t.test('concurrent appenders keep one valid, gapless chain', async (t) => {
+t.test('concurrent appenders, single entries and batches, keep one valid, gapless chain', async (t) => {
   const subjectId = randomUUID();
-  await Promise.all(Array.from({ length: 30 }, (_, i) => app.db.transaction((tx) => appendAudit(tx, entry(subjectId, `probe.${i}`)))));
-  const mine = await app.db.select().from(auditEntries).where(eq(auditEntries.subjectId, subjectId));
-  t.equal(mine.length, 30);
+  await Promise.all(
+    Array.from({ length: 30 }, (_, i) =>
+      app.db.transaction((tx) => (i % 3 === 0 ? appendAuditEntries(tx, [entry(subjectId, `probe.${i}.a`), entry(subjectId, `probe.${i}.b`)]) : appendAudit(tx, entry(subjectId, `probe.${i}`)))),
+    ),
+  );
+  const mine = await app.db.select().from(auditEntries).where(eq(auditEntries.subjectId, subjectId)).orderBy(auditEntries.seq);
+  t.equal(mine.length, 40);
+  const batch = mine.filter((e) => e.action.startsWith('probe.0.'));
+  t.same(batch.map((e) => e.action), ['probe.0.a', 'probe.0.b'], 'a batch keeps its order');
+  t.equal(batch[1]!.seq, batch[0]!.seq + 1, 'and its entries are adjacent');
+  t.equal(batch[1]!.prevHash, batch[0]!.hash);
   const result = await verifyLedger(app.db);
   t.equal(result.valid, true, JSON.stringify(result.firstBreak));
   t.ok(result.checked >= 30);
