@@ -28,7 +28,10 @@ t.test('concurrent appenders, single entries and batches, keep one valid, gaples
   const subjectId = randomUUID();
   await Promise.all(
     Array.from({ length: 30 }, (_, i) =>
-      app.db.transaction((tx) => (i % 3 === 0 ? appendAuditEntries(tx, [entry(subjectId, `probe.${i}.a`), entry(subjectId, `probe.${i}.b`)]) : appendAudit(tx, entry(subjectId, `probe.${i}`)))),
+      app.db.transaction(async (tx) => {
+        if (i % 3 === 0) await appendAuditEntries(tx, [entry(subjectId, `probe.${i}.a`), entry(subjectId, `probe.${i}.b`)]);
+        else await appendAudit(tx, entry(subjectId, `probe.${i}`));
+      }),
     ),
   );
   const mine = await app.db.select().from(auditEntries).where(eq(auditEntries.subjectId, subjectId)).orderBy(auditEntries.seq);
