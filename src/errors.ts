@@ -4,7 +4,7 @@
  */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 415 | 422,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 415 | 422 | 503,
     readonly code: string,
     message: string,
     readonly details?: unknown,
@@ -42,6 +42,16 @@ export class ConflictError extends AppError {
 export class UnsupportedMediaTypeError extends AppError {
   constructor(message: string) {
     super(415, 'unsupported_media_type', message);
+  }
+}
+
+/**
+ * A dependency (the workflow engine) did not answer in time. Nothing the caller sent is lost;
+ * the answer says whether the action may still take effect, and a retry is safe (409 if it did).
+ */
+export class ServiceUnavailableError extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(503, code, message, details);
   }
 }
 

@@ -1593,7 +1593,13 @@ export interface components {
         };
     };
     responses: {
-        /** @description Any failure */
+        /**
+         * @description Any failure: 400 malformed, 401 unauthenticated, 403 not allowed, 404 not found or not
+         *     visible, 409 conflicting state, 415 unsupported body type, 422 a business rule, 503 the
+         *     workflow engine did not answer (`workflow_engine_timeout`: the action may still take
+         *     effect — reload before retrying; `Retry-After` is set; a 5xx is not remembered under an
+         *     Idempotency-Key).
+         */
         Error: {
             headers: {
                 [name: string]: unknown;

@@ -2,24 +2,37 @@
  * The API's side of a request's workflow: start it after filing, and hand it people's actions
  * as updates, turning the workflow's refusals back into the API's typed errors.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { requestWorkflow } from '../../workflows/request.js';
 import type { RequestView } from '../activities/requests.js';
 import type { Config } from '../config.js';
-import { AppError, ConflictError } from '../errors.js';
+import { AppError, ConflictError, ServiceUnavailableError } from '../errors.js';
+import { temporalUnanswered } from '../temporal/connection.js';
 import { requestWorkflowId } from './filing.js';
 import { REQUEST_WORKFLOW, type RequestUpdateName, type RequestUpdates } from './workflow-contract.js';
+
+/**
+ * How long the API waits for Temporal. Left alone, the client retries an unreachable server for
+ * about 20 s; a person filing or approving should get an answer sooner. An update is first
+ * accepted (the workflow's validator ran) and then completed (its step committed); the second
+ * waits on the database, so it gets longer.
+ */
+export const START_DEADLINE_MS = 5_000;
+export const ACCEPT_DEADLINE_MS = 5_000;
+export const COMPLETE_DEADLINE_MS = 15_000;
 
 /** Starts the request's workflow; starting one that runs already is not an error (retries, the reconciler). */
 export async function startRequestWorkflow(client: Client, settings: Config['temporal'], requestId: string): Promise<void> {
   try {
-    await client.workflow.start<typeof requestWorkflow>(REQUEST_WORKFLOW, {
-      taskQueue: settings.taskQueue,
-      workflowId: requestWorkflowId(requestId),
-      args: [{ requestId }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
+    await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+      client.workflow.start<typeof requestWorkflow>(REQUEST_WORKFLOW, {
+        taskQueue: settings.taskQueue,
+        workflowId: requestWorkflowId(requestId),
+        args: [{ requestId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    );
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return;
     throw error;
@@ -31,7 +44,11 @@ const STATUSES = new Set([400, 403, 404, 409, 422]);
 /** Sends an action to the request's workflow and waits for its answer. */
 export async function updateRequest<K extends RequestUpdateName>(client: Client, requestId: string, name: K, args: RequestUpdates[K]): Promise<RequestView> {
   try {
-    return await client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate<RequestView, [RequestUpdates[K]]>(name, { args: [args] });
+    const handle = client.workflow.getHandle(requestWorkflowId(requestId));
+    const update = await client.connection.withDeadline(Date.now() + ACCEPT_DEADLINE_MS, () =>
+      handle.startUpdate<RequestView, [RequestUpdates[K]]>(name, { args: [args], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+    );
+    return await client.connection.withDeadline(Date.now() + COMPLETE_DEADLINE_MS, () => update.result());
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       const detail = (error.cause.details?.[0] ?? {}) as { status?: number; details?: unknown };
@@ -40,6 +57,17 @@ export async function updateRequest<K extends RequestUpdateName>(client: Client,
     }
     if (error instanceof WorkflowNotFoundError || isCompleted(error)) {
       throw new ConflictError('request_closed', 'The request is closed; its workflow takes no more actions');
+    }
+    const unanswered = temporalUnanswered(error);
+    if (unanswered === 'unavailable') {
+      throw new ServiceUnavailableError('workflow_engine_unavailable', 'The workflow engine cannot be reached; nothing was changed. Try again shortly.');
+    }
+    if (unanswered === 'timeout') {
+      // The update may have been accepted and may still commit: say so, so nobody assumes either way.
+      throw new ServiceUnavailableError(
+        'workflow_engine_timeout',
+        'The workflow engine did not confirm the action in time; it may still take effect. Reload the request before trying again.',
+      );
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { temporalUnanswered } from '../temporal/connection.js';
 import type { MovedClock } from './service.js';
 
 /** The signal a clock's workflow receives when the clock service moves its deadline. */
@@ -6,7 +7,9 @@ export const SLA_DEADLINE_CHANGED = 'slaDeadlineChanged';
 
 /**
  * Tells each moved clock's workflow its new deadline, so its timer follows. Best effort: a
- * workflow that misses it re-reads the clock when its old timer fires.
+ * workflow that misses it re-reads the clock when its old timer fires. Once Temporal does not
+ * answer, the rest are not tried: a calendar change can move thousands of clocks, and waiting
+ * out a deadline for each would hold the caller for hours.
  */
 export async function signalMovedDeadlines(client: Client, moved: MovedClock[]): Promise<number> {
   let delivered = 0;
@@ -17,8 +20,9 @@ export async function signalMovedDeadlines(client: Client, moved: MovedClock[]):
         client.workflow.getHandle(clock.workflowId!).signal(SLA_DEADLINE_CHANGED, { clockId: clock.clockId, deadline: clock.deadlineAfter }),
       );
       delivered++;
-    } catch {
+    } catch (error) {
       // The workflow re-reads the clock at its next timer.
+      if (temporalUnanswered(error)) break;
     }
   }
   return delivered;

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import type { Config } from '../config.js';
 
 export interface TemporalHandle {
@@ -26,4 +26,24 @@ export function connectTemporal(settings: Config['temporal']): TemporalHandle {
     },
     close: () => connection.close(),
   };
+}
+
+/** gRPC status codes (grpc/doc/statuscodes.md); the SDK does not re-export grpc-js's enum. */
+const DEADLINE_EXCEEDED = 4;
+const UNAVAILABLE = 14;
+
+/**
+ * Whether a client call failed because Temporal did not answer — `unavailable` (nothing reached
+ * it) or `timeout` (our deadline passed; the call may still have taken effect) — as opposed to
+ * Temporal answering with a refusal.
+ */
+export function temporalUnanswered(error: unknown): 'unavailable' | 'timeout' | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (isGrpcServiceError(e)) {
+      if (e.code === UNAVAILABLE) return 'unavailable';
+      if (e.code === DEADLINE_EXCEEDED) return 'timeout';
+      return undefined;
+    }
+  }
+  return undefined;
 }

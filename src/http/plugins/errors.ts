@@ -31,6 +31,7 @@ export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       if (error instanceof AppError) {
+        if (error.status === 503) reply.header('retry-after', '5');
         return send(reply, error.status, { code: error.code, message: error.message, details: error.details });
       }
       if (error.validation) {
