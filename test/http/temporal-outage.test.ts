@@ -4,6 +4,7 @@
  * with a code, changes nothing and may be retried with the same Idempotency-Key. Real HTTP
  * (inject), real PostgreSQL, a real Temporal dev server of the test's own that is stopped.
  */
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import t from 'tap';
@@ -12,6 +13,7 @@ import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { auditEntries, requests } from '../../src/db/schema.js';
 import { START_DEADLINE_MS } from '../../src/requests/workflow-client.js';
+import { signalMovedDeadlines } from '../../src/sla/signals.js';
 import { connectTemporal } from '../../src/temporal/connection.js';
 import { createWorker } from '../../src/temporal/worker.js';
 import { startTestApp } from '../helpers/app.js';
@@ -88,4 +90,13 @@ t.test('while Temporal is down, filing stands and actions answer 503 without cha
   const read = await call('GET', `/requests/${before.id}`, world.policeReviewer);
   t.equal(read.statusCode, 200, 'reading does not need Temporal');
   t.equal(read.json().request.state, 'owner_review');
+});
+
+t.test('a calendar change does not wait out a deadline for every moved clock while Temporal is down', async (t) => {
+  t.equal(temporalServer.process.exitCode !== null, true, 'the server is still stopped');
+  const moved = ['a', 'b', 'c', 'd'].map((x) => ({ clockId: randomUUID(), workflowId: `request-${x}`, deadlineBefore: '2026-12-01', deadlineAfter: '2026-12-02', breachedNow: false }));
+  const started = Date.now();
+  t.equal(await signalMovedDeadlines(temporal.client, moved), 0, 'none delivered: the workflows re-read their clocks at their next timer');
+  // Not a speed target: each signal waits up to 5 s, so trying all four would take about 20 s.
+  t.ok(Date.now() - started < 10_000, 'the first unanswered signal stops the rest');
 });
