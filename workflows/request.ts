@@ -4,7 +4,7 @@
  * supervision at the deadline, level 2 after the policy's period), and takes people's actions
  * as updates with validators. Orchestration only: every change is an activity.
  */
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, ParentClosePolicy, patched, proxyActivities, setHandler, sleep, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../src/activities/index.js';
 import type { RequestView } from '../src/activities/requests.js';
@@ -59,7 +59,7 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
   let busy = false;
   const reminded = new Set<string>();
   let levelTwoAt: number | null = null;
-  /** The clock service moved the main deadline: the request records it before anything else. */
+  /** The clock service moved a deadline: the request records it before anything else. */
   let deadlineMoved = false;
 
   const now = () => new Date().toISOString();
@@ -148,7 +148,11 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
       deadlineMoved = true;
       setView({ ...view, deadline });
     }
-    else if (view.supplement && clockId === view.supplement.clockId) setView({ ...view, supplement: { ...view.supplement, due: deadline } });
+    else if (view.supplement && clockId === view.supplement.clockId) {
+      // Added after the first release: a moved supplement due date is recorded on the request too.
+      if (patched('record-supplement-deadline-move')) deadlineMoved = true;
+      setView({ ...view, supplement: { ...view.supplement, due: deadline } });
+    }
   });
 
   setView(await act.beginRequest({ requestId, at: now() }));

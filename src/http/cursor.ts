@@ -21,3 +21,23 @@ export function page<T>(rows: T[], limit: number, keyOf: (row: T) => unknown): {
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? encodeCursor(keyOf(items[items.length - 1]!)) : null };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const record = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null);
+
+/*
+ * Cursors are opaque to clients, but one made by hand must not reach the database unchecked
+ * (PostgreSQL would reject a malformed uuid or timestamp, and that would be a 500).
+ */
+
+/** A (createdAt, id) cursor: an ISO timestamp and a uuid. */
+export const isTimeIdCursor = (v: unknown): v is { createdAt: string; id: string } => {
+  const c = record(v);
+  return typeof c?.createdAt === 'string' && !Number.isNaN(Date.parse(c.createdAt)) && typeof c.id === 'string' && UUID.test(c.id);
+};
+
+/** A (name, id) cursor: any name and a uuid. */
+export const isNameIdCursor = (v: unknown): v is { name: string; id: string } => {
+  const c = record(v);
+  return typeof c?.name === 'string' && typeof c.id === 'string' && UUID.test(c.id);
+};

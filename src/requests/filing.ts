@@ -188,7 +188,9 @@ async function evaluate(tx: Db | Tx, ctx: RequestContext, row: RequestRow, polic
   }
 
   const conditions = d.sharingType === 'conditional' ? (v.conditions as SharingConditions | null) : null;
-  if (conditions?.maxUsageMonths !== undefined && row.usageMonths !== null && row.usageMonths > conditions.maxUsageMonths) {
+  // A grant runs for the usage period; without one it would never expire.
+  if (row.usageMonths === null) problem('usage_period_required', 'A request states how many months the data will be used');
+  else if (conditions?.maxUsageMonths !== undefined && row.usageMonths > conditions.maxUsageMonths) {
     problem('usage_period_too_long', `The conditions allow at most ${conditions.maxUsageMonths} months of use; ${row.usageMonths} asked`);
   }
   if (conditions?.legalBasisRequired && !row.legalBasis?.trim()) problem('legal_basis_required', `The conditions of ${d.code} require the legal basis of the request`);

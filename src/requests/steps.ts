@@ -78,6 +78,8 @@ export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView>
   if (!row) throw new NotFoundError('request_not_found', `No request ${id}`);
   const clock = row.clockId ? await sla.getClock(db, row.clockId) : undefined;
   const [supplement] = await db.select().from(requestSupplements).where(and(eq(requestSupplements.requestId, id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+  // The supplement's clock is the truth: a calendar correction may have moved its deadline.
+  const supplementClock = supplement?.clockId ? await sla.getClock(db, supplement.clockId) : undefined;
   const snapshot = row.snapshot as RoutingSnapshot;
   const policy = await policyAt(db, row.policyName!, row.policyVersion!);
   const stepDays = trackDays(policy.settings, row.track as Track);
@@ -95,7 +97,7 @@ export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView>
     deadline: clock?.deadlineAt.toISOString() ?? null,
     overdue: row.overdue,
     supervisionLevel: row.supervisionLevel,
-    supplement: supplement ? { id: supplement.id, clockId: supplement.clockId!, due: supplement.dueAt!.toISOString() } : null,
+    supplement: supplement ? { id: supplement.id, clockId: supplement.clockId!, due: (supplementClock?.deadlineAt ?? supplement.dueAt!).toISOString() } : null,
     extension: !extension ? 'none' : extension.decision === 'pending' ? 'pending' : 'decided',
     checks: (row.preCheck as ConditionCheck[] | null) ?? [],
     ownerMayRefuse: (row.routing as RoutingDecision).ownerMayRefuse,
@@ -181,8 +183,20 @@ async function partyDepartment(tx: Tx | Db, row: RequestRow, party: Party): Prom
   if (party === 'requester') return row.requesterDepartmentId;
   if (party === 'owner') return row.ownerDepartmentId;
   const center = await specialDepartment(tx, 'center');
-  if (!center) throw new NotFoundError('no_data_center', 'No department is flagged as the big-data center');
+  if (!center) throw new MissingDepartmentError('the big-data center');
   return center.id;
+}
+
+/**
+ * A timed step needs a department nobody has flagged (the center, the competent authority). Not
+ * an AppError: the activity keeps retrying until an administrator fixes the directory, rather
+ * than failing the request's workflow for good.
+ */
+export class MissingDepartmentError extends Error {
+  constructor(which: string) {
+    super(`No department is flagged as ${which}; the step waits until one is`);
+    this.name = 'MissingDepartmentError';
+  }
 }
 
 async function centerId(tx: Tx | Db): Promise<string | null> {
@@ -341,6 +355,9 @@ export async function answerSupplement(db: Db, input: { requestId: string; stepK
     details: { answer: input.answer },
     apply: async (tx, row) => {
       const [open] = await tx.select().from(requestSupplements).where(and(eq(requestSupplements.requestId, row.id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+      const openClock = open?.clockId ? await sla.getClock(tx, open.clockId) : undefined;
+      // The lapse timer may not have run yet (a worker was down): the limit holds all the same.
+      if (openClock && input.at > openClock.deadlineAt) throw new ConflictError('supplement_lapsed', `The supplement was due by ${openClock.deadlineDate}; the request lapses`);
       if (open) {
         await tx.update(requestSupplements).set({ answer: input.answer, answeredAt: input.at, answeredBy: input.actor.userId }).where(eq(requestSupplements.id, open.id));
         if (open.clockId) await sla.stopSlaClock(tx, open.clockId, input.at, clockMeta(input.actor));
@@ -357,6 +374,8 @@ export async function answerSupplement(db: Db, input: { requestId: string; stepK
 }
 
 export async function lapseRequest(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
+  const caughtUp = await catchUpWithClocks(db, input);
+  if (caughtUp) return caughtUp;
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -370,7 +389,19 @@ export async function lapseRequest(db: Db, input: { requestId: string; stepKey: 
       return { closedAt: input.at, stateBeforeSupplement: null };
     },
     notify: (row) => both(row, `申请 ${row.number} 已失效`, '补正未在时限内答复，申请失效；如仍需数据请重新申请'),
-  });
+  }).then((view) => tellCenterIfItsWork(db, input, view, '已失效'));
+}
+
+/**
+ * The center works on track 1 and 15 requests (provisioning, coordination) and on every request
+ * being provisioned: when such a request closes without a decision, it is told.
+ */
+async function tellCenterIfItsWork(db: Db, input: { requestId: string; stepKey: string; at: Date }, view: RequestView, what: string): Promise<RequestView> {
+  const [opened] = await db.select({ kind: requestEvents.kind }).from(requestEvents).where(and(eq(requestEvents.requestId, input.requestId), eq(requestEvents.kind, 'provisioning_started')));
+  if (view.track === 5 && !opened) return view;
+  const center = await centerId(db);
+  if (center) await notifyOnce(db, input.requestId, `${input.stepKey}:center`, { departmentId: center, title: `申请 ${view.number} ${what}`, body: '该申请已终止，无需继续供数或协调' }, input.at);
+  return view;
 }
 
 export async function withdrawRequest(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; reason: string }): Promise<RequestView> {
@@ -383,12 +414,12 @@ export async function withdrawRequest(db: Db, input: { requestId: string; stepKe
     at: input.at,
     reason: input.reason,
     apply: async (tx, row) => {
-      await tx.update(requestSupplements).set({ lapsedAt: input.at }).where(and(eq(requestSupplements.requestId, row.id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+      // An open supplement stays unanswered (not lapsed): the request's state says it was withdrawn.
       await stopOpenClocks(tx, row, input.at, input.actor);
       return { closedAt: input.at, stateBeforeSupplement: null };
     },
     notify: (row) => [{ departmentId: row.ownerDepartmentId, title: `申请 ${row.number} 已撤回`, body: input.reason }],
-  });
+  }).then((view) => tellCenterIfItsWork(db, input, view, '已撤回'));
 }
 
 async function stopOpenClocks(tx: Tx, row: RequestRow, at: Date, actor: StepActor | null): Promise<void> {
@@ -479,9 +510,13 @@ export async function decideExtension(db: Db, input: { requestId: string; stepKe
   });
 }
 
-/** The clock service moved the deadline (a calendar correction): the request follows and records it. */
+/**
+ * The clock service moved a deadline (a calendar correction, a policy applied to open requests):
+ * the request follows its clocks — the main one and an open supplement's — and records it.
+ */
 export async function recordDeadlineMoved(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
   let before: { at: string | null; date: string | null } = { at: null, date: null };
+  let supplementMove: { before: string | null; after: string } | null = null;
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -491,17 +526,25 @@ export async function recordDeadlineMoved(db: Db, input: { requestId: string; st
     at: input.at,
     apply: async (tx, row) => {
       before = { at: row.deadlineAt?.toISOString() ?? null, date: row.deadlineDate };
+      const [open] = await tx.select().from(requestSupplements).where(and(eq(requestSupplements.requestId, row.id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+      const supplementClock = open?.clockId ? await sla.getClock(tx, open.clockId) : undefined;
+      if (open && supplementClock && supplementClock.deadlineAt.getTime() !== open.dueAt?.getTime()) {
+        supplementMove = { before: open.dueAt?.toISOString() ?? null, after: supplementClock.deadlineAt.toISOString() };
+        await tx.update(requestSupplements).set({ dueAt: supplementClock.deadlineAt }).where(eq(requestSupplements.id, open.id));
+      }
       const clock = row.clockId ? await sla.getClock(tx, row.clockId) : undefined;
       if (!clock) return;
       return { deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate };
     },
-    details: () => ({ deadlineDateBefore: before.date, deadlineBefore: before.at }),
+    details: () => ({ deadlineDateBefore: before.date, deadlineBefore: before.at, ...(supplementMove ? { supplementDueBefore: supplementMove.before, supplementDue: supplementMove.after } : {}) }),
     notify: (row) => both(row, `申请 ${row.number} 的办理时限已调整`, '工作日历更正，办理时限随之调整，详见申请时间线'),
   });
 }
 
 /** 00:00 on the deadline date: the responsible department is reminded that the step is due today. */
 export async function remindDeadline(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
+  const caughtUp = await catchUpWithClocks(db, input);
+  if (caughtUp) return caughtUp;
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -527,6 +570,17 @@ export async function remindDeadline(db: Db, input: { requestId: string; stepKey
  * department with a reply due, visible to the center. The request stays decidable.
  */
 export async function recordBreach(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView & { levelTwoAt: string }> {
+  const calendar = await loadCalendar(db);
+  const withLevelTwo = (view: RequestView, from: Date) => ({ ...view, levelTwoAt: calendar.addWorkingDays(from, view.policy.levelTwoAfterDays).at.toISOString() });
+  const caughtUp = await catchUpWithClocks(db, input);
+  if (caughtUp) return withLevelTwo(caughtUp, input.at);
+  const [current] = await db.select().from(requests).where(eq(requests.id, input.requestId));
+  const clock = current?.clockId ? await sla.getClock(db, current.clockId) : undefined;
+  if (clock && clock.state === 'running' && !clock.breachedAt && clock.deadlineAt.getTime() >= input.at.getTime()) {
+    return withLevelTwo(await viewRequest(db, input.requestId), input.at); // not due yet: the workflow re-arms its timer
+  }
+  // The breach dates from the clock: its deadline, or the moment a correction moved it into the past.
+  if (clock) input = { ...input, at: clock.breachedAt ?? new Date(clock.deadlineAt.getTime() + 1) };
   const view = await step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -554,8 +608,31 @@ export async function recordBreach(db: Db, input: { requestId: string; stepKey: 
     if (center && center !== supervision.responsibleDepartmentId) await notifyOnce(db, input.requestId, `${input.stepKey}:center`, { departmentId: center, title: `申请 ${view.number} 超期，已发出一级督办`, body: `责任方：${supervision.chargedParty}` }, input.at);
     await notifyOnce(db, input.requestId, `${input.stepKey}:requester`, { departmentId: row!.requesterDepartmentId, title: `申请 ${view.number} 已超期`, body: '已启动督办，申请仍在办理中' }, input.at);
   }
-  const calendar = await loadCalendar(db);
   return { ...view, levelTwoAt: calendar.addWorkingDays(input.at, view.policy.levelTwoAfterDays).at.toISOString() };
+}
+
+/**
+ * Whether the request's recorded deadlines (its own, an open supplement's) lag behind its clocks:
+ * a correction moved a clock and the workflow never heard of it (Temporal was unreachable).
+ */
+async function lagsBehindClocks(db: Db, requestId: string): Promise<boolean> {
+  const [row] = await db.select().from(requests).where(eq(requests.id, requestId));
+  const clock = row?.clockId ? await sla.getClock(db, row.clockId) : undefined;
+  if (clock && clock.state !== 'stopped' && clock.deadlineAt.getTime() !== row!.deadlineAt?.getTime()) return true;
+  const [open] = await db.select().from(requestSupplements).where(and(eq(requestSupplements.requestId, requestId), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+  const supplementClock = open?.clockId ? await sla.getClock(db, open.clockId) : undefined;
+  return Boolean(supplementClock && supplementClock.state !== 'stopped' && supplementClock.deadlineAt.getTime() !== open!.dueAt?.getTime());
+}
+
+/**
+ * Before a timed step (reminder, breach, lapse): if the request lags behind its clocks, the
+ * step records the move instead, and the workflow re-arms its timers from the fresh view. Keyed
+ * like any step, so a retry after the move was recorded does not go on to the timed step.
+ */
+async function catchUpWithClocks(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView | null> {
+  const [done] = await db.select({ kind: requestEvents.kind }).from(requestEvents).where(and(eq(requestEvents.requestId, input.requestId), eq(requestEvents.stepKey, input.stepKey)));
+  if (done) return done.kind === 'deadline_moved' ? viewRequest(db, input.requestId) : null;
+  return (await lagsBehindClocks(db, input.requestId)) ? recordDeadlineMoved(db, input) : null;
 }
 
 /** A supervision notice (督办) to the department of the party whose step is open, with a reply due. */
@@ -577,8 +654,11 @@ export async function escalateLevelTwo(db: Db, input: { requestId: string; stepK
     actor: null,
     at: input.at,
     apply: async (tx, row) => {
-      if (!authority) throw new NotFoundError('no_competent_authority', 'No department is flagged as the competent authority');
-      await issueSupervision(tx, row, 2, responsibleParty(row.state as RequestState) ?? 'center', input.at);
+      if (!authority) throw new MissingDepartmentError('the competent authority');
+      // Level 2 follows up the same breach: it is charged to the party level 1 was, even if the
+      // request has since moved on (a supplement asked, a late approval now being provisioned).
+      const [levelOne] = await tx.select().from(supervisions).where(and(eq(supervisions.requestId, row.id), eq(supervisions.level, 1)));
+      await issueSupervision(tx, row, 2, (levelOne?.chargedParty as Party | undefined) ?? responsibleParty(row.state as RequestState) ?? 'center', input.at);
       return { supervisionLevel: 2 };
     },
     notify: (row) => [{ departmentId: authority!.id, title: `二级督办：申请 ${row.number} 超期未办结`, body: '一级督办后仍未办结，请公共数据主管部门督促' }],

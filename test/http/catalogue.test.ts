@@ -80,6 +80,8 @@ t.test('search through the API: a two-character query, filters and cursor pages'
   t.equal(next.items.length, 1);
   t.not(next.items[0].id, tax.items[0].id);
   t.equal(next.nextCursor, null);
+  const forged = Buffer.from(JSON.stringify({ name: '纳税', id: 'x' })).toString('base64url');
+  t.equal((await search(`limit=1&cursor=${forged}`)).code, 'invalid_cursor', 'a hand-made cursor with a malformed id is a 400, not a 500');
   const filtered = await search(`q=${encodeURIComponent(tag)}&ownerDepartmentId=${world.market.id}&sharingType=unconditional&libraryKind=basic`);
   t.equal(filtered.items.length, 3);
   t.equal((await search(`q=${encodeURIComponent(tag)}&ownerDepartmentId=${world.market.id}&aggregated=true`)).items.length, 0);

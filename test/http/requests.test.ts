@@ -14,7 +14,7 @@ import { scenarios } from '../../src/db/schema.js';
 import { startTestApp } from '../helpers/app.js';
 import { testConfig } from '../helpers/env.js';
 import { bearer } from '../helpers/identity.js';
-import { createRequestWorld, draftFor, skipToPlainMonday, temporalOf } from '../helpers/requests.js';
+import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, temporalOf } from '../helpers/requests.js';
 import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
 
 const env = await startTimeSkippingServer();
@@ -106,6 +106,9 @@ t.test('filing rules: each problem is a 4xx naming it; a not-shareable dataset i
   t.equal(unknown.statusCode, 422);
   t.match(unknown.json(), { code: 'unknown_fields', message: /学历/ });
   t.match((await fileDraft(await draft({ usageMonths: 36 }))).json(), { code: 'usage_period_too_long', message: /at most 12 months/ });
+  const noPeriod = await draft({ usageMonths: null });
+  t.match((await call('POST', `/requests/${noPeriod}/pre-check`, world.marketRequester)).json(), { fileable: false, problems: [{ code: 'usage_period_required' }] }, 'a draft may leave the period open');
+  t.match((await fileDraft(noPeriod)).json(), { code: 'usage_period_required' }, 'a filing may not: its grant would never expire');
   t.match((await fileDraft(await draft({ scenarioId: null, purpose: ' ' }))).json(), { code: 'purpose_required' });
 
   const retiredScenario = await draft({ scenarioId: world.scenario.id });
@@ -222,6 +225,10 @@ t.test('lists: each department sees its side; filters and pagination', async (t)
   t.equal(first.items.length, 1);
   const second = (await call('GET', `/requests?limit=1&requesterDepartmentId=${world.market.id}&cursor=${first.nextCursor}`, world.marketRequester)).json();
   t.not(second.items[0].id, first.items[0].id);
+  for (const forged of [{ createdAt: 'yesterday', id: a }, { createdAt: new Date().toISOString(), id: 'not-a-uuid' }, ['x']]) {
+    const res = await call('GET', `/requests?cursor=${Buffer.from(JSON.stringify(forged)).toString('base64url')}`, world.marketRequester);
+    t.match({ status: res.statusCode, code: res.json().code }, { status: 400, code: 'invalid_cursor' }, `a hand-made cursor ${JSON.stringify(forged)} is a 400, not a 500`);
+  }
   const outsider = await createRequestWorld(harness.database.db);
   t.same((await call('GET', `/requests?requesterDepartmentId=${world.market.id}`, outsider.marketRequester)).json().items, [], 'other departments see nothing');
 });
@@ -249,5 +256,15 @@ t.test('breach → supervision; the responsible department replies; policy and c
   t.equal((await call('POST', '/policy-profiles', world.centerOperator, { name: 'shanghai-1515', settings: (await call('GET', '/policy-profiles', world.centerOperator)).json().items[0].settings, note: 'x' })).statusCode, 403);
   const invalid = await call('POST', '/policy-profiles', world.centerAdmin, { name: 'national-809', settings: { trackDays: { track1: 2, track5: 1, track15: 15 }, supplementAnswerDays: 10, supervisionReplyDays: 3, levelTwoAfterDays: 5, extensionCapDays: null, disputeWindowDays: 10, disputeDecisionDays: 10, grantExpiryReminderDays: 10, autoApproveOnTimeout: false }, note: '国家条例' });
   t.match(invalid.json(), { code: 'invalid_policy', message: /track 1 ≤ track 5/ });
+  const settings = (await call('GET', '/policy-profiles', world.centerAdmin)).json().items[0].settings;
+  const automatic = await call('POST', '/policy-profiles', world.centerAdmin, { name: 'auto-approve', settings: { ...settings, autoApproveOnTimeout: true }, note: '超时自动同意' });
+  t.match({ status: automatic.statusCode, body: automatic.json() }, { status: 422, body: { code: 'invalid_policy', message: /autoApproveOnTimeout/ } }, 'not offered, so not silently ignored');
   t.equal((await call('POST', '/commitment', world.marketRequester, { text: '新的告知承诺文本内容' })).statusCode, 403);
+});
+
+t.test('an action on a filed request whose workflow has not started yet is 409 request_starting, not "closed"', async (t) => {
+  const filed = await fileAs(harness.database.db, world, world.marketRequester, draftFor(world.conditional.id), new Date(await env.currentTimeMs()));
+  const res = await call('POST', `/requests/${filed.id}/withdrawal`, world.marketRequester, { reason: '不再需要' });
+  t.equal(res.statusCode, 409);
+  t.match(res.json(), { code: 'request_starting', message: /try again/ });
 });

@@ -9,9 +9,9 @@ import pino from 'pino';
 import t from 'tap';
 import { createActivities } from '../../src/activities/index.js';
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
-import { importPublishedSchedules, loadCalendar, publishYears } from '../../src/calendar/service.js';
+import { importPublishedSchedules, publishYears } from '../../src/calendar/service.js';
 import { clockFrom } from '../../src/clock.js';
-import { requestEvents, requests, slaClocks } from '../../src/db/schema.js';
+import { requestEvents, requests, requestSupplements, slaClocks } from '../../src/db/schema.js';
 import { statutoryHolidays } from '../../src/domain/calendar/statutory-holidays.js';
 import { SHANGHAI_1515 } from '../../src/domain/requests/policy.js';
 import { createDraft, fileRequest, requestWorkflowId } from '../../src/requests/filing.js';
@@ -48,16 +48,25 @@ async function fileAndStart(policyName?: string) {
   return waitFor(async () => ((await requestRow(filed.id)).clockId ? requestRow(filed.id) : undefined), 'the workflow to open the request');
 }
 
+/** Holidays declared by the tests so far, so each correction keeps the earlier ones. */
+const declared: string[] = [];
+/** The State Council declares an extra holiday (a correction of a published year); open clocks are recomputed. */
+async function declareHoliday(date: string) {
+  declared.push(date);
+  const year = Number(date.slice(0, 4));
+  // The published schedule, or the statutory holidays for a year the State Council has not published.
+  const base = publishedSchedulesFromPackage().get(year) ?? statutoryHolidays(year);
+  const extra = declared.filter((d) => d.startsWith(`${year}-`) && !base.some((b) => b.date === d)).map((d) => ({ date: d, kind: 'holiday' as const, name: '更正' }));
+  await publishYears(db, [{ year, notice: '补充通知', source: 'api', days: [...base.filter((b) => !declared.includes(b.date)), ...extra] }], { ...system, at: await now() });
+  return sla.recomputeOpenClocks(db, await now(), system);
+}
+
 t.test('a calendar correction moves an open deadline; the request records it and its timer follows', async (t) => {
   const { day, endOf } = await skipToPlainMonday(env, db, 4);
   const request = await fileAndStart();
   t.equal(request.deadlineDate, day(7));
-  // The State Council declares Wednesday of the second week a holiday: the deadline moves a day.
-  const year = Number(day(9).slice(0, 4));
-  const calendar = await loadCalendar(db);
-  const base = calendar.isPublishedYear(year) ? (publishedSchedulesFromPackage().get(year) ?? []) : statutoryHolidays(year);
-  await publishYears(db, [{ year, notice: '补充通知', source: 'api', days: [...base, { date: day(2), kind: 'holiday', name: '更正' }] }], { ...system, at: await now() });
-  const moved = await sla.recomputeOpenClocks(db, await now(), system);
+  // Wednesday of the first week becomes a holiday: the deadline moves a day.
+  const moved = await declareHoliday(day(2));
   const mine = moved.filter((m) => m.clockId === request.clockId);
   t.equal(mine.length, 1);
   t.equal(await signalMovedDeadlines(env.client, mine), 1);
@@ -75,6 +84,53 @@ t.test('a calendar correction moves an open deadline; the request records it and
   t.same(clockRow!.breachedAt, new Date(endOf(8).getTime() + 1), 'breached at the new deadline');
   t.equal(breached.supervisionLevel, 1);
   await recordHistory(env, requestWorkflowId(request.id), 'track5-calendar-correction');
+});
+
+t.test('a correction the workflow never hears of: its old timer finds the clock moved, records it and waits', async (t) => {
+  const { day, endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  t.equal(request.deadlineDate, day(7));
+  const moved = await declareHoliday(day(3)); // Thursday: the deadline moves to Tuesday
+  t.equal(moved.find((m) => m.clockId === request.clockId)?.deadlineAfter, endOf(8).toISOString());
+  // No signal: as if Temporal had been unreachable when the calendar was published.
+  await env.sleep(endOf(7).getTime() + 60 * 60 * 1000 - (await env.currentTimeMs()));
+  const followed = await waitFor(async () => ((await requestRow(request.id)).deadlineDate === day(8) ? requestRow(request.id) : undefined), 'the request to catch up with its clock');
+  t.equal(followed.overdue, false, 'no breach at the old deadline');
+  const [event] = await db.select().from(requestEvents).where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'deadline_moved')));
+  t.match(event, { at: new Date(endOf(6).getTime() + 1), details: { deadlineDateBefore: day(7) } }, 'recorded when the old reminder fell due, instead of a reminder');
+  const [clockBefore] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.equal(clockBefore!.breachedAt, null, 'the clock is not breached');
+  await env.sleep(24 * 60 * 60 * 1000);
+  await waitFor(async () => ((await requestRow(request.id)).overdue ? true : undefined), 'the breach at the real deadline');
+  const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.same(clockRow!.breachedAt, new Date(endOf(8).getTime() + 1));
+  t.same((await db.select({ kind: requestEvents.kind }).from(requestEvents).where(eq(requestEvents.requestId, request.id)).orderBy(asc(requestEvents.seq))).map((e) => e.kind).filter((k) => k !== 'notified'), ['filed', 'routed', 'opened', 'deadline_moved', 'reminded', 'deadline_breached']);
+});
+
+t.test('a correction moves an open supplement’s due date: recorded on the request, and the lapse follows', async (t) => {
+  const { day, endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  const asked = await updateRequest(env.client, request.id, 'askSupplement', { actor: updateActor(world, world.policeReviewer, 'owner'), question: '请补充授权文件' });
+  t.equal(asked.supplement!.due, endOf(14).toISOString(), '10 working days');
+  const moved = await declareHoliday(day(10)); // Thursday of the second week
+  const mine = moved.filter((m) => m.clockId === asked.supplement!.clockId);
+  t.equal(mine.length, 1);
+  t.equal(await signalMovedDeadlines(env.client, mine), 1);
+  const event = await waitFor(async () => {
+    const [e] = await db.select().from(requestEvents).where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'deadline_moved')));
+    return e;
+  }, 'the move to be recorded');
+  t.match(event.details, { supplementDueBefore: endOf(14).toISOString(), supplementDue: endOf(15).toISOString() });
+  const [supplement] = await db.select().from(requestSupplements).where(eq(requestSupplements.requestId, request.id));
+  t.same(supplement!.dueAt, endOf(15), 'the supplement shows its new due date');
+
+  await env.sleep(endOf(14).getTime() + 60 * 60 * 1000 - (await env.currentTimeMs()));
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal((await requestRow(request.id)).state, 'awaiting_supplement', 'not lapsed at the old due date');
+  await env.sleep(24 * 60 * 60 * 1000);
+  const lapsed = await waitFor(async () => ((await requestRow(request.id)).state === 'lapsed' ? requestRow(request.id) : undefined), 'the lapse at the new due date');
+  t.same(lapsed.closedAt, new Date(endOf(15).getTime() + 1));
+  await recordHistory(env, requestWorkflowId(request.id), 'track5-supplement-deadline-moved');
 });
 
 t.test('a second policy profile with other limits runs track 5 without code changes', async (t) => {

@@ -9,7 +9,8 @@ import t from 'tap';
 import { createActivities } from '../../src/activities/index.js';
 import { clockFrom } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/client.js';
-import { auditEntries, grants, notificationOutbox, requestEvents, requests, slaClocks, supervisions, writtenExplanations } from '../../src/db/schema.js';
+import { auditEntries, grants, notificationOutbox, requestEvents, requests, requestSupplements, slaClocks, supervisions, writtenExplanations } from '../../src/db/schema.js';
+import { answerSupplement } from '../../src/requests/steps.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
@@ -220,5 +221,50 @@ t.test('withdrawal before a decision stops the clock; track 15 opens coordinatio
   t.equal(withdrawn.state, 'withdrawn');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.match(clockRow, { state: 'stopped', outcome: 'met', step: 'track15' });
+  const toCenter = await waitFor(async () => {
+    const rows = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.center.id)));
+    return rows.find((n) => n.title.includes('已撤回'));
+  }, 'the notice to the center');
+  t.match(toCenter.body, /无需继续供数或协调/, 'the center, which was coordinating, is told');
   await recordHistory(env, requestWorkflowId(request.id), 'track15-withdrawn');
+});
+
+t.test('a track-5 withdrawal before any decision is no news to the center', async (t) => {
+  await skipToPlainMonday(env, db);
+  const request = await fileAndStart();
+  await updateRequest(env.client, request.id, 'withdraw', { actor: requester(), reason: '需求取消' });
+  const notices = await db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, request.id));
+  t.same(notices.filter((n) => n.kind === 'request.withdrawn').map((n) => n.departmentId), [world.police.id], 'the owner is told');
+  t.notOk(notices.some((n) => n.departmentId === world.center.id), 'the center is not');
+});
+
+t.test('level 2 is charged to the party that breached, even after it sent the request back for a supplement', async (t) => {
+  const { endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  await skip(24 * 8 - 10 + 1); // Tuesday of the second week, 01:00: the owner's deadline has passed
+  await waitFor(async () => ((await requestRow(request.id)).overdue ? true : undefined), 'the breach');
+  const asked = await updateRequest(env.client, request.id, 'askSupplement', { actor: owner(), question: '请补充用途说明' });
+  t.equal(asked.state, 'awaiting_supplement', 'a breached request may still be sent back');
+  await skip(24 * 8); // level 2 falls due while the requester holds the supplement
+  const escalated = await waitFor(async () => ((await requestRow(request.id)).supervisionLevel === 2 ? requestRow(request.id) : undefined), 'level 2');
+  t.equal(escalated.state, 'awaiting_supplement', 'the request is still open');
+  const [level2] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 2)));
+  t.match(level2, { chargedParty: 'owner', responsibleDepartmentId: world.police.id }, 'the owner breached; the requester did not');
+  t.ok(level2!.issuedAt > endOf(7));
+});
+
+t.test('a supplement answer after its limit is refused even if the lapse has not run yet', async (t) => {
+  const { endOf, day } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  const view = await updateRequest(env.client, request.id, 'askSupplement', { actor: owner(), question: '请补充授权文件' });
+  t.equal(view.supplement!.due, endOf(14).toISOString());
+  // The step itself guards the limit (a worker that was down may see the answer before the timer).
+  const late = new Date(endOf(14).getTime() + 1);
+  await t.rejects(answerSupplement(db, { requestId: request.id, stepKey: 'late-answer', actor: requester(), at: late, answer: '迟到的答复' }), { status: 409, code: 'supplement_lapsed', message: new RegExp(day(14)) });
+  const row = await requestRow(request.id);
+  t.equal(row.state, 'awaiting_supplement', 'nothing changed');
+  t.notOk((await kinds(request.id)).includes('supplement_answered'));
+  await updateRequest(env.client, request.id, 'withdraw', { actor: requester(), reason: '结束测试' });
+  const [supplement] = await db.select().from(requestSupplements).where(eq(requestSupplements.requestId, request.id));
+  t.match(supplement, { answeredAt: null, lapsedAt: null }, 'a withdrawal does not pretend the supplement lapsed');
 });

@@ -66,6 +66,9 @@ export function policyProblems(settings: PolicySettings): string[] {
   if (settings.extensionCapDays !== null && (!Number.isInteger(settings.extensionCapDays) || settings.extensionCapDays < 1 || settings.extensionCapDays > 250)) {
     problems.push('extensionCapDays: null (the step’s own length) or 1 to 250 working days');
   }
+  // DESIGN allows a profile to approve on timeout; no issue has asked for it, so a profile that
+  // turns it on is refused rather than silently ignored.
+  if (settings.autoApproveOnTimeout) problems.push('autoApproveOnTimeout: automatic approval on timeout is not available; a person decides every request');
   return problems;
 }
 

@@ -9,7 +9,7 @@ import { evaluateConditions, overallResult, type SharingConditions } from '../..
 import { NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { RequestContext } from '../../identity/service.js';
 import type { JsonBody, JsonRequest } from '../contract.js';
-import { decodeCursor, page } from '../cursor.js';
+import { decodeCursor, isNameIdCursor, page } from '../cursor.js';
 import { contextOf } from '../plugins/authentication.js';
 
 type Detail = JsonBody<'getDataset', 200>;
@@ -32,9 +32,6 @@ export const versionView = (v: catalogue.DatasetVersionRow): Detail['current'] =
   content: versionContent(v) as Detail['current']['content'],
 });
 
-const isCursor = (v: unknown): v is { name: string; id: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string' && typeof (v as { id?: unknown }).id === 'string';
-
 export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
   async function detail(ctx: RequestContext, id: string): Promise<Detail> {
     const { dataset, version } = await catalogue.getDataset(ctx, id);
@@ -46,7 +43,7 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
     listDatasets: async (request: FastifyRequest): Promise<JsonBody<'listDatasets', 200>> => {
       const ctx = await contextOf(request, deps);
       const query = request.query as Omit<catalogue.DatasetSearch, 'after' | 'limit'> & { cursor?: string; limit: number };
-      const rows = await catalogue.searchDatasets(ctx, { ...query, after: decodeCursor(query.cursor, isCursor), limit: query.limit + 1 });
+      const rows = await catalogue.searchDatasets(ctx, { ...query, after: decodeCursor(query.cursor, isNameIdCursor), limit: query.limit + 1 });
       const result = page(rows, query.limit, (d) => ({ name: d.name, id: d.id }));
       return { items: result.items.map(summaryView), nextCursor: result.nextCursor };
     },

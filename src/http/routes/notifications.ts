@@ -5,7 +5,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import * as notifications from '../../notifications/service.js';
 import type { JsonBody, JsonRequest } from '../contract.js';
-import { decodeCursor, page } from '../cursor.js';
+import { decodeCursor, isTimeIdCursor, page } from '../cursor.js';
 import { contextOf } from '../plugins/authentication.js';
 
 const notificationView = (m: notifications.InboxRow): JsonBody<'markNotificationRead', 200> => ({
@@ -41,15 +41,12 @@ const deliveryView = (d: notifications.DeliveryRow) => ({
   createdAt: d.createdAt.toISOString(),
 });
 
-const isTimeCursor = (v: unknown): v is notifications.InboxCursor =>
-  typeof v === 'object' && v !== null && typeof (v as { createdAt?: unknown }).createdAt === 'string' && !Number.isNaN(Date.parse((v as { createdAt: string }).createdAt)) && typeof (v as { id?: unknown }).id === 'string' && /^[0-9a-f-]{36}$/.test((v as { id: string }).id);
-
 export function notificationHandlers(deps: { db: Db; clock: Clock; temporal: { client: Client }; settings: Config['temporal'] }) {
   return {
     listNotifications: async (request: FastifyRequest): Promise<JsonBody<'listNotifications', 200>> => {
       const ctx = await contextOf(request, deps);
       const query = request.query as { unread: boolean; cursor?: string; limit: number };
-      const rows = await notifications.listInbox(ctx, { unreadOnly: query.unread, after: decodeCursor(query.cursor, isTimeCursor), limit: query.limit + 1 });
+      const rows = await notifications.listInbox(ctx, { unreadOnly: query.unread, after: decodeCursor(query.cursor, isTimeIdCursor), limit: query.limit + 1 });
       const result = page(rows, query.limit, (m) => ({ createdAt: m.createdAt.toISOString(), id: m.outboxId }));
       return { items: result.items.map(notificationView), nextCursor: result.nextCursor };
     },
@@ -84,7 +81,7 @@ export function notificationHandlers(deps: { db: Db; clock: Clock; temporal: { c
     listWebhookDeliveries: async (request: FastifyRequest): Promise<JsonBody<'listWebhookDeliveries', 200>> => {
       const ctx = await contextOf(request, deps);
       const query = request.query as { webhookId?: string; status?: 'pending' | 'delivered' | 'failed'; cursor?: string; limit: number };
-      const rows = await notifications.listDeliveries(ctx, { ...query, before: decodeCursor(query.cursor, isTimeCursor), limit: query.limit + 1 });
+      const rows = await notifications.listDeliveries(ctx, { ...query, before: decodeCursor(query.cursor, isTimeIdCursor), limit: query.limit + 1 });
       const result = page(rows, query.limit, (d) => ({ createdAt: d.createdAt.toISOString(), id: d.id }));
       return { items: result.items.map(deliveryView), nextCursor: result.nextCursor };
     },

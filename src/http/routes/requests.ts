@@ -8,7 +8,7 @@ import { overallResult, type ConditionCheck } from '../../domain/catalogue/condi
 import type { Role } from '../../domain/identity/roles.js';
 import type { Track } from '../../domain/requests/policy.js';
 import type { RoutingDecision } from '../../domain/requests/routing.js';
-import { ForbiddenError, NotFoundError } from '../../errors.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { RequestContext } from '../../identity/service.js';
 import { pokeNotificationRelay } from '../../notifications/relay.js';
 import * as filing from '../../requests/filing.js';
@@ -20,7 +20,7 @@ import { startRequestWorkflow, updateRequest } from '../../requests/workflow-cli
 import type { RequestUpdateName, RequestUpdates, UpdateActor } from '../../requests/workflow-contract.js';
 import type { TemporalHandle } from '../../temporal/connection.js';
 import type { JsonBody, JsonRequest } from '../contract.js';
-import { decodeCursor, page } from '../cursor.js';
+import { decodeCursor, isTimeIdCursor, page } from '../cursor.js';
 import { contextOf } from '../plugins/authentication.js';
 import { clockEventView, clockView } from './calendar.js';
 import { clockEvents } from '../../sla/service.js';
@@ -58,8 +58,6 @@ const supervisionView = (s: NonNullable<Awaited<ReturnType<typeof queries.getSup
   repliedAt: iso(s.repliedAt),
 });
 
-const isCursor = (v: unknown): v is { createdAt: string; id: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { createdAt?: unknown }).createdAt === 'string' && typeof (v as { id?: unknown }).id === 'string';
 
 /** Which update each action route sends, who may send it, and as which party. */
 const ACTIONS: Record<string, { update: RequestUpdateName; action: Action; party: UpdateActor['party']; roles: Role[] }> = {
@@ -139,7 +137,15 @@ export function requestHandlers(deps: { db: Db; clock: Clock; temporal: Temporal
     const actor: UpdateActor = { userId: ctx.actor.userId, departmentId: ctx.actor.departmentId, role, party: spec.party, httpRequestId: String(request.id) };
     const body = request.body as Omit<RequestUpdates[RequestUpdateName], 'actor'>;
     const args = spec.update === 'refuse' ? { explanation: body } : body;
-    await updateRequest(deps.temporal.client, requestId, spec.update, { ...args, actor } as never);
+    try {
+      await updateRequest(deps.temporal.client, requestId, spec.update, { ...args, actor } as never);
+    } catch (error) {
+      // A filed request whose workflow the reconciler has not started yet is not closed.
+      if (error instanceof AppError && error.code === 'request_closed' && row.state === 'routed') {
+        throw new ConflictError('request_starting', 'The request is still being opened; try again in a minute');
+      }
+      throw error;
+    }
     notify();
     return detail(ctx, requestId);
   };
@@ -174,7 +180,7 @@ export function requestHandlers(deps: { db: Db; clock: Clock; temporal: Temporal
     listRequests: async (request: FastifyRequest): Promise<JsonBody<'listRequests', 200>> => {
       const ctx = await contextOf(request, deps);
       const query = request.query as Omit<queries.RequestFilters, 'after' | 'limit'> & { cursor?: string; limit: number };
-      const rows = await queries.listRequests(ctx, { ...query, after: decodeCursor(query.cursor, isCursor), limit: query.limit + 1 });
+      const rows = await queries.listRequests(ctx, { ...query, after: decodeCursor(query.cursor, isTimeIdCursor), limit: query.limit + 1 });
       const result = page(rows, query.limit, (r) => ({ createdAt: r.createdAt.toISOString(), id: r.id }));
       return { items: result.items.map(summaryView), nextCursor: result.nextCursor };
     },
