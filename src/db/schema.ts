@@ -623,7 +623,9 @@ export const supervisions = pgTable(
     repliedAt: instant('replied_at'),
     repliedBy: uuid('replied_by').references(() => users.id),
   },
-  (t) => [uniqueIndex('supervisions_level_key').on(t.requestId, t.level), index('supervisions_department_idx').on(t.responsibleDepartmentId, t.issuedAt)],
+  // A request may be breached again after a late extension approval cleared the first breach, so
+  // a level may be issued more than once — never twice at the same instant.
+  (t) => [uniqueIndex('supervisions_level_issued_key').on(t.requestId, t.level, t.issuedAt), index('supervisions_department_idx').on(t.responsibleDepartmentId, t.issuedAt)],
 );
 
 /** The permission that results (授权); completed by the grants issue. */

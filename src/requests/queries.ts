@@ -81,7 +81,7 @@ export async function requestDetail(ctx: RequestContext, id: string) {
     db.select().from(slaClocks).where(and(eq(slaClocks.subjectType, Subject.Request), eq(slaClocks.subjectId, id))).orderBy(asc(slaClocks.startedAt)),
     db.select().from(writtenExplanations).where(eq(writtenExplanations.requestId, id)),
     db.select().from(requestSupplements).where(eq(requestSupplements.requestId, id)).orderBy(asc(requestSupplements.askedAt)),
-    db.select().from(supervisions).where(eq(supervisions.requestId, id)).orderBy(asc(supervisions.level)),
+    db.select().from(supervisions).where(eq(supervisions.requestId, id)).orderBy(asc(supervisions.issuedAt), asc(supervisions.level)),
     db
       .select({ id: requestAttachments.id, fileName: requestAttachments.fileName, mediaType: requestAttachments.mediaType, sizeBytes: requestAttachments.sizeBytes, sha256: requestAttachments.sha256, supplementId: requestAttachments.supplementId, uploadedAt: requestAttachments.uploadedAt })
       .from(requestAttachments)

@@ -4,7 +4,7 @@
  * its timeline entry and changes nothing, so a step has exactly one audit entry and one set of
  * notices whatever happens to the worker.
  */
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../audit/ledger.js';
 import { Subject } from '../auth/abilities.js';
 import { loadCalendar } from '../calendar/service.js';
@@ -503,8 +503,10 @@ export async function decideExtension(db: Db, input: { requestId: string; stepKe
     apply: async (tx, row) => {
       if (!row.clockId) throw new ConflictError('invalid_state', 'The request has no clock');
       const clock = await sla.decideSlaExtension(tx, row.clockId, input.at, input.approved, clockMeta(input.actor), input.reason);
-      // An approval after the deadline supersedes the breach (DESIGN.md): overdue clears.
-      return { deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate, overdue: isOverdue(sla.toDomain(clock)) };
+      // An approval after the deadline supersedes the breach (DESIGN.md): overdue clears, and
+      // with it the supervision that breach started; a new breach starts over at level 1.
+      const overdue = isOverdue(sla.toDomain(clock));
+      return { deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate, overdue, ...(overdue ? {} : { supervisionLevel: 0 }) };
     },
     notify: (row) => both(row, `申请 ${row.number} 的延期申请${input.approved ? '已批准' : '未批准'}`, input.reason),
   });
@@ -596,12 +598,12 @@ export async function recordBreach(db: Db, input: { requestId: string; stepKey: 
         if (clock && clock.state === 'running' && !clock.breachedAt) await sla.breachSlaClock(tx, row.clockId, input.at, clockMeta(null));
       }
       await issueSupervision(tx, row, 1, party, input.at);
-      return { overdue: true, supervisionLevel: Math.max(row.supervisionLevel, 1) };
+      return { overdue: true, supervisionLevel: 1 };
     },
     notify: () => [],
   });
   const [row] = await db.select().from(requests).where(eq(requests.id, input.requestId));
-  const [supervision] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, input.requestId), eq(supervisions.level, 1)));
+  const [supervision] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, input.requestId), eq(supervisions.level, 1))).orderBy(desc(supervisions.issuedAt)).limit(1);
   if (supervision) {
     await notifyOnce(db, input.requestId, `${input.stepKey}:supervision`, { departmentId: supervision.responsibleDepartmentId, title: `督办：申请 ${view.number} 已超期`, body: `请于 ${supervision.replyDueAt.toISOString()} 前书面答复办理情况` }, input.at);
     const center = await centerId(db);
@@ -657,7 +659,7 @@ export async function escalateLevelTwo(db: Db, input: { requestId: string; stepK
       if (!authority) throw new MissingDepartmentError('the competent authority');
       // Level 2 follows up the same breach: it is charged to the party level 1 was, even if the
       // request has since moved on (a supplement asked, a late approval now being provisioned).
-      const [levelOne] = await tx.select().from(supervisions).where(and(eq(supervisions.requestId, row.id), eq(supervisions.level, 1)));
+      const [levelOne] = await tx.select().from(supervisions).where(and(eq(supervisions.requestId, row.id), eq(supervisions.level, 1))).orderBy(desc(supervisions.issuedAt)).limit(1);
       await issueSupervision(tx, row, 2, (levelOne?.chargedParty as Party | undefined) ?? responsibleParty(row.state as RequestState) ?? 'center', input.at);
       return { supervisionLevel: 2 };
     },

@@ -211,6 +211,28 @@ t.test('an extension asked before the deadline and approved after it supersedes 
   await recordHistory(env, requestWorkflowId(request.id), 'track5-extension-after-breach');
 });
 
+t.test('a breach after a late extension approval starts supervision over: a new level-1 notice with its own reply date', async (t) => {
+  const { day, endOf } = await skipToPlainMonday(env, db, 6);
+  const request = await fileAndStart();
+  await skip(24 * 3); // Thursday
+  await updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 2, reason: '需协调源系统核对口径' });
+  await skip(24 * 5); // Tuesday: breached while the extension waited for the center
+  await waitFor(async () => ((await requestRow(request.id)).overdue ? true : undefined), 'the first breach');
+  const decided = await updateRequest(env.client, request.id, 'decideExtension', { actor: center(), approved: true, reason: '同意延期2个工作日' });
+  t.match(decided, { overdue: false, supervisionLevel: 0 }, 'the approval supersedes the breach and its supervision');
+  t.equal((await requestRow(request.id)).deadlineDate, day(9), 'Monday + 2 working days = Wednesday');
+  await skip(24 * 2); // Thursday: the extended deadline has passed too
+  const again = await waitFor(async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined), 'the second breach');
+  t.equal(again.supervisionLevel, 1);
+  const levelOne = await db.select().from(supervisions).where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 1))).orderBy(asc(supervisions.issuedAt));
+  t.same(levelOne.map((s) => s.issuedAt), [new Date(endOf(7).getTime() + 1), new Date(endOf(9).getTime() + 1)], 'one notice per breach, each at its deadline');
+  const notices = (await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.police.id)))).filter((n) => n.title.startsWith('督办'));
+  t.equal(notices.length, 2);
+  for (const [i, supervision] of levelOne.entries()) {
+    t.ok(notices.some((n) => n.body.includes(supervision.replyDueAt.toISOString())), `notice ${i + 1} quotes its own reply date`);
+  }
+});
+
 t.test('withdrawal before a decision stops the clock; track 15 opens coordination and waits', async (t) => {
   await skipToPlainMonday(env, db);
   const request = await fileAndStart({ datasetId: world.notAggregated.id, fields: ['号牌号码'] });
