@@ -4,7 +4,7 @@
  * supervision at the deadline, level 2 after the policy's period), and takes people's actions
  * as updates with validators. Orchestration only: every change is an activity.
  */
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, ParentClosePolicy, patched, proxyActivities, setHandler, sleep, startChild } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, getExternalWorkflowHandle, ParentClosePolicy, patched, proxyActivities, setHandler, sleep, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../src/activities/index.js';
 import type { RequestView } from '../src/activities/requests.js';
@@ -219,9 +219,10 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
 }
 
 /**
- * Repairs the one gap between PostgreSQL and Temporal filing can leave: a request committed while
- * Temporal was unreachable has no workflow. One reconciler per task queue starts those (the id is
- * the request's, so a workflow is never started twice) and marks them started.
+ * Repairs the gaps between PostgreSQL and Temporal that an unreachable Temporal can leave. A
+ * request committed meanwhile has no workflow: one reconciler per task queue starts those (the
+ * id is the request's, so a workflow is never started twice) and marks them started. A deadline
+ * moved meanwhile never reached its workflow: the reconciler signals it again.
  */
 export async function requestReconcilerWorkflow(input: { intervalMs: number; graceMs: number }): Promise<never> {
   for (let round = 0; round < 500; round++) {
@@ -233,6 +234,16 @@ export async function requestReconcilerWorkflow(input: { intervalMs: number; gra
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
       await act.markRequestWorkflowStarted({ requestId, at: new Date().toISOString() });
+    }
+    if (patched('resignal-lagging-deadlines')) {
+      const lagging = await act.listLaggingDeadlines({ settledBefore: new Date(Date.now() - input.graceMs).toISOString(), limit: 100 });
+      for (const { workflowId, clockId, deadline } of lagging) {
+        try {
+          await getExternalWorkflowHandle(workflowId).signal(slaDeadlineChanged, { clockId, deadline });
+        } catch {
+          // Closed since: nothing left to move.
+        }
+      }
     }
     if (ids.length < 100) await sleep(input.intervalMs);
   }

@@ -40,6 +40,9 @@ export function createRequestActivities(deps: { db: Db }) {
     async listUnstartedRequests(input: { filedBefore: string; limit: number }): Promise<string[]> {
       return steps.unstartedRequests(db, new Date(input.filedBefore), input.limit);
     },
+    async listLaggingDeadlines(input: { settledBefore: string; limit: number }): Promise<steps.LaggingDeadline[]> {
+      return steps.laggingDeadlines(db, new Date(input.settledBefore), input.limit);
+    },
     async markRequestWorkflowStarted(input: { requestId: string; at: string }): Promise<void> {
       await markWorkflowStarted(db, input.requestId, new Date(input.at));
     },

@@ -4,15 +4,15 @@
  * its timeline entry and changes nothing, so a step has exactly one audit entry and one set of
  * notices whatever happens to the worker.
  */
-import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, isNull, lt, ne, notInArray, sql } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../audit/ledger.js';
 import { Subject } from '../auth/abilities.js';
 import { loadCalendar } from '../calendar/service.js';
 import type { Db, Tx } from '../db/client.js';
-import { grants, requestEvents, requests, requestSupplements, supervisions, writtenExplanations } from '../db/schema.js';
+import { grants, requestEvents, requests, requestSupplements, slaClockEvents, slaClocks, supervisions, writtenExplanations } from '../db/schema.js';
 import type { ConditionCheck } from '../domain/catalogue/conditions.js';
 import { isOverdue } from '../domain/sla/clock.js';
-import { nextState, responsibleParty, type Party, type RequestAction, type RequestState } from '../domain/requests/lifecycle.js';
+import { nextState, responsibleParty, TERMINAL_STATES, type Party, type RequestAction, type RequestState } from '../domain/requests/lifecycle.js';
 import { extensionCap, trackDays, type Track } from '../domain/requests/policy.js';
 import { refusalProblems, type WrittenExplanation } from '../domain/requests/refusal.js';
 import type { RoutingDecision } from '../domain/requests/routing.js';
@@ -693,4 +693,36 @@ export async function unstartedRequests(db: Db, filedBefore: Date, limit: number
     .orderBy(asc(requests.filedAt))
     .limit(limit);
   return rows.map((r) => r.id);
+}
+
+/** A clock whose workflow has not caught up with its deadline. */
+export interface LaggingDeadline {
+  workflowId: string;
+  clockId: string;
+  deadline: string;
+}
+
+/**
+ * Open requests whose recorded deadline (their own, or an open supplement's) still differs from
+ * their clock's after the clock last changed before `settledBefore`: the workflow missed the
+ * signal (Temporal was unreachable when the calendar or policy changed) and is told again.
+ */
+export async function laggingDeadlines(db: Db, settledBefore: Date, limit: number): Promise<LaggingDeadline[]> {
+  const settled = sql`not exists (select 1 from ${slaClockEvents} where ${slaClockEvents.clockId} = ${slaClocks.id} and ${slaClockEvents.at} > ${settledBefore})`;
+  const open = and(notInArray(requests.state, ['draft', ...TERMINAL_STATES]), ne(slaClocks.state, 'stopped'), isNotNull(slaClocks.workflowId), settled);
+  const columns = { workflowId: sql<string>`${slaClocks.workflowId}`, clockId: slaClocks.id, deadline: slaClocks.deadlineAt };
+  const main = await db
+    .select(columns)
+    .from(requests)
+    .innerJoin(slaClocks, eq(slaClocks.id, requests.clockId))
+    .where(and(open, sql`${requests.deadlineAt} is distinct from ${slaClocks.deadlineAt}`))
+    .limit(limit);
+  const supplements = await db
+    .select(columns)
+    .from(requestSupplements)
+    .innerJoin(requests, eq(requests.id, requestSupplements.requestId))
+    .innerJoin(slaClocks, eq(slaClocks.id, requestSupplements.clockId))
+    .where(and(open, isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt), sql`${requestSupplements.dueAt} is distinct from ${slaClocks.deadlineAt}`))
+    .limit(limit);
+  return [...main, ...supplements].slice(0, limit).map((l) => ({ ...l, deadline: l.deadline.toISOString() }));
 }

@@ -7,7 +7,8 @@ export const SLA_DEADLINE_CHANGED = 'slaDeadlineChanged';
 
 /**
  * Tells each moved clock's workflow its new deadline, so its timer follows. Best effort: a
- * workflow that misses it re-reads the clock when its old timer fires. Once Temporal does not
+ * request workflow that misses it is signalled again by the request reconciler, and its next
+ * timed step catches up with the clock in any case. Once Temporal does not
  * answer, the rest are not tried: a calendar change can move thousands of clocks, and waiting
  * out a deadline for each would hold the caller for hours.
  */

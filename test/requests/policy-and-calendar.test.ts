@@ -48,18 +48,19 @@ async function fileAndStart(policyName?: string) {
   return waitFor(async () => ((await requestRow(filed.id)).clockId ? requestRow(filed.id) : undefined), 'the workflow to open the request');
 }
 
-/** Holidays declared by the tests so far, so each correction keeps the earlier ones. */
-const declared: string[] = [];
-/** The State Council declares an extra holiday (a correction of a published year); open clocks are recomputed. */
-async function declareHoliday(date: string) {
-  declared.push(date);
+/** Days declared by the tests so far, so each correction keeps the earlier ones. */
+const declared = new Map<string, 'holiday' | 'makeup_workday'>();
+/** The State Council corrects a year: an extra holiday or make-up working day; open clocks are recomputed. */
+async function declareDay(date: string, kind: 'holiday' | 'makeup_workday' = 'holiday') {
+  declared.set(date, kind);
   const year = Number(date.slice(0, 4));
   // The published schedule, or the statutory holidays for a year the State Council has not published.
   const base = publishedSchedulesFromPackage().get(year) ?? statutoryHolidays(year);
-  const extra = declared.filter((d) => d.startsWith(`${year}-`) && !base.some((b) => b.date === d)).map((d) => ({ date: d, kind: 'holiday' as const, name: '更正' }));
-  await publishYears(db, [{ year, notice: '补充通知', source: 'api', days: [...base.filter((b) => !declared.includes(b.date)), ...extra] }], { ...system, at: await now() });
+  const extra = [...declared].filter(([d]) => d.startsWith(`${year}-`)).map(([d, k]) => ({ date: d, kind: k, name: '更正' }));
+  await publishYears(db, [{ year, notice: '补充通知', source: 'api', days: [...base.filter((b) => !declared.has(b.date)), ...extra] }], { ...system, at: await now() });
   return sla.recomputeOpenClocks(db, await now(), system);
 }
+const declareHoliday = (date: string) => declareDay(date, 'holiday');
 
 t.test('a calendar correction moves an open deadline; the request records it and its timer follows', async (t) => {
   const { day, endOf } = await skipToPlainMonday(env, db, 4);
@@ -105,6 +106,26 @@ t.test('a correction the workflow never hears of: its old timer finds the clock 
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.same(clockRow!.breachedAt, new Date(endOf(8).getTime() + 1));
   t.same((await db.select({ kind: requestEvents.kind }).from(requestEvents).where(eq(requestEvents.requestId, request.id)).orderBy(asc(requestEvents.seq))).map((e) => e.kind).filter((k) => k !== 'notified'), ['filed', 'routed', 'opened', 'deadline_moved', 'reminded', 'deadline_breached']);
+});
+
+t.test('a deadline moved earlier while Temporal was unreachable: the reconciler signals the workflow again', async (t) => {
+  const { day, endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  t.equal(request.deadlineDate, day(7));
+  const moved = await declareDay(day(5), 'makeup_workday'); // Saturday becomes a working day
+  t.equal(moved.find((m) => m.clockId === request.clockId)?.deadlineAfter, endOf(5).toISOString(), 'due Saturday now');
+  // No signal. The reconciler finds the request lagging behind its clock once the grace has passed.
+  const reconciler = await env.client.workflow.start(requestReconcilerWorkflow, { taskQueue, workflowId: `reconciler-lag-${request.id}`, args: [{ intervalMs: 60 * 60 * 1000, graceMs: 60 * 1000 }] });
+  t.teardown(() => reconciler.terminate());
+  await env.sleep(2 * 60 * 60 * 1000);
+  const followed = await waitFor(async () => ((await requestRow(request.id)).deadlineDate === day(5) ? requestRow(request.id) : undefined), 'the re-signalled workflow to record the move');
+  t.equal(followed.overdue, false);
+  await env.sleep(endOf(5).getTime() + 60 * 60 * 1000 - (await env.currentTimeMs()));
+  await waitFor(async () => ((await requestRow(request.id)).overdue ? true : undefined), 'the breach at the earlier deadline');
+  const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.same(clockRow!.breachedAt, new Date(endOf(5).getTime() + 1), 'breached on Saturday’s deadline, not Monday’s');
+  const moves = await db.select().from(requestEvents).where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'deadline_moved')));
+  t.equal(moves.length, 1, 'recorded once');
 });
 
 t.test('a correction moves an open supplement’s due date: recorded on the request, and the lapse follows', async (t) => {
