@@ -77,7 +77,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   can(Action.read, [Subject.Department, Subject.Calendar, Subject.Scenario]);
   can(Action.read, Subject.User, self);
   can(Action.read, Subject.Notification, own);
-  can(Action.update, Subject.Notification, own);
+  // Marking read changes the shared inbox (and is audited): not for auditors, who change nothing.
+  if (!has('auditor')) can(Action.update, Subject.Notification, own);
   can(Action.read, Subject.Dataset, published);
   can(Action.read, [Subject.PolicyProfile, Subject.Commitment]);
   if (has('requester')) {
@@ -107,8 +108,6 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   }
   if (has('center_operator')) {
     can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery, Subject.SlaClock, Subject.Dataset]);
-    can(Action.aggregate, Subject.Dataset);
-    can(Action.curate, Subject.Scenario);
     can([Action.read, Action.coordinate], Subject.Request, filed);
     can(Action.read, Subject.Grant);
   }

@@ -25,3 +25,8 @@ export function authorizeCreate<T extends object>(ability: AppAbility, type: Sub
     throw new ForbiddenError('forbidden', `Your roles do not allow you to create this ${snake(type).replace(/_/g, ' ')}`);
   }
 }
+
+/** Whether the caller may do the action on this record (for rules that go beyond 404/403). */
+export function allows<T extends object>(ability: AppAbility, action: Action, type: SubjectType, row: T): boolean {
+  return ability.can(action, asSubject(type, { ...row }) as never);
+}

@@ -115,10 +115,10 @@ export async function importCatalogue(ctx: RequestContext, file: Buffer, format:
 
 async function insertNew(tx: Tx, ctx: RequestContext, dataset: SheetDataset): Promise<DatasetRow> {
   try {
-    return await tx.transaction((nested) => insertDataset(nested, ctx, dataset.code, dataset.content));
+    return await insertDataset(tx, ctx, dataset.code, dataset.content);
   } catch (error) {
-    // Another import or create took the code after this one looked.
-    if ((error as { cause?: { code?: string } }).cause?.code === '23505') throw new ConflictError('dataset_code_taken', `A dataset with code ${dataset.code} was catalogued meanwhile; nothing was imported`);
+    // Another import or create took the code after this one looked: the whole import rolls back.
+    if (error instanceof ConflictError && error.code === 'dataset_code_taken') throw new ConflictError('dataset_code_taken', `A dataset with code ${dataset.code} was catalogued meanwhile; nothing was imported`);
     throw error;
   }
 }

@@ -1,11 +1,11 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/ledger.js';
 import { Action, Subject } from '../auth/abilities.js';
-import { authorize, authorizeCreate } from '../auth/authorize.js';
+import { allows, authorize, authorizeCreate } from '../auth/authorize.js';
 import type { Db, Tx } from '../db/client.js';
-import { datasets, datasetVersions, scenarioListVersions, scenarios } from '../db/schema.js';
+import { datasets, datasetVersions, departments, scenarioListVersions, scenarios } from '../db/schema.js';
 import type { DatasetField } from '../domain/catalogue/dataset.js';
-import { RuleViolationError } from '../errors.js';
+import { ForbiddenError, RuleViolationError } from '../errors.js';
 import { auditActor } from '../identity/actor.js';
 import type { RequestContext } from '../identity/service.js';
 
@@ -64,6 +64,15 @@ async function checkCoverage(tx: Tx, input: ScenarioInput): Promise<void> {
   if (problems.length) throw new RuleViolationError('invalid_scenario', problems.join('; '), { problems });
 }
 
+async function checkLeadDepartment(tx: Tx, id: string): Promise<void> {
+  const [found] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, id));
+  if (!found) throw new RuleViolationError('unknown_department', 'leadDepartmentId: no department with that id');
+}
+
+/** Coverage compared regardless of order. */
+const canonicalCoverage = (coverage: Coverage[]) =>
+  JSON.stringify(coverage.map((c) => ({ datasetCode: c.datasetCode, fields: [...c.fields].sort() })).sort((a, b) => a.datasetCode.localeCompare(b.datasetCode)));
+
 /** Writes a new key-work list version holding the list as it now stands. */
 async function newListVersion(tx: Tx, summary: string, at: Date): Promise<number> {
   await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LIST_LOCK})`);
@@ -78,6 +87,7 @@ async function newListVersion(tx: Tx, summary: string, at: Date): Promise<number
 export async function createScenario(ctx: RequestContext, input: ScenarioInput): Promise<ScenarioRow> {
   authorizeCreate(ctx.actor.ability, Subject.Scenario, { leadDepartmentId: input.leadDepartmentId });
   return ctx.db.transaction(async (tx) => {
+    await checkLeadDepartment(tx, input.leadDepartmentId);
     await checkCoverage(tx, input);
     const [row] = await tx
       .insert(scenarios)
@@ -88,11 +98,23 @@ export async function createScenario(ctx: RequestContext, input: ScenarioInput):
   });
 }
 
-/** An edit of a scenario on the key-work list makes a new list version. */
+/**
+ * An edit of a scenario on the key-work list makes a new list version. On the list, what routing
+ * reads — coverage, kind, validity — is the center's to change: a lead department widening the
+ * coverage would send requests for other departments' data past their owners (track 1).
+ */
 export async function updateScenario(ctx: RequestContext, id: string, input: ScenarioInput): Promise<ScenarioRow> {
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(scenarios).where(eq(scenarios.id, id)).for('update');
     const row = authorize(ctx.actor.ability, Action.update, Subject.Scenario, current);
+    // The scenario as it would be must be the caller's to edit too (no handing it to another department).
+    authorize(ctx.actor.ability, Action.update, Subject.Scenario, { ...row, leadDepartmentId: input.leadDepartmentId });
+    const routingChanged =
+      canonicalCoverage(input.coverage) !== canonicalCoverage(row.coverage as Coverage[]) || input.kind !== row.kind || input.validFrom !== row.validFrom || (input.validTo ?? null) !== row.validTo;
+    if (row.onKeyList && routingChanged && !allows(ctx.actor.ability, Action.curate, Subject.Scenario, row)) {
+      throw new ForbiddenError('key_list_scenario_locked', 'This scenario is on the key-work list: its coverage, kind and validity are changed by the center (name and description stay yours)');
+    }
+    await checkLeadDepartment(tx, input.leadDepartmentId);
     await checkCoverage(tx, input);
     const [updated] = await tx.update(scenarios).set({ ...input, validTo: input.validTo ?? null, updatedAt: ctx.now }).where(eq(scenarios.id, id)).returning();
     const listVersion = row.onKeyList ? await newListVersion(tx, `revised ${row.name}`, ctx.now) : null;
@@ -110,7 +132,7 @@ export async function setKeyListMembership(ctx: RequestContext, id: string, onKe
     if (onKeyList && row.retired) throw new RuleViolationError('scenario_retired', 'A retired scenario cannot join the key-work list');
     const [updated] = await tx.update(scenarios).set({ onKeyList, updatedAt: ctx.now }).where(eq(scenarios.id, id)).returning();
     const listVersion = await newListVersion(tx, `${onKeyList ? 'added' : 'removed'} ${row.name}`, ctx.now);
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin', 'center_operator'), action: onKeyList ? 'key_list.added' : 'key_list.removed', subjectType: Subject.Scenario, subjectId: id, before: { onKeyList: row.onKeyList }, after: { onKeyList, listVersion }, reason, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin'), action: onKeyList ? 'key_list.added' : 'key_list.removed', subjectType: Subject.Scenario, subjectId: id, before: { onKeyList: row.onKeyList }, after: { onKeyList, listVersion }, reason, requestId: ctx.requestId, at: ctx.now });
     return { scenario: updated!, listVersion };
   });
 }

@@ -73,13 +73,12 @@ async function actingAs(context: SeedContext, username: string): Promise<Request
 export const catalogueSeedStep: SeedStep = {
   name: 'catalogue: datasets, lineage and scenarios',
   run: async (context) => {
-    const operator = await actingAs(context, 'dsc.operator');
     const admin = await actingAs(context, 'dsc.admin');
     for (const d of [...DEMO_DATASETS, FUSED]) {
       const owner = await actingAs(context, d.owner);
       const created = await createDataset(owner, { code: d.code, ...d.content });
       await moveDataset(owner, created.id, 'published');
-      if (d.aggregated) await setAggregation(operator, created.id, true, '已归集至市大数据中心');
+      if (d.aggregated) await setAggregation(admin, created.id, true, '已归集至市大数据中心');
     }
     const departmentId = async (code: string) => (await context.db.select({ id: departments.id }).from(departments).where(eq(departments.code, code)))[0]!.id;
     const scenariosToSeed: { input: ScenarioInput; onKeyList: boolean }[] = [

@@ -84,7 +84,10 @@ export async function insertDataset(tx: Tx, ctx: RequestContext, code: string, c
   const [row] = await tx
     .insert(datasets)
     .values({ code, ownerDepartmentId: ctx.actor.departmentId, lifecycle: 'draft', currentVersion: 1, ...denormalized(content), createdAt: ctx.now, updatedAt: ctx.now })
+    .onConflictDoNothing({ target: datasets.code })
     .returning();
+  // Another create or import took the code after the caller looked.
+  if (!row) throw new ConflictError('dataset_code_taken', `A dataset with code ${code} was catalogued meanwhile`);
   await tx.insert(datasetVersions).values(versionValues(row!.id, 1, content, ctx));
   await appendAudit(tx, { actor: auditActor(ctx.actor, 'reviewer', 'dept_admin'), action: 'dataset.created', subjectType: Subject.Dataset, subjectId: row!.id, after: { code, version: 1, sharingType: content.sharingType }, requestId: ctx.requestId, at: ctx.now });
   return row!;
@@ -143,7 +146,7 @@ export async function setAggregation(ctx: RequestContext, id: string, aggregated
       await tx.update(datasetAggregation).set({ toAt: ctx.now }).where(and(eq(datasetAggregation.datasetId, id), isNull(datasetAggregation.toAt)));
     }
     const [updated] = await tx.update(datasets).set({ aggregated, updatedAt: ctx.now }).where(eq(datasets.id, id)).returning();
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin', 'center_operator'), action: aggregated ? 'dataset.aggregated' : 'dataset.aggregation_ended', subjectType: Subject.Dataset, subjectId: id, before: { aggregated: row.aggregated }, after: { aggregated }, reason, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin'), action: aggregated ? 'dataset.aggregated' : 'dataset.aggregation_ended', subjectType: Subject.Dataset, subjectId: id, before: { aggregated: row.aggregated }, after: { aggregated }, reason, requestId: ctx.requestId, at: ctx.now });
     return updated!;
   });
 }

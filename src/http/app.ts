@@ -9,6 +9,7 @@ import { ATTACHMENT_TYPES } from '../requests/filing.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
+import { AppError } from '../errors.js';
 import { pokeNotificationRelay } from '../notifications/relay.js';
 import { requestSerializers } from '../logger.js';
 import type { TemporalHandle } from '../temporal/connection.js';
@@ -99,7 +100,20 @@ export async function createHttpPlumbing(log?: Logger): Promise<FastifyInstance>
     reply.header('x-request-id', request.id);
   });
   await app.register(errorsPlugin);
+  // PostgreSQL text cannot hold NUL: refuse it up front as bad input rather than fail in the database.
+  app.addHook('preValidation', async (request) => {
+    for (const part of [request.params, request.query, Buffer.isBuffer(request.body) ? undefined : request.body]) {
+      if (containsNul(part)) throw new AppError(400, 'invalid_characters', 'Text may not contain the NUL character (\\u0000)');
+    }
+  });
   return app;
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+  return false;
 }
 
 /** Serves the contract itself at /docs/json and interactive docs at /docs. */

@@ -39,5 +39,5 @@ export const isTimeIdCursor = (v: unknown): v is { createdAt: string; id: string
 /** A (name, id) cursor: any name and a uuid. */
 export const isNameIdCursor = (v: unknown): v is { name: string; id: string } => {
   const c = record(v);
-  return typeof c?.name === 'string' && typeof c.id === 'string' && UUID.test(c.id);
+  return typeof c?.name === 'string' && !c.name.includes('\u0000') && typeof c.id === 'string' && UUID.test(c.id);
 };

@@ -5,8 +5,8 @@ import { authorize, authorizeCreate } from '../auth/authorize.js';
 import { accessibleWhere } from '../auth/sql-filter.js';
 import type { Db, Tx } from '../db/client.js';
 import { departments, users } from '../db/schema.js';
-import { departmentProblems, roleAssignmentProblems, type DepartmentLevel, type Role } from '../domain/identity/roles.js';
-import { ConflictError, RuleViolationError } from '../errors.js';
+import { departmentProblems, roleAssignmentProblems, rolesBeyondGrant, type DepartmentLevel, type Role } from '../domain/identity/roles.js';
+import { ConflictError, ForbiddenError, RuleViolationError } from '../errors.js';
 import { enqueueNotification } from '../notifications/outbox.js';
 import { auditActor, type AuthenticatedActor } from './actor.js';
 
@@ -184,8 +184,14 @@ export async function getUser(ctx: RequestContext, id: string): Promise<UserRow>
   return authorize(ctx.actor.ability, Action.read, Subject.User, row);
 }
 
+function checkGrant(ctx: RequestContext, before: readonly string[], after: readonly string[]): void {
+  const beyond = rolesBeyondGrant(ctx.actor.roles, before, after);
+  if (beyond.length) throw new ForbiddenError('role_not_grantable', `Only the center administrator grants ${beyond.join(', ')}`);
+}
+
 export async function createUser(ctx: RequestContext, input: UserInput): Promise<UserRow> {
   authorizeCreate(ctx.actor.ability, Subject.User, { departmentId: input.departmentId });
+  checkGrant(ctx, [], input.roles);
   return createUserAs(ctx.db, input, { actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'), requestId: ctx.requestId, now: ctx.now });
 }
 
@@ -236,6 +242,7 @@ export async function updateUser(ctx: RequestContext, id: string, patch: UserPat
     if (patch.roles) {
       const [department] = await tx.select().from(departments).where(eq(departments.id, row.departmentId));
       checkRoles(department!, patch.roles);
+      checkGrant(ctx, row.roles, patch.roles);
     }
     const adminRoles = ctx.actor.roles.filter((r) => r === 'dept_admin' || r === 'center_admin');
     const dropsOwnAdminRole = patch.roles !== undefined && adminRoles.some((r) => !patch.roles!.includes(r));

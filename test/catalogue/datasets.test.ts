@@ -69,7 +69,7 @@ t.test('validation names each problem; a duplicate code is a conflict', async (t
 t.test('only the center sets the aggregation status, and its periods are kept', async (t) => {
   const dataset = await catalogue.createDataset(as(world.policeReviewer), { code: code(), ...content() });
   await t.rejects(catalogue.setAggregation(as(world.policeReviewer), dataset.id, true, '自行声明'), { status: 403, code: 'forbidden' });
-  await catalogue.setAggregation(as(world.centerOperator), dataset.id, true, '已接入共享交换平台');
+  await catalogue.setAggregation(as(world.centerAdmin), dataset.id, true, '已接入共享交换平台');
   await catalogue.setAggregation(as(world.centerAdmin), dataset.id, false, '源系统停用');
   const history = await catalogue.aggregationHistory(db, dataset.id);
   t.equal(history.length, 1);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import t from 'tap';
 import * as catalogue from '../../src/catalogue/service.js';
 import * as scenarios from '../../src/catalogue/scenarios.js';
@@ -41,6 +41,8 @@ t.test('the lead department or the center creates scenarios; coverage names know
   t.equal(created.onKeyList, false);
   await t.rejects(scenarios.createScenario(as(world.policeAdmin), input({ leadDepartmentId: world.market.id })), { status: 403, code: 'forbidden' });
   await t.rejects(scenarios.createScenario(as(world.policeRequester), input()), { status: 403, code: 'forbidden' });
+  await t.rejects(scenarios.updateScenario(as(world.policeAdmin), created.id, input({ name: created.name, leadDepartmentId: world.market.id })), { status: 403, code: 'forbidden' }, 'a lead department cannot hand its scenario to another');
+  await t.rejects(scenarios.createScenario(as(world.centerAdmin), input({ leadDepartmentId: randomUUID() })), { status: 422, code: 'unknown_department' });
   await t.rejects(scenarios.createScenario(as(world.centerAdmin), input({ coverage: [{ datasetCode: 'NOPE', fields: ['姓名'] }] })), { code: 'invalid_scenario', message: /unknown dataset "NOPE"/ });
   await t.rejects(scenarios.createScenario(as(world.centerAdmin), input({ coverage: [{ datasetCode: dataset.code, fields: ['学历'] }] })), { message: /"学历" is not a field/ });
   await t.rejects(scenarios.createScenario(as(world.centerAdmin), input({ validFrom: '2027-01-01', validTo: '2026-01-01' })), { message: /ends before it starts/ });
@@ -51,21 +53,27 @@ t.test('the lead department or the center creates scenarios; coverage names know
 t.test('only the center curates the key-work list; every change is a version, and old versions stay as they were', async (t) => {
   const scenario = await scenarios.createScenario(as(world.policeAdmin), input());
   await t.rejects(scenarios.setKeyListMembership(as(world.policeAdmin), scenario.id, true, '本部门认为重要'), { status: 403, code: 'forbidden' });
+  await t.rejects(scenarios.setKeyListMembership(as(world.centerOperator), scenario.id, true, '运营人员'), { status: 403, code: 'forbidden' }, 'the list is the center administrator’s (DESIGN: center_admin)');
   const before = (await scenarios.keyList(db))!.version;
   const added = await scenarios.setKeyListMembership(as(world.centerAdmin), scenario.id, true, '列入2026年重点工作');
   t.equal(added.listVersion, before + 1);
   const v1 = (await scenarios.keyList(db, added.listVersion!))!;
   t.match(v1.scenarios.find((s) => s.id === scenario.id), { coverage: [{ fields: ['姓名', '公民身份号码'] }] });
-  t.same((await scenarios.setKeyListMembership(as(world.centerOperator), scenario.id, true, 'again')).listVersion, null, 'no change, no version');
+  t.same((await scenarios.setKeyListMembership(as(world.centerAdmin), scenario.id, true, 'again')).listVersion, null, 'no change, no version');
 
-  const revised = await scenarios.updateScenario(as(world.policeAdmin), scenario.id, input({ name: scenario.name, coverage: [{ datasetCode: dataset.code, fields: ['姓名', '公民身份号码', '户籍地址'] }] }));
+  const wider = input({ name: scenario.name, coverage: [{ datasetCode: dataset.code, fields: ['姓名', '公民身份号码', '户籍地址'] }] });
+  await t.rejects(scenarios.updateScenario(as(world.policeAdmin), scenario.id, wider), { status: 403, code: 'key_list_scenario_locked' }, 'the lead department may not widen a listed scenario (its requests would skip the owners)');
+  await t.rejects(scenarios.updateScenario(as(world.policeAdmin), scenario.id, input({ name: scenario.name, kind: 'no_application' })), { status: 403, code: 'key_list_scenario_locked' }, 'nor change its kind');
+  const renamed = await scenarios.updateScenario(as(world.policeAdmin), scenario.id, input({ name: `${scenario.name}（更名）`, description: '说明更新' }));
+  t.equal(renamed.description, '说明更新', 'name and description stay the lead department’s');
+  const revised = await scenarios.updateScenario(as(world.centerAdmin), scenario.id, wider);
   t.equal(revised.onKeyList, true);
   const current = (await scenarios.keyList(db))!;
-  t.equal(current.version, added.listVersion! + 1, 'revising a listed scenario makes a list version');
+  t.equal(current.version, added.listVersion! + 2, 'each revision of a listed scenario makes a list version');
   t.same(current.scenarios.find((s) => s.id === scenario.id)?.coverage[0]?.fields, ['姓名', '公民身份号码', '户籍地址']);
   t.same((await scenarios.keyList(db, added.listVersion!))!.scenarios.find((s) => s.id === scenario.id)?.coverage[0]?.fields, ['姓名', '公民身份号码'], 'the earlier version is unchanged');
 
-  const removed = await scenarios.setKeyListMembership(as(world.centerOperator), scenario.id, false, '工作完成');
+  const removed = await scenarios.setKeyListMembership(as(world.centerAdmin), scenario.id, false, '工作完成');
   t.notOk((await scenarios.keyList(db, removed.listVersion!))!.scenarios.some((s) => s.id === scenario.id));
   t.equal(await scenarios.keyList(db, 999_999), undefined);
   t.same(await scenarios.keyList(db, 0), { version: 0, scenarios: [] });

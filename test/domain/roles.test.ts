@@ -1,5 +1,5 @@
 import t from 'tap';
-import { departmentProblems, roleAssignmentProblems, ROLES, type Role } from '../../src/domain/identity/roles.js';
+import { departmentProblems, PRIVILEGED_ROLES, roleAssignmentProblems, ROLES, rolesBeyondGrant, type Role } from '../../src/domain/identity/roles.js';
 
 const kinds = {
   center: { isDataCenter: true, isCompetentAuthority: false },
@@ -45,4 +45,17 @@ t.test('department hierarchy and flags', async (t) => {
   t.match(departmentProblems({ ...city, parentLevel: 'city' }), [/city department has no parent/]);
   t.match(departmentProblems({ ...city, isDataCenter: true, isCompetentAuthority: true }), [/cannot be both/]);
   t.match(departmentProblems({ ...city, level: 'district', isDataCenter: true }), [/city-level departments/]);
+});
+
+t.test('only the center administrator grants privileged roles; anyone may keep or drop them', async (t) => {
+  for (const granter of ROLES) {
+    for (const role of ROLES) {
+      const beyond = rolesBeyondGrant([granter], [], [role]);
+      const expected = granter !== 'center_admin' && PRIVILEGED_ROLES.includes(role);
+      t.equal(beyond.length > 0, expected, `${granter} grants ${role}`);
+    }
+  }
+  t.same(rolesBeyondGrant(['dept_admin'], ['supervisor'], ['supervisor', 'requester']), [], 'a role already held is not granted again');
+  t.same(rolesBeyondGrant(['dept_admin'], ['supervisor'], ['requester']), [], 'dropping is not granting');
+  t.same(rolesBeyondGrant(['dept_admin'], ['dept_admin'], ['dept_admin', 'supervisor', 'auditor']), ['supervisor', 'auditor']);
 });

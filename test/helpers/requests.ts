@@ -26,7 +26,7 @@ export async function createRequestWorld(db: Db) {
   const publish = async (code: string, content: DatasetContent, aggregated: boolean) => {
     const row = await catalogue.createDataset(as(world.policeReviewer), { code: `RQ-${tag}-${code}`, ...content });
     await catalogue.moveDataset(as(world.policeReviewer), row.id, 'published');
-    if (aggregated) await catalogue.setAggregation(as(world.centerOperator), row.id, true, '已归集');
+    if (aggregated) await catalogue.setAggregation(as(world.centerAdmin), row.id, true, '已归集');
     return row;
   };
   const base = { description: '', libraryKind: 'thematic' as const, updateFrequency: '每日', sourceSystem: '人口系统' };

@@ -51,7 +51,8 @@ t.test('the owner catalogues, revises, publishes; the center aggregates; others 
   t.match(seen.json().current.content.conditions, { requesterLevels: ['city'], maxUsageMonths: 24 }, 'requesters see the conditions that apply');
 
   t.equal((await call('PUT', `/api/v1/datasets/${id}/aggregation`, world.policeReviewer, { aggregated: true, reason: 'x' })).statusCode, 403);
-  const aggregated = await call('PUT', `/api/v1/datasets/${id}/aggregation`, world.centerOperator, { aggregated: true, reason: '已归集至市大数据中心' });
+  t.equal((await call('PUT', `/api/v1/datasets/${id}/aggregation`, world.centerOperator, { aggregated: true, reason: 'x' })).statusCode, 403, 'aggregation status is the center administrator’s');
+  const aggregated = await call('PUT', `/api/v1/datasets/${id}/aggregation`, world.centerAdmin, { aggregated: true, reason: '已归集至市大数据中心' });
   t.equal(aggregated.statusCode, 200);
   t.equal(aggregated.json().dataset.aggregated, true);
   t.equal(aggregated.json().aggregationHistory.length, 1);
@@ -102,8 +103,12 @@ t.test('scenarios through the API: created by the lead department, curated onto 
   const list = await call('GET', `/api/v1/key-work-list?version=${listed.json().listVersion}`, world.marketRequester);
   t.ok(list.json().scenarios.some((s: { id: string }) => s.id === id));
   t.equal((await call('GET', '/api/v1/key-work-list?version=999999', world.marketRequester)).json().code, 'key_list_version_not_found');
-  const revised = await call('PUT', `/api/v1/scenarios/${id}`, world.policeAdmin, { ...body, coverage: [{ datasetCode, fields: ['统一社会信用代码', '法定代表人'] }] });
+  const widened = { ...body, coverage: [{ datasetCode, fields: ['统一社会信用代码', '法定代表人'] }] };
+  const locked = await call('PUT', `/api/v1/scenarios/${id}`, world.policeAdmin, widened);
+  t.match({ status: locked.statusCode, code: locked.json().code }, { status: 403, code: 'key_list_scenario_locked' }, 'on the list, coverage is the center’s to change');
+  const revised = await call('PUT', `/api/v1/scenarios/${id}`, world.centerAdmin, widened);
   t.equal(revised.statusCode, 200);
+  t.equal((await call('GET', '/api/v1/key-work-list?version=3000000000', world.marketRequester)).json().code, 'validation_failed', 'a version beyond the integer range is a 400, not a database error');
   t.equal((await call('GET', `/api/v1/scenarios/${id}`, world.marketRequester)).json().coverage[0].fields.length, 2);
   t.ok((await call('GET', '/api/v1/scenarios', world.marketRequester)).json().items.some((s: { id: string }) => s.id === id));
   const bad = await call('POST', '/api/v1/scenarios', world.policeAdmin, { ...body, coverage: [{ datasetCode, fields: ['注册资本'] }] });

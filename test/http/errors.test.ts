@@ -1,10 +1,16 @@
+import { sql } from 'drizzle-orm';
 import t from 'tap';
+import { openDatabase } from '../../src/db/client.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, UnauthorizedError } from '../../src/errors.js';
 import { createHttpPlumbing } from '../../src/http/app.js';
 import { loadSpecification, registerOperations } from '../../src/http/openapi.js';
 import { startTestApp } from '../helpers/app.js';
+import { testConfig } from '../helpers/env.js';
 
 const probeSpec = loadSpecification(new URL('../fixtures/contract-probe.yaml', import.meta.url).pathname);
+
+const database = await openDatabase(testConfig().database);
+t.teardown(() => database.close());
 
 async function probeApp() {
   const app = await createHttpPlumbing();
@@ -22,6 +28,9 @@ async function probeApp() {
       if (kind === 'unauthenticated') throw new UnauthorizedError();
       if (kind === 'forbidden') throw new ForbiddenError('not_allowed', 'You may read this request but not decide it');
       if (kind === 'missing') throw new NotFoundError('request_not_found', 'No such request');
+      // Real PostgreSQL errors, as the driver and the ORM wrap them.
+      if (kind === 'db-format') await database.db.execute(sql`select 'not a number'::int`);
+      if (kind === 'db-range') await database.db.execute(sql`select 3000000000::int`);
       throw new Error(secretInternals);
     },
   });
@@ -95,6 +104,23 @@ t.test('an unexpected error is a generic 500 that leaks nothing', async (t) => {
   t.notOk(res.body.includes('hunter2') || res.body.includes('/srv/db.ts') || res.body.includes(secretInternals), 'no internals in the body');
   t.equal(body.requestId, res.headers['x-request-id']);
   t.notOk('stack' in body);
+});
+
+t.test('input PostgreSQL rejects is a 4xx with a code, not a 500', async (t) => {
+  for (const [kind, status, code] of [['db-format', 400, 'invalid_value'], ['db-range', 400, 'invalid_value']] as const) {
+    const res = await app.inject({ method: 'GET', url: `/probe/failures/${kind}` });
+    t.match({ status: res.statusCode, body: res.json() }, { status, body: { code } }, kind);
+    t.notOk(res.body.includes('select'), 'no SQL in the answer');
+  }
+});
+
+t.test('text with a NUL character is refused before it reaches anything', async (t) => {
+  const res = await app.inject({ method: 'POST', url: '/probe/7', payload: { name: '户\u0000籍', tags: ['a'] } });
+  t.equal(res.statusCode, 400);
+  t.equal(res.json().code, 'invalid_characters');
+  const inQuery = await app.inject({ method: 'POST', url: '/probe/7?verbose=%00', payload: { name: 'x', tags: [] } });
+  t.equal(inQuery.statusCode, 400);
+  t.equal(inQuery.json().code, 'invalid_characters');
 });
 
 t.test('the request id is generated, echoed in the header and the body, or taken from the caller', async (t) => {

@@ -160,7 +160,20 @@ t.test('auditors read everything and change nothing', async (t) => {
   t.equal(create.statusCode, 403);
 });
 
-t.test('an administrator cannot lock itself out, but may add roles to itself', async (t) => {
+t.test('a department administrator cannot grant privileged roles, to itself or anyone', async (t) => {
+  const admin = await createTestUser(db, world.authority, ['dept_admin']);
+  const auth = await bearer(config, admin);
+  const self = await app.inject({ method: 'PATCH', url: `/api/v1/users/${admin.id}`, headers: auth, payload: { roles: ['dept_admin', 'supervisor'] } });
+  t.equal(self.statusCode, 403);
+  t.match(self.json(), { code: 'role_not_grantable', message: /supervisor/ });
+  const other = await app.inject({ method: 'POST', url: '/api/v1/users', headers: auth, payload: { username: `aud-${Date.now()}`, displayName: '审计员', departmentId: world.authority.id, roles: ['auditor'] } });
+  t.match({ status: other.statusCode, code: other.json().code }, { status: 403, code: 'role_not_grantable' });
+  const byCenter = await app.inject({ method: 'PATCH', url: `/api/v1/users/${admin.id}`, headers: await bearer(config, world.centerAdmin), payload: { roles: ['dept_admin', 'supervisor'], reason: '兼任督办' } });
+  t.equal(byCenter.statusCode, 200, byCenter.body);
+  t.same(byCenter.json().roles, ['dept_admin', 'supervisor']);
+});
+
+t.test('an administrator cannot lock itself out, but may add ordinary roles to itself', async (t) => {
   const admin = await createTestUser(db, world.market, ['dept_admin']);
   const auth = await bearer(config, admin);
   const deactivate = await app.inject({ method: 'PATCH', url: `/api/v1/users/${admin.id}`, headers: auth, payload: { active: false } });

@@ -19,9 +19,15 @@ function hanGrams(run: string, withUnigrams: boolean): string[] {
   return grams;
 }
 
+/**
+ * Words are cut to this many characters, in documents and queries alike: PostgreSQL refuses a
+ * lexeme over 2 KB, and nobody searches by the 65th letter of a word.
+ */
+export const MAX_WORD_LENGTH = 64;
+
 function words(text: string): string[] {
   // Latin and digit words, once the Han runs are taken out.
-  return [...text.replace(HAN, ' ').matchAll(WORD)].map((m) => m[0]);
+  return [...text.replace(HAN, ' ').matchAll(WORD)].map((m) => [...m[0]].slice(0, MAX_WORD_LENGTH).join(''));
 }
 
 /** Every lexeme of a document's texts (name, description, field names …), deduplicated. */

@@ -18,6 +18,18 @@ export interface RoleProblem {
   problem: string;
 }
 
+/** Roles that see or steer every department's data: only the center's administrator grants them. */
+export const PRIVILEGED_ROLES: readonly Role[] = ['center_operator', 'center_admin', 'supervisor', 'auditor'];
+
+/**
+ * The privileged roles a change would newly grant that the granter may not grant (a department
+ * administrator of the competent authority making itself supervisor, say); empty when allowed.
+ */
+export function rolesBeyondGrant(granterRoles: readonly string[], before: readonly string[], after: readonly string[]): string[] {
+  if (granterRoles.includes('center_admin')) return [];
+  return after.filter((role) => (PRIVILEGED_ROLES as readonly string[]).includes(role) && !before.includes(role));
+}
+
 /** Every reason the roles cannot be held together in that department; empty when valid. */
 export function roleAssignmentProblems(department: DepartmentKind, roles: readonly string[]): RoleProblem[] {
   const problems: RoleProblem[] = [];

@@ -22,6 +22,26 @@ function send(reply: FastifyReply, status: number, body: Omit<ErrorBody, 'reques
   return reply.status(status).type('application/json').send({ ...body, requestId: String(reply.request.id) });
 }
 
+/** PostgreSQL errors (SQLSTATE) that mean bad or conflicting input, not a broken server. */
+const DATABASE_INPUT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  '23505': { status: 409, code: 'conflict', message: 'A record with these values exists already (perhaps created a moment ago)' },
+  '23503': { status: 422, code: 'unknown_reference', message: 'The input refers to something that does not exist' },
+  '22P02': { status: 400, code: 'invalid_value', message: 'A value is not of the expected form' },
+  '22003': { status: 400, code: 'invalid_value', message: 'A number is out of range' },
+  '22021': { status: 400, code: 'invalid_characters', message: 'Text contains characters that cannot be stored' },
+  '22P05': { status: 400, code: 'invalid_characters', message: 'Text contains characters that cannot be stored' },
+  '54000': { status: 400, code: 'invalid_value', message: 'A value is too long to be stored or indexed' },
+};
+
+/** The SQLSTATE of a PostgreSQL error, wherever the driver or ORM wrapped it. */
+function databaseError(error: unknown): ({ sqlState: string } & (typeof DATABASE_INPUT_ERRORS)[string]) | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const sqlState = (e as { code?: unknown }).code;
+    if (typeof sqlState === 'string' && sqlState in DATABASE_INPUT_ERRORS) return { sqlState, ...DATABASE_INPUT_ERRORS[sqlState]! };
+  }
+  return undefined;
+}
+
 /**
  * One error shape for every failure. Typed AppErrors keep their status and code; request
  * validation failures become 400 `validation_failed` with the offending places; anything else is
@@ -46,6 +66,13 @@ export const errorsPlugin = fp(
             ...(v.keyword === 'additionalProperties' ? { property: (v.params as { additionalProperty?: string }).additionalProperty } : {}),
           })),
         });
+      }
+      const database = databaseError(error);
+      if (database) {
+        // A constraint caught what a rule should have (a race, most often): the caller's input is
+        // at fault, not the server. Logged, since a rule may be missing.
+        request.log.warn({ err: error, sqlState: database.sqlState }, 'database rejected the input');
+        return send(reply, database.status, { code: database.code, message: database.message });
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {

@@ -268,8 +268,12 @@ export function requestHandlers(deps: { db: Db; clock: Clock; temporal: Temporal
       const ctx = await contextOf(request, deps);
       const { supervisionId } = request.params as { supervisionId: string };
       const supervision = await queries.getSupervision(deps.db, supervisionId);
-      if (!supervision) throw new NotFoundError('supervision_not_found', 'No supervision notice with that id');
-      await queries.loadRequest(ctx, supervision.requestId);
+      const unknown = () => new NotFoundError('supervision_not_found', 'No supervision notice with that id');
+      if (!supervision) throw unknown();
+      // A notice on a request the caller may not read does not exist for the caller either.
+      await queries.loadRequest(ctx, supervision.requestId).catch((error: unknown) => {
+        throw error instanceof NotFoundError ? unknown() : error;
+      });
       const role = (['reviewer', 'center_operator', 'dept_admin'] as Role[]).find((r) => ctx.actor.roles.includes(r));
       if (!role || supervision.responsibleDepartmentId !== ctx.actor.departmentId) throw new ForbiddenError('forbidden', 'Only the responsible department answers a supervision notice');
       const party = supervision.chargedParty as UpdateActor['party'];

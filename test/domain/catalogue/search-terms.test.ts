@@ -1,5 +1,5 @@
 import t from 'tap';
-import { documentLexemes, queryLexemes, toTsqueryLiteral } from '../../../src/domain/catalogue/search-terms.js';
+import { documentLexemes, MAX_WORD_LENGTH, queryLexemes, toTsqueryLiteral } from '../../../src/domain/catalogue/search-terms.js';
 
 const matches = (query: string, ...doc: string[]) => {
   const lexemes = new Set(documentLexemes(...doc));
@@ -34,4 +34,12 @@ t.test('documents index unigrams and bigrams once each', async (t) => {
 
 t.test('tsquery literals quote every lexeme', async (t) => {
   t.equal(toTsqueryLiteral(['社保', "o'neil", 'a\\b']), "'社保' & 'o''neil' & 'a\\\\b'");
+});
+
+t.test('over-long words are cut alike in documents and queries (PostgreSQL refuses lexemes over 2 KB)', async (t) => {
+  const long = 'a'.repeat(5000);
+  const [lexeme] = documentLexemes(long);
+  t.equal(lexeme!.length, MAX_WORD_LENGTH);
+  t.same(queryLexemes(long), [lexeme], 'a query for the same word still finds it');
+  t.ok(matches('a'.repeat(80), `${long} 数据`), 'a query sharing the first 64 letters matches');
 });
