@@ -75,8 +75,11 @@ export async function importCatalogue(ctx: RequestContext, file: Buffer, format:
       if (dataset.ownerDepartment && dataset.ownerDepartment.code !== ctx.actor.departmentRow.code) {
         problems.push(placeProblem(read.layout, dataset.ownerDepartment.row, 'ownerDepartment', `this row belongs to ${dataset.ownerDepartment.code}; you catalogue for ${ctx.actor.departmentRow.code}`));
       }
-      const row = existingByCode.get(dataset.code);
-      if (row && row.ownerDepartmentId !== ctx.actor.departmentId) place('code', `dataset ${dataset.code} belongs to another department`);
+      const found = existingByCode.get(dataset.code);
+      // Another department's entry: the code is taken, and nothing more about it is told (not its
+      // id, version or whether the row matches it — it may be a draft the caller cannot read).
+      const row = found && found.ownerDepartmentId === ctx.actor.departmentId ? found : undefined;
+      if (found && !row) place('code', `the code ${dataset.code} is already in use; choose another`);
       else if (row?.lifecycle === 'retired') place('code', `dataset ${dataset.code} is retired and no longer edited`);
 
       const validate = contentValidator();

@@ -37,19 +37,20 @@ export interface KeyListSnapshot {
 /** Arbitrary constant naming the lock that serializes key-work list versions. */
 const KEY_LIST_LOCK = 1_515_002;
 
-async function checkCoverage(tx: Tx, input: ScenarioInput): Promise<void> {
+async function checkCoverage(tx: Tx, ctx: RequestContext, input: ScenarioInput): Promise<void> {
   const problems: string[] = [];
   if (input.validTo && input.validTo < input.validFrom) problems.push('validTo: the validity ends before it starts');
   if (input.coverage.length === 0) problems.push('coverage: a scenario names the datasets and fields it needs');
   const codes = input.coverage.map((c) => c.datasetCode);
   const found = codes.length
     ? await tx
-        .select({ code: datasets.code, lifecycle: datasets.lifecycle, fields: datasetVersions.fields })
+        .select({ code: datasets.code, lifecycle: datasets.lifecycle, ownerDepartmentId: datasets.ownerDepartmentId, fields: datasetVersions.fields })
         .from(datasets)
         .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
         .where(inArray(datasets.code, codes))
     : [];
-  const byCode = new Map(found.map((f) => [f.code, f]));
+  // A draft the caller may not read does not exist for it (nor do its field names).
+  const byCode = new Map(found.filter((f) => f.lifecycle !== 'draft' || allows(ctx.actor.ability, Action.read, Subject.Dataset, f)).map((f) => [f.code, f]));
   for (const [i, c] of input.coverage.entries()) {
     const dataset = byCode.get(c.datasetCode);
     if (!dataset) {
@@ -88,7 +89,7 @@ export async function createScenario(ctx: RequestContext, input: ScenarioInput):
   authorizeCreate(ctx.actor.ability, Subject.Scenario, { leadDepartmentId: input.leadDepartmentId });
   return ctx.db.transaction(async (tx) => {
     await checkLeadDepartment(tx, input.leadDepartmentId);
-    await checkCoverage(tx, input);
+    await checkCoverage(tx, ctx, input);
     const [row] = await tx
       .insert(scenarios)
       .values({ ...input, validTo: input.validTo ?? null, coverage: input.coverage, createdAt: ctx.now, updatedAt: ctx.now })
@@ -115,7 +116,7 @@ export async function updateScenario(ctx: RequestContext, id: string, input: Sce
       throw new ForbiddenError('key_list_scenario_locked', 'This scenario is on the key-work list: its coverage, kind and validity are changed by the center (name and description stay yours)');
     }
     await checkLeadDepartment(tx, input.leadDepartmentId);
-    await checkCoverage(tx, input);
+    await checkCoverage(tx, ctx, input);
     const [updated] = await tx.update(scenarios).set({ ...input, validTo: input.validTo ?? null, updatedAt: ctx.now }).where(eq(scenarios.id, id)).returning();
     const listVersion = row.onKeyList ? await newListVersion(tx, `revised ${row.name}`, ctx.now) : null;
     await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'), action: 'scenario.revised', subjectType: Subject.Scenario, subjectId: id, before: { name: row.name, coverage: row.coverage, validTo: row.validTo }, after: { ...input, listVersion }, requestId: ctx.requestId, at: ctx.now });

@@ -157,9 +157,14 @@ export async function getDataset(ctx: RequestContext, id: string): Promise<{ dat
   return { dataset, version: (await getVersion(ctx.db, id, dataset.currentVersion))! };
 }
 
-/** A specific version, as a routing snapshot saw it. */
+/**
+ * A specific version, as a routing snapshot saw it. A retired entry was published once: its
+ * versions stay readable to everyone who could read them then, since requests, refusals and
+ * grants cite them.
+ */
 export async function getDatasetVersion(ctx: RequestContext, id: string, version: number): Promise<DatasetVersionRow | undefined> {
-  await getDataset(ctx, id);
+  const [row] = await ctx.db.select().from(datasets).where(eq(datasets.id, id));
+  if (row?.lifecycle !== 'retired') authorize(ctx.actor.ability, Action.read, Subject.Dataset, row);
   return getVersion(ctx.db, id, version);
 }
 

@@ -85,6 +85,11 @@ t.test('lifecycle: retired entries are not edited; transitions run only forwards
   await catalogue.moveDataset(ctx, dataset.id, 'retired', '源系统下线');
   await t.rejects(catalogue.moveDataset(ctx, dataset.id, 'published'), { code: 'invalid_lifecycle_transition' });
   await t.rejects(catalogue.updateDataset(ctx, dataset.id, content()), { code: 'dataset_retired' });
+  await t.rejects(catalogue.getDataset(as(world.marketRequester), dataset.id), { status: 404, code: 'dataset_not_found' }, 'no longer in the catalogue for requesters');
+  const cited = await catalogue.getDatasetVersion(as(world.marketRequester), dataset.id, 1);
+  t.equal(cited?.version, 1, 'but its versions stay readable: requests and grants cite them');
+  const draft = await catalogue.createDataset(ctx, { code: code(), ...content() });
+  await t.rejects(catalogue.getDatasetVersion(as(world.marketRequester), draft.id, 1), { status: 404, code: 'dataset_not_found' }, 'a draft’s versions stay private');
 });
 
 t.test('Chinese search finds two-character queries through the index, filtered by what the caller may read', async (t) => {

@@ -45,6 +45,12 @@ t.test('the lead department or the center creates scenarios; coverage names know
   await t.rejects(scenarios.createScenario(as(world.centerAdmin), input({ leadDepartmentId: randomUUID() })), { status: 422, code: 'unknown_department' });
   await t.rejects(scenarios.createScenario(as(world.centerAdmin), input({ coverage: [{ datasetCode: 'NOPE', fields: ['姓名'] }] })), { code: 'invalid_scenario', message: /unknown dataset "NOPE"/ });
   await t.rejects(scenarios.createScenario(as(world.centerAdmin), input({ coverage: [{ datasetCode: dataset.code, fields: ['学历'] }] })), { message: /"学历" is not a field/ });
+  const draft = await catalogue.createDataset(as(world.policeReviewer), { code: `SC-${randomBytes(4).toString('hex').toUpperCase()}`, name: '在编草稿', description: '', libraryKind: 'thematic', updateFrequency: '每日', sourceSystem: 'x', fields: [{ name: '姓名', type: 'string', description: '', sensitivity: 'internal' }], sharingType: 'unconditional' });
+  await t.rejects(
+    scenarios.createScenario(as(world.marketAdmin), input({ leadDepartmentId: world.market.id, coverage: [{ datasetCode: draft.code, fields: ['姓名'] }] })),
+    { code: 'invalid_scenario', message: new RegExp(`unknown dataset "${draft.code}"`) },
+    'another department’s draft is unknown to the caller, fields and all',
+  );
   await t.rejects(scenarios.createScenario(as(world.centerAdmin), input({ validFrom: '2027-01-01', validTo: '2026-01-01' })), { message: /ends before it starts/ });
   const noApplication = await scenarios.createScenario(as(world.centerAdmin), input({ kind: 'no_application', name: '高龄老人津贴免申即享' }));
   t.equal(noApplication.kind, 'no_application');

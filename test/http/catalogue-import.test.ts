@@ -164,7 +164,8 @@ t.test('imports are for the department’s own entries; requesters neither impor
   const denied = await upload(world.marketRequester, csv(population), 'text/csv', 'dry_run');
   t.equal(denied.statusCode, 403);
   const foreign = await upload(world.marketAdmin, csv(population.map((r) => r.map((c) => (c === world.police.code ? '' : c)))), 'text/csv', 'dry_run');
-  t.match(foreign.json().problems, [{ row: 2, header: '资源代码', problem: new RegExp(`${code('RK')} belongs to another department`) }]);
+  t.match(foreign.json().problems, [{ row: 2, header: '资源代码', problem: new RegExp(`code ${code('RK')} is already in use`) }]);
+  t.match(foreign.json().datasets[0], { code: code('RK'), outcome: 'new', datasetId: null, version: null }, 'nothing is told about another department’s entry, not even whether it matches');
   const seen = await app.inject({ method: 'GET', url: `/api/v1/datasets/export?format=csv&q=${encodeURIComponent(tag)}`, headers: await bearer(config, world.marketRequester) });
   t.equal(seen.headers['x-dataset-count'], '0', 'drafts of another department are not exported to it');
 });

@@ -5,7 +5,7 @@ import { formatOfMediaType, MEDIA_TYPES, type SpreadsheetFormat } from '../../ca
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { fieldsOutside, type DatasetContent } from '../../domain/catalogue/dataset.js';
-import { evaluateConditions, overallResult, type SharingConditions } from '../../domain/catalogue/conditions.js';
+import { evaluateConditions, preCheckResult, type SharingConditions } from '../../domain/catalogue/conditions.js';
 import { NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { RequestContext } from '../../identity/service.js';
 import type { JsonBody, JsonRequest } from '../contract.js';
@@ -94,7 +94,7 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
       const checks = version.sharingType === 'conditional' && version.conditions
         ? evaluateConditions(version.conditions as SharingConditions, { ...draft, requester: { departmentCode: ctx.actor.departmentRow.code, level: ctx.actor.departmentRow.level } })
         : [];
-      return { datasetVersion: version.version, sharingType: dataset.sharingType, result: overallResult(checks), checks };
+      return { datasetVersion: version.version, sharingType: dataset.sharingType, result: preCheckResult(version.sharingType, checks), checks };
     },
 
     importDatasets: async (request: FastifyRequest): Promise<JsonBody<'importDatasets', 200>> => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { conditionProblems, evaluateConditions, overallResult, type DraftRequest, type SharingConditions } from '../../../src/domain/catalogue/conditions.js';
+import { conditionProblems, evaluateConditions, overallResult, preCheckResult, type DraftRequest, type SharingConditions } from '../../../src/domain/catalogue/conditions.js';
 
 const draft: DraftRequest = {
   requester: { departmentCode: 'SH-HRSS', level: 'city' },
@@ -58,4 +58,10 @@ t.test('conditions are checked when catalogued: at least one, known fields, sane
   t.match(conditionProblems({ maxUsageMonths: 0 }, fields), [{ condition: 'maxUsageMonths', problem: /1 to 120 months/ }]);
   t.match(conditionProblems({ requesterLevels: ['province' as 'city'] }, fields), [{ condition: 'requesterLevels', problem: /unknown department level "province"/ }]);
   t.same(conditionProblems({ restrictedFields: ['身份证号'], maxUsageMonths: 12 }, fields), []);
+});
+
+t.test('data catalogued not shareable always needs a person: a coordination decides', async (t) => {
+  t.equal(preCheckResult('not_shareable', []), 'needs_review');
+  t.equal(preCheckResult('unconditional', []), 'pass');
+  t.equal(preCheckResult('conditional', [{ condition: 'restrictedFields', result: 'fail', reason: 'x' }]), 'fail');
 });
