@@ -86,6 +86,9 @@ const envSchema = z
     if (env.NODE_ENV === 'production' && env.DEMO_MODE) {
       ctx.addIssue({ code: 'custom', path: ['DEMO_MODE'], message: 'demo sign-in cannot be enabled in production' });
     }
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production runs on PostgreSQL (the embedded PGlite is for ./scripts/start)' });
+    }
   });
 
 export type Config = ReturnType<typeof toConfig>;

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { createActivities } from './activities/index.js';
+import { ledgerRewriteRights } from './audit/ledger.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -59,6 +60,16 @@ async function main(): Promise<void> {
   if (config.database.migrateOnStart) {
     await migrateForSettings(config.database, database);
     log.info({ database: database.kind }, 'migrations applied');
+  }
+  // The ledger is append-only only if the processes run as a role that cannot rewrite it.
+  const rewriteRights = database.kind === 'postgres' ? await ledgerRewriteRights(database.db) : [];
+  if (rewriteRights.length) {
+    const message = `the database role in DATABASE_URL may ${rewriteRights.join(', ')} the audit ledger; run the processes as a member of gongxiang_app (README, Production)`;
+    if (config.env === 'production') {
+      log.fatal(message);
+      process.exit(1);
+    }
+    log.warn(message);
   }
   const imported = await importPublishedSchedules(database.db, { actor: { kind: 'system', role: 'script' }, at: await systemClock.now() });
   if (imported.length) log.info({ years: imported }, 'published holiday schedules imported');

@@ -77,6 +77,8 @@ t.test('production refuses demo sign-in and failpoints', async (t) => {
   const problems = problemsOf({ ...valid, NODE_ENV: 'production', DEMO_MODE: 'true', GX_FAILPOINTS: 'x' });
   t.match(problems.join('\n'), /GX_FAILPOINTS: failpoints are for tests/);
   t.match(problems.join('\n'), /DEMO_MODE: demo sign-in cannot be enabled in production/);
+  t.match(problemsOf({ ...valid, NODE_ENV: 'production' }), [/DATABASE_URL: production runs on PostgreSQL/], 'no PGlite in production');
+  t.equal(loadConfig({ ...valid, NODE_ENV: 'production', DATABASE_URL: 'postgres://api@db/gx' }).database.kind, 'postgres');
   t.same([...loadConfig({ ...valid, NODE_ENV: 'test', GX_FAILPOINTS: 'a, b' }).failpoints], ['a', 'b']);
 });
 

@@ -25,7 +25,7 @@ t.test('readiness is 503 naming PostgreSQL while its server is down, and recover
   const body = down.json();
   t.equal(body.status, 'not_ready');
   t.equal(body.checks.database.status, 'down');
-  t.type(body.checks.database.error, 'string');
+  t.notOk('error' in body.checks.database, 'the reason is logged, not told to anonymous callers');
   t.same(body.checks.temporal, { status: 'up' });
 
   const live = await harness.app.inject({ method: 'GET', url: '/healthz' });

@@ -135,3 +135,17 @@ export async function listAudit(db: Db, filter: AuditFilter, visible: SQL | unde
     .orderBy(desc(auditEntries.seq))
     .limit(filter.limit);
 }
+
+/**
+ * The rights the connected database role has that would let it rewrite the ledger (UPDATE,
+ * DELETE, TRUNCATE on audit_entries); empty as it should be. A role that owns the schema has
+ * them all: production refuses to run on one (see src/main.ts).
+ */
+export async function ledgerRewriteRights(db: Db): Promise<string[]> {
+  const rights = ['UPDATE', 'DELETE', 'TRUNCATE'];
+  const result = await db.execute<Record<string, boolean>>(
+    sql`select ${sql.join(rights.map((r) => sql`has_table_privilege('audit_entries', ${r}) as ${sql.identifier(r.toLowerCase())}`), sql`, `)}`,
+  );
+  const row = (result as unknown as { rows: Record<string, boolean>[] }).rows[0] ?? {};
+  return rights.filter((r) => row[r.toLowerCase()]);
+}

@@ -624,7 +624,7 @@ export interface paths {
         put?: never;
         /**
          * Check a draft request of the caller's department against the current version's sharing conditions
-         * @description Each stated condition is pass, fail (a refusal may cite it) or needs_review (a person judges). Changes nothing.
+         * @description Each stated condition is pass, fail (a refusal may cite it) or needs_review (a person judges); for data catalogued not shareable the result is needs_review (a three-party coordination decides). Changes nothing.
          */
         post: operations["preCheckConditions"];
         delete?: never;
@@ -1564,10 +1564,11 @@ export interface components {
             requestId: string;
         };
         DependencyStatus: {
-            /** @enum {string} */
+            /**
+             * @description The reason for down is logged, not returned: the endpoint is public
+             * @enum {string}
+             */
             status: "up" | "down";
-            /** @description Short reason when down */
-            error?: string;
         };
         Readiness: {
             /** @enum {string} */

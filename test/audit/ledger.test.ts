@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
-import { appendAudit, appendAuditEntries, verifyLedger, type AuditInput } from '../../src/audit/ledger.js';
-import { openDatabase } from '../../src/db/client.js';
+import { appendAudit, appendAuditEntries, ledgerRewriteRights, verifyLedger, type AuditInput } from '../../src/audit/ledger.js';
+import { openDatabase, openPostgres } from '../../src/db/client.js';
 import { auditEntries } from '../../src/db/schema.js';
 import { startTestApp } from '../helpers/app.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
-import { testConfig } from '../helpers/env.js';
+import { required, testConfig } from '../helpers/env.js';
 import { bearer, createTestWorld } from '../helpers/identity.js';
 
 const entry = (subjectId: string, action = 'probe.changed'): AuditInput => ({
@@ -125,4 +125,11 @@ t.test('the ledger API: auditors list and verify; dept_admin sees its own depart
   t.equal(second.json().items.length, 1);
   t.ok(second.json().items[0].seq < firstPage.json().items[0].seq, 'newest first, pages do not overlap');
   t.equal(second.json().nextCursor, null, 'the last page says so');
+});
+
+t.test('the app role cannot rewrite the ledger; the schema owner could, which production refuses to run as', async (t) => {
+  t.same(await ledgerRewriteRights(app.db), [], 'the processes run as a member of gongxiang_app');
+  const owner = openPostgres(required('DATABASE_MIGRATION_URL'), 1);
+  t.teardown(() => owner.close());
+  t.same(await ledgerRewriteRights(owner.db), ['UPDATE', 'DELETE', 'TRUNCATE'], 'the owner holds every right');
 });
