@@ -24,7 +24,7 @@ import {
 import { ConflictError, RuleViolationError } from '../errors.js';
 import { loadSpecification } from '../http/openapi.js';
 import type { RequestContext } from '../identity/service.js';
-import { insertDataset, insertVersion, searchDatasets, type DatasetRow, type DatasetSearch } from './service.js';
+import { checkDroppedFields, insertDataset, insertVersion, scenarioIds, searchDatasets, type DatasetRow, type DatasetSearch } from './service.js';
 import { MAX_ROWS, readGrid, writeGrid, type SpreadsheetFormat } from './spreadsheet-files.js';
 
 export type ImportOutcome = 'new' | 'revised' | 'unchanged';
@@ -89,6 +89,9 @@ export async function importCatalogue(ctx: RequestContext, file: Buffer, format:
       for (const p of datasetProblems(dataset.content, { ...context, selfCode: dataset.code })) place(p.path, p.problem);
 
       const outcome: ImportOutcome = !row ? 'new' : sameContent(currentContent.get(row.id)!, dataset.content) ? 'unchanged' : 'revised';
+      if (outcome === 'revised') {
+        for (const d of await checkDroppedFields(tx, row!, dataset.content)) place('fields', `${d.fields.join(', ')} cannot be dropped: ${d.kind === 'scenario' ? 'scenario' : 'fused dataset'} ${d.name} uses them`);
+      }
       planned.push({ dataset, outcome, row });
     }
     problems.sort((a, b) => a.row - b.row || (a.column ?? '').length - (b.column ?? '').length || (a.column ?? '').localeCompare(b.column ?? ''));
@@ -166,7 +169,7 @@ async function importContext(tx: Tx, inFile: SheetDataset[]) {
       .where(inArray(datasets.code, outside));
     for (const s of sources) fieldsByCode.set(s.code, (s.fields as DatasetField[]).map((f) => f.name));
   }
-  return { departmentCodes, fieldsOf: (code: string) => fieldsByCode.get(code) };
+  return { departmentCodes, fieldsOf: (code: string) => fieldsByCode.get(code), scenarioIds: await scenarioIds(tx) };
 }
 
 /** The datasets the caller may read that match the filters, as a file that imports back. */

@@ -5,7 +5,7 @@ import { authorize, authorizeCreate } from '../auth/authorize.js';
 import { accessibleWhere } from '../auth/sql-filter.js';
 import type { Db, Tx } from '../db/client.js';
 import { datasetAggregation, datasets, datasetVersions, departments, scenarios } from '../db/schema.js';
-import { canMoveTo, datasetProblems, type DatasetContent, type DatasetField, type Lifecycle, type SharingType } from '../domain/catalogue/dataset.js';
+import { canMoveTo, datasetProblems, droppedFieldsInUse, type DatasetContent, type DatasetField, type FieldDependent, type Lifecycle, type Lineage, type SharingType } from '../domain/catalogue/dataset.js';
 import { documentLexemes, queryLexemes, toTsqueryLiteral } from '../domain/catalogue/search-terms.js';
 import { ConflictError, RuleViolationError } from '../errors.js';
 import { auditActor } from '../identity/actor.js';
@@ -29,8 +29,39 @@ export async function catalogueContext(tx: Tx, content: DatasetContent, selfCode
         .where(inArray(datasets.code, sourceCodes))
     : [];
   const fieldsByCode = new Map(sources.map((s) => [s.code, (s.fields as DatasetField[]).map((f) => f.name)]));
-  return { departmentCodes: new Set(codes), fieldsOf: (code: string) => fieldsByCode.get(code), selfCode };
+  return { departmentCodes: new Set(codes), fieldsOf: (code: string) => fieldsByCode.get(code), scenarioIds: await scenarioIds(tx), selfCode };
 }
+
+/** Scenarios a sharing condition may name: existing and not retired. */
+export async function scenarioIds(tx: Tx): Promise<Set<string>> {
+  return new Set((await tx.select({ id: scenarios.id }).from(scenarios).where(eq(scenarios.retired, false))).map((s) => s.id));
+}
+
+/** Fused datasets (by their current lineage) and live scenarios that name fields of this dataset. */
+export async function fieldDependents(tx: Tx, code: string): Promise<FieldDependent[]> {
+  const fused = await tx
+    .select({ name: datasets.name, code: datasets.code, lineage: datasetVersions.lineage })
+    .from(datasets)
+    .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
+    .where(and(sql`${datasets.lifecycle} <> 'retired'`, sql`${datasetVersions.lineage} -> 'sources' @> ${JSON.stringify([{ datasetCode: code }])}::jsonb`));
+  const covering = await tx
+    .select({ name: scenarios.name, coverage: scenarios.coverage })
+    .from(scenarios)
+    .where(and(eq(scenarios.retired, false), sql`${scenarios.coverage} @> ${JSON.stringify([{ datasetCode: code }])}::jsonb`));
+  return [
+    ...fused.map((f) => ({ kind: 'fused_dataset' as const, name: `${f.name} (${f.code})`, fields: ((f.lineage as Lineage).sources ?? []).filter((s) => s.datasetCode === code).flatMap((s) => Object.values(s.fieldMap)) })),
+    ...covering.map((c) => ({ kind: 'scenario' as const, name: c.name, fields: (c.coverage as { datasetCode: string; fields: string[] }[]).filter((x) => x.datasetCode === code).flatMap((x) => x.fields) })),
+  ];
+}
+
+/** 422 when a revision drops fields that fused datasets or scenarios still name. */
+export async function checkDroppedFields(tx: Tx, row: DatasetRow, content: DatasetContent): Promise<FieldDependent[]> {
+  const current = await getVersion(tx, row.id, row.currentVersion);
+  const before = ((current?.fields ?? []) as DatasetField[]).map((f) => f.name);
+  return droppedFieldsInUse(before, content.fields.map((f) => f.name), await fieldDependents(tx, row.code));
+}
+
+const describeInUse = (inUse: FieldDependent[]) => inUse.map((d) => `${d.kind === 'scenario' ? 'scenario' : 'fused dataset'} ${d.name} uses ${d.fields.join(', ')}`).join('; ');
 
 async function validate(tx: Tx, content: DatasetContent, code: string): Promise<void> {
   const problems = datasetProblems(content, await catalogueContext(tx, content, code));
@@ -100,6 +131,8 @@ export async function updateDataset(ctx: RequestContext, id: string, content: Da
     const row = authorize(ctx.actor.ability, Action.update, Subject.Dataset, current);
     if (row.lifecycle === 'retired') throw new ConflictError('dataset_retired', 'A retired dataset is no longer edited');
     await validate(tx, content, row.code);
+    const inUse = await checkDroppedFields(tx, row, content);
+    if (inUse.length) throw new RuleViolationError('fields_in_use', `Fields still in use cannot be dropped: ${describeInUse(inUse)}`, { dependents: inUse });
     return insertVersion(tx, ctx, row, content);
   });
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import t from 'tap';
 import * as catalogue from '../../src/catalogue/service.js';
@@ -64,6 +64,16 @@ t.test('validation names each problem; a duplicate code is a conflict', async (t
   const fused = await catalogue.createDataset(ctx, { code: code(), ...content({ name: `人口社保融合${marker}`, lineage: { sources: [{ datasetCode: source.code, fieldMap: { 公民身份号码: '公民身份号码' } }] } }) });
   t.match((await catalogue.getDataset(ctx, fused.id)).version.lineage, { sources: [{ datasetCode: source.code }] });
   await t.rejects(catalogue.createDataset(ctx, { code: source.code, ...content() }), { status: 409, code: 'dataset_code_taken' });
+  await t.rejects(catalogue.createDataset(ctx, { code: code(), ...content({ sharingType: 'conditional', conditions: { allowedScenarios: [randomUUID()] } }) }), { status: 422, message: /unknown or retired scenario/ });
+
+  const [idNumber, , address] = content().fields;
+  await t.rejects(
+    catalogue.updateDataset(ctx, source.id, content({ fields: [address!] })),
+    { status: 422, code: 'fields_in_use', message: new RegExp(`fused dataset 人口社保融合${marker} \\(${fused.code}\\) uses 公民身份号码`) },
+    'the fused dataset maps 公民身份号码: dropping it would break the lineage objections are traced through',
+  );
+  const revised = await catalogue.updateDataset(ctx, source.id, content({ fields: [idNumber!, address!] }));
+  t.equal(revised.currentVersion, 2, 'an unmapped field may go');
 });
 
 t.test('only the center sets the aggregation status, and its periods are kept', async (t) => {

@@ -57,6 +57,8 @@ export interface CatalogueContext {
   departmentCodes: ReadonlySet<string>;
   /** Field names of the current version of every other dataset, by code. */
   fieldsOf: (datasetCode: string) => readonly string[] | undefined;
+  /** Ids of the scenarios a condition may name (existing, not retired). */
+  scenarioIds: ReadonlySet<string>;
   selfCode: string;
 }
 
@@ -81,6 +83,10 @@ export function datasetProblems(content: DatasetContent, context: CatalogueConte
       for (const p of conditionProblems(content.conditions, fieldNames)) add(p.condition ? `conditions/${p.condition}` : 'conditions', p.problem);
       for (const code of content.conditions.requesterDepartments ?? []) {
         if (!context.departmentCodes.has(code)) add('conditions/requesterDepartments', `unknown department "${code}"`);
+      }
+      // An unknown id would make the condition fail every request, and a refusal could cite it.
+      for (const id of content.conditions.allowedScenarios ?? []) {
+        if (!context.scenarioIds.has(id)) add('conditions/allowedScenarios', `unknown or retired scenario "${id}"`);
       }
     }
   } else if (content.conditions) {
@@ -119,4 +125,20 @@ const TRANSITIONS: Record<Lifecycle, Lifecycle[]> = { draft: ['published'], publ
 
 export function canMoveTo(from: Lifecycle, to: Lifecycle): boolean {
   return TRANSITIONS[from].includes(to);
+}
+
+/** A fused dataset or a scenario that names fields of another dataset. */
+export interface FieldDependent {
+  kind: 'fused_dataset' | 'scenario';
+  name: string;
+  fields: string[];
+}
+
+/**
+ * What a revision that drops fields would leave pointing at nothing: the dependents naming any
+ * of the dropped fields (lineage traces objections to sources through those names).
+ */
+export function droppedFieldsInUse(before: readonly string[], after: readonly string[], dependents: readonly FieldDependent[]): FieldDependent[] {
+  const dropped = new Set(before.filter((f) => !after.includes(f)));
+  return dependents.map((d) => ({ ...d, fields: d.fields.filter((f) => dropped.has(f)) })).filter((d) => d.fields.length > 0);
 }

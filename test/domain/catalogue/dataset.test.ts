@@ -1,9 +1,10 @@
 import t from 'tap';
-import { canMoveTo, datasetProblems, fieldsOutside, LIFECYCLE, type DatasetContent } from '../../../src/domain/catalogue/dataset.js';
+import { canMoveTo, datasetProblems, droppedFieldsInUse, fieldsOutside, LIFECYCLE, type DatasetContent } from '../../../src/domain/catalogue/dataset.js';
 
 const context = {
   departmentCodes: new Set(['SH-HRSS', 'SH-AMR']),
   fieldsOf: (code: string) => (code === 'RK-001' ? ['姓名', '公民身份号码', '户籍地址'] : code === 'SB-001' ? ['公民身份号码', '缴费月份'] : undefined),
+  scenarioIds: new Set(['2f1e6c1a-0000-4000-8000-000000000001']),
   selfCode: 'RH-001',
 };
 
@@ -36,6 +37,8 @@ t.test('each rule of the catalogue names the problem and where it is', async (t)
   t.match(paths({ sharingType: 'conditional', conditions: {} }), [/^conditions: a conditionally shared dataset states at least one condition/]);
   t.match(paths({ sharingType: 'conditional', conditions: { restrictedFields: ['住址'] } }), [/^conditions\/restrictedFields: restricted field "住址" is not a field/]);
   t.match(paths({ sharingType: 'conditional', conditions: { requesterDepartments: ['SH-XYZ'] } }), [/^conditions\/requesterDepartments: unknown department "SH-XYZ"/]);
+  t.same(paths({ sharingType: 'conditional', conditions: { allowedScenarios: ['2f1e6c1a-0000-4000-8000-000000000001'] } }), [], 'a known scenario');
+  t.match(paths({ sharingType: 'conditional', conditions: { allowedScenarios: ['企业开办一件事'] } }), [/^conditions\/allowedScenarios: unknown or retired scenario "企业开办一件事"/], 'a name is not an id: the condition would fail every request');
   t.match(paths({ sharingType: 'not_shareable' }), [/^legalBasis: a dataset catalogued as not shareable/]);
   t.match(paths({ sharingType: 'not_shareable', legalBasis: { law: '  ' } }), [/^legalBasis:/]);
   t.match(paths({ conditions: { maxUsageMonths: 3 } }), [/^conditions: an unconditionally shared dataset has no sharing conditions/]);
@@ -62,4 +65,18 @@ t.test('lifecycle: draft → published → retired, nothing else', async (t) => 
 t.test('requested fields outside the version are named', async (t) => {
   t.same(fieldsOutside(base.fields, ['姓名', '学历', '缴费月份', '住址']), ['学历', '住址']);
   t.same(fieldsOutside(base.fields, ['姓名']), []);
+});
+
+t.test('a revision may drop fields only when no fused dataset or scenario still names them', async (t) => {
+  const dependents = [
+    { kind: 'fused_dataset' as const, name: '人口社保融合信息 (RH-001)', fields: ['姓名', '公民身份号码'] },
+    { kind: 'scenario' as const, name: '企业开办一件事', fields: ['户籍地址'] },
+  ];
+  const before = ['姓名', '公民身份号码', '户籍地址', '曾用名'];
+  t.same(droppedFieldsInUse(before, [...before, '新增'], dependents), [], 'adding drops nothing');
+  t.same(droppedFieldsInUse(before, ['姓名', '公民身份号码', '户籍地址'], dependents), [], 'an unused field may go');
+  t.same(droppedFieldsInUse(before, ['姓名', '曾用名'], dependents), [
+    { kind: 'fused_dataset', name: '人口社保融合信息 (RH-001)', fields: ['公民身份号码'] },
+    { kind: 'scenario', name: '企业开办一件事', fields: ['户籍地址'] },
+  ]);
 });
