@@ -24,7 +24,7 @@ import {
 import { ConflictError, RuleViolationError } from '../errors.js';
 import { loadSpecification } from '../http/openapi.js';
 import type { RequestContext } from '../identity/service.js';
-import { checkDroppedFields, insertDataset, insertVersion, scenarioIds, searchDatasets, type DatasetRow, type DatasetSearch } from './service.js';
+import { checkDroppedFields, datasetCursor, insertDataset, insertVersion, scenarioIds, searchDatasets, type DatasetRow, type DatasetSearch } from './service.js';
 import { MAX_ROWS, readGrid, writeGrid, type SpreadsheetFormat } from './spreadsheet-files.js';
 
 export type ImportOutcome = 'new' | 'revised' | 'unchanged';
@@ -195,7 +195,7 @@ export async function exportCatalogue(ctx: RequestContext, filters: Omit<Dataset
     }
     if (rows > MAX_ROWS) throw new RuleViolationError('export_too_large', `The export would exceed ${MAX_ROWS} rows (one per field); narrow the filters`);
     const last = batch[batch.length - 1]!;
-    after = { name: last.name, id: last.id };
+    after = datasetCursor(last, filters.sort);
   }
   return { file: await writeGrid(writeCatalogueSheet(entries), format), datasets: entries.length };
 }

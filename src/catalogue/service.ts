@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, or, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql, type AnyColumn, type SQLWrapper } from 'drizzle-orm';
 import { appendAudit } from '../audit/ledger.js';
 import { Action, Subject } from '../auth/abilities.js';
 import { authorize, authorizeCreate } from '../auth/authorize.js';
@@ -219,14 +219,40 @@ export interface DatasetSearch {
   lifecycle?: Lifecycle | undefined;
   /** Datasets the scenario covers. */
   scenarioId?: string | undefined;
-  /** Keyset cursor: the (name, id) of the last row of the previous page. */
-  after?: { name: string; id: string } | undefined;
+  /** name (default), code, or updated (most recently changed first); ties broken by id. */
+  sort?: DatasetSort | undefined;
+  /** Keyset cursor: the sort key and id of the last row of the previous page. */
+  after?: DatasetCursor | undefined;
   limit: number;
 }
 
+export const DATASET_SORTS = ['name', 'code', 'updated'] as const;
+export type DatasetSort = (typeof DATASET_SORTS)[number];
+export interface DatasetCursor {
+  sort: DatasetSort;
+  key: string;
+  id: string;
+}
+
+/** The cursor continuing after this row in that order. */
+export function datasetCursor(row: DatasetRow, sort: DatasetSort = 'name'): DatasetCursor {
+  return { sort, key: sort === 'name' ? row.name : sort === 'code' ? row.code : row.updatedAt.toISOString(), id: row.id };
+}
+
+/** Order and keyset condition of a sort, over the table or the hits subquery. */
+function ordering(t: { name: AnyColumn; code: AnyColumn; updatedAt: AnyColumn; id: AnyColumn }, sort: DatasetSort, after: DatasetCursor | undefined) {
+  if (sort === 'updated') {
+    return { orderBy: [desc(t.updatedAt), desc(t.id)], after: after ? sql`(${t.updatedAt}, ${t.id}) < (${after.key}::timestamptz, ${after.id}::uuid)` : undefined };
+  }
+  const column = sort === 'code' ? t.code : t.name;
+  return { orderBy: [asc(column), asc(t.id)], after: after ? sql`(${column}, ${t.id}) > (${after.key}, ${after.id}::uuid)` : undefined };
+}
+
 /**
- * Search and browse, ordered by name then id (stable while rows are inserted). Chinese queries
- * match through the GIN index on the lexemes; visibility is the read rule translated to SQL.
+ * Search and browse in a stable order (by name, code or last change, then id): keyset pages
+ * neither skip nor repeat rows while others are inserted; sorting by code is stable even while
+ * entries are renamed. Chinese queries match through the GIN index on the lexemes; visibility is
+ * the read rule translated to SQL.
  */
 export async function searchDatasets(ctx: RequestContext, search: DatasetSearch): Promise<DatasetRow[]> {
   return datasetSearchQuery(ctx, search);
@@ -245,12 +271,15 @@ export function datasetSearchQuery(ctx: RequestContext, search: DatasetSearch): 
     search.aggregated === undefined ? undefined : eq(datasets.aggregated, search.aggregated),
     search.lifecycle ? eq(datasets.lifecycle, search.lifecycle) : undefined,
     search.scenarioId ? sql`${datasets.code} in (select jsonb_array_elements(${scenarios.coverage}) ->> 'datasetCode' from ${scenarios} where ${scenarios.id} = ${search.scenarioId})` : undefined,
-    search.after ? or(gt(datasets.name, search.after.name), and(eq(datasets.name, search.after.name), gt(datasets.id, search.after.id))) : undefined,
   );
-  if (!lexemes.length) return ctx.db.select().from(datasets).where(where).orderBy(asc(datasets.name), asc(datasets.id)).limit(search.limit);
+  const sort = search.sort ?? 'name';
+  if (!lexemes.length) {
+    const order = ordering(datasets, sort, search.after);
+    return ctx.db.select().from(datasets).where(and(where, order.after)).orderBy(...order.orderBy).limit(search.limit);
+  }
   // Matches first, then sorted. Left to itself the planner walks the name index and filters,
   // betting that matches are spread evenly; for a term whose matches sort late (社保 in 5 % of
   // rows) it reads 75 000 rows for a page. The LIMIT keeps the subquery from being flattened.
-  const hits = ctx.db.select().from(datasets).where(where).limit(Number.MAX_SAFE_INTEGER).as('hits');
-  return ctx.db.select().from(hits).orderBy(asc(hits.name), asc(hits.id)).limit(search.limit);
+  const hits = ctx.db.select().from(datasets).where(and(where, ordering(datasets, sort, search.after).after)).limit(Number.MAX_SAFE_INTEGER).as('hits');
+  return ctx.db.select().from(hits).orderBy(...ordering(hits, sort, undefined).orderBy).limit(search.limit);
 }

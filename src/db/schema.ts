@@ -345,6 +345,7 @@ export const datasets = pgTable(
     index('datasets_search_vector_idx').using('gin', t.searchVector),
     index('datasets_filters_idx').on(t.sharingType, t.aggregated, t.name, t.id),
     index('datasets_name_idx').on(t.name, t.id),
+    index('datasets_updated_idx').on(t.updatedAt, t.id),
   ],
 );
 

@@ -2410,6 +2410,8 @@ export interface operations {
                 lifecycle?: "draft" | "published" | "retired";
                 /** @description Datasets the scenario covers */
                 scenarioId?: string;
+                /** @description name (default), code, or updated (most recently changed first); ties by id. A cursor continues only the order it came from */
+                sort?: "name" | "code" | "updated";
                 /** @description Opaque cursor from the previous page's nextCursor */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
@@ -2420,7 +2422,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page ordered by name */
+            /** @description A page in the requested order */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2509,6 +2511,8 @@ export interface operations {
                 aggregated?: boolean;
                 lifecycle?: "draft" | "published" | "retired";
                 scenarioId?: string;
+                /** @description Row order of the file */
+                sort?: "name" | "code" | "updated";
             };
             header?: never;
             path?: never;

@@ -36,8 +36,8 @@ export const isTimeIdCursor = (v: unknown): v is { createdAt: string; id: string
   return typeof c?.createdAt === 'string' && !Number.isNaN(Date.parse(c.createdAt)) && typeof c.id === 'string' && UUID.test(c.id);
 };
 
-/** A (name, id) cursor: any name and a uuid. */
-export const isNameIdCursor = (v: unknown): v is { name: string; id: string } => {
+/** A (sort, key, id) cursor: one of the sorts, a key without NUL, and a uuid. */
+export const isSortKeyCursor = <S extends string>(v: unknown, sorts: readonly S[]): v is { sort: S; key: string; id: string } => {
   const c = record(v);
-  return typeof c?.name === 'string' && !c.name.includes('\u0000') && typeof c.id === 'string' && UUID.test(c.id);
+  return typeof c?.sort === 'string' && (sorts as readonly string[]).includes(c.sort) && typeof c.key === 'string' && !c.key.includes('\u0000') && typeof c.id === 'string' && UUID.test(c.id);
 };

@@ -141,8 +141,29 @@ t.test('pagination by (name, id) is stable while rows are inserted', async (t) =
   const early = await catalogue.createDataset(owner, { code: code(), ...content({ name: `${prefix}一` }) });
   await catalogue.moveDataset(owner, early.id, 'published');
   const last = first[first.length - 1]!;
-  const second = await catalogue.searchDatasets(owner, { q: prefix, limit: 10, after: { name: last.name, id: last.id } });
+  const second = await catalogue.searchDatasets(owner, { q: prefix, limit: 10, after: catalogue.datasetCursor(last) });
   const seen = [...first, ...second].map((d) => d.name);
   t.equal(new Set(seen).size, seen.length, 'no row twice');
   t.same(seen.filter((n) => !n.endsWith('一')).length, 4, 'no row skipped');
+});
+
+t.test('sorting by code or by last change, each paged stably; by code even while entries are renamed', async (t) => {
+  const owner = as(world.policeReviewer);
+  const prefix = `排序${marker}`;
+  const made: catalogue.DatasetRow[] = [];
+  for (const [i, n] of ['丙', '甲', '乙'].entries()) {
+    const d = await catalogue.createDataset({ ...owner, now: new Date(Date.UTC(2026, 0, 1 + i)) }, { code: `SORT-${marker}-${i}`, ...content({ name: `${prefix}${n}` }) });
+    made.push(d);
+  }
+  const all = async (sort: catalogue.DatasetSort, renameAfterFirst = false) => {
+    const first = await catalogue.searchDatasets(owner, { q: prefix, sort, limit: 1 });
+    if (renameAfterFirst) await catalogue.updateDataset(owner, made[2]!.id, content({ name: `${prefix}啊` })); // now sorts first by name
+    const rest = await catalogue.searchDatasets(owner, { q: prefix, sort, limit: 10, after: catalogue.datasetCursor(first[0]!, sort) });
+    return [...first, ...rest].map((d) => d.code);
+  };
+  t.same(await all('code'), made.map((d) => d.code), 'by code');
+  t.same(await all('code', true), made.map((d) => d.code), 'a rename between pages changes nothing by code');
+  const byUpdate = await all('updated');
+  t.equal(byUpdate[0], made[2]!.code, 'the entry just revised comes first');
+  t.equal(new Set(byUpdate).size, 3, 'each once');
 });

@@ -81,8 +81,13 @@ t.test('search through the API: a two-character query, filters and cursor pages'
   t.equal(next.items.length, 1);
   t.not(next.items[0].id, tax.items[0].id);
   t.equal(next.nextCursor, null);
-  const forged = Buffer.from(JSON.stringify({ name: '纳税', id: 'x' })).toString('base64url');
+  const forged = Buffer.from(JSON.stringify({ sort: 'name', key: '纳税', id: 'x' })).toString('base64url');
   t.equal((await search(`limit=1&cursor=${forged}`)).code, 'invalid_cursor', 'a hand-made cursor with a malformed id is a 400, not a 500');
+  const byCode = await search(`q=${encodeURIComponent(`纳税 ${tag}`)}&limit=1&sort=code`);
+  t.equal(byCode.items.length, 1);
+  t.equal((await search(`q=${encodeURIComponent(`纳税 ${tag}`)}&limit=1&sort=name&cursor=${byCode.nextCursor}`)).code, 'invalid_cursor', 'a cursor continues only the order it came from');
+  const nextByCode = await search(`q=${encodeURIComponent(`纳税 ${tag}`)}&limit=1&sort=code&cursor=${byCode.nextCursor}`);
+  t.ok(nextByCode.items[0].code > byCode.items[0].code);
   const filtered = await search(`q=${encodeURIComponent(tag)}&ownerDepartmentId=${world.market.id}&sharingType=unconditional&libraryKind=basic`);
   t.equal(filtered.items.length, 3);
   t.equal((await search(`q=${encodeURIComponent(tag)}&ownerDepartmentId=${world.market.id}&aggregated=true`)).items.length, 0);

@@ -9,7 +9,7 @@ import { evaluateConditions, preCheckResult, type SharingConditions } from '../.
 import { NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { RequestContext } from '../../identity/service.js';
 import type { JsonBody, JsonRequest } from '../contract.js';
-import { decodeCursor, isNameIdCursor, page } from '../cursor.js';
+import { decodeCursor, isSortKeyCursor, page } from '../cursor.js';
 import { contextOf } from '../plugins/authentication.js';
 
 type Detail = JsonBody<'getDataset', 200>;
@@ -43,8 +43,11 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
     listDatasets: async (request: FastifyRequest): Promise<JsonBody<'listDatasets', 200>> => {
       const ctx = await contextOf(request, deps);
       const query = request.query as Omit<catalogue.DatasetSearch, 'after' | 'limit'> & { cursor?: string; limit: number };
-      const rows = await catalogue.searchDatasets(ctx, { ...query, after: decodeCursor(query.cursor, isNameIdCursor), limit: query.limit + 1 });
-      const result = page(rows, query.limit, (d) => ({ name: d.name, id: d.id }));
+      const sort = query.sort ?? 'name';
+      // A cursor continues the order it was made in; with another sort it would skip or repeat rows.
+      const after = decodeCursor(query.cursor, (v): v is catalogue.DatasetCursor => isSortKeyCursor(v, catalogue.DATASET_SORTS) && v.sort === sort && (sort !== 'updated' || !Number.isNaN(Date.parse(v.key))));
+      const rows = await catalogue.searchDatasets(ctx, { ...query, sort, after, limit: query.limit + 1 });
+      const result = page(rows, query.limit, (d) => catalogue.datasetCursor(d, sort));
       return { items: result.items.map(summaryView), nextCursor: result.nextCursor };
     },
 
