@@ -74,6 +74,8 @@ const envSchema = z
     DEMO_MODE: booleanFlag.default(false),
     /** The policy profile new requests are routed and timed under (its newest version at filing). */
     POLICY_PROFILE: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/).default('shanghai-1515'),
+    /** Webhooks to loopback or private addresses; default: allowed except in production. */
+    WEBHOOK_PRIVATE_TARGETS: booleanFlag.optional(),
     /** Seed the demo data on a never-seeded database at start (set by ./scripts/start). */
     SEED_DEMO_DATA: booleanFlag.default(false),
     /** Test-only fault injection: comma-separated failpoint names (see src/failpoints.ts). */
@@ -116,6 +118,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     demoMode: env.DEMO_MODE,
     policyProfile: env.POLICY_PROFILE,
     seedDemoData: env.SEED_DEMO_DATA,
+    allowPrivateWebhookTargets: env.WEBHOOK_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
     failpoints: new Set((env.GX_FAILPOINTS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   };
 }

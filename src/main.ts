@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     installTemporalRuntime(log);
     const { worker, connection } = await createWorker({
       settings: config.temporal,
-      activities: createActivities({ db: database.db, log, clock: systemClock }),
+      activities: createActivities({ db: database.db, log, clock: systemClock, allowPrivateWebhookTargets: config.allowPrivateWebhookTargets }),
       log,
     });
     workerRun = worker.run();

@@ -11,6 +11,8 @@ export interface ActivityDeps {
   log: Logger;
   clock: Clock;
   webhookTimeoutMs?: number;
+  /** Deliver webhooks to loopback and private addresses (not in production; see webhook-targets.ts). */
+  allowPrivateWebhookTargets?: boolean;
 }
 
 /**

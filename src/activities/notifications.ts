@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { fetch } from 'undici';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -7,6 +8,7 @@ import { departments, inboxMessages, notificationOutbox, webhookDeliveries, webh
 import { failpoint } from '../failpoints.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '../notifications/signature.js';
 import { uuidFromName } from '../notifications/ids.js';
+import { checkLiteralTarget, webhookDispatcher } from '../notifications/webhook-targets.js';
 
 export interface NotificationActivityDeps {
   db: Db;
@@ -14,11 +16,14 @@ export interface NotificationActivityDeps {
   /** Only for per-attempt transport timestamps; business instants come from the workflow. */
   clock: Clock;
   webhookTimeoutMs?: number;
+  allowPrivateWebhookTargets?: boolean;
 }
 
 /** The I/O of notification delivery. Every activity is idempotent: retries and replays are safe. */
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   const { db } = deps;
+  const allowPrivateTargets = deps.allowPrivateWebhookTargets ?? true;
+  const dispatcher = webhookDispatcher(allowPrivateTargets);
   return {
     async listPendingNotifications(limit: number): Promise<string[]> {
       const rows = await db
@@ -87,7 +92,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       let statusCode: number | null = null;
       let error: string | null = null;
       try {
+        if (!allowPrivateTargets) checkLiteralTarget(new URL(row.hook.url));
         const response = await fetch(row.hook.url, {
+          dispatcher,
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -103,7 +110,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         await response.body?.cancel();
         if (!response.ok) error = `HTTP ${response.status}`;
       } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
+        // fetch reports "fetch failed" and puts the reason (refused, timed out, private target) in the cause.
+        const reason = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+        error = reason instanceof Error ? reason.message : String(reason);
       }
       await db
         .update(webhookDeliveries)

@@ -68,7 +68,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     ...scenarioHandlers({ db, clock: deps.clock }),
     ...requestHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal, policyProfile: deps.config.policyProfile }),
     ...calendarHandlers({ db, clock: deps.clock, temporal: deps.temporal }),
-    ...notificationHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal }),
+    ...notificationHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal, allowPrivateWebhookTargets: deps.config.allowPrivateWebhookTargets }),
   });
   return app;
 }

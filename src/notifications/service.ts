@@ -8,6 +8,7 @@ import { inboxMessages, webhookDeliveries, webhooks } from '../db/schema.js';
 import { RuleViolationError } from '../errors.js';
 import { auditActor } from '../identity/actor.js';
 import type { RequestContext } from '../identity/service.js';
+import { checkWebhookTarget } from './webhook-targets.js';
 
 export type InboxRow = typeof inboxMessages.$inferSelect;
 export type WebhookRow = typeof webhooks.$inferSelect;
@@ -64,7 +65,7 @@ export async function markRead(ctx: RequestContext, id: string): Promise<InboxRo
 
 // ── Webhooks ─────────────────────────────────────────────────────────────────────────────────
 
-function checkWebhookUrl(raw: string): void {
+async function checkWebhookUrl(raw: string, allowPrivateTargets: boolean): Promise<void> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -76,12 +77,13 @@ function checkWebhookUrl(raw: string): void {
     throw new RuleViolationError('invalid_webhook_url', 'Webhooks must use https (plain http only to a loopback address, for testing)');
   }
   if (url.username || url.password) throw new RuleViolationError('invalid_webhook_url', 'A webhook URL carries no credentials; the signature authenticates deliveries');
+  await checkWebhookTarget(url, allowPrivateTargets);
 }
 
 /** Registers a webhook for the caller's department; the signing secret is returned only now. */
-export async function createWebhook(ctx: RequestContext, input: { url: string }): Promise<{ webhook: WebhookRow; secret: string }> {
+export async function createWebhook(ctx: RequestContext, input: { url: string }, options: { allowPrivateTargets: boolean } = { allowPrivateTargets: false }): Promise<{ webhook: WebhookRow; secret: string }> {
   authorizeCreate(ctx.actor.ability, Subject.Webhook, { departmentId: ctx.actor.departmentId });
-  checkWebhookUrl(input.url);
+  await checkWebhookUrl(input.url, options.allowPrivateTargets);
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   return ctx.db.transaction(async (tx) => {
     const [webhook] = await tx.insert(webhooks).values({ departmentId: ctx.actor.departmentId, url: input.url, secret, createdAt: ctx.now, createdBy: ctx.actor.userId }).returning();

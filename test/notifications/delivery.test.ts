@@ -50,7 +50,7 @@ t.teardown(() => new Promise<void>((resolve) => receiver.close(() => resolve()))
 const port = (receiver.address() as { port: number }).port;
 
 const ctx = { db, actor: toActor(world.policeAdmin, world.police), requestId: 'test', now: new Date() };
-const { secret } = await createWebhook(ctx, { url: `http://127.0.0.1:${port}/gongxiang-hook` });
+const { secret } = await createWebhook(ctx, { url: `http://127.0.0.1:${port}/gongxiang-hook` }, { allowPrivateTargets: true });
 
 const config = loadConfig(testEnv());
 const temporal = connectTemporal(config.temporal);

@@ -29,7 +29,7 @@ t.test('a webhook that keeps failing is given up after its attempts and logged a
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
-  await createWebhook({ db, actor: toActor(world.marketAdmin, world.market), requestId: 't', now: new Date() }, { url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook` });
+  await createWebhook({ db, actor: toActor(world.marketAdmin, world.market), requestId: 't', now: new Date() }, { url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook` }, { allowPrivateTargets: true });
 
   const user = await createTestUser(db, world.market, ['requester']);
   const [entry] = await db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, user.id));

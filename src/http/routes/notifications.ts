@@ -41,7 +41,7 @@ const deliveryView = (d: notifications.DeliveryRow) => ({
   createdAt: d.createdAt.toISOString(),
 });
 
-export function notificationHandlers(deps: { db: Db; clock: Clock; temporal: { client: Client }; settings: Config['temporal'] }) {
+export function notificationHandlers(deps: { db: Db; clock: Clock; temporal: { client: Client }; settings: Config['temporal']; allowPrivateWebhookTargets: boolean }) {
   return {
     listNotifications: async (request: FastifyRequest): Promise<JsonBody<'listNotifications', 200>> => {
       const ctx = await contextOf(request, deps);
@@ -67,7 +67,7 @@ export function notificationHandlers(deps: { db: Db; clock: Clock; temporal: { c
 
     createWebhook: async (request: FastifyRequest, reply: FastifyReply): Promise<JsonBody<'createWebhook', 201>> => {
       const ctx = await contextOf(request, deps);
-      const { webhook, secret } = await notifications.createWebhook(ctx, request.body as JsonRequest<'createWebhook'>);
+      const { webhook, secret } = await notifications.createWebhook(ctx, request.body as JsonRequest<'createWebhook'>, { allowPrivateTargets: deps.allowPrivateWebhookTargets });
       reply.status(201);
       return { webhook: webhookView(webhook), secret };
     },
