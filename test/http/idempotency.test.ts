@@ -39,7 +39,7 @@ t.test('the same key with a different body is 409; another user may use the same
 
 t.test('a refused request is replayed as refused; a malformed key is 400', async (t) => {
   const key = `create-${Date.now()}-c`;
-  const body = { username: `idem.c.${Date.now()}`, displayName: '错配', departmentId: world.police.id, roles: ['center_admin'] };
+  const body = { username: `idem.c.${Date.now()}`, displayName: '错配', departmentId: world.police.id, roles: ['requester', 'requester'] };
   const first = await post(world.policeAdmin, key, body);
   t.equal(first.statusCode, 422);
   const replay = await post(world.policeAdmin, key, body);
