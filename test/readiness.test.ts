@@ -6,7 +6,7 @@ import { startTestApp } from './helpers/app.js';
 import { testEnv } from './helpers/env.js';
 import { startOwnPostgres, startOwnTemporal } from './helpers/servers.js';
 
-t.test('readiness is 503 naming PostgreSQL while its server is down, and recovers', async (t) => {
+t.test('readiness is 503 naming PostgreSQL while its server is down; liveness stays up', async (t) => {
   const pg = await startOwnPostgres();
   t.teardown(pg.destroy);
   const database = openPostgres(pg.url, 2);

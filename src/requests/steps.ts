@@ -320,6 +320,7 @@ export async function refuseRequest(db: Db, input: { requestId: string; stepKey:
 }
 
 export async function askSupplement(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; question: string }): Promise<RequestView> {
+  let breachedByPause = false;
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -330,7 +331,13 @@ export async function askSupplement(db: Db, input: { requestId: string; stepKey:
     details: { question: input.question },
     apply: async (tx, row) => {
       const view = await viewRequest(tx, row.id);
-      if (row.clockId) await sla.pauseSlaClock(tx, row.clockId, input.at, clockMeta(input.actor), 'supplement requested (补正)');
+      const paused = row.clockId ? await sla.pauseSlaClock(tx, row.clockId, input.at, clockMeta(input.actor), 'supplement requested (补正)') : undefined;
+      // Asked after the deadline, before the breach timer ran: the pause recorded the breach, and
+      // the request is flagged and supervised as the timer would have done.
+      if (paused?.breachedAt && !row.overdue) {
+        breachedByPause = true;
+        await issueSupervision(tx, row, 1, responsibleParty(row.state as RequestState) ?? 'owner', paused.breachedAt);
+      }
       const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
       const clock = await sla.startSlaClock(
         tx,
@@ -338,9 +345,12 @@ export async function askSupplement(db: Db, input: { requestId: string; stepKey:
         clockMeta(input.actor),
       );
       await tx.insert(requestSupplements).values({ requestId: row.id, question: input.question, askedAt: input.at, askedBy: input.actor.userId, clockId: clock.id, dueAt: clock.deadlineAt });
-      return { stateBeforeSupplement: row.state };
+      return { stateBeforeSupplement: row.state, ...(breachedByPause ? { overdue: true, supervisionLevel: 1 } : {}) };
     },
-    notify: (row) => [{ departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 需要补正`, body: `${input.question}（请在规定时限内答复，逾期未答复申请将失效）` }],
+    notify: (row) => [
+      { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 需要补正`, body: `${input.question}（请在规定时限内答复，逾期未答复申请将失效）` },
+      ...(breachedByPause ? [{ departmentId: row.ownerDepartmentId, title: `督办：申请 ${row.number} 已超期`, body: '办理时限已届满，已发出一级督办，请书面答复办理情况' }] : []),
+    ],
   });
 }
 
@@ -536,7 +546,9 @@ export async function recordDeadlineMoved(db: Db, input: { requestId: string; st
       }
       const clock = row.clockId ? await sla.getClock(tx, row.clockId) : undefined;
       if (!clock) return;
-      return { deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate };
+      // A correction that moves a breached deadline back into the future clears the breach.
+      const cleared = row.overdue && !isOverdue(sla.toDomain(clock));
+      return { deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate, ...(cleared ? { overdue: false, supervisionLevel: 0 } : {}) };
     },
     details: () => ({ deadlineDateBefore: before.date, deadlineBefore: before.at, ...(supplementMove ? { supplementDueBefore: supplementMove.before, supplementDue: supplementMove.after } : {}) }),
     notify: (row) => both(row, `申请 ${row.number} 的办理时限已调整`, '工作日历更正，办理时限随之调整，详见申请时间线'),

@@ -109,7 +109,10 @@ async function recordEvent(tx: Tx, row: ClockRow, kind: string, at: Date, before
 async function change(tx: Tx, clockId: string, kind: string, at: Date, meta: ChangeMeta, apply: (calendar: WorkingDayCalendar, clock: rules.Clock) => rules.Clock, details: Record<string, unknown> = {}, reason: string | null = null): Promise<ClockRow> {
   const [current] = await tx.select().from(slaClocks).where(eq(slaClocks.id, clockId)).for('update');
   if (!current) throw new NotFoundError('sla_clock_not_found', 'No SLA clock with that id');
-  const next = apply(await loadCalendar(tx), toDomain(current));
+  const domain = toDomain(current);
+  const next = apply(await loadCalendar(tx), domain);
+  // A rule with nothing to do (a breach already recorded, say) changes nothing and records nothing.
+  if (next === domain) return current;
   const [updated] = await tx.update(slaClocks).set(toColumns(next)).where(eq(slaClocks.id, clockId)).returning();
   await recordEvent(tx, updated!, kind, at, current, details, meta, reason);
   return updated!;

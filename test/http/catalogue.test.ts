@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import t from 'tap';
 import { startTestApp } from '../helpers/app.js';
 import { bearer, createTestWorld } from '../helpers/identity.js';
@@ -116,6 +116,7 @@ t.test('scenarios through the API: created by the lead department, curated onto 
   t.equal((await call('GET', '/api/v1/key-work-list?version=3000000000', world.marketRequester)).json().code, 'validation_failed', 'a version beyond the integer range is a 400, not a database error');
   t.equal((await call('GET', `/api/v1/scenarios/${id}`, world.marketRequester)).json().coverage[0].fields.length, 2);
   t.ok((await call('GET', '/api/v1/scenarios', world.marketRequester)).json().items.some((s: { id: string }) => s.id === id));
+  t.equal((await call('GET', `/api/v1/scenarios/${randomUUID()}`, world.marketRequester)).json().code, 'scenario_not_found');
   const bad = await call('POST', '/api/v1/scenarios', world.policeAdmin, { ...body, coverage: [{ datasetCode, fields: ['注册资本'] }] });
   t.equal(bad.statusCode, 422);
   t.equal(bad.json().code, 'invalid_scenario');

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { loadConfig } from '../../src/config.js';
 import { startTestApp } from '../helpers/app.js';
@@ -126,6 +127,11 @@ t.test('center_admin manages departments; others may read but not change them', 
 
   const requesterAuth = await bearer(config, world.policeRequester);
   t.equal((await get(`/api/v1/departments/${created.json().id}`, requesterAuth)).statusCode, 200);
+  t.equal((await get(`/api/v1/departments/${randomUUID()}`, requesterAuth)).json().code, 'department_not_found');
+  const children = (await get(`/api/v1/departments?parentId=${created.json().id}`, requesterAuth)).json().items;
+  t.same(children.map((d: { code: string }) => d.code), [`${code}-S`], 'the directory filters by parent');
+  const districts = (await get('/api/v1/departments?level=district', requesterAuth)).json().items;
+  t.ok(districts.some((d: { code: string }) => d.code === code) && districts.every((d: { level: string }) => d.level === 'district'), 'and by level');
   const rename = await app.inject({ method: 'PATCH', url: `/api/v1/departments/${created.json().id}`, headers: requesterAuth, payload: { name: '改名' } });
   t.equal(rename.statusCode, 403);
   const byAdmin = await app.inject({ method: 'PATCH', url: `/api/v1/departments/${created.json().id}`, headers: adminAuth, payload: { name: '改名' } });
@@ -142,6 +148,7 @@ t.test('user lists are filtered by the same rules, and paginate', async (t) => {
   t.equal(adminList.json().items.length, 2);
   t.type(adminList.json().nextCursor, 'string');
   const next = await get(`/api/v1/users?departmentId=${world.police.id}&limit=2&cursor=${adminList.json().nextCursor}`, await bearer(config, world.policeAdmin));
+  t.ok(next.json().items.length > 0, 'the next page has users');
   t.ok(next.json().items.every((u: { username: string }) => u.username > adminList.json().items[1].username));
   const foreign = await get(`/api/v1/users?departmentId=${world.market.id}`, await bearer(config, world.policeAdmin));
   t.same(foreign.json().items, [], 'another department is invisible, not forbidden');

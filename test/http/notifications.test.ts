@@ -82,5 +82,6 @@ t.test('webhooks: a dept_admin registers one (secret shown once), others may not
 
   const log = await call('GET', '/api/v1/webhook-deliveries?limit=5', world.centerOperator);
   t.equal(log.statusCode, 200);
+  t.type(log.json().items, Array, 'the center reads the delivery log (deliveries themselves: test/notifications/delivery.test.ts)');
   t.equal((await call('GET', '/api/v1/webhook-deliveries', world.policeRequester)).json().items.length, 0, 'requesters see no delivery log');
 });

@@ -3,7 +3,7 @@
  * workflow, lists and the detail's timeline. Real HTTP (inject), real PostgreSQL, the request
  * workflow on a time-skipping Temporal test server whose clock the API reads.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import t from 'tap';
@@ -90,6 +90,8 @@ t.test('drafts: save, edit, pre-check, attach, discard — seen only by the requ
   t.ok(download.rawPayload.equals(pdf));
   t.equal(download.headers['x-content-type-options'], 'nosniff');
   t.equal(download.headers['x-content-sha256'], attached.json().sha256);
+  t.equal((await call('GET', `/requests/${id}/attachments/${attached.json().id}`, world.policeReviewer)).statusCode, 404, 'a draft’s files are the requester’s alone');
+  t.equal((await call('GET', `/requests/${id}/attachments/${randomUUID()}`, world.marketRequester)).json().code, 'attachment_not_found');
 
   t.equal((await call('DELETE', `/requests/${id}`, world.marketRequester)).statusCode, 204);
   t.equal((await call('GET', `/requests/${id}`, world.marketRequester)).statusCode, 404);
@@ -188,6 +190,11 @@ t.test('supplement and withdrawal through the API', async (t) => {
   const filed = await file();
   const id = filed.request.id;
   await opened(id);
+  t.equal((await call('PUT', `/requests/${id}`, world.marketRequester, draftFor(world.conditional.id))).json().code, 'not_a_draft', 'a filed request is not edited');
+  t.equal((await call('DELETE', `/requests/${id}`, world.marketRequester)).json().code, 'not_a_draft', 'nor discarded');
+  t.equal((await call('POST', `/requests/${id}/supplement-request`, world.marketRequester, { question: '自问自答' })).statusCode, 403, 'the requester does not ask itself for a supplement');
+  const tooEarly = await call('POST', `/requests/${id}/supplement-answer`, world.marketRequester, { answer: '未被要求' });
+  t.equal(tooEarly.statusCode, 409, 'nothing to answer yet');
   const asked = await call('POST', `/requests/${id}/supplement-request`, world.policeReviewer, { question: '请说明用途对应的业务事项' });
   t.match(asked.json(), { request: { state: 'awaiting_supplement' }, supplements: [{ question: '请说明用途对应的业务事项', answer: null }] });
   t.same((await call('GET', `/requests/${id}`, world.marketRequester)).json().availableActions, ['answer_supplement', 'withdraw']);
@@ -214,6 +221,7 @@ t.test('lists: each department sees its side; filters and pagination', async (t)
   const mine = (await call('GET', '/requests?limit=100', world.marketRequester)).json().items.map((r: { id: string }) => r.id);
   t.ok(mine.includes(a) && mine.includes(b));
   const inbox = (await call('GET', `/requests?ownerDepartmentId=${world.police.id}&limit=100`, world.policeReviewer)).json().items;
+  t.ok(inbox.length >= 2, 'the inbox holds the two just filed');
   t.ok(inbox.every((r: { ownerDepartmentId: string; state: string }) => r.ownerDepartmentId === world.police.id && r.state !== 'draft'), 'the owner inbox holds filed requests only');
   t.same((await call('GET', `/requests?limit=100&requesterDepartmentId=${world.market.id}`, world.policeAdmin)).json().items.filter((r: { state: string }) => r.state === 'draft'), [], 'no drafts of others');
   const track1 = (await call('GET', `/requests?track=1&state=provisioning&requesterDepartmentId=${world.market.id}`, world.centerOperator)).json().items.map((r: { id: string }) => r.id);

@@ -23,7 +23,7 @@ import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
 import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
-import { requestReconcilerWorkflow } from '../../workflows/request.js';
+import { requestReconcilerWorkflow, requestView } from '../../workflows/request.js';
 
 const { handle } = await openMigratedFreshDatabase(t, 4);
 const db = handle.db;
@@ -77,7 +77,14 @@ t.test('a calendar correction moves an open deadline; the request records it and
   t.match(event!.details, { deadlineDateBefore: day(7) });
 
   await env.sleep(endOf(7).getTime() + 60 * 60 * 1000 - (await env.currentTimeMs())); // past the old deadline
-  await new Promise((r) => setTimeout(r, 300));
+  // The old breach instant is the new deadline's reminder (00:00 on the new deadline date): once
+  // that is recorded, the workflow has acted on that instant; had it kept the old timer it would
+  // have breached instead.
+  const [reminder] = await waitFor(async () => {
+    const rows = await db.select().from(requestEvents).where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'reminded')));
+    return rows.length ? rows : undefined;
+  }, 'the new deadline’s reminder');
+  t.same(reminder!.at, new Date(endOf(7).getTime() + 1));
   t.equal((await requestRow(request.id)).overdue, false, 'no breach at the old deadline');
   await env.sleep(24 * 60 * 60 * 1000);
   const breached = await waitFor(async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined), 'the breach at the new deadline');
@@ -145,9 +152,11 @@ t.test('a correction moves an open supplement’s due date: recorded on the requ
   const [supplement] = await db.select().from(requestSupplements).where(eq(requestSupplements.requestId, request.id));
   t.same(supplement!.dueAt, endOf(15), 'the supplement shows its new due date');
 
+  // The workflow itself holds the new due date (its timer was re-armed by the signal) …
+  const held = await env.client.workflow.getHandle(requestWorkflowId(request.id)).query(requestView);
+  t.equal(held?.supplement?.due, endOf(15).toISOString(), 'the workflow waits for the new due date');
   await env.sleep(endOf(14).getTime() + 60 * 60 * 1000 - (await env.currentTimeMs()));
-  await new Promise((r) => setTimeout(r, 300));
-  t.equal((await requestRow(request.id)).state, 'awaiting_supplement', 'not lapsed at the old due date');
+  t.equal((await requestRow(request.id)).state, 'awaiting_supplement', '… so nothing lapses at the old one');
   await env.sleep(24 * 60 * 60 * 1000);
   const lapsed = await waitFor(async () => ((await requestRow(request.id)).state === 'lapsed' ? requestRow(request.id) : undefined), 'the lapse at the new due date');
   t.same(lapsed.closedAt, new Date(endOf(15).getTime() + 1));
@@ -175,6 +184,7 @@ t.test('a second policy profile with other limits runs track 5 without code chan
   const done = await updateRequest(env.client, request.id, 'confirmDelivery', { actor: updateActor(world, world.centerOperator, 'center'), method: 'interface', reference: 'X' });
   t.equal(done.state, 'granted');
   const clocks = await db.select().from(slaClocks).where(eq(slaClocks.subjectId, request.id)).orderBy(asc(slaClocks.startedAt));
+  t.ok(clocks.length > 0);
   t.ok(clocks.every((c) => c.policyProfile === 'national-809' && c.policyVersion === 1));
 });
 

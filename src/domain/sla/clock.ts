@@ -64,10 +64,15 @@ export function startClock(calendar: WorkingDayCalendar, at: Date, workingDays: 
   };
 }
 
-/** Pausing records R, the whole working days left after the pause's date. */
+/**
+ * Pausing records R, the whole working days left after the pause's date. A pause after the
+ * deadline first records the breach the timer had not yet recorded: a paused clock never
+ * breaches, so the breach would otherwise be lost.
+ */
 export function pauseClock(calendar: WorkingDayCalendar, clock: Clock, at: Date): Clock {
   requireState(clock, ['running'], 'pause');
-  return { ...clock, state: 'paused', pausedAt: at, remainingAtPause: Math.max(calendar.remainingWorkingDays(at, clock.deadline.at), 0) };
+  const checked = breachClock(clock, at, new Date(clock.deadline.at.getTime() + 1));
+  return { ...checked, state: 'paused', pausedAt: at, remainingAtPause: Math.max(calendar.remainingWorkingDays(at, clock.deadline.at), 0) };
 }
 
 /**
@@ -84,7 +89,7 @@ export function resumeClock(calendar: WorkingDayCalendar, clock: Clock, at: Date
 export function requestExtension(clock: Clock, at: Date, days: number, reason: string, cap = clock.workingDays): Clock {
   requireState(clock, ['running', 'paused'], 'extend');
   if (clock.extension) throw new ConflictError('extension_already_requested', 'This step has already had its one extension request');
-  if (clock.state === 'running' && at > clock.deadline.at) throw new RuleViolationError('extension_after_deadline', 'An extension must be asked for before the deadline');
+  if (clock.breachedAt || (clock.state === 'running' && at > clock.deadline.at)) throw new RuleViolationError('extension_after_deadline', 'An extension must be asked for before the deadline');
   if (!Number.isInteger(days) || days < 1 || days > cap) throw new RuleViolationError('extension_too_long', `An extension is 1 to ${cap} working days`);
   if (!reason.trim()) throw new RuleViolationError('extension_reason_required', 'An extension request states its reason');
   return { ...clock, extension: { requestedAt: at, days, reason, decision: 'pending', decidedAt: null } };
@@ -100,16 +105,18 @@ export function decideExtension(calendar: WorkingDayCalendar, clock: Clock, at: 
   const extension = { ...clock.extension, decision: approved ? ('approved' as const) : ('rejected' as const), decidedAt: at };
   if (!approved || clock.state === 'stopped') return { ...clock, extension };
   const extended = { ...clock, extension, extensionDays: extension.days };
-  if (clock.state === 'paused') return { ...extended, remainingAtPause: (clock.remainingAtPause ?? 0) + extension.days };
+  // Paused, the clock has no deadline running: the approval adds to R and, coming after a breach,
+  // supersedes it as it would on a running clock.
+  if (clock.state === 'paused') return { ...extended, remainingAtPause: (clock.remainingAtPause ?? 0) + extension.days, breachedAt: null, outcome: null };
   const deadline = deadlineOf(calendar, extended);
   const stillBreached = deadline.at < at;
   return { ...extended, deadline, calendarVersion: calendar.version, breachedAt: stillBreached ? (clock.breachedAt ?? at) : null, outcome: stillBreached ? 'breached' : null };
 }
 
-/** Called when the deadline passes with the step still open. */
-export function breachClock(clock: Clock, at: Date): Clock {
+/** Called when the deadline passes with the step still open; `breachedAt` defaults to `at`. */
+export function breachClock(clock: Clock, at: Date, breachedAt: Date = at): Clock {
   if (clock.state !== 'running' || clock.breachedAt || at <= clock.deadline.at) return clock;
-  return { ...clock, breachedAt: at, outcome: 'breached' };
+  return { ...clock, breachedAt, outcome: 'breached' };
 }
 
 /** The step ended: met if on time, otherwise the breach stands. */
@@ -121,16 +128,17 @@ export function stopClock(clock: Clock, at: Date): Clock {
 
 /**
  * After a calendar change: the same basis under the new calendar. A recomputed deadline already
- * in the past breaches at once. (Policy changes do not reach open clocks: they keep the policy
- * version they started with.)
+ * in the past breaches at once; one that a correction moves back into the future clears an
+ * earlier breach, as a policy change does (`changeStepLength`). (A paused clock keeps its R: the
+ * days it counted before the pause are not recounted.)
  */
 export function recomputeClock(calendar: WorkingDayCalendar, clock: Clock, now: Date): Clock {
   if (clock.state === 'stopped') return clock;
   const recomputed = { ...clock, calendarVersion: calendar.version };
   if (clock.state === 'paused') return recomputed;
   const deadline = deadlineOf(calendar, recomputed);
-  const moved = { ...recomputed, deadline };
-  return deadline.at < now && !clock.breachedAt ? { ...moved, breachedAt: now, outcome: 'breached' } : moved;
+  const late = deadline.at < now;
+  return { ...recomputed, deadline, breachedAt: late ? (clock.breachedAt ?? now) : null, outcome: late ? 'breached' : null };
 }
 
 /**

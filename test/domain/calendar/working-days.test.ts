@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
 import t from 'tap';
+import { childEnv } from '../../helpers/env.js';
 import { publishedSchedulesFromPackage } from '../../../src/calendar/chinese-days-source.js';
 import { statutoryHolidays } from '../../../src/domain/calendar/statutory-holidays.js';
 import { endOfShanghaiDay, WorkingDayCalendar } from '../../../src/domain/calendar/working-days.js';
@@ -161,4 +163,16 @@ t.test('property: a pause and resume carrying R over never shortens the working 
     }),
     { numRuns: 1000 },
   );
+});
+
+t.test('provisional holidays do not depend on the host time zone', async (t) => {
+  // Each zone in a process of its own: a process computes a year once.
+  const module = new URL('../../../src/domain/calendar/statutory-holidays.ts', import.meta.url).pathname;
+  const script = `import { statutoryHolidays } from ${JSON.stringify(module)}; const tz = process.env.TZ; console.log(JSON.stringify({ dates: statutoryHolidays(2027).map((d) => d.date), tz: process.env.TZ === tz }));`;
+  const expected = ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-04-05', '2027-05-01', '2027-05-02', '2027-06-09', '2027-09-15', '2027-10-01', '2027-10-02', '2027-10-03'];
+  for (const zone of ['UTC', 'America/Los_Angeles', 'Pacific/Kiritimati']) {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: childEnv({ TZ: zone }), encoding: 'utf8' });
+    t.equal(run.status, 0, run.stderr);
+    t.same(JSON.parse(run.stdout), { dates: expected, tz: true }, `computed in ${zone}, and the host zone left as it was`);
+  }
 });

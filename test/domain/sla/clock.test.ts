@@ -113,3 +113,44 @@ t.test('a policy change applied to open steps moves the deadline by the differen
   t.equal(changeStepLength(calendar, stopClock(started, sh('2026-03-10T09:00:00')), 9, sh('2026-03-10T10:00:00')).workingDays, 5, 'a stopped step is left alone');
   t.equal(changeStepLength(calendar, started, 5, sh('2026-03-10T10:00:00')), started, 'the same length changes nothing');
 });
+
+t.test('a pause after the deadline keeps the breach the timer had not recorded yet', async (t) => {
+  const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5); // deadline Mon 16 Mar
+  const paused = pauseClock(calendar, started, sh('2026-03-18T09:00:00'));
+  t.same(paused.breachedAt, new Date(started.deadline.at.getTime() + 1), 'breached at the deadline, not at the pause');
+  t.ok(isOverdue(paused));
+  const resumed = resumeClock(calendar, paused, sh('2026-03-18T10:00:00'));
+  t.equal(stopClock(resumed, sh('2026-03-19T09:00:00')).outcome, 'breached', 'the late step stays late');
+  t.equal(stopClock(paused, sh('2026-03-18T11:00:00')).outcome, 'breached', 'also when it stops while paused');
+  t.throws(() => requestExtension(paused, sh('2026-03-18T09:30:00'), 2, '补救'), { code: 'extension_after_deadline' }, 'no extension once breached, paused or not');
+  const inTime = pauseClock(calendar, started, sh('2026-03-16T23:00:00'));
+  t.equal(inTime.breachedAt, null, 'a pause on the deadline date is in time');
+});
+
+t.test('an extension approved while paused supersedes an earlier breach, as on a running clock', async (t) => {
+  const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5);
+  const asked = requestExtension(started, sh('2026-03-12T09:00:00'), 3, '需要调取历史档案');
+  const breached = breachClock(asked, sh('2026-03-17T00:00:01'));
+  const paused = pauseClock(calendar, breached, sh('2026-03-17T09:00:00'));
+  t.ok(isOverdue(paused));
+  const approved = decideExtension(calendar, paused, sh('2026-03-17T10:00:00'), true);
+  t.notOk(isOverdue(approved), 'overdue clears');
+  t.equal(approved.remainingAtPause, 3, 'R gains the extension');
+  const resumed = resumeClock(calendar, approved, sh('2026-03-17T11:00:00'));
+  t.equal(resumed.deadline.date, '2026-03-20');
+  t.equal(stopClock(resumed, sh('2026-03-18T09:00:00')).outcome, 'met');
+});
+
+t.test('a correction that moves a breached deadline back into the future clears the breach', async (t) => {
+  const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5); // deadline Mon 16 Mar
+  const breached = breachClock(started, sh('2026-03-17T00:00:00'));
+  t.ok(isOverdue(breached));
+  const corrected = new Map<number, DayException[]>(published);
+  corrected.set(2026, [...published.get(2026)!, { date: '2026-03-12', kind: 'holiday', name: '更正' }, { date: '2026-03-13', kind: 'holiday', name: '更正' }]);
+  const v2 = new WorkingDayCalendar({ published: corrected, provisional: statutoryHolidays, version: 2 });
+  const recomputed = recomputeClock(v2, breached, sh('2026-03-17T09:00:00'));
+  t.equal(recomputed.deadline.date, '2026-03-18');
+  t.notOk(isOverdue(recomputed), 'the deadline lies ahead again');
+  t.equal(stopClock(recomputed, sh('2026-03-17T10:00:00')).outcome, 'met');
+  t.equal(breachClock(breached, sh('2026-03-18T00:00:00')), breached, 'breaching twice changes nothing (the same object: nothing to record)');
+});
