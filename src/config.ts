@@ -13,7 +13,8 @@ const tokenSigningKeys = z
   .string({ error: 'is required (comma-separated kid:base64secret pairs; the first one signs)' })
   .transform((raw, ctx) => {
     const keys: { kid: string; secret: Buffer }[] = [];
-    for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const part of parts) {
       const separator = part.indexOf(':');
       const kid = separator > 0 ? part.slice(0, separator) : '';
       const secret = Buffer.from(part.slice(separator + 1), 'base64');
@@ -27,7 +28,8 @@ const tokenSigningKeys = z
         keys.push({ kid, secret });
       }
     }
-    if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one key' });
+    // Keys given but refused have their own messages; this one is for an empty list.
+    if (parts.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one key' });
     return keys;
   });
 

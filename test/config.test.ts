@@ -48,10 +48,10 @@ t.test('a missing signing key is refused: secrets have no defaults', async (t) =
 });
 
 t.test('signing keys must be long, named and distinct', async (t) => {
-  t.match(problemsOf({ ...valid, TOKEN_SIGNING_KEYS: 'k1:c2hvcnQ=' }), [/key "k1" must carry at least 32 bytes/]);
-  t.match(problemsOf({ ...valid, TOKEN_SIGNING_KEYS: `${signingKey('a')},${signingKey('a')}` }), [/key id "a" appears twice/]);
-  t.match(problemsOf({ ...valid, TOKEN_SIGNING_KEYS: 'no-separator' }), [/key id "" must be/]);
-  t.match(problemsOf({ ...valid, TOKEN_SIGNING_KEYS: ' , ' }), [/must name at least one key/]);
+  t.matchOnly(problemsOf({ ...valid, TOKEN_SIGNING_KEYS: 'k1:c2hvcnQ=' }), [/key "k1" must carry at least 32 bytes/]);
+  t.matchOnly(problemsOf({ ...valid, TOKEN_SIGNING_KEYS: `${signingKey('a')},${signingKey('a')}` }), [/key id "a" appears twice/]);
+  t.matchOnly(problemsOf({ ...valid, TOKEN_SIGNING_KEYS: 'no-separator' }), [/key id "" must be/]);
+  t.matchOnly(problemsOf({ ...valid, TOKEN_SIGNING_KEYS: ' , ' }), [/must name at least one key/]);
   const rotated = loadConfig({ ...valid, TOKEN_SIGNING_KEYS: `${signingKey('new')}, ${signingKey('old')}` });
   t.same(rotated.tokens.signingKeys.map((k) => k.kid), ['new', 'old'], 'the first key signs, the others still verify');
 });
@@ -62,22 +62,22 @@ t.test('a bad database URL, Temporal address or port is named', async (t) => {
   t.match(problems.join('\n'), /DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
   t.match(problems.join('\n'), /TEMPORAL_ADDRESS: must be host:port/);
   t.match(problems.join('\n'), /PORT:/);
-  t.match(problemsOf({ ...valid, DATABASE_URL: 'not a url' }), [/DATABASE_URL/]);
-  t.match(problemsOf({ TOKEN_SIGNING_KEYS: signingKey() }), [/TEMPORAL_ADDRESS: is required/]);
+  t.matchOnly(problemsOf({ ...valid, DATABASE_URL: 'not a url' }), [/DATABASE_URL/]);
+  t.matchOnly(problemsOf({ TOKEN_SIGNING_KEYS: signingKey() }), [/TEMPORAL_ADDRESS: is required/]);
 });
 
 t.test('flags accept only true/false and levels only pino levels', async (t) => {
   t.equal(loadConfig({ ...valid, DEMO_MODE: 'true' }).demoMode, true);
   t.equal(loadConfig({ ...valid, DEMO_MODE: '0' }).demoMode, false);
-  t.match(problemsOf({ ...valid, DEMO_MODE: 'yes' }), [/DEMO_MODE: must be true or false/]);
-  t.match(problemsOf({ ...valid, LOG_LEVEL: 'verbose' }), [/LOG_LEVEL/]);
+  t.matchOnly(problemsOf({ ...valid, DEMO_MODE: 'yes' }), [/DEMO_MODE: must be true or false/]);
+  t.matchOnly(problemsOf({ ...valid, LOG_LEVEL: 'verbose' }), [/LOG_LEVEL/]);
 });
 
 t.test('production refuses demo sign-in and failpoints', async (t) => {
   const problems = problemsOf({ ...valid, NODE_ENV: 'production', DEMO_MODE: 'true', GX_FAILPOINTS: 'x' });
   t.match(problems.join('\n'), /GX_FAILPOINTS: failpoints are for tests/);
   t.match(problems.join('\n'), /DEMO_MODE: demo sign-in cannot be enabled in production/);
-  t.match(problemsOf({ ...valid, NODE_ENV: 'production' }), [/DATABASE_URL: production runs on PostgreSQL/], 'no PGlite in production');
+  t.matchOnly(problemsOf({ ...valid, NODE_ENV: 'production' }), [/DATABASE_URL: production runs on PostgreSQL/], 'no PGlite in production');
   t.equal(loadConfig({ ...valid, NODE_ENV: 'production', DATABASE_URL: 'postgres://api@db/gx' }).database.kind, 'postgres');
   t.same([...loadConfig({ ...valid, NODE_ENV: 'test', GX_FAILPOINTS: 'a, b' }).failpoints], ['a', 'b']);
 });

@@ -165,6 +165,7 @@ t.test('imports are for the department’s own entries; requesters neither impor
   t.equal(denied.statusCode, 403);
   const foreign = await upload(world.marketAdmin, csv(population.map((r) => r.map((c) => (c === world.police.code ? '' : c)))), 'text/csv', 'dry_run');
   t.match(foreign.json().problems, [{ row: 2, header: '资源代码', problem: new RegExp(`code ${code('RK')} is already in use`) }]);
+  t.same(foreign.json().problems.map((p: { header: string }) => p.header), foreign.json().datasets.map(() => '资源代码'), 'one problem per dataset, its code, and nothing else');
   t.match(foreign.json().datasets[0], { code: code('RK'), outcome: 'new', datasetId: null, version: null }, 'nothing is told about another department’s entry, not even whether it matches');
   const seen = await app.inject({ method: 'GET', url: `/api/v1/datasets/export?format=csv&q=${encodeURIComponent(tag)}`, headers: await bearer(config, world.marketRequester) });
   t.equal(seen.headers['x-dataset-count'], '0', 'drafts of another department are not exported to it');

@@ -101,7 +101,7 @@ t.test('a committed notification reaches the inbox and the webhook with a verifi
   t.type(dispatched, Date, 'the entry is marked dispatched once delivered');
 });
 
-t.test('a failing receiver is retried with backoff, every attempt carrying the same delivery id', async (t) => {
+t.test('a failing receiver is retried (the backoff is the activity retry policy), every attempt carrying the same delivery id', async (t) => {
   failNextDeliveries = 2;
   const user = await createTestUser(db, world.police, ['reviewer']);
   const [entry] = await db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, user.id));

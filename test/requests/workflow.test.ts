@@ -10,7 +10,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { clockFrom } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/client.js';
 import { auditEntries, grants, notificationOutbox, requestEvents, requests, requestSupplements, slaClocks, supervisions, writtenExplanations } from '../../src/db/schema.js';
-import { answerSupplement } from '../../src/requests/steps.js';
+import { answerSupplement, askSupplement } from '../../src/requests/steps.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
@@ -272,6 +272,22 @@ t.test('level 2 is charged to the party that breached, even after it sent the re
   const [level2] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 2)));
   t.match(level2, { chargedParty: 'owner', responsibleDepartmentId: world.police.id }, 'the owner breached; the requester did not');
   t.ok(level2!.issuedAt > endOf(7));
+});
+
+t.test('a supplement asked after the deadline, before the breach timer ran, keeps the breach: flagged and supervised', async (t) => {
+  const { endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  // The step itself, as a worker that was down would run it late: its time is past the deadline.
+  const late = new Date(endOf(7).getTime() + 2 * 60 * 60 * 1000);
+  const view = await askSupplement(db, { requestId: request.id, stepKey: 'late-supplement', actor: owner(), at: late, question: '请补充授权文件' });
+  t.match(view, { state: 'awaiting_supplement', overdue: true, supervisionLevel: 1 });
+  const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.match(clockRow, { state: 'paused', outcome: 'breached' });
+  t.same(clockRow!.breachedAt, new Date(endOf(7).getTime() + 1), 'breached at the deadline, not at the late pause');
+  const [level1] = await db.select().from(supervisions).where(eq(supervisions.requestId, request.id));
+  t.match(level1, { level: 1, chargedParty: 'owner', responsibleDepartmentId: world.police.id });
+  const notices = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.police.id)));
+  t.ok(notices.some((n) => n.title.startsWith('督办')), 'the owner is told');
 });
 
 t.test('a supplement answer after its limit is refused even if the lapse has not run yet', async (t) => {
