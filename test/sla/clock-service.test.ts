@@ -69,7 +69,8 @@ t.test('a published correction moves open clocks later and earlier, audited with
   const moved = await sla.recomputeOpenClocks(db, now, system);
   const byId = new Map(moved.map((m) => [m.clockId, m]));
   t.equal(byId.get(later.id)?.deadlineAfter, sh('2026-04-21T23:59:59.999').toISOString(), '16 and 17 lost, 18 gained: one day later');
-  t.equal(byId.has(paused.id), false, 'a paused clock has no deadline to move');
+  t.equal(byId.get(paused.id)?.deadlineAfter, sh('2026-04-21T23:59:59.999').toISOString(), 'a paused clock recounts from its basis too');
+  t.match(await sla.getClock(db, paused.id), { state: 'paused', remainingAtPause: 4 }, 'R from the pause (Tue 14): 15, 18 (make-up), 20, 21');
   const afterLater = await sla.getClock(db, later.id);
   t.equal(afterLater!.deadlineDate, '2026-04-21');
   t.equal(afterLater!.outcome, null);

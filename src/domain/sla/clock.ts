@@ -6,7 +6,7 @@
  *
  * The current deadline is always `addWorkingDays(basisAt, basisDays + extensionDays)`: the
  * basis is the start (or the last resume) and its working days, so a recomputation with a
- * corrected calendar needs nothing else.
+ * corrected calendar needs nothing else (a paused clock recounts R from it).
  */
 import type { Deadline, WorkingDayCalendar } from '../calendar/working-days.js';
 import { RuleViolationError, ConflictError } from '../../errors.js';
@@ -129,13 +129,26 @@ export function stopClock(clock: Clock, at: Date): Clock {
 /**
  * After a calendar change: the same basis under the new calendar. A recomputed deadline already
  * in the past breaches at once; one that a correction moves back into the future clears an
- * earlier breach, as a policy change does (`changeStepLength`). (A paused clock keeps its R: the
- * days it counted before the pause are not recounted.)
+ * earlier breach, as a policy change does (`changeStepLength`). A paused clock recounts R from
+ * its pause instant to the recomputed deadline (and was late at the pause only if that deadline
+ * had passed by then). Days counted in segments before an earlier resume are not recounted: the
+ * resume fixed them into its basis.
  */
 export function recomputeClock(calendar: WorkingDayCalendar, clock: Clock, now: Date): Clock {
   if (clock.state === 'stopped') return clock;
   const recomputed = { ...clock, calendarVersion: calendar.version };
-  if (clock.state === 'paused') return recomputed;
+  if (clock.state === 'paused') {
+    const deadline = deadlineOf(calendar, recomputed);
+    const pausedAt = clock.pausedAt!;
+    const lateAtPause = deadline.at < pausedAt;
+    return {
+      ...recomputed,
+      deadline,
+      remainingAtPause: Math.max(calendar.remainingWorkingDays(pausedAt, deadline.at), 0),
+      breachedAt: lateAtPause ? (clock.breachedAt ?? new Date(deadline.at.getTime() + 1)) : null,
+      outcome: lateAtPause ? 'breached' : null,
+    };
+  }
   const deadline = deadlineOf(calendar, recomputed);
   const late = deadline.at < now;
   return { ...recomputed, deadline, breachedAt: late ? (clock.breachedAt ?? now) : null, outcome: late ? 'breached' : null };
@@ -150,7 +163,8 @@ export function recomputeClock(calendar: WorkingDayCalendar, clock: Clock, now: 
 export function changeStepLength(calendar: WorkingDayCalendar, clock: Clock, workingDays: number, now: Date): Clock {
   if (clock.state === 'stopped' || workingDays === clock.workingDays) return clock;
   const delta = workingDays - clock.workingDays;
-  if (clock.state === 'paused') return { ...clock, workingDays, remainingAtPause: Math.max((clock.remainingAtPause ?? 0) + delta, 1) };
+  // Paused: R takes the difference, and so does the basis, which a later recount reads R from.
+  if (clock.state === 'paused') return { ...clock, workingDays, basisDays: Math.max(clock.basisDays + delta, 1), remainingAtPause: Math.max((clock.remainingAtPause ?? 0) + delta, 1) };
   const changed = { ...clock, workingDays, basisDays: Math.max(clock.basisDays + delta, 1) };
   const deadline = deadlineOf(calendar, changed);
   const late = deadline.at < now;

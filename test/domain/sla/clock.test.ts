@@ -154,3 +154,27 @@ t.test('a correction that moves a breached deadline back into the future clears 
   t.equal(stopClock(recomputed, sh('2026-03-17T10:00:00')).outcome, 'met');
   t.equal(breachClock(breached, sh('2026-03-18T00:00:00')), breached, 'breaching twice changes nothing (the same object: nothing to record)');
 });
+
+t.test('a correction of days before a pause recounts R from the pause instant', async (t) => {
+  // Track 5 from Mon 9 Mar 2026 (deadline 16 Mar), paused Wed 11 Mar: R = 12, 13, 16 = 3.
+  const paused = pauseClock(calendar, startClock(calendar, sh('2026-03-09T09:00:00'), 5), sh('2026-03-11T15:00:00'));
+  t.equal(paused.remainingAtPause, 3);
+  // 10 Mar becomes a holiday: the working days from the basis now run to 17 Mar, so R = 4.
+  const corrected = new Map<number, DayException[]>(published);
+  corrected.set(2026, [...published.get(2026)!, { date: '2026-03-10', kind: 'holiday', name: '更正' }]);
+  const v2 = new WorkingDayCalendar({ published: corrected, provisional: statutoryHolidays, version: 2 });
+  const recounted = recomputeClock(v2, paused, sh('2026-03-18T09:00:00'));
+  t.equal(recounted.remainingAtPause, 4);
+  t.equal(recounted.state, 'paused');
+  t.equal(resumeClock(v2, recounted, sh('2026-03-19T10:00:00')).deadline.date, '2026-03-25', 'resumed Thu 19 Mar + 4 working days');
+
+  // A pause that was late (after the deadline) stays late unless the correction moves the
+  // deadline past the pause instant.
+  const late = pauseClock(calendar, startClock(calendar, sh('2026-03-09T09:00:00'), 5), sh('2026-03-17T09:00:00'));
+  t.ok(isOverdue(late));
+  const inTimeAfterAll = recomputeClock(v2, late, sh('2026-03-18T09:00:00'));
+  t.notOk(isOverdue(inTimeAfterAll), 'the corrected deadline is the end of 17 Mar: the pause at 09:00 that day was in time');
+  t.equal(inTimeAfterAll.remainingAtPause, 0, 'paused on its deadline date: R = 0 (one day after resuming)');
+  const v3 = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version: 3 });
+  t.ok(isOverdue(recomputeClock(v3, late, sh('2026-03-18T09:00:00'))), 'under the uncorrected calendar it stays late');
+});
