@@ -4,7 +4,7 @@
  * supervision at the deadline, level 2 after the policy's period), and takes people's actions
  * as updates with validators. Orchestration only: every change is an activity.
  */
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, getExternalWorkflowHandle, ParentClosePolicy, patched, proxyActivities, setHandler, sleep, startChild } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, getExternalWorkflowHandle, ParentClosePolicy, patched, proxyActivities, setHandler, sleep, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../src/activities/index.js';
 import type { RequestView } from '../src/activities/requests.js';
@@ -157,6 +157,12 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
 
   setView(await act.beginRequest({ requestId, at: now() }));
 
+  /**
+   * When level 2 falls due. Added later: the view carries it (so a breach recorded outside the
+   * breach step, e.g. by a late supplement pause, escalates too); older histories kept it here.
+   */
+  const levelTwoDue = (v: RequestView): number | null => (v.levelTwoAt && patched('level-two-from-view') ? Date.parse(v.levelTwoAt) : levelTwoAt);
+
   /** The next instant something is due, or null when only people can move the request. */
   function nextWake(v: RequestView): number | null {
     const due: number[] = [];
@@ -166,7 +172,8 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
       if (!reminded.has(v.deadline)) due.push(deadline + 1 - DAY_MS);
       if (!v.overdue) due.push(deadline + 1);
     }
-    if (v.overdue && v.supervisionLevel < 2 && levelTwoAt !== null) due.push(levelTwoAt);
+    const levelTwo = v.overdue && v.supervisionLevel < 2 ? levelTwoDue(v) : null;
+    if (levelTwo !== null) due.push(levelTwo);
     return due.length ? Math.min(...due) : null;
   }
 
@@ -193,8 +200,9 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
       }
     }
     const after = view!;
-    if (isOpen(after.state) && after.overdue && after.supervisionLevel < 2 && levelTwoAt !== null && Date.now() >= levelTwoAt) {
-      const due = levelTwoAt;
+    const levelTwo = isOpen(after.state) && after.overdue && after.supervisionLevel < 2 ? levelTwoDue(after) : null;
+    if (levelTwo !== null && Date.now() >= levelTwo) {
+      const due = levelTwo;
       await run(() => act.escalateLevelTwo({ requestId, stepKey: key('level_two'), at: iso(due) }));
     }
   }
@@ -246,6 +254,9 @@ export async function requestReconcilerWorkflow(input: { intervalMs: number; gra
       }
     }
     if (ids.length < 100) await sleep(input.intervalMs);
+    // Added later: requests whose workflow failed lag for good and are signalled every round, so
+    // the history is capped by size as well as by rounds.
+    if (workflowInfo().historyLength > 10_000 && patched('reconciler-history-cap')) break;
   }
   return continueAsNew<typeof requestReconcilerWorkflow>(input);
 }

@@ -242,7 +242,8 @@ export function datasetCursor(row: DatasetRow, sort: DatasetSort = 'name'): Data
 /** Order and keyset condition of a sort, over the table or the hits subquery. */
 function ordering(t: { name: AnyColumn; code: AnyColumn; updatedAt: AnyColumn; id: AnyColumn }, sort: DatasetSort, after: DatasetCursor | undefined) {
   if (sort === 'updated') {
-    return { orderBy: [desc(t.updatedAt), desc(t.id)], after: after ? sql`(${t.updatedAt}, ${t.id}) < (${after.key}::timestamptz, ${after.id}::uuid)` : undefined };
+    // The key is re-serialized: PostgreSQL reads only some of the forms Date.parse accepts.
+    return { orderBy: [desc(t.updatedAt), desc(t.id)], after: after ? sql`(${t.updatedAt}, ${t.id}) < (${new Date(after.key).toISOString()}::timestamptz, ${after.id}::uuid)` : undefined };
   }
   const column = sort === 'code' ? t.code : t.name;
   return { orderBy: [asc(column), asc(t.id)], after: after ? sql`(${column}, ${t.id}) > (${after.key}, ${after.id}::uuid)` : undefined };

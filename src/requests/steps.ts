@@ -52,6 +52,8 @@ export interface RequestView {
   ownerMayRefuse: boolean;
   scenarioKind: string | null;
   policy: { supplementAnswerDays: number; levelTwoAfterDays: number; supervisionReplyDays: number; extensionCapDays: number };
+  /** When level 2 falls due (the latest level-1 notice + the policy's period), while overdue at level 1. */
+  levelTwoAt?: string | null;
 }
 
 const system: AuditActor = { kind: 'system', role: 'workflow' };
@@ -84,7 +86,13 @@ export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView>
   const policy = await policyAt(db, row.policyName!, row.policyVersion!);
   const stepDays = trackDays(policy.settings, row.track as Track);
   const extension = clock?.extension as { decision: string } | null | undefined;
+  let levelTwoAt: string | null = null;
+  if (row.overdue && row.supervisionLevel === 1) {
+    const [levelOne] = await db.select({ issuedAt: supervisions.issuedAt }).from(supervisions).where(and(eq(supervisions.requestId, id), eq(supervisions.level, 1))).orderBy(desc(supervisions.issuedAt)).limit(1);
+    if (levelOne) levelTwoAt = (await loadCalendar(db)).addWorkingDays(levelOne.issuedAt, policy.settings.levelTwoAfterDays).at.toISOString();
+  }
   return {
+    levelTwoAt,
     id: row.id,
     number: row.number!,
     state: row.state as RequestState,
@@ -320,7 +328,7 @@ export async function refuseRequest(db: Db, input: { requestId: string; stepKey:
 }
 
 export async function askSupplement(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; question: string }): Promise<RequestView> {
-  let breachedByPause = false;
+  let breachedByPause: { supervised: string; center: string | null } | null = null;
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -335,8 +343,9 @@ export async function askSupplement(db: Db, input: { requestId: string; stepKey:
       // Asked after the deadline, before the breach timer ran: the pause recorded the breach, and
       // the request is flagged and supervised as the timer would have done.
       if (paused?.breachedAt && !row.overdue) {
-        breachedByPause = true;
-        await issueSupervision(tx, row, 1, responsibleParty(row.state as RequestState) ?? 'owner', paused.breachedAt);
+        const party = responsibleParty(row.state as RequestState) ?? 'owner';
+        breachedByPause = { supervised: await partyDepartment(tx, row, party), center: await centerId(tx) };
+        await issueSupervision(tx, row, 1, party, paused.breachedAt);
       }
       const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
       const clock = await sla.startSlaClock(
@@ -349,7 +358,14 @@ export async function askSupplement(db: Db, input: { requestId: string; stepKey:
     },
     notify: (row) => [
       { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 需要补正`, body: `${input.question}（请在规定时限内答复，逾期未答复申请将失效）` },
-      ...(breachedByPause ? [{ departmentId: row.ownerDepartmentId, title: `督办：申请 ${row.number} 已超期`, body: '办理时限已届满，已发出一级督办，请书面答复办理情况' }] : []),
+      // As a breach recorded by the timer: the responsible department, the center and the requester.
+      ...(breachedByPause
+        ? [
+            { departmentId: breachedByPause.supervised, title: `督办：申请 ${row.number} 已超期`, body: '办理时限已届满，已发出一级督办，请书面答复办理情况' },
+            ...(breachedByPause.center && breachedByPause.center !== breachedByPause.supervised ? [{ departmentId: breachedByPause.center, title: `申请 ${row.number} 超期，已发出一级督办`, body: '补正请求提出时办理时限已届满' }] : []),
+            { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 已超期`, body: '已启动督办，申请仍在办理中' },
+          ]
+        : []),
     ],
   });
 }
@@ -558,7 +574,13 @@ export async function recordDeadlineMoved(db: Db, input: { requestId: string; st
 /** 00:00 on the deadline date: the responsible department is reminded that the step is due today. */
 export async function remindDeadline(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
   const caughtUp = await catchUpWithClocks(db, input);
-  if (caughtUp) return caughtUp;
+  if (caughtUp) {
+    // The workflow may have known the new deadline already (a step's view read it from the clock)
+    // and timed this reminder for it: then, caught up, remind as well.
+    const deadline = caughtUp.deadline ? Date.parse(caughtUp.deadline) : null;
+    const dueNow = deadline !== null && input.at.getTime() >= deadline + 1 - 24 * 60 * 60 * 1000 && input.at.getTime() <= deadline;
+    return dueNow && caughtUp.clockState === 'running' ? remindDeadline(db, { ...input, stepKey: `${input.stepKey}:reminder` }) : caughtUp;
+  }
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -728,6 +750,8 @@ export async function laggingDeadlines(db: Db, settledBefore: Date, limit: numbe
     .from(requests)
     .innerJoin(slaClocks, eq(slaClocks.id, requests.clockId))
     .where(and(open, sql`${requests.deadlineAt} is distinct from ${slaClocks.deadlineAt}`))
+    // In random order: rows that lag for good (a failed workflow) must not starve the others.
+    .orderBy(sql`random()`)
     .limit(limit);
   const supplements = await db
     .select(columns)
@@ -735,6 +759,7 @@ export async function laggingDeadlines(db: Db, settledBefore: Date, limit: numbe
     .innerJoin(requests, eq(requests.id, requestSupplements.requestId))
     .innerJoin(slaClocks, eq(slaClocks.id, requestSupplements.clockId))
     .where(and(open, isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt), sql`${requestSupplements.dueAt} is distinct from ${slaClocks.deadlineAt}`))
+    .orderBy(sql`random()`)
     .limit(limit);
   return [...main, ...supplements].slice(0, limit).map((l) => ({ ...l, deadline: l.deadline.toISOString() }));
 }

@@ -43,11 +43,13 @@ const STATUSES = new Set([400, 403, 404, 409, 422]);
 
 /** Sends an action to the request's workflow and waits for its answer. */
 export async function updateRequest<K extends RequestUpdateName>(client: Client, requestId: string, name: K, args: RequestUpdates[K]): Promise<RequestView> {
+  let accepted = false;
   try {
     const handle = client.workflow.getHandle(requestWorkflowId(requestId));
     const update = await client.connection.withDeadline(Date.now() + ACCEPT_DEADLINE_MS, () =>
       handle.startUpdate<RequestView, [RequestUpdates[K]]>(name, { args: [args], waitForStage: WorkflowUpdateStage.ACCEPTED }),
     );
+    accepted = true;
     return await client.connection.withDeadline(Date.now() + COMPLETE_DEADLINE_MS, () => update.result());
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
@@ -59,10 +61,11 @@ export async function updateRequest<K extends RequestUpdateName>(client: Client,
       throw new ConflictError('request_closed', 'The request is closed; its workflow takes no more actions');
     }
     const unanswered = temporalUnanswered(error);
-    if (unanswered === 'unavailable') {
+    // Before acceptance an unreachable server changed nothing; after it, the step may still commit.
+    if (unanswered === 'unavailable' && !accepted) {
       throw new ServiceUnavailableError('workflow_engine_unavailable', 'The workflow engine cannot be reached; nothing was changed. Try again shortly.');
     }
-    if (unanswered === 'timeout') {
+    if (unanswered) {
       // The update may have been accepted and may still commit: say so, so nobody assumes either way.
       throw new ServiceUnavailableError(
         'workflow_engine_timeout',

@@ -175,7 +175,9 @@ export async function recomputeOpenClocks(db: Db, now: Date, meta: ChangeMeta): 
       if (current.calendarVersion >= calendar.version) return;
       const next = rules.recomputeClock(calendar, toDomain(current), now);
       const [updated] = await tx.update(slaClocks).set(toColumns(next)).where(eq(slaClocks.id, id)).returning();
-      if (updated!.deadlineAt.getTime() === current.deadlineAt.getTime()) return;
+      // Only the calendar version changed: nothing to record. A changed breach or R is recorded.
+      const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+      if (same(updated!.deadlineAt, current.deadlineAt) && same(updated!.breachedAt, current.breachedAt) && updated!.remainingAtPause === current.remainingAtPause) return;
       const breachedNow = !current.breachedAt && updated!.breachedAt !== null;
       await recordEvent(tx, updated!, breachedNow ? 'recomputed_breached' : 'recomputed', now, current, { calendarVersionBefore: current.calendarVersion, calendarVersionAfter: calendar.version, deadlineDateBefore: current.deadlineDate, deadlineDateAfter: updated!.deadlineDate }, meta, 'calendar change');
       moved.push({ clockId: id, workflowId: updated!.workflowId, deadlineBefore: current.deadlineAt.toISOString(), deadlineAfter: updated!.deadlineAt.toISOString(), breachedNow });

@@ -281,6 +281,7 @@ t.test('a supplement asked after the deadline, before the breach timer ran, keep
   const late = new Date(endOf(7).getTime() + 2 * 60 * 60 * 1000);
   const view = await askSupplement(db, { requestId: request.id, stepKey: 'late-supplement', actor: owner(), at: late, question: '请补充授权文件' });
   t.match(view, { state: 'awaiting_supplement', overdue: true, supervisionLevel: 1 });
+  t.equal(view.levelTwoAt, endOf(15).toISOString(), 'the view tells the workflow when level 2 falls due: 5 working days after the breach');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.match(clockRow, { state: 'paused', outcome: 'breached' });
   t.same(clockRow!.breachedAt, new Date(endOf(7).getTime() + 1), 'breached at the deadline, not at the late pause');

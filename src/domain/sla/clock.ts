@@ -145,13 +145,11 @@ export function recomputeClock(calendar: WorkingDayCalendar, clock: Clock, now: 
       ...recomputed,
       deadline,
       remainingAtPause: Math.max(calendar.remainingWorkingDays(pausedAt, deadline.at), 0),
-      breachedAt: lateAtPause ? (clock.breachedAt ?? new Date(deadline.at.getTime() + 1)) : null,
-      outcome: lateAtPause ? 'breached' : null,
+      ...lateness(clock, lateAtPause, new Date(deadline.at.getTime() + 1)),
     };
   }
   const deadline = deadlineOf(calendar, recomputed);
-  const late = deadline.at < now;
-  return { ...recomputed, deadline, breachedAt: late ? (clock.breachedAt ?? now) : null, outcome: late ? 'breached' : null };
+  return { ...recomputed, deadline, ...lateness(clock, deadline.at < now, now) };
 }
 
 /**
@@ -167,8 +165,17 @@ export function changeStepLength(calendar: WorkingDayCalendar, clock: Clock, wor
   if (clock.state === 'paused') return { ...clock, workingDays, basisDays: Math.max(clock.basisDays + delta, 1), remainingAtPause: Math.max((clock.remainingAtPause ?? 0) + delta, 1) };
   const changed = { ...clock, workingDays, basisDays: Math.max(clock.basisDays + delta, 1) };
   const deadline = deadlineOf(calendar, changed);
-  const late = deadline.at < now;
-  return { ...changed, deadline, calendarVersion: calendar.version, breachedAt: late ? (clock.breachedAt ?? now) : null, outcome: late ? 'breached' : null };
+  return { ...changed, deadline, calendarVersion: calendar.version, ...lateness(clock, deadline.at < now, now) };
+}
+
+/**
+ * Breach fields after a deadline moved: a breach of an earlier segment (before the last resume)
+ * stands whatever happens to the current deadline; the current segment is breached exactly when
+ * its new deadline has passed (`at` dates a breach not yet recorded).
+ */
+function lateness(clock: Clock, late: boolean, at: Date): Pick<Clock, 'breachedAt' | 'outcome'> {
+  if (clock.breachedAt && clock.breachedAt < clock.basisAt) return { breachedAt: clock.breachedAt, outcome: 'breached' };
+  return late ? { breachedAt: clock.breachedAt ?? at, outcome: 'breached' } : { breachedAt: null, outcome: null };
 }
 
 /** Whether the clock is overdue now: breached and not superseded. */

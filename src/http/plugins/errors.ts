@@ -28,6 +28,8 @@ const DATABASE_INPUT_ERRORS: Record<string, { status: number; code: string; mess
   '23503': { status: 422, code: 'unknown_reference', message: 'The input refers to something that does not exist' },
   '22P02': { status: 400, code: 'invalid_value', message: 'A value is not of the expected form' },
   '22003': { status: 400, code: 'invalid_value', message: 'A number is out of range' },
+  '22007': { status: 400, code: 'invalid_value', message: 'A date or time is not of a form that can be stored' },
+  '22008': { status: 400, code: 'invalid_value', message: 'A date or time is out of range' },
   '22021': { status: 400, code: 'invalid_characters', message: 'Text contains characters that cannot be stored' },
   '22P05': { status: 400, code: 'invalid_characters', message: 'Text contains characters that cannot be stored' },
   '54000': { status: 400, code: 'invalid_value', message: 'A value is too long to be stored or indexed' },

@@ -178,3 +178,19 @@ t.test('a correction of days before a pause recounts R from the pause instant', 
   const v3 = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version: 3 });
   t.ok(isOverdue(recomputeClock(v3, late, sh('2026-03-18T09:00:00'))), 'under the uncorrected calendar it stays late');
 });
+
+t.test('a breach before a supplement pause stands through later corrections and policy changes', async (t) => {
+  const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5); // deadline 16 Mar
+  const breached = breachClock(started, sh('2026-03-17T00:00:00'));
+  const paused = pauseClock(calendar, breached, sh('2026-03-17T09:00:00'));
+  const resumed = resumeClock(calendar, paused, sh('2026-03-18T09:00:00')); // a fresh deadline ahead
+  t.ok(isOverdue(resumed), 'the resumed step carries its breach');
+  const corrected = new Map<number, DayException[]>(published);
+  corrected.set(2026, [...published.get(2026)!, { date: '2026-03-19', kind: 'holiday', name: '更正' }]);
+  const v2 = new WorkingDayCalendar({ published: corrected, provisional: statutoryHolidays, version: 2 });
+  const recomputed = recomputeClock(v2, resumed, sh('2026-03-18T12:00:00'));
+  t.not(recomputed.deadline.date, resumed.deadline.date, 'the deadline moved');
+  t.ok(isOverdue(recomputed), 'but the breach of the first segment stands');
+  t.same(recomputed.breachedAt, breached.breachedAt);
+  t.ok(isOverdue(changeStepLength(calendar, resumed, 7, sh('2026-03-18T12:00:00'))), 'and through a longer policy');
+});
