@@ -9,6 +9,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../src/activities/index.js';
 import type { RequestView } from '../src/activities/requests.js';
 import { isOpen, nextState, type RequestAction } from '../src/domain/requests/lifecycle.js';
+import { reminderAt, reminderDue } from '../src/domain/sla/clock.js';
 import { refusalProblems } from '../src/domain/requests/refusal.js';
 import type { RequestUpdateName, RequestUpdates, UpdateActor } from '../src/requests/workflow-contract.js';
 import { slaDeadlineChanged } from './sla.js';
@@ -19,8 +20,6 @@ const act = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const requestView = defineQuery<RequestView | null>('view');
 const update = <K extends RequestUpdateName>(name: K) => defineUpdate<RequestView, [RequestUpdates[K]]>(name);
@@ -169,7 +168,7 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
     if (v.state === 'awaiting_supplement' && v.supplement) due.push(Date.parse(v.supplement.due) + 1);
     if (v.clockState === 'running' && v.deadline) {
       const deadline = Date.parse(v.deadline);
-      if (!reminded.has(v.deadline)) due.push(deadline + 1 - DAY_MS);
+      if (!reminded.has(v.deadline)) due.push(reminderAt(deadline));
       if (!v.overdue) due.push(deadline + 1);
     }
     const levelTwo = v.overdue && v.supervisionLevel < 2 ? levelTwoDue(v) : null;
@@ -188,14 +187,13 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
     }
     if (v.clockState === 'running' && v.deadline) {
       const deadline = Date.parse(v.deadline);
-      const reminderAt = deadline + 1 - DAY_MS;
-      if (!reminded.has(v.deadline) && t >= reminderAt) {
+      if (!reminded.has(v.deadline) && t >= reminderAt(deadline)) {
         reminded.add(v.deadline);
-        if (t <= deadline) await run(() => act.remindDeadline({ requestId, stepKey: key('remind'), at: iso(reminderAt) }));
+        if (reminderDue(deadline, t)) await run(() => act.remindDeadline({ requestId, stepKey: key('remind'), at: iso(reminderAt(deadline)) }));
       }
       if (!v.overdue && t > deadline) {
         const breached = await act.recordBreach({ requestId, stepKey: key('breach'), at: iso(deadline + 1) });
-        levelTwoAt = Date.parse(breached.levelTwoAt);
+        levelTwoAt = breached.levelTwoAt ? Date.parse(breached.levelTwoAt) : null;
         setView(breached);
       }
     }

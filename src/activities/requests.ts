@@ -82,7 +82,7 @@ export function createRequestActivities(deps: { db: Db }) {
     async remindDeadline(input: Keyed): Promise<RequestView> {
       return committed('remind', steps.remindDeadline(db, { ...input, at: new Date(input.at) }));
     },
-    async recordBreach(input: Keyed): Promise<RequestView & { levelTwoAt: string }> {
+    async recordBreach(input: Keyed): Promise<RequestView> {
       return committed('breach', steps.recordBreach(db, { ...input, at: new Date(input.at) }));
     },
     async escalateLevelTwo(input: Keyed): Promise<RequestView> {

@@ -14,25 +14,33 @@ export const CALENDAR_LAST_YEAR = 2060;
 /** Arbitrary constant naming the lock that serializes calendar changes. */
 const CALENDAR_LOCK = 1_515_001;
 
-/** Built calendars, one per database handle, rebuilt when the stored version moves on. */
-const cache = new WeakMap<object, WorkingDayCalendar>();
+/**
+ * Built calendars by stored version and the instant it was made. Keyed by what identifies the
+ * stored calendar, not by the handle reading it: every transaction is a handle of its own, and
+ * keyed by handle each clock change in a step rebuilt the calendar from the database.
+ */
+const cache = new Map<string, WorkingDayCalendar>();
+const CACHED_VERSIONS = 8;
 
 export async function currentCalendarVersion(db: Db | Tx): Promise<number> {
   const [row] = await db.select({ version: calendarVersions.version }).from(calendarVersions).orderBy(desc(calendarVersions.version)).limit(1);
   return row?.version ?? 0;
 }
 
-/** The calendar as PostgreSQL holds it now, built once per version and handle. */
+/** The calendar as PostgreSQL holds it now, built once per stored version. */
 export async function loadCalendar(db: Db | Tx): Promise<WorkingDayCalendar> {
-  const version = await currentCalendarVersion(db);
-  const cached = cache.get(db);
-  if (cached?.version === version) return cached;
+  const [stamp] = await db.select({ version: calendarVersions.version, createdAt: calendarVersions.createdAt }).from(calendarVersions).orderBy(desc(calendarVersions.version)).limit(1);
+  const version = stamp?.version ?? 0;
+  const key = `${version}@${stamp?.createdAt.toISOString() ?? ''}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
   const days = await db.select().from(calendarDays).orderBy(asc(calendarDays.date));
   const years = await db.select({ year: calendarYears.year }).from(calendarYears);
   const published = new Map<number, DayException[]>(years.map((y) => [y.year, []]));
   for (const d of days) published.get(d.year)?.push({ date: d.date, kind: d.kind, name: d.name });
   const calendar = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version, firstYear: CALENDAR_FIRST_YEAR, lastYear: CALENDAR_LAST_YEAR });
-  cache.set(db, calendar);
+  if (cache.size >= CACHED_VERSIONS) cache.delete(cache.keys().next().value!);
+  cache.set(key, calendar);
   return calendar;
 }
 

@@ -5,6 +5,7 @@ import { allows, authorize, authorizeCreate } from '../auth/authorize.js';
 import type { Db, Tx } from '../db/client.js';
 import { datasets, datasetVersions, departments, scenarioListVersions, scenarios } from '../db/schema.js';
 import type { DatasetField } from '../domain/catalogue/dataset.js';
+import { routingChanged, type Coverage } from '../domain/catalogue/scenario.js';
 import { ForbiddenError, RuleViolationError } from '../errors.js';
 import { auditActor } from '../identity/actor.js';
 import type { RequestContext } from '../identity/service.js';
@@ -13,10 +14,7 @@ export const SCENARIO_KINDS = ['one_network_service', 'one_network_governance', 
 
 export type ScenarioRow = typeof scenarios.$inferSelect;
 
-export interface Coverage {
-  datasetCode: string;
-  fields: string[];
-}
+export type { Coverage };
 
 export interface ScenarioInput {
   name: string;
@@ -70,10 +68,6 @@ async function checkLeadDepartment(tx: Tx, id: string): Promise<void> {
   if (!found) throw new RuleViolationError('unknown_department', 'leadDepartmentId: no department with that id');
 }
 
-/** Coverage compared regardless of order. */
-const canonicalCoverage = (coverage: Coverage[]) =>
-  JSON.stringify(coverage.map((c) => ({ datasetCode: c.datasetCode, fields: [...c.fields].sort() })).sort((a, b) => a.datasetCode.localeCompare(b.datasetCode)));
-
 /** Writes a new key-work list version holding the list as it now stands. */
 async function newListVersion(tx: Tx, summary: string, at: Date): Promise<number> {
   await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LIST_LOCK})`);
@@ -99,20 +93,14 @@ export async function createScenario(ctx: RequestContext, input: ScenarioInput):
   });
 }
 
-/**
- * An edit of a scenario on the key-work list makes a new list version. On the list, what routing
- * reads — coverage, kind, validity — is the center's to change: a lead department widening the
- * coverage would send requests for other departments' data past their owners (track 1).
- */
+/** An edit of a scenario on the key-work list makes a new list version; what routing reads is the center's (`routingChanged`). */
 export async function updateScenario(ctx: RequestContext, id: string, input: ScenarioInput): Promise<ScenarioRow> {
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(scenarios).where(eq(scenarios.id, id)).for('update');
     const row = authorize(ctx.actor.ability, Action.update, Subject.Scenario, current);
     // The scenario as it would be must be the caller's to edit too (no handing it to another department).
     authorize(ctx.actor.ability, Action.update, Subject.Scenario, { ...row, leadDepartmentId: input.leadDepartmentId });
-    const routingChanged =
-      canonicalCoverage(input.coverage) !== canonicalCoverage(row.coverage as Coverage[]) || input.kind !== row.kind || input.validFrom !== row.validFrom || (input.validTo ?? null) !== row.validTo;
-    if (row.onKeyList && routingChanged && !allows(ctx.actor.ability, Action.curate, Subject.Scenario, row)) {
+    if (row.onKeyList && routingChanged({ ...row, coverage: row.coverage as Coverage[] }, input) && !allows(ctx.actor.ability, Action.curate, Subject.Scenario, row)) {
       throw new ForbiddenError('key_list_scenario_locked', 'This scenario is on the key-work list: its coverage, kind and validity are changed by the center (name and description stay yours)');
     }
     await checkLeadDepartment(tx, input.leadDepartmentId);

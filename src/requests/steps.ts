@@ -11,8 +11,8 @@ import { loadCalendar } from '../calendar/service.js';
 import type { Db, Tx } from '../db/client.js';
 import { grants, requestEvents, requests, requestSupplements, slaClockEvents, slaClocks, supervisions, writtenExplanations } from '../db/schema.js';
 import type { ConditionCheck } from '../domain/catalogue/conditions.js';
-import { isOverdue } from '../domain/sla/clock.js';
-import { nextState, responsibleParty, TERMINAL_STATES, type Party, type RequestAction, type RequestState } from '../domain/requests/lifecycle.js';
+import { isOverdue, reminderDue } from '../domain/sla/clock.js';
+import { nextState, responsibleParty, TERMINAL_STATES, workingParty, type Party, type RequestAction, type RequestState } from '../domain/requests/lifecycle.js';
 import { extensionCap, trackDays, type Track } from '../domain/requests/policy.js';
 import { refusalProblems, type WrittenExplanation } from '../domain/requests/refusal.js';
 import type { RoutingDecision } from '../domain/requests/routing.js';
@@ -75,13 +75,22 @@ async function stepDone(tx: Tx, requestId: string, stepKey: string): Promise<boo
   return Boolean(event);
 }
 
+/** An open supplement: asked, neither answered nor lapsed (a request has at most one). */
+const supplementIsOpen = and(isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt));
+const isOpenSupplementOf = (requestId: string) => and(eq(requestSupplements.requestId, requestId), supplementIsOpen);
+
+/** The open supplement with its clock, the truth about its due date (a correction may move it). */
+async function openSupplement(db: Db | Tx, requestId: string) {
+  const [supplement] = await db.select().from(requestSupplements).where(isOpenSupplementOf(requestId));
+  if (!supplement) return undefined;
+  return { supplement, clock: supplement.clockId ? await sla.getClock(db, supplement.clockId) : undefined };
+}
+
 export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView> {
   const [row] = await db.select().from(requests).where(eq(requests.id, id));
   if (!row) throw new NotFoundError('request_not_found', `No request ${id}`);
   const clock = row.clockId ? await sla.getClock(db, row.clockId) : undefined;
-  const [supplement] = await db.select().from(requestSupplements).where(and(eq(requestSupplements.requestId, id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
-  // The supplement's clock is the truth: a calendar correction may have moved its deadline.
-  const supplementClock = supplement?.clockId ? await sla.getClock(db, supplement.clockId) : undefined;
+  const open = await openSupplement(db, id);
   const snapshot = row.snapshot as RoutingSnapshot;
   const policy = await policyAt(db, row.policyName!, row.policyVersion!);
   const stepDays = trackDays(policy.settings, row.track as Track);
@@ -105,7 +114,7 @@ export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView>
     deadline: clock?.deadlineAt.toISOString() ?? null,
     overdue: row.overdue,
     supervisionLevel: row.supervisionLevel,
-    supplement: supplement ? { id: supplement.id, clockId: supplement.clockId!, due: (supplementClock?.deadlineAt ?? supplement.dueAt!).toISOString() } : null,
+    supplement: open ? { id: open.supplement.id, clockId: open.supplement.clockId!, due: (open.clock?.deadlineAt ?? open.supplement.dueAt!).toISOString() } : null,
     extension: !extension ? 'none' : extension.decision === 'pending' ? 'pending' : 'decided',
     checks: (row.preCheck as ConditionCheck[] | null) ?? [],
     ownerMayRefuse: (row.routing as RoutingDecision).ownerMayRefuse,
@@ -133,8 +142,11 @@ interface Change {
   reason?: string | null;
   /** Extra work in the same transaction, given the locked row and the state it moves to. */
   apply?: (tx: Tx, row: RequestRow, to: RequestState) => Promise<Partial<typeof requests.$inferInsert> | void>;
-  notify?: (row: RequestRow, to: RequestState) => { departmentId: string; title: string; body: string }[];
+  /** The notices of the step, in its transaction. */
+  notify?: (row: RequestRow, to: RequestState, tx: Tx) => Notice[] | Promise<Notice[]>;
 }
+
+type Notice = { departmentId: string; title: string; body: string };
 
 /**
  * One step, all or nothing: lock, skip if already done, check the lifecycle rule, apply, record
@@ -168,7 +180,7 @@ async function step(db: Db, change: Change): Promise<RequestView> {
       actorDepartmentId: change.actor?.departmentId ?? null,
       details,
     });
-    for (const notice of change.notify?.(row, to) ?? []) {
+    for (const notice of (await change.notify?.(row, to, tx)) ?? []) {
       await enqueueNotification(tx, { ...notice, kind: `request.${change.kind}`, subjectType: Subject.Request, subjectId: row.id, payload: { number: row.number, state: to }, at: change.at });
     }
     // The ledger's lock serializes every writer until commit: take it last.
@@ -328,7 +340,7 @@ export async function refuseRequest(db: Db, input: { requestId: string; stepKey:
 }
 
 export async function askSupplement(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; question: string }): Promise<RequestView> {
-  let breachedByPause: { supervised: string; center: string | null } | null = null;
+  let breachedByPause: SupervisionRow | null = null;
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -342,11 +354,7 @@ export async function askSupplement(db: Db, input: { requestId: string; stepKey:
       const paused = row.clockId ? await sla.pauseSlaClock(tx, row.clockId, input.at, clockMeta(input.actor), 'supplement requested (补正)') : undefined;
       // Asked after the deadline, before the breach timer ran: the pause recorded the breach, and
       // the request is flagged and supervised as the timer would have done.
-      if (paused?.breachedAt && !row.overdue) {
-        const party = responsibleParty(row.state as RequestState) ?? 'owner';
-        breachedByPause = { supervised: await partyDepartment(tx, row, party), center: await centerId(tx) };
-        await issueSupervision(tx, row, 1, party, paused.breachedAt);
-      }
+      if (paused?.breachedAt && !row.overdue) breachedByPause = await issueSupervision(tx, row, 1, responsibleParty(row.state as RequestState) ?? 'owner', paused.breachedAt);
       const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
       const clock = await sla.startSlaClock(
         tx,
@@ -356,16 +364,10 @@ export async function askSupplement(db: Db, input: { requestId: string; stepKey:
       await tx.insert(requestSupplements).values({ requestId: row.id, question: input.question, askedAt: input.at, askedBy: input.actor.userId, clockId: clock.id, dueAt: clock.deadlineAt });
       return { stateBeforeSupplement: row.state, ...(breachedByPause ? { overdue: true, supervisionLevel: 1 } : {}) };
     },
-    notify: (row) => [
+    notify: async (row, _to, tx) => [
       { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 需要补正`, body: `${input.question}（请在规定时限内答复，逾期未答复申请将失效）` },
-      // As a breach recorded by the timer: the responsible department, the center and the requester.
-      ...(breachedByPause
-        ? [
-            { departmentId: breachedByPause.supervised, title: `督办：申请 ${row.number} 已超期`, body: '办理时限已届满，已发出一级督办，请书面答复办理情况' },
-            ...(breachedByPause.center && breachedByPause.center !== breachedByPause.supervised ? [{ departmentId: breachedByPause.center, title: `申请 ${row.number} 超期，已发出一级督办`, body: '补正请求提出时办理时限已届满' }] : []),
-            { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 已超期`, body: '已启动督办，申请仍在办理中' },
-          ]
-        : []),
+      // As a breach recorded by the timer tells it.
+      ...(breachedByPause ? supervisionNotices(row, breachedByPause, await centerId(tx)).map((n) => n.notice) : []),
     ],
   });
 }
@@ -380,13 +382,12 @@ export async function answerSupplement(db: Db, input: { requestId: string; stepK
     at: input.at,
     details: { answer: input.answer },
     apply: async (tx, row) => {
-      const [open] = await tx.select().from(requestSupplements).where(and(eq(requestSupplements.requestId, row.id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
-      const openClock = open?.clockId ? await sla.getClock(tx, open.clockId) : undefined;
+      const open = await openSupplement(tx, row.id);
       // The lapse timer may not have run yet (a worker was down): the limit holds all the same.
-      if (openClock && input.at > openClock.deadlineAt) throw new ConflictError('supplement_lapsed', `The supplement was due by ${openClock.deadlineDate}; the request lapses`);
+      if (open?.clock && input.at > open.clock.deadlineAt) throw new ConflictError('supplement_lapsed', `The supplement was due by ${open.clock.deadlineDate}; the request lapses`);
       if (open) {
-        await tx.update(requestSupplements).set({ answer: input.answer, answeredAt: input.at, answeredBy: input.actor.userId }).where(eq(requestSupplements.id, open.id));
-        if (open.clockId) await sla.stopSlaClock(tx, open.clockId, input.at, clockMeta(input.actor));
+        await tx.update(requestSupplements).set({ answer: input.answer, answeredAt: input.at, answeredBy: input.actor.userId }).where(eq(requestSupplements.id, open.supplement.id));
+        if (open.clock) await sla.stopSlaClock(tx, open.clock.id, input.at, clockMeta(input.actor));
       }
       let deadline = {};
       if (row.clockId) {
@@ -410,24 +411,19 @@ export async function lapseRequest(db: Db, input: { requestId: string; stepKey: 
     actor: null,
     at: input.at,
     apply: async (tx, row) => {
-      await tx.update(requestSupplements).set({ lapsedAt: input.at }).where(and(eq(requestSupplements.requestId, row.id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+      await tx.update(requestSupplements).set({ lapsedAt: input.at }).where(isOpenSupplementOf(row.id));
       await stopOpenClocks(tx, row, input.at, null);
       return { closedAt: input.at, stateBeforeSupplement: null };
     },
-    notify: (row) => both(row, `申请 ${row.number} 已失效`, '补正未在时限内答复，申请失效；如仍需数据请重新申请'),
-  }).then((view) => tellCenterIfItsWork(db, input, view, '已失效'));
+    notify: async (row, _to, tx) => [...both(row, `申请 ${row.number} 已失效`, '补正未在时限内答复，申请失效；如仍需数据请重新申请'), ...(await toCenterIfItsWork(tx, row, '已失效'))],
+  });
 }
 
-/**
- * The center works on track 1 and 15 requests (provisioning, coordination) and on every request
- * being provisioned: when such a request closes without a decision, it is told.
- */
-async function tellCenterIfItsWork(db: Db, input: { requestId: string; stepKey: string; at: Date }, view: RequestView, what: string): Promise<RequestView> {
-  const [opened] = await db.select({ kind: requestEvents.kind }).from(requestEvents).where(and(eq(requestEvents.requestId, input.requestId), eq(requestEvents.kind, 'provisioning_started')));
-  if (view.track === 5 && !opened) return view;
-  const center = await centerId(db);
-  if (center) await notifyOnce(db, input.requestId, `${input.stepKey}:center`, { departmentId: center, title: `申请 ${view.number} ${what}`, body: '该申请已终止，无需继续供数或协调' }, input.at);
-  return view;
+/** When a request closes without a decision while the center works on it (provisioning, coordination), the center is told. */
+async function toCenterIfItsWork(tx: Tx, row: RequestRow, what: string): Promise<Notice[]> {
+  if (workingParty(row.state as RequestState, row.stateBeforeSupplement as RequestState | null) !== 'center') return [];
+  const center = await centerId(tx);
+  return center ? [{ departmentId: center, title: `申请 ${row.number} ${what}`, body: '该申请已终止，无需继续供数或协调' }] : [];
 }
 
 export async function withdrawRequest(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; reason: string }): Promise<RequestView> {
@@ -444,8 +440,8 @@ export async function withdrawRequest(db: Db, input: { requestId: string; stepKe
       await stopOpenClocks(tx, row, input.at, input.actor);
       return { closedAt: input.at, stateBeforeSupplement: null };
     },
-    notify: (row) => [{ departmentId: row.ownerDepartmentId, title: `申请 ${row.number} 已撤回`, body: input.reason }],
-  }).then((view) => tellCenterIfItsWork(db, input, view, '已撤回'));
+    notify: async (row, _to, tx) => [{ departmentId: row.ownerDepartmentId, title: `申请 ${row.number} 已撤回`, body: input.reason }, ...(await toCenterIfItsWork(tx, row, '已撤回'))],
+  });
 }
 
 async function stopOpenClocks(tx: Tx, row: RequestRow, at: Date, actor: StepActor | null): Promise<void> {
@@ -554,11 +550,10 @@ export async function recordDeadlineMoved(db: Db, input: { requestId: string; st
     at: input.at,
     apply: async (tx, row) => {
       before = { at: row.deadlineAt?.toISOString() ?? null, date: row.deadlineDate };
-      const [open] = await tx.select().from(requestSupplements).where(and(eq(requestSupplements.requestId, row.id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
-      const supplementClock = open?.clockId ? await sla.getClock(tx, open.clockId) : undefined;
-      if (open && supplementClock && supplementClock.deadlineAt.getTime() !== open.dueAt?.getTime()) {
-        supplementMove = { before: open.dueAt?.toISOString() ?? null, after: supplementClock.deadlineAt.toISOString() };
-        await tx.update(requestSupplements).set({ dueAt: supplementClock.deadlineAt }).where(eq(requestSupplements.id, open.id));
+      const open = await openSupplement(tx, row.id);
+      if (open?.clock && open.clock.deadlineAt.getTime() !== open.supplement.dueAt?.getTime()) {
+        supplementMove = { before: open.supplement.dueAt?.toISOString() ?? null, after: open.clock.deadlineAt.toISOString() };
+        await tx.update(requestSupplements).set({ dueAt: open.clock.deadlineAt }).where(eq(requestSupplements.id, open.supplement.id));
       }
       const clock = row.clockId ? await sla.getClock(tx, row.clockId) : undefined;
       if (!clock) return;
@@ -577,9 +572,8 @@ export async function remindDeadline(db: Db, input: { requestId: string; stepKey
   if (caughtUp) {
     // The workflow may have known the new deadline already (a step's view read it from the clock)
     // and timed this reminder for it: then, caught up, remind as well.
-    const deadline = caughtUp.deadline ? Date.parse(caughtUp.deadline) : null;
-    const dueNow = deadline !== null && input.at.getTime() >= deadline + 1 - 24 * 60 * 60 * 1000 && input.at.getTime() <= deadline;
-    return dueNow && caughtUp.clockState === 'running' ? remindDeadline(db, { ...input, stepKey: `${input.stepKey}:reminder` }) : caughtUp;
+    const dueNow = caughtUp.clockState === 'running' && caughtUp.deadline !== null && reminderDue(Date.parse(caughtUp.deadline), input.at.getTime());
+    return dueNow ? remindDeadline(db, { ...input, stepKey: `${input.stepKey}:reminder` }) : caughtUp;
   }
   return step(db, {
     requestId: input.requestId,
@@ -605,15 +599,13 @@ export async function remindDeadline(db: Db, input: { requestId: string; stepKey
  * is open; the request is flagged overdue; level-1 supervision (督办) goes to that party's
  * department with a reply due, visible to the center. The request stays decidable.
  */
-export async function recordBreach(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView & { levelTwoAt: string }> {
-  const calendar = await loadCalendar(db);
-  const withLevelTwo = (view: RequestView, from: Date) => ({ ...view, levelTwoAt: calendar.addWorkingDays(from, view.policy.levelTwoAfterDays).at.toISOString() });
+export async function recordBreach(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
   const caughtUp = await catchUpWithClocks(db, input);
-  if (caughtUp) return withLevelTwo(caughtUp, input.at);
+  if (caughtUp) return caughtUp;
   const [current] = await db.select().from(requests).where(eq(requests.id, input.requestId));
   const clock = current?.clockId ? await sla.getClock(db, current.clockId) : undefined;
   if (clock && clock.state === 'running' && !clock.breachedAt && clock.deadlineAt.getTime() >= input.at.getTime()) {
-    return withLevelTwo(await viewRequest(db, input.requestId), input.at); // not due yet: the workflow re-arms its timer
+    return viewRequest(db, input.requestId); // not due yet: the workflow re-arms its timer
   }
   // The breach dates from the clock: its deadline, or the moment a correction moved it into the past.
   if (clock) input = { ...input, at: clock.breachedAt ?? new Date(clock.deadlineAt.getTime() + 1) };
@@ -639,12 +631,10 @@ export async function recordBreach(db: Db, input: { requestId: string; stepKey: 
   const [row] = await db.select().from(requests).where(eq(requests.id, input.requestId));
   const [supervision] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, input.requestId), eq(supervisions.level, 1))).orderBy(desc(supervisions.issuedAt)).limit(1);
   if (supervision) {
-    await notifyOnce(db, input.requestId, `${input.stepKey}:supervision`, { departmentId: supervision.responsibleDepartmentId, title: `督办：申请 ${view.number} 已超期`, body: `请于 ${supervision.replyDueAt.toISOString()} 前书面答复办理情况` }, input.at);
     const center = await centerId(db);
-    if (center && center !== supervision.responsibleDepartmentId) await notifyOnce(db, input.requestId, `${input.stepKey}:center`, { departmentId: center, title: `申请 ${view.number} 超期，已发出一级督办`, body: `责任方：${supervision.chargedParty}` }, input.at);
-    await notifyOnce(db, input.requestId, `${input.stepKey}:requester`, { departmentId: row!.requesterDepartmentId, title: `申请 ${view.number} 已超期`, body: '已启动督办，申请仍在办理中' }, input.at);
+    for (const { key, notice } of supervisionNotices(row!, supervision, center)) await notifyOnce(db, input.requestId, `${input.stepKey}:${key}`, notice, input.at);
   }
-  return { ...view, levelTwoAt: calendar.addWorkingDays(input.at, view.policy.levelTwoAfterDays).at.toISOString() };
+  return view;
 }
 
 /**
@@ -655,9 +645,8 @@ async function lagsBehindClocks(db: Db, requestId: string): Promise<boolean> {
   const [row] = await db.select().from(requests).where(eq(requests.id, requestId));
   const clock = row?.clockId ? await sla.getClock(db, row.clockId) : undefined;
   if (clock && clock.state !== 'stopped' && clock.deadlineAt.getTime() !== row!.deadlineAt?.getTime()) return true;
-  const [open] = await db.select().from(requestSupplements).where(and(eq(requestSupplements.requestId, requestId), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
-  const supplementClock = open?.clockId ? await sla.getClock(db, open.clockId) : undefined;
-  return Boolean(supplementClock && supplementClock.state !== 'stopped' && supplementClock.deadlineAt.getTime() !== open!.dueAt?.getTime());
+  const open = await openSupplement(db, requestId);
+  return Boolean(open?.clock && open.clock.state !== 'stopped' && open.clock.deadlineAt.getTime() !== open.supplement.dueAt?.getTime());
 }
 
 /**
@@ -672,11 +661,24 @@ async function catchUpWithClocks(db: Db, input: { requestId: string; stepKey: st
 }
 
 /** A supervision notice (督办) to the department of the party whose step is open, with a reply due. */
-async function issueSupervision(tx: Tx, row: RequestRow, level: 1 | 2, party: Party, at: Date): Promise<void> {
-  const calendar = await loadCalendar(tx);
-  const view = await viewRequest(tx, row.id);
-  const replyDue = calendar.addWorkingDays(at, view.policy.supervisionReplyDays);
-  await tx.insert(supervisions).values({ requestId: row.id, level, chargedParty: party, responsibleDepartmentId: await partyDepartment(tx, row, party), issuedAt: at, replyDueAt: replyDue.at }).onConflictDoNothing();
+async function issueSupervision(tx: Tx, row: RequestRow, level: 1 | 2, party: Party, at: Date): Promise<SupervisionRow> {
+  const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
+  const replyDue = (await loadCalendar(tx)).addWorkingDays(at, policy.settings.supervisionReplyDays);
+  const [issued] = await tx.insert(supervisions).values({ requestId: row.id, level, chargedParty: party, responsibleDepartmentId: await partyDepartment(tx, row, party), issuedAt: at, replyDueAt: replyDue.at }).onConflictDoNothing().returning();
+  if (issued) return issued;
+  const [existing] = await tx.select().from(supervisions).where(and(eq(supervisions.requestId, row.id), eq(supervisions.level, level), eq(supervisions.issuedAt, at)));
+  return existing!;
+}
+
+type SupervisionRow = typeof supervisions.$inferSelect;
+
+/** What a level-1 supervision tells, keyed: the responsible department, the center (if another), the requester. */
+function supervisionNotices(row: RequestRow, supervision: SupervisionRow, center: string | null): { key: string; notice: Notice }[] {
+  return [
+    { key: 'supervision', notice: { departmentId: supervision.responsibleDepartmentId, title: `督办：申请 ${row.number} 已超期`, body: `请于 ${supervision.replyDueAt.toISOString()} 前书面答复办理情况` } },
+    ...(center && center !== supervision.responsibleDepartmentId ? [{ key: 'center', notice: { departmentId: center, title: `申请 ${row.number} 超期，已发出一级督办`, body: `责任方：${supervision.chargedParty}` } }] : []),
+    { key: 'requester', notice: { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 已超期`, body: '已启动督办，申请仍在办理中' } },
+  ];
 }
 
 /** Still open after the level-2 period: the competent authority's supervisors are notified. */
@@ -758,7 +760,7 @@ export async function laggingDeadlines(db: Db, settledBefore: Date, limit: numbe
     .from(requestSupplements)
     .innerJoin(requests, eq(requests.id, requestSupplements.requestId))
     .innerJoin(slaClocks, eq(slaClocks.id, requestSupplements.clockId))
-    .where(and(open, isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt), sql`${requestSupplements.dueAt} is distinct from ${slaClocks.deadlineAt}`))
+    .where(and(open, supplementIsOpen, sql`${requestSupplements.dueAt} is distinct from ${slaClocks.deadlineAt}`))
     .orderBy(sql`random()`)
     .limit(limit);
   return [...main, ...supplements].slice(0, limit).map((l) => ({ ...l, deadline: l.deadline.toISOString() }));

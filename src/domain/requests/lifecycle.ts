@@ -122,6 +122,15 @@ export function responsibleParty(state: RequestState): Party | null {
   }
 }
 
+/**
+ * The party working on the request: the one whose step is open, or, while a supplement is
+ * awaited, the one whose step it paused. When a request closes without a decision, that party
+ * is told (the center stops provisioning or coordinating).
+ */
+export function workingParty(state: RequestState, stateBeforeSupplement: RequestState | null): Party | null {
+  return responsibleParty(state === 'awaiting_supplement' && stateBeforeSupplement ? stateBeforeSupplement : state);
+}
+
 function describe(action: RequestAction): string {
   const words: Record<RequestAction, string> = {
     route: 'routed',

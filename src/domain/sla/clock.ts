@@ -178,6 +178,18 @@ function lateness(clock: Clock, late: boolean, at: Date): Pick<Clock, 'breachedA
   return late ? { breachedAt: clock.breachedAt ?? at, outcome: 'breached' } : { breachedAt: null, outcome: null };
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The reminder falls at 00:00 (Asia/Shanghai) on the deadline date: a deadline ends its day. */
+export function reminderAt(deadlineMs: number): number {
+  return deadlineMs + 1 - DAY_MS;
+}
+
+/** Whether a reminder for this deadline is due at this instant: on the deadline date, before it passes. */
+export function reminderDue(deadlineMs: number, atMs: number): boolean {
+  return atMs >= reminderAt(deadlineMs) && atMs <= deadlineMs;
+}
+
 /** Whether the clock is overdue now: breached and not superseded. */
 export function isOverdue(clock: Clock): boolean {
   return clock.outcome === 'breached';

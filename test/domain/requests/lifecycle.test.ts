@@ -1,5 +1,5 @@
 import t from 'tap';
-import { availableActions, isDecided, isOpen, nextState, REQUEST_ACTIONS, REQUEST_STATES, responsibleParty, type Party, type RequestPosition } from '../../../src/domain/requests/lifecycle.js';
+import { availableActions, isDecided, isOpen, nextState, REQUEST_ACTIONS, REQUEST_STATES, responsibleParty, workingParty, type Party, type RequestPosition } from '../../../src/domain/requests/lifecycle.js';
 import type { Track } from '../../../src/domain/requests/policy.js';
 
 const at = (state: RequestPosition['state'], track: Track = 5, stateBeforeSupplement: RequestPosition['stateBeforeSupplement'] = null): RequestPosition => ({ state, track, stateBeforeSupplement });
@@ -67,4 +67,14 @@ t.test('who is charged at a deadline, what counts as decided and open', async (t
   t.ok(isOpen('owner_review'));
   t.notOk(isOpen('draft'));
   t.notOk(isOpen('lapsed'));
+});
+
+t.test('the party working on a request: the open step, or the step a supplement paused', async (t) => {
+  t.equal(workingParty('owner_review', null), 'owner');
+  t.equal(workingParty('provisioning', null), 'center');
+  t.equal(workingParty('coordination', null), 'center');
+  t.equal(workingParty('awaiting_supplement', 'owner_review'), 'owner', 'the owner asked; the owner resumes');
+  t.equal(workingParty('awaiting_supplement', 'coordination'), 'center');
+  t.equal(workingParty('awaiting_supplement', null), 'requester', 'without the paused state, the one who must answer');
+  t.equal(workingParty('withdrawn', null), null);
 });

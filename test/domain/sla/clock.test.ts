@@ -2,7 +2,7 @@ import t from 'tap';
 import { publishedSchedulesFromPackage } from '../../../src/calendar/chinese-days-source.js';
 import { statutoryHolidays } from '../../../src/domain/calendar/statutory-holidays.js';
 import { WorkingDayCalendar, type DayException } from '../../../src/domain/calendar/working-days.js';
-import { breachClock, changeStepLength, decideExtension, isOverdue, pauseClock, recomputeClock, requestExtension, resumeClock, startClock, stopClock } from '../../../src/domain/sla/clock.js';
+import { breachClock, changeStepLength, decideExtension, isOverdue, pauseClock, recomputeClock, reminderAt, reminderDue, requestExtension, resumeClock, startClock, stopClock } from '../../../src/domain/sla/clock.js';
 
 const published = publishedSchedulesFromPackage();
 const calendar = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version: 1 });
@@ -193,4 +193,13 @@ t.test('a breach before a supplement pause stands through later corrections and 
   t.ok(isOverdue(recomputed), 'but the breach of the first segment stands');
   t.same(recomputed.breachedAt, breached.breachedAt);
   t.ok(isOverdue(changeStepLength(calendar, resumed, 7, sh('2026-03-18T12:00:00'))), 'and through a longer policy');
+});
+
+t.test('the reminder falls at 00:00 Asia/Shanghai on the deadline date and is due until the deadline', async (t) => {
+  const deadline = sh('2026-03-16T23:59:59.999').getTime();
+  t.equal(reminderAt(deadline), sh('2026-03-16T00:00:00').getTime());
+  t.equal(reminderDue(deadline, sh('2026-03-15T23:59:59.999').getTime()), false, 'not the day before');
+  t.equal(reminderDue(deadline, sh('2026-03-16T00:00:00').getTime()), true);
+  t.equal(reminderDue(deadline, deadline), true);
+  t.equal(reminderDue(deadline, deadline + 1), false, 'past the deadline it is a breach, not a reminder');
 });
