@@ -2,7 +2,9 @@
  * Prints the plain closing line "N passed, N failed" from tap's saved per-file results
  * (.tap/test-results/*.tap). A test is a top-level `t.test` of a file; a file that crashed or
  * timed out before reporting counts as one failure, and so does a non-zero tap exit status with
- * no failing test (coverage). Exits 1 when anything failed or nothing ran.
+ * no failing test (coverage). Exits 1 when anything failed or nothing ran. Before it, the figures
+ * test files report as comments `# <name>: N operations, M cases, F failures …` (the contract
+ * fuzzer, the authorization matrix).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,8 +31,11 @@ const tapStatus = Number(process.argv[3] ?? 0);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const figures: string[] = [];
 for (const file of tapFiles(dir)) {
-  const results = parse(readFileSync(file, 'utf8'));
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/^\s*# ([a-z][a-z ]*: \d+ operations, \d+ cases, \d+ failures.*)$/gm)) figures.push(m[1]!);
+  const results = parse(text);
   passed += results.pass - results.skip - results.todo;
   skipped += results.skip + results.todo;
   failed += results.fail;
@@ -43,5 +48,6 @@ if (tapStatus !== 0 && failed === 0) {
   failed = 1;
   process.stderr.write(`tap exited with status ${tapStatus} without a failing test: coverage below the thresholds, or a file that never reported (see above)\n`);
 }
+for (const line of figures) process.stdout.write(`${line}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -80,6 +80,10 @@ const envSchema = z
     WEBHOOK_PRIVATE_TARGETS: booleanFlag.optional(),
     /** Seed the demo data on a never-seeded database at start (set by ./scripts/start). */
     SEED_DEMO_DATA: booleanFlag.default(false),
+    /** Writes (POST, PUT, PATCH, DELETE) one user may send per minute, per API process. */
+    RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    /** Sign-ins (and other unauthenticated writes) one address may send per minute, per API process. */
+    RATE_LIMIT_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
     /** Test-only fault injection: comma-separated failpoint names (see src/failpoints.ts). */
     GX_FAILPOINTS: z.string().optional(),
   })
@@ -121,6 +125,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     policyProfile: env.POLICY_PROFILE,
     seedDemoData: env.SEED_DEMO_DATA,
     allowPrivateWebhookTargets: env.WEBHOOK_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
+    rateLimits: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE, signInsPerMinute: env.RATE_LIMIT_SIGN_INS_PER_MINUTE },
     failpoints: new Set((env.GX_FAILPOINTS ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   };
 }

@@ -4,7 +4,7 @@
  */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 415 | 422 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 415 | 422 | 429 | 503,
     readonly code: string,
     message: string,
     readonly details?: unknown,
@@ -59,5 +59,16 @@ export class ServiceUnavailableError extends AppError {
 export class RuleViolationError extends AppError {
   constructor(code: string, message: string, details?: unknown) {
     super(422, code, message, details);
+  }
+}
+
+/**
+ * A failure that will heal by itself or by an administrator's fix (not the caller's input): a
+ * step that meets one is retried, not failed. Activities classify everything else as final.
+ */
+export class TransientError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
   }
 }

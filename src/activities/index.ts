@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { createNotificationActivities } from './notifications.js';
 import { createRequestActivities } from './requests.js';
 import { createSlaActivities } from './sla.js';
+import { classifyActivityFailures } from '../temporal/activity-failures.js';
 
 /** What activities may touch. Workflows never see these; they call activities by name. */
 export interface ActivityDeps {
@@ -17,14 +18,15 @@ export interface ActivityDeps {
 
 /**
  * Builds every activity the worker registers. Activities are top-level (not owned by one
- * workflow), do the I/O, and receive business instants from their workflow.
+ * workflow), do the I/O, and receive business instants from their workflow. Their failures are
+ * classified once (transient: retried; anything else: final, without the values involved).
  */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return classifyActivityFailures({
     ...createNotificationActivities(deps),
     ...createSlaActivities(deps),
     ...createRequestActivities(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,6 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/client.js';
-import { AppError } from '../errors.js';
 import type { WrittenExplanation } from '../domain/requests/refusal.js';
 import { failpoint } from '../failpoints.js';
 import { markWorkflowStarted } from '../requests/filing.js';
@@ -24,14 +22,7 @@ interface Keyed {
 export function createRequestActivities(deps: { db: Db }) {
   const { db } = deps;
   const committed = async <T>(name: string, run: Promise<T>): Promise<T> => {
-    let result: T;
-    try {
-      result = await run;
-    } catch (error) {
-      // A broken business rule will not heal on retry: fail at once, keeping status and code.
-      if (error instanceof AppError) throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true, details: [{ status: error.status, details: error.details ?? null }] });
-      throw error;
-    }
+    const result = await run;
     failpoint(`request.${name}.committed`);
     return result;
   };

@@ -81,19 +81,14 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   if (!has('auditor')) can(Action.update, Subject.Notification, own);
   can(Action.read, Subject.Dataset, published);
   can(Action.read, [Subject.PolicyProfile, Subject.Commitment]);
-  if (has('requester')) {
-    // Files, edits drafts, supplements, withdraws.
-    can([Action.read, Action.create, Action.update], Subject.Request, requestedByOwnDepartment);
-    can(Action.read, Subject.Grant, grantedToOwnDepartment);
-  }
-  if (has('reviewer')) {
-    can([Action.read, Action.decide], Subject.Request, filedToOwnDepartment);
-    can(Action.read, Subject.Grant, grantedFromOwnDepartment);
-  }
-  if (has('dept_admin')) {
-    can(Action.read, Subject.Request, requestedByOwnDepartment);
-    can(Action.read, Subject.Request, filedToOwnDepartment);
-  }
+  // Every user of a party department sees the request and its grant, whatever their roles.
+  can(Action.read, Subject.Request, requestedByOwnDepartment);
+  can(Action.read, Subject.Request, filedToOwnDepartment);
+  can(Action.read, Subject.Grant, grantedToOwnDepartment);
+  can(Action.read, Subject.Grant, grantedFromOwnDepartment);
+  // Files, edits drafts, supplements, withdraws.
+  if (has('requester')) can([Action.create, Action.update], Subject.Request, requestedByOwnDepartment);
+  if (has('reviewer')) can(Action.decide, Subject.Request, filedToOwnDepartment);
   if (has('reviewer') || has('dept_admin')) {
     // The owner side maintains its own catalogue entries, drafts included.
     can([Action.read, Action.create, Action.update], Subject.Dataset, ownDatasets);

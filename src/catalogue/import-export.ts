@@ -16,16 +16,17 @@ import {
   placeProblem,
   readCatalogueSheet,
   sameContent,
+  SHEET_LIMITS,
   writeCatalogueSheet,
   type CatalogueEntry,
   type SheetDataset,
   type SheetProblem,
 } from '../domain/catalogue/spreadsheet.js';
-import { ConflictError, RuleViolationError } from '../errors.js';
+import { ConflictError, RuleViolationError, ServiceUnavailableError } from '../errors.js';
 import { loadSpecification } from '../http/openapi.js';
 import type { RequestContext } from '../identity/service.js';
 import { checkDroppedFields, datasetCursor, insertDataset, insertVersion, scenarioIds, searchDatasets, type DatasetRow, type DatasetSearch } from './service.js';
-import { MAX_ROWS, readGrid, writeGrid, type SpreadsheetFormat } from './spreadsheet-files.js';
+import { readGrid, writeGrid, type SpreadsheetFormat } from './spreadsheet-files.js';
 
 export type ImportOutcome = 'new' | 'revised' | 'unchanged';
 
@@ -53,8 +54,69 @@ function contentValidator(): ValidateFunction {
   return contentSchema;
 }
 
+/**
+ * Imports running at once in this process. Each holds its file, its rows and a database
+ * connection until it ends; a further import waits a moment for a place, then is turned away
+ * (503 `import_busy`, Retry-After) rather than queue up memory.
+ */
+export const IMPORT_CONCURRENCY = 2;
+export const IMPORT_WAIT_MS = 2_000;
+
+/** At most `size` holders at once; a place freed goes straight to the longest waiter. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  /** A release function, or null when no place freed up within `waitMs`. */
+  async acquire(waitMs: number): Promise<(() => void) | null> {
+    if (this.free > 0) {
+      this.free--;
+      return this.releaser();
+    }
+    return new Promise((resolve) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve(this.releaser());
+      };
+      const timer = setTimeout(() => {
+        const at = this.waiting.indexOf(grant);
+        if (at >= 0) this.waiting.splice(at, 1);
+        resolve(null);
+      }, waitMs);
+      this.waiting.push(grant);
+    });
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
+const importSlots = new Slots(IMPORT_CONCURRENCY);
+
 export async function importCatalogue(ctx: RequestContext, file: Buffer, format: SpreadsheetFormat, commit: boolean): Promise<ImportReport> {
   authorizeCreate(ctx.actor.ability, Subject.Dataset, { ownerDepartmentId: ctx.actor.departmentId });
+  const release = await importSlots.acquire(IMPORT_WAIT_MS);
+  if (!release) throw new ServiceUnavailableError('import_busy', `${IMPORT_CONCURRENCY} imports are running; try again in a few seconds`);
+  try {
+    return await checkAndImport(ctx, file, format, commit);
+  } finally {
+    release();
+  }
+}
+
+async function checkAndImport(ctx: RequestContext, file: Buffer, format: SpreadsheetFormat, commit: boolean): Promise<ImportReport> {
   const grid = await readGrid(file, format);
   const read = readCatalogueSheet(grid.header, grid.rows);
   const rowCount = grid.rows.filter((r) => r.some((c) => c.trim())).length;
@@ -193,7 +255,7 @@ export async function exportCatalogue(ctx: RequestContext, filters: Omit<Dataset
       rows += content.fields.length;
       entries.push({ code: d.code, ownerDepartmentCode: v.owner, lifecycle: v.dataset.lifecycle, aggregated: v.dataset.aggregated, version: v.dataset.currentVersion, content });
     }
-    if (rows > MAX_ROWS) throw new RuleViolationError('export_too_large', `The export would exceed ${MAX_ROWS} rows (one per field); narrow the filters`);
+    if (rows > SHEET_LIMITS.rows) throw new RuleViolationError('export_too_large', `The export would exceed ${SHEET_LIMITS.rows} rows (one per field); narrow the filters`);
     const last = batch[batch.length - 1]!;
     after = datasetCursor(last, filters.sort);
   }

@@ -333,7 +333,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every day of a range (at most 400 days) with its working status and ordinal */
+        /**
+         * Every day of a range (at most 400 days) with its working status and ordinal
+         * @description The calendar spans 2004–2060; `from` after `to` or a longer range is 400 `invalid_date_range`.
+         */
         get: operations["listCalendarDays"];
         put?: never;
         post?: never;
@@ -448,6 +451,23 @@ export interface paths {
          *     with its row and column; `mode=commit` checks again and imports all or nothing: new codes
          *     become drafts, the caller's existing entries get a new version when their content changed.
          *     A commit with problems is 422 `import_invalid` with the report in `details`.
+         *
+         *     The sheet read is the one named 数据资源目录, else the first. **Limits**: the file is read
+         *     as a stream and refused with 422 `spreadsheet_too_large` at the first limit it passes,
+         *     before the rest is read; `details` names it (`{ limit, max, row?, column?, found? }`):
+         *     - `fileBytes`: the file has at most 10 MiB (10 485 760 bytes); a body over 11 MiB is 413
+         *       `payload_too_large` before it is read;
+         *     - `rows`: at most 20 000 data rows — no row with text below row 20 001 (empty, formatted
+         *       rows do not count);
+         *     - `columns`: no row reaches past column 64 (BL), empty cells and CSV fields included;
+         *     - `cellChars`: a cell holds at most 32 767 characters (Excel's own maximum);
+         *     - `unpackedBytes` (XLSX): the parts read (workbook, relationships, shared strings, the
+         *       sheet) declare at most 64 MiB (67 108 864 bytes) unpacked, checked before anything is
+         *       inflated; a part that inflates to more (or less) than it declares is 422
+         *       `unreadable_spreadsheet`.
+         *
+         *     At most 2 imports run at once in an API process; a further one waits up to 2 s for a place,
+         *     then is 503 `import_busy` with `Retry-After` (nothing was read or written; retry later).
          */
         post: operations["importDatasets"];
         delete?: never;
@@ -679,7 +699,10 @@ export interface paths {
         /** Requests the caller may see: its department's as requester or owner; the center, supervisors and auditors see all filed ones */
         get: operations["listRequests"];
         put?: never;
-        /** Save a draft request (requester) */
+        /**
+         * Save a draft request (requester)
+         * @description A user keeps at most 50 open drafts; one more is 409 `too_many_drafts` (file or discard some first).
+         */
         post: operations["createRequestDraft"];
         delete?: never;
         options?: never;
@@ -952,6 +975,11 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * Format: date
+         * @description A date within the working-day calendar's span, 2004–2060
+         */
+        CalendarDate: string;
+        /**
          * @description 一网通办 · 一网统管 · 免申即享 · 其他
          * @enum {string}
          */
@@ -1049,7 +1077,8 @@ export interface components {
             version: number;
             /** Format: date-time */
             createdAt: string;
-            content: components["schemas"]["DatasetContent"];
+            /** @description As stored, every property present (null when not stated) */
+            content: WithRequired<components["schemas"]["DatasetContent"], "basicLibrary" | "conditions" | "conditionNotes" | "legalBasis" | "lineage">;
         };
         DatasetSummary: {
             /** Format: uuid */
@@ -1159,7 +1188,7 @@ export interface components {
             missingFields: string[];
             ownerMayRefuse: boolean;
             /** @description What routing saw (dataset version, aggregation, key-list version, scenario, policy version) */
-            snapshot?: {
+            snapshot: {
                 [key: string]: unknown;
             };
         } | null;
@@ -1596,10 +1625,19 @@ export interface components {
     responses: {
         /**
          * @description Any failure: 400 malformed, 401 unauthenticated, 403 not allowed, 404 not found or not
-         *     visible, 409 conflicting state, 415 unsupported body type, 422 a business rule, 503 the
-         *     workflow engine did not answer (`workflow_engine_timeout`: the action may still take
-         *     effect — reload before retrying; `Retry-After` is set; a 5xx is not remembered under an
-         *     Idempotency-Key).
+         *     visible, 405 a method the path does not declare (`Allow` lists those it does), 409
+         *     conflicting state, 414 a path segment too long, 415 a body in a media type or charset the
+         *     operation does not declare (UTF-8 only), 422 a business rule, 429 too many writes
+         *     (`rate_limited`, with `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
+         *     `Retry-After`), 431 headers too large, 503 the workflow engine did not answer
+         *     (`workflow_engine_timeout`: the action may still take effect — reload before retrying;
+         *     `Retry-After` is set; a 5xx is not remembered under an Idempotency-Key).
+         *
+         *     400 codes the edge uses on every operation: `validation_failed` (the contract),
+         *     `body_required` (a required body is missing), `invalid_json`, `too_deeply_nested` (a body
+         *     nested deeper than 32 levels), `invalid_characters` (text with NUL, \u0000, anywhere in
+         *     path, query or body), `invalid_cursor`, `invalid_url` (not percent-encoded UTF-8),
+         *     `malformed_request` (not HTTP/1.1, e.g. raw non-ASCII in the request line).
          */
         Error: {
             headers: {
@@ -1613,7 +1651,7 @@ export interface components {
     parameters: {
         /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
         IdempotencyKey: string;
-        /** @description Opaque cursor from the previous page's nextCursor */
+        /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
         Cursor: string;
         Limit: number;
     };
@@ -1882,7 +1920,7 @@ export interface operations {
                 departmentId?: string;
                 role?: components["schemas"]["Role"];
                 active?: boolean;
-                /** @description Opaque cursor from the previous page's nextCursor */
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -2006,7 +2044,7 @@ export interface operations {
                 actorDepartmentId?: string;
                 from?: string;
                 to?: string;
-                /** @description Opaque cursor from the previous page's nextCursor */
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -2056,7 +2094,7 @@ export interface operations {
         parameters: {
             query?: {
                 unread?: boolean;
-                /** @description Opaque cursor from the previous page's nextCursor */
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -2212,7 +2250,7 @@ export interface operations {
             query?: {
                 webhookId?: string;
                 status?: "pending" | "delivered" | "failed";
-                /** @description Opaque cursor from the previous page's nextCursor */
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -2240,8 +2278,8 @@ export interface operations {
     listCalendarDays: {
         parameters: {
             query: {
-                from: string;
-                to: string;
+                from: components["schemas"]["CalendarDate"];
+                to: components["schemas"]["CalendarDate"];
             };
             header?: never;
             path?: never;
@@ -2340,7 +2378,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description Within the calendar's span (2004–2060); a deadline beyond 2060 is 400 `outside_calendar`
+                     */
                     from: string;
                     workingDays: number;
                 };
@@ -2412,7 +2453,7 @@ export interface operations {
                 scenarioId?: string;
                 /** @description name (default), code, or updated (most recently changed first); ties by id. A cursor continues only the order it came from */
                 sort?: "name" | "code" | "updated";
-                /** @description Opaque cursor from the previous page's nextCursor */
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -2497,6 +2538,31 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogueImportReport"];
                 };
             };
+            /**
+             * @description `spreadsheet_too_large` (a limit above, named in `details.limit`: `fileBytes`,
+             *     `unpackedBytes`, `rows`, `columns` or `cellChars`), `unreadable_spreadsheet`,
+             *     `empty_spreadsheet` (no header row), or `import_invalid` (a commit with problems; the
+             *     report in `details`)
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `import_busy`: 2 imports are running in this API process; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             default: components["responses"]["Error"];
         };
     };
@@ -2524,9 +2590,9 @@ export interface operations {
             200: {
                 headers: {
                     /** @description attachment; filename=... */
-                    "Content-Disposition"?: string;
+                    "Content-Disposition": string;
                     /** @description Datasets in the file */
-                    "X-Dataset-Count"?: number;
+                    "X-Dataset-Count": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3009,7 +3075,7 @@ export interface operations {
                 filedFrom?: string;
                 /** @description Last filing date (Asia/Shanghai) */
                 filedTo?: string;
-                /** @description Opaque cursor from the previous page's nextCursor */
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -3207,13 +3273,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file as uploaded */
+            /** @description The file as uploaded, with the media type it was uploaded as */
             200: {
                 headers: {
+                    /** @description attachment; filename*=UTF-8''... */
+                    "Content-Disposition": string;
+                    /** @description The SHA-256 recorded at upload */
+                    "X-Content-SHA256": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/ofd": string;
                 };
             };
             default: components["responses"]["Error"];
@@ -3548,3 +3623,6 @@ export interface operations {
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

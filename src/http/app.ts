@@ -9,14 +9,15 @@ import { ATTACHMENT_TYPES } from '../requests/filing.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
-import { AppError } from '../errors.js';
 import { pokeNotificationRelay } from '../notifications/relay.js';
 import { requestSerializers } from '../logger.js';
 import type { TemporalHandle } from '../temporal/connection.js';
-import { loadSpecification, registerOperations, type OpenApiDocument } from './openapi.js';
-import { errorsPlugin } from './plugins/errors.js';
+import { declaredMethods, loadSpecification, registerOperations, type OpenApiDocument } from './openapi.js';
+import { contractEdgePlugin } from './plugins/contract-edge.js';
+import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.js';
 import { authenticationPlugin } from './plugins/authentication.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
+import { securityPlugin } from './plugins/security.js';
 import { auditHandlers } from './routes/audit.js';
 import { calendarHandlers } from './routes/calendar.js';
 import { catalogueHandlers } from './routes/catalogue.js';
@@ -50,10 +51,13 @@ const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024;
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = await createHttpPlumbing(deps.log);
   const specification = loadSpecification();
+  app.decorate('declaredMethods', declaredMethods(specification));
   await registerDocs(app, specification);
   if (options.beforeRoutes) await options.beforeRoutes(app);
   const tokens = createTokenService(deps.config.tokens);
   const db = deps.database.db;
+  // Before authentication, so that its refusals carry the security headers too.
+  await app.register(securityPlugin, { production: deps.config.env === 'production', rateLimits: deps.config.rateLimits });
   await app.register(authenticationPlugin, { db, tokens, clock: deps.clock });
   await app.register(idempotencyPlugin, { db, clock: deps.clock });
   // Spreadsheet uploads arrive as raw bytes; the importer reads them.
@@ -89,6 +93,8 @@ export async function createHttpPlumbing(log?: Logger): Promise<FastifyInstance>
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.setValidatorCompiler(createRequestValidatorCompiler());
@@ -100,20 +106,8 @@ export async function createHttpPlumbing(log?: Logger): Promise<FastifyInstance>
     reply.header('x-request-id', request.id);
   });
   await app.register(errorsPlugin);
-  // PostgreSQL text cannot hold NUL: refuse it up front as bad input rather than fail in the database.
-  app.addHook('preValidation', async (request) => {
-    for (const part of [request.params, request.query, Buffer.isBuffer(request.body) ? undefined : request.body]) {
-      if (containsNul(part)) throw new AppError(400, 'invalid_characters', 'Text may not contain the NUL character (\\u0000)');
-    }
-  });
+  await app.register(contractEdgePlugin);
   return app;
-}
-
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
-  return false;
 }
 
 /** Serves the contract itself at /docs/json and interactive docs at /docs. */

@@ -30,10 +30,21 @@ const record = (v: unknown): Record<string, unknown> | null => (typeof v === 'ob
  * (PostgreSQL would reject a malformed uuid or timestamp, and that would be a 500).
  */
 
-/** A (createdAt, id) cursor: an ISO timestamp and a uuid. */
+/**
+ * An instant as this platform's cursors write it (`toISOString`, UTC) within the years PostgreSQL
+ * and the platform deal in. JavaScript dates reach ±275760 years, PostgreSQL's timestamps do not.
+ */
+const CURSOR_INSTANT = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const isCursorInstant = (v: unknown): v is string => {
+  if (typeof v !== 'string') return false;
+  const match = CURSOR_INSTANT.exec(v);
+  return match !== null && Number(match[1]) >= 1970 && !Number.isNaN(Date.parse(v));
+};
+
+/** A (createdAt, id) cursor: an instant and a uuid. */
 export const isTimeIdCursor = (v: unknown): v is { createdAt: string; id: string } => {
   const c = record(v);
-  return typeof c?.createdAt === 'string' && !Number.isNaN(Date.parse(c.createdAt)) && typeof c.id === 'string' && UUID.test(c.id);
+  return isCursorInstant(c?.createdAt) && typeof c.id === 'string' && UUID.test(c.id);
 };
 
 /** A (sort, key, id) cursor: one of the sorts, a key without NUL, and a uuid. */

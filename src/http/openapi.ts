@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 
 export const specificationPath = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
 
-type Operation = { operationId?: string; security?: unknown[] };
+type Operation = { operationId?: string; security?: unknown[]; requestBody?: { required?: boolean; content?: Record<string, unknown> } };
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>> };
 
 /** What every contract route carries in `request.routeOptions.config`. */
@@ -14,12 +14,15 @@ export interface OperationConfig {
   operationId: string;
   /** `security: []` in the contract: no bearer token needed. */
   isPublic: boolean;
+  /** The request body the contract declares: its media types (lower case) and whether it is required. */
+  body: { mediaTypes: string[]; required: boolean } | null;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     operationId?: string;
     isPublic?: boolean;
+    body?: OperationConfig['body'];
   }
 }
 
@@ -44,7 +47,10 @@ export async function registerOperations(
   for (const item of Object.values(specification.paths)) {
     for (const op of Object.values(item)) {
       if (op && typeof op === 'object' && op.operationId) {
-        operations.set(op.operationId, { operationId: op.operationId, isPublic: Array.isArray(op.security) && op.security.length === 0 });
+        const body = op.requestBody?.content
+          ? { mediaTypes: Object.keys(op.requestBody.content).map((t) => t.toLowerCase()), required: op.requestBody.required === true }
+          : null;
+        operations.set(op.operationId, { operationId: op.operationId, isPublic: Array.isArray(op.security) && op.security.length === 0, body });
       }
     }
   }
@@ -62,4 +68,18 @@ export async function registerOperations(
     // The glue merges these route options over its own (method, url and schema come from the spec).
     operationResolver: ((operationId: string) => ({ handler: handlers[operationId], config: operations.get(operationId) })) as never,
   });
+}
+
+/**
+ * The methods the contract declares for a concrete path (HEAD beside GET, as Fastify serves
+ * it), so that a request with another method on a known path is a 405 with `Allow`, not a 404.
+ */
+export function declaredMethods(specification: OpenApiDocument): (path: string) => string[] {
+  const templates = Object.entries(specification.paths).map(([template, item]) => {
+    const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+    const methods = Object.keys(item).filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m)).map((m) => m.toUpperCase());
+    if (methods.includes('GET')) methods.push('HEAD');
+    return { regex: new RegExp(`^${pattern}$`), methods };
+  });
+  return (path) => [...new Set(templates.filter((t) => t.regex.test(path)).flatMap((t) => t.methods))];
 }

@@ -65,10 +65,19 @@ const draftColumns = (input: DraftInput) => ({
 });
 
 /** Saves a draft for a dataset the caller can see; the dataset's owner is the other party. */
+/** Open drafts one user may keep: drafts are cheap to make, and a runaway client must not fill the table. */
+export const MAX_OPEN_DRAFTS_PER_USER = 50;
+
 export async function createDraft(ctx: RequestContext, input: DraftInput): Promise<RequestRow> {
   authorizeCreate(ctx.actor.ability, Subject.Request, { requesterDepartmentId: ctx.actor.departmentId });
   const { dataset } = await getDataset(ctx, input.datasetId);
   return ctx.db.transaction(async (tx) => {
+    // One creation at a time per user, so parallel creations cannot all pass the count.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`drafts:${ctx.actor.userId}`}))`);
+    const [open] = await tx.select({ n: count() }).from(requests).where(and(eq(requests.requesterUserId, ctx.actor.userId), eq(requests.state, 'draft')));
+    if (open!.n >= MAX_OPEN_DRAFTS_PER_USER) {
+      throw new ConflictError('too_many_drafts', `You have ${open!.n} open drafts, the most one user may keep; file or discard some first`, { limit: MAX_OPEN_DRAFTS_PER_USER });
+    }
     const [row] = await tx
       .insert(requests)
       .values({ ...draftColumns(input), state: 'draft', requesterDepartmentId: ctx.actor.departmentId, requesterUserId: ctx.actor.userId, ownerDepartmentId: dataset.ownerDepartmentId, datasetId: dataset.id, createdAt: ctx.now, updatedAt: ctx.now })

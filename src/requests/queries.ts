@@ -73,6 +73,12 @@ export async function loadRequest(ctx: RequestContext, id: string): Promise<Requ
   return authorize(ctx.actor.ability, Action.read, Subject.Request, row);
 }
 
+/** Whether the caller may read the request (a party's users, the center, supervisors, auditors). */
+export async function canReadRequest(ctx: RequestContext, id: string): Promise<boolean> {
+  const [row] = await ctx.db.select().from(requests).where(eq(requests.id, id));
+  return row !== undefined && ctx.actor.ability.can(Action.read, asSubject(Subject.Request, { ...row }) as never);
+}
+
 export async function requestDetail(ctx: RequestContext, id: string) {
   const row = await loadRequest(ctx, id);
   const db: Db = ctx.db;

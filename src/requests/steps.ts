@@ -16,7 +16,7 @@ import { nextState, responsibleParty, TERMINAL_STATES, workingParty, type Party,
 import { extensionCap, trackDays, type Track } from '../domain/requests/policy.js';
 import { refusalProblems, type WrittenExplanation } from '../domain/requests/refusal.js';
 import type { RoutingDecision } from '../domain/requests/routing.js';
-import { ConflictError, NotFoundError, RuleViolationError } from '../errors.js';
+import { ConflictError, NotFoundError, RuleViolationError, TransientError } from '../errors.js';
 import { specialDepartment } from '../identity/service.js';
 import { enqueueNotification } from '../notifications/outbox.js';
 import * as sla from '../sla/service.js';
@@ -212,10 +212,9 @@ async function partyDepartment(tx: Tx | Db, row: RequestRow, party: Party): Prom
  * an AppError: the activity keeps retrying until an administrator fixes the directory, rather
  * than failing the request's workflow for good.
  */
-export class MissingDepartmentError extends Error {
+export class MissingDepartmentError extends TransientError {
   constructor(which: string) {
     super(`No department is flagged as ${which}; the step waits until one is`);
-    this.name = 'MissingDepartmentError';
   }
 }
 

@@ -54,6 +54,10 @@ export async function updateRequest<K extends RequestUpdateName>(client: Client,
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       const detail = (error.cause.details?.[0] ?? {}) as { status?: number; details?: unknown };
+      // The step failed for a reason that is not the caller's (a bug), or a validator crashed
+      // rather than refused (no status of ours): the workflow stays actionable; the API reports
+      // a server error instead of passing the crash off as the caller's conflict.
+      if (detail.status === 500 || detail.status === undefined) throw new Error(`request step ${name} failed: ${error.cause.message}`, { cause: error.cause });
       const status = detail.status && STATUSES.has(detail.status) ? detail.status : 409;
       throw new AppError(status as AppError['status'], error.cause.type ?? 'rejected', error.cause.message, detail.details ?? undefined);
     }

@@ -114,7 +114,9 @@ t.test('the ledger API: auditors list and verify; dept_admin sees its own depart
   t.equal(ownDept.json().items.length, 1, 'a dept_admin sees what its department did');
   const otherDept = await get(`/api/v1/audit-entries?subjectId=${userId}`, world.marketAdmin);
   t.same(otherDept.json().items, [], 'but not what others did');
-  t.same((await get(`/api/v1/audit-entries?subjectId=${userId}`, world.policeRequester)).json().items, [], 'requesters read no audit');
+  const byRequester = await get(`/api/v1/audit-entries?subjectId=${userId}`, world.policeRequester);
+  t.equal(byRequester.statusCode, 403, 'requesters read no audit: refused, not an empty page');
+  t.equal(byRequester.json().code, 'forbidden');
 
   await harness.app.inject({ method: 'POST', url: '/api/v1/users', headers: await bearer(harness.config, world.policeAdmin), payload: { username: `audit2.${Date.now()}`, displayName: '审计对象二', departmentId: world.police.id, roles: ['requester'] } });
   const firstPage = await get(`/api/v1/audit-entries?actorDepartmentId=${world.police.id}&limit=1`, world.centerAuditor);

@@ -26,7 +26,7 @@ const isRoot = process.getuid?.() === 0;
 
 function runAsPostgres(command: string, args: string[]) {
   const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
-  const result = spawnSync(cmd, argv, { encoding: 'utf8' });
+  const result = spawnSync(cmd, argv, { encoding: 'utf8', cwd: '/' }); // a folder postgres may enter
   if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
 }
 

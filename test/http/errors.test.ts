@@ -146,10 +146,14 @@ t.test('the contract and the handlers must match exactly, checked at start-up', 
   await app.close();
 });
 
-t.test('the real application answers unknown routes with the same error shape', async (t) => {
+t.test('the real application answers unknown routes and undeclared methods with the same error shape', async (t) => {
   const harness = await startTestApp();
   t.teardown(harness.close);
-  const res = await harness.app.inject({ method: 'DELETE', url: '/api/v1/system/info' });
-  t.equal(res.statusCode, 404);
-  t.same(Object.keys(res.json()).sort(), ['code', 'message', 'requestId']);
+  const unknown = await harness.app.inject({ method: 'GET', url: '/api/v1/no-such-route' });
+  t.equal(unknown.statusCode, 404);
+  t.same(Object.keys(unknown.json()).sort(), ['code', 'message', 'requestId']);
+  const method = await harness.app.inject({ method: 'DELETE', url: '/api/v1/system/info' });
+  t.equal(method.statusCode, 405, 'a known path with a method it does not declare');
+  t.equal(method.headers.allow, 'GET, HEAD');
+  t.same(Object.keys(method.json()).sort(), ['code', 'message', 'requestId']);
 });

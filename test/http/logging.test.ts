@@ -4,7 +4,10 @@ import t from 'tap';
 import { createHttpPlumbing } from '../../src/http/app.js';
 import { loadSpecification, registerOperations } from '../../src/http/openapi.js';
 import { loggerOptions } from '../../src/logger.js';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../../src/db/client.js';
 import { startTestApp } from '../helpers/app.js';
+import { testConfig } from '../helpers/env.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -53,6 +56,41 @@ t.test('an unexpected error is logged in full, with its request id, while the cl
   const logged = lines.find((l) => l.requestId === 'trace-logging-0002' && l.level === 50);
   t.ok(logged, 'logged at error level with the request id');
   t.match(JSON.stringify(logged), /disk full at \/var\/lib\/postgresql/);
+});
+
+t.test('database errors are logged with their SQLSTATE and names, never the values the query was given', async (t) => {
+  const { lines, log } = capture();
+  const database = await openDatabase(testConfig().database);
+  t.teardown(() => database.close());
+  const app = await createHttpPlumbing(log);
+  const probe = loadSpecification(new URL('../fixtures/contract-probe.yaml', import.meta.url).pathname);
+  // Seeded personal values: a citizen ID number and a name, as a failed insert would carry them.
+  const idNumber = '310101199001011234';
+  const name = '张三丰';
+  await registerOperations(app, probe, {
+    postProbe: async () => ({}),
+    getFailure: async (request) => {
+      const { kind } = request.params as { kind: string };
+      // 22P02: PostgreSQL quotes the refused value in its message; drizzle adds the params.
+      if (kind === 'cast') await database.db.execute(sql`select ${`${name}${idNumber}`}::uuid`);
+      // 23514-like failure the error plugin does not map: a raised exception carrying the values.
+      await database.db.execute(sql`do $$ begin raise exception using errcode = '23514', message = ${`${name} ${idNumber}`}; end $$`.inlineParams());
+      return {};
+    },
+  });
+  t.teardown(() => app.close());
+  const mapped = await app.inject({ method: 'GET', url: '/probe/failures/cast', headers: { 'x-request-id': 'trace-logging-0003' } });
+  t.equal(mapped.statusCode, 400, 'bad input, answered as such');
+  const unmapped = await app.inject({ method: 'GET', url: '/probe/failures/check', headers: { 'x-request-id': 'trace-logging-0004' } });
+  t.equal(unmapped.statusCode, 500);
+  const warned = lines.find((l) => l.requestId === 'trace-logging-0003' && l.level === 40);
+  t.match(warned, { err: { sqlState: '22P02' }, sqlState: '22P02' }, 'the mapped error is logged with its SQLSTATE');
+  const failed = lines.find((l) => l.requestId === 'trace-logging-0004' && l.level === 50);
+  t.match(failed, { err: { sqlState: '23514' } }, 'the unmapped one too');
+  const text = JSON.stringify(lines);
+  t.notOk(text.includes(idNumber), 'no ID number anywhere in the log');
+  t.notOk(text.includes(name), 'no name anywhere in the log');
+  t.notOk(mapped.body.includes(idNumber) || unmapped.body.includes(idNumber), 'nor in the answers');
 });
 
 t.test('redaction covers secrets nested in logged objects', async (t) => {

@@ -31,7 +31,7 @@ export const authenticationPlugin = fp<AuthenticationOptions>(
       const config = request.routeOptions.config;
       if (!config.operationId || config.isPublic) return;
       const header = request.headers.authorization;
-      const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
+      const match = typeof header === 'string' ? /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header) : null;
       if (!match) throw new UnauthorizedError();
       const { userId } = await options.tokens.verify(match[1]!, await options.clock.now());
       const found = await loadActiveUser(options.db, userId);

@@ -18,6 +18,8 @@ export function auditHandlers(deps: { db: Db; clock: Clock }) {
   return {
     listAuditEntries: async (request: FastifyRequest): Promise<JsonBody<'listAuditEntries', 200>> => {
       const ctx = await contextOf(request, deps);
+      // No rule at all (as opposed to rules that match no entry): say so rather than list nothing.
+      if (!ctx.actor.ability.can(Action.read, Subject.AuditEntry)) throw new ForbiddenError('forbidden', 'Your roles do not allow you to read the audit ledger');
       const query = request.query as Record<string, string | number | undefined> & { limit: number; cursor?: string };
       const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.AuditEntry, auditFields);
       const rows = await listAudit(

@@ -7,6 +7,7 @@ import { loadCalendar, publishYears } from '../../calendar/service.js';
 import { isOverdue } from '../../domain/sla/clock.js';
 import { clockEvents, getClock, recomputeOpenClocks, toDomain, type ClockEventRow, type ClockRow } from '../../sla/service.js';
 import { signalMovedDeadlines } from '../../sla/signals.js';
+import { canReadRequest } from '../../requests/queries.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { calendarYears } from '../../db/schema.js';
@@ -62,7 +63,10 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; temporal: { clien
     getSlaClock: async (request: FastifyRequest): Promise<JsonBody<'getSlaClock', 200>> => {
       const ctx = await contextOf(request, deps);
       const { clockId } = request.params as { clockId: string };
-      const row = authorize(ctx.actor.ability, Action.read, Subject.SlaClock, await getClock(deps.db, clockId));
+      const found = await getClock(deps.db, clockId);
+      // The parties of a request read its clocks; the center, supervisors and auditors read all.
+      const partyReads = found?.subjectType === Subject.Request && (await canReadRequest(ctx, found.subjectId));
+      const row = partyReads ? found : authorize(ctx.actor.ability, Action.read, Subject.SlaClock, found);
       return { clock: clockView(row), events: (await clockEvents(deps.db, clockId)).map(clockEventView) };
     },
 

@@ -9,7 +9,7 @@ import { evaluateConditions, preCheckResult, type SharingConditions } from '../.
 import { NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { RequestContext } from '../../identity/service.js';
 import type { JsonBody, JsonRequest } from '../contract.js';
-import { decodeCursor, isSortKeyCursor, page } from '../cursor.js';
+import { decodeCursor, isCursorInstant, isSortKeyCursor, page } from '../cursor.js';
 import { contextOf } from '../plugins/authentication.js';
 
 type Detail = JsonBody<'getDataset', 200>;
@@ -45,7 +45,7 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
       const query = request.query as Omit<catalogue.DatasetSearch, 'after' | 'limit'> & { cursor?: string; limit: number };
       const sort = query.sort ?? 'name';
       // A cursor continues the order it was made in; with another sort it would skip or repeat rows.
-      const after = decodeCursor(query.cursor, (v): v is catalogue.DatasetCursor => isSortKeyCursor(v, catalogue.DATASET_SORTS) && v.sort === sort && (sort !== 'updated' || !Number.isNaN(Date.parse(v.key))));
+      const after = decodeCursor(query.cursor, (v): v is catalogue.DatasetCursor => isSortKeyCursor(v, catalogue.DATASET_SORTS) && v.sort === sort && (sort !== 'updated' || isCursorInstant(v.key)));
       const rows = await catalogue.searchDatasets(ctx, { ...query, sort, after, limit: query.limit + 1 });
       const result = page(rows, query.limit, (d) => catalogue.datasetCursor(d, sort));
       return { items: result.items.map(summaryView), nextCursor: result.nextCursor };

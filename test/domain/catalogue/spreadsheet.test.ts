@@ -2,11 +2,16 @@ import t from 'tap';
 import type { DatasetContent } from '../../../src/domain/catalogue/dataset.js';
 import {
   canonicalContent,
+  cellLimitBreach,
   columnLetter,
   COLUMNS,
   placeDatasetProblem,
   readCatalogueSheet,
+  rowLimitBreach,
   sameContent,
+  SHEET_LIMITS,
+  sizeLimitBreach,
+  widthLimitBreach,
   writeCatalogueSheet,
   type CatalogueEntry,
 } from '../../../src/domain/catalogue/spreadsheet.js';
@@ -217,4 +222,26 @@ t.test('canonical content: absent, null, false and empty mean the same; lineage 
   t.notOk(sameContent(conditional.content, { ...conditional.content, conditions: { ...conditional.content.conditions, maxUsageMonths: 6 } }));
   t.notOk(sameContent(fused.content, { ...fused.content, fields: fused.content.fields.slice(1) }));
   t.same(canonicalContent({ ...a, fields: [{ name: 'x', type: '', description: '', sensitivity: 'public', extra: 1 } as never] }).fields, [{ name: 'x', type: '', description: '', sensitivity: 'public' }]);
+});
+
+t.test('import limits: rows with text past row 20 001, rows reaching past column 64, long cells, large files', async (t) => {
+  t.equal(SHEET_LIMITS.rows, 20_000);
+  t.ok(SHEET_LIMITS.columns >= COLUMNS.length, 'every catalogue column fits, with room to spare');
+  t.ok(SHEET_LIMITS.cellChars >= 4_000, 'the longest catalogue text fits in a cell');
+
+  t.equal(rowLimitBreach(SHEET_LIMITS.rows + 1), null, 'the header and 20 000 data rows');
+  t.match(rowLimitBreach(SHEET_LIMITS.rows + 2), { limit: 'rows', max: 20_000, row: 20_002, message: 'At most 20000 data rows are imported at once; row 20002 is past that' });
+
+  t.equal(widthLimitBreach(5, SHEET_LIMITS.columns), null);
+  t.same(widthLimitBreach(5, SHEET_LIMITS.columns + 1), { limit: 'columns', max: 64, row: 5, column: 'BM', found: 65, message: 'At most 64 columns are read; row 5 reaches column BM' });
+  t.match(widthLimitBreach(1, 16_384), { column: 'XFD' });
+
+  t.equal(cellLimitBreach(3, 2, 'x'.repeat(SHEET_LIMITS.cellChars)), null);
+  t.equal(cellLimitBreach(3, 2, '中'.repeat(SHEET_LIMITS.cellChars)), null, 'characters are counted, not bytes');
+  t.same(cellLimitBreach(3, 2, 'x'.repeat(SHEET_LIMITS.cellChars + 1)), { limit: 'cellChars', max: 32_767, row: 3, column: 'B', found: 32_768, message: 'Cell B3 has 32768 characters; at most 32767 are read' });
+
+  t.equal(sizeLimitBreach('fileBytes', SHEET_LIMITS.fileBytes), null);
+  t.match(sizeLimitBreach('fileBytes', SHEET_LIMITS.fileBytes + 1), { limit: 'fileBytes', found: SHEET_LIMITS.fileBytes + 1, message: /^The file has 10485761 bytes; at most 10485760 are imported$/ });
+  t.equal(sizeLimitBreach('unpackedBytes', SHEET_LIMITS.unpackedBytes), null);
+  t.match(sizeLimitBreach('unpackedBytes', 300_000_000), { limit: 'unpackedBytes', max: 64 * 1024 * 1024, found: 300_000_000, message: /^The spreadsheet unpacks to 300000000 bytes/ });
 });

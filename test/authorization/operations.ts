@@ -1,0 +1,160 @@
+/**
+ * How the matrix sends each operation: a request that would succeed for an authorized caller
+ * (a valid body, an existing subject in the right state), so that the status reflects
+ * authorization and nothing else. Keyed by operationId; a row's variant is in the context.
+ */
+import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
+import { COLUMNS } from '../../src/domain/catalogue/spreadsheet.js';
+import type { UserRow } from '../../src/identity/service.js';
+import { draftFor } from '../helpers/requests.js';
+import type { CallerKind, MatrixDepartment, MatrixRow } from './matrix.js';
+import { datasetContent, MARKET_FIELDS, rand, type Callers, type Fixtures, type HttpCall, type SubjectPair } from './world.js';
+
+export interface CaseContext {
+  row: MatrixRow;
+  caller: CallerKind;
+  /** null for the anonymous caller. */
+  user: UserRow | null;
+  /** The callers of the application that answers this row. */
+  callers: Callers;
+  fx: Fixtures;
+  /** Whether the row expects this caller to succeed: a subject the success consumes is then fresh. */
+  succeeds: boolean;
+}
+
+export type Operation = (c: CaseContext) => HttpCall | Promise<HttpCall>;
+
+const API = '/api/v1';
+const get = (url: string): HttpCall => ({ method: 'GET', url });
+const post = (url: string, payload?: object): HttpCall => ({ method: 'POST', url, ...(payload ? { payload } : {}) });
+/** The caller's department (anonymous callers send what the market would). */
+const departmentOf = (c: CaseContext): MatrixDepartment => (c.user ? c.callers.departmentKey(c.user.departmentId) : undefined) ?? 'market';
+
+/** A one-dataset catalogue sheet of the caller's department, as a department would fill it in. */
+function catalogueCsv(departmentCode: string): Buffer {
+  const code = `MX-IMP-${rand()}`;
+  const cells: Partial<Record<(typeof COLUMNS)[number]['key'], string>> = {
+    code,
+    name: `矩阵导入${code}`,
+    libraryKind: '主题库',
+    updateFrequency: '每日',
+    sourceSystem: '业务系统',
+    sharingType: '无条件共享',
+    fieldName: '姓名',
+    sensitivity: '内部',
+    ownerDepartment: departmentCode,
+  };
+  const lines = [COLUMNS.map((c) => c.header), COLUMNS.map((c) => cells[c.key] ?? '')];
+  return Buffer.from(lines.map((l) => l.join(',')).join('\r\n'), 'utf8');
+}
+
+/** A request the caller's department may file: for another department's dataset. */
+const requestDraftFor = (c: CaseContext) =>
+  departmentOf(c) === 'police' ? draftFor(c.fx.datasets.market.id, { fields: ['企业名称'] }) : draftFor(c.fx.world.conditional.id);
+
+/** The subject of an action: the shared one for cases expected to fail, the fresh one for a success. */
+const subject = (c: CaseContext, pair: SubjectPair) => (c.succeeds ? pair.fresh : pair.shared);
+const act = (c: CaseContext, pair: SubjectPair, action: string, payload: object): HttpCall => post(`${API}/requests/${subject(c, pair)}/${action}`, payload);
+
+export const OPERATIONS: Record<string, Operation> = {
+  // system
+  getLiveness: () => get('/healthz'),
+  getReadiness: () => get('/readyz'),
+  getSystemInfo: () => get(`${API}/system/info`),
+
+  // identity
+  listDemoUsers: () => get(`${API}/auth/demo-users`),
+  demoSignIn: (c) => post(`${API}/auth/demo-sign-in`, { username: c.callers.users['market.requester'].username }),
+  getMe: () => get(`${API}/me`),
+  listDepartments: () => get(`${API}/departments`),
+  createDepartment: () => post(`${API}/departments`, { code: `MX-${rand()}`, name: `矩阵测试部门${rand()}`, level: 'city' }),
+  getDepartment: (c) => get(`${API}/departments/${c.callers.departments.police.id}`),
+  updateDepartment: (c) => ({ method: 'PATCH', url: `${API}/departments/${c.fx.spareDepartment.id}`, payload: { name: `矩阵备用部门${rand()}` } }),
+  listUsers: () => get(`${API}/users?limit=200`),
+  createUser: (c) => post(`${API}/users`, { username: `mx.${rand().toLowerCase()}`, displayName: '矩阵新用户', departmentId: c.callers.departments.police.id, roles: ['requester'] }),
+  getUser: (c) => get(`${API}/users/${c.fx.policeUser.id}`),
+  updateUser: (c) => ({ method: 'PATCH', url: `${API}/users/${c.fx.policeUser.id}`, payload: { displayName: `矩阵用户${rand()}`, reason: '更正姓名' } }),
+
+  // audit
+  listAuditEntries: () => get(`${API}/audit-entries?limit=200`),
+  verifyAuditLedger: () => get(`${API}/audit-entries/verification`),
+
+  // notifications
+  listNotifications: () => get(`${API}/notifications?limit=200`),
+  countUnreadNotifications: () => get(`${API}/notifications/unread-count`),
+  markNotificationRead: (c) => post(`${API}/notifications/${c.fx.policeMessageId}/read`),
+  listWebhooks: () => get(`${API}/webhooks`),
+  createWebhook: () => post(`${API}/webhooks`, { url: `https://hooks.example.gov.cn/gx/${rand()}` }),
+  deactivateWebhook: (c) => ({ method: 'DELETE', url: `${API}/webhooks/${c.fx.policeWebhookId}` }),
+  listWebhookDeliveries: () => get(`${API}/webhook-deliveries?limit=200`),
+
+  // calendar and clocks
+  listCalendarDays: () => get(`${API}/calendar/days?from=2026-12-01&to=2026-12-31`),
+  listCalendarYears: () => get(`${API}/calendar/years`),
+  publishCalendarYear: () => ({ method: 'PUT', url: `${API}/calendar/years/2026`, payload: { notice: '国务院办公厅关于2026年部分节假日安排的通知', days: publishedSchedulesFromPackage().get(2026)! } }),
+  computeDeadline: () => post(`${API}/calendar/deadlines`, { from: '2026-10-03T02:00:00Z', workingDays: 5 }),
+  getSlaClock: (c) => get(`${API}/sla-clocks/${c.fx.clockId}`),
+
+  // catalogue
+  listDatasets: () => get(`${API}/datasets?sort=updated&limit=200`),
+  createDataset: () => post(`${API}/datasets`, { code: `MX-${rand()}`, content: datasetContent(`矩阵新建${rand()}`) }),
+  importDatasets: (c) => ({
+    method: 'POST',
+    url: `${API}/datasets/import?mode=dry_run`,
+    payload: catalogueCsv(c.callers.departments[departmentOf(c)].code),
+    headers: { 'content-type': 'text/csv' },
+  }),
+  exportDatasets: () => get(`${API}/datasets/export?format=csv&sort=updated`),
+  getDataset: (c) => get(`${API}/datasets/${c.fx.datasets.published.id}`),
+  reviseDataset: (c) => ({ method: 'PUT', url: `${API}/datasets/${c.fx.datasets.revise.id}`, payload: { ...datasetContent(c.fx.datasets.revise.name), description: `修订${rand()}` } }),
+  getDatasetVersion: (c) => get(`${API}/datasets/${c.fx.datasets.published.id}/versions/1`),
+  moveDataset: async (c) => post(`${API}/datasets/${c.succeeds ? (await c.fx.freshPoliceDataset()).id : c.fx.datasets.retire.id}/lifecycle`, { to: 'retired', reason: '停止提供' }),
+  setDatasetAggregation: (c) => ({ method: 'PUT', url: `${API}/datasets/${c.fx.datasets.aggregation.id}/aggregation`, payload: { aggregated: true, reason: '已归集至市大数据中心' } }),
+  listScenarios: () => get(`${API}/scenarios`),
+  createScenario: (c) => post(`${API}/scenarios`, c.fx.scenarioInput(`矩阵新场景${rand()}`)),
+  getScenario: (c) => get(`${API}/scenarios/${c.fx.world.scenario.id}`),
+  reviseScenario: (c) => ({ method: 'PUT', url: `${API}/scenarios/${c.fx.scenarios.revise.id}`, payload: { ...c.fx.scenarioInput(c.fx.scenarios.revise.name), description: `修订${rand()}` } }),
+  setKeyListMembership: (c) => ({ method: 'PUT', url: `${API}/scenarios/${c.fx.scenarios.keyList.id}/key-list`, payload: { onKeyList: true, reason: '列入重点工作' } }),
+  getKeyWorkList: () => get(`${API}/key-work-list`),
+  preCheckConditions: (c) =>
+    departmentOf(c) === 'police'
+      ? post(`${API}/datasets/${c.fx.datasets.market.id}/pre-check`, { fields: [MARKET_FIELDS[1]!] })
+      : post(`${API}/datasets/${c.fx.world.conditional.id}/pre-check`, { fields: ['姓名'], usageMonths: 6, securityCommitmentAccepted: true }),
+
+  // policy
+  getCommitment: () => get(`${API}/commitment`),
+  publishCommitment: () => post(`${API}/commitment`, { text: '本单位承诺：所获共享数据仅用于申请所述用途，并落实数据安全保护责任。' }),
+  listPolicyProfiles: () => get(`${API}/policy-profiles`),
+  createPolicyProfileVersion: (c) => post(`${API}/policy-profiles`, { name: 'shanghai-1515', settings: c.fx.policySettings as object, note: '矩阵测试：原样另存一个版本' }),
+
+  // requests
+  listRequests: () => get(`${API}/requests?limit=200`),
+  createRequestDraft: (c) => post(`${API}/requests`, requestDraftFor(c)),
+  getRequest: (c) => get(`${API}/requests/${c.row.variant === 'draft' ? c.fx.requests.draft : c.fx.requests.main}`),
+  updateRequestDraft: (c) => ({ method: 'PUT', url: `${API}/requests/${c.fx.requests.draft}`, payload: draftFor(c.fx.world.conditional.id) }),
+  discardRequestDraft: (c) => ({ method: 'DELETE', url: `${API}/requests/${subject(c, c.fx.actions.discard)}` }),
+  preCheckRequest: (c) => post(`${API}/requests/${c.fx.requests.draft}/pre-check`),
+  addRequestAttachment: (c) => ({
+    method: 'POST',
+    url: `${API}/requests/${c.fx.requests.draft}/attachments?fileName=${encodeURIComponent('业务依据.pdf')}`,
+    payload: Buffer.from('%PDF-1.4\n业务依据\n%%EOF'),
+    headers: { 'content-type': 'application/pdf' },
+  }),
+  getRequestAttachment: (c) => get(`${API}/requests/${c.fx.requests.main}/attachments/${c.fx.attachmentId}`),
+  fileRequest: async (c) => act(c, c.fx.actions.file, 'filing', { commitmentVersion: await c.fx.commitmentVersion(), acceptCommitment: true }),
+  approveRequest: (c) => act(c, c.fx.actions.approve, 'approval', { note: '同意共享' }),
+  refuseRequest: (c) =>
+    act(c, c.fx.actions.refuse, 'refusal', {
+      legalBasis: { law: '《中华人民共和国数据安全法》', article: '第三十八条' },
+      citedConditions: ['restrictedFields'],
+      reasons: '婚姻状况为目录登记的不予共享数据项',
+      alternatives: '可申请姓名、公民身份号码等其余数据项',
+    }),
+  askRequestSupplement: (c) => act(c, c.fx.actions.ask, 'supplement-request', { question: '请说明用途对应的业务事项' }),
+  answerRequestSupplement: (c) => act(c, c.fx.actions.answer, 'supplement-answer', { answer: '用于企业开办中法定代表人身份核验' }),
+  withdrawRequest: (c) => act(c, c.fx.actions.withdraw, 'withdrawal', { reason: '业务调整，不再需要' }),
+  confirmRequestDelivery: (c) => act(c, c.fx.actions.deliver, 'delivery', { method: 'interface', reference: 'https://exchange.example.gov.cn/api/rk' }),
+  requestRequestExtension: (c) => act(c, c.fx.actions.extend, 'extension-request', { days: 2, reason: '需要与源系统核对数据口径' }),
+  decideRequestExtension: (c) => act(c, c.fx.actions.decideExtension, 'extension-decision', { approved: true, reason: '同意延期' }),
+  replyToSupervision: (c) => post(`${API}/supervisions/${subject(c, c.fx.actions.supervision)}/reply`, { reply: '已安排专人审核，今日办结' }),
+};
