@@ -1,12 +1,14 @@
 import responseValidation from '@fastify/response-validation';
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
+import { createActivities } from '../../src/activities/index.js';
 import { systemClock, type Clock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
 import { buildApp } from '../../src/http/app.js';
 import { createResponseAjv } from '../../src/http/validation.js';
 import { connectTemporal, type TemporalHandle } from '../../src/temporal/connection.js';
+import { createWorker } from '../../src/temporal/worker.js';
 import { testConfig } from './env.js';
 
 export interface TestApp {
@@ -47,6 +49,29 @@ export async function startTestApp(
       await app.close();
       if (!options.temporal) await temporal.close();
       if (!options.database) await database.close();
+    },
+  };
+}
+
+/**
+ * The application and a real worker of its own (own task queue, on the shared Temporal dev
+ * server), as production runs them: for HTTP tests whose requests must move through workflows.
+ */
+export async function startTestAppWithWorker(options: { config?: Config } = {}): Promise<TestApp> {
+  const config = options.config ?? testConfig();
+  const database = await openDatabase(config.database);
+  const log = pino({ level: 'silent' });
+  const { worker, connection } = await createWorker({ settings: config.temporal, activities: createActivities({ db: database.db, log, clock: systemClock }), log });
+  const running = worker.run();
+  const harness = await startTestApp({ config, database });
+  return {
+    ...harness,
+    close: async () => {
+      await harness.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await database.close();
     },
   };
 }

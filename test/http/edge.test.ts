@@ -8,32 +8,16 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import pg from 'pg';
-import pino from 'pino';
 import t, { type Test } from 'tap';
-import { createActivities } from '../../src/activities/index.js';
-import { systemClock } from '../../src/clock.js';
-import { openDatabase } from '../../src/db/client.js';
 import { loadSpecification } from '../../src/http/openapi.js';
-import { createWorker } from '../../src/temporal/worker.js';
-import { startTestApp } from '../helpers/app.js';
-import { required, testConfig } from '../helpers/env.js';
+import { startTestApp, startTestAppWithWorker } from '../helpers/app.js';
+import { required } from '../helpers/env.js';
 import { bearer } from '../helpers/identity.js';
 import { createRequestWorld, draftFor } from '../helpers/requests.js';
 
-const config = testConfig();
-const database = await openDatabase(config.database);
-const log = pino({ level: 'silent' });
-const { worker, connection } = await createWorker({ settings: config.temporal, activities: createActivities({ db: database.db, log, clock: systemClock }), log });
-const running = worker.run();
-const harness = await startTestApp({ config, database });
-const { app } = harness;
-t.teardown(async () => {
-  await harness.close();
-  worker.shutdown();
-  await running;
-  await connection.close();
-  await database.close();
-});
+const harness = await startTestAppWithWorker();
+const { app, config, database } = harness;
+t.teardown(harness.close);
 const world = await createRequestWorld(database.db);
 type User = typeof world.marketRequester;
 

@@ -4,30 +4,14 @@
  * listing the audit ledger without any right to it is 403; the Bearer scheme is
  * case-insensitive. Real HTTP (inject), PostgreSQL and Temporal.
  */
-import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/activities/index.js';
-import { systemClock } from '../../src/clock.js';
-import { openDatabase } from '../../src/db/client.js';
-import { createWorker } from '../../src/temporal/worker.js';
-import { startTestApp } from '../helpers/app.js';
-import { testConfig } from '../helpers/env.js';
+import { startTestAppWithWorker } from '../helpers/app.js';
 import { bearer, createTestDepartment, createTestUser } from '../helpers/identity.js';
 import { createRequestWorld, draftFor } from '../helpers/requests.js';
 
-const config = testConfig();
-const database = await openDatabase(config.database);
-const log = pino({ level: 'silent' });
-const { worker, connection } = await createWorker({ settings: config.temporal, activities: createActivities({ db: database.db, log, clock: systemClock }), log });
-const running = worker.run();
-const harness = await startTestApp({ config, database });
-t.teardown(async () => {
-  await harness.close();
-  worker.shutdown();
-  await running;
-  await connection.close();
-  await database.close();
-});
+const harness = await startTestAppWithWorker();
+const { config, database } = harness;
+t.teardown(harness.close);
 const world = await createRequestWorld(database.db);
 type User = typeof world.marketRequester;
 const get = async (url: string, user: User) => harness.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: await bearer(config, user) });
