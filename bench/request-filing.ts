@@ -12,10 +12,12 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrateForSettings } from '../src/db/migrate.js';
 import { buildApp } from '../src/http/app.js';
-import { createDraft } from '../src/requests/filing.js';
+import { createDraft, MAX_OPEN_DRAFTS_PER_USER } from '../src/requests/filing.js';
+import { toActor } from '../src/identity/actor.js';
 import { currentCommitment } from '../src/requests/policy.js';
 import { REQUEST_WORKFLOW } from '../src/requests/workflow-contract.js';
 import { connectTemporal } from '../src/temporal/connection.js';
+import { createTestUser } from '../test/helpers/identity.js';
 import { createRequestWorld, draftFor } from '../test/helpers/requests.js';
 
 const FILINGS = Number(process.env.BENCH_FILINGS ?? 600);
@@ -29,12 +31,18 @@ const temporal = connectTemporal(config.temporal);
 const app = await buildApp({ config, database, temporal, clock: systemClock, version: 'bench' });
 await app.ready();
 const world = await createRequestWorld(db);
-const { token } = await createTokenService(config.tokens).issue({ userId: world.marketRequester.id }, new Date());
 const { version } = await currentCommitment(db);
 
-const ctx = { ...world.as(world.marketRequester), now: new Date() };
-const drafts: string[] = [];
-for (let i = 0; i < FILINGS + 20; i++) drafts.push((await createDraft(ctx, draftFor(world.unconditional.id, { fields: ['姓名'] }))).id);
+// A user keeps at most MAX_OPEN_DRAFTS_PER_USER drafts, so the filings come from enough
+// requester users of the department (which also keeps each under the per-user write limit).
+const tokens = createTokenService(config.tokens);
+const drafts: Array<{ id: string; token: string }> = [];
+for (let i = 0; i < FILINGS + 20; i += MAX_OPEN_DRAFTS_PER_USER) {
+  const user = await createTestUser(db, world.market, ['requester']);
+  const { token } = await tokens.issue({ userId: user.id }, new Date());
+  const ctx = { ...world.as(world.marketRequester), actor: toActor(user, world.market), now: new Date() };
+  for (let j = i; j < Math.min(i + MAX_OPEN_DRAFTS_PER_USER, FILINGS + 20); j++) drafts.push({ id: (await createDraft(ctx, draftFor(world.unconditional.id, { fields: ['姓名'] }))).id, token });
+}
 
 /** Runs `count` calls with `CONCURRENCY` in flight; returns per-call latencies and the wall time. */
 async function pool(count: number, call: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number }> {
@@ -55,13 +63,14 @@ async function pool(count: number, call: (i: number) => Promise<void>): Promise<
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 // Warm-up: connections, JIT, the first workflow start.
-for (const id of drafts.splice(0, 20)) {
+for (const { id, token } of drafts.splice(0, 20)) {
   const res = await app.inject({ method: 'POST', url: `/api/v1/requests/${id}/filing`, headers: { authorization: `Bearer ${token}` }, payload: { commitmentVersion: version, acceptCommitment: true } });
   if (res.statusCode !== 201) throw new Error(res.body);
 }
 
 const filing = await pool(FILINGS, async (i) => {
-  const res = await app.inject({ method: 'POST', url: `/api/v1/requests/${drafts[i]}/filing`, headers: { authorization: `Bearer ${token}` }, payload: { commitmentVersion: version, acceptCommitment: true } });
+  const { id, token } = drafts[i]!;
+  const res = await app.inject({ method: 'POST', url: `/api/v1/requests/${id}/filing`, headers: { authorization: `Bearer ${token}` }, payload: { commitmentVersion: version, acceptCommitment: true } });
   if (res.statusCode !== 201) throw new Error(res.body);
 });
 const starts = await pool(FILINGS, async () => {

@@ -335,7 +335,7 @@ export interface paths {
         };
         /**
          * Every day of a range (at most 400 days) with its working status and ordinal
-         * @description The calendar spans 2004–2060; `from` after `to` or a longer range is 400 `invalid_date_range`.
+         * @description The calendar spans 2004–2060; `from` after `to` or a longer range is 422 `invalid_date_range`.
          */
         get: operations["listCalendarDays"];
         put?: never;
@@ -1634,7 +1634,8 @@ export interface components {
          *     `Retry-After` is set; a 5xx is not remembered under an Idempotency-Key).
          *
          *     400 codes the edge uses on every operation: `validation_failed` (the contract),
-         *     `body_required` (a required body is missing), `invalid_json`, `too_deeply_nested` (a body
+         *     `body_required` (a required body is missing), `invalid_json` (not JSON, or JSON with a
+         *     `__proto__` or `constructor.prototype` key, refused in every body), `too_deeply_nested` (a body
          *     nested deeper than 32 levels), `invalid_characters` (text with NUL, \u0000, anywhere in
          *     path, query or body), `invalid_cursor`, `invalid_url` (not percent-encoded UTF-8),
          *     `malformed_request` (not HTTP/1.1, e.g. raw non-ASCII in the request line).
@@ -2380,7 +2381,7 @@ export interface operations {
                 "application/json": {
                     /**
                      * Format: date-time
-                     * @description Within the calendar's span (2004–2060); a deadline beyond 2060 is 400 `outside_calendar`
+                     * @description Within the calendar's span (2004–2060); a deadline beyond 2060 is 422 `outside_calendar`
                      */
                     from: string;
                     workingDays: number;

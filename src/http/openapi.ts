@@ -73,13 +73,19 @@ export async function registerOperations(
 /**
  * The methods the contract declares for a concrete path (HEAD beside GET, as Fastify serves
  * it), so that a request with another method on a known path is a 405 with `Allow`, not a 404.
+ * A path is the most specific template it matches: `/datasets/export` is that path, not a
+ * `/datasets/{datasetId}` (whose PUT the router would otherwise hand it).
  */
 export function declaredMethods(specification: OpenApiDocument): (path: string) => string[] {
   const templates = Object.entries(specification.paths).map(([template, item]) => {
     const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
     const methods = Object.keys(item).filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m)).map((m) => m.toUpperCase());
     if (methods.includes('GET')) methods.push('HEAD');
-    return { regex: new RegExp(`^${pattern}$`), methods };
+    return { regex: new RegExp(`^${pattern}$`), methods, parameters: (template.match(/\{/g) ?? []).length };
   });
-  return (path) => [...new Set(templates.filter((t) => t.regex.test(path)).flatMap((t) => t.methods))];
+  return (path) => {
+    const matching = templates.filter((t) => t.regex.test(path));
+    const fewest = Math.min(...matching.map((t) => t.parameters));
+    return [...new Set(matching.filter((t) => t.parameters === fewest).flatMap((t) => t.methods))];
+  };
 }

@@ -95,7 +95,7 @@ t.test('the calendar API: ranges, deadlines, years; only the center administrato
     { date: '2026-02-16', working: false, kind: 'holiday' },
   ]);
   const tooLong = await harness.app.inject({ method: 'GET', url: '/api/v1/calendar/days?from=2026-01-01&to=2027-12-31', headers: await as(world.policeRequester) });
-  t.equal(tooLong.statusCode, 400);
+  t.equal(tooLong.statusCode, 422, 'each date is well-formed; their range breaks a rule');
   t.equal(tooLong.json().code, 'invalid_date_range');
   // The contract declares the calendar's span (2004–2060): a date outside it fails validation.
   const outside = await harness.app.inject({ method: 'GET', url: '/api/v1/calendar/days?from=1999-01-01&to=1999-01-02', headers: await as(world.policeRequester) });
@@ -103,7 +103,7 @@ t.test('the calendar API: ranges, deadlines, years; only the center administrato
   t.equal(outside.json().code, 'validation_failed');
   // A deadline that would fall beyond the span is the caller's too, and said so.
   const beyond = await harness.app.inject({ method: 'POST', url: '/api/v1/calendar/deadlines', headers: await as(world.policeRequester), payload: { from: '2060-12-20T02:00:00Z', workingDays: 30 } });
-  t.equal(beyond.statusCode, 400);
+  t.equal(beyond.statusCode, 422);
   t.equal(beyond.json().code, 'outside_calendar');
 
   const deadline = await harness.app.inject({ method: 'POST', url: '/api/v1/calendar/deadlines', headers: await as(world.policeRequester), payload: { from: '2026-10-03T02:00:00Z', workingDays: 5 } });

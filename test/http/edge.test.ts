@@ -182,6 +182,10 @@ t.test('an undeclared method on a known path is 405 with Allow; an unknown path 
   const onItem = await call('PATCH', `/requests/${randomUUID()}/withdrawal`, world.marketRequester);
   errorShape(t, onItem, 405, 'method_not_allowed');
   t.equal(onItem.headers.allow, 'POST');
+  // A static path the router would hand to a parameter route's method is still its own path.
+  const shadowed = await call('PUT', '/datasets/export', world.marketRequester, {});
+  errorShape(t, shadowed, 405, 'method_not_allowed');
+  t.equal(shadowed.headers.allow, 'GET, HEAD', 'only the methods of /datasets/export itself');
   // QUERY is a method Fastify parses a body for: the missing route still comes first.
   const query = await app.inject({ method: 'QUERY' as 'GET', url: '/api/v1/me', headers: await auth(world.marketRequester) });
   errorShape(t, query, 405, 'method_not_allowed');

@@ -52,6 +52,16 @@ export function checkParsedInput(value: unknown): void {
 
 export const contractEdgePlugin = fp(
   async (app: FastifyInstance) => {
+    // The router falls back from a static path to a parameter route (PUT /datasets/export to
+    // PUT /datasets/{datasetId}): a method the matched path itself does not declare is 405.
+    app.addHook('onRequest', async (request, reply) => {
+      if (!request.routeOptions.config.operationId) return;
+      const allowed = request.server.declaredMethods?.(request.url.split('?')[0]!) ?? [];
+      if (allowed.length && !allowed.includes(request.method)) {
+        reply.header('allow', allowed.join(', '));
+        throw new AppError(405, 'method_not_allowed', `${request.method} is not an operation of this path; allowed: ${allowed.join(', ')}`);
+      }
+    });
     // After authentication (onRequest), before the body is parsed.
     app.addHook('preParsing', async (request) => {
       const config = request.routeOptions.config;

@@ -11,19 +11,22 @@ import { canReadRequest } from '../../requests/queries.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { calendarYears } from '../../db/schema.js';
-import { AppError, ForbiddenError } from '../../errors.js';
+import { ForbiddenError, RuleViolationError } from '../../errors.js';
 import { auditActor } from '../../identity/actor.js';
 import type { JsonBody, JsonRequest } from '../contract.js';
 import { contextOf } from '../plugins/authentication.js';
 
 const MAX_RANGE_DAYS = 400;
 
-/** A date outside the calendar's span is the caller's mistake, not a server error. */
+/**
+ * A deadline beyond the calendar's span is the caller's mistake, not a server error: each value
+ * is well-formed (the contract bounds the dates), their combination breaks a rule (422).
+ */
 function withinCalendar<T>(compute: () => T): T {
   try {
     return compute();
   } catch (error) {
-    if (error instanceof RangeError) throw new AppError(400, 'outside_calendar', error.message);
+    if (error instanceof RangeError) throw new RuleViolationError('outside_calendar', error.message);
     throw error;
   }
 }
@@ -34,7 +37,7 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; temporal: { clien
       await contextOf(request, deps);
       const { from, to } = request.query as { from: string; to: string };
       const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
-      if (span < 0 || span >= MAX_RANGE_DAYS) throw new AppError(400, 'invalid_date_range', `from must not be after to, and the range is at most ${MAX_RANGE_DAYS} days`);
+      if (span < 0 || span >= MAX_RANGE_DAYS) throw new RuleViolationError('invalid_date_range', `from must not be after to, and the range is at most ${MAX_RANGE_DAYS} days`);
       const calendar = await loadCalendar(deps.db);
       const days = withinCalendar(() => [...calendar.days(from, to)]);
       return { version: calendar.version, days: days.map((d) => ({ date: d.date, working: d.working, ordinal: d.ordinal, provisional: d.provisional, kind: d.exception?.kind ?? null, name: d.exception?.name ?? null })) };

@@ -1,0 +1,421 @@
+/**
+ * The contract fuzzer's target and runner, shared by the bounded run of the test suite
+ * (test/fuzz/contract.test.ts) and the long profile (./scripts/fuzz → test/fuzz/long.ts).
+ *
+ * The target is the real API listening on a loopback port, with a Temporal worker of its own,
+ * on a fresh database of its own: the center administrator's token may publish calendars,
+ * commitments and policy versions, which would change what other test files see. The runner is
+ * Schemathesis (`st run`) with every check, once per identity.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { createActivities } from '../../src/activities/index.js';
+import { importPublishedSchedules } from '../../src/calendar/service.js';
+import { systemClock } from '../../src/clock.js';
+import { openDatabase, openPostgres, type DatabaseHandle } from '../../src/db/client.js';
+import { migrateDatabase } from '../../src/db/migrate.js';
+import { buildApp } from '../../src/http/app.js';
+import { ensureNotificationRelay, relayWorkflowId } from '../../src/notifications/relay.js';
+import { createWebhook } from '../../src/notifications/service.js';
+import { connectTemporal } from '../../src/temporal/connection.js';
+import { createWorker } from '../../src/temporal/worker.js';
+import { validateResponses } from '../helpers/app.js';
+import { createFreshDatabase, type FreshDatabase } from '../helpers/db.js';
+import { childEnv, required, testConfig } from '../helpers/env.js';
+import { bearer } from '../helpers/identity.js';
+import { createRequestWorld, draftFor } from '../helpers/requests.js';
+
+export const IDENTITIES = ['requester', 'owner-reviewer', 'center-admin', 'anonymous'] as const;
+export type Identity = (typeof IDENTITIES)[number];
+
+export const specificationPath = new URL('../../openapi/openapi.yaml', import.meta.url).pathname;
+const hooksPath = new URL('./hooks.py', import.meta.url).pathname;
+const hypothesisDir = new URL('../../.tools/hypothesis', import.meta.url).pathname;
+
+export interface FuzzTarget {
+  url: string;
+  /** The Authorization header value per identity; none for the anonymous caller. */
+  authorization: Record<Identity, string | undefined>;
+  /** Values of real records (ids, codes, field names), by dictionary name. */
+  records: Record<string, (string | number)[]>;
+  /** Which parameters and body properties draw from which dictionary (Schemathesis's binding keys). */
+  bindings: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the API (with the test suite's response validation, so a response that breaks the
+ * contract before serialization is a 500 too) and a worker, on a fresh migrated database seeded
+ * with a small world: departments, a requester, the owner's reviewer, the center administrator,
+ * published datasets, a scenario, drafts and filed requests, an attachment and a webhook.
+ */
+export async function startFuzzTarget(options: { logDir: string }): Promise<FuzzTarget> {
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => {});
+  };
+  try {
+    const fresh: FreshDatabase = await createFreshDatabase();
+    closers.push(() => fresh.drop());
+    // Migrations and the calendar as the owner; the API as the suite's own login role, as in production.
+    const owner = openPostgres(fresh.url, 2);
+    try {
+      await migrateDatabase(owner);
+      await importPublishedSchedules(owner.db, { actor: { kind: 'system', role: 'script' }, at: new Date() });
+    } finally {
+      await owner.close();
+    }
+    const appUrl = new URL(required('DATABASE_URL'));
+    appUrl.pathname = new URL(fresh.url).pathname;
+    // Rate limits off: the fuzzer writes far faster than a person, and 429s would leave the
+    // operations behind them untested. Tokens outlive the long profile.
+    const config = testConfig({
+      DATABASE_URL: appUrl.toString(),
+      DATABASE_POOL_MAX: '10',
+      TOKEN_TTL_SECONDS: '86400',
+      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+      RATE_LIMIT_SIGN_INS_PER_MINUTE: '1000000',
+    });
+    const database: DatabaseHandle = await openDatabase(config.database);
+    closers.push(() => database.close());
+    const temporal = connectTemporal(config.temporal);
+    closers.push(() => temporal.close());
+
+    // What the API and the worker log at warn and above (a 500's stack, a failed activity) goes
+    // to a file beside the reports, to explain what the fuzzer found.
+    mkdirSync(options.logDir, { recursive: true });
+    rmSync(join(options.logDir, 'api.log'), { force: true });
+    const log = pino({ level: 'warn' }, pino.destination({ dest: join(options.logDir, 'api.log'), sync: true }));
+    // The worker's own logging (bundling, state changes) would drown the fuzzer's report.
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // already installed in this process
+    }
+    const { worker, connection } = await createWorker({ settings: config.temporal, activities: createActivities({ db: database.db, log, clock: systemClock }), log });
+    const running = worker.run();
+    closers.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    });
+    // The relay turns committed notices into inbox messages (and webhook deliveries) on this task queue.
+    await ensureNotificationRelay(temporal.client, config.temporal, { pollIntervalMs: 500, batchSize: 50 });
+    closers.push(() => temporal.client.workflow.getHandle(relayWorkflowId(config.temporal.taskQueue)).terminate('fuzz target closed').then(() => {}));
+
+    const app: FastifyInstance = await buildApp({ config, database, temporal, clock: systemClock, version: 'fuzz', log }, { beforeRoutes: validateResponses });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    closers.push(() => app.close());
+    const { port } = app.server.address() as { port: number };
+    const url = `http://127.0.0.1:${port}`;
+
+    const world = await createRequestWorld(database.db);
+    // The owner department's webhook, received here, so the delivery log has entries.
+    const receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+    const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/fuzz-hook`;
+    const webhook = await createWebhook(world.as(world.policeAdmin), { url: hook }, { allowPrivateTargets: true });
+    const auth = async (user: typeof world.marketRequester) => (await bearer(config, user)).authorization;
+    const authorization: Record<Identity, string | undefined> = {
+      requester: await auth(world.marketRequester),
+      'owner-reviewer': await auth(world.policeReviewer),
+      'center-admin': await auth(world.centerAdmin),
+      anonymous: undefined,
+    };
+
+    // Records made through the API itself, so they carry what the API makes (workflows, clocks, notices).
+    const call = async (method: string, path: string, who: string, body?: unknown, type = 'application/json') => {
+      const response = await fetch(`${url}/api/v1${path}`, {
+        method,
+        headers: { authorization: who, ...(body === undefined ? {} : { 'content-type': type }) },
+        ...(body === undefined ? {} : { body: type === 'application/json' ? JSON.stringify(body) : (body as Buffer) }),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`seeding the fuzz target: ${method} ${path} answered ${response.status} ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    };
+    const requester = authorization.requester!;
+    const commitment = (await call('GET', '/commitment', requester)).version as number;
+    const draft = async (dataset: { id: string }, fields: string[]) => (await call('POST', '/requests', requester, draftFor(dataset.id, { fields }))).request.id as string;
+    const drafts = [await draft(world.conditional, ['姓名', '公民身份号码']), await draft(world.unconditional, ['姓名']), await draft(world.notShareable, ['案件编号'])];
+    const attachment = await call('POST', `/requests/${drafts[0]}/attachments?fileName=fuzz.pdf`, requester, Buffer.from('%PDF-1.4\nfuzz\n%%EOF'), 'application/pdf');
+    const filed: string[] = [];
+    for (const [dataset, fields] of [[world.conditional, ['姓名', '公民身份号码']], [world.unconditional, ['姓名', '性别']], [world.notAggregated, ['号牌号码']]] as const) {
+      const id = await draft(dataset, [...fields]);
+      await call('POST', `/requests/${id}/filing`, requester, { commitmentVersion: commitment, acceptCommitment: true });
+      filed.push(id);
+    }
+    // The workflow opens each request's first step (and its clock) asynchronously.
+    const clocks: string[] = [];
+    for (const id of filed) {
+      for (let i = 0; ; i++) {
+        const detail = await call('GET', `/requests/${id}`, requester);
+        if (detail.request.state !== 'routed' && detail.clocks.length) {
+          clocks.push(...detail.clocks.map((c: { clock: { id: string } }) => c.clock.id));
+          break;
+        }
+        if (i > 300) throw new Error(`seeding the fuzz target: request ${id} was not opened by its workflow`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const notifications: string[] = [];
+    for (let i = 0; !notifications.length; i++) {
+      notifications.push(...(await call('GET', '/notifications', authorization['owner-reviewer']!)).items.map((n: { id: string }) => n.id));
+      if (i > 300) throw new Error('seeding the fuzz target: no notice reached the owner department inbox');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const departments = [world.center, world.authority, world.police, world.market];
+    const datasets = [world.conditional, world.unconditional, world.notAggregated, world.notShareable];
+    const records = {
+      requestId: [...filed, ...drafts],
+      datasetId: datasets.map((d) => d.id),
+      datasetCode: datasets.map((d) => d.code),
+      fieldName: ['姓名', '公民身份号码', '户籍地址', '婚姻状况', '性别', '号牌号码', '案件编号'],
+      departmentId: departments.map((d) => d.id),
+      departmentCode: departments.map((d) => d.code),
+      userId: [world.marketRequester.id, world.policeReviewer.id, world.centerAdmin.id, world.policeAdmin.id],
+      scenarioId: [world.scenario.id],
+      clockId: clocks,
+      attachmentId: [attachment.id],
+      notificationId: notifications,
+      webhookId: [webhook.webhook.id],
+      year: [2026, 2027],
+      version: [1],
+      commitmentVersion: [commitment],
+    };
+    // A bare name binds a parameter wherever it appears (path or query); `body.…` a body property.
+    const bindings: Record<string, keyof typeof records> = {
+      ...Object.fromEntries(['requestId', 'datasetId', 'departmentId', 'userId', 'scenarioId', 'clockId', 'attachmentId', 'notificationId', 'webhookId', 'year', 'version'].map((n) => [n, n])),
+      ownerDepartmentId: 'departmentId',
+      requesterDepartmentId: 'departmentId',
+      actorDepartmentId: 'departmentId',
+      parentId: 'departmentId',
+      actorUserId: 'userId',
+      'body.datasetId': 'datasetId',
+      'body.scenarioId': 'scenarioId',
+      'body.departmentId': 'departmentId',
+      'body.leadDepartmentId': 'departmentId',
+      'body.parentCode': 'departmentCode',
+      'body.fields[*]': 'fieldName',
+      'body.coverage[*].datasetCode': 'datasetCode',
+      'body.coverage[*].fields[*]': 'fieldName',
+      'body.commitmentVersion': 'commitmentVersion',
+    };
+    return { url, authorization, records, bindings, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export interface FuzzProfile {
+  /** Test cases per operation and phase cycle (Schemathesis's --max-examples). */
+  maxExamples: number;
+  /** Seconds for one identity's run (--max-time): fuzzing repeats until it is spent. */
+  maxSeconds: number;
+  /**
+   * Concurrent Schemathesis workers (threads). 1: with more, CPython 3.11's ast module fails now
+   * and then inside Hypothesis ("AST constructor recursion depth mismatch", CPython gh-106905),
+   * which Schemathesis reports as an error of the operation.
+   */
+  workers: number;
+  seed: number;
+  /** Phases to run; all four by default (stateful follows the links Schemathesis infers from the responses). */
+  phases?: string[];
+}
+
+export interface FuzzResult {
+  identity: Identity;
+  operations: number;
+  cases: number;
+  /** Distinct failures (a check failing for a case), and errors (an operation Schemathesis could not test). */
+  failures: number;
+  errors: number;
+  /** Refusals of cursors the lists never issued, set aside by test/fuzz/hooks.py. */
+  setAside: number;
+  exitCode: number | null;
+  seconds: number;
+  /** Each failure as Schemathesis reported it (with a curl line), or the run's errors. */
+  failureText: string;
+  logPath: string;
+  command: string;
+}
+
+interface JsonReport {
+  operations: { tested: number } | null;
+  test_cases: { generated: number; unique_failures: number };
+  errors: { title: string; count: number }[];
+  filtered: number;
+}
+
+/** Writes the Schemathesis configuration: real ids for path parameters, and check settings. */
+function writeConfig(dir: string, target: FuzzTarget): string {
+  const quote = (v: string | number) => (typeof v === 'number' ? String(v) : JSON.stringify(v));
+  const lines = [
+    // A cursor the list never issued is the documented 400 `invalid_cursor`, not a failure.
+    `hooks = ${JSON.stringify(hooksPath)}`,
+    '',
+    // Each run has a target of its own (tokens, ids), so crashes kept for `st replay` would not replay.
+    '[cache]',
+    'enabled = false',
+    '',
+    // NUL is generated like any character: the contract's strings exclude it by pattern, so
+    // text with NUL is negative data the API must refuse (400 `invalid_characters`).
+    '[generation]',
+    'allow-x00 = true',
+    '',
+    // A request valid by the schema may still break a business rule (e.g. a field the dataset
+    // does not have): 422 is the documented answer. A 400 for schema-valid data stays a failure
+    // (the contract would be looser than the server).
+    '[checks.positive_data_acceptance]',
+    'expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]',
+    '',
+    // Invalid data may also be refused as a path segment too long (414) or headers too large
+    // (431), both documented rejections in the platform's error shape.
+    '[checks.negative_data_rejection]',
+    'expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "414", "415", "422", "428", "429", "431", "5xx"]',
+    '',
+  ];
+  for (const [name, values] of Object.entries(target.records)) {
+    if (!values.length) continue;
+    lines.push(`[dictionaries.${name}]`, `values = [${values.map(quote).join(', ')}]`, '');
+  }
+  lines.push('[parameters]');
+  // Half the time a real record, so operations get past "not found"; otherwise a generated value.
+  for (const [key, name] of Object.entries(target.bindings)) {
+    if (target.records[name]?.length) lines.push(`${JSON.stringify(key)} = { dictionary = "${name}", probability = 0.5 }`);
+  }
+  const path = join(dir, 'schemathesis.toml');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+/** Runs `st run` once as one identity; resolves when it ends (it never throws on failures). */
+export async function runSchemathesis(target: FuzzTarget, identity: Identity, profile: FuzzProfile, outDir: string): Promise<FuzzResult> {
+  const dir = join(outDir, identity);
+  rmSync(dir, { recursive: true, force: true }); // a previous run's reports must not pass for this one's
+  mkdirSync(dir, { recursive: true });
+  const config = writeConfig(dir, target);
+  const reportPath = join(dir, 'report.json');
+  const logPath = join(dir, 'st.log');
+  const args = [
+    '--config-file', config,
+    'run', specificationPath,
+    '--url', target.url,
+    '--checks', 'all',
+    '--max-examples', String(profile.maxExamples),
+    '--max-time', String(profile.maxSeconds),
+    '--workers', String(profile.workers),
+    '--seed', String(profile.seed),
+    '--phases', (profile.phases ?? ['examples', 'coverage', 'fuzzing', 'stateful']).join(','),
+    '--generation-database', 'none',
+    '--request-timeout', '30',
+    '--report', 'json,junit',
+    '--report-dir', dir,
+    '--report-json-path', reportPath,
+    '--report-junit-path', join(dir, 'junit.xml'),
+    '--no-color',
+    '--output-truncate', 'false',
+    // The tokens are the fuzzer's own, on a throwaway database; kept in the output for curl lines.
+    '--output-sanitize', 'false',
+    ...(target.authorization[identity] ? ['-H', `Authorization: ${target.authorization[identity]}`] : []),
+  ];
+  const command = `st ${args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
+  const started = Date.now();
+  const log = createWriteStream(logPath);
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    // Hypothesis keeps caches (Unicode tables, constants) in .hypothesis/ of the working directory unless told otherwise.
+    const env = childEnv({ PYTHONUNBUFFERED: '1', COLUMNS: '160', HYPOTHESIS_STORAGE_DIRECTORY: hypothesisDir });
+    const child = spawn(required('SCHEMATHESIS_PATH'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+  });
+  await new Promise((r) => log.end(r));
+  const seconds = (Date.now() - started) / 1000;
+  const output = readFileSync(logPath, 'utf8');
+  let report: JsonReport | undefined;
+  try {
+    report = JSON.parse(readFileSync(reportPath, 'utf8')) as JsonReport;
+  } catch {
+    report = undefined; // st failed before writing its report (e.g. an unreadable document): the output says why
+  }
+  const failures = report ? report.test_cases.unique_failures : 0;
+  const errors = report ? report.errors.reduce((n, e) => n + e.count, 0) : 1;
+  return {
+    identity,
+    operations: report?.operations?.tested ?? 0,
+    cases: report?.test_cases.generated ?? 0,
+    failures,
+    errors,
+    setAside: report?.filtered ?? 0,
+    exitCode,
+    seconds,
+    failureText: failures || errors || exitCode !== 0 ? failureSections(output) : '',
+    logPath,
+    command,
+  };
+}
+
+/**
+ * Schemathesis's FAILURES and ERRORS sections, one entry per failing case (operation, checks,
+ * status, the start of the body, the curl line) or error (its title and message). A curl line
+ * carries the finished run's address, token and ids: replay it against `./scripts/fuzz --serve`
+ * with that target's.
+ */
+export function failureSections(output: string, limit = 40): string {
+  const start = output.search(/^=+ (FAILURES|ERRORS) =+$/m);
+  if (start < 0) return output.slice(-4000).trim(); // no report: the end of the output says why
+  const end = output.search(/^=+ WARNINGS =+$|^=+ SUMMARY =+$/m);
+  const lines = output.slice(start, end > start ? end : undefined).split('\n');
+  const cases: string[] = [];
+  let operation = '';
+  let errorLines = 0;
+  let current: { checks: string[]; status: string; body: string; curl: string } | undefined;
+  const flush = () => {
+    if (current) cases.push(`${operation} — ${current.checks.join('; ')}${current.status ? ` → ${current.status}` : ''}${current.body ? ` ${current.body}` : ''}${current.curl ? `\n    ${current.curl}` : ''}`);
+    current = undefined;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let m: RegExpMatchArray | null;
+    if ((m = line.match(/^_{3,} (.+?) _{3,}$/))) {
+      flush();
+      operation = m[1]!;
+      errorLines = 0;
+    } else if (/^\d+\. Test Case ID: /.test(line)) {
+      flush();
+      current = { checks: [], status: '', body: '', curl: '' };
+    } else if (current && (m = line.match(/^- (.+)$/))) {
+      current.checks.push(m[1]!);
+    } else if (current && (m = line.match(/^\[(\d{3})\] /))) {
+      current.status = m[1]!;
+      const body = lines.slice(i + 1).find((l) => l.trim())?.trim() ?? '';
+      current.body = body.length > 300 ? `${body.slice(0, 300)}…` : body;
+    } else if (current && /^\s+curl /.test(line)) {
+      current.curl = line.trim();
+    } else if (!current && operation && line.trim() && !/^=+/.test(line) && errorLines++ < 2) {
+      const text = line.trim();
+      cases.push(`${operation}: ${text.length > 400 ? `${text.slice(0, 400)}…` : text}`); // an error, not a failing case
+    }
+  }
+  flush();
+  const shown = cases.slice(0, limit).join('\n');
+  return cases.length > limit ? `${shown}\n… and ${cases.length - limit} more (see the log)` : shown;
+}
+
+/** `fuzz: N operations, M cases, F failures` over all identities (operations: distinct per run, the largest). */
+export function figures(results: FuzzResult[]): string {
+  const operations = Math.max(0, ...results.map((r) => r.operations));
+  const cases = results.reduce((n, r) => n + r.cases, 0);
+  const failures = results.reduce((n, r) => n + r.failures + r.errors, 0);
+  return `fuzz: ${operations} operations, ${cases} cases, ${failures} failures`;
+}
