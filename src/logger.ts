@@ -49,6 +49,8 @@ export function safeErrorSummary(error: unknown): SafeErrorSummary {
   for (let e: unknown = error; e && typeof e === 'object' && chain.length < 6; e = (e as { cause?: unknown }).cause) chain.push(e as Record<string, unknown>);
   const outer = chain[0]!;
   const database = chain.find((e) => typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && ('severity' in e || 'routine' in e));
+  // drizzle's wrapper carries the query and its parameters (its message quotes both).
+  const carriesValues = chain.some((e) => 'params' in e || 'query' in e);
   const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
   const type = text((outer.constructor as { name?: string } | undefined)?.name) ?? text(outer.name) ?? 'Error';
   const summary: SafeErrorSummary = { type };
@@ -60,7 +62,7 @@ export function safeErrorSummary(error: unknown): SafeErrorSummary {
       const value = text(database[key]);
       if (value) summary[key] = value;
     }
-  } else if (type !== 'SyntaxError' && typeof outer.message === 'string') {
+  } else if (!carriesValues && type !== 'SyntaxError' && typeof outer.message === 'string') {
     summary.message = outer.message;
   }
   // Frames only: the stack's first line repeats the message.

@@ -117,12 +117,14 @@ start_temporal_dev() {
   "$TEMPORAL_CLI_PATH" server start-dev --ip 127.0.0.1 --port "$port" --log-level warn "$@" >"$TEMPORAL_DEV_LOG" 2>&1 &
   TEMPORAL_DEV_PID=$!
   wait_for 60 "Temporal dev server on port $port" "$TEMPORAL_CLI_PATH" operator cluster health --address "127.0.0.1:$port"
+  TEMPORAL_DEV_STARTED=1
 }
 
 stop_temporal_dev() {
   if [ -n "${TEMPORAL_DEV_PID:-}" ]; then
     kill "$TEMPORAL_DEV_PID" 2>/dev/null && wait "$TEMPORAL_DEV_PID" 2>/dev/null
-    rm -f "${TEMPORAL_DEV_LOG:-}"
+    # A server that never came up keeps its log, to tell why.
+    [ -n "${TEMPORAL_DEV_STARTED:-}" ] && rm -f "${TEMPORAL_DEV_LOG:-}"
   fi
   return 0
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { createNotificationActivities } from './notifications.js';
-import { createRequestActivities } from './requests.js';
+import { createRequestActivities, PERSON_STEPS } from './requests.js';
 import { createSlaActivities } from './sla.js';
 import { classifyActivityFailures } from '../temporal/activity-failures.js';
 
@@ -22,11 +22,14 @@ export interface ActivityDeps {
  * classified once (transient: retried; anything else: final, without the values involved).
  */
 export function createActivities(deps: ActivityDeps) {
-  return classifyActivityFailures({
-    ...createNotificationActivities(deps),
-    ...createSlaActivities(deps),
-    ...createRequestActivities(deps),
-  });
+  return classifyActivityFailures(
+    {
+      ...createNotificationActivities(deps),
+      ...createSlaActivities(deps),
+      ...createRequestActivities(deps),
+    },
+    PERSON_STEPS,
+  );
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -7,6 +7,9 @@ import type { UpdateActor } from '../requests/workflow-contract.js';
 
 export type RequestView = steps.RequestView;
 
+/** The steps people's actions (workflow updates) run: a failure that is no one's input ends the action, not the workflow. */
+export const PERSON_STEPS: ReadonlySet<string> = new Set(['approveRequest', 'refuseRequest', 'askSupplement', 'answerSupplement', 'withdrawRequest', 'confirmDelivery', 'requestExtension', 'decideExtension']);
+
 interface Keyed {
   requestId: string;
   stepKey: string;

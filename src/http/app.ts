@@ -17,7 +17,7 @@ import { contractEdgePlugin } from './plugins/contract-edge.js';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.js';
 import { authenticationPlugin } from './plugins/authentication.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
-import { securityPlugin } from './plugins/security.js';
+import { rateLimitPlugin, securityHeadersPlugin } from './plugins/security.js';
 import { auditHandlers } from './routes/audit.js';
 import { calendarHandlers } from './routes/calendar.js';
 import { catalogueHandlers } from './routes/catalogue.js';
@@ -49,15 +49,14 @@ const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024;
 
 /** Builds the HTTP application. It never listens: `src/main.ts` does, tests `inject`. */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const app = await createHttpPlumbing(deps.log);
+  const app = await createHttpPlumbing(deps.log, { production: deps.config.env === 'production' });
   const specification = loadSpecification();
   app.decorate('declaredMethods', declaredMethods(specification));
   await registerDocs(app, specification);
   if (options.beforeRoutes) await options.beforeRoutes(app);
   const tokens = createTokenService(deps.config.tokens);
   const db = deps.database.db;
-  // Before authentication, so that its refusals carry the security headers too.
-  await app.register(securityPlugin, { production: deps.config.env === 'production', rateLimits: deps.config.rateLimits });
+  await app.register(rateLimitPlugin, { rateLimits: deps.config.rateLimits });
   await app.register(authenticationPlugin, { db, tokens, clock: deps.clock });
   await app.register(idempotencyPlugin, { db, clock: deps.clock });
   // Spreadsheet uploads arrive as raw bytes; the importer reads them.
@@ -81,7 +80,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
  * Everything every route relies on, without the routes: logging with request ids, contract
  * validation that rejects unknown properties, and the one error shape.
  */
-export async function createHttpPlumbing(log?: Logger): Promise<FastifyInstance> {
+export async function createHttpPlumbing(log?: Logger, options: { production?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     ...(log
       ? { loggerInstance: log.child({ component: 'http' }, { serializers: requestSerializers }) as FastifyBaseLogger }
@@ -105,6 +104,7 @@ export async function createHttpPlumbing(log?: Logger): Promise<FastifyInstance>
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  await app.register(securityHeadersPlugin, { production: options.production ?? false });
   await app.register(errorsPlugin);
   await app.register(contractEdgePlugin);
   return app;

@@ -18,23 +18,30 @@ const TRANSIENT_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT
 const TRANSIENT_MESSAGES = /connection terminated|timeout exceeded when trying to connect|not queryable|connection ended|socket hang up|fetch failed/i;
 
 export function isTransient(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof TransientError) return true;
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      if (/^[0-9A-Z]{5}$/.test(code) && TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2))) return true;
-      if (TRANSIENT_SYSTEM_CODES.has(code)) return true;
-    }
+  const chain: Array<Record<string, unknown>> = [];
+  for (let e: unknown = error; e && typeof e === 'object' && chain.length < 6; e = (e as { cause?: unknown }).cause) chain.push(e as Record<string, unknown>);
+  if (chain.some((e) => e instanceof TransientError)) return true;
+  // A database's answer decides by its SQLSTATE alone: a message may quote the caller's values.
+  const sqlState = chain.map((e) => e.code).find((c): c is string => typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c));
+  if (sqlState) return TRANSIENT_SQLSTATE_CLASSES.has(sqlState.slice(0, 2));
+  return chain.some((e) => {
+    const code = e.code;
+    if (typeof code === 'string' && TRANSIENT_SYSTEM_CODES.has(code)) return true;
     // gRPC status of a Temporal client call: UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED.
     if (typeof code === 'number' && [4, 8, 14].includes(code)) return true;
-    const message = (e as { message?: unknown }).message;
-    if (typeof message === 'string' && TRANSIENT_MESSAGES.test(message)) return true;
-  }
-  return false;
+    // drizzle's wrapper quotes the query's parameters: its message is no evidence.
+    return !('params' in e) && typeof e.message === 'string' && TRANSIENT_MESSAGES.test(e.message);
+  });
 }
 
-/** The failure Temporal records for an activity that threw `error`. */
-export function activityFailure(activity: string, error: unknown): Error {
+/**
+ * The failure Temporal records for an activity that threw `error`. `final` says whether a
+ * failure that is neither transient nor a business rule ends the step: yes for a person's
+ * action (the update answers, the workflow goes on); no for the workflow's own timed and
+ * background steps, which nothing would catch — those keep retrying (without values in the
+ * message) until the cause is fixed, rather than failing the whole case.
+ */
+export function activityFailure(activity: string, error: unknown, final = true): Error {
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof AppError) {
     // A broken business rule will not heal on retry: fail at once, keeping status and code.
@@ -43,11 +50,12 @@ export function activityFailure(activity: string, error: unknown): Error {
   const summary = safeErrorSummary(error);
   const message = `${activity} failed: ${summary.type}${summary.sqlState ? ` (SQLSTATE ${summary.sqlState})` : ''}`;
   if (isTransient(error)) return ApplicationFailure.retryable(message, 'transient_failure');
+  if (!final) return ApplicationFailure.retryable(message, 'step_failed');
   return ApplicationFailure.create({ type: 'step_failed', message, nonRetryable: true, details: [{ status: 500, details: { activity, ...summary } }] });
 }
 
 /** Wraps every activity so that its failures are classified and stripped of values. */
-export function classifyActivityFailures<T extends Record<string, unknown>>(activities: T): T {
+export function classifyActivityFailures<T extends Record<string, unknown>>(activities: T, finalSteps: ReadonlySet<string>): T {
   return Object.fromEntries(
     Object.entries(activities).map(([name, fn]) => [
       name,
@@ -56,7 +64,7 @@ export function classifyActivityFailures<T extends Record<string, unknown>>(acti
             try {
               return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
             } catch (error) {
-              throw activityFailure(name, error);
+              throw activityFailure(name, error, finalSteps.has(name));
             }
           }
         : fn,

@@ -164,13 +164,18 @@ t.test("Fastify's and Node's own refusals answer in the platform's error shape",
     t.type(body.message, 'string');
     t.match(body.requestId, /^[A-Za-z0-9._:-]{8,}$/);
   };
-  shaped(t, await raw(port, 'GET /api/v1/requests/%ff%fe HTTP/1.1', [`Authorization: ${token}`]), 400, 'invalid_url');
+  const badUrl = await raw(port, 'GET /api/v1/requests/%ff%fe HTTP/1.1', [`Authorization: ${token}`]);
+  shaped(t, badUrl, 400, 'invalid_url');
+  t.match(badUrl.headers, /x-content-type-options: nosniff/i, 'answered before any hook, still with the security headers');
   shaped(t, await raw(port, `GET /api/v1/requests/${'a'.repeat(600)} HTTP/1.1`, [`Authorization: ${token}`]), 414, 'uri_too_long');
   // Raw UTF-8 in the request line, as a careless client sends 社保 unencoded.
   const rawQuery = Buffer.from('GET /api/v1/datasets?q=社保 HTTP/1.1', 'utf8').toString('latin1');
   const unencoded = await raw(port, rawQuery, [`Authorization: ${token}`]);
   t.ok([200, 400].includes(unencoded.status), `raw UTF-8 query: ${unencoded.status}`);
-  if (unencoded.status === 400) shaped(t, unencoded, 400, 'malformed_request');
+  if (unencoded.status === 400) {
+    shaped(t, unencoded, 400, 'malformed_request');
+    t.match(unencoded.headers, /x-frame-options: DENY/i);
+  }
   else t.ok(Array.isArray(JSON.parse(unencoded.body).items), 'read as UTF-8 and answered');
   shaped(t, await raw(port, 'GET /api/v1/requests HTTP/1.1', [`Authorization: ${token}`, `X-Big: ${'x'.repeat(20_000)}`]), 431, 'headers_too_large');
 });
@@ -186,6 +191,8 @@ t.test('an undeclared method on a known path is 405 with Allow; an unknown path 
   const shadowed = await call('PUT', '/datasets/export', world.marketRequester, {});
   errorShape(t, shadowed, 405, 'method_not_allowed');
   t.equal(shadowed.headers.allow, 'GET, HEAD', 'only the methods of /datasets/export itself');
+  t.equal(shadowed.headers['x-content-type-options'], 'nosniff', 'the edge refusal carries the security headers');
+  t.equal(shadowed.headers['x-frame-options'], 'DENY');
   // QUERY is a method Fastify parses a body for: the missing route still comes first.
   const query = await app.inject({ method: 'QUERY' as 'GET', url: '/api/v1/me', headers: await auth(world.marketRequester) });
   errorShape(t, query, 405, 'method_not_allowed');

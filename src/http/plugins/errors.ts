@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
+import { BASELINE_HEADERS } from './security.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,7 +52,7 @@ function routeMiss(request: FastifyRequest, reply: FastifyReply): FastifyReply {
 export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, _request, reply) => {
   const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
   const message = status === 414 ? 'A path segment is longer than any identifier of this API' : 'The path is not valid percent-encoded UTF-8';
-  void send(reply as FastifyReply, status, { code: FRAMEWORK_CODES[error.code] ?? 'bad_request', message });
+  void send((reply as FastifyReply).headers(BASELINE_HEADERS), status, { code: FRAMEWORK_CODES[error.code] ?? 'bad_request', message });
 };
 
 /**
@@ -70,7 +71,7 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   const body = JSON.stringify({ code, message, requestId });
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\n${Object.entries(BASELINE_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('')}Connection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);

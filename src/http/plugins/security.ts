@@ -14,14 +14,16 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import { AppError } from '../../errors.js';
 
-export interface SecurityOptions {
-  production: boolean;
-  rateLimits: Config['rateLimits'];
-}
-
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export const securityPlugin = fp<SecurityOptions>(
+/**
+ * What an answer sent before any hook runs (a URL Fastify cannot route, a request Node cannot
+ * parse) carries of the headers below: such answers are errors in JSON.
+ */
+export const BASELINE_HEADERS = { 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'cache-control': 'no-store' } as const;
+
+/** Registered first, so that every answer — the edge's refusals included — carries them. */
+export const securityHeadersPlugin = fp<{ production: boolean }>(
   async (app: FastifyInstance, options) => {
     await app.register(helmet, {
       frameguard: { action: 'deny' },
@@ -32,6 +34,12 @@ export const securityPlugin = fp<SecurityOptions>(
     app.addHook('onSend', async (request, reply) => {
       if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     });
+  },
+  { name: 'security-headers' },
+);
+
+export const rateLimitPlugin = fp<{ rateLimits: Config['rateLimits'] }>(
+  async (app: FastifyInstance, options) => {
     const key = (request: FastifyRequest) => (request.actor ? `user:${request.actor.userId}` : `address:${request.ip}`);
     await app.register(rateLimit, {
       // After authentication (onRequest), so that a signed-in caller is counted as a user.
@@ -45,5 +53,5 @@ export const securityPlugin = fp<SecurityOptions>(
         new AppError(429, 'rate_limited', `Too many requests; try again in ${context.after}`, { limit: context.max, retryAfterSeconds: Math.ceil(context.ttl / 1000) }),
     });
   },
-  { name: 'security' },
+  { name: 'rate-limit' },
 );
