@@ -55,11 +55,13 @@ export const contractEdgePlugin = fp(
     // The router falls back from a static path to a parameter route (PUT /datasets/export to
     // PUT /datasets/{datasetId}): a method the matched path itself does not declare is 405.
     app.addHook('onRequest', async (request, reply) => {
-      if (!request.routeOptions.config.operationId) return;
-      const allowed = request.server.declaredMethods?.(request.url.split('?')[0]!) ?? [];
-      if (allowed.length && !allowed.includes(request.method)) {
-        reply.header('allow', allowed.join(', '));
-        throw new AppError(405, 'method_not_allowed', `${request.method} is not an operation of this path; allowed: ${allowed.join(', ')}`);
+      const shadowedBy = request.routeOptions.config.shadowedBy;
+      if (!shadowedBy?.length) return;
+      const path = request.url.split('?')[0]!;
+      const own = shadowedBy.find((s) => s.regex.test(path));
+      if (own && !own.methods.includes(request.method)) {
+        reply.header('allow', own.methods.join(', '));
+        throw new AppError(405, 'method_not_allowed', `${request.method} is not an operation of this path; allowed: ${own.methods.join(', ')}`);
       }
     });
     // After authentication (onRequest), before the body is parsed.
