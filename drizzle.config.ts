@@ -1,8 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
-// Only generation reads this file; migrations are applied by src/db/migrate.ts.
+// Only generation reads this file; migrations are applied by src/platform/db/migrate.ts.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/db/schema.ts',
+  schema: './src/platform/db/schema.ts',
   out: process.env.DRIZZLE_OUT ?? './migrations',
 });

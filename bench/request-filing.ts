@@ -6,24 +6,30 @@
  * runs: the started workflows wait on a task queue of their own, which the throwaway server drops.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createTokenService } from '../src/auth/tokens.js';
-import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
-import { migrateForSettings } from '../src/db/migrate.js';
-import { buildApp } from '../src/http/app.js';
+import { createTokenService } from '../src/identity/tokens.js';
+import { systemClock } from '../src/platform/clock.js';
+import { loadConfig } from '../src/platform/config.js';
+import { openDatabase } from '../src/platform/db/client.js';
+import { migrateForSettings } from '../src/platform/db/migrate.js';
+import { buildApp } from '../src/server/app.js';
 import { createDraft, MAX_OPEN_DRAFTS_PER_USER } from '../src/requests/filing.js';
 import { toActor } from '../src/identity/actor.js';
 import { currentCommitment } from '../src/requests/policy.js';
 import { REQUEST_WORKFLOW } from '../src/requests/workflow-contract.js';
-import { connectTemporal } from '../src/temporal/connection.js';
+import { connectTemporal } from '../src/platform/temporal/connection.js';
 import { createTestUser } from '../test/helpers/identity.js';
 import { createRequestWorld, draftFor } from '../test/helpers/requests.js';
 
 const FILINGS = Number(process.env.BENCH_FILINGS ?? 600);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const taskQueue = `bench-filing-${randomBytes(4).toString('hex')}`;
-const config = loadConfig({ ...process.env, TOKEN_SIGNING_KEYS: `bench:${randomBytes(32).toString('base64')}`, LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_POOL_MAX: String(CONCURRENCY + 2) });
+const config = loadConfig({
+  ...process.env,
+  TOKEN_SIGNING_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+  LOG_LEVEL: 'silent',
+  TEMPORAL_TASK_QUEUE: taskQueue,
+  DATABASE_POOL_MAX: String(CONCURRENCY + 2),
+});
 const database = await openDatabase(config.database);
 await migrateForSettings(config.database, database);
 const db = database.db;
@@ -41,7 +47,8 @@ for (let i = 0; i < FILINGS + 20; i += MAX_OPEN_DRAFTS_PER_USER) {
   const user = await createTestUser(db, world.market, ['requester']);
   const { token } = await tokens.issue({ userId: user.id }, new Date());
   const ctx = { ...world.as(world.marketRequester), actor: toActor(user, world.market), now: new Date() };
-  for (let j = i; j < Math.min(i + MAX_OPEN_DRAFTS_PER_USER, FILINGS + 20); j++) drafts.push({ id: (await createDraft(ctx, draftFor(world.unconditional.id, { fields: ['姓名'] }))).id, token });
+  for (let j = i; j < Math.min(i + MAX_OPEN_DRAFTS_PER_USER, FILINGS + 20); j++)
+    drafts.push({ id: (await createDraft(ctx, draftFor(world.unconditional.id, { fields: ['姓名'] }))).id, token });
 }
 
 /** Runs `count` calls with `CONCURRENCY` in flight; returns per-call latencies and the wall time. */
@@ -64,24 +71,42 @@ const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Ma
 
 // Warm-up: connections, JIT, the first workflow start.
 for (const { id, token } of drafts.splice(0, 20)) {
-  const res = await app.inject({ method: 'POST', url: `/api/v1/requests/${id}/filing`, headers: { authorization: `Bearer ${token}` }, payload: { commitmentVersion: version, acceptCommitment: true } });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/v1/requests/${id}/filing`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: { commitmentVersion: version, acceptCommitment: true },
+  });
   if (res.statusCode !== 201) throw new Error(res.body);
 }
 
 const filing = await pool(FILINGS, async (i) => {
   const { id, token } = drafts[i]!;
-  const res = await app.inject({ method: 'POST', url: `/api/v1/requests/${id}/filing`, headers: { authorization: `Bearer ${token}` }, payload: { commitmentVersion: version, acceptCommitment: true } });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/v1/requests/${id}/filing`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: { commitmentVersion: version, acceptCommitment: true },
+  });
   if (res.statusCode !== 201) throw new Error(res.body);
 });
 const starts = await pool(FILINGS, async () => {
-  await temporal.client.workflow.start(REQUEST_WORKFLOW, { taskQueue, workflowId: `bench-bare-${randomUUID()}`, args: [{ requestId: randomUUID() }] });
+  await temporal.client.workflow.start(REQUEST_WORKFLOW, {
+    taskQueue,
+    workflowId: `bench-bare-${randomUUID()}`,
+    args: [{ requestId: randomUUID() }],
+  });
 });
 
 const perSecond = (r: { latencies: number[]; seconds: number }) => r.latencies.length / r.seconds;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 console.log(`${FILINGS} filings and ${FILINGS} bare workflow starts, ${CONCURRENCY} in flight, task queue ${taskQueue}`);
-console.log(`filings through the API   ${perSecond(filing).toFixed(1).padStart(7)} /s   p50 ${ms(percentile(filing.latencies, 50))}   p99 ${ms(percentile(filing.latencies, 99))}`);
-console.log(`bare workflow starts      ${perSecond(starts).toFixed(1).padStart(7)} /s   p50 ${ms(percentile(starts.latencies, 50))}   p99 ${ms(percentile(starts.latencies, 99))}`);
+console.log(
+  `filings through the API   ${perSecond(filing).toFixed(1).padStart(7)} /s   p50 ${ms(percentile(filing.latencies, 50))}   p99 ${ms(percentile(filing.latencies, 99))}`,
+);
+console.log(
+  `bare workflow starts      ${perSecond(starts).toFixed(1).padStart(7)} /s   p50 ${ms(percentile(starts.latencies, 50))}   p99 ${ms(percentile(starts.latencies, 99))}`,
+);
 console.log(`ratio filings / bare starts: ${(perSecond(filing) / perSecond(starts)).toFixed(2)}`);
 
 await app.close();

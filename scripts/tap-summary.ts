@@ -46,7 +46,9 @@ for (const file of tapFiles(dir)) {
 }
 if (tapStatus !== 0 && failed === 0) {
   failed = 1;
-  process.stderr.write(`tap exited with status ${tapStatus} without a failing test: coverage below the thresholds, or a file that never reported (see above)\n`);
+  process.stderr.write(
+    `tap exited with status ${tapStatus} without a failing test: coverage below the thresholds, or a file that never reported (see above)\n`,
+  );
 }
 for (const line of figures) process.stdout.write(`${line}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

@@ -29,10 +29,20 @@ t.test('start runs the platform with the printed URLs answering, and Ctrl-C stop
   t.equal((await fetch(first.urls['Temporal UI']!)).status, 200, 'the Temporal Web UI answers');
 
   // The demo data is there, down to requests moved on by their workflows in the same process.
-  const signIn = await fetch(`${first.urls['API']}/auth/demo-sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dsc.operator' }) });
+  const signIn = await fetch(`${first.urls['API']}/auth/demo-sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'dsc.operator' }),
+  });
   const { token } = (await signIn.json()) as { token: string };
-  const listed = (await (await fetch(`${first.urls['API']}/requests?limit=100`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { state: string; track: number }[] };
-  t.same([...new Set(listed.items.map((r) => r.state))].sort(), ['awaiting_supplement', 'coordination', 'granted', 'owner_review', 'provisioning', 'refused'], 'demo requests in every state the center sees');
+  const listed = (await (
+    await fetch(`${first.urls['API']}/requests?limit=100`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as { items: { state: string; track: number }[] };
+  t.same(
+    [...new Set(listed.items.map((r) => r.state))].sort(),
+    ['awaiting_supplement', 'coordination', 'granted', 'owner_review', 'provisioning', 'refused'],
+    'demo requests in every state the center sees',
+  );
 
   const secrets = readFileSync(join(dataDir, 'secrets.env'), 'utf8');
   t.equal(await interrupt(first), 0, 'Ctrl-C is a clean stop');

@@ -15,7 +15,7 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { NotificationActivities } from '../src/activities/notifications.js';
+import type { NotificationActivities } from '../src/notifications/activities.js';
 
 const io = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '30 seconds',
@@ -25,7 +25,13 @@ const io = proxyActivities<NotificationActivities>({
 /** Webhook attempts: 1 s, 2 s, 4 s … up to 10 minutes apart, 8 attempts in all (documented). */
 const webhook = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 8, nonRetryableErrorTypes: [] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: [],
+  },
 });
 
 export const notificationsPending = defineSignal('notificationsPending');
@@ -64,7 +70,11 @@ export async function notificationRelayWorkflow(input: RelayInput): Promise<neve
     const ids = await io.listPendingNotifications(input.batchSize);
     for (const id of ids) {
       try {
-        await startChild(deliverNotificationWorkflow, { workflowId: `notification-${id}`, args: [id], parentClosePolicy: ParentClosePolicy.ABANDON });
+        await startChild(deliverNotificationWorkflow, {
+          workflowId: `notification-${id}`,
+          args: [id],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
       } catch (error) {
         // Already being delivered by an earlier round: nothing to do.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -4,13 +4,28 @@
  * supervision at the deadline, level 2 after the policy's period), and takes people's actions
  * as updates with validators. Orchestration only: every change is an activity.
  */
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, getExternalWorkflowHandle, ParentClosePolicy, patched, proxyActivities, setHandler, sleep, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { Activities } from '../src/activities/index.js';
-import type { RequestView } from '../src/activities/requests.js';
-import { isOpen, nextState, type RequestAction } from '../src/domain/requests/lifecycle.js';
-import { reminderAt, reminderDue } from '../src/domain/sla/clock.js';
-import { refusalProblems } from '../src/domain/requests/refusal.js';
+import type { Activities } from '../src/server/activities.js';
+import type { RequestView } from '../src/requests/activities.js';
+import { isOpen, nextState, type RequestAction } from '../src/requests/rules/lifecycle.js';
+import { reminderAt, reminderDue } from '../src/sla/rules/clock.js';
+import { refusalProblems } from '../src/requests/rules/refusal.js';
 import type { RequestUpdateName, RequestUpdates, UpdateActor } from '../src/requests/workflow-contract.js';
 import { slaDeadlineChanged } from './sla.js';
 
@@ -85,19 +100,27 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
     if (!current) return reject('request_starting', 'The request is still being opened; try again in a moment');
     const actor: UpdateActor = args.actor;
     const ownDepartment = { requester: current.requesterDepartmentId, owner: current.ownerDepartmentId, center: null }[actor.party];
-    if (ownDepartment !== null && ownDepartment !== actor.departmentId) reject('not_your_step', `Your department is not the ${actor.party} of this request`);
+    if (ownDepartment !== null && ownDepartment !== actor.departmentId)
+      reject('not_your_step', `Your department is not the ${actor.party} of this request`);
     const action = ACTIONS[name];
     if (action) {
       const result = nextState(current, action, actor.party);
       if (!result.ok) reject(result.code, result.message);
     }
     if (name === 'refuse') {
-      const problems = refusalProblems((args as RequestUpdates['refuse']).explanation, { track: current.track, checks: current.checks, scenarioKind: current.scenarioKind, ownerMayRefuse: current.ownerMayRefuse });
+      const problems = refusalProblems((args as RequestUpdates['refuse']).explanation, {
+        track: current.track,
+        checks: current.checks,
+        scenarioKind: current.scenarioKind,
+        ownerMayRefuse: current.ownerMayRefuse,
+      });
       if (problems.length) reject('invalid_refusal', problems.join('; '), 422);
     }
     if (name === 'requestExtension') {
-      if (actor.party !== 'owner' && actor.party !== 'center') reject('not_your_step', 'The owner (or the center in coordination) asks for an extension');
-      if (current.state !== 'owner_review' && current.state !== 'coordination') reject('invalid_state', `An extension is asked while the decision is open, not in state ${current.state}`);
+      if (actor.party !== 'owner' && actor.party !== 'center')
+        reject('not_your_step', 'The owner (or the center in coordination) asks for an extension');
+      if (current.state !== 'owner_review' && current.state !== 'coordination')
+        reject('invalid_state', `An extension is asked while the decision is open, not in state ${current.state}`);
       if (current.extension !== 'none') reject('extension_already_requested', 'This step has already had its one extension request');
     }
     if (name === 'decideExtension') {
@@ -146,8 +169,7 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
     if (clockId === view.clockId) {
       deadlineMoved = true;
       setView({ ...view, deadline });
-    }
-    else if (view.supplement && clockId === view.supplement.clockId) {
+    } else if (view.supplement && clockId === view.supplement.clockId) {
       // Added after the first release: a moved supplement due date is recorded on the request too.
       if (patched('record-supplement-deadline-move')) deadlineMoved = true;
       setView({ ...view, supplement: { ...view.supplement, due: deadline } });
@@ -160,7 +182,8 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
    * When level 2 falls due. Added later: the view carries it (so a breach recorded outside the
    * breach step, e.g. by a late supplement pause, escalates too); older histories kept it here.
    */
-  const levelTwoDue = (v: RequestView): number | null => (v.levelTwoAt && patched('level-two-from-view') ? Date.parse(v.levelTwoAt) : levelTwoAt);
+  const levelTwoDue = (v: RequestView): number | null =>
+    v.levelTwoAt && patched('level-two-from-view') ? Date.parse(v.levelTwoAt) : levelTwoAt;
 
   /** The next instant something is due, or null when only people can move the request. */
   function nextWake(v: RequestView): number | null {
@@ -189,7 +212,8 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
       const deadline = Date.parse(v.deadline);
       if (!reminded.has(v.deadline) && t >= reminderAt(deadline)) {
         reminded.add(v.deadline);
-        if (reminderDue(deadline, t)) await run(() => act.remindDeadline({ requestId, stepKey: key('remind'), at: iso(reminderAt(deadline)) }));
+        if (reminderDue(deadline, t))
+          await run(() => act.remindDeadline({ requestId, stepKey: key('remind'), at: iso(reminderAt(deadline)) }));
       }
       if (!v.overdue && t > deadline) {
         const breached = await act.recordBreach({ requestId, stepKey: key('breach'), at: iso(deadline + 1) });
@@ -235,7 +259,11 @@ export async function requestReconcilerWorkflow(input: { intervalMs: number; gra
     const ids = await act.listUnstartedRequests({ filedBefore: new Date(Date.now() - input.graceMs).toISOString(), limit: 100 });
     for (const requestId of ids) {
       try {
-        await startChild(requestWorkflow, { workflowId: `request-${requestId}`, args: [{ requestId }], parentClosePolicy: ParentClosePolicy.ABANDON });
+        await startChild(requestWorkflow, {
+          workflowId: `request-${requestId}`,
+          args: [{ requestId }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }

@@ -1,12 +1,11 @@
 import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.js';
-import { auditEntries } from '../db/schema.js';
-import { entryHash, findChainBreak, GENESIS_HASH, type ChainBreak, type ChainedEntry } from '../domain/audit/hash-chain.js';
+import type { Db, Tx } from '../platform/db/client.js';
+import { auditEntries } from '../platform/db/schema.js';
+import { entryHash, findChainBreak, GENESIS_HASH, type ChainBreak, type ChainedEntry } from './rules/hash-chain.js';
 
 /** Who did it: a user acting in one of their roles, or the platform itself (workflows, seeding). */
 export type AuditActor =
-  | { kind: 'user'; userId: string; departmentId: string; role: string }
-  | { kind: 'system'; role: 'workflow' | 'seed' | 'script' };
+  { kind: 'user'; userId: string; departmentId: string; role: string } | { kind: 'system'; role: 'workflow' | 'seed' | 'script' };
 
 export interface AuditInput {
   actor: AuditActor;
@@ -35,7 +34,11 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: num
 /** Several entries of one change, chained in order under one lock and written in one statement. */
 export async function appendAuditEntries(tx: Tx, inputs: AuditInput[]): Promise<{ seq: number; hash: string }[]> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`);
-  const [last] = await tx.select({ seq: auditEntries.seq, hash: auditEntries.hash }).from(auditEntries).orderBy(desc(auditEntries.seq)).limit(1);
+  const [last] = await tx
+    .select({ seq: auditEntries.seq, hash: auditEntries.hash })
+    .from(auditEntries)
+    .orderBy(desc(auditEntries.seq))
+    .limit(1);
   let previous = { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
   const rows = inputs.map((input) => {
     const content = {
@@ -92,7 +95,8 @@ export async function verifyLedger(db: Db, batchSize = 1000): Promise<LedgerVeri
       hash: r.hash,
     }));
     const firstBreak = findChainBreak(entries, previous);
-    if (firstBreak) return { valid: false, checked: checked + entries.findIndex((e) => e.seq === firstBreak.seq), head: previous, firstBreak };
+    if (firstBreak)
+      return { valid: false, checked: checked + entries.findIndex((e) => e.seq === firstBreak.seq), head: previous, firstBreak };
     checked += entries.length;
     const last = entries[entries.length - 1]!;
     previous = { seq: last.seq, hash: last.hash };
@@ -139,13 +143,16 @@ export async function listAudit(db: Db, filter: AuditFilter, visible: SQL | unde
 /**
  * The rights the connected database role has that would let it rewrite the ledger (UPDATE,
  * DELETE, TRUNCATE on audit_entries); empty as it should be. A role that owns the schema has
- * them all: production refuses to run on one (see src/main.ts).
+ * them all: production refuses to run on one (see src/server/main.ts).
  */
 export async function ledgerRewriteRights(db: Db): Promise<string[]> {
   const rights = ['UPDATE', 'DELETE', 'TRUNCATE'];
   const result = await db.execute<Record<string, boolean>>(
-    sql`select ${sql.join(rights.map((r) => sql`has_table_privilege('audit_entries', ${r}) as ${sql.identifier(r.toLowerCase())}`), sql`, `)}`,
+    sql`select ${sql.join(
+      rights.map((r) => sql`has_table_privilege('audit_entries', ${r}) as ${sql.identifier(r.toLowerCase())}`),
+      sql`, `,
+    )}`,
   );
-  const row = (result as unknown as { rows: Record<string, boolean>[] }).rows[0] ?? {};
+  const row = (result as { rows: Record<string, boolean>[] }).rows[0] ?? {};
   return rights.filter((r) => row[r.toLowerCase()]);
 }

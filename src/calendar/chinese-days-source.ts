@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { DayException } from '../domain/calendar/working-days.js';
+import type { DayException } from './rules/working-days.js';
 
 /** The pinned package the published schedules are imported from (see package.json). */
 export const CHINESE_DAYS_PACKAGE = 'chinese-days@1.5.7';

@@ -1,10 +1,10 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
-import { appendAudit, type AuditActor } from '../audit/ledger.js';
-import type { Db, Tx } from '../db/client.js';
-import { calendarDays, calendarOrdinals, calendarVersions, calendarYears } from '../db/schema.js';
-import { statutoryHolidays } from '../domain/calendar/statutory-holidays.js';
-import { WorkingDayCalendar, type DayException } from '../domain/calendar/working-days.js';
-import { RuleViolationError } from '../errors.js';
+import { appendAudit, type AuditActor } from '../audit/index.js';
+import type { Db, Tx } from '../platform/db/client.js';
+import { calendarDays, calendarOrdinals, calendarVersions, calendarYears } from '../platform/db/schema.js';
+import { statutoryHolidays } from './rules/statutory-holidays.js';
+import { WorkingDayCalendar, type DayException } from './rules/working-days.js';
+import { RuleViolationError } from '../platform/errors.js';
 import { CHINESE_DAYS_PACKAGE, noticeFor, publishedSchedulesFromPackage } from './chinese-days-source.js';
 
 /** The span the calendar (and its SQL ordinals) covers. */
@@ -23,13 +23,21 @@ const cache = new Map<string, WorkingDayCalendar>();
 const CACHED_VERSIONS = 8;
 
 export async function currentCalendarVersion(db: Db | Tx): Promise<number> {
-  const [row] = await db.select({ version: calendarVersions.version }).from(calendarVersions).orderBy(desc(calendarVersions.version)).limit(1);
+  const [row] = await db
+    .select({ version: calendarVersions.version })
+    .from(calendarVersions)
+    .orderBy(desc(calendarVersions.version))
+    .limit(1);
   return row?.version ?? 0;
 }
 
 /** The calendar as PostgreSQL holds it now, built once per stored version. */
 export async function loadCalendar(db: Db | Tx): Promise<WorkingDayCalendar> {
-  const [stamp] = await db.select({ version: calendarVersions.version, createdAt: calendarVersions.createdAt }).from(calendarVersions).orderBy(desc(calendarVersions.version)).limit(1);
+  const [stamp] = await db
+    .select({ version: calendarVersions.version, createdAt: calendarVersions.createdAt })
+    .from(calendarVersions)
+    .orderBy(desc(calendarVersions.version))
+    .limit(1);
   const version = stamp?.version ?? 0;
   const key = `${version}@${stamp?.createdAt.toISOString() ?? ''}`;
   const cached = cache.get(key);
@@ -38,7 +46,13 @@ export async function loadCalendar(db: Db | Tx): Promise<WorkingDayCalendar> {
   const years = await db.select({ year: calendarYears.year }).from(calendarYears);
   const published = new Map<number, DayException[]>(years.map((y) => [y.year, []]));
   for (const d of days) published.get(d.year)?.push({ date: d.date, kind: d.kind, name: d.name });
-  const calendar = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version, firstYear: CALENDAR_FIRST_YEAR, lastYear: CALENDAR_LAST_YEAR });
+  const calendar = new WorkingDayCalendar({
+    published,
+    provisional: statutoryHolidays,
+    version,
+    firstYear: CALENDAR_FIRST_YEAR,
+    lastYear: CALENDAR_LAST_YEAR,
+  });
   if (cache.size >= CACHED_VERSIONS) cache.delete(cache.keys().next().value!);
   cache.set(key, calendar);
   return calendar;
@@ -61,11 +75,13 @@ function checkSchedule(schedule: YearSchedule): void {
     else if (seen.has(d.date)) problems.push(`${d.date}: listed twice`);
     else {
       const weekday = parsed.getUTCDay();
-      if (d.kind === 'makeup_workday' && weekday !== 0 && weekday !== 6) problems.push(`${d.date}: a make-up working day must be a Saturday or Sunday`);
+      if (d.kind === 'makeup_workday' && weekday !== 0 && weekday !== 6)
+        problems.push(`${d.date}: a make-up working day must be a Saturday or Sunday`);
     }
     seen.add(d.date);
   }
-  if (schedule.year < CALENDAR_FIRST_YEAR || schedule.year > CALENDAR_LAST_YEAR) problems.push(`the calendar covers ${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR}`);
+  if (schedule.year < CALENDAR_FIRST_YEAR || schedule.year > CALENDAR_LAST_YEAR)
+    problems.push(`the calendar covers ${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR}`);
   if (!schedule.days.some((d) => d.kind === 'holiday')) problems.push('a published schedule names its holidays');
   if (problems.length) throw new RuleViolationError('invalid_calendar_year', problems.join('; '), { problems });
 }
@@ -100,19 +116,27 @@ export async function publishYears(
     await tx.insert(calendarVersions).values({ version, createdAt: meta.at, summary });
     const previous = new Map<number, string[]>();
     for (const schedule of schedules) {
-      previous.set(schedule.year, (await tx.select().from(calendarDays).where(eq(calendarDays.year, schedule.year))).map((d) => `${d.date} ${d.kind} ${d.name}`));
+      previous.set(
+        schedule.year,
+        (await tx.select().from(calendarDays).where(eq(calendarDays.year, schedule.year))).map((d) => `${d.date} ${d.kind} ${d.name}`),
+      );
       await tx.delete(calendarDays).where(eq(calendarDays.year, schedule.year));
       await tx.insert(calendarDays).values(schedule.days.map((d) => ({ ...d, year: schedule.year, notice: schedule.notice, version })));
       await tx
         .insert(calendarYears)
         .values({ year: schedule.year, notice: schedule.notice, source: schedule.source, version, publishedAt: meta.at })
-        .onConflictDoUpdate({ target: calendarYears.year, set: { notice: schedule.notice, source: schedule.source, version, publishedAt: meta.at } });
+        .onConflictDoUpdate({
+          target: calendarYears.year,
+          set: { notice: schedule.notice, source: schedule.source, version, publishedAt: meta.at },
+        });
     }
     const after = await loadCalendar(tx);
     await writeOrdinals(tx, after);
     const changedDates: string[] = [];
     for (const schedule of schedules) {
-      const changed = [...after.days(`${schedule.year}-01-01`, `${schedule.year}-12-31`)].filter((d) => d.working !== before.isWorkingDay(d.date)).map((d) => d.date);
+      const changed = [...after.days(`${schedule.year}-01-01`, `${schedule.year}-12-31`)]
+        .filter((d) => d.working !== before.isWorkingDay(d.date))
+        .map((d) => d.date);
       changedDates.push(...changed);
       await appendAudit(tx, {
         actor: meta.actor,
@@ -127,6 +151,20 @@ export async function publishYears(
     }
     return { version, changedDates, calendar: after };
   });
+}
+
+/** What follows a calendar change: the open deadlines recomputed (the SLA capability's business, handed in); how many moved. */
+export type CalendarFollower = (meta: { actor: AuditActor; requestId?: string; at: Date }) => Promise<number>;
+
+/** Publishes or corrects one year, then, after the commit, has the open deadlines follow. */
+export async function publishYearAndFollow(
+  db: Db,
+  schedule: YearSchedule,
+  meta: { actor: AuditActor; requestId?: string; at: Date },
+  follow: CalendarFollower,
+) {
+  const result = await publishYears(db, [schedule], meta);
+  return { version: result.version, changedDates: result.changedDates, movedClocks: await follow(meta) };
 }
 
 async function writeOrdinals(tx: Tx, calendar: WorkingDayCalendar): Promise<void> {
@@ -155,5 +193,7 @@ export async function importPublishedSchedules(db: Db, meta: { actor: AuditActor
     .map(([year, days]) => ({ year, notice: noticeFor(year), source: CHINESE_DAYS_PACKAGE, days }));
   const result = await publishYears(db, schedules, meta, { onlyUnpublished: true });
   if (result.version === before) return [];
-  return (await db.select({ year: calendarYears.year }).from(calendarYears).where(eq(calendarYears.version, result.version))).map((y) => y.year).sort((a, b) => a - b);
+  return (await db.select({ year: calendarYears.year }).from(calendarYears).where(eq(calendarYears.version, result.version)))
+    .map((y) => y.year)
+    .sort((a, b) => a - b);
 }

@@ -6,11 +6,11 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { and, eq, inArray } from 'drizzle-orm';
-import { Subject } from '../auth/abilities.js';
-import { authorizeCreate } from '../auth/authorize.js';
-import type { Tx } from '../db/client.js';
-import { datasets, datasetVersions, departments } from '../db/schema.js';
-import { datasetProblems, type DatasetContent, type DatasetField } from '../domain/catalogue/dataset.js';
+import { Subject } from '../identity/rules/abilities.js';
+import { authorizeCreate } from '../identity/index.js';
+import type { Tx } from '../platform/db/client.js';
+import { datasets, datasetVersions, departments } from '../platform/db/schema.js';
+import { datasetProblems, type DatasetContent, type DatasetField } from './rules/dataset.js';
 import {
   placeDatasetProblem,
   placeProblem,
@@ -21,11 +21,20 @@ import {
   type CatalogueEntry,
   type SheetDataset,
   type SheetProblem,
-} from '../domain/catalogue/spreadsheet.js';
-import { ConflictError, RuleViolationError, ServiceUnavailableError } from '../errors.js';
-import { loadSpecification } from '../http/openapi.js';
-import type { RequestContext } from '../identity/service.js';
-import { checkDroppedFields, datasetCursor, insertDataset, insertVersion, scenarioIds, searchDatasets, type DatasetRow, type DatasetSearch } from './service.js';
+} from './rules/spreadsheet.js';
+import { ConflictError, RuleViolationError, ServiceUnavailableError } from '../platform/errors.js';
+import { loadSpecification } from '../platform/http/openapi.js';
+import type { RequestContext } from '../identity/index.js';
+import {
+  checkDroppedFields,
+  datasetCursor,
+  insertDataset,
+  insertVersion,
+  scenarioIds,
+  searchDatasets,
+  type DatasetRow,
+  type DatasetSearch,
+} from './service.js';
 import { readGrid, writeGrid, type SpreadsheetFormat } from './spreadsheet-files.js';
 
 export type ImportOutcome = 'new' | 'revised' | 'unchanged';
@@ -105,7 +114,12 @@ class Slots {
 
 const importSlots = new Slots(IMPORT_CONCURRENCY);
 
-export async function importCatalogue(ctx: RequestContext, file: Buffer, format: SpreadsheetFormat, commit: boolean): Promise<ImportReport> {
+export async function importCatalogue(
+  ctx: RequestContext,
+  file: Buffer,
+  format: SpreadsheetFormat,
+  commit: boolean,
+): Promise<ImportReport> {
   authorizeCreate(ctx.actor.ability, Subject.Dataset, { ownerDepartmentId: ctx.actor.departmentId });
   const release = await importSlots.acquire(IMPORT_WAIT_MS);
   if (!release) throw new ServiceUnavailableError('import_busy', `${IMPORT_CONCURRENCY} imports are running; try again in a few seconds`);
@@ -125,7 +139,11 @@ async function checkAndImport(ctx: RequestContext, file: Buffer, format: Spreads
     const problems = [...read.problems];
     const codes = read.datasets.map((d) => d.code);
     const existing = codes.length
-      ? await tx.select().from(datasets).where(inArray(datasets.code, codes)).for(commit ? 'update' : 'share')
+      ? await tx
+          .select()
+          .from(datasets)
+          .where(inArray(datasets.code, codes))
+          .for(commit ? 'update' : 'share')
       : [];
     const existingByCode = new Map(existing.map((row) => [row.code, row]));
     const currentContent = await currentContents(tx, existing);
@@ -135,7 +153,14 @@ async function checkAndImport(ctx: RequestContext, file: Buffer, format: Spreads
     for (const dataset of read.datasets) {
       const place = (path: string, problem: string) => problems.push(placeDatasetProblem(read.layout, dataset, path, problem));
       if (dataset.ownerDepartment && dataset.ownerDepartment.code !== ctx.actor.departmentRow.code) {
-        problems.push(placeProblem(read.layout, dataset.ownerDepartment.row, 'ownerDepartment', `this row belongs to ${dataset.ownerDepartment.code}; you catalogue for ${ctx.actor.departmentRow.code}`));
+        problems.push(
+          placeProblem(
+            read.layout,
+            dataset.ownerDepartment.row,
+            'ownerDepartment',
+            `this row belongs to ${dataset.ownerDepartment.code}; you catalogue for ${ctx.actor.departmentRow.code}`,
+          ),
+        );
       }
       const found = existingByCode.get(dataset.code);
       // Another department's entry: the code is taken, and nothing more about it is told (not its
@@ -146,17 +171,24 @@ async function checkAndImport(ctx: RequestContext, file: Buffer, format: Spreads
 
       const validate = contentValidator();
       if (!validate(dataset.content)) {
-        for (const error of validate.errors ?? []) place(error.instancePath.slice(1), `does not fit the catalogue: ${error.message ?? error.keyword}`);
+        for (const error of validate.errors ?? [])
+          place(error.instancePath.slice(1), `does not fit the catalogue: ${error.message ?? error.keyword}`);
       }
       for (const p of datasetProblems(dataset.content, { ...context, selfCode: dataset.code })) place(p.path, p.problem);
 
       const outcome: ImportOutcome = !row ? 'new' : sameContent(currentContent.get(row.id)!, dataset.content) ? 'unchanged' : 'revised';
       if (outcome === 'revised') {
-        for (const d of await checkDroppedFields(tx, row!, dataset.content)) place('fields', `${d.fields.join(', ')} cannot be dropped: ${d.kind === 'scenario' ? 'scenario' : 'fused dataset'} ${d.name} uses them`);
+        for (const d of await checkDroppedFields(tx, row!, dataset.content))
+          place(
+            'fields',
+            `${d.fields.join(', ')} cannot be dropped: ${d.kind === 'scenario' ? 'scenario' : 'fused dataset'} ${d.name} uses them`,
+          );
       }
       planned.push({ dataset, outcome, row });
     }
-    problems.sort((a, b) => a.row - b.row || (a.column ?? '').length - (b.column ?? '').length || (a.column ?? '').localeCompare(b.column ?? ''));
+    problems.sort(
+      (a, b) => a.row - b.row || (a.column ?? '').length - (b.column ?? '').length || (a.column ?? '').localeCompare(b.column ?? ''),
+    );
 
     const report = (committed: boolean, rows: { datasetId: string | null; version: number | null }[]): ImportReport => ({
       format,
@@ -168,13 +200,22 @@ async function checkAndImport(ctx: RequestContext, file: Buffer, format: Spreads
     });
     const before = planned.map((p) => ({ datasetId: p.row?.id ?? null, version: p.row?.currentVersion ?? null }));
     if (problems.length && commit) {
-      throw new RuleViolationError('import_invalid', `The spreadsheet has ${problems.length} problem(s); nothing was imported`, report(false, before));
+      throw new RuleViolationError(
+        'import_invalid',
+        `The spreadsheet has ${problems.length} problem(s); nothing was imported`,
+        report(false, before),
+      );
     }
     if (!commit) return report(false, before);
 
     const after: { datasetId: string | null; version: number | null }[] = [];
     for (const { dataset, outcome, row } of planned) {
-      const saved = outcome === 'new' ? await insertNew(tx, ctx, dataset) : outcome === 'revised' ? await insertVersion(tx, ctx, row!, dataset.content) : row!;
+      const saved =
+        outcome === 'new'
+          ? await insertNew(tx, ctx, dataset)
+          : outcome === 'revised'
+            ? await insertVersion(tx, ctx, row!, dataset.content)
+            : row!;
       after.push({ datasetId: saved.id, version: saved.currentVersion });
     }
     return report(true, after);
@@ -186,7 +227,8 @@ async function insertNew(tx: Tx, ctx: RequestContext, dataset: SheetDataset): Pr
     return await insertDataset(tx, ctx, dataset.code, dataset.content);
   } catch (error) {
     // Another import or create took the code after this one looked: the whole import rolls back.
-    if (error instanceof ConflictError && error.code === 'dataset_code_taken') throw new ConflictError('dataset_code_taken', `A dataset with code ${dataset.code} was catalogued meanwhile; nothing was imported`);
+    if (error instanceof ConflictError && error.code === 'dataset_code_taken')
+      throw new ConflictError('dataset_code_taken', `A dataset with code ${dataset.code} was catalogued meanwhile; nothing was imported`);
     throw error;
   }
 }
@@ -197,7 +239,12 @@ async function currentContents(tx: Tx, rows: DatasetRow[]): Promise<Map<string, 
     .select()
     .from(datasetVersions)
     .innerJoin(datasets, and(eq(datasets.id, datasetVersions.datasetId), eq(datasets.currentVersion, datasetVersions.version)))
-    .where(inArray(datasetVersions.datasetId, rows.map((r) => r.id)));
+    .where(
+      inArray(
+        datasetVersions.datasetId,
+        rows.map((r) => r.id),
+      ),
+    );
   return new Map(versions.map(({ dataset_versions: v }) => [v.datasetId, versionContent(v)]));
 }
 
@@ -222,20 +269,30 @@ export function versionContent(v: typeof datasetVersions.$inferSelect): DatasetC
 async function importContext(tx: Tx, inFile: SheetDataset[]) {
   const departmentCodes = new Set((await tx.select({ code: departments.code }).from(departments)).map((d) => d.code));
   const fieldsByCode = new Map(inFile.map((d) => [d.code, d.content.fields.map((f) => f.name)]));
-  const outside = [...new Set(inFile.flatMap((d) => (d.content.lineage?.sources ?? []).map((s) => s.datasetCode)))].filter((c) => !fieldsByCode.has(c));
+  const outside = [...new Set(inFile.flatMap((d) => (d.content.lineage?.sources ?? []).map((s) => s.datasetCode)))].filter(
+    (c) => !fieldsByCode.has(c),
+  );
   if (outside.length) {
     const sources = await tx
       .select({ code: datasets.code, fields: datasetVersions.fields })
       .from(datasets)
       .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
       .where(inArray(datasets.code, outside));
-    for (const s of sources) fieldsByCode.set(s.code, (s.fields as DatasetField[]).map((f) => f.name));
+    for (const s of sources)
+      fieldsByCode.set(
+        s.code,
+        (s.fields as DatasetField[]).map((f) => f.name),
+      );
   }
   return { departmentCodes, fieldsOf: (code: string) => fieldsByCode.get(code), scenarioIds: await scenarioIds(tx) };
 }
 
 /** The datasets the caller may read that match the filters, as a file that imports back. */
-export async function exportCatalogue(ctx: RequestContext, filters: Omit<DatasetSearch, 'after' | 'limit'>, format: SpreadsheetFormat): Promise<{ file: Buffer; datasets: number }> {
+export async function exportCatalogue(
+  ctx: RequestContext,
+  filters: Omit<DatasetSearch, 'after' | 'limit'>,
+  format: SpreadsheetFormat,
+): Promise<{ file: Buffer; datasets: number }> {
   const entries: CatalogueEntry[] = [];
   let rows = 0;
   let after: DatasetSearch['after'];
@@ -247,15 +304,31 @@ export async function exportCatalogue(ctx: RequestContext, filters: Omit<Dataset
       .from(datasets)
       .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
       .innerJoin(departments, eq(departments.id, datasets.ownerDepartmentId))
-      .where(inArray(datasets.id, batch.map((d) => d.id)));
+      .where(
+        inArray(
+          datasets.id,
+          batch.map((d) => d.id),
+        ),
+      );
     const byId = new Map(versions.map((v) => [v.dataset.id, v]));
     for (const d of batch) {
       const v = byId.get(d.id)!;
       const content = versionContent(v.version);
       rows += content.fields.length;
-      entries.push({ code: d.code, ownerDepartmentCode: v.owner, lifecycle: v.dataset.lifecycle, aggregated: v.dataset.aggregated, version: v.dataset.currentVersion, content });
+      entries.push({
+        code: d.code,
+        ownerDepartmentCode: v.owner,
+        lifecycle: v.dataset.lifecycle,
+        aggregated: v.dataset.aggregated,
+        version: v.dataset.currentVersion,
+        content,
+      });
     }
-    if (rows > SHEET_LIMITS.rows) throw new RuleViolationError('export_too_large', `The export would exceed ${SHEET_LIMITS.rows} rows (one per field); narrow the filters`);
+    if (rows > SHEET_LIMITS.rows)
+      throw new RuleViolationError(
+        'export_too_large',
+        `The export would exceed ${SHEET_LIMITS.rows} rows (one per field); narrow the filters`,
+      );
     const last = batch[batch.length - 1]!;
     after = datasetCursor(last, filters.sort);
   }

@@ -1,14 +1,14 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { appendAudit } from '../audit/ledger.js';
-import { Action, Subject } from '../auth/abilities.js';
-import { allows, authorize, authorizeCreate } from '../auth/authorize.js';
-import type { Db, Tx } from '../db/client.js';
-import { datasets, datasetVersions, departments, scenarioListVersions, scenarios } from '../db/schema.js';
-import type { DatasetField } from '../domain/catalogue/dataset.js';
-import { routingChanged, type Coverage } from '../domain/catalogue/scenario.js';
-import { ForbiddenError, RuleViolationError } from '../errors.js';
-import { auditActor } from '../identity/actor.js';
-import type { RequestContext } from '../identity/service.js';
+import { appendAudit } from '../audit/index.js';
+import { Action, Subject } from '../identity/rules/abilities.js';
+import { allows, authorize, authorizeCreate } from '../identity/index.js';
+import type { Db, Tx } from '../platform/db/client.js';
+import { datasets, datasetVersions, departments, scenarioListVersions, scenarios } from '../platform/db/schema.js';
+import type { DatasetField } from './rules/dataset.js';
+import { routingChanged, type Coverage } from './rules/scenario.js';
+import { ForbiddenError, RuleViolationError } from '../platform/errors.js';
+import { auditActor } from '../identity/index.js';
+import type { RequestContext } from '../identity/index.js';
 
 export const SCENARIO_KINDS = ['one_network_service', 'one_network_governance', 'no_application', 'other'] as const; // 一网通办 一网统管 免申即享 其他
 
@@ -42,13 +42,20 @@ async function checkCoverage(tx: Tx, ctx: RequestContext, input: ScenarioInput):
   const codes = input.coverage.map((c) => c.datasetCode);
   const found = codes.length
     ? await tx
-        .select({ code: datasets.code, lifecycle: datasets.lifecycle, ownerDepartmentId: datasets.ownerDepartmentId, fields: datasetVersions.fields })
+        .select({
+          code: datasets.code,
+          lifecycle: datasets.lifecycle,
+          ownerDepartmentId: datasets.ownerDepartmentId,
+          fields: datasetVersions.fields,
+        })
         .from(datasets)
         .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
         .where(inArray(datasets.code, codes))
     : [];
   // A draft the caller may not read does not exist for it (nor do its field names).
-  const byCode = new Map(found.filter((f) => f.lifecycle !== 'draft' || allows(ctx.actor.ability, Action.read, Subject.Dataset, f)).map((f) => [f.code, f]));
+  const byCode = new Map(
+    found.filter((f) => f.lifecycle !== 'draft' || allows(ctx.actor.ability, Action.read, Subject.Dataset, f)).map((f) => [f.code, f]),
+  );
   for (const [i, c] of input.coverage.entries()) {
     const dataset = byCode.get(c.datasetCode);
     if (!dataset) {
@@ -71,10 +78,25 @@ async function checkLeadDepartment(tx: Tx, id: string): Promise<void> {
 /** Writes a new key-work list version holding the list as it now stands. */
 async function newListVersion(tx: Tx, summary: string, at: Date): Promise<number> {
   await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LIST_LOCK})`);
-  const [last] = await tx.select({ version: scenarioListVersions.version }).from(scenarioListVersions).orderBy(desc(scenarioListVersions.version)).limit(1);
+  const [last] = await tx
+    .select({ version: scenarioListVersions.version })
+    .from(scenarioListVersions)
+    .orderBy(desc(scenarioListVersions.version))
+    .limit(1);
   const version = (last?.version ?? 0) + 1;
-  const onList = await tx.select().from(scenarios).where(and(eq(scenarios.onKeyList, true), eq(scenarios.retired, false))).orderBy(asc(scenarios.name));
-  const snapshot: KeyListSnapshot['scenarios'] = onList.map((s) => ({ id: s.id, name: s.name, kind: s.kind, validFrom: s.validFrom, validTo: s.validTo, coverage: s.coverage as Coverage[] }));
+  const onList = await tx
+    .select()
+    .from(scenarios)
+    .where(and(eq(scenarios.onKeyList, true), eq(scenarios.retired, false)))
+    .orderBy(asc(scenarios.name));
+  const snapshot: KeyListSnapshot['scenarios'] = onList.map((s) => ({
+    id: s.id,
+    name: s.name,
+    kind: s.kind,
+    validFrom: s.validFrom,
+    validTo: s.validTo,
+    coverage: s.coverage as Coverage[],
+  }));
   await tx.insert(scenarioListVersions).values({ version, createdAt: at, summary, snapshot });
   return version;
 }
@@ -88,7 +110,15 @@ export async function createScenario(ctx: RequestContext, input: ScenarioInput):
       .insert(scenarios)
       .values({ ...input, validTo: input.validTo ?? null, coverage: input.coverage, createdAt: ctx.now, updatedAt: ctx.now })
       .returning();
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'), action: 'scenario.created', subjectType: Subject.Scenario, subjectId: row!.id, after: input, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'),
+      action: 'scenario.created',
+      subjectType: Subject.Scenario,
+      subjectId: row!.id,
+      after: input,
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return row!;
   });
 }
@@ -100,20 +130,45 @@ export async function updateScenario(ctx: RequestContext, id: string, input: Sce
     const row = authorize(ctx.actor.ability, Action.update, Subject.Scenario, current);
     // The scenario as it would be must be the caller's to edit too (no handing it to another department).
     authorize(ctx.actor.ability, Action.update, Subject.Scenario, { ...row, leadDepartmentId: input.leadDepartmentId });
-    if (row.onKeyList && routingChanged({ ...row, coverage: row.coverage as Coverage[] }, input) && !allows(ctx.actor.ability, Action.curate, Subject.Scenario, row)) {
-      throw new ForbiddenError('key_list_scenario_locked', 'This scenario is on the key-work list: its coverage, kind and validity are changed by the center (name and description stay yours)');
+    if (
+      row.onKeyList &&
+      routingChanged({ ...row, coverage: row.coverage as Coverage[] }, input) &&
+      !allows(ctx.actor.ability, Action.curate, Subject.Scenario, row)
+    ) {
+      throw new ForbiddenError(
+        'key_list_scenario_locked',
+        'This scenario is on the key-work list: its coverage, kind and validity are changed by the center (name and description stay yours)',
+      );
     }
     await checkLeadDepartment(tx, input.leadDepartmentId);
     await checkCoverage(tx, ctx, input);
-    const [updated] = await tx.update(scenarios).set({ ...input, validTo: input.validTo ?? null, updatedAt: ctx.now }).where(eq(scenarios.id, id)).returning();
+    const [updated] = await tx
+      .update(scenarios)
+      .set({ ...input, validTo: input.validTo ?? null, updatedAt: ctx.now })
+      .where(eq(scenarios.id, id))
+      .returning();
     const listVersion = row.onKeyList ? await newListVersion(tx, `revised ${row.name}`, ctx.now) : null;
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'), action: 'scenario.revised', subjectType: Subject.Scenario, subjectId: id, before: { name: row.name, coverage: row.coverage, validTo: row.validTo }, after: { ...input, listVersion }, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'),
+      action: 'scenario.revised',
+      subjectType: Subject.Scenario,
+      subjectId: id,
+      before: { name: row.name, coverage: row.coverage, validTo: row.validTo },
+      after: { ...input, listVersion },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return updated!;
   });
 }
 
 /** The center puts a scenario on the key-work list or takes it off; each change is a list version. */
-export async function setKeyListMembership(ctx: RequestContext, id: string, onKeyList: boolean, reason: string): Promise<{ scenario: ScenarioRow; listVersion: number | null }> {
+export async function setKeyListMembership(
+  ctx: RequestContext,
+  id: string,
+  onKeyList: boolean,
+  reason: string,
+): Promise<{ scenario: ScenarioRow; listVersion: number | null }> {
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(scenarios).where(eq(scenarios.id, id)).for('update');
     const row = authorize(ctx.actor.ability, Action.curate, Subject.Scenario, current);
@@ -121,7 +176,17 @@ export async function setKeyListMembership(ctx: RequestContext, id: string, onKe
     if (onKeyList && row.retired) throw new RuleViolationError('scenario_retired', 'A retired scenario cannot join the key-work list');
     const [updated] = await tx.update(scenarios).set({ onKeyList, updatedAt: ctx.now }).where(eq(scenarios.id, id)).returning();
     const listVersion = await newListVersion(tx, `${onKeyList ? 'added' : 'removed'} ${row.name}`, ctx.now);
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin'), action: onKeyList ? 'key_list.added' : 'key_list.removed', subjectType: Subject.Scenario, subjectId: id, before: { onKeyList: row.onKeyList }, after: { onKeyList, listVersion }, reason, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'center_admin'),
+      action: onKeyList ? 'key_list.added' : 'key_list.removed',
+      subjectType: Subject.Scenario,
+      subjectId: id,
+      before: { onKeyList: row.onKeyList },
+      after: { onKeyList, listVersion },
+      reason,
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return { scenario: updated!, listVersion };
   });
 }
@@ -137,9 +202,10 @@ export async function getScenario(ctx: RequestContext, id: string): Promise<Scen
 
 /** The key-work list at a version (the current one when omitted); version 0 is the empty list. */
 export async function keyList(db: Db | Tx, version?: number): Promise<KeyListSnapshot | undefined> {
-  const [row] = version === undefined
-    ? await db.select().from(scenarioListVersions).orderBy(desc(scenarioListVersions.version)).limit(1)
-    : await db.select().from(scenarioListVersions).where(eq(scenarioListVersions.version, version));
+  const [row] =
+    version === undefined
+      ? await db.select().from(scenarioListVersions).orderBy(desc(scenarioListVersions.version)).limit(1)
+      : await db.select().from(scenarioListVersions).where(eq(scenarioListVersions.version, version));
   if (!row) return version === undefined || version === 0 ? { version: 0, scenarios: [] } : undefined;
   return { version: row.version, scenarios: row.snapshot as KeyListSnapshot['scenarios'] };
 }

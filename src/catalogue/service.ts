@@ -1,15 +1,25 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type AnyColumn, type SQLWrapper } from 'drizzle-orm';
-import { appendAudit } from '../audit/ledger.js';
-import { Action, Subject } from '../auth/abilities.js';
-import { authorize, authorizeCreate } from '../auth/authorize.js';
-import { accessibleWhere } from '../auth/sql-filter.js';
-import type { Db, Tx } from '../db/client.js';
-import { datasetAggregation, datasets, datasetVersions, departments, scenarios } from '../db/schema.js';
-import { canMoveTo, datasetProblems, droppedFieldsInUse, type DatasetContent, type DatasetField, type FieldDependent, type Lifecycle, type Lineage, type SharingType } from '../domain/catalogue/dataset.js';
-import { documentLexemes, queryLexemes, toTsqueryLiteral } from '../domain/catalogue/search-terms.js';
-import { ConflictError, RuleViolationError } from '../errors.js';
-import { auditActor } from '../identity/actor.js';
-import type { RequestContext } from '../identity/service.js';
+import { appendAudit } from '../audit/index.js';
+import { Action, Subject } from '../identity/rules/abilities.js';
+import { authorize, authorizeCreate } from '../identity/index.js';
+import { accessibleWhere } from '../identity/index.js';
+import type { Db, Tx } from '../platform/db/client.js';
+import { datasetAggregation, datasets, datasetVersions, departments, scenarios } from '../platform/db/schema.js';
+import {
+  canMoveTo,
+  datasetProblems,
+  droppedFieldsInUse,
+  type DatasetContent,
+  type DatasetField,
+  type FieldDependent,
+  type Lifecycle,
+  type Lineage,
+  type SharingType,
+} from './rules/dataset.js';
+import { documentLexemes, queryLexemes, toTsqueryLiteral } from './rules/search-terms.js';
+import { ConflictError, RuleViolationError } from '../platform/errors.js';
+import { auditActor } from '../identity/index.js';
+import type { RequestContext } from '../identity/index.js';
 
 export type DatasetRow = typeof datasets.$inferSelect;
 export type DatasetVersionRow = typeof datasetVersions.$inferSelect;
@@ -29,7 +39,12 @@ export async function catalogueContext(tx: Tx, content: DatasetContent, selfCode
         .where(inArray(datasets.code, sourceCodes))
     : [];
   const fieldsByCode = new Map(sources.map((s) => [s.code, (s.fields as DatasetField[]).map((f) => f.name)]));
-  return { departmentCodes: new Set(codes), fieldsOf: (code: string) => fieldsByCode.get(code), scenarioIds: await scenarioIds(tx), selfCode };
+  return {
+    departmentCodes: new Set(codes),
+    fieldsOf: (code: string) => fieldsByCode.get(code),
+    scenarioIds: await scenarioIds(tx),
+    selfCode,
+  };
 }
 
 /** Scenarios a sharing condition may name: existing and not retired. */
@@ -43,14 +58,27 @@ export async function fieldDependents(tx: Tx, code: string): Promise<FieldDepend
     .select({ name: datasets.name, code: datasets.code, lineage: datasetVersions.lineage })
     .from(datasets)
     .innerJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.currentVersion)))
-    .where(and(sql`${datasets.lifecycle} <> 'retired'`, sql`${datasetVersions.lineage} -> 'sources' @> ${JSON.stringify([{ datasetCode: code }])}::jsonb`));
+    .where(
+      and(
+        sql`${datasets.lifecycle} <> 'retired'`,
+        sql`${datasetVersions.lineage} -> 'sources' @> ${JSON.stringify([{ datasetCode: code }])}::jsonb`,
+      ),
+    );
   const covering = await tx
     .select({ name: scenarios.name, coverage: scenarios.coverage })
     .from(scenarios)
     .where(and(eq(scenarios.retired, false), sql`${scenarios.coverage} @> ${JSON.stringify([{ datasetCode: code }])}::jsonb`));
   return [
-    ...fused.map((f) => ({ kind: 'fused_dataset' as const, name: `${f.name} (${f.code})`, fields: ((f.lineage as Lineage).sources ?? []).filter((s) => s.datasetCode === code).flatMap((s) => Object.values(s.fieldMap)) })),
-    ...covering.map((c) => ({ kind: 'scenario' as const, name: c.name, fields: (c.coverage as { datasetCode: string; fields: string[] }[]).filter((x) => x.datasetCode === code).flatMap((x) => x.fields) })),
+    ...fused.map((f) => ({
+      kind: 'fused_dataset' as const,
+      name: `${f.name} (${f.code})`,
+      fields: ((f.lineage as Lineage).sources ?? []).filter((s) => s.datasetCode === code).flatMap((s) => Object.values(s.fieldMap)),
+    })),
+    ...covering.map((c) => ({
+      kind: 'scenario' as const,
+      name: c.name,
+      fields: (c.coverage as { datasetCode: string; fields: string[] }[]).filter((x) => x.datasetCode === code).flatMap((x) => x.fields),
+    })),
   ];
 }
 
@@ -58,14 +86,20 @@ export async function fieldDependents(tx: Tx, code: string): Promise<FieldDepend
 export async function checkDroppedFields(tx: Tx, row: DatasetRow, content: DatasetContent): Promise<FieldDependent[]> {
   const current = await getVersion(tx, row.id, row.currentVersion);
   const before = ((current?.fields ?? []) as DatasetField[]).map((f) => f.name);
-  return droppedFieldsInUse(before, content.fields.map((f) => f.name), await fieldDependents(tx, row.code));
+  return droppedFieldsInUse(
+    before,
+    content.fields.map((f) => f.name),
+    await fieldDependents(tx, row.code),
+  );
 }
 
-const describeInUse = (inUse: FieldDependent[]) => inUse.map((d) => `${d.kind === 'scenario' ? 'scenario' : 'fused dataset'} ${d.name} uses ${d.fields.join(', ')}`).join('; ');
+const describeInUse = (inUse: FieldDependent[]) =>
+  inUse.map((d) => `${d.kind === 'scenario' ? 'scenario' : 'fused dataset'} ${d.name} uses ${d.fields.join(', ')}`).join('; ');
 
 async function validate(tx: Tx, content: DatasetContent, code: string): Promise<void> {
   const problems = datasetProblems(content, await catalogueContext(tx, content, code));
-  if (problems.length) throw new RuleViolationError('invalid_dataset', problems.map((p) => `${p.path}: ${p.problem}`).join('; '), { problems });
+  if (problems.length)
+    throw new RuleViolationError('invalid_dataset', problems.map((p) => `${p.path}: ${p.problem}`).join('; '), { problems });
 }
 
 function denormalized(content: DatasetContent) {
@@ -114,14 +148,30 @@ export async function createDataset(ctx: RequestContext, input: DatasetContent &
 export async function insertDataset(tx: Tx, ctx: RequestContext, code: string, content: DatasetContent): Promise<DatasetRow> {
   const [row] = await tx
     .insert(datasets)
-    .values({ code, ownerDepartmentId: ctx.actor.departmentId, lifecycle: 'draft', currentVersion: 1, ...denormalized(content), createdAt: ctx.now, updatedAt: ctx.now })
+    .values({
+      code,
+      ownerDepartmentId: ctx.actor.departmentId,
+      lifecycle: 'draft',
+      currentVersion: 1,
+      ...denormalized(content),
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    })
     .onConflictDoNothing({ target: datasets.code })
     .returning();
   // Another create or import took the code after the caller looked.
   if (!row) throw new ConflictError('dataset_code_taken', `A dataset with code ${code} was catalogued meanwhile`);
-  await tx.insert(datasetVersions).values(versionValues(row!.id, 1, content, ctx));
-  await appendAudit(tx, { actor: auditActor(ctx.actor, 'reviewer', 'dept_admin'), action: 'dataset.created', subjectType: Subject.Dataset, subjectId: row!.id, after: { code, version: 1, sharingType: content.sharingType }, requestId: ctx.requestId, at: ctx.now });
-  return row!;
+  await tx.insert(datasetVersions).values(versionValues(row.id, 1, content, ctx));
+  await appendAudit(tx, {
+    actor: auditActor(ctx.actor, 'reviewer', 'dept_admin'),
+    action: 'dataset.created',
+    subjectType: Subject.Dataset,
+    subjectId: row.id,
+    after: { code, version: 1, sharingType: content.sharingType },
+    requestId: ctx.requestId,
+    at: ctx.now,
+  });
+  return row;
 }
 
 /** Every edit makes a new version; earlier versions stay readable and unchanged. */
@@ -132,7 +182,10 @@ export async function updateDataset(ctx: RequestContext, id: string, content: Da
     if (row.lifecycle === 'retired') throw new ConflictError('dataset_retired', 'A retired dataset is no longer edited');
     await validate(tx, content, row.code);
     const inUse = await checkDroppedFields(tx, row, content);
-    if (inUse.length) throw new RuleViolationError('fields_in_use', `Fields still in use cannot be dropped: ${describeInUse(inUse)}`, { dependents: inUse });
+    if (inUse.length)
+      throw new RuleViolationError('fields_in_use', `Fields still in use cannot be dropped: ${describeInUse(inUse)}`, {
+        dependents: inUse,
+      });
     return insertVersion(tx, ctx, row, content);
   });
 }
@@ -141,7 +194,11 @@ export async function updateDataset(ctx: RequestContext, id: string, content: Da
 export async function insertVersion(tx: Tx, ctx: RequestContext, row: DatasetRow, content: DatasetContent): Promise<DatasetRow> {
   const version = row.currentVersion + 1;
   await tx.insert(datasetVersions).values(versionValues(row.id, version, content, ctx));
-  const [updated] = await tx.update(datasets).set({ currentVersion: version, ...denormalized(content), updatedAt: ctx.now }).where(eq(datasets.id, row.id)).returning();
+  const [updated] = await tx
+    .update(datasets)
+    .set({ currentVersion: version, ...denormalized(content), updatedAt: ctx.now })
+    .where(eq(datasets.id, row.id))
+    .returning();
   await appendAudit(tx, {
     actor: auditActor(ctx.actor, 'reviewer', 'dept_admin'),
     action: 'dataset.revised',
@@ -160,9 +217,20 @@ export async function moveDataset(ctx: RequestContext, id: string, to: Lifecycle
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(datasets).where(eq(datasets.id, id)).for('update');
     const row = authorize(ctx.actor.ability, Action.update, Subject.Dataset, current);
-    if (!canMoveTo(row.lifecycle, to)) throw new ConflictError('invalid_lifecycle_transition', `A ${row.lifecycle} dataset cannot become ${to}`);
+    if (!canMoveTo(row.lifecycle, to))
+      throw new ConflictError('invalid_lifecycle_transition', `A ${row.lifecycle} dataset cannot become ${to}`);
     const [updated] = await tx.update(datasets).set({ lifecycle: to, updatedAt: ctx.now }).where(eq(datasets.id, id)).returning();
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'reviewer', 'dept_admin'), action: `dataset.${to}`, subjectType: Subject.Dataset, subjectId: id, before: { lifecycle: row.lifecycle }, after: { lifecycle: to }, reason: reason ?? null, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'reviewer', 'dept_admin'),
+      action: `dataset.${to}`,
+      subjectType: Subject.Dataset,
+      subjectId: id,
+      before: { lifecycle: row.lifecycle },
+      after: { lifecycle: to },
+      reason: reason ?? null,
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return updated!;
   });
 }
@@ -176,10 +244,23 @@ export async function setAggregation(ctx: RequestContext, id: string, aggregated
     if (aggregated) {
       await tx.insert(datasetAggregation).values({ datasetId: id, fromAt: ctx.now, setBy: ctx.actor.userId, reason });
     } else {
-      await tx.update(datasetAggregation).set({ toAt: ctx.now }).where(and(eq(datasetAggregation.datasetId, id), isNull(datasetAggregation.toAt)));
+      await tx
+        .update(datasetAggregation)
+        .set({ toAt: ctx.now })
+        .where(and(eq(datasetAggregation.datasetId, id), isNull(datasetAggregation.toAt)));
     }
     const [updated] = await tx.update(datasets).set({ aggregated, updatedAt: ctx.now }).where(eq(datasets.id, id)).returning();
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'center_admin'), action: aggregated ? 'dataset.aggregated' : 'dataset.aggregation_ended', subjectType: Subject.Dataset, subjectId: id, before: { aggregated: row.aggregated }, after: { aggregated }, reason, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'center_admin'),
+      action: aggregated ? 'dataset.aggregated' : 'dataset.aggregation_ended',
+      subjectType: Subject.Dataset,
+      subjectId: id,
+      before: { aggregated: row.aggregated },
+      after: { aggregated },
+      reason,
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return updated!;
   });
 }
@@ -202,7 +283,10 @@ export async function getDatasetVersion(ctx: RequestContext, id: string, version
 }
 
 async function getVersion(db: Db, id: string, version: number): Promise<DatasetVersionRow | undefined> {
-  const [row] = await db.select().from(datasetVersions).where(and(eq(datasetVersions.datasetId, id), eq(datasetVersions.version, version)));
+  const [row] = await db
+    .select()
+    .from(datasetVersions)
+    .where(and(eq(datasetVersions.datasetId, id), eq(datasetVersions.version, version)));
   return row;
 }
 
@@ -240,10 +324,17 @@ export function datasetCursor(row: DatasetRow, sort: DatasetSort = 'name'): Data
 }
 
 /** Order and keyset condition of a sort, over the table or the hits subquery. */
-function ordering(t: { name: AnyColumn; code: AnyColumn; updatedAt: AnyColumn; id: AnyColumn }, sort: DatasetSort, after: DatasetCursor | undefined) {
+function ordering(
+  t: { name: AnyColumn; code: AnyColumn; updatedAt: AnyColumn; id: AnyColumn },
+  sort: DatasetSort,
+  after: DatasetCursor | undefined,
+) {
   if (sort === 'updated') {
     // The key is re-serialized: PostgreSQL reads only some of the forms Date.parse accepts.
-    return { orderBy: [desc(t.updatedAt), desc(t.id)], after: after ? sql`(${t.updatedAt}, ${t.id}) < (${new Date(after.key).toISOString()}::timestamptz, ${after.id}::uuid)` : undefined };
+    return {
+      orderBy: [desc(t.updatedAt), desc(t.id)],
+      after: after ? sql`(${t.updatedAt}, ${t.id}) < (${new Date(after.key).toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+    };
   }
   const column = sort === 'code' ? t.code : t.name;
   return { orderBy: [asc(column), asc(t.id)], after: after ? sql`(${column}, ${t.id}) > (${after.key}, ${after.id}::uuid)` : undefined };
@@ -271,16 +362,32 @@ export function datasetSearchQuery(ctx: RequestContext, search: DatasetSearch): 
     search.libraryKind ? eq(datasets.libraryKind, search.libraryKind) : undefined,
     search.aggregated === undefined ? undefined : eq(datasets.aggregated, search.aggregated),
     search.lifecycle ? eq(datasets.lifecycle, search.lifecycle) : undefined,
-    search.scenarioId ? sql`${datasets.code} in (select jsonb_array_elements(${scenarios.coverage}) ->> 'datasetCode' from ${scenarios} where ${scenarios.id} = ${search.scenarioId})` : undefined,
+    search.scenarioId
+      ? sql`${datasets.code} in (select jsonb_array_elements(${scenarios.coverage}) ->> 'datasetCode' from ${scenarios} where ${scenarios.id} = ${search.scenarioId})`
+      : undefined,
   );
   const sort = search.sort ?? 'name';
   if (!lexemes.length) {
     const order = ordering(datasets, sort, search.after);
-    return ctx.db.select().from(datasets).where(and(where, order.after)).orderBy(...order.orderBy).limit(search.limit);
+    return ctx.db
+      .select()
+      .from(datasets)
+      .where(and(where, order.after))
+      .orderBy(...order.orderBy)
+      .limit(search.limit);
   }
   // Matches first, then sorted. Left to itself the planner walks the name index and filters,
   // betting that matches are spread evenly; for a term whose matches sort late (社保 in 5 % of
   // rows) it reads 75 000 rows for a page. The LIMIT keeps the subquery from being flattened.
-  const hits = ctx.db.select().from(datasets).where(and(where, ordering(datasets, sort, search.after).after)).limit(Number.MAX_SAFE_INTEGER).as('hits');
-  return ctx.db.select().from(hits).orderBy(...ordering(hits, sort, undefined).orderBy).limit(search.limit);
+  const hits = ctx.db
+    .select()
+    .from(datasets)
+    .where(and(where, ordering(datasets, sort, search.after).after))
+    .limit(Number.MAX_SAFE_INTEGER)
+    .as('hits');
+  return ctx.db
+    .select()
+    .from(hits)
+    .orderBy(...ordering(hits, sort, undefined).orderBy)
+    .limit(search.limit);
 }

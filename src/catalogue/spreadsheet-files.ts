@@ -1,12 +1,12 @@
 /**
  * Reading and writing spreadsheet files (XLSX, CSV) as grids of text with exceljs. What the
- * cells mean is the catalogue's business (src/domain/catalogue/spreadsheet.ts); how much of a
+ * cells mean is the catalogue's business (src/catalogue/rules/spreadsheet.ts); how much of a
  * file is read is bounded by its SHEET_LIMITS, checked as the file is read, row by row.
  */
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { cellLimitBreach, rowLimitBreach, sizeLimitBreach, widthLimitBreach, type SheetLimitBreach } from '../domain/catalogue/spreadsheet.js';
-import { AppError, RuleViolationError } from '../errors.js';
+import { cellLimitBreach, rowLimitBreach, sizeLimitBreach, widthLimitBreach, type SheetLimitBreach } from './rules/spreadsheet.js';
+import { AppError, RuleViolationError } from '../platform/errors.js';
 import { storedZip, xlsxSheetParts } from './xlsx-parts.js';
 
 export type SpreadsheetFormat = 'xlsx' | 'csv';
@@ -101,7 +101,13 @@ async function readXlsx(file: Buffer, grid: GridBuilder): Promise<void> {
     source = Readable.from(storedZip(parts));
     // Errors are read from source.errored; without a listener an 'error' event would throw.
     source.on('error', () => {});
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      styles: 'ignore',
+      entries: 'ignore',
+    });
     // The package holds the one sheet imported. It is read to its end: a part that inflates to
     // more than it declares reaches exceljs cut at the declared size, looking complete, and only
     // the next part's turn shows the failure.
@@ -152,7 +158,7 @@ function cellText(cell: ExcelJS.Cell): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   // Rich text, hyperlinks, formulas (their result), numbers, dates: what the cell shows.
-  return cell.text ?? String(value);
+  return cell.text ?? JSON.stringify(value);
 }
 
 /**

@@ -43,7 +43,9 @@ const MAX_METADATA_BYTES = 1024 * 1024;
 /** An XLSX has a few dozen entries; the bound keeps a hostile central directory cheap to read. */
 const MAX_ENTRIES = 10_000;
 const SHARED_STRINGS_TYPE = /\/sharedStrings$/;
-const EMPTY_SHARED_STRINGS = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>');
+const EMPTY_SHARED_STRINGS = Buffer.from(
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>',
+);
 
 /**
  * The parts to read for the sheet named `sheetName`, or else the workbook's first sheet: only
@@ -59,7 +61,8 @@ export async function xlsxSheetParts(file: Buffer, sheetName: string): Promise<X
   const metadata = async (name: string) => {
     const entry = entries.get(name);
     if (!entry) throw new XlsxPackageError(`it has no ${name}`);
-    if (entry.uncompressedSize > MAX_METADATA_BYTES) throw new XlsxPackageError(`${name} declares ${entry.uncompressedSize} bytes, more than a workbook's list of sheets takes`);
+    if (entry.uncompressedSize > MAX_METADATA_BYTES)
+      throw new XlsxPackageError(`${name} declares ${entry.uncompressedSize} bytes, more than a workbook's list of sheets takes`);
     return buffer(entryBytes(zip, entry));
   };
   const relsXml = await metadata('xl/_rels/workbook.xml.rels');
@@ -73,14 +76,17 @@ export async function xlsxSheetParts(file: Buffer, sheetName: string): Promise<X
   const relId = Object.entries(sheet).find(([attribute]) => attribute === 'id' || attribute.endsWith(':id'))?.[1];
   const sheetEntry = lookUp(entries, targetOf(relationships.find((r) => r.Id === relId)));
   if (!sheetEntry) throw new XlsxPackageError(`the sheet ${sheet.name ?? ''} has no part`);
-  const sharedEntry = lookUp(entries, targetOf(relationships.find((r) => SHARED_STRINGS_TYPE.test(r.Type ?? '')))) ?? entries.get('xl/sharedStrings.xml');
+  const sharedEntry =
+    lookUp(entries, targetOf(relationships.find((r) => SHARED_STRINGS_TYPE.test(r.Type ?? '')))) ?? entries.get('xl/sharedStrings.xml');
 
   const stream = (entry: Entry) => () => entryBytes(zip, entry);
   const parts: XlsxPart[] = [
     { name: 'xl/_rels/workbook.xml.rels', size: relsXml.length, bytes: relsXml },
     { name: 'xl/workbook.xml', size: workbookXml.length, bytes: workbookXml },
     // Without shared strings exceljs spools the sheet to a temporary file; an empty table avoids that.
-    sharedEntry ? { name: 'xl/sharedStrings.xml', size: sharedEntry.uncompressedSize, bytes: stream(sharedEntry) } : { name: 'xl/sharedStrings.xml', size: EMPTY_SHARED_STRINGS.length, bytes: EMPTY_SHARED_STRINGS },
+    sharedEntry
+      ? { name: 'xl/sharedStrings.xml', size: sharedEntry.uncompressedSize, bytes: stream(sharedEntry) }
+      : { name: 'xl/sharedStrings.xml', size: EMPTY_SHARED_STRINGS.length, bytes: EMPTY_SHARED_STRINGS },
     { name: 'xl/worksheets/sheet1.xml', size: sheetEntry.uncompressedSize, bytes: stream(sheetEntry) },
   ];
   return { parts, unpackedBytes: parts.reduce((sum, p) => sum + p.size, 0) };
@@ -95,8 +101,10 @@ async function* entryBytes(zip: ZipFile, entry: Entry): AsyncGenerator<Buffer> {
   } catch (error) {
     // yauzl's size checks, reworded for the API's answer; other failures (bad data) as they are.
     const message = (error as Error).message;
-    if (message.startsWith('too many bytes')) throw new XlsxPackageError(`${fileName} inflates to more than the ${uncompressedSize} bytes it declares`);
-    if (message.startsWith('not enough bytes')) throw new XlsxPackageError(`${fileName} inflates to fewer than the ${uncompressedSize} bytes it declares`);
+    if (message.startsWith('too many bytes'))
+      throw new XlsxPackageError(`${fileName} inflates to more than the ${uncompressedSize} bytes it declares`);
+    if (message.startsWith('not enough bytes'))
+      throw new XlsxPackageError(`${fileName} inflates to fewer than the ${uncompressedSize} bytes it declares`);
     throw new XlsxPackageError(`${fileName}: ${message}`);
   }
 }

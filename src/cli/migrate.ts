@@ -1,7 +1,7 @@
 /** Applies the database migrations and exits: a release step before rolling out new processes. */
-import { ConfigError, loadDatabaseConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { migrateForSettings } from '../db/migrate.js';
+import { ConfigError, loadDatabaseConfig } from '../platform/config.js';
+import { openDatabase } from '../platform/db/client.js';
+import { migrateForSettings } from '../platform/db/migrate.js';
 
 try {
   const settings = loadDatabaseConfig();

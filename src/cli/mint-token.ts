@@ -1,9 +1,9 @@
 /** DEMO_MODE only: prints a bearer token for a seeded user. Usage: tsx src/cli/mint-token.ts <username> */
-import { createTokenService } from '../auth/tokens.js';
-import { systemClock } from '../clock.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { findUserByUsername } from '../identity/service.js';
+import { createTokenService } from '../identity/index.js';
+import { systemClock } from '../platform/clock.js';
+import { ConfigError, loadConfig } from '../platform/config.js';
+import { openDatabase } from '../platform/db/client.js';
+import { findUserByUsername } from '../identity/index.js';
 
 const username = process.argv[2];
 try {

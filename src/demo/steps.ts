@@ -1,7 +1,7 @@
-import { catalogueSeedStep } from '../catalogue/seed.js';
-import { identitySeedStep } from '../identity/seed.js';
-import { requestsSeedStep } from '../requests/seed.js';
-import type { SeedStep } from './seed.js';
+import { catalogueSeedStep } from '../catalogue/index.js';
+import { identitySeedStep } from '../identity/index.js';
+import { requestsSeedStep } from '../requests/index.js';
+import type { SeedStep } from '../platform/seeding.js';
 
 /** The demo data, capability by capability, in dependency order. */
 export const demoSeedSteps: SeedStep[] = [identitySeedStep, catalogueSeedStep, requestsSeedStep];

@@ -1,7 +1,7 @@
-import type { AuditActor } from '../audit/ledger.js';
-import { defineAbilityFor, type Actor, type AppAbility } from '../auth/abilities.js';
-import type { Role } from '../domain/identity/roles.js';
-import type { departments, users } from '../db/schema.js';
+import type { AuditActor } from '../audit/index.js';
+import { defineAbilityFor, type Actor, type AppAbility } from './rules/abilities.js';
+import type { Role } from './rules/roles.js';
+import type { departments, users } from '../platform/db/schema.js';
 
 type UserRow = typeof users.$inferSelect;
 type DepartmentRow = typeof departments.$inferSelect;

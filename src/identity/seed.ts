@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SeedStep } from '../demo/seed.js';
-import type { DepartmentLevel, Role } from '../domain/identity/roles.js';
+import type { SeedStep } from '../platform/seeding.js';
+import type { DepartmentLevel, Role } from './rules/roles.js';
 import { createDepartmentAs, createUserAs, findUserByUsername, listDepartments } from './service.js';
 
 /** The real Shanghai department names shipped beside the project (read-only shared fixtures). */
@@ -50,15 +50,35 @@ export const identitySeedStep: SeedStep = {
     const meta = { actor: { kind: 'system', role: 'seed' } as const, now: await clock.now() };
     const existing = new Set((await listDepartments(db, {})).map((d) => d.code));
     const fixture = readDepartmentsFixture();
-    const order = [...fixture].sort((a, b) => Number(Boolean(a.parent)) - Number(Boolean(b.parent)) || ['city', 'district', 'street'].indexOf(a.level) - ['city', 'district', 'street'].indexOf(b.level));
+    const order = [...fixture].sort(
+      (a, b) =>
+        Number(Boolean(a.parent)) - Number(Boolean(b.parent)) ||
+        ['city', 'district', 'street'].indexOf(a.level) - ['city', 'district', 'street'].indexOf(b.level),
+    );
     for (const d of order) {
       if (existing.has(d.code)) continue;
-      await createDepartmentAs(db, { code: d.code, name: d.name, nameEn: d.nameEn, level: d.level, parentCode: d.parent, isDataCenter: d.isDataCenter, isCompetentAuthority: d.isCompetentAuthority }, meta);
+      await createDepartmentAs(
+        db,
+        {
+          code: d.code,
+          name: d.name,
+          nameEn: d.nameEn,
+          level: d.level,
+          parentCode: d.parent,
+          isDataCenter: d.isDataCenter,
+          isCompetentAuthority: d.isCompetentAuthority,
+        },
+        meta,
+      );
     }
     const byCode = new Map((await listDepartments(db, {})).map((d) => [d.code, d.id]));
     for (const u of DEMO_USERS) {
       if (await findUserByUsername(db, u.username)) continue;
-      await createUserAs(db, { username: u.username, displayName: u.displayName, departmentId: byCode.get(u.department)!, roles: u.roles }, meta);
+      await createUserAs(
+        db,
+        { username: u.username, displayName: u.displayName, departmentId: byCode.get(u.department)!, roles: u.roles },
+        meta,
+      );
     }
   },
 };

@@ -1,13 +1,13 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { appendAudit } from '../audit/ledger.js';
-import { Action, Subject } from '../auth/abilities.js';
-import { authorize, authorizeCreate } from '../auth/authorize.js';
-import { accessibleWhere } from '../auth/sql-filter.js';
-import type { Db, Tx } from '../db/client.js';
-import { departments, users } from '../db/schema.js';
-import { departmentProblems, roleAssignmentProblems, rolesBeyondGrant, type DepartmentLevel, type Role } from '../domain/identity/roles.js';
-import { ConflictError, ForbiddenError, RuleViolationError } from '../errors.js';
-import { enqueueNotification } from '../notifications/outbox.js';
+import { appendAudit } from '../audit/index.js';
+import { Action, Subject } from './rules/abilities.js';
+import { authorize, authorizeCreate } from './authorize.js';
+import { accessibleWhere } from './sql-filter.js';
+import type { Db, Tx } from '../platform/db/client.js';
+import { departments, users } from '../platform/db/schema.js';
+import { departmentProblems, roleAssignmentProblems, rolesBeyondGrant, type DepartmentLevel, type Role } from './rules/roles.js';
+import { ConflictError, ForbiddenError, RuleViolationError } from '../platform/errors.js';
+import { enqueueNotification } from '../notifications/index.js';
 import { auditActor, type AuthenticatedActor } from './actor.js';
 
 export interface RequestContext {
@@ -20,7 +20,7 @@ export interface RequestContext {
 export type DepartmentRow = typeof departments.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 
-/** Columns the authorization rules may name, per subject (see src/auth/abilities.ts). */
+/** Columns the authorization rules may name, per subject (see src/identity/rules/abilities.ts). */
 export const userFields = { id: users.id, departmentId: users.departmentId };
 
 // ── Departments ──────────────────────────────────────────────────────────────────────────────
@@ -39,7 +39,12 @@ export async function listDepartments(db: Db, filter: { level?: DepartmentLevel 
   return db
     .select()
     .from(departments)
-    .where(and(filter.level ? eq(departments.level, filter.level) : undefined, filter.parentId ? eq(departments.parentId, filter.parentId) : undefined))
+    .where(
+      and(
+        filter.level ? eq(departments.level, filter.level) : undefined,
+        filter.parentId ? eq(departments.parentId, filter.parentId) : undefined,
+      ),
+    )
     .orderBy(asc(departments.code));
 }
 
@@ -53,8 +58,11 @@ async function departmentByCode(db: Db | Tx, code: string): Promise<DepartmentRo
   return row;
 }
 
-async function checkDepartmentShape(tx: Tx, input: { id?: string; level: DepartmentLevel; parentId: string | null; isDataCenter: boolean; isCompetentAuthority: boolean }) {
-  const parent = input.parentId ? await getDepartment(tx as unknown as Db, input.parentId) : undefined;
+async function checkDepartmentShape(
+  tx: Tx,
+  input: { id?: string; level: DepartmentLevel; parentId: string | null; isDataCenter: boolean; isCompetentAuthority: boolean },
+) {
+  const parent = input.parentId ? await getDepartment(tx, input.parentId) : undefined;
   const problems = departmentProblems({ ...input, parentLevel: parent?.level });
   if (problems.length) throw new RuleViolationError('invalid_department', problems.join('; '), { problems });
   for (const [flag, code, what] of [
@@ -69,7 +77,10 @@ async function checkDepartmentShape(tx: Tx, input: { id?: string; level: Departm
 
 /** The one department flagged as the big-data center, or the competent authority. */
 export async function specialDepartment(db: Db | Tx, which: 'center' | 'authority'): Promise<DepartmentRow | undefined> {
-  const [row] = await db.select().from(departments).where(eq(which === 'center' ? departments.isDataCenter : departments.isCompetentAuthority, true));
+  const [row] = await db
+    .select()
+    .from(departments)
+    .where(eq(which === 'center' ? departments.isDataCenter : departments.isCompetentAuthority, true));
   return row;
 }
 
@@ -79,9 +90,14 @@ export async function createDepartment(ctx: RequestContext, input: DepartmentInp
   return createDepartmentAs(ctx.db, input, { actor: auditActor(ctx.actor, 'center_admin'), requestId: ctx.requestId, now: ctx.now });
 }
 
-export async function createDepartmentAs(db: Db, input: DepartmentInput, meta: { actor: Parameters<typeof appendAudit>[1]['actor']; requestId?: string; now: Date }) {
+export async function createDepartmentAs(
+  db: Db,
+  input: DepartmentInput,
+  meta: { actor: Parameters<typeof appendAudit>[1]['actor']; requestId?: string; now: Date },
+) {
   return db.transaction(async (tx) => {
-    if (await departmentByCode(tx, input.code)) throw new ConflictError('department_code_taken', `A department with code ${input.code} already exists`);
+    if (await departmentByCode(tx, input.code))
+      throw new ConflictError('department_code_taken', `A department with code ${input.code} already exists`);
     let parentId: string | null = null;
     if (input.parentCode) {
       const parent = await departmentByCode(tx, input.parentCode);
@@ -98,8 +114,19 @@ export async function createDepartmentAs(db: Db, input: DepartmentInput, meta: {
       isCompetentAuthority: input.isCompetentAuthority ?? false,
     };
     await checkDepartmentShape(tx, values);
-    const [row] = await tx.insert(departments).values({ ...values, createdAt: meta.now, updatedAt: meta.now }).returning();
-    await appendAudit(tx, { actor: meta.actor, action: 'department.created', subjectType: Subject.Department, subjectId: row!.id, after: values, requestId: meta.requestId ?? null, at: meta.now });
+    const [row] = await tx
+      .insert(departments)
+      .values({ ...values, createdAt: meta.now, updatedAt: meta.now })
+      .returning();
+    await appendAudit(tx, {
+      actor: meta.actor,
+      action: 'department.created',
+      subjectType: Subject.Department,
+      subjectId: row!.id,
+      after: values,
+      requestId: meta.requestId ?? null,
+      at: meta.now,
+    });
     return row!;
   });
 }
@@ -115,17 +142,28 @@ export async function updateDepartment(ctx: RequestContext, id: string, patch: D
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(departments).where(eq(departments.id, id)).for('update');
     const row = authorize(ctx.actor.ability, Action.update, Subject.Department, current);
-    const next = { ...row, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as DepartmentRow;
+    const next = { ...row, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
     await checkDepartmentShape(tx, next);
     if (patch.isDataCenter !== undefined || patch.isCompetentAuthority !== undefined) {
       // Holders of center, supervisor or auditor roles must still be allowed to hold them.
       const members = await tx.select().from(users).where(eq(users.departmentId, id));
       const invalid = members.filter((u) => roleAssignmentProblems(next, u.roles).length > 0).map((u) => u.username);
-      if (invalid.length) throw new RuleViolationError('department_flags_conflict_with_roles', `Users ${invalid.join(', ')} hold roles this change would make invalid`, { users: invalid });
+      if (invalid.length)
+        throw new RuleViolationError(
+          'department_flags_conflict_with_roles',
+          `Users ${invalid.join(', ')} hold roles this change would make invalid`,
+          { users: invalid },
+        );
     }
     const [updated] = await tx
       .update(departments)
-      .set({ name: next.name, nameEn: next.nameEn, isDataCenter: next.isDataCenter, isCompetentAuthority: next.isCompetentAuthority, updatedAt: ctx.now })
+      .set({
+        name: next.name,
+        nameEn: next.nameEn,
+        isDataCenter: next.isDataCenter,
+        isCompetentAuthority: next.isCompetentAuthority,
+        updatedAt: ctx.now,
+      })
       .where(eq(departments.id, id))
       .returning();
     await appendAudit(tx, {
@@ -154,13 +192,23 @@ export interface UserInput {
 function checkRoles(department: DepartmentRow, roles: readonly string[]) {
   const problems = roleAssignmentProblems(department, roles);
   if (problems.length) {
-    throw new RuleViolationError('invalid_role_assignment', problems.map((p) => (p.role ? `${p.role}: ${p.problem}` : p.problem)).join('; '), { problems });
+    throw new RuleViolationError(
+      'invalid_role_assignment',
+      problems.map((p) => (p.role ? `${p.role}: ${p.problem}` : p.problem)).join('; '),
+      { problems },
+    );
   }
 }
 
 export async function listUsers(
   ctx: RequestContext,
-  filter: { departmentId?: string | undefined; role?: Role | undefined; active?: boolean | undefined; afterUsername?: string | undefined; limit: number },
+  filter: {
+    departmentId?: string | undefined;
+    role?: Role | undefined;
+    active?: boolean | undefined;
+    afterUsername?: string | undefined;
+    limit: number;
+  },
 ): Promise<UserRow[]> {
   const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.User, userFields);
   return ctx.db
@@ -192,10 +240,18 @@ function checkGrant(ctx: RequestContext, before: readonly string[], after: reado
 export async function createUser(ctx: RequestContext, input: UserInput): Promise<UserRow> {
   authorizeCreate(ctx.actor.ability, Subject.User, { departmentId: input.departmentId });
   checkGrant(ctx, [], input.roles);
-  return createUserAs(ctx.db, input, { actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'), requestId: ctx.requestId, now: ctx.now });
+  return createUserAs(ctx.db, input, {
+    actor: auditActor(ctx.actor, 'center_admin', 'dept_admin'),
+    requestId: ctx.requestId,
+    now: ctx.now,
+  });
 }
 
-export async function createUserAs(db: Db, input: UserInput, meta: { actor: Parameters<typeof appendAudit>[1]['actor']; requestId?: string; now: Date }) {
+export async function createUserAs(
+  db: Db,
+  input: UserInput,
+  meta: { actor: Parameters<typeof appendAudit>[1]['actor']; requestId?: string; now: Date },
+) {
   return db.transaction(async (tx) => {
     const [department] = await tx.select().from(departments).where(eq(departments.id, input.departmentId));
     if (!department) throw new RuleViolationError('unknown_department', 'No department with that id');
@@ -204,7 +260,14 @@ export async function createUserAs(db: Db, input: UserInput, meta: { actor: Para
     if (taken) throw new ConflictError('username_taken', `The username ${input.username} is taken`);
     const [row] = await tx
       .insert(users)
-      .values({ username: input.username, displayName: input.displayName, departmentId: input.departmentId, roles: input.roles, createdAt: meta.now, updatedAt: meta.now })
+      .values({
+        username: input.username,
+        displayName: input.displayName,
+        departmentId: input.departmentId,
+        roles: input.roles,
+        createdAt: meta.now,
+        updatedAt: meta.now,
+      })
       .returning();
     await enqueueNotification(tx, {
       departmentId: row!.departmentId,
@@ -251,7 +314,12 @@ export async function updateUser(ctx: RequestContext, id: string, patch: UserPat
     }
     const [updated] = await tx
       .update(users)
-      .set({ ...(patch.displayName !== undefined && { displayName: patch.displayName }), ...(patch.roles && { roles: patch.roles }), ...(patch.active !== undefined && { active: patch.active }), updatedAt: ctx.now })
+      .set({
+        ...(patch.displayName !== undefined && { displayName: patch.displayName }),
+        ...(patch.roles && { roles: patch.roles }),
+        ...(patch.active !== undefined && { active: patch.active }),
+        updatedAt: ctx.now,
+      })
       .where(eq(users.id, id))
       .returning();
     if (patch.roles || patch.active !== undefined) {
@@ -283,7 +351,11 @@ export async function updateUser(ctx: RequestContext, id: string, patch: UserPat
 
 /** Loads the actor for a user id, or nothing when the user is unknown or deactivated. */
 export async function loadActiveUser(db: Db, userId: string): Promise<{ user: UserRow; department: DepartmentRow } | undefined> {
-  const [row] = await db.select({ user: users, department: departments }).from(users).innerJoin(departments, eq(users.departmentId, departments.id)).where(eq(users.id, userId));
+  const [row] = await db
+    .select({ user: users, department: departments })
+    .from(users)
+    .innerJoin(departments, eq(users.departmentId, departments.id))
+    .where(eq(users.id, userId));
   return row && row.user.active ? row : undefined;
 }
 

@@ -1,5 +1,5 @@
-import type { Tx } from '../db/client.js';
-import { notificationOutbox } from '../db/schema.js';
+import type { Tx } from '../platform/db/client.js';
+import { notificationOutbox } from '../platform/db/schema.js';
 
 export interface NotificationInput {
   departmentId: string;

@@ -1,11 +1,15 @@
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config.js';
+import type { Config } from '../platform/config.js';
 import type { notificationRelayWorkflow, RelayInput } from '../../workflows/notifications.js';
 
 export const relayWorkflowId = (taskQueue: string) => `notification-relay:${taskQueue}`;
 
 /** Starts the task queue's notification relay unless it is already running (every worker calls this). */
-export async function ensureNotificationRelay(client: Client, settings: Config['temporal'], input: RelayInput = { pollIntervalMs: 5_000, batchSize: 50 }): Promise<void> {
+export async function ensureNotificationRelay(
+  client: Client,
+  settings: Config['temporal'],
+  input: RelayInput = { pollIntervalMs: 5_000, batchSize: 50 },
+): Promise<void> {
   await client.workflow.start<typeof notificationRelayWorkflow>('notificationRelayWorkflow', {
     taskQueue: settings.taskQueue,
     workflowId: relayWorkflowId(settings.taskQueue),

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { appendAudit } from '../audit/ledger.js';
-import { Action, Subject } from '../auth/abilities.js';
-import { authorize, authorizeCreate } from '../auth/authorize.js';
-import { accessibleWhere } from '../auth/sql-filter.js';
-import { inboxMessages, webhookDeliveries, webhooks } from '../db/schema.js';
-import { RuleViolationError } from '../errors.js';
-import { auditActor } from '../identity/actor.js';
-import type { RequestContext } from '../identity/service.js';
+import { appendAudit } from '../audit/index.js';
+import { Action, Subject } from '../identity/rules/abilities.js';
+import { authorize, authorizeCreate } from '../identity/index.js';
+import { accessibleWhere } from '../identity/index.js';
+import { inboxMessages, webhookDeliveries, webhooks } from '../platform/db/schema.js';
+import { RuleViolationError } from '../platform/errors.js';
+import { auditActor } from '../identity/index.js';
+import type { RequestContext } from '../identity/index.js';
 import { checkWebhookTarget } from './webhook-targets.js';
 
 export type InboxRow = typeof inboxMessages.$inferSelect;
@@ -25,7 +25,10 @@ export interface InboxCursor {
   id: string;
 }
 
-export async function listInbox(ctx: RequestContext, filter: { unreadOnly: boolean; after?: InboxCursor | undefined; limit: number }): Promise<InboxRow[]> {
+export async function listInbox(
+  ctx: RequestContext,
+  filter: { unreadOnly: boolean; after?: InboxCursor | undefined; limit: number },
+): Promise<InboxRow[]> {
   const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.Notification, inboxFields);
   return ctx.db
     .select()
@@ -36,7 +39,9 @@ export async function listInbox(ctx: RequestContext, filter: { unreadOnly: boole
         // The inbox is the caller's own department's, even for roles that may read more.
         eq(inboxMessages.departmentId, ctx.actor.departmentId),
         filter.unreadOnly ? isNull(inboxMessages.readAt) : undefined,
-        filter.after ? sql`(${inboxMessages.createdAt}, ${inboxMessages.outboxId}) < (${new Date(filter.after.createdAt)}, ${filter.after.id})` : undefined,
+        filter.after
+          ? sql`(${inboxMessages.createdAt}, ${inboxMessages.outboxId}) < (${new Date(filter.after.createdAt)}, ${filter.after.id})`
+          : undefined,
       ),
     )
     .orderBy(desc(inboxMessages.createdAt), desc(inboxMessages.outboxId))
@@ -58,7 +63,15 @@ export async function markRead(ctx: RequestContext, id: string): Promise<InboxRo
       .where(and(eq(inboxMessages.outboxId, id), isNull(inboxMessages.readAt)))
       .returning();
     if (!updated) return row; // read by a colleague a moment ago
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'requester', 'reviewer', 'dept_admin'), action: 'notification.read', subjectType: Subject.Notification, subjectId: id, after: { readAt: ctx.now.toISOString() }, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'requester', 'reviewer', 'dept_admin'),
+      action: 'notification.read',
+      subjectType: Subject.Notification,
+      subjectId: id,
+      after: { readAt: ctx.now.toISOString() },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return updated;
   });
 }
@@ -76,18 +89,34 @@ async function checkWebhookUrl(raw: string, allowPrivateTargets: boolean): Promi
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new RuleViolationError('invalid_webhook_url', 'Webhooks must use https (plain http only to a loopback address, for testing)');
   }
-  if (url.username || url.password) throw new RuleViolationError('invalid_webhook_url', 'A webhook URL carries no credentials; the signature authenticates deliveries');
+  if (url.username || url.password)
+    throw new RuleViolationError('invalid_webhook_url', 'A webhook URL carries no credentials; the signature authenticates deliveries');
   await checkWebhookTarget(url, allowPrivateTargets);
 }
 
 /** Registers a webhook for the caller's department; the signing secret is returned only now. */
-export async function createWebhook(ctx: RequestContext, input: { url: string }, options: { allowPrivateTargets: boolean } = { allowPrivateTargets: false }): Promise<{ webhook: WebhookRow; secret: string }> {
+export async function createWebhook(
+  ctx: RequestContext,
+  input: { url: string },
+  options: { allowPrivateTargets: boolean } = { allowPrivateTargets: false },
+): Promise<{ webhook: WebhookRow; secret: string }> {
   authorizeCreate(ctx.actor.ability, Subject.Webhook, { departmentId: ctx.actor.departmentId });
   await checkWebhookUrl(input.url, options.allowPrivateTargets);
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   return ctx.db.transaction(async (tx) => {
-    const [webhook] = await tx.insert(webhooks).values({ departmentId: ctx.actor.departmentId, url: input.url, secret, createdAt: ctx.now, createdBy: ctx.actor.userId }).returning();
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'dept_admin'), action: 'webhook.created', subjectType: Subject.Webhook, subjectId: webhook!.id, after: { url: input.url }, requestId: ctx.requestId, at: ctx.now });
+    const [webhook] = await tx
+      .insert(webhooks)
+      .values({ departmentId: ctx.actor.departmentId, url: input.url, secret, createdAt: ctx.now, createdBy: ctx.actor.userId })
+      .returning();
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'dept_admin'),
+      action: 'webhook.created',
+      subjectType: Subject.Webhook,
+      subjectId: webhook!.id,
+      after: { url: input.url },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return { webhook: webhook!, secret };
   });
 }
@@ -102,12 +131,24 @@ export async function deactivateWebhook(ctx: RequestContext, id: string): Promis
     const [current] = await tx.select().from(webhooks).where(eq(webhooks.id, id)).for('update');
     const row = authorize(ctx.actor.ability, Action.delete, Subject.Webhook, current);
     const [updated] = await tx.update(webhooks).set({ active: false }).where(eq(webhooks.id, id)).returning();
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'dept_admin'), action: 'webhook.deactivated', subjectType: Subject.Webhook, subjectId: id, before: { active: row.active }, after: { active: false }, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'dept_admin'),
+      action: 'webhook.deactivated',
+      subjectType: Subject.Webhook,
+      subjectId: id,
+      before: { active: row.active },
+      after: { active: false },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return updated!;
   });
 }
 
-export async function listDeliveries(ctx: RequestContext, filter: { webhookId?: string | undefined; status?: DeliveryRow['status'] | undefined; before?: InboxCursor | undefined; limit: number }): Promise<DeliveryRow[]> {
+export async function listDeliveries(
+  ctx: RequestContext,
+  filter: { webhookId?: string | undefined; status?: DeliveryRow['status'] | undefined; before?: InboxCursor | undefined; limit: number },
+): Promise<DeliveryRow[]> {
   const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.WebhookDelivery, deliveryFields);
   return ctx.db
     .select()
@@ -117,10 +158,11 @@ export async function listDeliveries(ctx: RequestContext, filter: { webhookId?: 
         visible,
         filter.webhookId ? eq(webhookDeliveries.webhookId, filter.webhookId) : undefined,
         filter.status ? eq(webhookDeliveries.status, filter.status) : undefined,
-        filter.before ? sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) < (${new Date(filter.before.createdAt)}, ${filter.before.id})` : undefined,
+        filter.before
+          ? sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) < (${new Date(filter.before.createdAt)}, ${filter.before.id})`
+          : undefined,
       ),
     )
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
     .limit(filter.limit);
 }
-

@@ -9,7 +9,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { promisify } from 'node:util';
 import ipaddr from 'ipaddr.js';
 import { Agent } from 'undici';
-import { RuleViolationError } from '../errors.js';
+import { RuleViolationError } from '../platform/errors.js';
 
 /** Whether an address is on the public internet (not loopback, private, link-local, reserved …). */
 export function isPublicAddress(address: string): boolean {
@@ -68,7 +68,8 @@ export async function checkWebhookTarget(url: URL, allowPrivateTargets: boolean)
     const refused = addresses.find((a) => !isPublicAddress(a.address));
     if (refused) throw new PrivateTargetError(url.hostname, refused.address);
   } catch (error) {
-    if (error instanceof PrivateTargetError) throw new RuleViolationError('webhook_target_not_public', `${error.message}; webhooks reach public addresses only`);
+    if (error instanceof PrivateTargetError)
+      throw new RuleViolationError('webhook_target_not_public', `${error.message}; webhooks reach public addresses only`);
     throw new RuleViolationError('webhook_target_unresolvable', `The host ${url.hostname} does not resolve`);
   }
 }

@@ -5,29 +5,42 @@
  */
 import { createHash } from 'node:crypto';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
-import { appendAudit, appendAuditEntries } from '../audit/ledger.js';
-import { Action, Subject } from '../auth/abilities.js';
-import { authorize, authorizeCreate } from '../auth/authorize.js';
-import { keyList, type Coverage } from '../catalogue/scenarios.js';
-import { getDataset } from '../catalogue/service.js';
-import type { Db, Tx } from '../db/client.js';
-import { datasets, datasetVersions, requestAttachments, requestEvents, requestNumberCounters, requests, requestSupplements, scenarios } from '../db/schema.js';
-import { evaluateConditions, type ConditionCheck, type SharingConditions } from '../domain/catalogue/conditions.js';
-import { fieldsOutside, type DatasetField } from '../domain/catalogue/dataset.js';
-import { shanghaiDate } from '../domain/calendar/shanghai-time.js';
-import { DEFAULT_POLICY_NAME } from '../domain/requests/policy.js';
-import { routeRequest, type RoutingDecision } from '../domain/requests/routing.js';
-import { requestNumber } from '../domain/requests/refusal.js';
-import { ConflictError, NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../errors.js';
-import { auditActor } from '../identity/actor.js';
-import type { RequestContext } from '../identity/service.js';
-import { enqueueNotification } from '../notifications/outbox.js';
+import { appendAudit, appendAuditEntries } from '../audit/index.js';
+import { Action, Subject } from '../identity/rules/abilities.js';
+import { authorize, authorizeCreate } from '../identity/index.js';
+import { keyList, type Coverage } from '../catalogue/index.js';
+import { getDataset } from '../catalogue/index.js';
+import type { Db, Tx } from '../platform/db/client.js';
+import {
+  datasets,
+  datasetVersions,
+  requestAttachments,
+  requestEvents,
+  requestNumberCounters,
+  requests,
+  requestSupplements,
+  scenarios,
+} from '../platform/db/schema.js';
+import { evaluateConditions, type ConditionCheck, type SharingConditions } from '../catalogue/rules/conditions.js';
+import { fieldsOutside, type DatasetField } from '../catalogue/rules/dataset.js';
+import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
+import { DEFAULT_POLICY_NAME } from './rules/policy.js';
+import { routeRequest, type RoutingDecision } from './rules/routing.js';
+import { requestNumber } from './rules/refusal.js';
+import { ConflictError, NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../platform/errors.js';
+import { auditActor } from '../identity/index.js';
+import type { RequestContext } from '../identity/index.js';
+import { enqueueNotification } from '../notifications/index.js';
 import { currentCommitment, currentPolicy } from './policy.js';
 
 export type RequestRow = typeof requests.$inferSelect;
 
 /** Columns the authorization rules on requests may name. */
-export const requestFields = { requesterDepartmentId: requests.requesterDepartmentId, ownerDepartmentId: requests.ownerDepartmentId, state: requests.state };
+export const requestFields = {
+  requesterDepartmentId: requests.requesterDepartmentId,
+  ownerDepartmentId: requests.ownerDepartmentId,
+  state: requests.state,
+};
 
 export interface DraftInput {
   datasetId: string;
@@ -74,15 +87,39 @@ export async function createDraft(ctx: RequestContext, input: DraftInput): Promi
   return ctx.db.transaction(async (tx) => {
     // One creation at a time per user, so parallel creations cannot all pass the count.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`drafts:${ctx.actor.userId}`}))`);
-    const [open] = await tx.select({ n: count() }).from(requests).where(and(eq(requests.requesterUserId, ctx.actor.userId), eq(requests.state, 'draft')));
+    const [open] = await tx
+      .select({ n: count() })
+      .from(requests)
+      .where(and(eq(requests.requesterUserId, ctx.actor.userId), eq(requests.state, 'draft')));
     if (open!.n >= MAX_OPEN_DRAFTS_PER_USER) {
-      throw new ConflictError('too_many_drafts', `You have ${open!.n} open drafts, the most one user may keep; file or discard some first`, { limit: MAX_OPEN_DRAFTS_PER_USER });
+      throw new ConflictError(
+        'too_many_drafts',
+        `You have ${open!.n} open drafts, the most one user may keep; file or discard some first`,
+        { limit: MAX_OPEN_DRAFTS_PER_USER },
+      );
     }
     const [row] = await tx
       .insert(requests)
-      .values({ ...draftColumns(input), state: 'draft', requesterDepartmentId: ctx.actor.departmentId, requesterUserId: ctx.actor.userId, ownerDepartmentId: dataset.ownerDepartmentId, datasetId: dataset.id, createdAt: ctx.now, updatedAt: ctx.now })
+      .values({
+        ...draftColumns(input),
+        state: 'draft',
+        requesterDepartmentId: ctx.actor.departmentId,
+        requesterUserId: ctx.actor.userId,
+        ownerDepartmentId: dataset.ownerDepartmentId,
+        datasetId: dataset.id,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      })
       .returning();
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'requester'), action: 'request.draft_saved', subjectType: Subject.Request, subjectId: row!.id, after: { datasetId: dataset.id, fields: input.fields }, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'requester'),
+      action: 'request.draft_saved',
+      subjectType: Subject.Request,
+      subjectId: row!.id,
+      after: { datasetId: dataset.id, fields: input.fields },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return row!;
   });
 }
@@ -90,7 +127,8 @@ export async function createDraft(ctx: RequestContext, input: DraftInput): Promi
 async function lockDraft(tx: Tx, ctx: RequestContext, id: string): Promise<RequestRow> {
   const [current] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
   const row = authorize(ctx.actor.ability, Action.update, Subject.Request, current);
-  if (row.state !== 'draft') throw new ConflictError('not_a_draft', `Request ${row.number} is filed; drafts only are edited, filed or discarded`);
+  if (row.state !== 'draft')
+    throw new ConflictError('not_a_draft', `Request ${row.number} is filed; drafts only are edited, filed or discarded`);
   return row;
 }
 
@@ -98,8 +136,20 @@ export async function updateDraft(ctx: RequestContext, id: string, input: DraftI
   const { dataset } = await getDataset(ctx, input.datasetId);
   return ctx.db.transaction(async (tx) => {
     await lockDraft(tx, ctx, id);
-    const [row] = await tx.update(requests).set({ ...draftColumns(input), datasetId: dataset.id, ownerDepartmentId: dataset.ownerDepartmentId, updatedAt: ctx.now }).where(eq(requests.id, id)).returning();
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'requester'), action: 'request.draft_saved', subjectType: Subject.Request, subjectId: id, after: { datasetId: dataset.id, fields: input.fields }, requestId: ctx.requestId, at: ctx.now });
+    const [row] = await tx
+      .update(requests)
+      .set({ ...draftColumns(input), datasetId: dataset.id, ownerDepartmentId: dataset.ownerDepartmentId, updatedAt: ctx.now })
+      .where(eq(requests.id, id))
+      .returning();
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'requester'),
+      action: 'request.draft_saved',
+      subjectType: Subject.Request,
+      subjectId: id,
+      after: { datasetId: dataset.id, fields: input.fields },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return row!;
   });
 }
@@ -109,7 +159,14 @@ export async function discardDraft(ctx: RequestContext, id: string): Promise<voi
     await lockDraft(tx, ctx, id);
     await tx.delete(requestAttachments).where(eq(requestAttachments.requestId, id));
     await tx.delete(requests).where(eq(requests.id, id));
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'requester'), action: 'request.draft_discarded', subjectType: Subject.Request, subjectId: id, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'requester'),
+      action: 'request.draft_discarded',
+      subjectType: Subject.Request,
+      subjectId: id,
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
   });
 }
 
@@ -130,26 +187,57 @@ export const MAX_ATTACHMENTS = 10;
  * Stores a file on a draft, or with the answer to an open supplement request (补正), with its
  * type, size and SHA-256.
  */
-export async function addAttachment(ctx: RequestContext, id: string, file: { fileName: string; mediaType: string; content: Buffer }): Promise<typeof requestAttachments.$inferSelect> {
-  if (!ATTACHMENT_TYPES[file.mediaType]) throw new UnsupportedMediaTypeError(`Attachments are ${Object.values(ATTACHMENT_TYPES).join(', ')}; not ${file.mediaType}`);
+export async function addAttachment(
+  ctx: RequestContext,
+  id: string,
+  file: { fileName: string; mediaType: string; content: Buffer },
+): Promise<typeof requestAttachments.$inferSelect> {
+  if (!ATTACHMENT_TYPES[file.mediaType])
+    throw new UnsupportedMediaTypeError(`Attachments are ${Object.values(ATTACHMENT_TYPES).join(', ')}; not ${file.mediaType}`);
   if (file.content.length === 0) throw new RuleViolationError('attachment_empty', 'The attachment is empty');
-  if (file.content.length > MAX_ATTACHMENT_BYTES) throw new RuleViolationError('attachment_too_large', `An attachment is at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
+  if (file.content.length > MAX_ATTACHMENT_BYTES)
+    throw new RuleViolationError('attachment_too_large', `An attachment is at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
     const row = authorize(ctx.actor.ability, Action.update, Subject.Request, current);
     let supplementId: string | null = null;
     if (row.state === 'awaiting_supplement') {
-      const [open] = await tx.select({ id: requestSupplements.id }).from(requestSupplements).where(and(eq(requestSupplements.requestId, id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
+      const [open] = await tx
+        .select({ id: requestSupplements.id })
+        .from(requestSupplements)
+        .where(and(eq(requestSupplements.requestId, id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
       supplementId = open?.id ?? null;
     }
-    if (row.state !== 'draft' && !supplementId) throw new ConflictError('attachments_closed', 'Files are attached to a draft, or to the answer of an open supplement request');
-    const [{ n }] = (await tx.select({ n: count() }).from(requestAttachments).where(eq(requestAttachments.requestId, id))) as [{ n: number }];
-    if (n >= MAX_ATTACHMENTS) throw new RuleViolationError('too_many_attachments', `A request carries at most ${MAX_ATTACHMENTS} attachments`);
+    if (row.state !== 'draft' && !supplementId)
+      throw new ConflictError('attachments_closed', 'Files are attached to a draft, or to the answer of an open supplement request');
+    const [{ n }] = (await tx.select({ n: count() }).from(requestAttachments).where(eq(requestAttachments.requestId, id))) as [
+      { n: number },
+    ];
+    if (n >= MAX_ATTACHMENTS)
+      throw new RuleViolationError('too_many_attachments', `A request carries at most ${MAX_ATTACHMENTS} attachments`);
     const [stored] = await tx
       .insert(requestAttachments)
-      .values({ requestId: id, supplementId, fileName: file.fileName, mediaType: file.mediaType, sizeBytes: file.content.length, sha256: createHash('sha256').update(file.content).digest('hex'), content: file.content, uploadedBy: ctx.actor.userId, uploadedAt: ctx.now })
+      .values({
+        requestId: id,
+        supplementId,
+        fileName: file.fileName,
+        mediaType: file.mediaType,
+        sizeBytes: file.content.length,
+        sha256: createHash('sha256').update(file.content).digest('hex'),
+        content: file.content,
+        uploadedBy: ctx.actor.userId,
+        uploadedAt: ctx.now,
+      })
       .returning();
-    await appendAudit(tx, { actor: auditActor(ctx.actor, 'requester'), action: 'request.attachment_added', subjectType: Subject.Request, subjectId: id, after: { attachmentId: stored!.id, fileName: file.fileName, sizeBytes: stored!.sizeBytes, sha256: stored!.sha256, supplementId }, requestId: ctx.requestId, at: ctx.now });
+    await appendAudit(tx, {
+      actor: auditActor(ctx.actor, 'requester'),
+      action: 'request.attachment_added',
+      subjectType: Subject.Request,
+      subjectId: id,
+      after: { attachmentId: stored!.id, fileName: file.fileName, sizeBytes: stored!.sizeBytes, sha256: stored!.sha256, supplementId },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
     return stored!;
   });
 }
@@ -164,7 +252,13 @@ interface Evaluation {
 }
 
 /** Everything filing would decide, without deciding it: problems, snapshot, routing, pre-check. */
-async function evaluate(tx: Db | Tx, ctx: RequestContext, row: RequestRow, policyName: string, commitment?: { version: number; accepted: boolean }): Promise<Evaluation> {
+async function evaluate(
+  tx: Db | Tx,
+  ctx: RequestContext,
+  row: RequestRow,
+  policyName: string,
+  commitment?: { version: number; accepted: boolean },
+): Promise<Evaluation> {
   const problems: FilingProblem[] = [];
   const problem = (code: string, message: string) => problems.push({ code, message });
   const [dataset] = await tx
@@ -174,7 +268,8 @@ async function evaluate(tx: Db | Tx, ctx: RequestContext, row: RequestRow, polic
     .where(eq(datasets.id, row.datasetId));
   if (!dataset) throw new NotFoundError('dataset_not_found', 'The dataset no longer exists');
   const { dataset: d, version: v } = dataset;
-  if (d.lifecycle !== 'published') problem('dataset_not_requestable', `Dataset ${d.code} is ${d.lifecycle}; only published datasets can be requested`);
+  if (d.lifecycle !== 'published')
+    problem('dataset_not_requestable', `Dataset ${d.code} is ${d.lifecycle}; only published datasets can be requested`);
   if (row.fields.length === 0) problem('no_fields', 'A request names at least one field');
   const outside = fieldsOutside(v.fields as DatasetField[], row.fields);
   if (outside.length) problem('unknown_fields', `Not fields of ${d.code} version ${v.version}: ${outside.join(', ')}`);
@@ -186,7 +281,8 @@ async function evaluate(tx: Db | Tx, ctx: RequestContext, row: RequestRow, polic
     const today = shanghaiDate(ctx.now);
     if (!s) problem('unknown_scenario', 'The scenario does not exist');
     else if (s.retired) problem('scenario_retired', `Scenario ${s.name} is retired`);
-    else if (s.validFrom > today || (s.validTo !== null && s.validTo < today)) problem('scenario_not_valid', `Scenario ${s.name} is valid ${s.validFrom} to ${s.validTo ?? '—'}, not on ${today}`);
+    else if (s.validFrom > today || (s.validTo !== null && s.validTo < today))
+      problem('scenario_not_valid', `Scenario ${s.name} is valid ${s.validFrom} to ${s.validTo ?? '—'}, not on ${today}`);
     if (s) {
       const listed = list.scenarios.find((x) => x.id === s.id);
       const coverage = (listed?.coverage ?? (s.coverage as Coverage[])).find((c) => c.datasetCode === d.code);
@@ -202,16 +298,29 @@ async function evaluate(tx: Db | Tx, ctx: RequestContext, row: RequestRow, polic
   else if (conditions?.maxUsageMonths !== undefined && row.usageMonths > conditions.maxUsageMonths) {
     problem('usage_period_too_long', `The conditions allow at most ${conditions.maxUsageMonths} months of use; ${row.usageMonths} asked`);
   }
-  if (conditions?.legalBasisRequired && !row.legalBasis?.trim()) problem('legal_basis_required', `The conditions of ${d.code} require the legal basis of the request`);
+  if (conditions?.legalBasisRequired && !row.legalBasis?.trim())
+    problem('legal_basis_required', `The conditions of ${d.code} require the legal basis of the request`);
   if (commitment) {
     const current = await currentCommitment(tx);
     if (!commitment.accepted) problem('commitment_required', 'Filing requires accepting the notification-commitment (告知承诺)');
-    else if (commitment.version !== current.version) problem('commitment_outdated', `The notification-commitment is now version ${current.version}; read and accept it again`);
+    else if (commitment.version !== current.version)
+      problem('commitment_outdated', `The notification-commitment is now version ${current.version}; read and accept it again`);
   }
 
   const policy = await currentPolicy(tx, policyName);
-  const snapshot: RoutingSnapshot = { datasetVersion: v.version, sharingType: d.sharingType, aggregated: d.aggregated, keyListVersion: list.version, scenario, policy: { name: policy.name, version: policy.version } };
-  const routing = routeRequest({ dataset: { sharingType: d.sharingType, aggregated: d.aggregated }, requestedFields: row.fields, scenario });
+  const snapshot: RoutingSnapshot = {
+    datasetVersion: v.version,
+    sharingType: d.sharingType,
+    aggregated: d.aggregated,
+    keyListVersion: list.version,
+    scenario,
+    policy: { name: policy.name, version: policy.version },
+  };
+  const routing = routeRequest({
+    dataset: { sharingType: d.sharingType, aggregated: d.aggregated },
+    requestedFields: row.fields,
+    scenario,
+  });
   const checks = conditions
     ? evaluateConditions(conditions, {
         requester: { departmentCode: ctx.actor.departmentRow.code, level: ctx.actor.departmentRow.level },
@@ -238,7 +347,12 @@ export async function preCheckDraft(ctx: RequestContext, id: string, policyName 
  * Files a draft: checks it, routes it on a snapshot, numbers it, records the timeline, audit and
  * notices — all or nothing. A not-shareable dataset is routed (to coordination), never refused here.
  */
-export async function fileRequest(ctx: RequestContext, id: string, commitment: { version: number; accepted: boolean }, policyName = DEFAULT_POLICY_NAME): Promise<RequestRow> {
+export async function fileRequest(
+  ctx: RequestContext,
+  id: string,
+  commitment: { version: number; accepted: boolean },
+  policyName = DEFAULT_POLICY_NAME,
+): Promise<RequestRow> {
   return ctx.db.transaction(async (tx) => {
     const row = await lockDraft(tx, ctx, id);
     const { problems, snapshot, routing, checks } = await evaluate(tx, ctx, row, policyName, commitment);
@@ -273,16 +387,73 @@ export async function fileRequest(ctx: RequestContext, id: string, commitment: {
     const by = { party: 'requester', actorUserId: ctx.actor.userId, actorDepartmentId: ctx.actor.departmentId };
     const system = { party: 'system', actorUserId: null, actorDepartmentId: null };
     await tx.insert(requestEvents).values([
-      { requestId: id, stepKey: 'filed', kind: 'filed', at: ctx.now, fromState: 'draft', toState: 'submitted', ...by, details: { number, commitmentVersion: commitment.version } },
-      { requestId: id, stepKey: 'routed', kind: 'routed', at: ctx.now, fromState: 'submitted', toState: 'routed', ...system, details: { track: routing!.track, rule: routing!.rule, reasons: routing!.reasons, missingFields: routing!.missingFields, snapshot } },
+      {
+        requestId: id,
+        stepKey: 'filed',
+        kind: 'filed',
+        at: ctx.now,
+        fromState: 'draft',
+        toState: 'submitted',
+        ...by,
+        details: { number, commitmentVersion: commitment.version },
+      },
+      {
+        requestId: id,
+        stepKey: 'routed',
+        kind: 'routed',
+        at: ctx.now,
+        fromState: 'submitted',
+        toState: 'routed',
+        ...system,
+        details: { track: routing!.track, rule: routing!.rule, reasons: routing!.reasons, missingFields: routing!.missingFields, snapshot },
+      },
     ]);
-    const notice = { kind: 'request.filed', subjectType: Subject.Request, subjectId: id, at: ctx.now, payload: { number, track: routing!.track } };
-    await enqueueNotification(tx, { ...notice, departmentId: row.requesterDepartmentId, title: `申请 ${number} 已提交`, body: `已按第 ${routing!.track} 类通道办理：${routing!.reasons.join('；')}` });
-    await enqueueNotification(tx, { ...notice, departmentId: row.ownerDepartmentId, title: `收到数据共享申请 ${number}`, body: routing!.track === 5 ? '请在时限内审核（可查看共享条件预检结果）' : routing!.track === 15 ? '该申请进入三方协调' : '该申请无需审核，由市大数据中心直接供数' });
+    const notice = {
+      kind: 'request.filed',
+      subjectType: Subject.Request,
+      subjectId: id,
+      at: ctx.now,
+      payload: { number, track: routing!.track },
+    };
+    await enqueueNotification(tx, {
+      ...notice,
+      departmentId: row.requesterDepartmentId,
+      title: `申请 ${number} 已提交`,
+      body: `已按第 ${routing!.track} 类通道办理：${routing!.reasons.join('；')}`,
+    });
+    await enqueueNotification(tx, {
+      ...notice,
+      departmentId: row.ownerDepartmentId,
+      title: `收到数据共享申请 ${number}`,
+      body:
+        routing!.track === 5
+          ? '请在时限内审核（可查看共享条件预检结果）'
+          : routing!.track === 15
+            ? '该申请进入三方协调'
+            : '该申请无需审核，由市大数据中心直接供数',
+    });
     // The ledger's lock serializes every writer until commit: take it last.
     await appendAuditEntries(tx, [
-      { actor, action: 'request.filed', subjectType: Subject.Request, subjectId: id, before: { state: 'draft' }, after: { state: 'submitted', number, commitmentVersion: commitment.version }, requestId: ctx.requestId, at: ctx.now },
-      { actor: { kind: 'system', role: 'workflow' }, action: 'request.routed', subjectType: Subject.Request, subjectId: id, before: { state: 'submitted' }, after: { state: 'routed', track: routing!.track, rule: routing!.rule, snapshot }, requestId: ctx.requestId, at: ctx.now },
+      {
+        actor,
+        action: 'request.filed',
+        subjectType: Subject.Request,
+        subjectId: id,
+        before: { state: 'draft' },
+        after: { state: 'submitted', number, commitmentVersion: commitment.version },
+        requestId: ctx.requestId,
+        at: ctx.now,
+      },
+      {
+        actor: { kind: 'system', role: 'workflow' },
+        action: 'request.routed',
+        subjectType: Subject.Request,
+        subjectId: id,
+        before: { state: 'submitted' },
+        after: { state: 'routed', track: routing!.track, rule: routing!.rule, snapshot },
+        requestId: ctx.requestId,
+        at: ctx.now,
+      },
     ]);
     return filed!;
   });
@@ -290,7 +461,10 @@ export async function fileRequest(ctx: RequestContext, id: string, commitment: {
 
 /** Records that the request's workflow runs (the reconciler starts those that do not). */
 export async function markWorkflowStarted(db: Db, id: string, at: Date): Promise<void> {
-  await db.update(requests).set({ workflowStartedAt: at }).where(and(eq(requests.id, id), sql`${requests.workflowStartedAt} is null`));
+  await db
+    .update(requests)
+    .set({ workflowStartedAt: at })
+    .where(and(eq(requests.id, id), sql`${requests.workflowStartedAt} is null`));
 }
 
 export const requestWorkflowId = (requestId: string) => `request-${requestId}`;

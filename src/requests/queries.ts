@@ -4,16 +4,25 @@
  */
 import { subject as asSubject } from '@casl/ability';
 import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
-import { Action, Subject } from '../auth/abilities.js';
-import { authorize } from '../auth/authorize.js';
-import { accessibleWhere } from '../auth/sql-filter.js';
-import type { Db } from '../db/client.js';
-import { grants, requestAttachments, requestEvents, requests, requestSupplements, slaClocks, supervisions, writtenExplanations } from '../db/schema.js';
-import { shanghaiDate } from '../domain/calendar/shanghai-time.js';
-import { startOfShanghaiDay } from '../domain/calendar/working-days.js';
-import { availableActions, isOpen, type Party, type RequestState } from '../domain/requests/lifecycle.js';
-import type { Track } from '../domain/requests/policy.js';
-import type { RequestContext } from '../identity/service.js';
+import { Action, Subject } from '../identity/rules/abilities.js';
+import { authorize } from '../identity/index.js';
+import { accessibleWhere } from '../identity/index.js';
+import type { Db } from '../platform/db/client.js';
+import {
+  grants,
+  requestAttachments,
+  requestEvents,
+  requests,
+  requestSupplements,
+  slaClocks,
+  supervisions,
+  writtenExplanations,
+} from '../platform/db/schema.js';
+import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
+import { startOfShanghaiDay } from '../calendar/rules/working-days.js';
+import { availableActions, isOpen, type Party, type RequestState } from './rules/lifecycle.js';
+import type { Track } from './rules/policy.js';
+import type { RequestContext } from '../identity/index.js';
 import { requestFields, type RequestRow } from './filing.js';
 
 export interface RequestFilters {
@@ -30,7 +39,20 @@ export interface RequestFilters {
   limit: number;
 }
 
-const OPEN_STATES = ['submitted', 'routed', 'provisioning', 'owner_review', 'approved', 'coordination', 'agreed_to_share', 'awaiting_owner_delivery', 'not_to_share', 'explanation_due', 'disputed', 'awaiting_supplement'];
+const OPEN_STATES = [
+  'submitted',
+  'routed',
+  'provisioning',
+  'owner_review',
+  'approved',
+  'coordination',
+  'agreed_to_share',
+  'awaiting_owner_delivery',
+  'not_to_share',
+  'explanation_due',
+  'disputed',
+  'awaiting_supplement',
+];
 
 export async function listRequests(ctx: RequestContext, f: RequestFilters): Promise<RequestRow[]> {
   const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.Request, requestFields);
@@ -45,13 +67,26 @@ export async function listRequests(ctx: RequestContext, f: RequestFilters): Prom
         f.state ? eq(requests.state, f.state) : undefined,
         f.track ? eq(requests.track, f.track) : undefined,
         f.overdue === undefined ? undefined : eq(requests.overdue, f.overdue),
-        f.dueToday ? and(eq(requests.deadlineDate, shanghaiDate(ctx.now)), inArray(requests.state, OPEN_STATES), ne(requests.state, 'awaiting_supplement')) : undefined,
-        f.dueToday === false ? or(sql`${requests.deadlineDate} is distinct from ${shanghaiDate(ctx.now)}`, sql`${requests.state} not in ${OPEN_STATES}`) : undefined,
+        f.dueToday
+          ? and(
+              eq(requests.deadlineDate, shanghaiDate(ctx.now)),
+              inArray(requests.state, OPEN_STATES),
+              ne(requests.state, 'awaiting_supplement'),
+            )
+          : undefined,
+        f.dueToday === false
+          ? or(sql`${requests.deadlineDate} is distinct from ${shanghaiDate(ctx.now)}`, sql`${requests.state} not in ${OPEN_STATES}`)
+          : undefined,
         f.requesterDepartmentId ? eq(requests.requesterDepartmentId, f.requesterDepartmentId) : undefined,
         f.ownerDepartmentId ? eq(requests.ownerDepartmentId, f.ownerDepartmentId) : undefined,
         f.filedFrom ? gte(requests.filedAt, day(f.filedFrom)) : undefined,
         f.filedTo ? lt(requests.filedAt, nextDay(f.filedTo)) : undefined,
-        f.after ? or(lt(requests.createdAt, new Date(f.after.createdAt)), and(eq(requests.createdAt, new Date(f.after.createdAt)), lt(requests.id, f.after.id))) : undefined,
+        f.after
+          ? or(
+              lt(requests.createdAt, new Date(f.after.createdAt)),
+              and(eq(requests.createdAt, new Date(f.after.createdAt)), lt(requests.id, f.after.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(requests.createdAt), desc(requests.id))
@@ -83,13 +118,29 @@ export async function requestDetail(ctx: RequestContext, id: string) {
   const row = await loadRequest(ctx, id);
   const db: Db = ctx.db;
   const [timeline, clocks, explanation, supplements, supervisionRows, attachments, grant] = await Promise.all([
-    db.select().from(requestEvents).where(and(eq(requestEvents.requestId, id), ne(requestEvents.kind, 'notified'))).orderBy(asc(requestEvents.seq)),
-    db.select().from(slaClocks).where(and(eq(slaClocks.subjectType, Subject.Request), eq(slaClocks.subjectId, id))).orderBy(asc(slaClocks.startedAt)),
+    db
+      .select()
+      .from(requestEvents)
+      .where(and(eq(requestEvents.requestId, id), ne(requestEvents.kind, 'notified')))
+      .orderBy(asc(requestEvents.seq)),
+    db
+      .select()
+      .from(slaClocks)
+      .where(and(eq(slaClocks.subjectType, Subject.Request), eq(slaClocks.subjectId, id)))
+      .orderBy(asc(slaClocks.startedAt)),
     db.select().from(writtenExplanations).where(eq(writtenExplanations.requestId, id)),
     db.select().from(requestSupplements).where(eq(requestSupplements.requestId, id)).orderBy(asc(requestSupplements.askedAt)),
     db.select().from(supervisions).where(eq(supervisions.requestId, id)).orderBy(asc(supervisions.issuedAt), asc(supervisions.level)),
     db
-      .select({ id: requestAttachments.id, fileName: requestAttachments.fileName, mediaType: requestAttachments.mediaType, sizeBytes: requestAttachments.sizeBytes, sha256: requestAttachments.sha256, supplementId: requestAttachments.supplementId, uploadedAt: requestAttachments.uploadedAt })
+      .select({
+        id: requestAttachments.id,
+        fileName: requestAttachments.fileName,
+        mediaType: requestAttachments.mediaType,
+        sizeBytes: requestAttachments.sizeBytes,
+        sha256: requestAttachments.sha256,
+        supplementId: requestAttachments.supplementId,
+        uploadedAt: requestAttachments.uploadedAt,
+      })
       .from(requestAttachments)
       .where(eq(requestAttachments.requestId, id))
       .orderBy(asc(requestAttachments.uploadedAt)),
@@ -100,19 +151,42 @@ export async function requestDetail(ctx: RequestContext, id: string) {
   if (row.state === 'draft') {
     if (party === 'requester') actions.push('edit', 'pre_check', 'file', 'discard');
   } else if (party && isOpen(row.state as RequestState)) {
-    actions.push(...availableActions({ state: row.state as RequestState, track: row.track as Track, stateBeforeSupplement: row.stateBeforeSupplement as RequestState | null }, party));
+    actions.push(
+      ...availableActions(
+        {
+          state: row.state as RequestState,
+          track: row.track as Track,
+          stateBeforeSupplement: row.stateBeforeSupplement as RequestState | null,
+        },
+        party,
+      ),
+    );
     const clock = clocks.find((c) => c.id === row.clockId);
     const extension = clock?.extension as { decision: string } | null | undefined;
     const beforeDeadline = clock?.state === 'running' && ctx.now <= clock.deadlineAt;
-    if (party === 'owner' && (row.state === 'owner_review' || row.state === 'coordination') && !extension && beforeDeadline) actions.push('request_extension');
+    if (party === 'owner' && (row.state === 'owner_review' || row.state === 'coordination') && !extension && beforeDeadline)
+      actions.push('request_extension');
     if (party === 'center' && extension?.decision === 'pending') actions.push('decide_extension');
   }
-  return { row, timeline, clocks, explanation: explanation[0] ?? null, supplements, supervisions: supervisionRows, attachments, grant: grant[0] ?? null, availableActions: actions };
+  return {
+    row,
+    timeline,
+    clocks,
+    explanation: explanation[0] ?? null,
+    supplements,
+    supervisions: supervisionRows,
+    attachments,
+    grant: grant[0] ?? null,
+    availableActions: actions,
+  };
 }
 
 export async function getAttachment(ctx: RequestContext, requestId: string, attachmentId: string) {
   await loadRequest(ctx, requestId);
-  const [file] = await ctx.db.select().from(requestAttachments).where(and(eq(requestAttachments.id, attachmentId), eq(requestAttachments.requestId, requestId)));
+  const [file] = await ctx.db
+    .select()
+    .from(requestAttachments)
+    .where(and(eq(requestAttachments.id, attachmentId), eq(requestAttachments.requestId, requestId)));
   return file;
 }
 

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { datasets, requests, scenarios } from '../db/schema.js';
-import type { SeedContext, SeedStep } from '../demo/seed.js';
-import { toActor } from '../identity/actor.js';
-import { findUserByUsername, loadActiveUser, type RequestContext } from '../identity/service.js';
+import { datasets, requests, scenarios } from '../platform/db/schema.js';
+import type { SeedContext, SeedStep } from '../platform/seeding.js';
+import { toActor } from '../identity/index.js';
+import { findUserByUsername, loadActiveUser, type RequestContext } from '../identity/index.js';
 import { createDraft, fileRequest, markWorkflowStarted, type DraftInput } from './filing.js';
 import { currentCommitment } from './policy.js';
 import { startRequestWorkflow, updateRequest } from './workflow-client.js';
@@ -34,8 +34,10 @@ export const requestsSeedStep: SeedStep = {
   run: async (context) => {
     if (!context.temporal) throw new Error('the requests demo step needs the Temporal client');
     const { client, settings } = context.temporal;
-    const datasetId = async (code: string) => (await context.db.select({ id: datasets.id }).from(datasets).where(eq(datasets.code, code)))[0]!.id;
-    const scenarioId = async (name: string) => (await context.db.select({ id: scenarios.id }).from(scenarios).where(eq(scenarios.name, name)))[0]!.id;
+    const datasetId = async (code: string) =>
+      (await context.db.select({ id: datasets.id }).from(datasets).where(eq(datasets.code, code)))[0]!.id;
+    const scenarioId = async (name: string) =>
+      (await context.db.select({ id: scenarios.id }).from(scenarios).where(eq(scenarios.name, name)))[0]!.id;
     const { version } = await currentCommitment(context.db);
 
     async function file(username: string, draft: DraftInput): Promise<string> {
@@ -55,17 +57,46 @@ export const requestsSeedStep: SeedStep = {
     const base = { usageMonths: 12, deliveryMethod: 'interface' as const, securityCommitmentAccepted: true };
 
     // Track 1: aggregated and unconditional — the center provisions (left on its to-do list).
-    await file('hrss.requester', { ...base, datasetId: await datasetId('AMR-FR-001'), fields: ['统一社会信用代码', '企业名称', '法定代表人'], purpose: '核验参保单位的法人登记信息' });
+    await file('hrss.requester', {
+      ...base,
+      datasetId: await datasetId('AMR-FR-001'),
+      fields: ['统一社会信用代码', '企业名称', '法定代表人'],
+      purpose: '核验参保单位的法人登记信息',
+    });
     // Track 1 via the key-work list: 企业开办一件事 covers every field asked.
-    await file('amr.requester', { ...base, datasetId: await datasetId('AMR-FR-001'), fields: ['统一社会信用代码', '企业名称'], scenarioId: await scenarioId('企业开办一件事'), purpose: '企业开办一件事' });
+    await file('amr.requester', {
+      ...base,
+      datasetId: await datasetId('AMR-FR-001'),
+      fields: ['统一社会信用代码', '企业名称'],
+      scenarioId: await scenarioId('企业开办一件事'),
+      purpose: '企业开办一件事',
+    });
     // Track 5: waiting for the owner's review.
-    await file('amr.requester', { ...base, datasetId: await datasetId('HRSS-SB-001'), fields: ['姓名', '公民身份号码', '缴费月份'], purpose: '核验企业开办申请人的参保缴费情况' });
+    await file('amr.requester', {
+      ...base,
+      datasetId: await datasetId('HRSS-SB-001'),
+      fields: ['姓名', '公民身份号码', '缴费月份'],
+      purpose: '核验企业开办申请人的参保缴费情况',
+    });
     // Track 5: sent back for a supplement.
-    const supplement = await file('psb.requester', { ...base, datasetId: await datasetId('CA-DB-002'), fields: ['姓名', '公民身份号码', '保障类别'], purpose: '社区矫正对象帮扶核查' });
+    const supplement = await file('psb.requester', {
+      ...base,
+      datasetId: await datasetId('CA-DB-002'),
+      fields: ['姓名', '公民身份号码', '保障类别'],
+      purpose: '社区矫正对象帮扶核查',
+    });
     const caReviewer = await actingAs(context, 'ca.reviewer');
-    await updateRequest(client, supplement, 'askSupplement', { actor: updateActor(caReviewer, 'owner'), question: '请补充帮扶核查的工作依据文件及经办人员名单' });
+    await updateRequest(client, supplement, 'askSupplement', {
+      actor: updateActor(caReviewer, 'owner'),
+      question: '请补充帮扶核查的工作依据文件及经办人员名单',
+    });
     // Track 5: refused with a written explanation citing the failed condition.
-    const refused = await file('psb.requester', { ...base, datasetId: await datasetId('HRSS-SB-001'), fields: ['姓名', '公民身份号码', '缴费基数'], purpose: '涉案人员收入情况核查' });
+    const refused = await file('psb.requester', {
+      ...base,
+      datasetId: await datasetId('HRSS-SB-001'),
+      fields: ['姓名', '公民身份号码', '缴费基数'],
+      purpose: '涉案人员收入情况核查',
+    });
     const hrssReviewer = await actingAs(context, 'hrss.reviewer');
     await updateRequest(client, refused, 'refuse', {
       actor: updateActor(hrssReviewer, 'owner'),
@@ -77,13 +108,34 @@ export const requestsSeedStep: SeedStep = {
       },
     });
     // Track 5: approved by the owner and delivered by the center.
-    const delivered = await file('psb.requester', { ...base, datasetId: await datasetId('HRSS-SB-001'), fields: ['姓名', '公民身份号码', '缴费月份'], purpose: '重点人员就业情况核查', usageMonths: 6 });
+    const delivered = await file('psb.requester', {
+      ...base,
+      datasetId: await datasetId('HRSS-SB-001'),
+      fields: ['姓名', '公民身份号码', '缴费月份'],
+      purpose: '重点人员就业情况核查',
+      usageMonths: 6,
+    });
     await updateRequest(client, delivered, 'approve', { actor: updateActor(hrssReviewer, 'owner'), note: '同意，按申请字段共享' });
     const operator = await actingAs(context, 'dsc.operator');
-    await updateRequest(client, delivered, 'confirmDelivery', { actor: updateActor(operator, 'center'), method: 'interface', reference: 'https://exchange.sh.gov.cn/api/hrss/sb-001' });
+    await updateRequest(client, delivered, 'confirmDelivery', {
+      actor: updateActor(operator, 'center'),
+      method: 'interface',
+      reference: 'https://exchange.sh.gov.cn/api/hrss/sb-001',
+    });
     // Track 15: catalogued not shareable — three-party coordination.
-    await file('hrss.requester', { ...base, datasetId: await datasetId('PSB-XZ-004'), fields: ['姓名', '公民身份号码'], purpose: '失业保险金发放前的资格核查', legalBasis: '《失业保险条例》第十五条' });
+    await file('hrss.requester', {
+      ...base,
+      datasetId: await datasetId('PSB-XZ-004'),
+      fields: ['姓名', '公民身份号码'],
+      purpose: '失业保险金发放前的资格核查',
+      legalBasis: '《失业保险条例》第十五条',
+    });
     // A draft, not yet filed.
-    await createDraft(await actingAs(context, 'amr.requester'), { ...base, datasetId: await datasetId('CA-HY-001'), fields: ['姓名', '登记类型'], purpose: '个体工商户登记中的婚姻状况核验' });
+    await createDraft(await actingAs(context, 'amr.requester'), {
+      ...base,
+      datasetId: await datasetId('CA-HY-001'),
+      fields: ['姓名', '登记类型'],
+      purpose: '个体工商户登记中的婚姻状况核验',
+    });
   },
 };

@@ -5,21 +5,38 @@
  * notices whatever happens to the worker.
  */
 import { and, asc, desc, eq, isNotNull, isNull, lt, ne, notInArray, sql } from 'drizzle-orm';
-import { appendAudit, type AuditActor } from '../audit/ledger.js';
-import { Subject } from '../auth/abilities.js';
-import { loadCalendar } from '../calendar/service.js';
-import type { Db, Tx } from '../db/client.js';
-import { grants, requestEvents, requests, requestSupplements, slaClockEvents, slaClocks, supervisions, writtenExplanations } from '../db/schema.js';
-import type { ConditionCheck } from '../domain/catalogue/conditions.js';
-import { isOverdue, reminderDue } from '../domain/sla/clock.js';
-import { nextState, responsibleParty, TERMINAL_STATES, workingParty, type Party, type RequestAction, type RequestState } from '../domain/requests/lifecycle.js';
-import { extensionCap, trackDays, type Track } from '../domain/requests/policy.js';
-import { refusalProblems, type WrittenExplanation } from '../domain/requests/refusal.js';
-import type { RoutingDecision } from '../domain/requests/routing.js';
-import { ConflictError, NotFoundError, RuleViolationError, TransientError } from '../errors.js';
-import { specialDepartment } from '../identity/service.js';
-import { enqueueNotification } from '../notifications/outbox.js';
-import * as sla from '../sla/service.js';
+import { appendAudit, type AuditActor } from '../audit/index.js';
+import { Subject } from '../identity/rules/abilities.js';
+import { loadCalendar } from '../calendar/index.js';
+import type { Db, Tx } from '../platform/db/client.js';
+import {
+  grants,
+  requestEvents,
+  requests,
+  requestSupplements,
+  slaClockEvents,
+  slaClocks,
+  supervisions,
+  writtenExplanations,
+} from '../platform/db/schema.js';
+import type { ConditionCheck } from '../catalogue/rules/conditions.js';
+import { isOverdue, reminderDue } from '../sla/rules/clock.js';
+import {
+  nextState,
+  responsibleParty,
+  TERMINAL_STATES,
+  workingParty,
+  type Party,
+  type RequestAction,
+  type RequestState,
+} from './rules/lifecycle.js';
+import { extensionCap, trackDays, type Track } from './rules/policy.js';
+import { refusalProblems, type WrittenExplanation } from './rules/refusal.js';
+import type { RoutingDecision } from './rules/routing.js';
+import { ConflictError, NotFoundError, RuleViolationError, TransientError } from '../platform/errors.js';
+import { specialDepartment } from '../identity/index.js';
+import { enqueueNotification } from '../notifications/index.js';
+import * as sla from '../sla/index.js';
 import { requestWorkflowId, type RequestRow, type RoutingSnapshot } from './filing.js';
 import { policyAt } from './policy.js';
 
@@ -58,7 +75,12 @@ export interface RequestView {
 
 const system: AuditActor = { kind: 'system', role: 'workflow' };
 const clockMeta = (actor: StepActor | null) => ({ actor: actor ? auditActorOf(actor) : system, requestId: actor?.httpRequestId ?? null });
-const auditActorOf = (actor: StepActor): AuditActor => ({ kind: 'user', userId: actor.userId, departmentId: actor.departmentId, role: actor.role });
+const auditActorOf = (actor: StepActor): AuditActor => ({
+  kind: 'user',
+  userId: actor.userId,
+  departmentId: actor.departmentId,
+  role: actor.role,
+});
 
 /** The party a track's main clock is charged to while its first step is open. */
 const FIRST_STEP_PARTY: Record<Track, Party> = { 1: 'center', 5: 'owner', 15: 'center' };
@@ -71,7 +93,10 @@ async function lockRequest(tx: Tx, id: string): Promise<RequestRow> {
 }
 
 async function stepDone(tx: Tx, requestId: string, stepKey: string): Promise<boolean> {
-  const [event] = await tx.select({ id: requestEvents.id }).from(requestEvents).where(and(eq(requestEvents.requestId, requestId), eq(requestEvents.stepKey, stepKey)));
+  const [event] = await tx
+    .select({ id: requestEvents.id })
+    .from(requestEvents)
+    .where(and(eq(requestEvents.requestId, requestId), eq(requestEvents.stepKey, stepKey)));
   return Boolean(event);
 }
 
@@ -97,8 +122,14 @@ export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView>
   const extension = clock?.extension as { decision: string } | null | undefined;
   let levelTwoAt: string | null = null;
   if (row.overdue && row.supervisionLevel === 1) {
-    const [levelOne] = await db.select({ issuedAt: supervisions.issuedAt }).from(supervisions).where(and(eq(supervisions.requestId, id), eq(supervisions.level, 1))).orderBy(desc(supervisions.issuedAt)).limit(1);
-    if (levelOne) levelTwoAt = (await loadCalendar(db)).addWorkingDays(levelOne.issuedAt, policy.settings.levelTwoAfterDays).at.toISOString();
+    const [levelOne] = await db
+      .select({ issuedAt: supervisions.issuedAt })
+      .from(supervisions)
+      .where(and(eq(supervisions.requestId, id), eq(supervisions.level, 1)))
+      .orderBy(desc(supervisions.issuedAt))
+      .limit(1);
+    if (levelOne)
+      levelTwoAt = (await loadCalendar(db)).addWorkingDays(levelOne.issuedAt, policy.settings.levelTwoAfterDays).at.toISOString();
   }
   return {
     levelTwoAt,
@@ -114,7 +145,9 @@ export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView>
     deadline: clock?.deadlineAt.toISOString() ?? null,
     overdue: row.overdue,
     supervisionLevel: row.supervisionLevel,
-    supplement: open ? { id: open.supplement.id, clockId: open.supplement.clockId!, due: (open.clock?.deadlineAt ?? open.supplement.dueAt!).toISOString() } : null,
+    supplement: open
+      ? { id: open.supplement.id, clockId: open.supplement.clockId!, due: (open.clock?.deadlineAt ?? open.supplement.dueAt!).toISOString() }
+      : null,
     extension: !extension ? 'none' : extension.decision === 'pending' ? 'pending' : 'decided',
     checks: (row.preCheck as ConditionCheck[] | null) ?? [],
     ownerMayRefuse: (row.routing as RoutingDecision).ownerMayRefuse,
@@ -161,13 +194,20 @@ async function step(db: Db, change: Change): Promise<RequestView> {
     const action = typeof change.action === 'function' ? change.action(row) : change.action;
     if (action) {
       const party = change.actor?.party ?? 'system';
-      const result = nextState({ state: from, track: row.track as Track, stateBeforeSupplement: row.stateBeforeSupplement as RequestState | null }, action, party);
+      const result = nextState(
+        { state: from, track: row.track as Track, stateBeforeSupplement: row.stateBeforeSupplement as RequestState | null },
+        action,
+        party,
+      );
       if (!result.ok) throw new ConflictError(result.code, result.message);
       to = result.to;
     }
     const patch = (await change.apply?.(tx, row, to)) ?? {};
     const details = typeof change.details === 'function' ? change.details() : (change.details ?? {});
-    await tx.update(requests).set({ ...patch, state: to, updatedAt: change.at }).where(eq(requests.id, row.id));
+    await tx
+      .update(requests)
+      .set({ ...patch, state: to, updatedAt: change.at })
+      .where(eq(requests.id, row.id));
     await tx.insert(requestEvents).values({
       requestId: row.id,
       stepKey: change.stepKey,
@@ -181,7 +221,14 @@ async function step(db: Db, change: Change): Promise<RequestView> {
       details,
     });
     for (const notice of (await change.notify?.(row, to, tx)) ?? []) {
-      await enqueueNotification(tx, { ...notice, kind: `request.${change.kind}`, subjectType: Subject.Request, subjectId: row.id, payload: { number: row.number, state: to }, at: change.at });
+      await enqueueNotification(tx, {
+        ...notice,
+        kind: `request.${change.kind}`,
+        subjectType: Subject.Request,
+        subjectId: row.id,
+        payload: { number: row.number, state: to },
+        at: change.at,
+      });
     }
     // The ledger's lock serializes every writer until commit: take it last.
     await appendAudit(tx, {
@@ -242,25 +289,65 @@ export async function beginRequest(db: Db, requestId: string, at: Date): Promise
       const clock = await sla.startSlaClock(
         tx,
         // The track's working days count from filing, even if the workflow started late.
-        { subjectType: Subject.Request, subjectId: row.id, step: `track${track}`, chargedParty: FIRST_STEP_PARTY[track], workflowId: requestWorkflowId(row.id), policyProfile: policy.name, policyVersion: policy.version, workingDays: trackDays(policy.settings, track), at: row.filedAt ?? at },
+        {
+          subjectType: Subject.Request,
+          subjectId: row.id,
+          step: `track${track}`,
+          chargedParty: FIRST_STEP_PARTY[track],
+          workflowId: requestWorkflowId(row.id),
+          policyProfile: policy.name,
+          policyVersion: policy.version,
+          workingDays: trackDays(policy.settings, track),
+          at: row.filedAt ?? at,
+        },
         clockMeta(null),
       );
       return { clockId: clock.id, deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate };
     },
     notify: (row) => {
       const track = row.track as Track;
-      return track === 5 ? [{ departmentId: row.ownerDepartmentId, title: `请审核数据共享申请 ${row.number}`, body: `第5类通道：请按已编目的共享条件审核（办理时限 ${trackDaysNote(row)}）` }] : [];
+      return track === 5
+        ? [
+            {
+              departmentId: row.ownerDepartmentId,
+              title: `请审核数据共享申请 ${row.number}`,
+              body: `第5类通道：请按已编目的共享条件审核（办理时限 ${trackDaysNote(row)}）`,
+            },
+          ]
+        : [];
     },
   }).then(async (view) => {
     const center = view.track !== 5 ? await centerId(db) : null;
-    if (center) await notifyOnce(db, requestId, 'begin:center', { departmentId: center, title: view.track === 1 ? `请为申请 ${view.number} 供数` : `申请 ${view.number} 待三方协调`, body: view.track === 1 ? '第1类通道：无需数据责任部门审核，请在1个工作日内供数' : '第15类通道：请组织需求方、责任方三方协调' }, at);
+    if (center)
+      await notifyOnce(
+        db,
+        requestId,
+        'begin:center',
+        {
+          departmentId: center,
+          title: view.track === 1 ? `请为申请 ${view.number} 供数` : `申请 ${view.number} 待三方协调`,
+          body: view.track === 1 ? '第1类通道：无需数据责任部门审核，请在1个工作日内供数' : '第15类通道：请组织需求方、责任方三方协调',
+        },
+        at,
+      );
     return view;
   });
 }
 
 const trackDaysNote = (row: RequestRow) => (row.deadlineDate ? `至 ${row.deadlineDate}` : '见申请详情');
 
-export async function approveRequest(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; fields?: string[] | undefined; usageMonths?: number | undefined; note?: string | undefined }): Promise<RequestView> {
+export async function approveRequest(
+  db: Db,
+  input: {
+    requestId: string;
+    stepKey: string;
+    actor: StepActor;
+    at: Date;
+    fields?: string[] | undefined;
+    usageMonths?: number | undefined;
+    note?: string | undefined;
+  },
+): Promise<RequestView> {
   await step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -272,8 +359,10 @@ export async function approveRequest(db: Db, input: { requestId: string; stepKey
     details: { fields: input.fields ?? null, usageMonths: input.usageMonths ?? null },
     apply: async (_tx, row) => {
       const narrowedOutside = (input.fields ?? []).filter((f) => !row.fields.includes(f));
-      if (narrowedOutside.length) throw new RuleViolationError('fields_not_requested', `An approval may narrow the fields, not add ${narrowedOutside.join(', ')}`);
-      if (input.usageMonths !== undefined && row.usageMonths !== null && input.usageMonths > row.usageMonths) throw new RuleViolationError('usage_period_not_requested', 'An approval may shorten the usage period, not lengthen it');
+      if (narrowedOutside.length)
+        throw new RuleViolationError('fields_not_requested', `An approval may narrow the fields, not add ${narrowedOutside.join(', ')}`);
+      if (input.usageMonths !== undefined && row.usageMonths !== null && input.usageMonths > row.usageMonths)
+        throw new RuleViolationError('usage_period_not_requested', 'An approval may shorten the usage period, not lengthen it');
       return { approvedFields: input.fields ?? row.fields, approvedUsageMonths: input.usageMonths ?? row.usageMonths, decidedAt: input.at };
     },
     notify: (row) => both(row, `申请 ${row.number} 已获批准`, '数据责任部门已同意共享，市大数据中心将按时限供数'),
@@ -295,22 +384,45 @@ async function startProvisioning(db: Db, requestId: string, stepKey: string, at:
     notify: () => [],
   }).then(async (view) => {
     const center = await centerId(db);
-    if (center) await notifyOnce(db, requestId, `${stepKey}:center`, { departmentId: center, title: `请为申请 ${view.number} 供数`, body: '请按申请的交付方式（接口或批量交换）完成供数并确认' }, at);
+    if (center)
+      await notifyOnce(
+        db,
+        requestId,
+        `${stepKey}:center`,
+        { departmentId: center, title: `请为申请 ${view.number} 供数`, body: '请按申请的交付方式（接口或批量交换）完成供数并确认' },
+        at,
+      );
     return view;
   });
 }
 
 /** A notice tied to a step key of its own, so a retry sends it once. */
-async function notifyOnce(db: Db, requestId: string, stepKey: string, notice: { departmentId: string; title: string; body: string }, at: Date): Promise<void> {
+async function notifyOnce(
+  db: Db,
+  requestId: string,
+  stepKey: string,
+  notice: { departmentId: string; title: string; body: string },
+  at: Date,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await lockRequest(tx, requestId);
     if (await stepDone(tx, requestId, stepKey)) return;
-    await tx.insert(requestEvents).values({ requestId, stepKey, kind: 'notified', at, party: 'system', details: { departmentId: notice.departmentId, title: notice.title } });
+    await tx.insert(requestEvents).values({
+      requestId,
+      stepKey,
+      kind: 'notified',
+      at,
+      party: 'system',
+      details: { departmentId: notice.departmentId, title: notice.title },
+    });
     await enqueueNotification(tx, { ...notice, kind: 'request.notice', subjectType: Subject.Request, subjectId: requestId, at });
   });
 }
 
-export async function refuseRequest(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; explanation: WrittenExplanation }): Promise<RequestView> {
+export async function refuseRequest(
+  db: Db,
+  input: { requestId: string; stepKey: string; actor: StepActor; at: Date; explanation: WrittenExplanation },
+): Promise<RequestView> {
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -322,23 +434,51 @@ export async function refuseRequest(db: Db, input: { requestId: string; stepKey:
     details: { citedConditions: input.explanation.citedConditions, legalBasis: input.explanation.legalBasis },
     apply: async (tx, row) => {
       const view = await viewRequest(tx, row.id);
-      const problems = refusalProblems(input.explanation, { track: view.track, checks: view.checks, scenarioKind: view.scenarioKind, ownerMayRefuse: view.ownerMayRefuse });
+      const problems = refusalProblems(input.explanation, {
+        track: view.track,
+        checks: view.checks,
+        scenarioKind: view.scenarioKind,
+        ownerMayRefuse: view.ownerMayRefuse,
+      });
       if (problems.length) throw new RuleViolationError('invalid_refusal', problems.join('; '), { problems });
-      await tx.insert(writtenExplanations).values({ requestId: row.id, legalBasis: input.explanation.legalBasis, citedConditions: input.explanation.citedConditions, reasons: input.explanation.reasons, alternatives: input.explanation.alternatives, authorUserId: input.actor.userId, departmentId: input.actor.departmentId, filedAt: input.at });
+      await tx.insert(writtenExplanations).values({
+        requestId: row.id,
+        legalBasis: input.explanation.legalBasis,
+        citedConditions: input.explanation.citedConditions,
+        reasons: input.explanation.reasons,
+        alternatives: input.explanation.alternatives,
+        authorUserId: input.actor.userId,
+        departmentId: input.actor.departmentId,
+        filedAt: input.at,
+      });
       if (row.clockId) await sla.stopSlaClock(tx, row.clockId, input.at, clockMeta(input.actor));
       return { decidedAt: input.at, closedAt: input.at };
     },
     notify: (row) => [
-      { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 未获同意`, body: `书面说明：${input.explanation.reasons}；替代方案：${input.explanation.alternatives}` },
+      {
+        departmentId: row.requesterDepartmentId,
+        title: `申请 ${row.number} 未获同意`,
+        body: `书面说明：${input.explanation.reasons}；替代方案：${input.explanation.alternatives}`,
+      },
     ],
   }).then(async (view) => {
     const center = await centerId(db);
-    if (center) await notifyOnce(db, input.requestId, `${input.stepKey}:center`, { departmentId: center, title: `申请 ${view.number} 被拒绝`, body: `书面说明：${input.explanation.reasons}` }, input.at);
+    if (center)
+      await notifyOnce(
+        db,
+        input.requestId,
+        `${input.stepKey}:center`,
+        { departmentId: center, title: `申请 ${view.number} 被拒绝`, body: `书面说明：${input.explanation.reasons}` },
+        input.at,
+      );
     return view;
   });
 }
 
-export async function askSupplement(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; question: string }): Promise<RequestView> {
+export async function askSupplement(
+  db: Db,
+  input: { requestId: string; stepKey: string; actor: StepActor; at: Date; question: string },
+): Promise<RequestView> {
   let breachedByPause: SupervisionRow | null = null;
   return step(db, {
     requestId: input.requestId,
@@ -350,28 +490,55 @@ export async function askSupplement(db: Db, input: { requestId: string; stepKey:
     details: { question: input.question },
     apply: async (tx, row) => {
       const view = await viewRequest(tx, row.id);
-      const paused = row.clockId ? await sla.pauseSlaClock(tx, row.clockId, input.at, clockMeta(input.actor), 'supplement requested (补正)') : undefined;
+      const paused = row.clockId
+        ? await sla.pauseSlaClock(tx, row.clockId, input.at, clockMeta(input.actor), 'supplement requested (补正)')
+        : undefined;
       // Asked after the deadline, before the breach timer ran: the pause recorded the breach, and
       // the request is flagged and supervised as the timer would have done.
-      if (paused?.breachedAt && !row.overdue) breachedByPause = await issueSupervision(tx, row, 1, responsibleParty(row.state as RequestState) ?? 'owner', paused.breachedAt);
+      if (paused?.breachedAt && !row.overdue)
+        breachedByPause = await issueSupervision(tx, row, 1, responsibleParty(row.state as RequestState) ?? 'owner', paused.breachedAt);
       const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
       const clock = await sla.startSlaClock(
         tx,
-        { subjectType: Subject.Request, subjectId: row.id, step: 'supplement', chargedParty: 'requester', workflowId: requestWorkflowId(row.id), policyProfile: policy.name, policyVersion: policy.version, workingDays: view.policy.supplementAnswerDays, at: input.at },
+        {
+          subjectType: Subject.Request,
+          subjectId: row.id,
+          step: 'supplement',
+          chargedParty: 'requester',
+          workflowId: requestWorkflowId(row.id),
+          policyProfile: policy.name,
+          policyVersion: policy.version,
+          workingDays: view.policy.supplementAnswerDays,
+          at: input.at,
+        },
         clockMeta(input.actor),
       );
-      await tx.insert(requestSupplements).values({ requestId: row.id, question: input.question, askedAt: input.at, askedBy: input.actor.userId, clockId: clock.id, dueAt: clock.deadlineAt });
+      await tx.insert(requestSupplements).values({
+        requestId: row.id,
+        question: input.question,
+        askedAt: input.at,
+        askedBy: input.actor.userId,
+        clockId: clock.id,
+        dueAt: clock.deadlineAt,
+      });
       return { stateBeforeSupplement: row.state, ...(breachedByPause ? { overdue: true, supervisionLevel: 1 } : {}) };
     },
     notify: async (row, _to, tx) => [
-      { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 需要补正`, body: `${input.question}（请在规定时限内答复，逾期未答复申请将失效）` },
+      {
+        departmentId: row.requesterDepartmentId,
+        title: `申请 ${row.number} 需要补正`,
+        body: `${input.question}（请在规定时限内答复，逾期未答复申请将失效）`,
+      },
       // As a breach recorded by the timer tells it.
       ...(breachedByPause ? supervisionNotices(row, breachedByPause, await centerId(tx)).map((n) => n.notice) : []),
     ],
   });
 }
 
-export async function answerSupplement(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; answer: string }): Promise<RequestView> {
+export async function answerSupplement(
+  db: Db,
+  input: { requestId: string; stepKey: string; actor: StepActor; at: Date; answer: string },
+): Promise<RequestView> {
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -383,9 +550,13 @@ export async function answerSupplement(db: Db, input: { requestId: string; stepK
     apply: async (tx, row) => {
       const open = await openSupplement(tx, row.id);
       // The lapse timer may not have run yet (a worker was down): the limit holds all the same.
-      if (open?.clock && input.at > open.clock.deadlineAt) throw new ConflictError('supplement_lapsed', `The supplement was due by ${open.clock.deadlineDate}; the request lapses`);
+      if (open?.clock && input.at > open.clock.deadlineAt)
+        throw new ConflictError('supplement_lapsed', `The supplement was due by ${open.clock.deadlineDate}; the request lapses`);
       if (open) {
-        await tx.update(requestSupplements).set({ answer: input.answer, answeredAt: input.at, answeredBy: input.actor.userId }).where(eq(requestSupplements.id, open.supplement.id));
+        await tx
+          .update(requestSupplements)
+          .set({ answer: input.answer, answeredAt: input.at, answeredBy: input.actor.userId })
+          .where(eq(requestSupplements.id, open.supplement.id));
         if (open.clock) await sla.stopSlaClock(tx, open.clock.id, input.at, clockMeta(input.actor));
       }
       let deadline = {};
@@ -395,7 +566,9 @@ export async function answerSupplement(db: Db, input: { requestId: string; stepK
       }
       return { stateBeforeSupplement: null, ...deadline };
     },
-    notify: (row) => [{ departmentId: row.ownerDepartmentId, title: `申请 ${row.number} 已补正`, body: '申请部门已答复补正，办理时限恢复计算' }],
+    notify: (row) => [
+      { departmentId: row.ownerDepartmentId, title: `申请 ${row.number} 已补正`, body: '申请部门已答复补正，办理时限恢复计算' },
+    ],
   });
 }
 
@@ -414,7 +587,10 @@ export async function lapseRequest(db: Db, input: { requestId: string; stepKey: 
       await stopOpenClocks(tx, row, input.at, null);
       return { closedAt: input.at, stateBeforeSupplement: null };
     },
-    notify: async (row, _to, tx) => [...both(row, `申请 ${row.number} 已失效`, '补正未在时限内答复，申请失效；如仍需数据请重新申请'), ...(await toCenterIfItsWork(tx, row, '已失效'))],
+    notify: async (row, _to, tx) => [
+      ...both(row, `申请 ${row.number} 已失效`, '补正未在时限内答复，申请失效；如仍需数据请重新申请'),
+      ...(await toCenterIfItsWork(tx, row, '已失效')),
+    ],
   });
 }
 
@@ -425,7 +601,10 @@ async function toCenterIfItsWork(tx: Tx, row: RequestRow, what: string): Promise
   return center ? [{ departmentId: center, title: `申请 ${row.number} ${what}`, body: '该申请已终止，无需继续供数或协调' }] : [];
 }
 
-export async function withdrawRequest(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; reason: string }): Promise<RequestView> {
+export async function withdrawRequest(
+  db: Db,
+  input: { requestId: string; stepKey: string; actor: StepActor; at: Date; reason: string },
+): Promise<RequestView> {
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -439,7 +618,10 @@ export async function withdrawRequest(db: Db, input: { requestId: string; stepKe
       await stopOpenClocks(tx, row, input.at, input.actor);
       return { closedAt: input.at, stateBeforeSupplement: null };
     },
-    notify: async (row, _to, tx) => [{ departmentId: row.ownerDepartmentId, title: `申请 ${row.number} 已撤回`, body: input.reason }, ...(await toCenterIfItsWork(tx, row, '已撤回'))],
+    notify: async (row, _to, tx) => [
+      { departmentId: row.ownerDepartmentId, title: `申请 ${row.number} 已撤回`, body: input.reason },
+      ...(await toCenterIfItsWork(tx, row, '已撤回')),
+    ],
   });
 }
 
@@ -452,7 +634,10 @@ async function stopOpenClocks(tx: Tx, row: RequestRow, at: Date, actor: StepActo
   }
 }
 
-export async function confirmDelivery(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; method: 'interface' | 'batch'; reference: string }): Promise<RequestView> {
+export async function confirmDelivery(
+  db: Db,
+  input: { requestId: string; stepKey: string; actor: StepActor; at: Date; method: 'interface' | 'batch'; reference: string },
+): Promise<RequestView> {
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -467,28 +652,35 @@ export async function confirmDelivery(db: Db, input: { requestId: string; stepKe
       const months = row.approvedUsageMonths ?? row.usageMonths;
       const validTo = months ? new Date(input.at.getTime()) : null;
       if (validTo && months) validTo.setUTCMonth(validTo.getUTCMonth() + months);
-      await tx.insert(grants).values({
-        requestId: row.id,
-        requesterDepartmentId: row.requesterDepartmentId,
-        datasetId: row.datasetId,
-        datasetVersion: snapshot.datasetVersion,
-        fields: row.approvedFields ?? row.fields,
-        scenarioId: row.scenarioId,
-        purpose: row.purpose,
-        state: 'active',
-        deliveryMethod: input.method,
-        deliveryReference: input.reference,
-        validFrom: input.at,
-        validTo,
-        createdAt: input.at,
-      }).onConflictDoNothing();
+      await tx
+        .insert(grants)
+        .values({
+          requestId: row.id,
+          requesterDepartmentId: row.requesterDepartmentId,
+          datasetId: row.datasetId,
+          datasetVersion: snapshot.datasetVersion,
+          fields: row.approvedFields ?? row.fields,
+          scenarioId: row.scenarioId,
+          purpose: row.purpose,
+          state: 'active',
+          deliveryMethod: input.method,
+          deliveryReference: input.reference,
+          validFrom: input.at,
+          validTo,
+          createdAt: input.at,
+        })
+        .onConflictDoNothing();
       return { closedAt: input.at };
     },
-    notify: (row) => both(row, `申请 ${row.number} 已供数`, `交付方式：${input.method === 'interface' ? '接口' : '批量交换'}，凭证：${input.reference}`),
+    notify: (row) =>
+      both(row, `申请 ${row.number} 已供数`, `交付方式：${input.method === 'interface' ? '接口' : '批量交换'}，凭证：${input.reference}`),
   });
 }
 
-export async function requestExtension(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; days: number; reason: string }): Promise<RequestView> {
+export async function requestExtension(
+  db: Db,
+  input: { requestId: string; stepKey: string; actor: StepActor; at: Date; days: number; reason: string },
+): Promise<RequestView> {
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -499,20 +691,39 @@ export async function requestExtension(db: Db, input: { requestId: string; stepK
     reason: input.reason,
     details: { days: input.days },
     apply: async (tx, row) => {
-      if (row.state !== 'owner_review' && row.state !== 'coordination') throw new ConflictError('invalid_state', `An extension is asked while the step is open, not in state ${row.state}`);
+      if (row.state !== 'owner_review' && row.state !== 'coordination')
+        throw new ConflictError('invalid_state', `An extension is asked while the step is open, not in state ${row.state}`);
       if (!row.clockId) throw new ConflictError('invalid_state', 'The request has no running clock');
       const view = await viewRequest(tx, row.id);
-      await sla.requestSlaExtension(tx, row.clockId, input.at, input.days, input.reason, clockMeta(input.actor), view.policy.extensionCapDays);
+      await sla.requestSlaExtension(
+        tx,
+        row.clockId,
+        input.at,
+        input.days,
+        input.reason,
+        clockMeta(input.actor),
+        view.policy.extensionCapDays,
+      );
     },
     notify: () => [],
   }).then(async (view) => {
     const center = await centerId(db);
-    if (center) await notifyOnce(db, input.requestId, `${input.stepKey}:center`, { departmentId: center, title: `申请 ${view.number} 申请延期 ${input.days} 个工作日`, body: input.reason }, input.at);
+    if (center)
+      await notifyOnce(
+        db,
+        input.requestId,
+        `${input.stepKey}:center`,
+        { departmentId: center, title: `申请 ${view.number} 申请延期 ${input.days} 个工作日`, body: input.reason },
+        input.at,
+      );
     return view;
   });
 }
 
-export async function decideExtension(db: Db, input: { requestId: string; stepKey: string; actor: StepActor; at: Date; approved: boolean; reason: string }): Promise<RequestView> {
+export async function decideExtension(
+  db: Db,
+  input: { requestId: string; stepKey: string; actor: StepActor; at: Date; approved: boolean; reason: string },
+): Promise<RequestView> {
   return step(db, {
     requestId: input.requestId,
     stepKey: input.stepKey,
@@ -558,9 +769,17 @@ export async function recordDeadlineMoved(db: Db, input: { requestId: string; st
       if (!clock) return;
       // A correction that moves a breached deadline back into the future clears the breach.
       const cleared = row.overdue && !isOverdue(sla.toDomain(clock));
-      return { deadlineAt: clock.deadlineAt, deadlineDate: clock.deadlineDate, ...(cleared ? { overdue: false, supervisionLevel: 0 } : {}) };
+      return {
+        deadlineAt: clock.deadlineAt,
+        deadlineDate: clock.deadlineDate,
+        ...(cleared ? { overdue: false, supervisionLevel: 0 } : {}),
+      };
     },
-    details: () => ({ deadlineDateBefore: before.date, deadlineBefore: before.at, ...(supplementMove ? { supplementDueBefore: supplementMove.before, supplementDue: supplementMove.after } : {}) }),
+    details: () => ({
+      deadlineDateBefore: before.date,
+      deadlineBefore: before.at,
+      ...(supplementMove ? { supplementDueBefore: supplementMove.before, supplementDue: supplementMove.after } : {}),
+    }),
     notify: (row) => both(row, `申请 ${row.number} 的办理时限已调整`, '工作日历更正，办理时限随之调整，详见申请时间线'),
   });
 }
@@ -571,7 +790,8 @@ export async function remindDeadline(db: Db, input: { requestId: string; stepKey
   if (caughtUp) {
     // The workflow may have known the new deadline already (a step's view read it from the clock)
     // and timed this reminder for it: then, caught up, remind as well.
-    const dueNow = caughtUp.clockState === 'running' && caughtUp.deadline !== null && reminderDue(Date.parse(caughtUp.deadline), input.at.getTime());
+    const dueNow =
+      caughtUp.clockState === 'running' && caughtUp.deadline !== null && reminderDue(Date.parse(caughtUp.deadline), input.at.getTime());
     return dueNow ? remindDeadline(db, { ...input, stepKey: `${input.stepKey}:reminder` }) : caughtUp;
   }
   return step(db, {
@@ -587,7 +807,13 @@ export async function remindDeadline(db: Db, input: { requestId: string; stepKey
     if (party) {
       const [row] = await db.select().from(requests).where(eq(requests.id, input.requestId));
       const departmentId = await partyDepartment(db, row!, party);
-      await notifyOnce(db, input.requestId, `${input.stepKey}:notice`, { departmentId, title: `申请 ${view.number} 今日到期`, body: '办理时限今日届满，请及时处理' }, input.at);
+      await notifyOnce(
+        db,
+        input.requestId,
+        `${input.stepKey}:notice`,
+        { departmentId, title: `申请 ${view.number} 今日到期`, body: '办理时限今日届满，请及时处理' },
+        input.at,
+      );
     }
     return view;
   });
@@ -628,10 +854,16 @@ export async function recordBreach(db: Db, input: { requestId: string; stepKey: 
     notify: () => [],
   });
   const [row] = await db.select().from(requests).where(eq(requests.id, input.requestId));
-  const [supervision] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, input.requestId), eq(supervisions.level, 1))).orderBy(desc(supervisions.issuedAt)).limit(1);
+  const [supervision] = await db
+    .select()
+    .from(supervisions)
+    .where(and(eq(supervisions.requestId, input.requestId), eq(supervisions.level, 1)))
+    .orderBy(desc(supervisions.issuedAt))
+    .limit(1);
   if (supervision) {
     const center = await centerId(db);
-    for (const { key, notice } of supervisionNotices(row!, supervision, center)) await notifyOnce(db, input.requestId, `${input.stepKey}:${key}`, notice, input.at);
+    for (const { key, notice } of supervisionNotices(row!, supervision, center))
+      await notifyOnce(db, input.requestId, `${input.stepKey}:${key}`, notice, input.at);
   }
   return view;
 }
@@ -654,7 +886,10 @@ async function lagsBehindClocks(db: Db, requestId: string): Promise<boolean> {
  * like any step, so a retry after the move was recorded does not go on to the timed step.
  */
 async function catchUpWithClocks(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView | null> {
-  const [done] = await db.select({ kind: requestEvents.kind }).from(requestEvents).where(and(eq(requestEvents.requestId, input.requestId), eq(requestEvents.stepKey, input.stepKey)));
+  const [done] = await db
+    .select({ kind: requestEvents.kind })
+    .from(requestEvents)
+    .where(and(eq(requestEvents.requestId, input.requestId), eq(requestEvents.stepKey, input.stepKey)));
   if (done) return done.kind === 'deadline_moved' ? viewRequest(db, input.requestId) : null;
   return (await lagsBehindClocks(db, input.requestId)) ? recordDeadlineMoved(db, input) : null;
 }
@@ -663,9 +898,23 @@ async function catchUpWithClocks(db: Db, input: { requestId: string; stepKey: st
 async function issueSupervision(tx: Tx, row: RequestRow, level: 1 | 2, party: Party, at: Date): Promise<SupervisionRow> {
   const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
   const replyDue = (await loadCalendar(tx)).addWorkingDays(at, policy.settings.supervisionReplyDays);
-  const [issued] = await tx.insert(supervisions).values({ requestId: row.id, level, chargedParty: party, responsibleDepartmentId: await partyDepartment(tx, row, party), issuedAt: at, replyDueAt: replyDue.at }).onConflictDoNothing().returning();
+  const [issued] = await tx
+    .insert(supervisions)
+    .values({
+      requestId: row.id,
+      level,
+      chargedParty: party,
+      responsibleDepartmentId: await partyDepartment(tx, row, party),
+      issuedAt: at,
+      replyDueAt: replyDue.at,
+    })
+    .onConflictDoNothing()
+    .returning();
   if (issued) return issued;
-  const [existing] = await tx.select().from(supervisions).where(and(eq(supervisions.requestId, row.id), eq(supervisions.level, level), eq(supervisions.issuedAt, at)));
+  const [existing] = await tx
+    .select()
+    .from(supervisions)
+    .where(and(eq(supervisions.requestId, row.id), eq(supervisions.level, level), eq(supervisions.issuedAt, at)));
   return existing!;
 }
 
@@ -674,9 +923,26 @@ type SupervisionRow = typeof supervisions.$inferSelect;
 /** What a level-1 supervision tells, keyed: the responsible department, the center (if another), the requester. */
 function supervisionNotices(row: RequestRow, supervision: SupervisionRow, center: string | null): { key: string; notice: Notice }[] {
   return [
-    { key: 'supervision', notice: { departmentId: supervision.responsibleDepartmentId, title: `督办：申请 ${row.number} 已超期`, body: `请于 ${supervision.replyDueAt.toISOString()} 前书面答复办理情况` } },
-    ...(center && center !== supervision.responsibleDepartmentId ? [{ key: 'center', notice: { departmentId: center, title: `申请 ${row.number} 超期，已发出一级督办`, body: `责任方：${supervision.chargedParty}` } }] : []),
-    { key: 'requester', notice: { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 已超期`, body: '已启动督办，申请仍在办理中' } },
+    {
+      key: 'supervision',
+      notice: {
+        departmentId: supervision.responsibleDepartmentId,
+        title: `督办：申请 ${row.number} 已超期`,
+        body: `请于 ${supervision.replyDueAt.toISOString()} 前书面答复办理情况`,
+      },
+    },
+    ...(center && center !== supervision.responsibleDepartmentId
+      ? [
+          {
+            key: 'center',
+            notice: { departmentId: center, title: `申请 ${row.number} 超期，已发出一级督办`, body: `责任方：${supervision.chargedParty}` },
+          },
+        ]
+      : []),
+    {
+      key: 'requester',
+      notice: { departmentId: row.requesterDepartmentId, title: `申请 ${row.number} 已超期`, body: '已启动督办，申请仍在办理中' },
+    },
   ];
 }
 
@@ -694,27 +960,75 @@ export async function escalateLevelTwo(db: Db, input: { requestId: string; stepK
       if (!authority) throw new MissingDepartmentError('the competent authority');
       // Level 2 follows up the same breach: it is charged to the party level 1 was, even if the
       // request has since moved on (a supplement asked, a late approval now being provisioned).
-      const [levelOne] = await tx.select().from(supervisions).where(and(eq(supervisions.requestId, row.id), eq(supervisions.level, 1))).orderBy(desc(supervisions.issuedAt)).limit(1);
-      await issueSupervision(tx, row, 2, (levelOne?.chargedParty as Party | undefined) ?? responsibleParty(row.state as RequestState) ?? 'center', input.at);
+      const [levelOne] = await tx
+        .select()
+        .from(supervisions)
+        .where(and(eq(supervisions.requestId, row.id), eq(supervisions.level, 1)))
+        .orderBy(desc(supervisions.issuedAt))
+        .limit(1);
+      await issueSupervision(
+        tx,
+        row,
+        2,
+        (levelOne?.chargedParty as Party | undefined) ?? responsibleParty(row.state as RequestState) ?? 'center',
+        input.at,
+      );
       return { supervisionLevel: 2 };
     },
-    notify: (row) => [{ departmentId: authority!.id, title: `二级督办：申请 ${row.number} 超期未办结`, body: '一级督办后仍未办结，请公共数据主管部门督促' }],
+    notify: (row) => [
+      { departmentId: authority!.id, title: `二级督办：申请 ${row.number} 超期未办结`, body: '一级督办后仍未办结，请公共数据主管部门督促' },
+    ],
   });
   return view;
 }
 
 /** The responsible department answers a supervision notice. */
-export async function replyToSupervision(db: Db, input: { supervisionId: string; actor: StepActor; at: Date; reply: string }): Promise<typeof supervisions.$inferSelect> {
+export async function replyToSupervision(
+  db: Db,
+  input: { supervisionId: string; actor: StepActor; at: Date; reply: string },
+): Promise<typeof supervisions.$inferSelect> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(supervisions).where(eq(supervisions.id, input.supervisionId)).for('update');
     if (!row) throw new NotFoundError('supervision_not_found', 'No such supervision notice');
-    if (row.responsibleDepartmentId !== input.actor.departmentId) throw new ConflictError('not_your_step', 'Only the responsible department replies to a supervision notice');
+    if (row.responsibleDepartmentId !== input.actor.departmentId)
+      throw new ConflictError('not_your_step', 'Only the responsible department replies to a supervision notice');
     if (row.repliedAt) throw new ConflictError('already_replied', 'The supervision notice has been answered');
-    const [updated] = await tx.update(supervisions).set({ reply: input.reply, repliedAt: input.at, repliedBy: input.actor.userId }).where(eq(supervisions.id, row.id)).returning();
-    await tx.insert(requestEvents).values({ requestId: row.requestId, stepKey: `supervision:${row.id}:reply`, kind: 'supervision_replied', at: input.at, party: input.actor.party, actorUserId: input.actor.userId, actorDepartmentId: input.actor.departmentId, details: { level: row.level } });
-    await appendAudit(tx, { actor: auditActorOf(input.actor), action: 'request.supervision_replied', subjectType: Subject.Request, subjectId: row.requestId, after: { supervisionId: row.id, level: row.level }, reason: input.reply, requestId: input.actor.httpRequestId ?? null, at: input.at });
+    const [updated] = await tx
+      .update(supervisions)
+      .set({ reply: input.reply, repliedAt: input.at, repliedBy: input.actor.userId })
+      .where(eq(supervisions.id, row.id))
+      .returning();
+    await tx.insert(requestEvents).values({
+      requestId: row.requestId,
+      stepKey: `supervision:${row.id}:reply`,
+      kind: 'supervision_replied',
+      at: input.at,
+      party: input.actor.party,
+      actorUserId: input.actor.userId,
+      actorDepartmentId: input.actor.departmentId,
+      details: { level: row.level },
+    });
+    await appendAudit(tx, {
+      actor: auditActorOf(input.actor),
+      action: 'request.supervision_replied',
+      subjectType: Subject.Request,
+      subjectId: row.requestId,
+      after: { supervisionId: row.id, level: row.level },
+      reason: input.reply,
+      requestId: input.actor.httpRequestId ?? null,
+      at: input.at,
+    });
     const center = await centerId(tx);
-    if (center) await enqueueNotification(tx, { departmentId: center, kind: 'request.supervision_replied', subjectType: Subject.Request, subjectId: row.requestId, title: `督办答复（${row.level}级）`, body: input.reply, at: input.at });
+    if (center)
+      await enqueueNotification(tx, {
+        departmentId: center,
+        kind: 'request.supervision_replied',
+        subjectType: Subject.Request,
+        subjectId: row.requestId,
+        title: `督办答复（${row.level}级）`,
+        body: input.reply,
+        at: input.at,
+      });
     return updated!;
   });
 }
@@ -744,7 +1058,12 @@ export interface LaggingDeadline {
  */
 export async function laggingDeadlines(db: Db, settledBefore: Date, limit: number): Promise<LaggingDeadline[]> {
   const settled = sql`not exists (select 1 from ${slaClockEvents} where ${slaClockEvents.clockId} = ${slaClocks.id} and ${slaClockEvents.at} > ${settledBefore})`;
-  const open = and(notInArray(requests.state, ['draft', ...TERMINAL_STATES]), ne(slaClocks.state, 'stopped'), isNotNull(slaClocks.workflowId), settled);
+  const open = and(
+    notInArray(requests.state, ['draft', ...TERMINAL_STATES]),
+    ne(slaClocks.state, 'stopped'),
+    isNotNull(slaClocks.workflowId),
+    settled,
+  );
   const columns = { workflowId: sql<string>`${slaClocks.workflowId}`, clockId: slaClocks.id, deadline: slaClocks.deadlineAt };
   const main = await db
     .select(columns)

@@ -2,13 +2,19 @@
  * The API's side of a request's workflow: start it after filing, and hand it people's actions
  * as updates, turning the workflow's refusals back into the API's typed errors.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { requestWorkflow } from '../../workflows/request.js';
-import type { RequestView } from '../activities/requests.js';
-import type { Config } from '../config.js';
-import { AppError, ConflictError, ServiceUnavailableError } from '../errors.js';
-import { temporalUnanswered } from '../temporal/connection.js';
+import type { RequestView } from './activities.js';
+import type { Config } from '../platform/config.js';
+import { AppError, ConflictError, ServiceUnavailableError } from '../platform/errors.js';
+import { temporalUnanswered } from '../platform/temporal/connection.js';
 import { requestWorkflowId } from './filing.js';
 import { REQUEST_WORKFLOW, type RequestUpdateName, type RequestUpdates } from './workflow-contract.js';
 
@@ -42,7 +48,12 @@ export async function startRequestWorkflow(client: Client, settings: Config['tem
 const STATUSES = new Set([400, 403, 404, 409, 422]);
 
 /** Sends an action to the request's workflow and waits for its answer. */
-export async function updateRequest<K extends RequestUpdateName>(client: Client, requestId: string, name: K, args: RequestUpdates[K]): Promise<RequestView> {
+export async function updateRequest<K extends RequestUpdateName>(
+  client: Client,
+  requestId: string,
+  name: K,
+  args: RequestUpdates[K],
+): Promise<RequestView> {
   let accepted = false;
   try {
     const handle = client.workflow.getHandle(requestWorkflowId(requestId));
@@ -57,7 +68,8 @@ export async function updateRequest<K extends RequestUpdateName>(client: Client,
       // The step failed for a reason that is not the caller's (a bug), or a validator crashed
       // rather than refused (no status of ours): the workflow stays actionable; the API reports
       // a server error instead of passing the crash off as the caller's conflict.
-      if (detail.status === 500 || detail.status === undefined) throw new Error(`request step ${name} failed: ${error.cause.message}`, { cause: error.cause });
+      if (detail.status === 500 || detail.status === undefined)
+        throw new Error(`request step ${name} failed: ${error.cause.message}`, { cause: error });
       const status = detail.status && STATUSES.has(detail.status) ? detail.status : 409;
       throw new AppError(status as AppError['status'], error.cause.type ?? 'rejected', error.cause.message, detail.details ?? undefined);
     }
@@ -67,7 +79,10 @@ export async function updateRequest<K extends RequestUpdateName>(client: Client,
     const unanswered = temporalUnanswered(error);
     // Before acceptance an unreachable server changed nothing; after it, the step may still commit.
     if (unanswered === 'unavailable' && !accepted) {
-      throw new ServiceUnavailableError('workflow_engine_unavailable', 'The workflow engine cannot be reached; nothing was changed. Try again shortly.');
+      throw new ServiceUnavailableError(
+        'workflow_engine_unavailable',
+        'The workflow engine cannot be reached; nothing was changed. Try again shortly.',
+      );
     }
     if (unanswered) {
       // The update may have been accepted and may still commit: say so, so nobody assumes either way.
@@ -87,7 +102,11 @@ function isCompleted(error: unknown): boolean {
 export const reconcilerWorkflowId = (taskQueue: string) => `request-reconciler:${taskQueue}`;
 
 /** Starts the task queue's request reconciler unless it runs already (every worker calls this). */
-export async function ensureRequestReconciler(client: Client, settings: Config['temporal'], input = { intervalMs: 60_000, graceMs: 30_000 }): Promise<void> {
+export async function ensureRequestReconciler(
+  client: Client,
+  settings: Config['temporal'],
+  input = { intervalMs: 60_000, graceMs: 30_000 },
+): Promise<void> {
   await client.workflow.start('requestReconcilerWorkflow', {
     taskQueue: settings.taskQueue,
     workflowId: reconcilerWorkflowId(settings.taskQueue),

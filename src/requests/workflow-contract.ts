@@ -2,8 +2,8 @@
  * What the API and a request's workflow say to each other: update names and their arguments.
  * Plain types and names only, so both the API (client) and the workflow bundle import it.
  */
-import type { WrittenExplanation } from '../domain/requests/refusal.js';
-import type { Party } from '../domain/requests/lifecycle.js';
+import type { WrittenExplanation } from './rules/refusal.js';
+import type { Party } from './rules/lifecycle.js';
 
 /** The person acting, as the API authenticated and authorized them. */
 export interface UpdateActor {

@@ -1,11 +1,11 @@
 import { and, asc, eq, lt, ne } from 'drizzle-orm';
-import { appendAudit, type AuditActor } from '../audit/ledger.js';
-import { currentCalendarVersion, loadCalendar } from '../calendar/service.js';
-import type { Db, Tx } from '../db/client.js';
-import { slaClockEvents, slaClocks } from '../db/schema.js';
-import type { WorkingDayCalendar } from '../domain/calendar/working-days.js';
-import * as rules from '../domain/sla/clock.js';
-import { NotFoundError } from '../errors.js';
+import { appendAudit, type AuditActor } from '../audit/index.js';
+import { currentCalendarVersion, loadCalendar } from '../calendar/index.js';
+import type { Db, Tx } from '../platform/db/client.js';
+import { slaClockEvents, slaClocks } from '../platform/db/schema.js';
+import type { WorkingDayCalendar } from '../calendar/rules/working-days.js';
+import * as rules from './rules/clock.js';
+import { NotFoundError } from '../platform/errors.js';
 
 export type ClockRow = typeof slaClocks.$inferSelect;
 export type ClockEventRow = typeof slaClockEvents.$inferSelect;
@@ -16,7 +16,8 @@ export interface ChangeMeta {
 }
 
 export function toDomain(row: ClockRow): rules.Clock {
-  const extension = row.extension as (Omit<rules.Extension, 'requestedAt' | 'decidedAt'> & { requestedAt: string; decidedAt: string | null }) | null;
+  const extension = row.extension as
+    (Omit<rules.Extension, 'requestedAt' | 'decidedAt'> & { requestedAt: string; decidedAt: string | null }) | null;
   return {
     state: row.state,
     workingDays: row.workingDays,
@@ -30,7 +31,13 @@ export function toDomain(row: ClockRow): rules.Clock {
     breachedAt: row.breachedAt,
     outcome: row.outcome,
     stoppedAt: row.stoppedAt,
-    extension: extension ? { ...extension, requestedAt: new Date(extension.requestedAt), decidedAt: extension.decidedAt ? new Date(extension.decidedAt) : null } : null,
+    extension: extension
+      ? {
+          ...extension,
+          requestedAt: new Date(extension.requestedAt),
+          decidedAt: extension.decidedAt ? new Date(extension.decidedAt) : null,
+        }
+      : null,
   };
 }
 
@@ -79,19 +86,65 @@ export async function startSlaClock(tx: Tx, input: StartInput, meta: ChangeMeta)
   const clock = rules.startClock(calendar, input.at, input.workingDays);
   const [inserted] = await tx
     .insert(slaClocks)
-    .values({ ...toColumns(clock), subjectType: input.subjectType, subjectId: input.subjectId, step: input.step, chargedParty: input.chargedParty, workflowId: input.workflowId ?? null, policyProfile: input.policyProfile, policyVersion: input.policyVersion, startedAt: input.at })
+    .values({
+      ...toColumns(clock),
+      subjectType: input.subjectType,
+      subjectId: input.subjectId,
+      step: input.step,
+      chargedParty: input.chargedParty,
+      workflowId: input.workflowId ?? null,
+      policyProfile: input.policyProfile,
+      policyVersion: input.policyVersion,
+      startedAt: input.at,
+    })
     .onConflictDoNothing()
     .returning();
   if (!inserted) {
-    const [existing] = await tx.select().from(slaClocks).where(and(eq(slaClocks.subjectType, input.subjectType), eq(slaClocks.subjectId, input.subjectId), eq(slaClocks.step, input.step), eq(slaClocks.startedAt, input.at)));
+    const [existing] = await tx
+      .select()
+      .from(slaClocks)
+      .where(
+        and(
+          eq(slaClocks.subjectType, input.subjectType),
+          eq(slaClocks.subjectId, input.subjectId),
+          eq(slaClocks.step, input.step),
+          eq(slaClocks.startedAt, input.at),
+        ),
+      );
     return existing!;
   }
-  await recordEvent(tx, inserted, 'started', input.at, null, { workingDays: input.workingDays, chargedParty: input.chargedParty, policy: `${input.policyProfile}@${input.policyVersion}` }, meta, null);
+  await recordEvent(
+    tx,
+    inserted,
+    'started',
+    input.at,
+    null,
+    { workingDays: input.workingDays, chargedParty: input.chargedParty, policy: `${input.policyProfile}@${input.policyVersion}` },
+    meta,
+    null,
+  );
   return inserted;
 }
 
-async function recordEvent(tx: Tx, row: ClockRow, kind: string, at: Date, before: ClockRow | null, details: Record<string, unknown>, meta: ChangeMeta, reason: string | null) {
-  await tx.insert(slaClockEvents).values({ clockId: row.id, at, kind, deadlineBefore: before?.deadlineAt ?? null, deadlineAfter: row.deadlineAt, calendarVersion: row.calendarVersion, details });
+async function recordEvent(
+  tx: Tx,
+  row: ClockRow,
+  kind: string,
+  at: Date,
+  before: ClockRow | null,
+  details: Record<string, unknown>,
+  meta: ChangeMeta,
+  reason: string | null,
+) {
+  await tx.insert(slaClockEvents).values({
+    clockId: row.id,
+    at,
+    kind,
+    deadlineBefore: before?.deadlineAt ?? null,
+    deadlineAfter: row.deadlineAt,
+    calendarVersion: row.calendarVersion,
+    details,
+  });
   await appendAudit(tx, {
     actor: meta.actor,
     action: `sla_clock.${kind}`,
@@ -106,7 +159,16 @@ async function recordEvent(tx: Tx, row: ClockRow, kind: string, at: Date, before
 }
 
 /** Loads the clock under a row lock, applies a rule, stores the result, its event and its audit entry. */
-async function change(tx: Tx, clockId: string, kind: string, at: Date, meta: ChangeMeta, apply: (calendar: WorkingDayCalendar, clock: rules.Clock) => rules.Clock, details: Record<string, unknown> = {}, reason: string | null = null): Promise<ClockRow> {
+async function change(
+  tx: Tx,
+  clockId: string,
+  kind: string,
+  at: Date,
+  meta: ChangeMeta,
+  apply: (calendar: WorkingDayCalendar, clock: rules.Clock) => rules.Clock,
+  details: Record<string, unknown> = {},
+  reason: string | null = null,
+): Promise<ClockRow> {
   const [current] = await tx.select().from(slaClocks).where(eq(slaClocks.id, clockId)).for('update');
   if (!current) throw new NotFoundError('sla_clock_not_found', 'No SLA clock with that id');
   const domain = toDomain(current);
@@ -122,9 +184,18 @@ export const pauseSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta, re
   change(tx, id, 'paused', at, meta, (c, clock) => rules.pauseClock(c, clock, at), {}, reason ?? null);
 
 export async function resumeSlaClock(tx: Tx, id: string, at: Date, meta: ChangeMeta): Promise<ClockRow> {
-  const [current] = await tx.select({ pausedAt: slaClocks.pausedAt, remainingAtPause: slaClocks.remainingAtPause }).from(slaClocks).where(eq(slaClocks.id, id));
+  const [current] = await tx
+    .select({ pausedAt: slaClocks.pausedAt, remainingAtPause: slaClocks.remainingAtPause })
+    .from(slaClocks)
+    .where(eq(slaClocks.id, id));
   // The pause's length is recorded with the resume: from when, and the R carried over.
-  const details = current?.pausedAt ? { pausedAt: current.pausedAt.toISOString(), pausedMs: at.getTime() - current.pausedAt.getTime(), remainingCarried: current.remainingAtPause } : {};
+  const details = current?.pausedAt
+    ? {
+        pausedAt: current.pausedAt.toISOString(),
+        pausedMs: at.getTime() - current.pausedAt.getTime(),
+        remainingCarried: current.remainingAtPause,
+      }
+    : {};
   return change(tx, id, 'resumed', at, meta, (c, clock) => rules.resumeClock(c, clock, at), details);
 }
 
@@ -132,7 +203,16 @@ export const requestSlaExtension = (tx: Tx, id: string, at: Date, days: number, 
   change(tx, id, 'extension_requested', at, meta, (_c, clock) => rules.requestExtension(clock, at, days, reason, cap), { days }, reason);
 
 export const decideSlaExtension = (tx: Tx, id: string, at: Date, approved: boolean, meta: ChangeMeta, reason?: string) =>
-  change(tx, id, approved ? 'extension_approved' : 'extension_rejected', at, meta, (c, clock) => rules.decideExtension(c, clock, at, approved), {}, reason ?? null);
+  change(
+    tx,
+    id,
+    approved ? 'extension_approved' : 'extension_rejected',
+    at,
+    meta,
+    (c, clock) => rules.decideExtension(c, clock, at, approved),
+    {},
+    reason ?? null,
+  );
 
 export const breachSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta) =>
   change(tx, id, 'breached', at, meta, (_c, clock) => rules.breachClock(clock, at));
@@ -165,7 +245,11 @@ export interface MovedClock {
  */
 export async function recomputeOpenClocks(db: Db, now: Date, meta: ChangeMeta): Promise<MovedClock[]> {
   const version = await currentCalendarVersion(db);
-  const stale = await db.select({ id: slaClocks.id }).from(slaClocks).where(and(ne(slaClocks.state, 'stopped'), lt(slaClocks.calendarVersion, version))).orderBy(asc(slaClocks.deadlineAt));
+  const stale = await db
+    .select({ id: slaClocks.id })
+    .from(slaClocks)
+    .where(and(ne(slaClocks.state, 'stopped'), lt(slaClocks.calendarVersion, version)))
+    .orderBy(asc(slaClocks.deadlineAt));
   const moved: MovedClock[] = [];
   for (const { id } of stale) {
     await db.transaction(async (tx) => {
@@ -177,10 +261,35 @@ export async function recomputeOpenClocks(db: Db, now: Date, meta: ChangeMeta): 
       const [updated] = await tx.update(slaClocks).set(toColumns(next)).where(eq(slaClocks.id, id)).returning();
       // Only the calendar version changed: nothing to record. A changed breach or R is recorded.
       const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
-      if (same(updated!.deadlineAt, current.deadlineAt) && same(updated!.breachedAt, current.breachedAt) && updated!.remainingAtPause === current.remainingAtPause) return;
+      if (
+        same(updated!.deadlineAt, current.deadlineAt) &&
+        same(updated!.breachedAt, current.breachedAt) &&
+        updated!.remainingAtPause === current.remainingAtPause
+      )
+        return;
       const breachedNow = !current.breachedAt && updated!.breachedAt !== null;
-      await recordEvent(tx, updated!, breachedNow ? 'recomputed_breached' : 'recomputed', now, current, { calendarVersionBefore: current.calendarVersion, calendarVersionAfter: calendar.version, deadlineDateBefore: current.deadlineDate, deadlineDateAfter: updated!.deadlineDate }, meta, 'calendar change');
-      moved.push({ clockId: id, workflowId: updated!.workflowId, deadlineBefore: current.deadlineAt.toISOString(), deadlineAfter: updated!.deadlineAt.toISOString(), breachedNow });
+      await recordEvent(
+        tx,
+        updated!,
+        breachedNow ? 'recomputed_breached' : 'recomputed',
+        now,
+        current,
+        {
+          calendarVersionBefore: current.calendarVersion,
+          calendarVersionAfter: calendar.version,
+          deadlineDateBefore: current.deadlineDate,
+          deadlineDateAfter: updated!.deadlineDate,
+        },
+        meta,
+        'calendar change',
+      );
+      moved.push({
+        clockId: id,
+        workflowId: updated!.workflowId,
+        deadlineBefore: current.deadlineAt.toISOString(),
+        deadlineAfter: updated!.deadlineAt.toISOString(),
+        breachedNow,
+      });
     });
   }
   return moved;
@@ -191,11 +300,23 @@ export async function recomputeOpenClocks(db: Db, now: Date, meta: ChangeMeta): 
  * length changed gets the new length and version (`lengths`: step → working days), with an event
  * and audit entry naming both deadlines and versions. Returns the clocks whose deadline moved.
  */
-export async function applyStepLengths(db: Db, match: { subjectType: string; policyProfile: string; policyVersion: number; lengths: Record<string, number> }, now: Date, meta: ChangeMeta): Promise<MovedClock[]> {
+export async function applyStepLengths(
+  db: Db,
+  match: { subjectType: string; policyProfile: string; policyVersion: number; lengths: Record<string, number> },
+  now: Date,
+  meta: ChangeMeta,
+): Promise<MovedClock[]> {
   const open = await db
     .select({ id: slaClocks.id })
     .from(slaClocks)
-    .where(and(eq(slaClocks.subjectType, match.subjectType), eq(slaClocks.policyProfile, match.policyProfile), ne(slaClocks.state, 'stopped'), lt(slaClocks.policyVersion, match.policyVersion)));
+    .where(
+      and(
+        eq(slaClocks.subjectType, match.subjectType),
+        eq(slaClocks.policyProfile, match.policyProfile),
+        ne(slaClocks.state, 'stopped'),
+        lt(slaClocks.policyVersion, match.policyVersion),
+      ),
+    );
   const moved: MovedClock[] = [];
   for (const { id } of open) {
     await db.transaction(async (tx) => {
@@ -203,11 +324,37 @@ export async function applyStepLengths(db: Db, match: { subjectType: string; pol
       if (!current || current.state === 'stopped' || current.policyVersion >= match.policyVersion) return;
       const days = match.lengths[current.step] ?? current.workingDays;
       const next = rules.changeStepLength(await loadCalendar(tx), toDomain(current), days, now);
-      const [updated] = await tx.update(slaClocks).set({ ...toColumns(next), policyVersion: match.policyVersion }).where(eq(slaClocks.id, id)).returning();
+      const [updated] = await tx
+        .update(slaClocks)
+        .set({ ...toColumns(next), policyVersion: match.policyVersion })
+        .where(eq(slaClocks.id, id))
+        .returning();
       const breachedNow = !current.breachedAt && updated!.breachedAt !== null;
-      await recordEvent(tx, updated!, breachedNow ? 'policy_changed_breached' : 'policy_changed', now, current, { policyVersionBefore: current.policyVersion, policyVersionAfter: match.policyVersion, workingDaysBefore: current.workingDays, workingDaysAfter: days, deadlineDateBefore: current.deadlineDate, deadlineDateAfter: updated!.deadlineDate }, meta, 'policy change applied to open steps');
+      await recordEvent(
+        tx,
+        updated!,
+        breachedNow ? 'policy_changed_breached' : 'policy_changed',
+        now,
+        current,
+        {
+          policyVersionBefore: current.policyVersion,
+          policyVersionAfter: match.policyVersion,
+          workingDaysBefore: current.workingDays,
+          workingDaysAfter: days,
+          deadlineDateBefore: current.deadlineDate,
+          deadlineDateAfter: updated!.deadlineDate,
+        },
+        meta,
+        'policy change applied to open steps',
+      );
       if (updated!.deadlineAt.getTime() !== current.deadlineAt.getTime()) {
-        moved.push({ clockId: id, workflowId: updated!.workflowId, deadlineBefore: current.deadlineAt.toISOString(), deadlineAfter: updated!.deadlineAt.toISOString(), breachedNow });
+        moved.push({
+          clockId: id,
+          workflowId: updated!.workflowId,
+          deadlineBefore: current.deadlineAt.toISOString(),
+          deadlineAfter: updated!.deadlineAt.toISOString(),
+          breachedNow,
+        });
       }
     });
   }

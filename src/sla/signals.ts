@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { temporalUnanswered } from '../temporal/connection.js';
-import type { MovedClock } from './service.js';
+import { temporalUnanswered } from '../platform/temporal/connection.js';
+import type { Db } from '../platform/db/client.js';
+import { recomputeOpenClocks, type ChangeMeta, type MovedClock } from './service.js';
 
 /** The signal a clock's workflow receives when the clock service moves its deadline. */
 export const SLA_DEADLINE_CHANGED = 'slaDeadlineChanged';
@@ -18,7 +19,9 @@ export async function signalMovedDeadlines(client: Client, moved: MovedClock[]):
     if (!clock.workflowId) continue;
     try {
       await client.connection.withDeadline(Date.now() + 5_000, () =>
-        client.workflow.getHandle(clock.workflowId!).signal(SLA_DEADLINE_CHANGED, { clockId: clock.clockId, deadline: clock.deadlineAfter }),
+        client.workflow
+          .getHandle(clock.workflowId!)
+          .signal(SLA_DEADLINE_CHANGED, { clockId: clock.clockId, deadline: clock.deadlineAfter }),
       );
       delivered++;
     } catch (error) {
@@ -27,4 +30,13 @@ export async function signalMovedDeadlines(client: Client, moved: MovedClock[]):
     }
   }
   return delivered;
+}
+
+/** After a calendar change: every open clock is recomputed and each moved one's workflow told; how many moved. */
+export function calendarFollower(db: Db, client: Client) {
+  return async (meta: ChangeMeta & { at: Date }): Promise<number> => {
+    const moved = await recomputeOpenClocks(db, meta.at, meta);
+    await signalMovedDeadlines(client, moved);
+    return moved.length;
+  };
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { appendAudit, appendAuditEntries, ledgerRewriteRights, verifyLedger, type AuditInput } from '../../src/audit/ledger.js';
-import { openDatabase, openPostgres } from '../../src/db/client.js';
-import { auditEntries } from '../../src/db/schema.js';
+import { openDatabase, openPostgres } from '../../src/platform/db/client.js';
+import { auditEntries } from '../../src/platform/db/schema.js';
 import { startTestApp } from '../helpers/app.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { required, testConfig } from '../helpers/env.js';
@@ -37,7 +37,11 @@ t.test('concurrent appenders, single entries and batches, keep one valid, gaples
   const mine = await app.db.select().from(auditEntries).where(eq(auditEntries.subjectId, subjectId)).orderBy(auditEntries.seq);
   t.equal(mine.length, 40);
   const batch = mine.filter((e) => e.action.startsWith('probe.0.'));
-  t.same(batch.map((e) => e.action), ['probe.0.a', 'probe.0.b'], 'a batch keeps its order');
+  t.same(
+    batch.map((e) => e.action),
+    ['probe.0.a', 'probe.0.b'],
+    'a batch keeps its order',
+  );
   t.equal(batch[1]!.seq, batch[0]!.seq + 1, 'and its entries are adjacent');
   t.equal(batch[1]!.prevHash, batch[0]!.hash);
   const result = await verifyLedger(app.db);
@@ -81,7 +85,11 @@ t.test('edits, deletions and reorderings made directly in PostgreSQL are caught 
   t.match(await verifyLedger(owner.db), { valid: false, firstBreak: { seq: 3, problem: 'sequence_gap' } });
   await owner.db.execute(sql`update audit_entries set seq = -seq where seq > 2`);
   await owner.db.execute(sql`update audit_entries set seq = -seq - 1 where seq < 0`);
-  t.match(await verifyLedger(owner.db), { valid: false, firstBreak: { seq: 2, problem: 'prev_hash_mismatch' } }, 'renumbering to hide the gap breaks the link');
+  t.match(
+    await verifyLedger(owner.db),
+    { valid: false, firstBreak: { seq: 2, problem: 'prev_hash_mismatch' } },
+    'renumbering to hide the gap breaks the link',
+  );
 
   // Reorder: swap the contents of two entries (keeping their positions).
   await owner.db.execute(sql`update audit_entries set seq = -1 where seq = 4`);
@@ -94,21 +102,33 @@ t.test('the ledger API: auditors list and verify; dept_admin sees its own depart
   const harness = await startTestApp();
   t.teardown(harness.close);
   const world = await createTestWorld(harness.database.db);
-  const get = async (url: string, user: Parameters<typeof bearer>[1]) => harness.app.inject({ method: 'GET', url, headers: await bearer(harness.config, user) });
+  const get = async (url: string, user: Parameters<typeof bearer>[1]) =>
+    harness.app.inject({ method: 'GET', url, headers: await bearer(harness.config, user) });
 
   const verification = await get('/api/v1/audit-entries/verification', world.centerAuditor);
   t.equal(verification.statusCode, 200);
   t.equal(verification.json().valid, true);
   t.equal((await get('/api/v1/audit-entries/verification', world.centerAdmin)).statusCode, 403);
 
-  const created = await harness.app.inject({ method: 'POST', url: '/api/v1/users', headers: await bearer(harness.config, world.policeAdmin), payload: { username: `audit.${Date.now()}`, displayName: '审计对象', departmentId: world.police.id, roles: ['reviewer'] } });
+  const created = await harness.app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: await bearer(harness.config, world.policeAdmin),
+    payload: { username: `audit.${Date.now()}`, displayName: '审计对象', departmentId: world.police.id, roles: ['reviewer'] },
+  });
   t.equal(created.statusCode, 201);
   const userId = created.json().id;
 
   const byAuditor = await get(`/api/v1/audit-entries?subjectType=User&subjectId=${userId}`, world.centerAuditor);
   t.equal(byAuditor.statusCode, 200, byAuditor.body);
   t.equal(byAuditor.json().items.length, 1, 'exactly one entry for the committed change');
-  t.match(byAuditor.json().items[0], { action: 'user.created', actorUserId: world.policeAdmin.id, actorDepartmentId: world.police.id, actorRole: 'dept_admin', requestId: created.headers['x-request-id'] });
+  t.match(byAuditor.json().items[0], {
+    action: 'user.created',
+    actorUserId: world.policeAdmin.id,
+    actorDepartmentId: world.police.id,
+    actorRole: 'dept_admin',
+    requestId: created.headers['x-request-id'],
+  });
 
   const ownDept = await get(`/api/v1/audit-entries?subjectId=${userId}`, world.policeAdmin);
   t.equal(ownDept.json().items.length, 1, 'a dept_admin sees what its department did');
@@ -118,11 +138,19 @@ t.test('the ledger API: auditors list and verify; dept_admin sees its own depart
   t.equal(byRequester.statusCode, 403, 'requesters read no audit: refused, not an empty page');
   t.equal(byRequester.json().code, 'forbidden');
 
-  await harness.app.inject({ method: 'POST', url: '/api/v1/users', headers: await bearer(harness.config, world.policeAdmin), payload: { username: `audit2.${Date.now()}`, displayName: '审计对象二', departmentId: world.police.id, roles: ['requester'] } });
+  await harness.app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: await bearer(harness.config, world.policeAdmin),
+    payload: { username: `audit2.${Date.now()}`, displayName: '审计对象二', departmentId: world.police.id, roles: ['requester'] },
+  });
   const firstPage = await get(`/api/v1/audit-entries?actorDepartmentId=${world.police.id}&limit=1`, world.centerAuditor);
   t.type(firstPage.json().nextCursor, 'string');
   t.equal(firstPage.json().items.length, 1);
-  const second = await get(`/api/v1/audit-entries?actorDepartmentId=${world.police.id}&limit=1&cursor=${firstPage.json().nextCursor}`, world.centerAuditor);
+  const second = await get(
+    `/api/v1/audit-entries?actorDepartmentId=${world.police.id}&limit=1&cursor=${firstPage.json().nextCursor}`,
+    world.centerAuditor,
+  );
   t.equal(second.statusCode, 200, second.body);
   t.equal(second.json().items.length, 1);
   t.ok(second.json().items[0].seq < firstPage.json().items[0].seq, 'newest first, pages do not overlap');

@@ -8,13 +8,13 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import pino from 'pino';
 import t, { type Test } from 'tap';
-import { createActivities } from '../../src/activities/index.js';
-import { createNotificationActivities } from '../../src/activities/notifications.js';
+import { createActivities } from '../../src/server/activities.js';
+import { createNotificationActivities } from '../../src/notifications/activities.js';
 import { importPublishedSchedules } from '../../src/calendar/service.js';
-import { clockFrom } from '../../src/clock.js';
-import { openDatabase } from '../../src/db/client.js';
-import { inboxMessages } from '../../src/db/schema.js';
-import { loadSpecification } from '../../src/http/openapi.js';
+import { clockFrom } from '../../src/platform/clock.js';
+import { openDatabase } from '../../src/platform/db/client.js';
+import { inboxMessages } from '../../src/platform/db/schema.js';
+import { loadSpecification } from '../../src/platform/http/openapi.js';
 import type { UserRow } from '../../src/identity/service.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
@@ -22,7 +22,17 @@ import { testConfig } from '../helpers/env.js';
 import { createTestWorld } from '../helpers/identity.js';
 import { temporalOf } from '../helpers/requests.js';
 import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
-import { CALLERS, MATRIX, MISSING_BODY, rowName, type CallerKind, type Expected, type Harness, type ListRule, type MatrixRow } from './matrix.js';
+import {
+  CALLERS,
+  MATRIX,
+  MISSING_BODY,
+  rowName,
+  type CallerKind,
+  type Expected,
+  type Harness,
+  type ListRule,
+  type MatrixRow,
+} from './matrix.js';
 import { OPERATIONS } from './operations.js';
 import { callersOf, createFixtures, sender, type Callers, type HttpCall, type Send, type SignedInCaller } from './world.js';
 
@@ -33,7 +43,11 @@ const now = () => clock.now();
 const database = await openDatabase(testConfig().database);
 const db = database.db;
 const log = pino({ level: 'silent' });
-const { worker, taskQueue } = await createTestWorker(env, new URL('../../workflows/index.ts', import.meta.url).pathname, createActivities({ db, log, clock }));
+const { worker, taskQueue } = await createTestWorker(
+  env,
+  new URL('../../workflows/index.ts', import.meta.url).pathname,
+  createActivities({ db, log, clock }),
+);
 const running = worker.run();
 const appOptions = { database, clock, temporal: temporalOf(env) };
 const shared = await startTestApp({ ...appOptions, config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue }) });
@@ -41,7 +55,12 @@ const demo = await startTestApp({ ...appOptions, config: testConfig({ TEMPORAL_T
 // Publishing the calendar, the commitment or a policy version changes what every test file reads.
 const { handle: own } = await openMigratedFreshDatabase(t, 3);
 await importPublishedSchedules(own.db, { actor: { kind: 'system', role: 'script' }, at: new Date() });
-const isolated = await startTestApp({ database: own, clock, temporal: temporalOf(env), config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue }) });
+const isolated = await startTestApp({
+  database: own,
+  clock,
+  temporal: temporalOf(env),
+  config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue }),
+});
 t.teardown(async () => {
   for (const app of [shared, demo, isolated]) await app.close();
   worker.shutdown();
@@ -75,10 +94,12 @@ interface SpecOperation {
 const specification = loadSpecification();
 const specOperations = new Map<string, SpecOperation>();
 for (const item of Object.values(specification.paths)) {
-  for (const op of Object.values(item) as SpecOperation[]) if (op && typeof op === 'object' && op.operationId) specOperations.set(op.operationId, op);
+  for (const op of Object.values(item) as SpecOperation[])
+    if (op && typeof op === 'object' && op.operationId) specOperations.set(op.operationId, op);
 }
 const isPublic = (op: SpecOperation) => Array.isArray(op.security) && op.security.length === 0;
-const requiresJsonBody = (op: SpecOperation) => op.requestBody?.required === true && op.requestBody.content?.['application/json'] !== undefined;
+const requiresJsonBody = (op: SpecOperation) =>
+  op.requestBody?.required === true && op.requestBody.content?.['application/json'] !== undefined;
 
 // ── the figures ───────────────────────────────────────────────────────────────────────────────
 const figures = { status: 0, body: 0, visibility: 0, failures: 0 };
@@ -89,11 +110,27 @@ const isSuccess = (e: Expected) => statuses(e).some((s) => s >= 200 && s < 300);
 
 t.test('the table covers the contract: a row for every operation, no row for an unknown one', async (t) => {
   const rowOperations = new Set(MATRIX.map((r) => r.operationId));
-  t.same([...specOperations.keys()].filter((id) => !rowOperations.has(id)), [], 'every operation of openapi/openapi.yaml has a row');
-  t.same([...rowOperations].filter((id) => !specOperations.has(id)), [], 'every row names an operation of openapi/openapi.yaml');
-  t.same([...rowOperations].filter((id) => !OPERATIONS[id]), [], 'every row has a way to send its operation (operations.ts)');
+  t.same(
+    [...specOperations.keys()].filter((id) => !rowOperations.has(id)),
+    [],
+    'every operation of openapi/openapi.yaml has a row',
+  );
+  t.same(
+    [...rowOperations].filter((id) => !specOperations.has(id)),
+    [],
+    'every row names an operation of openapi/openapi.yaml',
+  );
+  t.same(
+    [...rowOperations].filter((id) => !OPERATIONS[id]),
+    [],
+    'every row has a way to send its operation (operations.ts)',
+  );
   const names = MATRIX.map(rowName);
-  t.same(names.filter((n, i) => names.indexOf(n) !== i), [], 'no row twice');
+  t.same(
+    names.filter((n, i) => names.indexOf(n) !== i),
+    [],
+    'no row twice',
+  );
   t.equal(CALLERS.length, 14, 'fourteen kinds of caller');
 });
 
@@ -103,7 +140,12 @@ type Item = Record<string, unknown>;
 const itemsOf = (body: string): Item[] => (JSON.parse(body) as { items: Item[] }).items;
 
 /** Problems with what a 200 list shows this caller; null when the rule does not apply to it. */
-async function visibilityProblems(rule: ListRule, caller: SignedInCaller, user: UserRow, body: string): Promise<{ what: string; problems: string[] } | null> {
+async function visibilityProblems(
+  rule: ListRule,
+  caller: SignedInCaller,
+  user: UserRow,
+  body: string,
+): Promise<{ what: string; problems: string[] } | null> {
   const own = user.departmentId;
   const department = isDepartmentUser(caller);
   switch (rule) {
@@ -112,48 +154,87 @@ async function visibilityProblems(rule: ListRule, caller: SignedInCaller, user: 
       if (department) {
         const party = caller.startsWith('market.') || caller.startsWith('police.');
         const problems = [
-          ...items.filter((r) => r.requesterDepartmentId !== own && r.ownerDepartmentId !== own).map((r) => `request ${r.id} of departments ${r.requesterDepartmentId} → ${r.ownerDepartmentId}`),
-          ...items.filter((r) => r.state === 'draft' && r.requesterDepartmentId !== own).map((r) => `draft ${r.id} of department ${r.requesterDepartmentId}`),
+          ...items
+            .filter((r) => r.requesterDepartmentId !== own && r.ownerDepartmentId !== own)
+            .map((r) => `request ${r.id} of departments ${r.requesterDepartmentId} → ${r.ownerDepartmentId}`),
+          ...items
+            .filter((r) => r.state === 'draft' && r.requesterDepartmentId !== own)
+            .map((r) => `draft ${r.id} of department ${r.requesterDepartmentId}`),
         ];
-        if (party && !items.some((r) => r.id === fx.requests.main)) problems.push(`the request ${fx.requests.main} its department is a party to is missing`);
+        if (party && !items.some((r) => r.id === fx.requests.main))
+          problems.push(`the request ${fx.requests.main} its department is a party to is missing`);
         return { what: party ? 'sees its party request, nothing of another department' : 'nothing of another department', problems };
       }
       if (caller === 'center.auditor') return null;
-      return { what: 'no draft of any department', problems: items.filter((r) => r.state === 'draft').map((r) => `draft ${r.id} of department ${r.requesterDepartmentId}`) };
+      return {
+        what: 'no draft of any department',
+        problems: items.filter((r) => r.state === 'draft').map((r) => `draft ${r.id} of department ${r.requesterDepartmentId}`),
+      };
     }
     case 'notifications': {
       const ids = itemsOf(body).map((m) => m.id as string);
-      const rows = ids.length ? await db.select({ id: inboxMessages.outboxId, departmentId: inboxMessages.departmentId }).from(inboxMessages).where(inArray(inboxMessages.outboxId, ids)) : [];
-      return { what: 'only its own department inbox', problems: rows.filter((m) => m.departmentId !== own).map((m) => `message ${m.id} of department ${m.departmentId}`) };
+      const rows = ids.length
+        ? await db
+            .select({ id: inboxMessages.outboxId, departmentId: inboxMessages.departmentId })
+            .from(inboxMessages)
+            .where(inArray(inboxMessages.outboxId, ids))
+        : [];
+      return {
+        what: 'only its own department inbox',
+        problems: rows.filter((m) => m.departmentId !== own).map((m) => `message ${m.id} of department ${m.departmentId}`),
+      };
     }
     case 'unreadCount': {
       if (!department) return null;
       const count = (JSON.parse(body) as { count: number }).count;
       const expected = await db.$count(inboxMessages, and(eq(inboxMessages.departmentId, own), isNull(inboxMessages.readAt)));
-      return { what: 'counts only its own department inbox', problems: count === expected ? [] : [`count ${count}, its department has ${expected} unread`] };
+      return {
+        what: 'counts only its own department inbox',
+        problems: count === expected ? [] : [`count ${count}, its department has ${expected} unread`],
+      };
     }
     case 'datasets':
       if (!department) return null;
-      return { what: 'no draft of another department', problems: itemsOf(body).filter((d) => d.lifecycle === 'draft' && d.ownerDepartmentId !== own).map((d) => `draft ${d.code} of department ${d.ownerDepartmentId}`) };
+      return {
+        what: 'no draft of another department',
+        problems: itemsOf(body)
+          .filter((d) => d.lifecycle === 'draft' && d.ownerDepartmentId !== own)
+          .map((d) => `draft ${d.code} of department ${d.ownerDepartmentId}`),
+      };
     case 'datasetExport': {
       if (!department) return null;
       const foreignDrafts = Object.values(fx.datasets.drafts).filter((d) => d.ownerDepartmentId !== own);
-      return { what: 'no draft of another department in the file', problems: foreignDrafts.filter((d) => body.includes(d.code)).map((d) => `draft ${d.code} of department ${d.ownerDepartmentId}`) };
+      return {
+        what: 'no draft of another department in the file',
+        problems: foreignDrafts.filter((d) => body.includes(d.code)).map((d) => `draft ${d.code} of department ${d.ownerDepartmentId}`),
+      };
     }
     case 'auditEntries':
       if (!department) return null;
-      return { what: 'only actions of its own department', problems: itemsOf(body).filter((e) => e.actorDepartmentId !== own).map((e) => `entry ${e.seq} (${e.action}) of department ${e.actorDepartmentId}`) };
+      return {
+        what: 'only actions of its own department',
+        problems: itemsOf(body)
+          .filter((e) => e.actorDepartmentId !== own)
+          .map((e) => `entry ${e.seq} (${e.action}) of department ${e.actorDepartmentId}`),
+      };
     case 'webhooks':
     case 'webhookDeliveries':
       if (!department) return null;
-      return { what: 'only its own department', problems: itemsOf(body).filter((w) => w.departmentId !== own).map((w) => `${rule === 'webhooks' ? 'webhook' : 'delivery'} ${w.id} of department ${w.departmentId}`) };
+      return {
+        what: 'only its own department',
+        problems: itemsOf(body)
+          .filter((w) => w.departmentId !== own)
+          .map((w) => `${rule === 'webhooks' ? 'webhook' : 'delivery'} ${w.id} of department ${w.departmentId}`),
+      };
     case 'users': {
       if (!department) return null;
       const self = caller.endsWith('.requester') || caller.endsWith('.reviewer');
       const items = itemsOf(body);
       return {
         what: self ? 'only itself' : 'only users of its own department',
-        problems: items.filter((u) => u.departmentId !== own || (self && u.id !== user.id)).map((u) => `user ${u.username} of department ${u.departmentId}`),
+        problems: items
+          .filter((u) => u.departmentId !== own || (self && u.id !== user.id))
+          .map((u) => `user ${u.username} of department ${u.departmentId}`),
       };
     }
   }
@@ -221,7 +302,10 @@ async function runRow(t: Test, row: MatrixRow) {
   if (op && requiresJsonBody(op) && !isPublic(op) && !bodyRuleDone.has(row.operationId)) {
     bodyRuleDone.add(row.operationId);
     const signedIn = cases.find(([caller, e]) => caller !== 'anonymous' && isSuccess(e))?.[0] ?? 'center.center_admin';
-    for (const [caller, expected] of [['anonymous', MISSING_BODY.anonymous], [signedIn, MISSING_BODY.signedIn]] as const) {
+    for (const [caller, expected] of [
+      ['anonymous', MISSING_BODY.anonymous],
+      [signedIn, MISSING_BODY.signedIn],
+    ] as const) {
       const c = context(caller, 0);
       const res = await harness.send(c.user, withoutBody(await OPERATIONS[row.operationId]!(c)));
       const ok = res.statusCode === expected;
@@ -230,7 +314,11 @@ async function runRow(t: Test, row: MatrixRow) {
         figures.failures++;
         disagreements.push(`${row.operationId} without its body · ${caller}: expected ${expected}, got ${res.statusCode}`);
       }
-      t.equal(res.statusCode, expected, `${row.operationId} without its required body · ${caller}: expected ${expected}, got ${res.statusCode}`);
+      t.equal(
+        res.statusCode,
+        expected,
+        `${row.operationId} without its required body · ${caller}: expected ${expected}, got ${res.statusCode}`,
+      );
     }
   }
 
@@ -244,7 +332,9 @@ for (const row of MATRIX) {
 t.test('the figures', async (t) => {
   const cases = figures.status + figures.body + figures.visibility;
   t.comment(`authorization matrix: ${specOperations.size} operations, ${cases} cases, ${figures.failures} failures`);
-  t.comment(`(${MATRIX.length} rows; ${figures.status} status cases, ${figures.body} missing-body cases, ${figures.visibility} list visibility checks)`);
+  t.comment(
+    `(${MATRIX.length} rows; ${figures.status} status cases, ${figures.body} missing-body cases, ${figures.visibility} list visibility checks)`,
+  );
   for (const line of disagreements) t.comment(`disagrees: ${line}`);
   t.equal(figures.status, MATRIX.length * CALLERS.length, 'every row ran for every caller');
 });

@@ -45,7 +45,22 @@ export const departmentOf = (caller: Exclude<CallerKind, 'anonymous'>): MatrixDe
 
 export type Expected = number | readonly number[];
 /** One expectation per caller, in the order of CALLERS. */
-export type Expectations = readonly [Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected];
+export type Expectations = readonly [
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+  Expected,
+];
 
 /**
  * What a list must not reveal, checked on every 200 answer to a department user (and, where
@@ -60,7 +75,8 @@ export type Expectations = readonly [Expected, Expected, Expected, Expected, Exp
  * - webhooks / webhookDeliveries: only its own department's;
  * - users: only its own department's users; requesters and reviewers only themselves.
  */
-export type ListRule = 'requests' | 'notifications' | 'unreadCount' | 'datasets' | 'datasetExport' | 'auditEntries' | 'webhooks' | 'webhookDeliveries' | 'users';
+export type ListRule =
+  'requests' | 'notifications' | 'unreadCount' | 'datasets' | 'datasetExport' | 'auditEntries' | 'webhooks' | 'webhookDeliveries' | 'users';
 
 /** Which application answers: the shared test database, a database of the file's own (for
  * settings every test file reads: calendar, commitment, policy), or the app with DEMO_MODE=true. */
@@ -80,7 +96,12 @@ export interface MatrixRow {
 /** A missing required JSON body (issue): 401 without a token first, then 400 for any signed-in caller. */
 export const MISSING_BODY = { anonymous: 401, signedIn: 400 } as const;
 
-const row = (operationId: string, subject: string, expect: Expectations, extra: Omit<MatrixRow, 'operationId' | 'subject' | 'expect'> = {}): MatrixRow => ({ operationId, subject, expect, ...extra });
+const row = (
+  operationId: string,
+  subject: string,
+  expect: Expectations,
+  extra: Omit<MatrixRow, 'operationId' | 'subject' | 'expect'> = {},
+): MatrixRow => ({ operationId, subject, expect, ...extra });
 
 // prettier-ignore
 export const MATRIX: readonly MatrixRow[] = [

@@ -4,7 +4,7 @@
  * authorization and nothing else. Keyed by operationId; a row's variant is in the context.
  */
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
-import { COLUMNS } from '../../src/domain/catalogue/spreadsheet.js';
+import { COLUMNS } from '../../src/catalogue/rules/spreadsheet.js';
 import type { UserRow } from '../../src/identity/service.js';
 import { draftFor } from '../helpers/requests.js';
 import type { CallerKind, MatrixDepartment, MatrixRow } from './matrix.js';
@@ -54,7 +54,8 @@ const requestDraftFor = (c: CaseContext) =>
 
 /** The subject of an action: the shared one for cases expected to fail, the fresh one for a success. */
 const subject = (c: CaseContext, pair: SubjectPair) => (c.succeeds ? pair.fresh : pair.shared);
-const act = (c: CaseContext, pair: SubjectPair, action: string, payload: object): HttpCall => post(`${API}/requests/${subject(c, pair)}/${action}`, payload);
+const act = (c: CaseContext, pair: SubjectPair, action: string, payload: object): HttpCall =>
+  post(`${API}/requests/${subject(c, pair)}/${action}`, payload);
 
 export const OPERATIONS: Record<string, Operation> = {
   // system
@@ -69,11 +70,25 @@ export const OPERATIONS: Record<string, Operation> = {
   listDepartments: () => get(`${API}/departments`),
   createDepartment: () => post(`${API}/departments`, { code: `MX-${rand()}`, name: `矩阵测试部门${rand()}`, level: 'city' }),
   getDepartment: (c) => get(`${API}/departments/${c.callers.departments.police.id}`),
-  updateDepartment: (c) => ({ method: 'PATCH', url: `${API}/departments/${c.fx.spareDepartment.id}`, payload: { name: `矩阵备用部门${rand()}` } }),
+  updateDepartment: (c) => ({
+    method: 'PATCH',
+    url: `${API}/departments/${c.fx.spareDepartment.id}`,
+    payload: { name: `矩阵备用部门${rand()}` },
+  }),
   listUsers: () => get(`${API}/users?limit=200`),
-  createUser: (c) => post(`${API}/users`, { username: `mx.${rand().toLowerCase()}`, displayName: '矩阵新用户', departmentId: c.callers.departments.police.id, roles: ['requester'] }),
+  createUser: (c) =>
+    post(`${API}/users`, {
+      username: `mx.${rand().toLowerCase()}`,
+      displayName: '矩阵新用户',
+      departmentId: c.callers.departments.police.id,
+      roles: ['requester'],
+    }),
   getUser: (c) => get(`${API}/users/${c.fx.policeUser.id}`),
-  updateUser: (c) => ({ method: 'PATCH', url: `${API}/users/${c.fx.policeUser.id}`, payload: { displayName: `矩阵用户${rand()}`, reason: '更正姓名' } }),
+  updateUser: (c) => ({
+    method: 'PATCH',
+    url: `${API}/users/${c.fx.policeUser.id}`,
+    payload: { displayName: `矩阵用户${rand()}`, reason: '更正姓名' },
+  }),
 
   // audit
   listAuditEntries: () => get(`${API}/audit-entries?limit=200`),
@@ -91,7 +106,11 @@ export const OPERATIONS: Record<string, Operation> = {
   // calendar and clocks
   listCalendarDays: () => get(`${API}/calendar/days?from=2026-12-01&to=2026-12-31`),
   listCalendarYears: () => get(`${API}/calendar/years`),
-  publishCalendarYear: () => ({ method: 'PUT', url: `${API}/calendar/years/2026`, payload: { notice: '国务院办公厅关于2026年部分节假日安排的通知', days: publishedSchedulesFromPackage().get(2026)! } }),
+  publishCalendarYear: () => ({
+    method: 'PUT',
+    url: `${API}/calendar/years/2026`,
+    payload: { notice: '国务院办公厅关于2026年部分节假日安排的通知', days: publishedSchedulesFromPackage().get(2026)! },
+  }),
   computeDeadline: () => post(`${API}/calendar/deadlines`, { from: '2026-10-03T02:00:00Z', workingDays: 5 }),
   getSlaClock: (c) => get(`${API}/sla-clocks/${c.fx.clockId}`),
 
@@ -106,32 +125,61 @@ export const OPERATIONS: Record<string, Operation> = {
   }),
   exportDatasets: () => get(`${API}/datasets/export?format=csv&sort=updated`),
   getDataset: (c) => get(`${API}/datasets/${c.fx.datasets.published.id}`),
-  reviseDataset: (c) => ({ method: 'PUT', url: `${API}/datasets/${c.fx.datasets.revise.id}`, payload: { ...datasetContent(c.fx.datasets.revise.name), description: `修订${rand()}` } }),
+  reviseDataset: (c) => ({
+    method: 'PUT',
+    url: `${API}/datasets/${c.fx.datasets.revise.id}`,
+    payload: { ...datasetContent(c.fx.datasets.revise.name), description: `修订${rand()}` },
+  }),
   getDatasetVersion: (c) => get(`${API}/datasets/${c.fx.datasets.published.id}/versions/1`),
-  moveDataset: async (c) => post(`${API}/datasets/${c.succeeds ? (await c.fx.freshPoliceDataset()).id : c.fx.datasets.retire.id}/lifecycle`, { to: 'retired', reason: '停止提供' }),
-  setDatasetAggregation: (c) => ({ method: 'PUT', url: `${API}/datasets/${c.fx.datasets.aggregation.id}/aggregation`, payload: { aggregated: true, reason: '已归集至市大数据中心' } }),
+  moveDataset: async (c) =>
+    post(`${API}/datasets/${c.succeeds ? (await c.fx.freshPoliceDataset()).id : c.fx.datasets.retire.id}/lifecycle`, {
+      to: 'retired',
+      reason: '停止提供',
+    }),
+  setDatasetAggregation: (c) => ({
+    method: 'PUT',
+    url: `${API}/datasets/${c.fx.datasets.aggregation.id}/aggregation`,
+    payload: { aggregated: true, reason: '已归集至市大数据中心' },
+  }),
   listScenarios: () => get(`${API}/scenarios`),
   createScenario: (c) => post(`${API}/scenarios`, c.fx.scenarioInput(`矩阵新场景${rand()}`)),
   getScenario: (c) => get(`${API}/scenarios/${c.fx.world.scenario.id}`),
-  reviseScenario: (c) => ({ method: 'PUT', url: `${API}/scenarios/${c.fx.scenarios.revise.id}`, payload: { ...c.fx.scenarioInput(c.fx.scenarios.revise.name), description: `修订${rand()}` } }),
-  setKeyListMembership: (c) => ({ method: 'PUT', url: `${API}/scenarios/${c.fx.scenarios.keyList.id}/key-list`, payload: { onKeyList: true, reason: '列入重点工作' } }),
+  reviseScenario: (c) => ({
+    method: 'PUT',
+    url: `${API}/scenarios/${c.fx.scenarios.revise.id}`,
+    payload: { ...c.fx.scenarioInput(c.fx.scenarios.revise.name), description: `修订${rand()}` },
+  }),
+  setKeyListMembership: (c) => ({
+    method: 'PUT',
+    url: `${API}/scenarios/${c.fx.scenarios.keyList.id}/key-list`,
+    payload: { onKeyList: true, reason: '列入重点工作' },
+  }),
   getKeyWorkList: () => get(`${API}/key-work-list`),
   preCheckConditions: (c) =>
     departmentOf(c) === 'police'
       ? post(`${API}/datasets/${c.fx.datasets.market.id}/pre-check`, { fields: [MARKET_FIELDS[1]!] })
-      : post(`${API}/datasets/${c.fx.world.conditional.id}/pre-check`, { fields: ['姓名'], usageMonths: 6, securityCommitmentAccepted: true }),
+      : post(`${API}/datasets/${c.fx.world.conditional.id}/pre-check`, {
+          fields: ['姓名'],
+          usageMonths: 6,
+          securityCommitmentAccepted: true,
+        }),
 
   // policy
   getCommitment: () => get(`${API}/commitment`),
   publishCommitment: () => post(`${API}/commitment`, { text: '本单位承诺：所获共享数据仅用于申请所述用途，并落实数据安全保护责任。' }),
   listPolicyProfiles: () => get(`${API}/policy-profiles`),
-  createPolicyProfileVersion: (c) => post(`${API}/policy-profiles`, { name: 'shanghai-1515', settings: c.fx.policySettings as object, note: '矩阵测试：原样另存一个版本' }),
+  createPolicyProfileVersion: (c) =>
+    post(`${API}/policy-profiles`, { name: 'shanghai-1515', settings: c.fx.policySettings as object, note: '矩阵测试：原样另存一个版本' }),
 
   // requests
   listRequests: () => get(`${API}/requests?limit=200`),
   createRequestDraft: (c) => post(`${API}/requests`, requestDraftFor(c)),
   getRequest: (c) => get(`${API}/requests/${c.row.variant === 'draft' ? c.fx.requests.draft : c.fx.requests.main}`),
-  updateRequestDraft: (c) => ({ method: 'PUT', url: `${API}/requests/${c.fx.requests.draft}`, payload: draftFor(c.fx.world.conditional.id) }),
+  updateRequestDraft: (c) => ({
+    method: 'PUT',
+    url: `${API}/requests/${c.fx.requests.draft}`,
+    payload: draftFor(c.fx.world.conditional.id),
+  }),
   discardRequestDraft: (c) => ({ method: 'DELETE', url: `${API}/requests/${subject(c, c.fx.actions.discard)}` }),
   preCheckRequest: (c) => post(`${API}/requests/${c.fx.requests.draft}/pre-check`),
   addRequestAttachment: (c) => ({
@@ -141,7 +189,8 @@ export const OPERATIONS: Record<string, Operation> = {
     headers: { 'content-type': 'application/pdf' },
   }),
   getRequestAttachment: (c) => get(`${API}/requests/${c.fx.requests.main}/attachments/${c.fx.attachmentId}`),
-  fileRequest: async (c) => act(c, c.fx.actions.file, 'filing', { commitmentVersion: await c.fx.commitmentVersion(), acceptCommitment: true }),
+  fileRequest: async (c) =>
+    act(c, c.fx.actions.file, 'filing', { commitmentVersion: await c.fx.commitmentVersion(), acceptCommitment: true }),
   approveRequest: (c) => act(c, c.fx.actions.approve, 'approval', { note: '同意共享' }),
   refuseRequest: (c) =>
     act(c, c.fx.actions.refuse, 'refusal', {
@@ -153,8 +202,10 @@ export const OPERATIONS: Record<string, Operation> = {
   askRequestSupplement: (c) => act(c, c.fx.actions.ask, 'supplement-request', { question: '请说明用途对应的业务事项' }),
   answerRequestSupplement: (c) => act(c, c.fx.actions.answer, 'supplement-answer', { answer: '用于企业开办中法定代表人身份核验' }),
   withdrawRequest: (c) => act(c, c.fx.actions.withdraw, 'withdrawal', { reason: '业务调整，不再需要' }),
-  confirmRequestDelivery: (c) => act(c, c.fx.actions.deliver, 'delivery', { method: 'interface', reference: 'https://exchange.example.gov.cn/api/rk' }),
+  confirmRequestDelivery: (c) =>
+    act(c, c.fx.actions.deliver, 'delivery', { method: 'interface', reference: 'https://exchange.example.gov.cn/api/rk' }),
   requestRequestExtension: (c) => act(c, c.fx.actions.extend, 'extension-request', { days: 2, reason: '需要与源系统核对数据口径' }),
   decideRequestExtension: (c) => act(c, c.fx.actions.decideExtension, 'extension-decision', { approved: true, reason: '同意延期' }),
-  replyToSupervision: (c) => post(`${API}/supervisions/${subject(c, c.fx.actions.supervision)}/reply`, { reply: '已安排专人审核，今日办结' }),
+  replyToSupervision: (c) =>
+    post(`${API}/supervisions/${subject(c, c.fx.actions.supervision)}/reply`, { reply: '已安排专人审核，今日办结' }),
 };

@@ -9,11 +9,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inArray } from 'drizzle-orm';
 import * as scenarios from '../../src/catalogue/scenarios.js';
 import * as catalogue from '../../src/catalogue/service.js';
-import type { Config } from '../../src/config.js';
-import type { Db } from '../../src/db/client.js';
-import { notificationOutbox } from '../../src/db/schema.js';
-import type { DatasetContent, DatasetField } from '../../src/domain/catalogue/dataset.js';
-import type { Role } from '../../src/domain/identity/roles.js';
+import type { Config } from '../../src/platform/config.js';
+import type { Db } from '../../src/platform/db/client.js';
+import { notificationOutbox } from '../../src/platform/db/schema.js';
+import type { DatasetContent, DatasetField } from '../../src/catalogue/rules/dataset.js';
+import type { Role } from '../../src/identity/rules/roles.js';
 import { toActor } from '../../src/identity/actor.js';
 import type { DepartmentRow, RequestContext, UserRow } from '../../src/identity/service.js';
 import { currentCommitment, currentPolicy } from '../../src/requests/policy.js';
@@ -74,7 +74,13 @@ export async function callersOf(db: Db, world: TestWorld): Promise<Callers> {
     'authority.supervisor': world.supervisor,
     'center.auditor': world.centerAuditor,
   };
-  const departments: Record<MatrixDepartment, DepartmentRow> = { market: world.market, police: world.police, other, center: world.center, authority: world.authority };
+  const departments: Record<MatrixDepartment, DepartmentRow> = {
+    market: world.market,
+    police: world.police,
+    other,
+    center: world.center,
+    authority: world.authority,
+  };
   const byId = new Map(Object.entries(departments).map(([key, d]) => [d.id, key as MatrixDepartment]));
   return {
     users,
@@ -84,11 +90,17 @@ export async function callersOf(db: Db, world: TestWorld): Promise<Callers> {
   };
 }
 
-const fields = (...names: string[]): DatasetField[] => names.map((name) => ({ name, type: 'string', description: '', sensitivity: 'internal' }));
+const fields = (...names: string[]): DatasetField[] =>
+  names.map((name) => ({ name, type: 'string', description: '', sensitivity: 'internal' }));
 const base = { description: '矩阵测试用数据资源', libraryKind: 'thematic' as const, updateFrequency: '每日', sourceSystem: '业务系统' };
 
 /** The content every dataset the matrix creates or revises has (two fields, unconditional). */
-export const datasetContent = (name: string, fieldNames: string[] = ['姓名', '性别']): DatasetContent => ({ ...base, name, fields: fields(...fieldNames), sharingType: 'unconditional' });
+export const datasetContent = (name: string, fieldNames: string[] = ['姓名', '性别']): DatasetContent => ({
+  ...base,
+  name,
+  fields: fields(...fieldNames),
+  sharingType: 'unconditional',
+});
 
 export const MARKET_FIELDS = ['统一社会信用代码', '企业名称'];
 
@@ -121,7 +133,10 @@ export interface Fixtures {
    * Subjects a successful action consumes, in pairs: the cases expected to fail share one, each
    * success gets the other, so a wrongly allowed caller does not spoil the authorized case.
    */
-  actions: Record<'discard' | 'file' | 'approve' | 'refuse' | 'ask' | 'answer' | 'withdraw' | 'extend' | 'decideExtension' | 'deliver' | 'supervision', SubjectPair>;
+  actions: Record<
+    'discard' | 'file' | 'approve' | 'refuse' | 'ask' | 'answer' | 'withdraw' | 'extend' | 'decideExtension' | 'deliver' | 'supervision',
+    SubjectPair
+  >;
   attachmentId: string;
   clockId: string;
   commitmentVersion(): Promise<number>;
@@ -160,8 +175,18 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
   const commitmentVersion = async () => (await currentCommitment(db)).version;
 
   // ── requests through the API ────────────────────────────────────────────────────────────────
-  const draft = async (user: UserRow, body: object): Promise<string> => (await expectStatus(send(user, { method: 'POST', url: '/api/v1/requests', payload: body }), 201, 'saving a draft')).request.id;
-  const file = async (id: string) => expectStatus(send(u['market.requester'], { method: 'POST', url: `/api/v1/requests/${id}/filing`, payload: { commitmentVersion: await commitmentVersion(), acceptCommitment: true } }), 201, 'filing');
+  const draft = async (user: UserRow, body: object): Promise<string> =>
+    (await expectStatus(send(user, { method: 'POST', url: '/api/v1/requests', payload: body }), 201, 'saving a draft')).request.id;
+  const file = async (id: string) =>
+    expectStatus(
+      send(u['market.requester'], {
+        method: 'POST',
+        url: `/api/v1/requests/${id}/filing`,
+        payload: { commitmentVersion: await commitmentVersion(), acceptCommitment: true },
+      }),
+      201,
+      'filing',
+    );
   const opened = async (id: string, user = u['market.requester']) => {
     for (let i = 0; i < 400; i++) {
       const detail = await expectStatus(send(user, { method: 'GET', url: `/api/v1/requests/${id}` }), 200, 'reading a request');
@@ -185,7 +210,11 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
   await options.sleep(deadline - (await options.now()).getTime() + 2 * 60 * 60 * 1000);
   const supervisionOf = async (id: string): Promise<string> => {
     for (let i = 0; i < 400; i++) {
-      const detail = await expectStatus(send(u['center.center_operator'], { method: 'GET', url: `/api/v1/requests/${id}` }), 200, 'reading a supervised request');
+      const detail = await expectStatus(
+        send(u['center.center_operator'], { method: 'GET', url: `/api/v1/requests/${id}` }),
+        200,
+        'reading a supervised request',
+      );
       const found = detail.supervisions.find((s: { level: number; chargedParty: string }) => s.level === 1 && s.chargedParty === 'owner');
       if (found) return found.id;
       await new Promise((r) => setTimeout(r, 50));
@@ -201,14 +230,19 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
     return catalogue.moveDataset(ctx, row.id, 'published');
   };
   const freshPoliceDataset = () => publish(policeReviewer, `MX-${tag}-${rand()}`, datasetContent(`矩阵数据${rand()}`));
-  const drafted = (user: UserRow, code: string) => catalogue.createDataset(callers.as(user), { code: `MX-${tag}-${code}`, ...datasetContent(`矩阵草稿${code}${tag}`) });
+  const drafted = (user: UserRow, code: string) =>
+    catalogue.createDataset(callers.as(user), { code: `MX-${tag}-${code}`, ...datasetContent(`矩阵草稿${code}${tag}`) });
   const datasets = {
     published: world.unconditional,
     revise: await publish(policeReviewer, `MX-${tag}-REV`, datasetContent(`矩阵修订${tag}`)),
     retire: await publish(policeReviewer, `MX-${tag}-RET`, datasetContent(`矩阵停用${tag}`)),
     aggregation: await publish(policeReviewer, `MX-${tag}-AGG`, datasetContent(`矩阵归集${tag}`)),
     market: await publish(callers.as(u['market.dept_admin']), `MX-${tag}-MKT`, datasetContent(`企业登记信息${tag}`, MARKET_FIELDS)),
-    drafts: { market: await drafted(u['market.reviewer'], 'DM'), police: await drafted(u['police.reviewer'], 'DP'), other: await drafted(u['other.reviewer'], 'DO') },
+    drafts: {
+      market: await drafted(u['market.reviewer'], 'DM'),
+      police: await drafted(u['police.reviewer'], 'DP'),
+      other: await drafted(u['other.reviewer'], 'DO'),
+    },
   };
   const scenarioInput = (name: string): scenarios.ScenarioInput => ({
     name,
@@ -229,14 +263,27 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
   const main = await draft(u['market.requester'], track5());
   const pdf = Buffer.from('%PDF-1.4\n授权书\n%%EOF');
   const attachment = await expectStatus(
-    send(u['market.requester'], { method: 'POST', url: `/api/v1/requests/${main}/attachments?fileName=${encodeURIComponent('授权书.pdf')}`, payload: pdf, headers: { 'content-type': 'application/pdf' } }),
+    send(u['market.requester'], {
+      method: 'POST',
+      url: `/api/v1/requests/${main}/attachments?fileName=${encodeURIComponent('授权书.pdf')}`,
+      payload: pdf,
+      headers: { 'content-type': 'application/pdf' },
+    }),
     201,
     'attaching a file',
   );
   await file(main);
   const track1 = async (user: UserRow) => {
     const id = await draft(user, draftFor(world.unconditional.id, { fields: ['姓名'] }));
-    await expectStatus(send(user, { method: 'POST', url: `/api/v1/requests/${id}/filing`, payload: { commitmentVersion: await commitmentVersion(), acceptCommitment: true } }), 201, 'filing a track-1 request');
+    await expectStatus(
+      send(user, {
+        method: 'POST',
+        url: `/api/v1/requests/${id}/filing`,
+        payload: { commitmentVersion: await commitmentVersion(), acceptCommitment: true },
+      }),
+      201,
+      'filing a track-1 request',
+    );
     const detail = await opened(id, user);
     if (detail.request.state !== 'provisioning') throw new Error(`set-up: track-1 request ${id} is ${detail.request.state}`);
     return id;
@@ -246,7 +293,11 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
     return { shared, fresh };
   };
   const police = (action: string, payload: object) => async (id: string) => {
-    await expectStatus(send(u['police.reviewer'], { method: 'POST', url: `/api/v1/requests/${id}/${action}`, payload }), 200, `${action} by the owner`);
+    await expectStatus(
+      send(u['police.reviewer'], { method: 'POST', url: `/api/v1/requests/${id}/${action}`, payload }),
+      200,
+      `${action} by the owner`,
+    );
     return id;
   };
   const [mainDetail, approve, refuse, ask, answer, withdraw, extend, decideExtension, deliver, otherFiled] = await Promise.all([
@@ -288,7 +339,14 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
   // ── identity, webhooks and the inboxes ─────────────────────────────────────────────────────
   const spareDepartment = await createTestDepartment(db, { name: '矩阵备用部门' });
   const policeUser = await createTestUser(db, callers.departments.police, ['requester']);
-  const webhook = async (user: UserRow) => (await expectStatus(send(user, { method: 'POST', url: '/api/v1/webhooks', payload: { url: `https://hooks.example.gov.cn/gx/${rand()}` } }), 201, 'registering a webhook')).webhook.id as string;
+  const webhook = async (user: UserRow) =>
+    (
+      await expectStatus(
+        send(user, { method: 'POST', url: '/api/v1/webhooks', payload: { url: `https://hooks.example.gov.cn/gx/${rand()}` } }),
+        201,
+        'registering a webhook',
+      )
+    ).webhook.id as string;
   const policeWebhookId = await webhook(u['police.dept_admin']);
   await webhook(u['market.dept_admin']);
   // What the notification relay does for these departments' messages (the relay is not running here).
@@ -321,4 +379,3 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
     commitmentVersion,
   };
 }
-

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
 import { importPublishedSchedules, loadCalendar, publishYears } from '../../src/calendar/service.js';
-import { auditEntries, calendarOrdinals, calendarYears } from '../../src/db/schema.js';
+import { auditEntries, calendarOrdinals, calendarYears } from '../../src/platform/db/schema.js';
 import { startTestApp } from '../helpers/app.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { bearer, createTestWorld } from '../helpers/identity.js';
@@ -20,7 +20,11 @@ t.test('the published schedules are imported from the pinned package once, into 
   const calendar = await loadCalendar(db);
   t.equal(calendar.version, 1);
   t.equal((await db.select().from(calendarYears)).length, packageYears.length);
-  t.equal(await db.$count(auditEntries, eq(auditEntries.action, 'calendar.year_published')), packageYears.length, 'one audit entry per year');
+  t.equal(
+    await db.$count(auditEntries, eq(auditEntries.action, 'calendar.year_published')),
+    packageYears.length,
+    'one audit entry per year',
+  );
 });
 
 t.test('SQL holds the same working-day ordinals, so dashboards can count working days in a query', async (t) => {
@@ -32,8 +36,10 @@ t.test('SQL holds the same working-day ordinals, so dashboards can count working
     t.equal(row!.provisional, date.startsWith(String(firstUnpublishedYear)));
   }
   // Working days after Sat 3 Oct 2026 through Tue 13 Oct: the track-5 example, computed in SQL.
-  const result = await db.execute(sql`select (select ordinal from calendar_ordinals where date = '2026-10-13') - (select ordinal from calendar_ordinals where date = '2026-10-03') as n`);
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: { n: number }[] }).rows) as { n: number }[];
+  const result = await db.execute(
+    sql`select (select ordinal from calendar_ordinals where date = '2026-10-13') - (select ordinal from calendar_ordinals where date = '2026-10-03') as n`,
+  );
+  const rows = (Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows) as { n: number }[];
   t.equal(Number(rows[0]!.n), 5);
 });
 
@@ -41,7 +47,10 @@ t.test('a correction makes a new version, moves the arithmetic, rewrites the ord
   const before = await loadCalendar(db);
   t.equal(before.addWorkingDays(new Date('2026-03-06T10:00:00+08:00'), 1).date, '2026-03-09');
   const days = [...publishedSchedulesFromPackage().get(2026)!, { date: '2026-03-09', kind: 'holiday' as const, name: '临时调整' }];
-  const result = await publishYears(db, [{ year: 2026, notice: '国务院办公厅关于2026年部分节假日安排的补充通知', source: 'api', days }], { ...system, requestId: 'req-cal-1' });
+  const result = await publishYears(db, [{ year: 2026, notice: '国务院办公厅关于2026年部分节假日安排的补充通知', source: 'api', days }], {
+    ...system,
+    requestId: 'req-cal-1',
+  });
   t.equal(result.version, before.version + 1);
   t.same(result.changedDates, ['2026-03-09']);
   const after = await loadCalendar(db);
@@ -50,7 +59,10 @@ t.test('a correction makes a new version, moves the arithmetic, rewrites the ord
   const [ordinal] = await db.select().from(calendarOrdinals).where(eq(calendarOrdinals.date, '2026-03-10'));
   t.equal(ordinal!.ordinal, after.ordinal('2026-03-10'));
   t.equal(ordinal!.version, result.version);
-  const [entry] = await db.select().from(auditEntries).where(and(eq(auditEntries.action, 'calendar.year_corrected'), eq(auditEntries.requestId, 'req-cal-1')));
+  const [entry] = await db
+    .select()
+    .from(auditEntries)
+    .where(and(eq(auditEntries.action, 'calendar.year_corrected'), eq(auditEntries.requestId, 'req-cal-1')));
   t.match(entry, { subjectType: 'CalendarYear', subjectId: '2026', after: { version: result.version, changedDates: ['2026-03-09'] } });
   t.match((entry!.before as { version: number }).version, before.version);
 });
@@ -59,7 +71,18 @@ t.test('publishing the first unpublished year ends its provisional status', asyn
   const y = firstUnpublishedYear;
   const before = await loadCalendar(db);
   t.equal(before.addWorkingDays(new Date(`${y}-03-01T10:00:00+08:00`), 1).provisional, true);
-  const result = await publishYears(db, [{ year: y, notice: `国务院办公厅关于${y}年部分节假日安排的通知`, source: 'api', days: [{ date: `${y}-01-01`, kind: 'holiday', name: '元旦' }] }], system);
+  const result = await publishYears(
+    db,
+    [
+      {
+        year: y,
+        notice: `国务院办公厅关于${y}年部分节假日安排的通知`,
+        source: 'api',
+        days: [{ date: `${y}-01-01`, kind: 'holiday', name: '元旦' }],
+      },
+    ],
+    system,
+  );
   const after = await loadCalendar(db);
   t.equal(after.addWorkingDays(new Date(`${y}-03-01T10:00:00+08:00`), 1).provisional, false);
   t.ok(result.changedDates.length > 0, 'statutory holidays not in the published list became working days');
@@ -68,14 +91,29 @@ t.test('publishing the first unpublished year ends its provisional status', asyn
 t.test('a malformed schedule is refused with every problem named, and changes nothing', async (t) => {
   const version = (await loadCalendar(db)).version;
   await t.rejects(
-    publishYears(db, [{ year: 2026, notice: 'x', source: 'api', days: [
-      { date: '2026-03-11', kind: 'makeup_workday', name: '周三调休？' },
-      { date: '2025-12-31', kind: 'holiday', name: '错年' },
-      { date: '2026-02-30', kind: 'holiday', name: '无此日' },
-      { date: '2026-05-01', kind: 'holiday', name: '劳动节' },
-      { date: '2026-05-01', kind: 'holiday', name: '劳动节' },
-    ] }], system),
-    { code: 'invalid_calendar_year', message: /2026-03-11: a make-up working day must be a Saturday or Sunday.*2025-12-31: not in 2026.*2026-02-30: not a date.*2026-05-01: listed twice/ },
+    publishYears(
+      db,
+      [
+        {
+          year: 2026,
+          notice: 'x',
+          source: 'api',
+          days: [
+            { date: '2026-03-11', kind: 'makeup_workday', name: '周三调休？' },
+            { date: '2025-12-31', kind: 'holiday', name: '错年' },
+            { date: '2026-02-30', kind: 'holiday', name: '无此日' },
+            { date: '2026-05-01', kind: 'holiday', name: '劳动节' },
+            { date: '2026-05-01', kind: 'holiday', name: '劳动节' },
+          ],
+        },
+      ],
+      system,
+    ),
+    {
+      code: 'invalid_calendar_year',
+      message:
+        /2026-03-11: a make-up working day must be a Saturday or Sunday.*2025-12-31: not in 2026.*2026-02-30: not a date.*2026-05-01: listed twice/,
+    },
   );
   t.equal((await loadCalendar(db)).version, version);
 });
@@ -86,7 +124,11 @@ t.test('the calendar API: ranges, deadlines, years; only the center administrato
   const world = await createTestWorld(db);
   const as = async (user: Parameters<typeof bearer>[1]) => bearer(harness.config, user);
 
-  const range = await harness.app.inject({ method: 'GET', url: '/api/v1/calendar/days?from=2026-02-13&to=2026-02-16', headers: await as(world.policeRequester) });
+  const range = await harness.app.inject({
+    method: 'GET',
+    url: '/api/v1/calendar/days?from=2026-02-13&to=2026-02-16',
+    headers: await as(world.policeRequester),
+  });
   t.equal(range.statusCode, 200);
   t.match(range.json().days, [
     { date: '2026-02-13', working: true, kind: null },
@@ -94,30 +136,71 @@ t.test('the calendar API: ranges, deadlines, years; only the center administrato
     { date: '2026-02-15', working: false, kind: 'holiday', name: '春节' },
     { date: '2026-02-16', working: false, kind: 'holiday' },
   ]);
-  const tooLong = await harness.app.inject({ method: 'GET', url: '/api/v1/calendar/days?from=2026-01-01&to=2027-12-31', headers: await as(world.policeRequester) });
+  const tooLong = await harness.app.inject({
+    method: 'GET',
+    url: '/api/v1/calendar/days?from=2026-01-01&to=2027-12-31',
+    headers: await as(world.policeRequester),
+  });
   t.equal(tooLong.statusCode, 422, 'each date is well-formed; their range breaks a rule');
   t.equal(tooLong.json().code, 'invalid_date_range');
   // The contract declares the calendar's span (2004–2060): a date outside it fails validation.
-  const outside = await harness.app.inject({ method: 'GET', url: '/api/v1/calendar/days?from=1999-01-01&to=1999-01-02', headers: await as(world.policeRequester) });
+  const outside = await harness.app.inject({
+    method: 'GET',
+    url: '/api/v1/calendar/days?from=1999-01-01&to=1999-01-02',
+    headers: await as(world.policeRequester),
+  });
   t.equal(outside.statusCode, 400);
   t.equal(outside.json().code, 'validation_failed');
   // A deadline that would fall beyond the span is the caller's too, and said so.
-  const beyond = await harness.app.inject({ method: 'POST', url: '/api/v1/calendar/deadlines', headers: await as(world.policeRequester), payload: { from: '2060-12-20T02:00:00Z', workingDays: 30 } });
+  const beyond = await harness.app.inject({
+    method: 'POST',
+    url: '/api/v1/calendar/deadlines',
+    headers: await as(world.policeRequester),
+    payload: { from: '2060-12-20T02:00:00Z', workingDays: 30 },
+  });
   t.equal(beyond.statusCode, 422);
   t.equal(beyond.json().code, 'outside_calendar');
 
-  const deadline = await harness.app.inject({ method: 'POST', url: '/api/v1/calendar/deadlines', headers: await as(world.policeRequester), payload: { from: '2026-10-03T02:00:00Z', workingDays: 5 } });
+  const deadline = await harness.app.inject({
+    method: 'POST',
+    url: '/api/v1/calendar/deadlines',
+    headers: await as(world.policeRequester),
+    payload: { from: '2026-10-03T02:00:00Z', workingDays: 5 },
+  });
   t.equal(deadline.statusCode, 200);
   t.match(deadline.json(), { deadline: '2026-10-13T15:59:59.999Z', deadlineDate: '2026-10-13', provisional: false });
-  t.equal((await harness.app.inject({ method: 'POST', url: '/api/v1/calendar/deadlines', headers: await as(world.policeRequester), payload: { from: '2026-10-03T02:00:00Z', workingDays: 0 } })).statusCode, 400);
+  t.equal(
+    (
+      await harness.app.inject({
+        method: 'POST',
+        url: '/api/v1/calendar/deadlines',
+        headers: await as(world.policeRequester),
+        payload: { from: '2026-10-03T02:00:00Z', workingDays: 0 },
+      })
+    ).statusCode,
+    400,
+  );
 
   const years = await harness.app.inject({ method: 'GET', url: '/api/v1/calendar/years', headers: await as(world.policeRequester) });
   t.ok(years.json().years.some((y: { year: number; source: string }) => y.year === 2025 && y.source === 'chinese-days@1.5.7'));
 
   const body = { notice: '国务院办公厅关于2026年部分节假日安排的通知', days: publishedSchedulesFromPackage().get(2026)! };
-  t.equal((await harness.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2026', headers: await as(world.policeAdmin), payload: body })).statusCode, 403);
-  t.equal((await harness.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2026', headers: await as(world.centerAuditor), payload: body })).statusCode, 403);
-  const published = await harness.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2026', headers: await as(world.centerAdmin), payload: body });
+  t.equal(
+    (await harness.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2026', headers: await as(world.policeAdmin), payload: body }))
+      .statusCode,
+    403,
+  );
+  t.equal(
+    (await harness.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2026', headers: await as(world.centerAuditor), payload: body }))
+      .statusCode,
+    403,
+  );
+  const published = await harness.app.inject({
+    method: 'PUT',
+    url: '/api/v1/calendar/years/2026',
+    headers: await as(world.centerAdmin),
+    payload: body,
+  });
   t.equal(published.statusCode, 200);
   t.same(published.json().changedDates, ['2026-03-09'], 'restoring the official schedule undoes the earlier correction');
 });

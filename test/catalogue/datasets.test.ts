@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import t from 'tap';
 import * as catalogue from '../../src/catalogue/service.js';
-import { openDatabase } from '../../src/db/client.js';
-import type { DatasetContent } from '../../src/domain/catalogue/dataset.js';
+import { openDatabase } from '../../src/platform/db/client.js';
+import type { DatasetContent } from '../../src/catalogue/rules/dataset.js';
 import { testConfig } from '../helpers/env.js';
 import { actingAs, createTestWorld } from '../helpers/identity.js';
 
@@ -44,7 +44,11 @@ t.test('a draft is seen by its owner and the center only; publishing shows it to
 
 t.test('every edit makes a new version; the old version stays readable and unchanged', async (t) => {
   const created = await catalogue.createDataset(as(world.policeReviewer), { code: code(), ...content() });
-  const revised = await catalogue.updateDataset(as(world.policeReviewer), created.id, content({ sharingType: 'conditional', conditions: { restrictedFields: ['户籍地址'], maxUsageMonths: 12 } }));
+  const revised = await catalogue.updateDataset(
+    as(world.policeReviewer),
+    created.id,
+    content({ sharingType: 'conditional', conditions: { restrictedFields: ['户籍地址'], maxUsageMonths: 12 } }),
+  );
   t.equal(revised.currentVersion, 2);
   t.equal(revised.sharingType, 'conditional');
   const v1 = await catalogue.getDatasetVersion(as(world.policeReviewer), created.id, 1);
@@ -55,21 +59,61 @@ t.test('every edit makes a new version; the old version stays readable and uncha
 
 t.test('validation names each problem; a duplicate code is a conflict', async (t) => {
   const ctx = as(world.policeReviewer);
-  await t.rejects(catalogue.createDataset(ctx, { code: code(), ...content({ sharingType: 'conditional' }) }), { status: 422, code: 'invalid_dataset', message: /conditions: a conditionally shared dataset states its sharing conditions/ });
-  await t.rejects(catalogue.createDataset(ctx, { code: code(), ...content({ sharingType: 'not_shareable' }) }), { message: /legalBasis: a dataset catalogued as not shareable/ });
-  await t.rejects(catalogue.createDataset(ctx, { code: code(), ...content({ sharingType: 'conditional', conditions: { requesterDepartments: ['NO-SUCH-DEPT'] } }) }), { message: /unknown department "NO-SUCH-DEPT"/ });
-  await t.rejects(catalogue.createDataset(ctx, { code: code(), ...content({ sharingType: 'conditional', conditions: { restrictedFields: ['婚姻状况'] } }) }), { message: /restricted field "婚姻状况" is not a field/ });
+  await t.rejects(catalogue.createDataset(ctx, { code: code(), ...content({ sharingType: 'conditional' }) }), {
+    status: 422,
+    code: 'invalid_dataset',
+    message: /conditions: a conditionally shared dataset states its sharing conditions/,
+  });
+  await t.rejects(catalogue.createDataset(ctx, { code: code(), ...content({ sharingType: 'not_shareable' }) }), {
+    message: /legalBasis: a dataset catalogued as not shareable/,
+  });
+  await t.rejects(
+    catalogue.createDataset(ctx, {
+      code: code(),
+      ...content({ sharingType: 'conditional', conditions: { requesterDepartments: ['NO-SUCH-DEPT'] } }),
+    }),
+    { message: /unknown department "NO-SUCH-DEPT"/ },
+  );
+  await t.rejects(
+    catalogue.createDataset(ctx, {
+      code: code(),
+      ...content({ sharingType: 'conditional', conditions: { restrictedFields: ['婚姻状况'] } }),
+    }),
+    { message: /restricted field "婚姻状况" is not a field/ },
+  );
   const source = await catalogue.createDataset(ctx, { code: code(), ...content() });
-  await t.rejects(catalogue.createDataset(ctx, { code: code(), ...content({ lineage: { sources: [{ datasetCode: source.code, fieldMap: { 公民身份号码: '身份证' } }] } }) }), { message: /"身份证" is not a field of/ });
-  const fused = await catalogue.createDataset(ctx, { code: code(), ...content({ name: `人口社保融合${marker}`, lineage: { sources: [{ datasetCode: source.code, fieldMap: { 公民身份号码: '公民身份号码' } }] } }) });
+  await t.rejects(
+    catalogue.createDataset(ctx, {
+      code: code(),
+      ...content({ lineage: { sources: [{ datasetCode: source.code, fieldMap: { 公民身份号码: '身份证' } }] } }),
+    }),
+    { message: /"身份证" is not a field of/ },
+  );
+  const fused = await catalogue.createDataset(ctx, {
+    code: code(),
+    ...content({
+      name: `人口社保融合${marker}`,
+      lineage: { sources: [{ datasetCode: source.code, fieldMap: { 公民身份号码: '公民身份号码' } }] },
+    }),
+  });
   t.match((await catalogue.getDataset(ctx, fused.id)).version.lineage, { sources: [{ datasetCode: source.code }] });
   await t.rejects(catalogue.createDataset(ctx, { code: source.code, ...content() }), { status: 409, code: 'dataset_code_taken' });
-  await t.rejects(catalogue.createDataset(ctx, { code: code(), ...content({ sharingType: 'conditional', conditions: { allowedScenarios: [randomUUID()] } }) }), { status: 422, message: /unknown or retired scenario/ });
+  await t.rejects(
+    catalogue.createDataset(ctx, {
+      code: code(),
+      ...content({ sharingType: 'conditional', conditions: { allowedScenarios: [randomUUID()] } }),
+    }),
+    { status: 422, message: /unknown or retired scenario/ },
+  );
 
   const [idNumber, , address] = content().fields;
   await t.rejects(
     catalogue.updateDataset(ctx, source.id, content({ fields: [address!] })),
-    { status: 422, code: 'fields_in_use', message: new RegExp(`fused dataset 人口社保融合${marker} \\(${fused.code}\\) uses 公民身份号码`) },
+    {
+      status: 422,
+      code: 'fields_in_use',
+      message: new RegExp(`fused dataset 人口社保融合${marker} \\(${fused.code}\\) uses 公民身份号码`),
+    },
     'the fused dataset maps 公民身份号码: dropping it would break the lineage objections are traced through',
   );
   const revised = await catalogue.updateDataset(ctx, source.id, content({ fields: [idNumber!, address!] }));
@@ -95,11 +139,19 @@ t.test('lifecycle: retired entries are not edited; transitions run only forwards
   await catalogue.moveDataset(ctx, dataset.id, 'retired', '源系统下线');
   await t.rejects(catalogue.moveDataset(ctx, dataset.id, 'published'), { code: 'invalid_lifecycle_transition' });
   await t.rejects(catalogue.updateDataset(ctx, dataset.id, content()), { code: 'dataset_retired' });
-  await t.rejects(catalogue.getDataset(as(world.marketRequester), dataset.id), { status: 404, code: 'dataset_not_found' }, 'no longer in the catalogue for requesters');
+  await t.rejects(
+    catalogue.getDataset(as(world.marketRequester), dataset.id),
+    { status: 404, code: 'dataset_not_found' },
+    'no longer in the catalogue for requesters',
+  );
   const cited = await catalogue.getDatasetVersion(as(world.marketRequester), dataset.id, 1);
   t.equal(cited?.version, 1, 'but its versions stay readable: requests and grants cite them');
   const draft = await catalogue.createDataset(ctx, { code: code(), ...content() });
-  await t.rejects(catalogue.getDatasetVersion(as(world.marketRequester), draft.id, 1), { status: 404, code: 'dataset_not_found' }, 'a draft’s versions stay private');
+  await t.rejects(
+    catalogue.getDatasetVersion(as(world.marketRequester), draft.id, 1),
+    { status: 404, code: 'dataset_not_found' },
+    'a draft’s versions stay private',
+  );
 });
 
 t.test('Chinese search finds two-character queries through the index, filtered by what the caller may read', async (t) => {
@@ -112,7 +164,8 @@ t.test('Chinese search finds two-character queries through the index, filtered b
   }
   const draft = await catalogue.createDataset(owner, { code: code(), ...content({ name: `社保草稿${tag}` }) });
   const requester = as(world.policeRequester);
-  const found = async (q: string, ctx = requester) => (await catalogue.searchDatasets(ctx, { q: `${q} ${tag}`, limit: 50 })).map((d) => d.name.replace(tag, ''));
+  const found = async (q: string, ctx = requester) =>
+    (await catalogue.searchDatasets(ctx, { q: `${q} ${tag}`, limit: 50 })).map((d) => d.name.replace(tag, ''));
   t.same(await found('社保'), ['社保缴纳明细'], 'two characters; the draft stays hidden');
   t.same((await found('社保', owner)).sort(), ['社保缴纳明细', '社保草稿'].sort(), 'the owner also sees its draft');
   t.same(await found('信用'), ['纳税信用等级']);
@@ -152,7 +205,10 @@ t.test('sorting by code or by last change, each paged stably; by code even while
   const prefix = `排序${marker}`;
   const made: catalogue.DatasetRow[] = [];
   for (const [i, n] of ['丙', '甲', '乙'].entries()) {
-    const d = await catalogue.createDataset({ ...owner, now: new Date(Date.UTC(2026, 0, 1 + i)) }, { code: `SORT-${marker}-${i}`, ...content({ name: `${prefix}${n}` }) });
+    const d = await catalogue.createDataset(
+      { ...owner, now: new Date(Date.UTC(2026, 0, 1 + i)) },
+      { code: `SORT-${marker}-${i}`, ...content({ name: `${prefix}${n}` }) },
+    );
     made.push(d);
   }
   const all = async (sort: catalogue.DatasetSort, renameAfterFirst = false) => {
@@ -161,8 +217,16 @@ t.test('sorting by code or by last change, each paged stably; by code even while
     const rest = await catalogue.searchDatasets(owner, { q: prefix, sort, limit: 10, after: catalogue.datasetCursor(first[0]!, sort) });
     return [...first, ...rest].map((d) => d.code);
   };
-  t.same(await all('code'), made.map((d) => d.code), 'by code');
-  t.same(await all('code', true), made.map((d) => d.code), 'a rename between pages changes nothing by code');
+  t.same(
+    await all('code'),
+    made.map((d) => d.code),
+    'by code',
+  );
+  t.same(
+    await all('code', true),
+    made.map((d) => d.code),
+    'a rename between pages changes nothing by code',
+  );
   const byUpdate = await all('updated');
   t.equal(byUpdate[0], made[2]!.code, 'the entry just revised comes first');
   t.equal(new Set(byUpdate).size, 3, 'each once');

@@ -1,15 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
-import { createTokenService } from '../../src/auth/tokens.js';
-import { loadConfig } from '../../src/config.js';
+import { createTokenService } from '../../src/identity/tokens.js';
+import { loadConfig } from '../../src/platform/config.js';
 import { childEnv, required, signingKey } from '../helpers/env.js';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/platform/db/client.js';
 import { createTestUser, createTestWorld } from '../helpers/identity.js';
 
 const key = signingKey('cli');
-const env = (extra: NodeJS.ProcessEnv) => childEnv({ DATABASE_URL: required('DATABASE_URL'), TEMPORAL_ADDRESS: required('TEMPORAL_ADDRESS'), TOKEN_SIGNING_KEYS: key, ...extra });
+const env = (extra: NodeJS.ProcessEnv) =>
+  childEnv({ DATABASE_URL: required('DATABASE_URL'), TEMPORAL_ADDRESS: required('TEMPORAL_ADDRESS'), TOKEN_SIGNING_KEYS: key, ...extra });
 const mint = (username: string | undefined, extra: NodeJS.ProcessEnv) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/mint-token.ts', ...(username ? [username] : [])], { env: env(extra), encoding: 'utf8' });
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/mint-token.ts', ...(username ? [username] : [])], {
+    env: env(extra),
+    encoding: 'utf8',
+  });
 
 t.test('mint-token prints a working token for an active user, only in demo mode', async (t) => {
   const config = loadConfig(env({ NODE_ENV: 'test' }));

@@ -11,7 +11,15 @@ const verify = (url: string) =>
 t.test('npm run verify-audit: exit 0 with the head when intact, exit 2 naming the first broken link', async (t) => {
   const { url: freshUrl, handle: owner } = await openMigratedFreshDatabase(t, 1);
   for (let i = 0; i < 4; i++) {
-    await owner.db.transaction((tx) => appendAudit(tx, { actor: { kind: 'system', role: 'script' }, action: 'probe', subjectType: 'Probe', subjectId: String(i), at: new Date() }));
+    await owner.db.transaction((tx) =>
+      appendAudit(tx, {
+        actor: { kind: 'system', role: 'script' },
+        action: 'probe',
+        subjectType: 'Probe',
+        subjectId: String(i),
+        at: new Date(),
+      }),
+    );
   }
   const clean = verify(freshUrl);
   t.equal(clean.status, 0, clean.stderr);

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import t from 'tap';
-import { systemClock } from '../../src/clock.js';
-import { seedRuns } from '../../src/db/schema.js';
-import { seedDemoData, type SeedStep } from '../../src/demo/seed.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { seedRuns } from '../../src/platform/db/schema.js';
+import { seedDemoData, type SeedStep } from '../../src/platform/seeding.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 
 t.test('demo data is seeded once on an empty database and reused on the next start', async (t) => {
@@ -25,8 +25,16 @@ t.test('a failing step stops seeding and records nothing for itself', async (t) 
   const context = { db: handle.db, clock: systemClock, log: pino({ level: 'silent' }) };
   const steps: SeedStep[] = [
     { name: 'ok', run: async () => {} },
-    { name: 'broken', run: async () => { throw new Error('fixture missing'); } },
+    {
+      name: 'broken',
+      run: async () => {
+        throw new Error('fixture missing');
+      },
+    },
   ];
   await t.rejects(seedDemoData(context, steps), /fixture missing/);
-  t.same((await handle.db.select().from(seedRuns)).map((r) => r.step), ['ok']);
+  t.same(
+    (await handle.db.select().from(seedRuns)).map((r) => r.step),
+    ['ok'],
+  );
 });

@@ -26,10 +26,9 @@ const profile = {
 t.setTimeout((IDENTITIES.length * (profile.maxSeconds + 30) + 120) * 1000);
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
-const documented = Object.values((YAML.parse(readFileSync(specificationPath, 'utf8')) as { paths: Record<string, Record<string, unknown>> }).paths).reduce(
-  (n, item) => n + Object.keys(item).filter((m) => METHODS.has(m)).length,
-  0,
-);
+const documented = Object.values(
+  (YAML.parse(readFileSync(specificationPath, 'utf8')) as { paths: Record<string, Record<string, unknown>> }).paths,
+).reduce((n, item) => n + Object.keys(item).filter((m) => METHODS.has(m)).length, 0);
 
 const outDir = new URL('../../.tap/fuzz/', import.meta.url).pathname;
 const target = await startFuzzTarget({ logDir: outDir });
@@ -40,12 +39,19 @@ for (const identity of IDENTITIES) {
   await t.test(`fuzzed as ${identity}: every operation, every check, no failure`, async (t) => {
     const result = await runSchemathesis(target, identity, profile, outDir);
     results.push(result);
-    t.comment(`as ${identity}: ${result.cases} cases over ${result.operations} operations; ${result.failures} failures, ${result.errors} errors, ${result.setAside} foreign-cursor refusals set aside; ${result.seconds.toFixed(0)} s, seed ${profile.seed}; log ${result.logPath}`);
+    t.comment(
+      `as ${identity}: ${result.cases} cases over ${result.operations} operations; ${result.failures} failures, ${result.errors} errors, ${result.setAside} foreign-cursor refusals set aside; ${result.seconds.toFixed(0)} s, seed ${profile.seed}; log ${result.logPath}`,
+    );
     t.equal(result.operations, documented, 'every documented operation was tested', { log: result.logPath });
     t.ok(result.cases > 0, 'cases were generated');
-    t.equal(result.failures + result.errors, 0, 'no failing check and no error', { failures: result.failureText, log: result.logPath, apiLog: `${outDir}api.log` });
+    t.equal(result.failures + result.errors, 0, 'no failing check and no error', {
+      failures: result.failureText,
+      log: result.logPath,
+      apiLog: `${outDir}api.log`,
+    });
     // Without a reported failure, a non-zero exit is Schemathesis's own trouble (e.g. the document).
-    if (!result.failures && !result.errors) t.equal(result.exitCode, 0, 'Schemathesis exited successfully', { command: result.command, output: result.failureText });
+    if (!result.failures && !result.errors)
+      t.equal(result.exitCode, 0, 'Schemathesis exited successfully', { command: result.command, output: result.failureText });
   });
 }
 

@@ -14,16 +14,16 @@ import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { createActivities } from '../../src/activities/index.js';
+import { createActivities } from '../../src/server/activities.js';
 import { importPublishedSchedules } from '../../src/calendar/service.js';
-import { systemClock } from '../../src/clock.js';
-import { openDatabase, openPostgres, type DatabaseHandle } from '../../src/db/client.js';
-import { migrateDatabase } from '../../src/db/migrate.js';
-import { buildApp } from '../../src/http/app.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { openDatabase, openPostgres, type DatabaseHandle } from '../../src/platform/db/client.js';
+import { migrateDatabase } from '../../src/platform/db/migrate.js';
+import { buildApp } from '../../src/server/app.js';
 import { ensureNotificationRelay, relayWorkflowId } from '../../src/notifications/relay.js';
 import { createWebhook } from '../../src/notifications/service.js';
-import { connectTemporal } from '../../src/temporal/connection.js';
-import { createWorker } from '../../src/temporal/worker.js';
+import { connectTemporal } from '../../src/platform/temporal/connection.js';
+import { createWorker } from '../../src/platform/temporal/worker.js';
 import { validateResponses } from '../helpers/app.js';
 import { createFreshDatabase, type FreshDatabase } from '../helpers/db.js';
 import { childEnv, required, testConfig } from '../helpers/env.js';
@@ -97,7 +97,11 @@ export async function startFuzzTarget(options: { logDir: string }): Promise<Fuzz
     } catch {
       // already installed in this process
     }
-    const { worker, connection } = await createWorker({ settings: config.temporal, activities: createActivities({ db: database.db, log, clock: systemClock }), log });
+    const { worker, connection } = await createWorker({
+      settings: config.temporal,
+      activities: createActivities({ db: database.db, log, clock: systemClock }),
+      log,
+    });
     const running = worker.run();
     closers.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -106,9 +110,17 @@ export async function startFuzzTarget(options: { logDir: string }): Promise<Fuzz
     });
     // The relay turns committed notices into inbox messages (and webhook deliveries) on this task queue.
     await ensureNotificationRelay(temporal.client, config.temporal, { pollIntervalMs: 500, batchSize: 50 });
-    closers.push(() => temporal.client.workflow.getHandle(relayWorkflowId(config.temporal.taskQueue)).terminate('fuzz target closed').then(() => {}));
+    closers.push(() =>
+      temporal.client.workflow
+        .getHandle(relayWorkflowId(config.temporal.taskQueue))
+        .terminate('fuzz target closed')
+        .then(() => {}),
+    );
 
-    const app: FastifyInstance = await buildApp({ config, database, temporal, clock: systemClock, version: 'fuzz', log }, { beforeRoutes: validateResponses });
+    const app: FastifyInstance = await buildApp(
+      { config, database, temporal, clock: systemClock, version: 'fuzz', log },
+      { beforeRoutes: validateResponses },
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     closers.push(() => app.close());
     const { port } = app.server.address() as { port: number };
@@ -142,11 +154,26 @@ export async function startFuzzTarget(options: { logDir: string }): Promise<Fuzz
     };
     const requester = authorization.requester!;
     const commitment = (await call('GET', '/commitment', requester)).version as number;
-    const draft = async (dataset: { id: string }, fields: string[]) => (await call('POST', '/requests', requester, draftFor(dataset.id, { fields }))).request.id as string;
-    const drafts = [await draft(world.conditional, ['姓名', '公民身份号码']), await draft(world.unconditional, ['姓名']), await draft(world.notShareable, ['案件编号'])];
-    const attachment = await call('POST', `/requests/${drafts[0]}/attachments?fileName=fuzz.pdf`, requester, Buffer.from('%PDF-1.4\nfuzz\n%%EOF'), 'application/pdf');
+    const draft = async (dataset: { id: string }, fields: string[]) =>
+      (await call('POST', '/requests', requester, draftFor(dataset.id, { fields }))).request.id as string;
+    const drafts = [
+      await draft(world.conditional, ['姓名', '公民身份号码']),
+      await draft(world.unconditional, ['姓名']),
+      await draft(world.notShareable, ['案件编号']),
+    ];
+    const attachment = await call(
+      'POST',
+      `/requests/${drafts[0]}/attachments?fileName=fuzz.pdf`,
+      requester,
+      Buffer.from('%PDF-1.4\nfuzz\n%%EOF'),
+      'application/pdf',
+    );
     const filed: string[] = [];
-    for (const [dataset, fields] of [[world.conditional, ['姓名', '公民身份号码']], [world.unconditional, ['姓名', '性别']], [world.notAggregated, ['号牌号码']]] as const) {
+    for (const [dataset, fields] of [
+      [world.conditional, ['姓名', '公民身份号码']],
+      [world.unconditional, ['姓名', '性别']],
+      [world.notAggregated, ['号牌号码']],
+    ] as const) {
       const id = await draft(dataset, [...fields]);
       await call('POST', `/requests/${id}/filing`, requester, { commitmentVersion: commitment, acceptCommitment: true });
       filed.push(id);
@@ -192,7 +219,21 @@ export async function startFuzzTarget(options: { logDir: string }): Promise<Fuzz
     };
     // A bare name binds a parameter wherever it appears (path or query); `body.…` a body property.
     const bindings: Record<string, keyof typeof records> = {
-      ...Object.fromEntries(['requestId', 'datasetId', 'departmentId', 'userId', 'scenarioId', 'clockId', 'attachmentId', 'notificationId', 'webhookId', 'year', 'version'].map((n) => [n, n])),
+      ...Object.fromEntries(
+        [
+          'requestId',
+          'datasetId',
+          'departmentId',
+          'userId',
+          'scenarioId',
+          'clockId',
+          'attachmentId',
+          'notificationId',
+          'webhookId',
+          'year',
+          'version',
+        ].map((n) => [n, n]),
+      ),
       ownerDepartmentId: 'departmentId',
       requesterDepartmentId: 'departmentId',
       actorDepartmentId: 'departmentId',
@@ -306,25 +347,42 @@ export async function runSchemathesis(target: FuzzTarget, identity: Identity, pr
   const reportPath = join(dir, 'report.json');
   const logPath = join(dir, 'st.log');
   const args = [
-    '--config-file', config,
-    'run', specificationPath,
-    '--url', target.url,
-    '--checks', 'all',
-    '--max-examples', String(profile.maxExamples),
-    '--max-time', String(profile.maxSeconds),
-    '--workers', String(profile.workers),
-    '--seed', String(profile.seed),
-    '--phases', (profile.phases ?? ['examples', 'coverage', 'fuzzing', 'stateful']).join(','),
-    '--generation-database', 'none',
-    '--request-timeout', '30',
-    '--report', 'json,junit',
-    '--report-dir', dir,
-    '--report-json-path', reportPath,
-    '--report-junit-path', join(dir, 'junit.xml'),
+    '--config-file',
+    config,
+    'run',
+    specificationPath,
+    '--url',
+    target.url,
+    '--checks',
+    'all',
+    '--max-examples',
+    String(profile.maxExamples),
+    '--max-time',
+    String(profile.maxSeconds),
+    '--workers',
+    String(profile.workers),
+    '--seed',
+    String(profile.seed),
+    '--phases',
+    (profile.phases ?? ['examples', 'coverage', 'fuzzing', 'stateful']).join(','),
+    '--generation-database',
+    'none',
+    '--request-timeout',
+    '30',
+    '--report',
+    'json,junit',
+    '--report-dir',
+    dir,
+    '--report-json-path',
+    reportPath,
+    '--report-junit-path',
+    join(dir, 'junit.xml'),
     '--no-color',
-    '--output-truncate', 'false',
+    '--output-truncate',
+    'false',
     // The tokens are the fuzzer's own, on a throwaway database; kept in the output for curl lines.
-    '--output-sanitize', 'false',
+    '--output-sanitize',
+    'false',
     ...(target.authorization[identity] ? ['-H', `Authorization: ${target.authorization[identity]}`] : []),
   ];
   const command = `st ${args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
@@ -381,7 +439,10 @@ export function failureSections(output: string, limit = 40): string {
   let errorLines = 0;
   let current: { checks: string[]; status: string; body: string; curl: string } | undefined;
   const flush = () => {
-    if (current) cases.push(`${operation} — ${current.checks.join('; ')}${current.status ? ` → ${current.status}` : ''}${current.body ? ` ${current.body}` : ''}${current.curl ? `\n    ${current.curl}` : ''}`);
+    if (current)
+      cases.push(
+        `${operation} — ${current.checks.join('; ')}${current.status ? ` → ${current.status}` : ''}${current.body ? ` ${current.body}` : ''}${current.curl ? `\n    ${current.curl}` : ''}`,
+      );
     current = undefined;
   };
   for (let i = 0; i < lines.length; i++) {
@@ -398,7 +459,11 @@ export function failureSections(output: string, limit = 40): string {
       current.checks.push(m[1]!);
     } else if (current && (m = line.match(/^\[(\d{3})\] /))) {
       current.status = m[1]!;
-      const body = lines.slice(i + 1).find((l) => l.trim())?.trim() ?? '';
+      const body =
+        lines
+          .slice(i + 1)
+          .find((l) => l.trim())
+          ?.trim() ?? '';
       current.body = body.length > 300 ? `${body.slice(0, 300)}…` : body;
     } else if (current && /^\s+curl /.test(line)) {
       current.curl = line.trim();

@@ -33,7 +33,10 @@ mkdirSync(outDir, { recursive: true });
 
 const say = (line: string) => process.stderr.write(`[fuzz] ${line}\n`);
 if (values.serve) say(`serving a fuzz target (API log in ${outDir}); Ctrl-C stops it`);
-else say(`long profile: ${identities.join(', ')}; ${profile.maxExamples} examples per operation, ${values.minutes} min each, seed ${profile.seed}; reports in ${outDir}`);
+else
+  say(
+    `long profile: ${identities.join(', ')}; ${profile.maxExamples} examples per operation, ${values.minutes} min each, seed ${profile.seed}; reports in ${outDir}`,
+  );
 const target = await startFuzzTarget({ logDir: outDir });
 if (values.serve) {
   process.stdout.write(`${JSON.stringify({ url: target.url, authorization: target.authorization, records: target.records }, null, 2)}\n`);
@@ -50,12 +53,16 @@ try {
     say(`${identity}: running`);
     const result = await runSchemathesis(target, identity, profile, outDir);
     results.push(result);
-    say(`${identity}: ${result.cases} cases over ${result.operations} operations; ${result.failures} failures, ${result.errors} errors, ${result.setAside} foreign-cursor refusals set aside; ${result.seconds.toFixed(0)} s (log ${result.logPath})`);
+    say(
+      `${identity}: ${result.cases} cases over ${result.operations} operations; ${result.failures} failures, ${result.errors} errors, ${result.setAside} foreign-cursor refusals set aside; ${result.seconds.toFixed(0)} s (log ${result.logPath})`,
+    );
     if (result.failureText) process.stdout.write(`\n--- ${identity} (API log: ${outDir}api.log) ---\n${result.failureText}\n`);
   }
 } finally {
   await target.close();
 }
 const failed = results.some((r) => r.failures || r.errors || r.exitCode !== 0);
-process.stdout.write(`${figures(results)} (long profile, ${results.reduce((s, r) => s + r.seconds, 0).toFixed(0)} s, seed ${profile.seed})\n`);
+process.stdout.write(
+  `${figures(results)} (long profile, ${results.reduce((s, r) => s + r.seconds, 0).toFixed(0)} s, seed ${profile.seed})\n`,
+);
 process.exit(failed ? 1 : 0);

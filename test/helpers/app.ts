@@ -1,14 +1,14 @@
 import responseValidation from '@fastify/response-validation';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { createActivities } from '../../src/activities/index.js';
-import { systemClock, type Clock } from '../../src/clock.js';
-import type { Config } from '../../src/config.js';
-import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
-import { buildApp } from '../../src/http/app.js';
-import { createResponseAjv } from '../../src/http/validation.js';
-import { connectTemporal, type TemporalHandle } from '../../src/temporal/connection.js';
-import { createWorker } from '../../src/temporal/worker.js';
+import { createActivities } from '../../src/server/activities.js';
+import { systemClock, type Clock } from '../../src/platform/clock.js';
+import type { Config } from '../../src/platform/config.js';
+import { openDatabase, type DatabaseHandle } from '../../src/platform/db/client.js';
+import { buildApp } from '../../src/server/app.js';
+import { createResponseAjv } from '../../src/platform/http/validation.js';
+import { connectTemporal, type TemporalHandle } from '../../src/platform/temporal/connection.js';
+import { createWorker } from '../../src/platform/temporal/worker.js';
 import { testConfig } from './env.js';
 
 export interface TestApp {
@@ -61,7 +61,11 @@ export async function startTestAppWithWorker(options: { config?: Config } = {}):
   const config = options.config ?? testConfig();
   const database = await openDatabase(config.database);
   const log = pino({ level: 'silent' });
-  const { worker, connection } = await createWorker({ settings: config.temporal, activities: createActivities({ db: database.db, log, clock: systemClock }), log });
+  const { worker, connection } = await createWorker({
+    settings: config.temporal,
+    activities: createActivities({ db: database.db, log, clock: systemClock }),
+    log,
+  });
   const running = worker.run();
   const harness = await startTestApp({ config, database });
   return {

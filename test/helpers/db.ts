@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openPostgres, type DatabaseHandle } from '../../src/db/client.js';
-import { migrateDatabase } from '../../src/db/migrate.js';
+import { openPostgres, type DatabaseHandle } from '../../src/platform/db/client.js';
+import { migrateDatabase } from '../../src/platform/db/migrate.js';
 import { required } from './env.js';
 
 export interface FreshDatabase {
@@ -34,7 +34,10 @@ export async function createFreshDatabase(): Promise<FreshDatabase> {
  * A fresh database with every migration applied, opened as its owner, closed and dropped when
  * the test ends: for tests that tamper with data or must not see other files' rows.
  */
-export async function openMigratedFreshDatabase(t: { teardown(fn: () => Promise<void>): void }, poolMax = 2): Promise<{ url: string; handle: DatabaseHandle }> {
+export async function openMigratedFreshDatabase(
+  t: { teardown(fn: () => Promise<void>): void },
+  poolMax = 2,
+): Promise<{ url: string; handle: DatabaseHandle }> {
   const fresh = await createFreshDatabase();
   const handle = openPostgres(fresh.url, poolMax);
   t.teardown(async () => {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/platform/config.js';
 
 /** A variable the test command must have set; fails loudly rather than testing nothing. */
 export function required(name: string): string {
@@ -38,7 +38,9 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
  */
 export function childEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS' && name !== 'NODE_V8_COVERAGE' && !name.startsWith('_TAPJS_PROCESSINFO')),
+    Object.entries(process.env).filter(
+      ([name]) => name !== 'NODE_OPTIONS' && name !== 'NODE_V8_COVERAGE' && !name.startsWith('_TAPJS_PROCESSINFO'),
+    ),
   );
   return { ...inherited, ...overrides };
 }

@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { createTokenService } from '../../src/auth/tokens.js';
-import type { Config } from '../../src/config.js';
-import type { Db } from '../../src/db/client.js';
-import type { DepartmentLevel, Role } from '../../src/domain/identity/roles.js';
+import { createTokenService } from '../../src/identity/tokens.js';
+import type { Config } from '../../src/platform/config.js';
+import type { Db } from '../../src/platform/db/client.js';
+import type { DepartmentLevel, Role } from '../../src/identity/rules/roles.js';
 import { toActor } from '../../src/identity/actor.js';
-import { createDepartmentAs, createUserAs, specialDepartment, type DepartmentRow, type RequestContext, type UserRow } from '../../src/identity/service.js';
+import {
+  createDepartmentAs,
+  createUserAs,
+  specialDepartment,
+  type DepartmentRow,
+  type RequestContext,
+  type UserRow,
+} from '../../src/identity/service.js';
 
 const seed = { actor: { kind: 'system', role: 'seed' } as const };
 const unique = () => randomBytes(4).toString('hex').toUpperCase();
@@ -15,13 +22,21 @@ export async function createTestDepartment(
   options: { level?: DepartmentLevel; parentCode?: string; isDataCenter?: boolean; isCompetentAuthority?: boolean; name?: string } = {},
 ): Promise<DepartmentRow> {
   const code = `T-${unique()}`;
-  return createDepartmentAs(db, { code, name: options.name ?? `测试部门 ${code}`, level: options.level ?? 'city', ...options }, { ...seed, now: new Date() });
+  return createDepartmentAs(
+    db,
+    { code, name: options.name ?? `测试部门 ${code}`, level: options.level ?? 'city', ...options },
+    { ...seed, now: new Date() },
+  );
 }
 
 export async function createTestUser(db: Db, department: DepartmentRow, roles: Role[], active = true): Promise<UserRow> {
-  const user = await createUserAs(db, { username: `t.${unique().toLowerCase()}`, displayName: '测试用户', departmentId: department.id, roles }, { ...seed, now: new Date() });
+  const user = await createUserAs(
+    db,
+    { username: `t.${unique().toLowerCase()}`, displayName: '测试用户', departmentId: department.id, roles },
+    { ...seed, now: new Date() },
+  );
   if (!active) {
-    const { users } = await import('../../src/db/schema.js');
+    const { users } = await import('../../src/platform/db/schema.js');
     const { eq } = await import('drizzle-orm');
     await db.update(users).set({ active: false }).where(eq(users.id, user.id));
   }
@@ -42,7 +57,10 @@ async function sharedDepartment(db: Db, which: 'center' | 'authority'): Promise<
   const existing = await specialDepartment(db, which);
   if (existing) return existing;
   try {
-    return await createTestDepartment(db, which === 'center' ? { isDataCenter: true, name: '测试大数据中心' } : { isCompetentAuthority: true, name: '测试数据局' });
+    return await createTestDepartment(
+      db,
+      which === 'center' ? { isDataCenter: true, name: '测试大数据中心' } : { isCompetentAuthority: true, name: '测试数据局' },
+    );
   } catch (error) {
     const again = await specialDepartment(db, which); // another test file created it meanwhile
     if (again) return again;

@@ -3,9 +3,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadCalendar } from '../../src/calendar/service.js';
 import * as scenarios from '../../src/catalogue/scenarios.js';
 import * as catalogue from '../../src/catalogue/service.js';
-import type { Db } from '../../src/db/client.js';
-import type { DatasetContent } from '../../src/domain/catalogue/dataset.js';
-import { endOfShanghaiDay } from '../../src/domain/calendar/working-days.js';
+import type { Db } from '../../src/platform/db/client.js';
+import type { DatasetContent } from '../../src/catalogue/rules/dataset.js';
+import { endOfShanghaiDay } from '../../src/calendar/rules/working-days.js';
 import { createDraft, fileRequest, type DraftInput } from '../../src/requests/filing.js';
 import { currentCommitment } from '../../src/requests/policy.js';
 import type { UpdateActor } from '../../src/requests/workflow-contract.js';
@@ -32,12 +32,36 @@ export async function createRequestWorld(db: Db) {
   const base = { description: '', libraryKind: 'thematic' as const, updateFrequency: '每日', sourceSystem: '人口系统' };
   const conditional = await publish(
     'HJ',
-    { ...base, name: `户籍登记信息${tag}`, fields: fields('姓名', '公民身份号码', '户籍地址', '婚姻状况'), sharingType: 'conditional', conditions: { requesterLevels: ['city'], restrictedFields: ['婚姻状况'], maxUsageMonths: 12, securityCommitmentRequired: true } },
+    {
+      ...base,
+      name: `户籍登记信息${tag}`,
+      fields: fields('姓名', '公民身份号码', '户籍地址', '婚姻状况'),
+      sharingType: 'conditional',
+      conditions: { requesterLevels: ['city'], restrictedFields: ['婚姻状况'], maxUsageMonths: 12, securityCommitmentRequired: true },
+    },
     true,
   );
-  const unconditional = await publish('RK', { ...base, name: `人口基本信息${tag}`, fields: fields('姓名', '性别'), sharingType: 'unconditional' }, true);
-  const notAggregated = await publish('CL', { ...base, name: `车辆登记信息${tag}`, fields: fields('号牌号码'), sharingType: 'unconditional' }, false);
-  const notShareable = await publish('ZC', { ...base, name: `侦查案件信息${tag}`, fields: fields('案件编号'), sharingType: 'not_shareable', legalBasis: { law: '《中华人民共和国刑事诉讼法》', prohibitsSharing: true } }, true);
+  const unconditional = await publish(
+    'RK',
+    { ...base, name: `人口基本信息${tag}`, fields: fields('姓名', '性别'), sharingType: 'unconditional' },
+    true,
+  );
+  const notAggregated = await publish(
+    'CL',
+    { ...base, name: `车辆登记信息${tag}`, fields: fields('号牌号码'), sharingType: 'unconditional' },
+    false,
+  );
+  const notShareable = await publish(
+    'ZC',
+    {
+      ...base,
+      name: `侦查案件信息${tag}`,
+      fields: fields('案件编号'),
+      sharingType: 'not_shareable',
+      legalBasis: { law: '《中华人民共和国刑事诉讼法》', prohibitsSharing: true },
+    },
+    true,
+  );
   const scenario = await scenarios.createScenario(as(world.centerAdmin), {
     name: `企业开办一件事${tag}`,
     kind: 'one_network_service',
@@ -78,7 +102,7 @@ export function temporalOf(env: TestWorkflowEnvironment) {
 
 /** How a user appears to a request's workflow. */
 export function updateActor(world: RequestWorld, user: UserRow, party: UpdateActor['party']): UpdateActor {
-  const role = (user.roles as string[])[0]!;
+  const role = user.roles[0]!;
   return { userId: user.id, departmentId: user.departmentId, role, party, httpRequestId: null };
 }
 
@@ -91,7 +115,11 @@ const isoDate = (ms: number) => new Date(ms + SHANGHAI).toISOString().slice(0, 1
  * ordinary weeks (Monday–Friday working, weekend off, no holidays or make-up days), so a test
  * can state its deadlines to the day. Returns that instant and a helper naming dates by offset.
  */
-export async function skipToPlainMonday(env: TestWorkflowEnvironment, db: Db, weeks = 4): Promise<{ at: Date; day: (offset: number) => string; endOf: (offset: number) => Date }> {
+export async function skipToPlainMonday(
+  env: TestWorkflowEnvironment,
+  db: Db,
+  weeks = 4,
+): Promise<{ at: Date; day: (offset: number) => string; endOf: (offset: number) => Date }> {
   const calendar = await loadCalendar(db);
   const now = await env.currentTimeMs();
   for (let ms = now + DAY; ; ms += DAY) {

@@ -12,14 +12,24 @@ export interface Started {
   urls: Record<string, string>;
 }
 
-export async function runStart(options: { root: string; dataDir?: string; ports: { api: number; temporal: number; ui: number } }): Promise<Started> {
+export async function runStart(options: {
+  root: string;
+  dataDir?: string;
+  ports: { api: number; temporal: number; ui: number };
+}): Promise<Started> {
   const { root, ports } = options;
-  const env = childEnv({ ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}), PORT: String(ports.api), TEMPORAL_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.ui), LOG_LEVEL: 'warn' });
+  const env = childEnv({
+    ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
+    PORT: String(ports.api),
+    TEMPORAL_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+    LOG_LEVEL: 'warn',
+  });
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TOKEN_SIGNING_KEYS', 'NODE_ENV', 'DEMO_MODE']) delete env[name];
   const child = spawn(join(root, 'scripts/start'), { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`start did not report running within 180s:\n${output}`)), 180_000);
     const poll = setInterval(() => {

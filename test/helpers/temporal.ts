@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { bundleWorkflows } from '../../src/temporal/worker.js';
+import { bundleWorkflows } from '../../src/platform/temporal/worker.js';
 import { required } from './env.js';
 
 /**

@@ -3,17 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/activities/index.js';
-import { systemClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
-import { inboxMessages, notificationOutbox, webhookDeliveries } from '../../src/db/schema.js';
+import { createActivities } from '../../src/server/activities.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { inboxMessages, notificationOutbox, webhookDeliveries } from '../../src/platform/db/schema.js';
 import { toActor } from '../../src/identity/actor.js';
 import { enqueueNotification } from '../../src/notifications/outbox.js';
 import { ensureNotificationRelay, pokeNotificationRelay, relayWorkflowId } from '../../src/notifications/relay.js';
 import { createWebhook } from '../../src/notifications/service.js';
-import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../../src/notifications/signature.js';
-import { connectTemporal } from '../../src/temporal/connection.js';
-import { createWorker } from '../../src/temporal/worker.js';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../../src/notifications/rules/signature.js';
+import { connectTemporal } from '../../src/platform/temporal/connection.js';
+import { createWorker } from '../../src/platform/temporal/worker.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { testEnv } from '../helpers/env.js';
 import { createTestUser, createTestWorld } from '../helpers/identity.js';
@@ -25,7 +25,13 @@ const db = database.db;
 const world = await createTestWorld(db);
 
 // A department system receiving webhooks: it can be told to fail the first attempts of a delivery.
-interface Received { deliveryId: string; timestamp: string; signature: string; body: string; status: number }
+interface Received {
+  deliveryId: string;
+  timestamp: string;
+  signature: string;
+  body: string;
+  status: number;
+}
 const received: Received[] = [];
 const failuresToServe = new Map<string, number>();
 let failNextDeliveries = 0;
@@ -41,7 +47,13 @@ const receiver = createServer((req: IncomingMessage, res) => {
     const left = failuresToServe.get(deliveryId) ?? 0;
     const status = left > 0 ? 503 : 204;
     if (left > 0) failuresToServe.set(deliveryId, left - 1);
-    received.push({ deliveryId, timestamp: String(req.headers[TIMESTAMP_HEADER]), signature: String(req.headers[SIGNATURE_HEADER]), body, status });
+    received.push({
+      deliveryId,
+      timestamp: String(req.headers[TIMESTAMP_HEADER]),
+      signature: String(req.headers[SIGNATURE_HEADER]),
+      body,
+      status,
+    });
     res.writeHead(status).end();
   });
 });
@@ -79,10 +91,11 @@ async function eventually<T>(probe: () => Promise<T | undefined | false>, what: 
   }
 }
 
-const deliveryOf = (outboxId: string) => eventually(async () => {
-  const [d] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.outboxId, outboxId));
-  return d?.status === 'delivered' ? d : undefined;
-}, `delivery of ${outboxId}`);
+const deliveryOf = (outboxId: string) =>
+  eventually(async () => {
+    const [d] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.outboxId, outboxId));
+    return d?.status === 'delivered' ? d : undefined;
+  }, `delivery of ${outboxId}`);
 
 t.test('a committed notification reaches the inbox and the webhook with a verifiable signature', async (t) => {
   const user = await createTestUser(db, world.police, ['requester']); // commits a user.created notification
@@ -94,30 +107,63 @@ t.test('a committed notification reaches the inbox and the webhook with a verifi
   const [message] = await db.select().from(inboxMessages).where(eq(inboxMessages.outboxId, entry!.id));
   t.match(message, { departmentId: world.police.id, kind: 'user.created', title: '新用户已开通' });
   const request = received.find((r) => r.deliveryId === delivery.id)!;
-  t.ok(verifyWebhookSignature(secret, { signature: request.signature, deliveryId: request.deliveryId, timestamp: request.timestamp }, request.body, Math.floor(Date.now() / 1000)), 'the signature verifies with the secret');
-  t.notOk(verifyWebhookSignature('whsec_wrong', { signature: request.signature, deliveryId: request.deliveryId, timestamp: request.timestamp }, request.body, Math.floor(Date.now() / 1000)));
+  t.ok(
+    verifyWebhookSignature(
+      secret,
+      { signature: request.signature, deliveryId: request.deliveryId, timestamp: request.timestamp },
+      request.body,
+      Math.floor(Date.now() / 1000),
+    ),
+    'the signature verifies with the secret',
+  );
+  t.notOk(
+    verifyWebhookSignature(
+      'whsec_wrong',
+      { signature: request.signature, deliveryId: request.deliveryId, timestamp: request.timestamp },
+      request.body,
+      Math.floor(Date.now() / 1000),
+    ),
+  );
   t.match(JSON.parse(request.body), { deliveryId: delivery.id, notificationId: entry!.id, kind: 'user.created', subjectId: user.id });
-  const dispatched = await eventually(async () => (await db.select().from(notificationOutbox).where(eq(notificationOutbox.id, entry!.id)))[0]?.dispatchedAt, 'the entry marked dispatched');
+  const dispatched = await eventually(
+    async () => (await db.select().from(notificationOutbox).where(eq(notificationOutbox.id, entry!.id)))[0]?.dispatchedAt,
+    'the entry marked dispatched',
+  );
   t.type(dispatched, Date, 'the entry is marked dispatched once delivered');
 });
 
-t.test('a failing receiver is retried (the backoff is the activity retry policy), every attempt carrying the same delivery id', async (t) => {
-  failNextDeliveries = 2;
-  const user = await createTestUser(db, world.police, ['reviewer']);
-  const [entry] = await db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, user.id));
-  const delivery = await deliveryOf(entry!.id);
-  t.equal(delivery.attempts, 3);
-  t.equal(delivery.lastStatusCode, 204);
-  const attempts = received.filter((r) => r.deliveryId === delivery.id);
-  t.same(attempts.map((a) => a.status), [503, 503, 204], 'two failures, then success');
-  t.equal(new Set(attempts.map((a) => JSON.parse(a.body).deliveryId)).size, 1, 'one delivery id in every body');
-});
+t.test(
+  'a failing receiver is retried (the backoff is the activity retry policy), every attempt carrying the same delivery id',
+  async (t) => {
+    failNextDeliveries = 2;
+    const user = await createTestUser(db, world.police, ['reviewer']);
+    const [entry] = await db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, user.id));
+    const delivery = await deliveryOf(entry!.id);
+    t.equal(delivery.attempts, 3);
+    t.equal(delivery.lastStatusCode, 204);
+    const attempts = received.filter((r) => r.deliveryId === delivery.id);
+    t.same(
+      attempts.map((a) => a.status),
+      [503, 503, 204],
+      'two failures, then success',
+    );
+    t.equal(new Set(attempts.map((a) => JSON.parse(a.body).deliveryId)).size, 1, 'one delivery id in every body');
+  },
+);
 
 t.test('a rolled-back transaction delivers nothing', async (t) => {
   const ghost = randomUUID();
   await t.rejects(
     db.transaction(async (tx) => {
-      await enqueueNotification(tx, { departmentId: world.police.id, kind: 'probe.ghost', subjectType: 'Probe', subjectId: ghost, title: '不应送达', body: '事务已回滚', at: new Date() });
+      await enqueueNotification(tx, {
+        departmentId: world.police.id,
+        kind: 'probe.ghost',
+        subjectType: 'Probe',
+        subjectId: ghost,
+        title: '不应送达',
+        body: '事务已回滚',
+        at: new Date(),
+      });
       throw new Error('the business change failed');
     }),
   );
@@ -126,13 +172,19 @@ t.test('a rolled-back transaction delivers nothing', async (t) => {
   await deliveryOf(entry!.id);
   t.equal(await db.$count(notificationOutbox, eq(notificationOutbox.subjectId, ghost)), 0);
   t.equal(await db.$count(inboxMessages, eq(inboxMessages.subjectId, ghost)), 0);
-  t.notOk(received.some((r) => r.body.includes(ghost)), 'the webhook never heard of it');
+  t.notOk(
+    received.some((r) => r.body.includes(ghost)),
+    'the webhook never heard of it',
+  );
 });
 
 t.test('a department without webhooks still gets its inbox message', async (t) => {
   const user = await createTestUser(db, world.market, ['requester']);
   const [entry] = await db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, user.id));
-  const message = await eventually(async () => (await db.select().from(inboxMessages).where(eq(inboxMessages.outboxId, entry!.id)))[0], 'the inbox message');
+  const message = await eventually(
+    async () => (await db.select().from(inboxMessages).where(eq(inboxMessages.outboxId, entry!.id)))[0],
+    'the inbox message',
+  );
   t.equal(message.departmentId, world.market.id);
   t.equal(await db.$count(webhookDeliveries, eq(webhookDeliveries.outboxId, entry!.id)), 0);
 });

@@ -2,13 +2,13 @@ import { createServer } from 'node:http';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/activities/index.js';
-import { systemClock } from '../../src/clock.js';
-import { inboxMessages, notificationOutbox, webhookDeliveries } from '../../src/db/schema.js';
+import { createActivities } from '../../src/server/activities.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { inboxMessages, notificationOutbox, webhookDeliveries } from '../../src/platform/db/schema.js';
 import { toActor } from '../../src/identity/actor.js';
 import { createWebhook } from '../../src/notifications/service.js';
-import { DELIVERY_HEADER } from '../../src/notifications/signature.js';
-import { workflowsPath } from '../../src/temporal/worker.js';
+import { DELIVERY_HEADER } from '../../src/notifications/rules/signature.js';
+import { workflowsPath } from '../../src/platform/temporal/worker.js';
 import { deliverNotificationWorkflow } from '../../workflows/notifications.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { createTestUser, createTestWorld } from '../helpers/identity.js';
@@ -29,15 +29,25 @@ t.test('a webhook that keeps failing is given up after its attempts and logged a
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
-  await createWebhook({ db, actor: toActor(world.marketAdmin, world.market), requestId: 't', now: new Date() }, { url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook` }, { allowPrivateTargets: true });
+  await createWebhook(
+    { db, actor: toActor(world.marketAdmin, world.market), requestId: 't', now: new Date() },
+    { url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook` },
+    { allowPrivateTargets: true },
+  );
 
   const user = await createTestUser(db, world.market, ['requester']);
   const [entry] = await db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, user.id));
 
   const env = await startTimeSkippingServer();
   t.teardown(() => env.teardown());
-  const { worker, taskQueue } = await createTestWorker(env, workflowsPath, createActivities({ db, log: pino({ level: 'silent' }), clock: systemClock }));
-  const result = await worker.runUntil(env.client.workflow.execute(deliverNotificationWorkflow, { taskQueue, workflowId: `notification-${entry!.id}`, args: [entry!.id] }));
+  const { worker, taskQueue } = await createTestWorker(
+    env,
+    workflowsPath,
+    createActivities({ db, log: pino({ level: 'silent' }), clock: systemClock }),
+  );
+  const result = await worker.runUntil(
+    env.client.workflow.execute(deliverNotificationWorkflow, { taskQueue, workflowId: `notification-${entry!.id}`, args: [entry!.id] }),
+  );
 
   t.same(result, { webhooks: 1, failed: 1 });
   const [delivery] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.outboxId, entry!.id));

@@ -7,11 +7,11 @@ import { createServer } from 'node:http';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/activities/index.js';
-import { systemClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
-import { webhookDeliveries } from '../../src/db/schema.js';
+import { createActivities } from '../../src/server/activities.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { openDatabase } from '../../src/platform/db/client.js';
+import { webhookDeliveries } from '../../src/platform/db/schema.js';
 import { toActor } from '../../src/identity/actor.js';
 import { enqueueNotification } from '../../src/notifications/outbox.js';
 import { createWebhook } from '../../src/notifications/service.js';
@@ -56,9 +56,19 @@ t.test('registration refuses targets that are not public', async (t) => {
   const strict = { allowPrivateTargets: false };
   await t.rejects(createWebhook(ctx, { url: 'https://127.0.0.1/hook' }, strict), { status: 422, code: 'webhook_target_not_public' });
   await t.rejects(createWebhook(ctx, { url: 'https://[::1]/hook' }, strict), { status: 422, code: 'webhook_target_not_public' });
-  await t.rejects(createWebhook(ctx, { url: 'https://169.254.169.254/latest' }, strict), { status: 422, code: 'webhook_target_not_public' });
-  await t.rejects(createWebhook(ctx, { url: 'https://localhost/hook' }, strict), { status: 422, code: 'webhook_target_not_public', message: /localhost resolves to/ }, 'a name is judged by what it resolves to');
-  await t.rejects(createWebhook(ctx, { url: 'https://no-such-host.invalid/hook' }, strict), { status: 422, code: 'webhook_target_unresolvable' });
+  await t.rejects(createWebhook(ctx, { url: 'https://169.254.169.254/latest' }, strict), {
+    status: 422,
+    code: 'webhook_target_not_public',
+  });
+  await t.rejects(
+    createWebhook(ctx, { url: 'https://localhost/hook' }, strict),
+    { status: 422, code: 'webhook_target_not_public', message: /localhost resolves to/ },
+    'a name is judged by what it resolves to',
+  );
+  await t.rejects(createWebhook(ctx, { url: 'https://no-such-host.invalid/hook' }, strict), {
+    status: 422,
+    code: 'webhook_target_unresolvable',
+  });
 });
 
 t.test('a delivery to a private target is refused at connection time, and the target never hears of it', async (t) => {
@@ -71,8 +81,22 @@ t.test('a delivery to a private target is refused at connection time, and the ta
   t.teardown(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
   const port = (receiver.address() as { port: number }).port;
   // Registered where private targets were allowed (or a name that resolved elsewhere back then).
-  const { webhook } = await createWebhook({ ...ctx, actor: toActor(world.marketAdmin, world.market) }, { url: `http://localhost:${port}/hook` }, { allowPrivateTargets: true });
-  const outboxId = await db.transaction((tx) => enqueueNotification(tx, { departmentId: world.market.id, kind: 'probe', subjectType: 'Probe', subjectId: 'x', title: '测试', body: '', at: new Date() }));
+  const { webhook } = await createWebhook(
+    { ...ctx, actor: toActor(world.marketAdmin, world.market) },
+    { url: `http://localhost:${port}/hook` },
+    { allowPrivateTargets: true },
+  );
+  const outboxId = await db.transaction((tx) =>
+    enqueueNotification(tx, {
+      departmentId: world.market.id,
+      kind: 'probe',
+      subjectType: 'Probe',
+      subjectId: 'x',
+      title: '测试',
+      body: '',
+      at: new Date(),
+    }),
+  );
 
   const strict = createActivities({ db, log: pino({ level: 'silent' }), clock: systemClock, allowPrivateWebhookTargets: false });
   await strict.prepareWebhookDeliveries(outboxId, new Date().toISOString());

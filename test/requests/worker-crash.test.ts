@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import t from 'tap';
-import { openDatabase } from '../../src/db/client.js';
-import { auditEntries, notificationOutbox, requestEvents, requests } from '../../src/db/schema.js';
+import { openDatabase } from '../../src/platform/db/client.js';
+import { auditEntries, notificationOutbox, requestEvents, requests } from '../../src/platform/db/schema.js';
 import { requestWorkflowId } from '../../src/requests/filing.js';
 import { startRequestWorkflow } from '../../src/requests/workflow-client.js';
-import { connectTemporal } from '../../src/temporal/connection.js';
+import { connectTemporal } from '../../src/platform/temporal/connection.js';
 import { childEnv, required, signingKey, testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, updateActor, waitFor } from '../helpers/requests.js';
 
@@ -25,10 +25,13 @@ t.teardown(async () => {
   await temporal.close();
   await database.close();
 });
-const main = new URL('../../src/main.ts', import.meta.url).pathname;
+const main = new URL('../../src/server/main.ts', import.meta.url).pathname;
 
-/** `src/main.ts worker` as its own process on this file's task queue. */
-function startWorker(failpoints = ''): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
+/** `src/server/main.ts worker` as its own process on this file's task queue. */
+function startWorker(failpoints = ''): {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', main, 'worker'], {
     env: childEnv({
       NODE_ENV: 'test',
@@ -43,11 +46,12 @@ function startWorker(failpoints = ''): { child: ChildProcess; exited: Promise<{ 
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
   return { child, exited };
 }
-
 
 t.test('SIGKILL between the approval commit and the activity completion: the step happens once', async (t) => {
   const world = await createRequestWorld(db);
@@ -55,14 +59,25 @@ t.test('SIGKILL between the approval commit and the activity completion: the ste
   const first = startWorker('request.approve.committed');
   t.teardown(() => void first.child.kill('SIGKILL'));
   await startRequestWorkflow(temporal.client, config.temporal, filed.id);
-  await waitFor(async () => ((await db.select().from(requests).where(eq(requests.id, filed.id)))[0]!.state === 'owner_review' ? true : undefined), 'owner review', 90);
+  await waitFor(
+    async () => ((await db.select().from(requests).where(eq(requests.id, filed.id)))[0]!.state === 'owner_review' ? true : undefined),
+    'owner review',
+    90,
+  );
 
   const handle = temporal.client.workflow.getHandle(requestWorkflowId(filed.id));
-  const update = await handle.startUpdate('approve', { args: [{ actor: updateActor(world, world.policeReviewer, 'owner') }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+  const update = await handle.startUpdate('approve', {
+    args: [{ actor: updateActor(world, world.policeReviewer, 'owner') }],
+    waitForStage: WorkflowUpdateStage.ACCEPTED,
+  });
   const died = await first.exited;
   t.equal(died.signal, 'SIGKILL', 'the worker died at the failpoint');
   t.match(died.stderr, /failpoint request\.approve\.committed reached/);
-  const approvedEvents = () => db.select().from(requestEvents).where(and(eq(requestEvents.requestId, filed.id), eq(requestEvents.kind, 'approved')));
+  const approvedEvents = () =>
+    db
+      .select()
+      .from(requestEvents)
+      .where(and(eq(requestEvents.requestId, filed.id), eq(requestEvents.kind, 'approved')));
   t.equal((await approvedEvents()).length, 1, 'the approval was committed before the kill');
 
   const second = startWorker();
@@ -74,11 +89,20 @@ t.test('SIGKILL between the approval commit and the activity completion: the ste
   t.equal(view.state, 'provisioning', 'the retried activity completed the step');
 
   t.equal((await approvedEvents()).length, 1, 'one timeline entry');
-  const audit = await db.select().from(auditEntries).where(and(eq(auditEntries.subjectId, filed.id), eq(auditEntries.action, 'request.approved')));
+  const audit = await db
+    .select()
+    .from(auditEntries)
+    .where(and(eq(auditEntries.subjectId, filed.id), eq(auditEntries.action, 'request.approved')));
   t.equal(audit.length, 1, 'one audit entry');
-  const notices = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, filed.id), eq(notificationOutbox.kind, 'request.approved')));
+  const notices = await db
+    .select()
+    .from(notificationOutbox)
+    .where(and(eq(notificationOutbox.subjectId, filed.id), eq(notificationOutbox.kind, 'request.approved')));
   t.same(notices.map((n) => n.departmentId).sort(), [world.market.id, world.police.id].sort(), 'one notice to each party');
-  const provisioning = await db.select().from(requestEvents).where(and(eq(requestEvents.requestId, filed.id), eq(requestEvents.kind, 'provisioning_started')));
+  const provisioning = await db
+    .select()
+    .from(requestEvents)
+    .where(and(eq(requestEvents.requestId, filed.id), eq(requestEvents.kind, 'provisioning_started')));
   t.equal(provisioning.length, 1);
   const [row] = await db.select().from(requests).where(eq(requests.id, filed.id));
   t.match(row, { state: 'provisioning', decidedAt: Date });

@@ -6,10 +6,20 @@
 import { and, asc, eq } from 'drizzle-orm';
 import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/activities/index.js';
-import { clockFrom } from '../../src/clock.js';
-import { openDatabase } from '../../src/db/client.js';
-import { auditEntries, grants, notificationOutbox, requestEvents, requests, requestSupplements, slaClocks, supervisions, writtenExplanations } from '../../src/db/schema.js';
+import { createActivities } from '../../src/server/activities.js';
+import { clockFrom } from '../../src/platform/clock.js';
+import { openDatabase } from '../../src/platform/db/client.js';
+import {
+  auditEntries,
+  grants,
+  notificationOutbox,
+  requestEvents,
+  requests,
+  requestSupplements,
+  slaClocks,
+  supervisions,
+  writtenExplanations,
+} from '../../src/platform/db/schema.js';
 import { answerSupplement, askSupplement } from '../../src/requests/steps.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { testConfig } from '../helpers/env.js';
@@ -26,7 +36,11 @@ t.teardown(async () => {
   await database.close();
 });
 const clock = clockFrom(() => env.currentTimeMs());
-const { worker, taskQueue } = await createTestWorker(env, new URL('../../workflows/index.ts', import.meta.url).pathname, createActivities({ db, log: pino({ level: 'silent' }), clock }));
+const { worker, taskQueue } = await createTestWorker(
+  env,
+  new URL('../../workflows/index.ts', import.meta.url).pathname,
+  createActivities({ db, log: pino({ level: 'silent' }), clock }),
+);
 const settings = { ...config.temporal, taskQueue };
 const world = await createRequestWorld(db);
 const requester = (u = world.marketRequester) => updateActor(world, u, 'requester');
@@ -40,9 +54,13 @@ t.teardown(async () => {
 });
 
 const requestRow = async (id: string) => (await db.select().from(requests).where(eq(requests.id, id)))[0]!;
-const opened = (id: string) => waitFor(async () => ((await requestRow(id)).clockId ? requestRow(id) : undefined), 'the workflow to open the request');
+const opened = (id: string) =>
+  waitFor(async () => ((await requestRow(id)).clockId ? requestRow(id) : undefined), 'the workflow to open the request');
 /** The timeline's kinds in order, without the markers of notices sent. */
-const kinds = async (id: string) => (await db.select({ kind: requestEvents.kind }).from(requestEvents).where(eq(requestEvents.requestId, id)).orderBy(asc(requestEvents.seq))).map((e) => e.kind).filter((k) => k !== 'notified');
+const kinds = async (id: string) =>
+  (await db.select({ kind: requestEvents.kind }).from(requestEvents).where(eq(requestEvents.requestId, id)).orderBy(asc(requestEvents.seq)))
+    .map((e) => e.kind)
+    .filter((k) => k !== 'notified');
 const events = (id: string) => db.select().from(requestEvents).where(eq(requestEvents.requestId, id));
 const now = async () => new Date(await env.currentTimeMs());
 async function fileAndStart(draft: Parameters<typeof draftFor>[1] & { datasetId?: string } = {}) {
@@ -60,15 +78,29 @@ t.test('track 1: an unconditional aggregated dataset is provisioned by the cente
   t.match(request.routing, { rule: 'unconditional' });
   t.match(request.number, /^GX-\d{4}-\d{6}$/);
   const centerNotice = await waitFor(async () => {
-    const rows = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.center.id)));
+    const rows = await db
+      .select()
+      .from(notificationOutbox)
+      .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.center.id)));
     return rows.find((n) => n.title.includes('请为申请'));
   }, 'the notice to the center');
   t.match(centerNotice.body, /1个工作日内供数/, 'the center is told to provision');
 
-  await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: owner() }), { status: 409, code: 'invalid_state' }, 'track 1 has no owner approval');
-  await t.rejects(updateRequest(env.client, request.id, 'confirmDelivery', { actor: owner(), method: 'interface', reference: 'x' }), { status: 409, code: 'not_your_step' });
+  await t.rejects(
+    updateRequest(env.client, request.id, 'approve', { actor: owner() }),
+    { status: 409, code: 'invalid_state' },
+    'track 1 has no owner approval',
+  );
+  await t.rejects(updateRequest(env.client, request.id, 'confirmDelivery', { actor: owner(), method: 'interface', reference: 'x' }), {
+    status: 409,
+    code: 'not_your_step',
+  });
   await skip(3);
-  const view = await updateRequest(env.client, request.id, 'confirmDelivery', { actor: center(), method: 'interface', reference: 'API-KEY-0001' });
+  const view = await updateRequest(env.client, request.id, 'confirmDelivery', {
+    actor: center(),
+    method: 'interface',
+    reference: 'API-KEY-0001',
+  });
   t.equal(view.state, 'granted');
   const [grant] = await db.select().from(grants).where(eq(grants.requestId, request.id));
   t.match(grant, { state: 'active', fields: ['姓名'], deliveryMethod: 'interface', deliveryReference: 'API-KEY-0001' });
@@ -76,7 +108,10 @@ t.test('track 1: an unconditional aggregated dataset is provisioned by the cente
   t.match(row, { state: 'stopped', outcome: 'met', chargedParty: 'center' });
   t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'delivered']);
   t.equal(new Date(at.getTime() + 8 * 60 * 60 * 1000).getUTCDay(), 1, 'filed on a Monday (Asia/Shanghai)');
-  await t.rejects(updateRequest(env.client, request.id, 'withdraw', { actor: requester(), reason: '不再需要' }), { status: 409, code: 'request_closed' });
+  await t.rejects(updateRequest(env.client, request.id, 'withdraw', { actor: requester(), reason: '不再需要' }), {
+    status: 409,
+    code: 'request_closed',
+  });
   await recordHistory(env, requestWorkflowId(request.id), 'track1-delivered');
 });
 
@@ -84,12 +119,28 @@ t.test('track 5: the owner approves (narrowing the fields), the center provision
   const { day } = await skipToPlainMonday(env, db);
   const request = await fileAndStart({ fields: ['姓名', '公民身份号码', '户籍地址'] });
   t.match(request, { track: 5, state: 'owner_review', deadlineDate: day(7) }, 'filed Monday: 5 working days → end of next Monday');
-  t.match(request.preCheck, [{ condition: 'requesterLevels', result: 'pass' }, { condition: 'restrictedFields', result: 'pass' }, { condition: 'maxUsageMonths', result: 'pass' }, { condition: 'securityCommitmentRequired', result: 'pass' }]);
+  t.match(request.preCheck, [
+    { condition: 'requesterLevels', result: 'pass' },
+    { condition: 'restrictedFields', result: 'pass' },
+    { condition: 'maxUsageMonths', result: 'pass' },
+    { condition: 'securityCommitmentRequired', result: 'pass' },
+  ]);
 
   await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: requester() }), { status: 409, code: 'not_your_step' });
-  await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: { ...owner(), departmentId: world.market.id } }), { status: 409, code: 'not_your_step' }, 'the owner party must be the owner department');
-  await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: owner(), fields: ['性别'] }), { status: 422, code: 'fields_not_requested' });
-  const approved = await updateRequest(env.client, request.id, 'approve', { actor: owner(), fields: ['姓名', '公民身份号码'], note: '户籍地址不在用途范围内' });
+  await t.rejects(
+    updateRequest(env.client, request.id, 'approve', { actor: { ...owner(), departmentId: world.market.id } }),
+    { status: 409, code: 'not_your_step' },
+    'the owner party must be the owner department',
+  );
+  await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: owner(), fields: ['性别'] }), {
+    status: 422,
+    code: 'fields_not_requested',
+  });
+  const approved = await updateRequest(env.client, request.id, 'approve', {
+    actor: owner(),
+    fields: ['姓名', '公民身份号码'],
+    note: '户籍地址不在用途范围内',
+  });
   t.equal(approved.state, 'provisioning');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.equal(clockRow!.chargedParty, 'center', 'the step passed to the center');
@@ -98,24 +149,66 @@ t.test('track 5: the owner approves (narrowing the fields), the center provision
   t.same(grant!.fields, ['姓名', '公民身份号码']);
   t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'approved', 'provisioning_started', 'delivered']);
   const audit = await db.select({ action: auditEntries.action }).from(auditEntries).where(eq(auditEntries.subjectId, request.id));
-  t.same(audit.map((a) => a.action).filter((a) => a.startsWith('request.')).sort(), ['request.approved', 'request.delivered', 'request.draft_saved', 'request.filed', 'request.opened', 'request.provisioning_started', 'request.routed'].sort());
+  t.same(
+    audit
+      .map((a) => a.action)
+      .filter((a) => a.startsWith('request.'))
+      .sort(),
+    [
+      'request.approved',
+      'request.delivered',
+      'request.draft_saved',
+      'request.filed',
+      'request.opened',
+      'request.provisioning_started',
+      'request.routed',
+    ].sort(),
+  );
   await recordHistory(env, requestWorkflowId(request.id), 'track5-approved-delivered');
 });
 
 t.test('track 5 refusal: a written explanation citing a failed catalogued condition; without one it is 422', async (t) => {
   await skipToPlainMonday(env, db);
   const request = await fileAndStart({ fields: ['姓名', '婚姻状况'] });
-  t.match(request.preCheck, [{ condition: 'requesterLevels', result: 'pass' }, { condition: 'restrictedFields', result: 'fail' }]);
-  const explanation = { legalBasis: { law: '《上海市公共数据共享管理办法》', article: '第十五条' }, citedConditions: ['maxUsageMonths' as const], reasons: '超出共享条件', alternatives: '删除婚姻状况后重新申请' };
-  await t.rejects(updateRequest(env.client, request.id, 'refuse', { actor: owner(), explanation }), { status: 422, code: 'invalid_refusal', message: /the request meets "maxUsageMonths"/ });
-  await t.rejects(updateRequest(env.client, request.id, 'refuse', { actor: owner(), explanation: { ...explanation, citedConditions: [] } }), { status: 422, code: 'invalid_refusal', message: /cites a catalogued condition/ });
-  const refused = await updateRequest(env.client, request.id, 'refuse', { actor: owner(), explanation: { ...explanation, citedConditions: ['restrictedFields'] } });
+  t.match(request.preCheck, [
+    { condition: 'requesterLevels', result: 'pass' },
+    { condition: 'restrictedFields', result: 'fail' },
+  ]);
+  const explanation = {
+    legalBasis: { law: '《上海市公共数据共享管理办法》', article: '第十五条' },
+    citedConditions: ['maxUsageMonths' as const],
+    reasons: '超出共享条件',
+    alternatives: '删除婚姻状况后重新申请',
+  };
+  await t.rejects(updateRequest(env.client, request.id, 'refuse', { actor: owner(), explanation }), {
+    status: 422,
+    code: 'invalid_refusal',
+    message: /the request meets "maxUsageMonths"/,
+  });
+  await t.rejects(
+    updateRequest(env.client, request.id, 'refuse', { actor: owner(), explanation: { ...explanation, citedConditions: [] } }),
+    { status: 422, code: 'invalid_refusal', message: /cites a catalogued condition/ },
+  );
+  const refused = await updateRequest(env.client, request.id, 'refuse', {
+    actor: owner(),
+    explanation: { ...explanation, citedConditions: ['restrictedFields'] },
+  });
   t.equal(refused.state, 'refused');
   const [written] = await db.select().from(writtenExplanations).where(eq(writtenExplanations.requestId, request.id));
   t.match(written, { citedConditions: ['restrictedFields'], reasons: '超出共享条件', alternatives: '删除婚姻状况后重新申请' });
-  await t.rejects(db.update(writtenExplanations).set({ reasons: '改写' }).where(eq(writtenExplanations.requestId, request.id)), { message: /Failed query/ }, 'the explanation is immutable for the application role');
-  const toRequester = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.market.id)));
-  t.ok(toRequester.some((n) => n.body.includes('书面说明')), 'the requester receives the explanation');
+  await t.rejects(
+    db.update(writtenExplanations).set({ reasons: '改写' }).where(eq(writtenExplanations.requestId, request.id)),
+    { message: /Failed query/ },
+    'the explanation is immutable for the application role',
+  );
+  const toRequester = await db
+    .select()
+    .from(notificationOutbox)
+    .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.market.id)));
+  t.ok(
+    toRequester.some((n) => n.body.includes('书面说明')),
+    'the requester receives the explanation',
+  );
   await recordHistory(env, requestWorkflowId(request.id), 'track5-refused');
 });
 
@@ -132,23 +225,44 @@ t.test('reminder at 00:00 on the deadline date; breach → level 1 → level 2; 
   await skip(24); // Tuesday 01:00: the deadline (end of Monday) has passed
   const breached = await waitFor(async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined), 'the breach');
   t.equal(breached.supervisionLevel, 1);
-  const [level1] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 1)));
+  const [level1] = await db
+    .select()
+    .from(supervisions)
+    .where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 1)));
   t.match(level1, { chargedParty: 'owner', responsibleDepartmentId: world.police.id });
   t.same(level1!.issuedAt, new Date(endOf(7).getTime() + 1), 'recorded at the deadline');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.match(clockRow, { outcome: 'breached', chargedParty: 'owner' });
 
   await skip(24 * 8); // level 2 after 5 working days: breach Tuesday 00:00 → end of next Tuesday
-  const escalated = await waitFor(async () => ((await requestRow(request.id)).supervisionLevel === 2 ? requestRow(request.id) : undefined), 'level 2');
+  const escalated = await waitFor(
+    async () => ((await requestRow(request.id)).supervisionLevel === 2 ? requestRow(request.id) : undefined),
+    'level 2',
+  );
   t.equal(escalated.state, 'owner_review', 'the request is never lost to a timeout');
-  const [level2] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 2)));
+  const [level2] = await db
+    .select()
+    .from(supervisions)
+    .where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 2)));
   t.ok(level2);
-  const toAuthority = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.authority.id)));
+  const toAuthority = await db
+    .select()
+    .from(notificationOutbox)
+    .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.authority.id)));
   t.equal(toAuthority.length, 1, 'the competent authority is told once');
 
   const late = await updateRequest(env.client, request.id, 'approve', { actor: owner() });
   t.equal(late.state, 'provisioning', 'decidable after the breach');
-  t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'reminded', 'deadline_breached', 'escalated_level_two', 'approved', 'provisioning_started']);
+  t.same(await kinds(request.id), [
+    'filed',
+    'routed',
+    'opened',
+    'reminded',
+    'deadline_breached',
+    'escalated_level_two',
+    'approved',
+    'provisioning_started',
+  ]);
   await recordHistory(env, requestWorkflowId(request.id), 'track5-breach-level2-late-approval');
 });
 
@@ -173,16 +287,36 @@ t.test('an unanswered supplement lapses the request at the end of its limit, wit
   const { day, endOf } = await skipToPlainMonday(env, db, 4);
   const request = await fileAndStart();
   await updateRequest(env.client, request.id, 'askSupplement', { actor: owner(), question: '请补充授权文件' });
-  const [supplementClock] = await db.select().from(slaClocks).where(and(eq(slaClocks.subjectId, request.id), eq(slaClocks.step, 'supplement')));
-  t.match(supplementClock, { deadlineDate: day(14), chargedParty: 'requester', workingDays: 10 }, '10 working days from Monday: Monday two weeks on');
+  const [supplementClock] = await db
+    .select()
+    .from(slaClocks)
+    .where(and(eq(slaClocks.subjectId, request.id), eq(slaClocks.step, 'supplement')));
+  t.match(
+    supplementClock,
+    { deadlineDate: day(14), chargedParty: 'requester', workingDays: 10 },
+    '10 working days from Monday: Monday two weeks on',
+  );
   await skip(24 * 14 + 15); // Tuesday of the third week, 01:00
-  const lapsed = await waitFor(async () => ((await requestRow(request.id)).state === 'lapsed' ? requestRow(request.id) : undefined), 'the lapse');
+  const lapsed = await waitFor(
+    async () => ((await requestRow(request.id)).state === 'lapsed' ? requestRow(request.id) : undefined),
+    'the lapse',
+  );
   t.same(lapsed.closedAt, new Date(endOf(14).getTime() + 1), 'at the end of the limit');
   const clocks = await db.select().from(slaClocks).where(eq(slaClocks.subjectId, request.id));
-  t.same(clocks.map((c) => c.state), ['stopped', 'stopped'], 'both clocks stop');
-  const notices = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.kind, 'request.lapsed')));
+  t.same(
+    clocks.map((c) => c.state),
+    ['stopped', 'stopped'],
+    'both clocks stop',
+  );
+  const notices = await db
+    .select()
+    .from(notificationOutbox)
+    .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.kind, 'request.lapsed')));
   t.same(notices.map((n) => n.departmentId).sort(), [world.market.id, world.police.id].sort());
-  await t.rejects(updateRequest(env.client, request.id, 'answerSupplement', { actor: requester(), answer: '迟到的答复' }), { status: 409, code: 'request_closed' });
+  await t.rejects(updateRequest(env.client, request.id, 'answerSupplement', { actor: requester(), answer: '迟到的答复' }), {
+    status: 409,
+    code: 'request_closed',
+  });
   await recordHistory(env, requestWorkflowId(request.id), 'track5-supplement-lapsed');
 });
 
@@ -190,13 +324,23 @@ t.test('an extension asked before the deadline and approved after it supersedes 
   const { day } = await skipToPlainMonday(env, db, 4);
   const request = await fileAndStart();
   await skip(24 * 3); // Thursday
-  await t.rejects(updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 6, reason: '需协调源系统' }), { status: 422, code: 'extension_too_long' });
+  await t.rejects(updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 6, reason: '需协调源系统' }), {
+    status: 422,
+    code: 'extension_too_long',
+  });
   await updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 3, reason: '需协调源系统核对口径' });
-  await t.rejects(updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 1, reason: '再次' }), { status: 409, code: 'extension_already_requested' });
+  await t.rejects(updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 1, reason: '再次' }), {
+    status: 409,
+    code: 'extension_already_requested',
+  });
   await skip(24 * 5); // the next Tuesday: the deadline (Monday) passed while the center had not decided
   const breached = await waitFor(async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined), 'the breach');
   t.equal(breached.deadlineDate, day(7));
-  const decided = await updateRequest(env.client, request.id, 'decideExtension', { actor: center(), approved: true, reason: '同意延期3个工作日' });
+  const decided = await updateRequest(env.client, request.id, 'decideExtension', {
+    actor: center(),
+    approved: true,
+    reason: '同意延期3个工作日',
+  });
   t.equal(decided.overdue, false, 'the late approval clears overdue');
   const row = await requestRow(request.id);
   t.match(row, { overdue: false, deadlineDate: day(10) }, 'Monday + 3 working days = Thursday');
@@ -217,18 +361,41 @@ t.test('a breach after a late extension approval starts supervision over: a new 
   await updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 2, reason: '需协调源系统核对口径' });
   await skip(24 * 5); // Tuesday: breached while the extension waited for the center
   await waitFor(async () => ((await requestRow(request.id)).overdue ? true : undefined), 'the first breach');
-  const decided = await updateRequest(env.client, request.id, 'decideExtension', { actor: center(), approved: true, reason: '同意延期2个工作日' });
+  const decided = await updateRequest(env.client, request.id, 'decideExtension', {
+    actor: center(),
+    approved: true,
+    reason: '同意延期2个工作日',
+  });
   t.match(decided, { overdue: false, supervisionLevel: 0 }, 'the approval supersedes the breach and its supervision');
   t.equal((await requestRow(request.id)).deadlineDate, day(9), 'Monday + 2 working days = Wednesday');
   await skip(24 * 2); // Thursday: the extended deadline has passed too
-  const again = await waitFor(async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined), 'the second breach');
+  const again = await waitFor(
+    async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined),
+    'the second breach',
+  );
   t.equal(again.supervisionLevel, 1);
-  const levelOne = await db.select().from(supervisions).where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 1))).orderBy(asc(supervisions.issuedAt));
-  t.same(levelOne.map((s) => s.issuedAt), [new Date(endOf(7).getTime() + 1), new Date(endOf(9).getTime() + 1)], 'one notice per breach, each at its deadline');
-  const notices = (await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.police.id)))).filter((n) => n.title.startsWith('督办'));
+  const levelOne = await db
+    .select()
+    .from(supervisions)
+    .where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 1)))
+    .orderBy(asc(supervisions.issuedAt));
+  t.same(
+    levelOne.map((s) => s.issuedAt),
+    [new Date(endOf(7).getTime() + 1), new Date(endOf(9).getTime() + 1)],
+    'one notice per breach, each at its deadline',
+  );
+  const notices = (
+    await db
+      .select()
+      .from(notificationOutbox)
+      .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.police.id)))
+  ).filter((n) => n.title.startsWith('督办'));
   t.equal(notices.length, 2);
   for (const [i, supervision] of levelOne.entries()) {
-    t.ok(notices.some((n) => n.body.includes(supervision.replyDueAt.toISOString())), `notice ${i + 1} quotes its own reply date`);
+    t.ok(
+      notices.some((n) => n.body.includes(supervision.replyDueAt.toISOString())),
+      `notice ${i + 1} quotes its own reply date`,
+    );
   }
 });
 
@@ -237,13 +404,20 @@ t.test('withdrawal before a decision stops the clock; track 15 opens coordinatio
   const request = await fileAndStart({ datasetId: world.notAggregated.id, fields: ['号牌号码'] });
   t.match(request, { track: 15, state: 'coordination' });
   t.match(request.routing, { rule: 'not_aggregated', ownerMayRefuse: false });
-  await t.rejects(updateRequest(env.client, request.id, 'withdraw', { actor: requester(world.policeRequester), reason: 'x' }), { status: 409, code: 'not_your_step' }, 'only the requesting department withdraws');
+  await t.rejects(
+    updateRequest(env.client, request.id, 'withdraw', { actor: requester(world.policeRequester), reason: 'x' }),
+    { status: 409, code: 'not_your_step' },
+    'only the requesting department withdraws',
+  );
   const withdrawn = await updateRequest(env.client, request.id, 'withdraw', { actor: requester(), reason: '改用其他数据' });
   t.equal(withdrawn.state, 'withdrawn');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.match(clockRow, { state: 'stopped', outcome: 'met', step: 'track15' });
   const toCenter = await waitFor(async () => {
-    const rows = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.center.id)));
+    const rows = await db
+      .select()
+      .from(notificationOutbox)
+      .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.center.id)));
     return rows.find((n) => n.title.includes('已撤回'));
   }, 'the notice to the center');
   t.match(toCenter.body, /无需继续供数或协调/, 'the center, which was coordinating, is told');
@@ -255,8 +429,15 @@ t.test('a track-5 withdrawal before any decision is no news to the center', asyn
   const request = await fileAndStart();
   await updateRequest(env.client, request.id, 'withdraw', { actor: requester(), reason: '需求取消' });
   const notices = await db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, request.id));
-  t.same(notices.filter((n) => n.kind === 'request.withdrawn').map((n) => n.departmentId), [world.police.id], 'the owner is told');
-  t.notOk(notices.some((n) => n.departmentId === world.center.id), 'the center is not');
+  t.same(
+    notices.filter((n) => n.kind === 'request.withdrawn').map((n) => n.departmentId),
+    [world.police.id],
+    'the owner is told',
+  );
+  t.notOk(
+    notices.some((n) => n.departmentId === world.center.id),
+    'the center is not',
+  );
 });
 
 t.test('level 2 is charged to the party that breached, even after it sent the request back for a supplement', async (t) => {
@@ -267,9 +448,15 @@ t.test('level 2 is charged to the party that breached, even after it sent the re
   const asked = await updateRequest(env.client, request.id, 'askSupplement', { actor: owner(), question: '请补充用途说明' });
   t.equal(asked.state, 'awaiting_supplement', 'a breached request may still be sent back');
   await skip(24 * 8); // level 2 falls due while the requester holds the supplement
-  const escalated = await waitFor(async () => ((await requestRow(request.id)).supervisionLevel === 2 ? requestRow(request.id) : undefined), 'level 2');
+  const escalated = await waitFor(
+    async () => ((await requestRow(request.id)).supervisionLevel === 2 ? requestRow(request.id) : undefined),
+    'level 2',
+  );
   t.equal(escalated.state, 'awaiting_supplement', 'the request is still open');
-  const [level2] = await db.select().from(supervisions).where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 2)));
+  const [level2] = await db
+    .select()
+    .from(supervisions)
+    .where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 2)));
   t.match(level2, { chargedParty: 'owner', responsibleDepartmentId: world.police.id }, 'the owner breached; the requester did not');
   t.ok(level2!.issuedAt > endOf(7));
 });
@@ -279,7 +466,13 @@ t.test('a supplement asked after the deadline, before the breach timer ran, keep
   const request = await fileAndStart();
   // The step itself, as a worker that was down would run it late: its time is past the deadline.
   const late = new Date(endOf(7).getTime() + 2 * 60 * 60 * 1000);
-  const view = await askSupplement(db, { requestId: request.id, stepKey: 'late-supplement', actor: owner(), at: late, question: '请补充授权文件' });
+  const view = await askSupplement(db, {
+    requestId: request.id,
+    stepKey: 'late-supplement',
+    actor: owner(),
+    at: late,
+    question: '请补充授权文件',
+  });
   t.match(view, { state: 'awaiting_supplement', overdue: true, supervisionLevel: 1 });
   t.equal(view.levelTwoAt, endOf(15).toISOString(), 'the view tells the workflow when level 2 falls due: 5 working days after the breach');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
@@ -287,8 +480,14 @@ t.test('a supplement asked after the deadline, before the breach timer ran, keep
   t.same(clockRow!.breachedAt, new Date(endOf(7).getTime() + 1), 'breached at the deadline, not at the late pause');
   const [level1] = await db.select().from(supervisions).where(eq(supervisions.requestId, request.id));
   t.match(level1, { level: 1, chargedParty: 'owner', responsibleDepartmentId: world.police.id });
-  const notices = await db.select().from(notificationOutbox).where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.police.id)));
-  t.ok(notices.some((n) => n.title.startsWith('督办')), 'the owner is told');
+  const notices = await db
+    .select()
+    .from(notificationOutbox)
+    .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.police.id)));
+  t.ok(
+    notices.some((n) => n.title.startsWith('督办')),
+    'the owner is told',
+  );
 });
 
 t.test('a supplement answer after its limit is refused even if the lapse has not run yet', async (t) => {
@@ -298,7 +497,10 @@ t.test('a supplement answer after its limit is refused even if the lapse has not
   t.equal(view.supplement!.due, endOf(14).toISOString());
   // The step itself guards the limit (a worker that was down may see the answer before the timer).
   const late = new Date(endOf(14).getTime() + 1);
-  await t.rejects(answerSupplement(db, { requestId: request.id, stepKey: 'late-answer', actor: requester(), at: late, answer: '迟到的答复' }), { status: 409, code: 'supplement_lapsed', message: new RegExp(day(14)) });
+  await t.rejects(
+    answerSupplement(db, { requestId: request.id, stepKey: 'late-answer', actor: requester(), at: late, answer: '迟到的答复' }),
+    { status: 409, code: 'supplement_lapsed', message: new RegExp(day(14)) },
+  );
   const row = await requestRow(request.id);
   t.equal(row.state, 'awaiting_supplement', 'nothing changed');
   t.notOk((await kinds(request.id)).includes('supplement_answered'));

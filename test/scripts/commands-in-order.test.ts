@@ -51,9 +51,27 @@ t.test('start, then test, in one fresh clone that postgres cannot enter', async 
 
   // The test command on a small pure test file: its own PostgreSQL and Temporal, migrations,
   // the calendar import and the type check all run; coverage is not judged on one file.
-  const env = childEnv({ TEMPORAL_CLI_PATH: required('TEMPORAL_CLI_PATH'), TEMPORAL_TEST_SERVER_PATH: required('TEMPORAL_TEST_SERVER_PATH'), SCHEMATHESIS_PATH: required('SCHEMATHESIS_PATH') });
-  for (const name of ['DATABASE_URL', 'DATABASE_MIGRATION_URL', 'TEMPORAL_ADDRESS', 'TEST_PG_ADMIN_URL', 'NODE_ENV', 'TAP', 'TAP_CHILD_ID', 'TAP_JOB_ID']) delete env[name];
-  const child = spawn(join(clone, 'scripts/test'), ['--disable-coverage', 'test/domain/roles.test.ts'], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = childEnv({
+    TEMPORAL_CLI_PATH: required('TEMPORAL_CLI_PATH'),
+    TEMPORAL_TEST_SERVER_PATH: required('TEMPORAL_TEST_SERVER_PATH'),
+    SCHEMATHESIS_PATH: required('SCHEMATHESIS_PATH'),
+  });
+  for (const name of [
+    'DATABASE_URL',
+    'DATABASE_MIGRATION_URL',
+    'TEMPORAL_ADDRESS',
+    'TEST_PG_ADMIN_URL',
+    'NODE_ENV',
+    'TAP',
+    'TAP_CHILD_ID',
+    'TAP_JOB_ID',
+  ])
+    delete env[name];
+  const child = spawn(join(clone, 'scripts/test'), ['--disable-coverage', 'test/domain/roles.test.ts'], {
+    cwd: clone,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/activities/index.js';
+import { createActivities } from '../../src/server/activities.js';
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
 import { importPublishedSchedules, loadCalendar, publishYears } from '../../src/calendar/service.js';
-import { clockFrom } from '../../src/clock.js';
-import { auditEntries, slaClockEvents, slaClocks } from '../../src/db/schema.js';
-import { statutoryHolidays } from '../../src/domain/calendar/statutory-holidays.js';
+import { clockFrom } from '../../src/platform/clock.js';
+import { auditEntries, slaClockEvents, slaClocks } from '../../src/platform/db/schema.js';
+import { statutoryHolidays } from '../../src/calendar/rules/statutory-holidays.js';
 import * as sla from '../../src/sla/service.js';
 import { signalMovedDeadlines } from '../../src/sla/signals.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
@@ -23,13 +23,31 @@ const sh = (local: string) => new Date(`${local}+08:00`);
 
 async function correct(year: number, extra: { date: string; kind: 'holiday' | 'makeup_workday' }[]) {
   const calendar = await loadCalendar(db);
-  const base = calendar.isPublishedYear(year) ? publishedSchedulesFromPackage().get(year) ?? [] : statutoryHolidays(year);
+  const base = calendar.isPublishedYear(year) ? (publishedSchedulesFromPackage().get(year) ?? []) : statutoryHolidays(year);
   const days = [...base.filter((d) => !extra.some((e) => e.date === d.date)), ...extra.map((e) => ({ ...e, name: '更正' }))];
-  return publishYears(db, [{ year, notice: `国务院办公厅关于${year}年部分节假日安排的补充通知`, source: 'api', days }], { ...system, at: new Date() });
+  return publishYears(db, [{ year, notice: `国务院办公厅关于${year}年部分节假日安排的补充通知`, source: 'api', days }], {
+    ...system,
+    at: new Date(),
+  });
 }
 
 const start = (subjectId: string, at: Date, workingDays = 5) =>
-  db.transaction((tx) => sla.startSlaClock(tx, { subjectType: 'Probe', subjectId, step: 'owner_review', chargedParty: 'owner', policyProfile: 'shanghai-1515', policyVersion: 1, workingDays, at }, system));
+  db.transaction((tx) =>
+    sla.startSlaClock(
+      tx,
+      {
+        subjectType: 'Probe',
+        subjectId,
+        step: 'owner_review',
+        chargedParty: 'owner',
+        policyProfile: 'shanghai-1515',
+        policyVersion: 1,
+        workingDays,
+        at,
+      },
+      system,
+    ),
+  );
 
 t.test('every operation is recorded as an event and an audit entry; starting twice is one clock', async (t) => {
   const subjectId = randomUUID();
@@ -48,11 +66,24 @@ t.test('every operation is recorded as an event and an audit entry; starting twi
   const stopped = await db.transaction((tx) => sla.stopSlaClock(tx, clock.id, sh('2026-03-26T16:00:00'), system));
   t.equal(stopped.outcome, 'met');
   const events = await sla.clockEvents(db, clock.id);
-  t.same(events.map((e) => e.kind), ['started', 'paused', 'resumed', 'extension_requested', 'breached', 'extension_approved', 'stopped']);
-  t.match(events[2]!.details, { pausedAt: sh('2026-03-11T15:00:00').toISOString(), remainingCarried: 3, pausedMs: 8 * 86_400_000 - 5 * 3_600_000 }, 'the pause and its length are recorded');
+  t.same(
+    events.map((e) => e.kind),
+    ['started', 'paused', 'resumed', 'extension_requested', 'breached', 'extension_approved', 'stopped'],
+  );
+  t.match(
+    events[2]!.details,
+    { pausedAt: sh('2026-03-11T15:00:00').toISOString(), remainingCarried: 3, pausedMs: 8 * 86_400_000 - 5 * 3_600_000 },
+    'the pause and its length are recorded',
+  );
   t.equal(await db.$count(auditEntries, eq(auditEntries.subjectId, clock.id)), 7);
-  await t.rejects(db.transaction((tx) => sla.resumeSlaClock(tx, clock.id, sh('2026-03-27T09:00:00'), system)), { code: 'clock_state' });
-  await t.rejects(db.transaction((tx) => sla.pauseSlaClock(tx, randomUUID(), new Date(), system)), { code: 'sla_clock_not_found' });
+  await t.rejects(
+    db.transaction((tx) => sla.resumeSlaClock(tx, clock.id, sh('2026-03-27T09:00:00'), system)),
+    { code: 'clock_state' },
+  );
+  await t.rejects(
+    db.transaction((tx) => sla.pauseSlaClock(tx, randomUUID(), new Date(), system)),
+    { code: 'sla_clock_not_found' },
+  );
 });
 
 t.test('a published correction moves open clocks later and earlier, audited with old and new dates', async (t) => {
@@ -64,28 +95,50 @@ t.test('a published correction moves open clocks later and earlier, audited with
   t.equal(early.deadlineDate, '2026-04-21');
 
   // The correction: Fri 17 Apr becomes a holiday, Sat 18 Apr a make-up working day.
-  await correct(2026, [{ date: '2026-04-17', kind: 'holiday' }, { date: '2026-04-18', kind: 'makeup_workday' }, { date: '2026-04-16', kind: 'holiday' }]);
+  await correct(2026, [
+    { date: '2026-04-17', kind: 'holiday' },
+    { date: '2026-04-18', kind: 'makeup_workday' },
+    { date: '2026-04-16', kind: 'holiday' },
+  ]);
   const now = sh('2026-04-20T12:00:00');
   const moved = await sla.recomputeOpenClocks(db, now, system);
   const byId = new Map(moved.map((m) => [m.clockId, m]));
   t.equal(byId.get(later.id)?.deadlineAfter, sh('2026-04-21T23:59:59.999').toISOString(), '16 and 17 lost, 18 gained: one day later');
   t.equal(byId.get(paused.id)?.deadlineAfter, sh('2026-04-21T23:59:59.999').toISOString(), 'a paused clock recounts from its basis too');
-  t.match(await sla.getClock(db, paused.id), { state: 'paused', remainingAtPause: 4 }, 'R from the pause (Tue 14): 15, 18 (make-up), 20, 21');
+  t.match(
+    await sla.getClock(db, paused.id),
+    { state: 'paused', remainingAtPause: 4 },
+    'R from the pause (Tue 14): 15, 18 (make-up), 20, 21',
+  );
   const afterLater = await sla.getClock(db, later.id);
   t.equal(afterLater!.deadlineDate, '2026-04-21');
   t.equal(afterLater!.outcome, null);
   t.same(await sla.recomputeOpenClocks(db, now, system), [], 'a second run has nothing to do');
 
   // A make-up day two days back pulls the 6-day clock's deadline before "now": breached at once.
-  await correct(2026, [{ date: '2026-04-11', kind: 'makeup_workday' }, { date: '2026-04-12', kind: 'makeup_workday' }]);
+  await correct(2026, [
+    { date: '2026-04-11', kind: 'makeup_workday' },
+    { date: '2026-04-12', kind: 'makeup_workday' },
+  ]);
   const movedAgain = await sla.recomputeOpenClocks(db, now, system);
   const pulled = movedAgain.find((m) => m.clockId === early.id);
   t.ok(pulled, 'moved');
   t.equal(pulled!.breachedNow, false, 'make-up days before the start do not count');
-  const [event] = await db.select().from(slaClockEvents).where(and(eq(slaClockEvents.clockId, later.id), eq(slaClockEvents.kind, 'recomputed'))).orderBy(asc(slaClockEvents.at));
+  const [event] = await db
+    .select()
+    .from(slaClockEvents)
+    .where(and(eq(slaClockEvents.clockId, later.id), eq(slaClockEvents.kind, 'recomputed')))
+    .orderBy(asc(slaClockEvents.at));
   t.match(event!.details, { deadlineDateBefore: '2026-04-20', deadlineDateAfter: '2026-04-21' });
-  const [audit] = await db.select().from(auditEntries).where(and(eq(auditEntries.subjectId, later.id), eq(auditEntries.action, 'sla_clock.recomputed')));
-  t.match(audit, { reason: 'calendar change', before: { deadline: sh('2026-04-20T23:59:59.999').toISOString() }, after: { deadline: sh('2026-04-21T23:59:59.999').toISOString() } });
+  const [audit] = await db
+    .select()
+    .from(auditEntries)
+    .where(and(eq(auditEntries.subjectId, later.id), eq(auditEntries.action, 'sla_clock.recomputed')));
+  t.match(audit, {
+    reason: 'calendar change',
+    before: { deadline: sh('2026-04-20T23:59:59.999').toISOString() },
+    after: { deadline: sh('2026-04-21T23:59:59.999').toISOString() },
+  });
 });
 
 t.test('a correction that pulls an open deadline into the past breaches it at once', async (t) => {
@@ -103,10 +156,18 @@ t.test('a correction that pulls an open deadline into the past breaches it at on
 t.test("a workflow's timer follows its clock when a correction moves the deadline (time skipped)", async (t) => {
   const env = await startTimeSkippingServer();
   t.teardown(() => env.teardown());
-  const { worker, taskQueue } = await createTestWorker(env, new URL('../workflows/index.ts', import.meta.url).pathname, createActivities({ db, log: pino({ level: 'silent' }), clock: clockFrom(() => env.currentTimeMs()) }));
+  const { worker, taskQueue } = await createTestWorker(
+    env,
+    new URL('../workflows/index.ts', import.meta.url).pathname,
+    createActivities({ db, log: pino({ level: 'silent' }), clock: clockFrom(() => env.currentTimeMs()) }),
+  );
   await worker.runUntil(async () => {
     const subjectId = randomUUID();
-    const handle = await env.client.workflow.start(clockWatcherWorkflow, { taskQueue, workflowId: `clock-watcher-${subjectId}`, args: [{ subjectId, workingDays: 5 }] });
+    const handle = await env.client.workflow.start(clockWatcherWorkflow, {
+      taskQueue,
+      workflowId: `clock-watcher-${subjectId}`,
+      args: [{ subjectId, workingDays: 5 }],
+    });
     // Time does not skip until the result is awaited: correct the calendar while the workflow waits.
     let clock: sla.ClockRow | undefined;
     for (let i = 0; i < 200 && !clock; i++) {
@@ -117,7 +178,14 @@ t.test("a workflow's timer follows its clock when a correction moves the deadlin
     const deadlineDate = clock!.deadlineDate;
     await correct(Number(deadlineDate.slice(0, 4)), [{ date: deadlineDate, kind: 'holiday' }]);
     const moved = await sla.recomputeOpenClocks(db, new Date(await env.currentTimeMs()), system);
-    t.equal(await signalMovedDeadlines(env.client, moved.filter((m) => m.clockId === clock!.id)), 1, 'the workflow was signalled');
+    t.equal(
+      await signalMovedDeadlines(
+        env.client,
+        moved.filter((m) => m.clockId === clock!.id),
+      ),
+      1,
+      'the workflow was signalled',
+    );
 
     const result = await handle.result();
     const after = await sla.getClock(db, clock!.id);
@@ -126,7 +194,10 @@ t.test("a workflow's timer follows its clock when a correction moves the deadlin
     t.equal(result.finalDeadline, after!.deadlineAt.toISOString());
     t.ok(Date.parse(result.breachedAt) > Date.parse(result.finalDeadline), 'breached after the new deadline, not the old one');
     t.equal(result.clockOutcome, 'breached');
-    t.same((await sla.clockEvents(db, clock!.id)).map((e) => e.kind), ['started', 'recomputed', 'breached']);
+    t.same(
+      (await sla.clockEvents(db, clock!.id)).map((e) => e.kind),
+      ['started', 'recomputed', 'breached'],
+    );
   });
 });
 
@@ -138,13 +209,34 @@ t.test('the API: publishing a correction recomputes open clocks; a clock and its
   const world = await createTestWorld(db);
   const clock = await start(randomUUID(), sh('2026-06-01T09:00:00')); // Mon → Mon 8 Jun
   const days = [...publishedSchedulesFromPackage().get(2026)!, { date: '2026-06-03', kind: 'holiday' as const, name: '更正' }];
-  const res = await harness.app.inject({ method: 'PUT', url: '/api/v1/calendar/years/2026', headers: await bearer(harness.config, world.centerAdmin), payload: { notice: '更正通知', days } });
+  const res = await harness.app.inject({
+    method: 'PUT',
+    url: '/api/v1/calendar/years/2026',
+    headers: await bearer(harness.config, world.centerAdmin),
+    payload: { notice: '更正通知', days },
+  });
   t.equal(res.statusCode, 200);
   t.ok(res.json().movedClocks >= 1);
-  const history = await harness.app.inject({ method: 'GET', url: `/api/v1/sla-clocks/${clock.id}`, headers: await bearer(harness.config, world.centerOperator) });
+  const history = await harness.app.inject({
+    method: 'GET',
+    url: `/api/v1/sla-clocks/${clock.id}`,
+    headers: await bearer(harness.config, world.centerOperator),
+  });
   t.equal(history.statusCode, 200);
   // Recomputed "now" (the business clock, after June): the moved deadline is past, so breached at once.
   t.match(history.json().clock, { deadlineDate: '2026-06-09', state: 'running', overdue: true, policy: 'shanghai-1515@1' });
-  t.same(history.json().events.map((e: { kind: string }) => e.kind), ['started', 'recomputed_breached']);
-  t.equal((await harness.app.inject({ method: 'GET', url: `/api/v1/sla-clocks/${clock.id}`, headers: await bearer(harness.config, world.policeRequester) })).statusCode, 404);
+  t.same(
+    history.json().events.map((e: { kind: string }) => e.kind),
+    ['started', 'recomputed_breached'],
+  );
+  t.equal(
+    (
+      await harness.app.inject({
+        method: 'GET',
+        url: `/api/v1/sla-clocks/${clock.id}`,
+        headers: await bearer(harness.config, world.policeRequester),
+      })
+    ).statusCode,
+    404,
+  );
 });

@@ -1,6 +1,6 @@
 /** Test-only workflow: runs one SLA clock to its deadline, following deadline moves. */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { SlaActivities } from '../../src/activities/sla.js';
+import type { SlaActivities } from '../../src/sla/activities.js';
 import { trackDeadline } from '../../workflows/sla.js';
 
 const sla = proxyActivities<SlaActivities>({ startToCloseTimeout: '30 seconds' });
@@ -20,5 +20,12 @@ export async function clockWatcherWorkflow(input: { subjectId: string; workingDa
   const tracker = trackDeadline(clock.id, clock.deadline);
   const outcome = await tracker.wait(() => false);
   const breached = await sla.breachSlaClock(clock.id, new Date().toISOString());
-  return { clockId: clock.id, outcome, firstDeadline: clock.deadline, finalDeadline: new Date(tracker.deadline).toISOString(), breachedAt: new Date().toISOString(), clockOutcome: breached.outcome };
+  return {
+    clockId: clock.id,
+    outcome,
+    firstDeadline: clock.deadline,
+    finalDeadline: new Date(tracker.deadline).toISOString(),
+    breachedAt: new Date().toISOString(),
+    clockOutcome: breached.outcome,
+  };
 }

@@ -7,14 +7,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import t from 'tap';
-import { bundleWorkflows } from '../../src/temporal/worker.js';
+import { bundleWorkflows } from '../../src/platform/temporal/worker.js';
 import { historiesDir } from '../helpers/temporal.js';
 
-const files = readdirSync(historiesDir).filter((f) => f.endsWith('.pb')).sort();
+const files = readdirSync(historiesDir)
+  .filter((f) => f.endsWith('.pb'))
+  .sort();
 
 t.test('the saved histories replay against the current workflow code', async (t) => {
   t.ok(files.length >= 9, `histories to replay: ${files.join(', ')}`);
-  const histories = files.map((file) => ({ workflowId: file.replace(/\.pb$/, ''), history: proto.temporal.api.history.v1.History.decode(readFileSync(`${historiesDir}${file}`)) }));
+  const histories = files.map((file) => ({
+    workflowId: file.replace(/\.pb$/, ''),
+    history: proto.temporal.api.history.v1.History.decode(readFileSync(`${historiesDir}${file}`)),
+  }));
   const results = Worker.runReplayHistories({ workflowBundle: await bundleWorkflows() }, histories);
   const replayed: string[] = [];
   for await (const result of results) {

@@ -17,8 +17,7 @@ export const decide = defineUpdate<Decision, [{ by: string }]>('decide');
 export const decisionQuery = defineQuery<Decision | undefined>('decision');
 
 export type WiringOutcome =
-  | { outcome: 'decided'; decision: Decision; stamped: string }
-  | { outcome: 'timed_out'; at: number; stamped: string };
+  { outcome: 'decided'; decision: Decision; stamped: string } | { outcome: 'timed_out'; at: number; stamped: string };
 
 export async function wiringWorkflow(input: { waitMs: number }): Promise<WiringOutcome> {
   let decision: Decision | undefined;

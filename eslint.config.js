@@ -1,0 +1,110 @@
+// Lint: typescript-eslint with type information (floating and misused promises are bugs), and
+// the layout's boundaries (README, "Layout"): a capability's pure rules import only rules; the
+// platform imports only the platform; a capability reaches another only through its index.ts
+// (or its rules); workflows import only workflow APIs, rules and types; src/server, src/demo,
+// src/cli and src/main.ts compose everything through the indexes.
+import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+const capabilityFiles = ['src/**/*.ts', 'workflows/**/*.ts'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', '.tap/**', 'migrations/**', 'src/generated/**', 'web/dist/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // fastify hooks and handlers are async by contract, awaiting or not.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // Tests read JSON answers (any) and let tap await its own subtests (t.test).
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/restrict-template-expressions': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: capabilityFiles,
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: './tsconfig.json' } },
+      'boundaries/include': capabilityFiles,
+      // Order matters: the first descriptor that matches a folder (read from the right) wins.
+      'boundaries/elements': [
+        { type: 'rules', pattern: 'src/*/rules', capture: ['capability'] },
+        { type: 'platform', pattern: 'src/platform' },
+        { type: 'generated', pattern: 'src/generated' },
+        { type: 'composition', pattern: ['src/server', 'src/demo', 'src/cli'] },
+        { type: 'capability', pattern: 'src/*', capture: ['capability'] },
+        { type: 'workflows', pattern: 'workflows' },
+      ],
+    },
+    rules: {
+      'boundaries/no-unknown-files': 'error',
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: [
+            {
+              from: { element: { type: 'rules' } },
+              allow: { to: [{ element: { type: 'rules' } }, { element: { type: 'platform', fileInternalPath: 'errors.ts' } }] },
+            },
+            { from: { element: { type: 'platform' } }, allow: { to: { element: { type: ['platform', 'generated'] } } } },
+            {
+              from: { element: { type: 'capability' } },
+              allow: {
+                to: [
+                  { element: { type: 'capability', captured: { capability: '{{ from.captured.capability }}' } } },
+                  { element: { type: 'capability', fileInternalPath: 'index.ts' } },
+                  { element: { type: ['rules', 'platform', 'generated'] } },
+                ],
+              },
+            },
+            {
+              from: { element: { type: 'composition' } },
+              allow: {
+                to: [
+                  { element: { type: 'capability', fileInternalPath: 'index.ts' } },
+                  { element: { type: ['composition', 'rules', 'platform', 'generated', 'workflows'] } },
+                ],
+              },
+            },
+            {
+              from: { element: { type: 'workflows' } },
+              allow: {
+                to: [{ element: { type: ['workflows', 'rules'] } }, { element: { type: 'platform', fileInternalPath: 'errors.ts' } }],
+              },
+            },
+            {
+              from: { element: { type: 'workflows' } },
+              allow: { to: { element: { type: ['capability', 'composition'] } }, dependency: { kind: 'type' } },
+            },
+            // A workflow client names the workflow it starts by its type only.
+            { from: { element: { type: 'capability' } }, allow: { to: { element: { type: 'workflows' } }, dependency: { kind: 'type' } } },
+          ],
+        },
+      ],
+    },
+  },
+  prettier,
+);

@@ -1,0 +1,675 @@
+/**
+ * The whole relational schema, in one place. Migrations are generated from this file by
+ * `drizzle-kit generate` (see drizzle.config.ts); hand-written SQL (roles, grants, triggers)
+ * lives in drizzle-kit's custom migrations beside them.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  customType,
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/** Demo-data steps applied by `./scripts/start`, so a second start reuses the data. */
+export const seedRuns = pgTable('seed_runs', {
+  step: text('step').primaryKey(),
+  appliedAt: instant('applied_at').notNull(),
+});
+
+// ── Identity ─────────────────────────────────────────────────────────────────────────────────
+
+export const departments = pgTable(
+  'departments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    level: text('level', { enum: ['city', 'district', 'street'] }).notNull(),
+    parentId: uuid('parent_id').references((): AnyPgColumn => departments.id),
+    isDataCenter: boolean('is_data_center').notNull().default(false),
+    isCompetentAuthority: boolean('is_competent_authority').notNull().default(false),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('departments_code_key').on(t.code),
+    check('departments_level_check', sql`${t.level} in ('city', 'district', 'street')`),
+    // One city, one big-data center and one competent authority: requests and escalations name them.
+    uniqueIndex('departments_one_data_center')
+      .on(t.isDataCenter)
+      .where(sql`${t.isDataCenter}`),
+    uniqueIndex('departments_one_competent_authority')
+      .on(t.isCompetentAuthority)
+      .where(sql`${t.isCompetentAuthority}`),
+  ],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    roles: text('roles').array().notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_username_key').on(t.username), index('users_department_idx').on(t.departmentId)],
+);
+
+// ── Audit ledger ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Append-only and hash-chained: each entry commits to the previous entry's hash and to its own
+ * canonical content. The application's database role may only SELECT and INSERT here
+ * (see the grants migration).
+ */
+export const auditEntries = pgTable(
+  'audit_entries',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    occurredAt: instant('occurred_at').notNull(),
+    actorUserId: uuid('actor_user_id'),
+    actorDepartmentId: uuid('actor_department_id'),
+    actorRole: text('actor_role').notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    reason: text('reason'),
+    requestId: text('request_id'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_subject_idx').on(t.subjectType, t.subjectId, t.seq),
+    index('audit_actor_department_idx').on(t.actorDepartmentId, t.seq),
+    index('audit_occurred_idx').on(t.occurredAt),
+  ],
+);
+
+// ── Idempotency ──────────────────────────────────────────────────────────────────────────────
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** Null while the first request is still being processed. */
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_expires_idx').on(t.expiresAt)],
+);
+
+// ── Notifications ────────────────────────────────────────────────────────────────────────────
+
+/** Written in the business transaction; delivered afterwards by Temporal activities. */
+export const notificationOutbox = pgTable(
+  'notification_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    kind: text('kind').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: instant('created_at').notNull(),
+    dispatchedAt: instant('dispatched_at'),
+  },
+  (t) => [
+    index('outbox_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.dispatchedAt} is null`),
+  ],
+);
+
+/** A department's in-console inbox; one row per delivered outbox entry. */
+export const inboxMessages = pgTable(
+  'inbox_messages',
+  {
+    outboxId: uuid('outbox_id')
+      .primaryKey()
+      .references(() => notificationOutbox.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    kind: text('kind').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    createdAt: instant('created_at').notNull(),
+    readAt: instant('read_at'),
+    readBy: uuid('read_by'),
+  },
+  (t) => [index('inbox_department_idx').on(t.departmentId, t.createdAt)],
+);
+
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    url: text('url').notNull(),
+    /** HMAC-SHA256 key shown once at creation. */
+    secret: text('secret').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: instant('created_at').notNull(),
+    createdBy: uuid('created_by').notNull(),
+  },
+  (t) => [index('webhooks_department_idx').on(t.departmentId)],
+);
+
+/** One row per (outbox entry, webhook); every retry of the delivery keeps its id. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    webhookId: uuid('webhook_id')
+      .notNull()
+      .references(() => webhooks.id),
+    outboxId: uuid('outbox_id')
+      .notNull()
+      .references(() => notificationOutbox.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastAttemptAt: instant('last_attempt_at'),
+    deliveredAt: instant('delivered_at'),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_pair_key').on(t.outboxId, t.webhookId),
+    index('webhook_deliveries_department_idx').on(t.departmentId, t.createdAt),
+  ],
+);
+
+// ── Working-day calendar ─────────────────────────────────────────────────────────────────────
+
+/** Every change to the calendar (a year published or corrected) makes a new version. */
+export const calendarVersions = pgTable('calendar_versions', {
+  version: integer('version').primaryKey(),
+  createdAt: instant('created_at').notNull(),
+  summary: text('summary').notNull(),
+});
+
+/** Years whose State Council schedule is published; any other year is provisional. */
+export const calendarYears = pgTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  notice: text('notice').notNull(),
+  source: text('source').notNull(),
+  version: integer('version').notNull(),
+  publishedAt: instant('published_at').notNull(),
+});
+
+/** The exceptional dates of published years: holidays and make-up working days (调休上班). */
+export const calendarDays = pgTable(
+  'calendar_days',
+  {
+    date: date('date', { mode: 'string' }).primaryKey(),
+    year: integer('year').notNull(),
+    kind: text('kind', { enum: ['holiday', 'makeup_workday'] }).notNull(),
+    name: text('name').notNull(),
+    notice: text('notice').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [index('calendar_days_year_idx').on(t.year), check('calendar_days_kind_check', sql`${t.kind} in ('holiday', 'makeup_workday')`)],
+);
+
+/**
+ * Per date, the running count of working days (the ordinal), so SQL can compute working-day
+ * ages and remaining days for dashboards: remaining = ordinal(deadline) − ordinal(today).
+ * Rewritten whenever the calendar changes.
+ */
+export const calendarOrdinals = pgTable('calendar_ordinals', {
+  date: date('date', { mode: 'string' }).primaryKey(),
+  working: boolean('working').notNull(),
+  ordinal: integer('ordinal').notNull(),
+  provisional: boolean('provisional').notNull(),
+  version: integer('version').notNull(),
+});
+
+// ── SLA clocks ───────────────────────────────────────────────────────────────────────────────
+
+/** One timed step of a request, grant or objection (see src/sla/rules/clock.ts). */
+export const slaClocks = pgTable(
+  'sla_clocks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    step: text('step').notNull(),
+    /** The party whose step it is: a breach is charged to it. */
+    chargedParty: text('charged_party').notNull(),
+    /** The workflow keeping a timer on this clock; signalled when the deadline moves. */
+    workflowId: text('workflow_id'),
+    policyProfile: text('policy_profile').notNull(),
+    policyVersion: integer('policy_version').notNull(),
+    state: text('state', { enum: ['running', 'paused', 'stopped'] }).notNull(),
+    workingDays: integer('working_days').notNull(),
+    startedAt: instant('started_at').notNull(),
+    basisAt: instant('basis_at').notNull(),
+    basisDays: integer('basis_days').notNull(),
+    extensionDays: integer('extension_days').notNull().default(0),
+    deadlineAt: instant('deadline_at').notNull(),
+    deadlineDate: date('deadline_date', { mode: 'string' }).notNull(),
+    provisional: boolean('provisional').notNull(),
+    calendarVersion: integer('calendar_version').notNull(),
+    pausedAt: instant('paused_at'),
+    remainingAtPause: integer('remaining_at_pause'),
+    breachedAt: instant('breached_at'),
+    outcome: text('outcome', { enum: ['met', 'breached'] }),
+    stoppedAt: instant('stopped_at'),
+    extension: jsonb('extension'),
+  },
+  (t) => [
+    uniqueIndex('sla_clocks_step_key').on(t.subjectType, t.subjectId, t.step, t.startedAt),
+    index('sla_clocks_open_idx').on(t.state, t.deadlineAt),
+    index('sla_clocks_subject_idx').on(t.subjectType, t.subjectId),
+  ],
+);
+
+/** Everything that happened to a clock, for its history and the timeline. */
+export const slaClockEvents = pgTable(
+  'sla_clock_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clockId: uuid('clock_id')
+      .notNull()
+      .references(() => slaClocks.id),
+    at: instant('at').notNull(),
+    kind: text('kind').notNull(),
+    deadlineBefore: instant('deadline_before'),
+    deadlineAfter: instant('deadline_after'),
+    calendarVersion: integer('calendar_version').notNull(),
+    details: jsonb('details').notNull(),
+  },
+  (t) => [index('sla_clock_events_clock_idx').on(t.clockId, t.at)],
+);
+
+// ── Data catalogue (数据资源目录) ──────────────────────────────────────────────────────────────
+
+/** A catalogue entry; what it says lives in its versions (every edit makes a new one). */
+export const datasets = pgTable(
+  'datasets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull(),
+    ownerDepartmentId: uuid('owner_department_id')
+      .notNull()
+      .references(() => departments.id),
+    lifecycle: text('lifecycle', { enum: ['draft', 'published', 'retired'] }).notNull(),
+    currentVersion: integer('current_version').notNull(),
+    /** 已归集: set only by the center (history in dataset_aggregation). */
+    aggregated: boolean('aggregated').notNull().default(false),
+    // Denormalized from the current version for lists, filters and sorting.
+    name: text('name').notNull(),
+    sharingType: text('sharing_type', { enum: ['unconditional', 'conditional', 'not_shareable'] }).notNull(),
+    libraryKind: text('library_kind').notNull(),
+    /** Unigram and bigram lexemes of names, description and field names (see search-terms.ts). */
+    searchLexemes: text('search_lexemes').array().notNull(),
+    /** The lexemes as a stored tsvector: matched without recomputing it per row. */
+    searchVector: tsvector('search_vector').generatedAlwaysAs(sql`array_to_tsvector(search_lexemes)`),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('datasets_code_key').on(t.code),
+    index('datasets_owner_idx').on(t.ownerDepartmentId),
+    index('datasets_search_vector_idx').using('gin', t.searchVector),
+    index('datasets_filters_idx').on(t.sharingType, t.aggregated, t.name, t.id),
+    index('datasets_name_idx').on(t.name, t.id),
+    index('datasets_updated_idx').on(t.updatedAt, t.id),
+  ],
+);
+
+export const datasetVersions = pgTable(
+  'dataset_versions',
+  {
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    libraryKind: text('library_kind').notNull(),
+    basicLibrary: text('basic_library'),
+    updateFrequency: text('update_frequency').notNull(),
+    sourceSystem: text('source_system').notNull(),
+    fields: jsonb('fields').notNull(),
+    sharingType: text('sharing_type', { enum: ['unconditional', 'conditional', 'not_shareable'] }).notNull(),
+    conditions: jsonb('conditions'),
+    conditionNotes: text('condition_notes'),
+    legalBasis: jsonb('legal_basis'),
+    lineage: jsonb('lineage'),
+    createdAt: instant('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.version] })],
+);
+
+/** When the center held the data: one row per period. */
+export const datasetAggregation = pgTable(
+  'dataset_aggregation',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    fromAt: instant('from_at').notNull(),
+    toAt: instant('to_at'),
+    setBy: uuid('set_by'),
+    reason: text('reason'),
+  },
+  (t) => [index('dataset_aggregation_dataset_idx').on(t.datasetId, t.fromAt)],
+);
+
+/** Application scenarios (应用场景); the center puts some on the key-work list (重点工作应用场景清单). */
+export const scenarios = pgTable(
+  'scenarios',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['one_network_service', 'one_network_governance', 'no_application', 'other'] }).notNull(),
+    leadDepartmentId: uuid('lead_department_id')
+      .notNull()
+      .references(() => departments.id),
+    description: text('description').notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    validTo: date('valid_to', { mode: 'string' }),
+    onKeyList: boolean('on_key_list').notNull().default(false),
+    /** The datasets and fields the scenario needs: [{ datasetCode, fields }]. */
+    coverage: jsonb('coverage').notNull(),
+    retired: boolean('retired').notNull().default(false),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [index('scenarios_lead_idx').on(t.leadDepartmentId)],
+);
+
+/** Every change to the key-work list makes a version holding the whole list as it then stood. */
+export const scenarioListVersions = pgTable('scenario_list_versions', {
+  version: integer('version').primaryKey(),
+  createdAt: instant('created_at').notNull(),
+  summary: text('summary').notNull(),
+  snapshot: jsonb('snapshot').notNull(),
+});
+
+// ── Requests (1515 授权) ──────────────────────────────────────────────────────────────────────
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/** Policy profiles as versioned data: a change is a new version; clocks keep the one they started with. */
+export const policyProfiles = pgTable(
+  'policy_profiles',
+  {
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    settings: jsonb('settings').notNull(),
+    note: text('note').notNull(),
+    createdAt: instant('created_at').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.version] })],
+);
+
+/** The notification-commitment text (告知承诺) requesters accept, versioned. */
+export const commitmentTexts = pgTable('commitment_texts', {
+  version: integer('version').primaryKey(),
+  text: text('text').notNull(),
+  publishedAt: instant('published_at').notNull(),
+  publishedBy: uuid('published_by').references(() => users.id),
+});
+
+/** Per-year counters behind readable request numbers (GX-2026-000123), gapless. */
+export const requestNumberCounters = pgTable('request_number_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+export const requests = pgTable(
+  'requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Assigned at filing; drafts have none. */
+    number: text('number'),
+    state: text('state').notNull(),
+    track: integer('track'),
+    requesterDepartmentId: uuid('requester_department_id')
+      .notNull()
+      .references(() => departments.id),
+    requesterUserId: uuid('requester_user_id')
+      .notNull()
+      .references(() => users.id),
+    ownerDepartmentId: uuid('owner_department_id')
+      .notNull()
+      .references(() => departments.id),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    fields: jsonb('fields').$type<string[]>().notNull(),
+    scenarioId: uuid('scenario_id').references(() => scenarios.id),
+    purpose: text('purpose').notNull(),
+    legalBasis: text('legal_basis'),
+    usageMonths: integer('usage_months'),
+    deliveryMethod: text('delivery_method', { enum: ['interface', 'batch'] }).notNull(),
+    securityCommitmentAccepted: boolean('security_commitment_accepted').notNull().default(false),
+    commitmentVersion: integer('commitment_version').references(() => commitmentTexts.version),
+    commitmentAcceptedAt: instant('commitment_accepted_at'),
+    commitmentAcceptedBy: uuid('commitment_accepted_by').references(() => users.id),
+    /** What routing saw: dataset version, aggregation, key-list version, scenario, policy. */
+    snapshot: jsonb('snapshot'),
+    /** Track, rule, reasons, missing fields, whether the owner may refuse. */
+    routing: jsonb('routing'),
+    /** evaluateConditions on the routed dataset version at filing. */
+    preCheck: jsonb('pre_check'),
+    policyName: text('policy_name'),
+    policyVersion: integer('policy_version'),
+    stateBeforeSupplement: text('state_before_supplement'),
+    /** The main step's SLA clock and its deadline (denormalized for lists: overdue, due today). */
+    clockId: uuid('clock_id').references(() => slaClocks.id),
+    deadlineAt: instant('deadline_at'),
+    deadlineDate: date('deadline_date', { mode: 'string' }),
+    overdue: boolean('overdue').notNull().default(false),
+    supervisionLevel: integer('supervision_level').notNull().default(0),
+    /** What an approval granted, when it narrowed the request. */
+    approvedFields: jsonb('approved_fields').$type<string[]>(),
+    approvedUsageMonths: integer('approved_usage_months'),
+    filedAt: instant('filed_at'),
+    decidedAt: instant('decided_at'),
+    closedAt: instant('closed_at'),
+    workflowStartedAt: instant('workflow_started_at'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('requests_number_key').on(t.number),
+    index('requests_requester_idx').on(t.requesterDepartmentId, t.filedAt),
+    index('requests_owner_idx').on(t.ownerDepartmentId, t.filedAt),
+    index('requests_state_idx').on(t.state, t.filedAt),
+    index('requests_deadline_idx').on(t.deadlineDate),
+    index('requests_unstarted_idx')
+      .on(t.filedAt)
+      .where(sql`${t.workflowStartedAt} is null and ${t.filedAt} is not null`),
+  ],
+);
+
+/** The timeline: one row per step, keyed so a retried activity records it once. */
+export const requestEvents = pgTable(
+  'request_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Insertion order: steps recorded in one instant keep their order on the timeline. */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    /** Unique per request: the workflow's key for the step (idempotency across retries). */
+    stepKey: text('step_key').notNull(),
+    kind: text('kind').notNull(),
+    at: instant('at').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    party: text('party').notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    actorDepartmentId: uuid('actor_department_id').references(() => departments.id),
+    details: jsonb('details').notNull(),
+  },
+  (t) => [uniqueIndex('request_events_step_key').on(t.requestId, t.stepKey), index('request_events_request_idx').on(t.requestId, t.seq)],
+);
+
+export const requestAttachments = pgTable(
+  'request_attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    /** Filed with the request, or with a supplement answer. */
+    supplementId: uuid('supplement_id'),
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    uploadedBy: uuid('uploaded_by')
+      .notNull()
+      .references(() => users.id),
+    uploadedAt: instant('uploaded_at').notNull(),
+  },
+  (t) => [index('request_attachments_request_idx').on(t.requestId)],
+);
+
+/** 补正: the owner's question, the requester's answer, and the clock that bounds it. */
+export const requestSupplements = pgTable(
+  'request_supplements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    question: text('question').notNull(),
+    askedAt: instant('asked_at').notNull(),
+    askedBy: uuid('asked_by').references(() => users.id),
+    clockId: uuid('clock_id').references(() => slaClocks.id),
+    dueAt: instant('due_at'),
+    answer: text('answer'),
+    answeredAt: instant('answered_at'),
+    answeredBy: uuid('answered_by').references(() => users.id),
+    lapsedAt: instant('lapsed_at'),
+  },
+  (t) => [index('request_supplements_request_idx').on(t.requestId, t.askedAt)],
+);
+
+/** 书面说明: immutable once filed (the app role cannot UPDATE or DELETE it). */
+export const writtenExplanations = pgTable('written_explanations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  requestId: uuid('request_id')
+    .notNull()
+    .references(() => requests.id)
+    .unique(),
+  legalBasis: jsonb('legal_basis').notNull(),
+  citedConditions: jsonb('cited_conditions').$type<string[]>().notNull(),
+  reasons: text('reasons').notNull(),
+  alternatives: text('alternatives').notNull(),
+  authorUserId: uuid('author_user_id')
+    .notNull()
+    .references(() => users.id),
+  departmentId: uuid('department_id')
+    .notNull()
+    .references(() => departments.id),
+  filedAt: instant('filed_at').notNull(),
+});
+
+/** 督办: a notice to the responsible department with a reply due; level 2 goes to the competent authority. */
+export const supervisions = pgTable(
+  'supervisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    level: integer('level').notNull(),
+    chargedParty: text('charged_party').notNull(),
+    responsibleDepartmentId: uuid('responsible_department_id')
+      .notNull()
+      .references(() => departments.id),
+    issuedAt: instant('issued_at').notNull(),
+    replyDueAt: instant('reply_due_at').notNull(),
+    reply: text('reply'),
+    repliedAt: instant('replied_at'),
+    repliedBy: uuid('replied_by').references(() => users.id),
+  },
+  // A request may be breached again after a late extension approval cleared the first breach, so
+  // a level may be issued more than once — never twice at the same instant.
+  (t) => [
+    uniqueIndex('supervisions_level_issued_key').on(t.requestId, t.level, t.issuedAt),
+    index('supervisions_department_idx').on(t.responsibleDepartmentId, t.issuedAt),
+  ],
+);
+
+/** The permission that results (授权); completed by the grants issue. */
+export const grants = pgTable(
+  'grants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id)
+      .unique(),
+    requesterDepartmentId: uuid('requester_department_id')
+      .notNull()
+      .references(() => departments.id),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    datasetVersion: integer('dataset_version').notNull(),
+    fields: jsonb('fields').$type<string[]>().notNull(),
+    scenarioId: uuid('scenario_id').references(() => scenarios.id),
+    purpose: text('purpose').notNull(),
+    state: text('state').notNull(),
+    deliveryMethod: text('delivery_method').notNull(),
+    deliveryReference: text('delivery_reference').notNull(),
+    validFrom: instant('valid_from').notNull(),
+    validTo: instant('valid_to'),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [index('grants_requester_idx').on(t.requesterDepartmentId)],
+);

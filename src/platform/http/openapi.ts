@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import openapiGlue from 'fastify-openapi-glue';
+import { parse } from 'yaml';
+
+export const specificationPath = fileURLToPath(new URL('../../../openapi/openapi.yaml', import.meta.url));
+
+type Operation = { operationId?: string; security?: unknown[]; requestBody?: { required?: boolean; content?: Record<string, unknown> } };
+export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>> };
+
+/** What every contract route carries in `request.routeOptions.config`. */
+export interface OperationConfig {
+  operationId: string;
+  /** `security: []` in the contract: no bearer token needed. */
+  isPublic: boolean;
+  /** The request body the contract declares: its media types (lower case) and whether it is required. */
+  body: { mediaTypes: string[]; required: boolean } | null;
+  /** More specific paths this operation's template also matches, with their own methods. */
+  shadowedBy: Array<{ regex: RegExp; methods: string[] }>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    operationId?: string;
+    isPublic?: boolean;
+    body?: OperationConfig['body'];
+    shadowedBy?: OperationConfig['shadowedBy'];
+  }
+}
+
+export function loadSpecification(path = specificationPath): OpenApiDocument {
+  return parse(readFileSync(path, 'utf8')) as OpenApiDocument;
+}
+
+/** Handlers keyed by the spec's operationIds. */
+export type OperationHandlers = Record<string, RouteHandlerMethod>;
+
+/**
+ * Registers one route per operation of the OpenAPI document, with the document's request and
+ * response schemas. The document and the handlers must match exactly: an operation without a
+ * handler, or a handler without an operation, stops the process at start-up, not at first call.
+ */
+export async function registerOperations(app: FastifyInstance, specification: OpenApiDocument, handlers: OperationHandlers): Promise<void> {
+  const operations = new Map<string, OperationConfig>();
+  const shadows = shadowingTemplates(pathTemplates(specification));
+  for (const [template, item] of Object.entries(specification.paths)) {
+    for (const op of Object.values(item)) {
+      if (op && typeof op === 'object' && op.operationId) {
+        const body = op.requestBody?.content
+          ? { mediaTypes: Object.keys(op.requestBody.content).map((t) => t.toLowerCase()), required: op.requestBody.required === true }
+          : null;
+        operations.set(op.operationId, {
+          operationId: op.operationId,
+          isPublic: Array.isArray(op.security) && op.security.length === 0,
+          body,
+          shadowedBy: shadows.get(template) ?? [],
+        });
+      }
+    }
+  }
+  const operationIds = [...operations.keys()];
+  const missing = operationIds.filter((id) => !(id in handlers));
+  const unknown = Object.keys(handlers).filter((id) => !operationIds.includes(id));
+  if (missing.length || unknown.length) {
+    throw new Error(
+      `OpenAPI document and handlers disagree: missing handlers [${missing.join(', ')}], handlers without an operation [${unknown.join(', ')}]`,
+    );
+  }
+  await app.register(openapiGlue, {
+    // The glue mutates what it is given; hand it a copy so callers keep the document intact.
+    specification: structuredClone(specification),
+    // The glue merges these route options over its own (method, url and schema come from the spec).
+    operationResolver: ((operationId: string) => ({ handler: handlers[operationId], config: operations.get(operationId) })) as never,
+  });
+}
+
+interface PathTemplate {
+  template: string;
+  regex: RegExp;
+  /** Declared methods, with HEAD beside GET as Fastify serves it. */
+  methods: string[];
+  parameters: number;
+}
+
+function pathTemplates(specification: OpenApiDocument): PathTemplate[] {
+  return Object.entries(specification.paths).map(([template, item]) => {
+    const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+    const methods = Object.keys(item)
+      .filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m))
+      .map((m) => m.toUpperCase());
+    if (methods.includes('GET')) methods.push('HEAD');
+    return { template, regex: new RegExp(`^${pattern}$`), methods, parameters: (template.match(/\{/g) ?? []).length };
+  });
+}
+
+/**
+ * The methods the contract declares for a concrete path, so that a request with another method
+ * on a known path is a 405 with `Allow`, not a 404. A path is the most specific template it
+ * matches: `/datasets/export` is that path, not a `/datasets/{datasetId}`.
+ */
+export function declaredMethods(specification: OpenApiDocument): (path: string) => string[] {
+  const templates = pathTemplates(specification);
+  return (path) => {
+    const matching = templates.filter((t) => t.regex.test(path));
+    const fewest = Math.min(...matching.map((t) => t.parameters));
+    return [...new Set(matching.filter((t) => t.parameters === fewest).flatMap((t) => t.methods))];
+  };
+}
+
+/**
+ * For each template, the more specific templates whose paths it also matches (`/datasets/export`
+ * for `/datasets/{datasetId}`): the router hands such a path to the parameter route when the
+ * static one lacks the method. Computed once, so a request checks only these few (usually none).
+ */
+function shadowingTemplates(templates: PathTemplate[]): Map<string, Array<{ regex: RegExp; methods: string[] }>> {
+  const segments = (t: string) => t.split('/');
+  const isParameter = (segment: string) => segment.startsWith('{');
+  const shadows = (specific: string, general: string) => {
+    const [a, b] = [segments(specific), segments(general)];
+    return (
+      a.length === b.length &&
+      a.some((s, i) => !isParameter(s) && isParameter(b[i]!)) &&
+      a.every((s, i) => s === b[i] || isParameter(b[i]!))
+    );
+  };
+  return new Map(
+    templates.map((t) => [
+      t.template,
+      templates.filter((o) => o !== t && shadows(o.template, t.template)).map(({ regex, methods }) => ({ regex, methods })),
+    ]),
+  );
+}

@@ -1,0 +1,48 @@
+import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
+import type { Config } from '../config.js';
+
+export interface TemporalHandle {
+  readonly client: Client;
+  readonly connection: Connection;
+  /** Asks the frontend for its health; rejects when Temporal cannot be reached. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One lazily-connected client per process: the API starts (and reports not-ready) while
+ * Temporal is unreachable, and connects as soon as it answers.
+ */
+export function connectTemporal(settings: Config['temporal']): TemporalHandle {
+  const connection = Connection.lazy({ address: settings.address });
+  const client = new Client({ connection, namespace: settings.namespace });
+  return {
+    client,
+    connection,
+    ping: async (timeoutMs = 2_000) => {
+      await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
+    },
+    close: () => connection.close(),
+  };
+}
+
+/** gRPC status codes (grpc/doc/statuscodes.md); the SDK does not re-export grpc-js's enum. */
+const DEADLINE_EXCEEDED = 4;
+const UNAVAILABLE = 14;
+
+/**
+ * Whether a client call failed because Temporal did not answer — `unavailable` (nothing reached
+ * it) or `timeout` (our deadline passed; the call may still have taken effect) — as opposed to
+ * Temporal answering with a refusal.
+ */
+export function temporalUnanswered(error: unknown): 'unavailable' | 'timeout' | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (isGrpcServiceError(e)) {
+      const code: number = e.code;
+      if (code === UNAVAILABLE) return 'unavailable';
+      if (code === DEADLINE_EXCEEDED) return 'timeout';
+      return undefined;
+    }
+  }
+  return undefined;
+}

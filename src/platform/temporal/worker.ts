@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+
+export const workflowsPath = fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url));
+
+/**
+ * Sources use ESM `.js` import specifiers for `.ts` files (NodeNext); the workflow bundler
+ * (webpack) must map them back, or it cannot resolve any relative import.
+ */
+export const bundlerOptions: NonNullable<WorkerOptions['bundlerOptions']> = {
+  webpackConfigHook: (config) => {
+    config.resolve = { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } };
+    return config;
+  },
+};
+
+/** Bundles workflow code once, e.g. to share one bundle between several test workers. */
+export async function bundleWorkflows(path = workflowsPath) {
+  return bundleWorkflowCode({ workflowsPath: path, ...bundlerOptions, logger: new DefaultLogger('WARN') });
+}
+
+export interface CreateWorkerOptions {
+  settings: Config['temporal'];
+  activities: object;
+  log: Logger;
+  workflowsPath?: string;
+}
+
+/** A worker on its own native connection, polling the platform's task queue. */
+export async function createWorker(options: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: options.settings.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: options.settings.namespace,
+    taskQueue: options.settings.taskQueue,
+    workflowsPath: options.workflowsPath ?? workflowsPath,
+    activities: options.activities,
+    bundlerOptions,
+  });
+  options.log.info({ taskQueue: options.settings.taskQueue }, 'worker created');
+  return { worker, connection };
+}

@@ -1,0 +1,7 @@
+/** The public face of data-sharing requests (共享申请) and their 1515 workflow. Other capabilities import this, never the files behind it. */
+export { ATTACHMENT_TYPES } from './filing.js';
+export { canReadRequest } from './queries.js';
+export { createRequestActivities, PERSON_STEPS } from './activities.js';
+export { ensureRequestReconciler } from './workflow-client.js';
+export { requestHandlers } from './routes.js';
+export { requestsSeedStep } from './seed.js';

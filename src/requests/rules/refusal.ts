@@ -1,0 +1,55 @@
+/**
+ * A refusal is a written explanation (书面说明): legal basis, the catalogued conditions the
+ * request fails, reasons and alternatives; immutable once filed (pure rules).
+ */
+import type { ConditionCheck, ConditionKey } from '../../catalogue/rules/conditions.js';
+
+export interface WrittenExplanation {
+  legalBasis: { law: string; article?: string | undefined; prohibitsSharing?: boolean | undefined };
+  /** The catalogued conditions the request fails (track 5). */
+  citedConditions: ConditionKey[];
+  reasons: string;
+  alternatives: string;
+}
+
+export interface RefusalContext {
+  track: 1 | 5 | 15;
+  /** The pre-check of the request against the conditions of the routed dataset version. */
+  checks: readonly ConditionCheck[];
+  /** The scenario's kind; a 免申即享 refusal needs a law that prohibits the sharing. */
+  scenarioKind: string | null;
+  ownerMayRefuse: boolean;
+}
+
+/**
+ * Every reason the explanation cannot stand. A track-5 refusal cites only conditions that were
+ * catalogued and that the request fails (or that needed a person's judgement): no condition may
+ * be invented after the fact.
+ */
+export function refusalProblems(explanation: WrittenExplanation, context: RefusalContext): string[] {
+  const problems: string[] = [];
+  if (!context.ownerMayRefuse) problems.push('this request cannot be refused: the data is unconditionally shared and only awaits delivery');
+  if (!explanation.legalBasis.law.trim()) problems.push('legalBasis: a refusal cites the law or regulation it rests on');
+  if (!explanation.reasons.trim()) problems.push('reasons: a refusal states its reasons');
+  if (!explanation.alternatives.trim()) problems.push('alternatives: a refusal states what the requester can do instead (or 无)');
+  if (context.track === 5) {
+    if (explanation.citedConditions.length === 0)
+      problems.push('citedConditions: a track-5 refusal cites a catalogued condition the request fails');
+    for (const condition of explanation.citedConditions) {
+      const check = context.checks.find((c) => c.condition === condition);
+      if (!check) problems.push(`citedConditions: "${condition}" is not a catalogued condition of this dataset version`);
+      else if (check.result === 'pass') problems.push(`citedConditions: the request meets "${condition}" (${check.reason})`);
+    }
+  }
+  if (context.scenarioKind === 'no_application' && !explanation.legalBasis.prohibitsSharing) {
+    problems.push(
+      'legalBasis: a 免申即享 request is refused only under a law or administrative regulation that explicitly prohibits the sharing',
+    );
+  }
+  return problems;
+}
+
+/** Readable request numbers: GX-2026-000123 (per year, gapless). */
+export function requestNumber(year: number, sequence: number): string {
+  return `GX-${year}-${String(sequence).padStart(6, '0')}`;
+}

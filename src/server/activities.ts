@@ -1,0 +1,35 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db/client.js';
+import { createNotificationActivities } from '../notifications/index.js';
+import { createRequestActivities, PERSON_STEPS } from '../requests/index.js';
+import { createSlaActivities } from '../sla/index.js';
+import { classifyActivityFailures } from '../platform/temporal/activity-failures.js';
+
+/** What activities may touch. Workflows never see these; they call activities by name. */
+export interface ActivityDeps {
+  db: Db;
+  log: Logger;
+  clock: Clock;
+  webhookTimeoutMs?: number;
+  /** Deliver webhooks to loopback and private addresses (not in production; see webhook-targets.ts). */
+  allowPrivateWebhookTargets?: boolean;
+}
+
+/**
+ * Builds every activity the worker registers. Activities are top-level (not owned by one
+ * workflow), do the I/O, and receive business instants from their workflow. Their failures are
+ * classified once (transient: retried; anything else: final, without the values involved).
+ */
+export function createActivities(deps: ActivityDeps) {
+  return classifyActivityFailures(
+    {
+      ...createNotificationActivities(deps),
+      ...createSlaActivities(deps),
+      ...createRequestActivities(deps),
+    },
+    PERSON_STEPS,
+  );
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,101 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createTokenService } from '../identity/index.js';
+import { MEDIA_TYPES as SPREADSHEET_MEDIA_TYPES } from '../catalogue/index.js';
+import { ATTACHMENT_TYPES } from '../requests/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import type { DatabaseHandle } from '../platform/db/client.js';
+import { pokeNotificationRelay } from '../notifications/index.js';
+import type { TemporalHandle } from '../platform/temporal/connection.js';
+import { declaredMethods, loadSpecification, registerOperations, type OpenApiDocument } from '../platform/http/openapi.js';
+import { authenticationPlugin } from '../identity/index.js';
+import { idempotencyPlugin } from '../platform/http/plugins/idempotency.js';
+import { rateLimitPlugin } from '../platform/http/plugins/security.js';
+import { createHttpPlumbing } from '../platform/http/plumbing.js';
+import { auditHandlers } from '../audit/index.js';
+import { calendarHandlers } from '../calendar/index.js';
+import { Subject } from '../identity/rules/abilities.js';
+import { canReadRequest } from '../requests/index.js';
+import { slaHandlers } from '../sla/index.js';
+import { calendarFollower } from '../sla/index.js';
+import { catalogueHandlers } from '../catalogue/index.js';
+import { requestHandlers } from '../requests/index.js';
+import { scenarioHandlers } from '../catalogue/index.js';
+import { identityHandlers } from '../identity/index.js';
+import { notificationHandlers } from '../notifications/index.js';
+import { systemHandlers } from './system-routes.js';
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  temporal: TemporalHandle;
+  clock: Clock;
+  version: string;
+  /** The process's pino logger; omitted, the app logs nothing (most tests). */
+  log?: Logger;
+}
+
+export interface BuildAppOptions {
+  /** Extra plugins registered before the routes, e.g. response validation in tests. */
+  beforeRoutes?: (app: FastifyInstance) => Promise<void>;
+}
+
+/** Uploads (spreadsheets, attachments) may be larger than JSON bodies; services enforce their own limits. */
+const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024;
+
+/** Builds the HTTP application. It never listens: `src/server/main.ts` does, tests `inject`. */
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = await createHttpPlumbing(deps.log, { production: deps.config.env === 'production' });
+  const specification = loadSpecification();
+  app.decorate('declaredMethods', declaredMethods(specification));
+  await registerDocs(app, specification);
+  if (options.beforeRoutes) await options.beforeRoutes(app);
+  const tokens = createTokenService(deps.config.tokens);
+  const db = deps.database.db;
+  await app.register(rateLimitPlugin, { rateLimits: deps.config.rateLimits });
+  await app.register(authenticationPlugin, { db, tokens, clock: deps.clock });
+  await app.register(idempotencyPlugin, { db, clock: deps.clock });
+  // Spreadsheet uploads arrive as raw bytes; the importer reads them.
+  // Spreadsheets and attachments arrive as raw bytes; their services check type and size.
+  const binaryTypes = [...new Set([...Object.values(SPREADSHEET_MEDIA_TYPES), ...Object.keys(ATTACHMENT_TYPES)])];
+  app.addContentTypeParser(binaryTypes, { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  await registerOperations(app, specification, {
+    ...systemHandlers(deps),
+    ...identityHandlers({
+      db,
+      clock: deps.clock,
+      tokens,
+      demoMode: deps.config.demoMode,
+      afterNotify: () => pokeNotificationRelay(deps.temporal.client, deps.config.temporal),
+    }),
+    ...auditHandlers({ db, clock: deps.clock }),
+    ...catalogueHandlers({ db, clock: deps.clock }),
+    ...scenarioHandlers({ db, clock: deps.clock }),
+    ...requestHandlers({
+      db,
+      clock: deps.clock,
+      temporal: deps.temporal,
+      settings: deps.config.temporal,
+      policyProfile: deps.config.policyProfile,
+    }),
+    ...calendarHandlers({ db, clock: deps.clock, followCalendar: calendarFollower(db, deps.temporal.client) }),
+    ...slaHandlers({ db, clock: deps.clock, subjectReaders: { [Subject.Request]: canReadRequest } }),
+    ...notificationHandlers({
+      db,
+      clock: deps.clock,
+      temporal: deps.temporal,
+      settings: deps.config.temporal,
+      allowPrivateWebhookTargets: deps.config.allowPrivateWebhookTargets,
+    }),
+  });
+  return app;
+}
+
+/** Serves the contract itself at /docs/json and interactive docs at /docs. */
+async function registerDocs(app: FastifyInstance, specification: OpenApiDocument): Promise<void> {
+  await app.register(swagger, { mode: 'static', specification: { document: structuredClone(specification) as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+}

@@ -1,0 +1,97 @@
+import pino from 'pino';
+import t from 'tap';
+import { systemClock } from '../../src/platform/clock.js';
+import { seedDemoData } from '../../src/platform/seeding.js';
+import { demoSeedSteps } from '../../src/demo/steps.js';
+import { verifyLedger } from '../../src/audit/ledger.js';
+import { DEMO_USERS, readDepartmentsFixture } from '../../src/identity/seed.js';
+import { findUserByUsername, listDepartments } from '../../src/identity/service.js';
+import { DEMO_DATASETS } from '../../src/catalogue/seed.js';
+import { keyList, listScenarios } from '../../src/catalogue/scenarios.js';
+import { auditEntries, datasets, datasetVersions, requests } from '../../src/platform/db/schema.js';
+import { createActivities } from '../../src/server/activities.js';
+import { connectTemporal } from '../../src/platform/temporal/connection.js';
+import { createWorker } from '../../src/platform/temporal/worker.js';
+import { testConfig } from '../helpers/env.js';
+import { eq, isNotNull } from 'drizzle-orm';
+import { openMigratedFreshDatabase } from '../helpers/db.js';
+
+t.test('the demo seed creates every fixture department (parents first) and the demo users, audited', async (t) => {
+  const { handle: handle } = await openMigratedFreshDatabase(t, 4);
+  // The requests step files requests and moves them on through their workflows: a worker of this
+  // file's own runs them on the real Temporal server.
+  const config = testConfig();
+  const log = pino({ level: 'silent' });
+  const { worker, connection } = await createWorker({
+    settings: config.temporal,
+    activities: createActivities({ db: handle.db, log, clock: systemClock }),
+    log,
+  });
+  const running = worker.run();
+  const temporal = connectTemporal(config.temporal);
+  t.teardown(async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await temporal.close();
+  });
+  const context = { db: handle.db, clock: systemClock, log, temporal: { client: temporal.client, settings: config.temporal } };
+
+  t.equal(await seedDemoData(context, demoSeedSteps), 'seeded');
+  const fixture = readDepartmentsFixture();
+  const departments = await listDepartments(handle.db, {});
+  t.equal(departments.length, fixture.length);
+  const byCode = new Map(departments.map((d) => [d.code, d]));
+  for (const f of fixture.filter((d) => d.parent)) {
+    t.equal(byCode.get(f.code)?.parentId, byCode.get(f.parent!)?.id, `${f.code} sits under ${f.parent}`);
+  }
+  t.equal(byCode.get('SH-DSC')?.isDataCenter, true);
+  t.equal(byCode.get('SH-DATA')?.isCompetentAuthority, true);
+  for (const u of DEMO_USERS) {
+    const user = await findUserByUsername(handle.db, u.username);
+    t.same(user?.roles, u.roles, u.username);
+    t.equal(user?.departmentId, byCode.get(u.department)?.id);
+  }
+  const ledger = await verifyLedger(handle.db);
+  t.equal(ledger.valid, true);
+  t.equal(
+    await handle.db.$count(auditEntries, eq(auditEntries.action, 'department.created')),
+    fixture.length,
+    'one audit entry per department',
+  );
+  t.equal(await handle.db.$count(auditEntries, eq(auditEntries.action, 'user.created')), DEMO_USERS.length, 'and per user');
+
+  // The catalogue part: every sharing type, aggregated and not, a fused dataset, the key-work list.
+  const all = await handle.db.select().from(datasets);
+  t.equal(all.length, DEMO_DATASETS.length + 1);
+  t.same([...new Set(all.map((d) => d.sharingType))].sort(), ['conditional', 'not_shareable', 'unconditional']);
+  t.ok(all.some((d) => d.aggregated) && all.some((d) => !d.aggregated));
+  t.ok(all.every((d) => d.lifecycle === 'published'));
+  const [fused] = await handle.db.select().from(datasetVersions).where(isNotNull(datasetVersions.lineage));
+  t.match(fused!.lineage, { sources: [{ datasetCode: 'PSB-RK-001' }, { datasetCode: 'HRSS-SB-001' }, { datasetCode: 'HSA-CB-001' }] });
+  const list = (await keyList(handle.db))!;
+  t.equal(list.scenarios.length, 3);
+  t.ok(
+    list.scenarios.some((s) => s.kind === 'no_application'),
+    'a 免申即享 scenario on the key-work list',
+  );
+  t.equal((await listScenarios(handle.db)).length, 4, 'and one scenario off the list');
+
+  // The requests part: every track and the states a demo should show.
+  const seeded = await handle.db.select({ state: requests.state, track: requests.track }).from(requests);
+  t.same(
+    seeded.map((r) => `${r.track ?? '-'}:${r.state}`).sort(),
+    [
+      '-:draft',
+      '1:provisioning',
+      '1:provisioning',
+      '15:coordination',
+      '5:awaiting_supplement',
+      '5:granted',
+      '5:owner_review',
+      '5:refused',
+    ].sort(),
+  );
+  t.equal((await verifyLedger(handle.db)).valid, true, 'the ledger still verifies');
+  t.equal(await seedDemoData(context, demoSeedSteps), 'reused');
+});
