@@ -25,6 +25,15 @@ export default tseslint.config(
     },
   },
   {
+    // Files a newcomer can read (README, Layout): the schema and the generated types excepted.
+    files: ['src/**/*.ts', 'workflows/**/*.ts'],
+    ignores: ['src/platform/db/schema.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     // Tests read JSON answers (any) and let tap await its own subtests (t.test).
     files: ['test/**/*.ts'],
     rules: {
@@ -99,8 +108,13 @@ export default tseslint.config(
               from: { element: { type: 'workflows' } },
               allow: { to: { element: { type: ['capability', 'composition'] } }, dependency: { kind: 'type' } },
             },
-            // A workflow client names the workflow it starts by its type only.
+            // A workflow client names the workflow it starts by its type, and talks to it through the
+            // definitions of its *-api.ts (signals, queries, updates; no workflow code).
             { from: { element: { type: 'capability' } }, allow: { to: { element: { type: 'workflows' } }, dependency: { kind: 'type' } } },
+            {
+              from: { element: { type: ['capability', 'composition'] } },
+              allow: { to: { element: { type: 'workflows', fileInternalPath: '*-api.ts' } } },
+            },
           ],
         },
       ],

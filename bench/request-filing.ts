@@ -15,7 +15,7 @@ import { buildApp } from '../src/server/app.js';
 import { createDraft, MAX_OPEN_DRAFTS_PER_USER } from '../src/requests/filing.js';
 import { toActor } from '../src/identity/actor.js';
 import { currentCommitment } from '../src/requests/policy.js';
-import { REQUEST_WORKFLOW } from '../src/requests/workflow-contract.js';
+import { REQUEST_WORKFLOW } from '../workflows/request-api.js';
 import { connectTemporal } from '../src/platform/temporal/connection.js';
 import { createTestUser } from '../test/helpers/identity.js';
 import { createRequestWorld, draftFor } from '../test/helpers/requests.js';

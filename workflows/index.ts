@@ -4,5 +4,4 @@
  * types and called through `proxyActivities`.
  */
 export * from './notifications.js';
-export * from './sla.js';
 export * from './request.js';

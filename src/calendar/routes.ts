@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { asc } from 'drizzle-orm';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import { loadCalendar, publishYearAndFollow, type CalendarFollower } from './service.js';
@@ -7,7 +6,7 @@ import type { Db } from '../platform/db/client.js';
 import { calendarYears } from '../platform/db/schema.js';
 import { ForbiddenError, RuleViolationError } from '../platform/errors.js';
 import { auditActor } from '../identity/index.js';
-import type { JsonBody, JsonRequest } from '../platform/http/contract.js';
+import { operation, type JsonBody } from '../platform/http/contract.js';
 import { contextOf } from '../identity/index.js';
 
 const MAX_RANGE_DAYS = 400;
@@ -27,9 +26,9 @@ function withinCalendar<T>(compute: () => T): T {
 
 export function calendarHandlers(deps: { db: Db; clock: Clock; followCalendar: CalendarFollower }) {
   return {
-    listCalendarDays: async (request: FastifyRequest): Promise<JsonBody<'listCalendarDays', 200>> => {
+    listCalendarDays: operation<'listCalendarDays'>(async (request): Promise<JsonBody<'listCalendarDays', 200>> => {
       await contextOf(request, deps);
-      const { from, to } = request.query as { from: string; to: string };
+      const { from, to } = request.query;
       const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
       if (span < 0 || span >= MAX_RANGE_DAYS)
         throw new RuleViolationError('invalid_date_range', `from must not be after to, and the range is at most ${MAX_RANGE_DAYS} days`);
@@ -46,21 +45,21 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; followCalendar: C
           name: d.exception?.name ?? null,
         })),
       };
-    },
+    }),
 
-    listCalendarYears: async (request: FastifyRequest): Promise<JsonBody<'listCalendarYears', 200>> => {
+    listCalendarYears: operation<'listCalendarYears'>(async (request): Promise<JsonBody<'listCalendarYears', 200>> => {
       await contextOf(request, deps);
       const calendar = await loadCalendar(deps.db);
       const years = await deps.db.select().from(calendarYears).orderBy(asc(calendarYears.year));
       return { version: calendar.version, years: years.map((y) => ({ ...y, publishedAt: y.publishedAt.toISOString() })) };
-    },
+    }),
 
-    publishCalendarYear: async (request: FastifyRequest): Promise<JsonBody<'publishCalendarYear', 200>> => {
+    publishCalendarYear: operation<'publishCalendarYear'>(async (request): Promise<JsonBody<'publishCalendarYear', 200>> => {
       const ctx = await contextOf(request, deps);
       if (!ctx.actor.ability.can(Action.update, Subject.Calendar))
         throw new ForbiddenError('forbidden', 'Only the center administrator publishes the calendar');
-      const { year } = request.params as { year: number };
-      const body = request.body as JsonRequest<'publishCalendarYear'>;
+      const { year } = request.params;
+      const body = request.body;
       const meta = { actor: auditActor(ctx.actor, 'center_admin'), requestId: ctx.requestId, at: ctx.now };
       const result = await publishYearAndFollow(
         deps.db,
@@ -69,11 +68,11 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; followCalendar: C
         deps.followCalendar,
       );
       return { version: result.version, changedDates: result.changedDates, movedClocks: result.movedClocks };
-    },
+    }),
 
-    computeDeadline: async (request: FastifyRequest): Promise<JsonBody<'computeDeadline', 200>> => {
+    computeDeadline: operation<'computeDeadline'>(async (request): Promise<JsonBody<'computeDeadline', 200>> => {
       const ctx = await contextOf(request, deps);
-      const { from, workingDays } = request.body as JsonRequest<'computeDeadline'>;
+      const { from, workingDays } = request.body;
       const calendar = await loadCalendar(deps.db);
       return withinCalendar(() => {
         const deadline = calendar.addWorkingDays(new Date(from), workingDays);
@@ -85,6 +84,6 @@ export function calendarHandlers(deps: { db: Db; clock: Clock; followCalendar: C
           remainingWorkingDays: calendar.remainingWorkingDays(ctx.now, deadline.at),
         };
       });
-    },
+    }),
   };
 }

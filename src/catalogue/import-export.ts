@@ -11,17 +11,11 @@ import { authorizeCreate } from '../identity/index.js';
 import type { Tx } from '../platform/db/client.js';
 import { datasets, datasetVersions, departments } from '../platform/db/schema.js';
 import { datasetProblems, type DatasetContent, type DatasetField } from './rules/dataset.js';
-import {
-  placeDatasetProblem,
-  placeProblem,
-  readCatalogueSheet,
-  sameContent,
-  SHEET_LIMITS,
-  writeCatalogueSheet,
-  type CatalogueEntry,
-  type SheetDataset,
-  type SheetProblem,
-} from './rules/spreadsheet.js';
+import { sameContent } from './rules/canonical-content.js';
+import { placeDatasetProblem, placeProblem, type SheetDataset, type SheetProblem } from './rules/spreadsheet.js';
+import { SHEET_LIMITS } from './rules/spreadsheet-limits.js';
+import { readCatalogueSheet, type ReadResult } from './rules/spreadsheet-read.js';
+import { writeCatalogueSheet, type CatalogueEntry } from './rules/spreadsheet-write.js';
 import { ConflictError, RuleViolationError, ServiceUnavailableError } from '../platform/errors.js';
 import { loadSpecification } from '../platform/http/openapi.js';
 import type { RequestContext } from '../identity/index.js';
@@ -130,67 +124,27 @@ export async function importCatalogue(
   }
 }
 
+/** What an import does with one dataset of the file, and the catalogue row it revises, if any. */
+interface PlannedDataset {
+  dataset: SheetDataset;
+  outcome: ImportOutcome;
+  row: DatasetRow | undefined;
+}
+
+/** A dataset's id and current version as the report gives them (null for one not catalogued yet). */
+interface ReportedVersion {
+  datasetId: string | null;
+  version: number | null;
+}
+
 async function checkAndImport(ctx: RequestContext, file: Buffer, format: SpreadsheetFormat, commit: boolean): Promise<ImportReport> {
   const grid = await readGrid(file, format);
   const read = readCatalogueSheet(grid.header, grid.rows);
   const rowCount = grid.rows.filter((r) => r.some((c) => c.trim())).length;
 
   return ctx.db.transaction(async (tx) => {
-    const problems = [...read.problems];
-    const codes = read.datasets.map((d) => d.code);
-    const existing = codes.length
-      ? await tx
-          .select()
-          .from(datasets)
-          .where(inArray(datasets.code, codes))
-          .for(commit ? 'update' : 'share')
-      : [];
-    const existingByCode = new Map(existing.map((row) => [row.code, row]));
-    const currentContent = await currentContents(tx, existing);
-    const context = await importContext(tx, read.datasets);
-
-    const planned: { dataset: SheetDataset; outcome: ImportOutcome; row: DatasetRow | undefined }[] = [];
-    for (const dataset of read.datasets) {
-      const place = (path: string, problem: string) => problems.push(placeDatasetProblem(read.layout, dataset, path, problem));
-      if (dataset.ownerDepartment && dataset.ownerDepartment.code !== ctx.actor.departmentRow.code) {
-        problems.push(
-          placeProblem(
-            read.layout,
-            dataset.ownerDepartment.row,
-            'ownerDepartment',
-            `this row belongs to ${dataset.ownerDepartment.code}; you catalogue for ${ctx.actor.departmentRow.code}`,
-          ),
-        );
-      }
-      const found = existingByCode.get(dataset.code);
-      // Another department's entry: the code is taken, and nothing more about it is told (not its
-      // id, version or whether the row matches it — it may be a draft the caller cannot read).
-      const row = found && found.ownerDepartmentId === ctx.actor.departmentId ? found : undefined;
-      if (found && !row) place('code', `the code ${dataset.code} is already in use; choose another`);
-      else if (row?.lifecycle === 'retired') place('code', `dataset ${dataset.code} is retired and no longer edited`);
-
-      const validate = contentValidator();
-      if (!validate(dataset.content)) {
-        for (const error of validate.errors ?? [])
-          place(error.instancePath.slice(1), `does not fit the catalogue: ${error.message ?? error.keyword}`);
-      }
-      for (const p of datasetProblems(dataset.content, { ...context, selfCode: dataset.code })) place(p.path, p.problem);
-
-      const outcome: ImportOutcome = !row ? 'new' : sameContent(currentContent.get(row.id)!, dataset.content) ? 'unchanged' : 'revised';
-      if (outcome === 'revised') {
-        for (const d of await checkDroppedFields(tx, row!, dataset.content))
-          place(
-            'fields',
-            `${d.fields.join(', ')} cannot be dropped: ${d.kind === 'scenario' ? 'scenario' : 'fused dataset'} ${d.name} uses them`,
-          );
-      }
-      planned.push({ dataset, outcome, row });
-    }
-    problems.sort(
-      (a, b) => a.row - b.row || (a.column ?? '').length - (b.column ?? '').length || (a.column ?? '').localeCompare(b.column ?? ''),
-    );
-
-    const report = (committed: boolean, rows: { datasetId: string | null; version: number | null }[]): ImportReport => ({
+    const { planned, problems } = await planImport(tx, ctx, read, commit);
+    const report = (committed: boolean, rows: ReportedVersion[]): ImportReport => ({
       format,
       mode: commit ? 'commit' : 'dry_run',
       committed,
@@ -207,19 +161,90 @@ async function checkAndImport(ctx: RequestContext, file: Buffer, format: Spreads
       );
     }
     if (!commit) return report(false, before);
-
-    const after: { datasetId: string | null; version: number | null }[] = [];
-    for (const { dataset, outcome, row } of planned) {
-      const saved =
-        outcome === 'new'
-          ? await insertNew(tx, ctx, dataset)
-          : outcome === 'revised'
-            ? await insertVersion(tx, ctx, row!, dataset.content)
-            : row!;
-      after.push({ datasetId: saved.id, version: saved.currentVersion });
-    }
-    return report(true, after);
+    return report(true, await savePlanned(tx, ctx, planned));
   });
+}
+
+/**
+ * Checks every dataset read against the catalogue and plans its outcome; the problems, the
+ * sheet's own included, come back in row and column order. The existing rows are locked for
+ * update when committing, and shared otherwise.
+ */
+async function planImport(
+  tx: Tx,
+  ctx: RequestContext,
+  read: ReadResult,
+  commit: boolean,
+): Promise<{ planned: PlannedDataset[]; problems: SheetProblem[] }> {
+  const problems = [...read.problems];
+  const codes = read.datasets.map((d) => d.code);
+  const existing = codes.length
+    ? await tx
+        .select()
+        .from(datasets)
+        .where(inArray(datasets.code, codes))
+        .for(commit ? 'update' : 'share')
+    : [];
+  const existingByCode = new Map(existing.map((row) => [row.code, row]));
+  const currentContent = await currentContents(tx, existing);
+  const context = await importContext(tx, read.datasets);
+
+  const planned: PlannedDataset[] = [];
+  for (const dataset of read.datasets) {
+    const place = (path: string, problem: string) => problems.push(placeDatasetProblem(read.layout, dataset, path, problem));
+    if (dataset.ownerDepartment && dataset.ownerDepartment.code !== ctx.actor.departmentRow.code) {
+      problems.push(
+        placeProblem(
+          read.layout,
+          dataset.ownerDepartment.row,
+          'ownerDepartment',
+          `this row belongs to ${dataset.ownerDepartment.code}; you catalogue for ${ctx.actor.departmentRow.code}`,
+        ),
+      );
+    }
+    const found = existingByCode.get(dataset.code);
+    // Another department's entry: the code is taken, and nothing more about it is told (not its
+    // id, version or whether the row matches it — it may be a draft the caller cannot read).
+    const row = found && found.ownerDepartmentId === ctx.actor.departmentId ? found : undefined;
+    if (found && !row) place('code', `the code ${dataset.code} is already in use; choose another`);
+    else if (row?.lifecycle === 'retired') place('code', `dataset ${dataset.code} is retired and no longer edited`);
+
+    const validate = contentValidator();
+    if (!validate(dataset.content)) {
+      for (const error of validate.errors ?? [])
+        place(error.instancePath.slice(1), `does not fit the catalogue: ${error.message ?? error.keyword}`);
+    }
+    for (const p of datasetProblems(dataset.content, { ...context, selfCode: dataset.code })) place(p.path, p.problem);
+
+    const outcome: ImportOutcome = !row ? 'new' : sameContent(currentContent.get(row.id)!, dataset.content) ? 'unchanged' : 'revised';
+    if (outcome === 'revised') {
+      for (const d of await checkDroppedFields(tx, row!, dataset.content))
+        place(
+          'fields',
+          `${d.fields.join(', ')} cannot be dropped: ${d.kind === 'scenario' ? 'scenario' : 'fused dataset'} ${d.name} uses them`,
+        );
+    }
+    planned.push({ dataset, outcome, row });
+  }
+  problems.sort(
+    (a, b) => a.row - b.row || (a.column ?? '').length - (b.column ?? '').length || (a.column ?? '').localeCompare(b.column ?? ''),
+  );
+  return { planned, problems };
+}
+
+/** Commits the plan: new codes become drafts, revised ones get a new version, the rest stay as they are. */
+async function savePlanned(tx: Tx, ctx: RequestContext, planned: readonly PlannedDataset[]): Promise<ReportedVersion[]> {
+  const after: ReportedVersion[] = [];
+  for (const { dataset, outcome, row } of planned) {
+    const saved =
+      outcome === 'new'
+        ? await insertNew(tx, ctx, dataset)
+        : outcome === 'revised'
+          ? await insertVersion(tx, ctx, row!, dataset.content)
+          : row!;
+    after.push({ datasetId: saved.id, version: saved.currentVersion });
+  }
+  return after;
 }
 
 async function insertNew(tx: Tx, ctx: RequestContext, dataset: SheetDataset): Promise<DatasetRow> {

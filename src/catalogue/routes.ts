@@ -1,14 +1,13 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { exportCatalogue, importCatalogue, versionContent } from './import-export.js';
 import * as catalogue from './service.js';
-import { formatOfMediaType, MEDIA_TYPES, type SpreadsheetFormat } from './spreadsheet-files.js';
+import { formatOfMediaType, MEDIA_TYPES } from './spreadsheet-files.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/client.js';
 import { fieldsOutside, type DatasetContent } from './rules/dataset.js';
 import { evaluateConditions, preCheckResult } from './rules/conditions.js';
 import { NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../platform/errors.js';
 import type { RequestContext } from '../identity/index.js';
-import type { JsonBody, JsonRequest } from '../platform/http/contract.js';
+import { operation, type JsonBody } from '../platform/http/contract.js';
 import { decodeCursor, isCursorInstant, isSortKeyCursor, page } from '../platform/http/cursor.js';
 import { contextOf } from '../identity/index.js';
 
@@ -32,74 +31,79 @@ export const versionView = (v: catalogue.DatasetVersionRow): Detail['current'] =
   content: versionContent(v) as Detail['current']['content'],
 });
 
-export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
-  async function detail(ctx: RequestContext, id: string): Promise<Detail> {
+interface CatalogueDeps {
+  db: Db;
+  clock: Clock;
+}
+
+/** A dataset as its detail answers give it: summary, current version and aggregation history. */
+function datasetDetail(db: Db) {
+  return async (ctx: RequestContext, id: string): Promise<Detail> => {
     const { dataset, version } = await catalogue.getDataset(ctx, id);
-    const history = await catalogue.aggregationHistory(deps.db, id);
+    const history = await catalogue.aggregationHistory(db, id);
     return {
       dataset: summaryView(dataset),
       current: versionView(version),
       aggregationHistory: history.map((h) => ({ from: h.fromAt.toISOString(), to: h.toAt?.toISOString() ?? null })),
     };
-  }
+  };
+}
 
+export function catalogueHandlers(deps: CatalogueDeps) {
+  return { ...datasetHandlers(deps), ...lifecycleHandlers(deps), ...spreadsheetHandlers(deps) };
+}
+
+/** Listing, cataloguing and reading datasets and their versions. */
+function datasetHandlers(deps: CatalogueDeps) {
+  const detail = datasetDetail(deps.db);
   return {
-    listDatasets: async (request: FastifyRequest): Promise<JsonBody<'listDatasets', 200>> => {
+    listDatasets: operation<'listDatasets'>(async (request): Promise<JsonBody<'listDatasets', 200>> => {
       const ctx = await contextOf(request, deps);
-      const query = request.query as Omit<catalogue.DatasetSearch, 'after' | 'limit'> & { cursor?: string; limit: number };
-      const sort = query.sort ?? 'name';
+      // Validation applies the contract's default limit (50); the type still marks it optional.
+      const { cursor, limit = 50, ...filters } = request.query;
+      const sort = filters.sort ?? 'name';
       // A cursor continues the order it was made in; with another sort it would skip or repeat rows.
       const after = decodeCursor(
-        query.cursor,
+        cursor,
         (v): v is catalogue.DatasetCursor =>
           isSortKeyCursor(v, catalogue.DATASET_SORTS) && v.sort === sort && (sort !== 'updated' || isCursorInstant(v.key)),
       );
-      const rows = await catalogue.searchDatasets(ctx, { ...query, sort, after, limit: query.limit + 1 });
-      const result = page(rows, query.limit, (d) => catalogue.datasetCursor(d, sort));
+      const rows = await catalogue.searchDatasets(ctx, { ...filters, sort, after, limit: limit + 1 });
+      const result = page(rows, limit, (d) => catalogue.datasetCursor(d, sort));
       return { items: result.items.map(summaryView), nextCursor: result.nextCursor };
-    },
+    }),
 
-    createDataset: async (request: FastifyRequest, reply: FastifyReply): Promise<Detail> => {
+    createDataset: operation<'createDataset'>(async (request, reply): Promise<Detail> => {
       const ctx = await contextOf(request, deps);
-      const { code, content } = request.body as JsonRequest<'createDataset'>;
+      const { code, content } = request.body;
       const created = await catalogue.createDataset(ctx, { code, ...content });
       reply.status(201);
       return detail(ctx, created.id);
-    },
+    }),
 
-    getDataset: async (request: FastifyRequest): Promise<Detail> => {
-      const { datasetId } = request.params as { datasetId: string };
-      return detail(await contextOf(request, deps), datasetId);
-    },
+    getDataset: operation<'getDataset'>(async (request): Promise<Detail> => {
+      return detail(await contextOf(request, deps), request.params.datasetId);
+    }),
 
-    reviseDataset: async (request: FastifyRequest): Promise<Detail> => {
+    reviseDataset: operation<'reviseDataset'>(async (request): Promise<Detail> => {
       const ctx = await contextOf(request, deps);
-      const { datasetId } = request.params as { datasetId: string };
-      await catalogue.updateDataset(ctx, datasetId, request.body as DatasetContent);
+      const { datasetId } = request.params;
+      await catalogue.updateDataset(ctx, datasetId, request.body);
       return detail(ctx, datasetId);
-    },
+    }),
 
-    getDatasetVersion: async (request: FastifyRequest): Promise<JsonBody<'getDatasetVersion', 200>> => {
+    getDatasetVersion: operation<'getDatasetVersion'>(async (request): Promise<JsonBody<'getDatasetVersion', 200>> => {
       const ctx = await contextOf(request, deps);
-      const { datasetId, version } = request.params as { datasetId: string; version: number };
+      const { datasetId, version } = request.params;
       const row = await catalogue.getDatasetVersion(ctx, datasetId, version);
       if (!row) throw new NotFoundError('dataset_version_not_found', `The dataset has no version ${version}`);
       return versionView(row);
-    },
+    }),
 
-    moveDataset: async (request: FastifyRequest): Promise<Detail> => {
+    preCheckConditions: operation<'preCheckConditions'>(async (request): Promise<JsonBody<'preCheckConditions', 200>> => {
       const ctx = await contextOf(request, deps);
-      const { datasetId } = request.params as { datasetId: string };
-      const { to, reason } = request.body as JsonRequest<'moveDataset'>;
-      await catalogue.moveDataset(ctx, datasetId, to, reason);
-      return detail(ctx, datasetId);
-    },
-
-    preCheckConditions: async (request: FastifyRequest): Promise<JsonBody<'preCheckConditions', 200>> => {
-      const ctx = await contextOf(request, deps);
-      const { datasetId } = request.params as { datasetId: string };
-      const { dataset, version } = await catalogue.getDataset(ctx, datasetId);
-      const draft = request.body as JsonRequest<'preCheckConditions'>;
+      const { dataset, version } = await catalogue.getDataset(ctx, request.params.datasetId);
+      const draft = request.body;
       const unknown = fieldsOutside(version.fields as DatasetContent['fields'], draft.fields);
       if (unknown.length)
         throw new RuleViolationError('unknown_fields', `Not fields of version ${version.version}: ${unknown.join(', ')}`, {
@@ -118,19 +122,49 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
         result: preCheckResult(version.sharingType, checks),
         checks,
       };
-    },
+    }),
+  };
+}
 
-    importDatasets: async (request: FastifyRequest): Promise<JsonBody<'importDatasets', 200>> => {
+/** Moving a dataset through its lifecycle and marking it aggregated (归集). */
+function lifecycleHandlers(deps: CatalogueDeps) {
+  const detail = datasetDetail(deps.db);
+  return {
+    moveDataset: operation<'moveDataset'>(async (request): Promise<Detail> => {
+      const ctx = await contextOf(request, deps);
+      const { datasetId } = request.params;
+      const { to, reason } = request.body;
+      await catalogue.moveDataset(ctx, datasetId, to, reason);
+      return detail(ctx, datasetId);
+    }),
+
+    setDatasetAggregation: operation<'setDatasetAggregation'>(async (request): Promise<Detail> => {
+      const ctx = await contextOf(request, deps);
+      const { datasetId } = request.params;
+      const { aggregated, reason } = request.body;
+      await catalogue.setAggregation(ctx, datasetId, aggregated, reason);
+      return detail(ctx, datasetId);
+    }),
+  };
+}
+
+/** The catalogue as a spreadsheet file, in and out. */
+function spreadsheetHandlers(deps: CatalogueDeps) {
+  return {
+    importDatasets: operation<'importDatasets'>(async (request): Promise<JsonBody<'importDatasets', 200>> => {
       const ctx = await contextOf(request, deps);
       const format = formatOfMediaType(request.headers['content-type']);
       if (!format) throw new UnsupportedMediaTypeError(`Import takes ${Object.values(MEDIA_TYPES).join(' or ')}`);
-      const { mode } = request.query as { mode: 'dry_run' | 'commit' };
-      return importCatalogue(ctx, request.body as Buffer, format, mode === 'commit');
-    },
+      // The spreadsheet arrives as raw bytes (the buffer content-type parser); the contract has no JSON body, so types it never.
+      const file = request.body as Buffer;
+      // mode defaults to dry_run: only an explicit commit writes.
+      return importCatalogue(ctx, file, format, request.query.mode === 'commit');
+    }),
 
-    exportDatasets: async (request: FastifyRequest, reply: FastifyReply): Promise<Buffer> => {
+    exportDatasets: operation<'exportDatasets'>(async (request, reply): Promise<Buffer> => {
       const ctx = await contextOf(request, deps);
-      const { format, ...filters } = request.query as Omit<catalogue.DatasetSearch, 'after' | 'limit'> & { format: SpreadsheetFormat };
+      // Validation applies the contract's default format (xlsx); the type still marks it optional.
+      const { format = 'xlsx', ...filters } = request.query;
       const { file, datasets } = await exportCatalogue(ctx, filters, format);
       const name = `catalogue-${ctx.now.toISOString().slice(0, 10)}.${format}`;
       return reply
@@ -138,14 +172,6 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('x-dataset-count', String(datasets))
         .send(file);
-    },
-
-    setDatasetAggregation: async (request: FastifyRequest): Promise<Detail> => {
-      const ctx = await contextOf(request, deps);
-      const { datasetId } = request.params as { datasetId: string };
-      const { aggregated, reason } = request.body as JsonRequest<'setDatasetAggregation'>;
-      await catalogue.setAggregation(ctx, datasetId, aggregated, reason);
-      return detail(ctx, datasetId);
-    },
+    }),
   };
 }

@@ -1,11 +1,11 @@
 /**
  * Reading and writing spreadsheet files (XLSX, CSV) as grids of text with exceljs. What the
- * cells mean is the catalogue's business (src/catalogue/rules/spreadsheet.ts); how much of a
+ * cells mean is the catalogue's business (src/catalogue/rules/spreadsheet*.ts); how much of a
  * file is read is bounded by its SHEET_LIMITS, checked as the file is read, row by row.
  */
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { cellLimitBreach, rowLimitBreach, sizeLimitBreach, widthLimitBreach, type SheetLimitBreach } from './rules/spreadsheet.js';
+import { cellLimitBreach, rowLimitBreach, sizeLimitBreach, widthLimitBreach, type SheetLimitBreach } from './rules/spreadsheet-limits.js';
 import { AppError, RuleViolationError } from '../platform/errors.js';
 import { storedZip, xlsxSheetParts } from './xlsx-parts.js';
 

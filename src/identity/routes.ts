@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Action, Subject } from './rules/abilities.js';
 import { authorize } from './authorize.js';
 import type { TokenService } from './tokens.js';
@@ -7,7 +6,7 @@ import type { Db } from '../platform/db/client.js';
 import type { Role } from './rules/roles.js';
 import { NotFoundError, UnauthorizedError } from '../platform/errors.js';
 import * as identity from './service.js';
-import type { JsonBody, JsonRequest } from '../platform/http/contract.js';
+import { operation, type JsonBody } from '../platform/http/contract.js';
 import { decodeCursor, page } from '../platform/http/cursor.js';
 import { contextOf } from './authentication.js';
 
@@ -49,82 +48,77 @@ export function identityHandlers(deps: {
   afterNotify: () => Promise<void>;
 }) {
   return {
-    listDemoUsers: async (): Promise<JsonBody<'listDemoUsers', 200>> => {
+    listDemoUsers: operation<'listDemoUsers'>(async (): Promise<JsonBody<'listDemoUsers', 200>> => {
       requireDemoMode(deps.demoMode);
       const rows = await identity.listActiveUsersForDemo(deps.db);
       return { items: rows.map(userView) };
-    },
+    }),
 
-    demoSignIn: async (request: FastifyRequest): Promise<JsonBody<'demoSignIn', 200>> => {
+    demoSignIn: operation<'demoSignIn'>(async (request): Promise<JsonBody<'demoSignIn', 200>> => {
       requireDemoMode(deps.demoMode);
-      const { username } = request.body as JsonRequest<'demoSignIn'>;
+      const { username } = request.body;
       const user = await identity.findUserByUsername(deps.db, username);
       if (!user || !user.active) throw new UnauthorizedError('unknown_user', `No active user ${username}`);
       const { token, expiresAt } = await deps.tokens.issue({ userId: user.id }, await deps.clock.now());
       return { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user: userView(user) };
-    },
+    }),
 
-    getMe: async (request: FastifyRequest): Promise<JsonBody<'getMe', 200>> => {
+    getMe: operation<'getMe'>(async (request): Promise<JsonBody<'getMe', 200>> => {
       const ctx = await contextOf(request, deps);
       return { user: userView(ctx.actor.user), department: departmentView(ctx.actor.departmentRow) };
-    },
+    }),
 
-    listDepartments: async (request: FastifyRequest): Promise<JsonBody<'listDepartments', 200>> => {
+    listDepartments: operation<'listDepartments'>(async (request): Promise<JsonBody<'listDepartments', 200>> => {
       await contextOf(request, deps);
-      const query = request.query as { level?: 'city' | 'district' | 'street'; parentId?: string };
-      return { items: (await identity.listDepartments(deps.db, query)).map(departmentView) };
-    },
+      return { items: (await identity.listDepartments(deps.db, request.query)).map(departmentView) };
+    }),
 
-    getDepartment: async (request: FastifyRequest): Promise<DepartmentView> => {
+    getDepartment: operation<'getDepartment'>(async (request): Promise<DepartmentView> => {
       const ctx = await contextOf(request, deps);
-      const { departmentId } = request.params as { departmentId: string };
       return departmentView(
-        authorize(ctx.actor.ability, Action.read, Subject.Department, await identity.getDepartment(deps.db, departmentId)),
+        authorize(ctx.actor.ability, Action.read, Subject.Department, await identity.getDepartment(deps.db, request.params.departmentId)),
       );
-    },
+    }),
 
-    createDepartment: async (request: FastifyRequest, reply: FastifyReply): Promise<DepartmentView> => {
+    createDepartment: operation<'createDepartment'>(async (request, reply): Promise<DepartmentView> => {
       const ctx = await contextOf(request, deps);
       reply.status(201);
-      return departmentView(await identity.createDepartment(ctx, request.body as JsonRequest<'createDepartment'>));
-    },
+      return departmentView(await identity.createDepartment(ctx, request.body));
+    }),
 
-    updateDepartment: async (request: FastifyRequest): Promise<DepartmentView> => {
+    updateDepartment: operation<'updateDepartment'>(async (request): Promise<DepartmentView> => {
       const ctx = await contextOf(request, deps);
-      const { departmentId } = request.params as { departmentId: string };
-      return departmentView(await identity.updateDepartment(ctx, departmentId, request.body as JsonRequest<'updateDepartment'>));
-    },
+      return departmentView(await identity.updateDepartment(ctx, request.params.departmentId, request.body));
+    }),
 
-    listUsers: async (request: FastifyRequest): Promise<JsonBody<'listUsers', 200>> => {
+    listUsers: operation<'listUsers'>(async (request): Promise<JsonBody<'listUsers', 200>> => {
       const ctx = await contextOf(request, deps);
-      const query = request.query as { departmentId?: string; role?: Role; active?: boolean; cursor?: string; limit: number };
-      const afterUsername = decodeCursor(query.cursor, isString);
-      const rows = await identity.listUsers(ctx, { ...query, afterUsername, limit: query.limit + 1 });
-      const result = page(rows, query.limit, (u) => u.username);
+      // Validation applies the contract's default limit (50); the type still marks it optional.
+      const { cursor, limit = 50, ...filter } = request.query;
+      const rows = await identity.listUsers(ctx, { ...filter, afterUsername: decodeCursor(cursor, isString), limit: limit + 1 });
+      const result = page(rows, limit, (u) => u.username);
       return { items: result.items.map(userView), nextCursor: result.nextCursor };
-    },
+    }),
 
-    getUser: async (request: FastifyRequest): Promise<UserView> => {
+    getUser: operation<'getUser'>(async (request): Promise<UserView> => {
       const ctx = await contextOf(request, deps);
-      const { userId } = request.params as { userId: string };
-      return userView(await identity.getUser(ctx, userId));
-    },
+      return userView(await identity.getUser(ctx, request.params.userId));
+    }),
 
-    createUser: async (request: FastifyRequest, reply: FastifyReply): Promise<UserView> => {
+    createUser: operation<'createUser'>(async (request, reply): Promise<UserView> => {
       const ctx = await contextOf(request, deps);
-      const user = await identity.createUser(ctx, request.body as JsonRequest<'createUser'>);
+      const user = await identity.createUser(ctx, request.body);
       await deps.afterNotify();
       reply.status(201);
       return userView(user);
-    },
+    }),
 
-    updateUser: async (request: FastifyRequest): Promise<UserView> => {
+    updateUser: operation<'updateUser'>(async (request): Promise<UserView> => {
       const ctx = await contextOf(request, deps);
-      const { userId } = request.params as { userId: string };
-      const { reason, ...patch } = request.body as JsonRequest<'updateUser'>;
-      const user = await identity.updateUser(ctx, userId, patch, reason);
+      const { reason, ...patch } = request.body;
+      const user = await identity.updateUser(ctx, request.params.userId, patch, reason);
       await deps.afterNotify();
       return userView(user);
-    },
+    }),
   };
 }

@@ -21,9 +21,11 @@ export interface NotificationActivityDeps {
 
 /** The I/O of notification delivery. Every activity is idempotent: retries and replays are safe. */
 export function createNotificationActivities(deps: NotificationActivityDeps) {
-  const { db } = deps;
-  const allowPrivateTargets = deps.allowPrivateWebhookTargets ?? true;
-  const dispatcher = webhookDispatcher(allowPrivateTargets);
+  return { ...outboxActivities(deps.db), ...webhookActivities(deps) };
+}
+
+/** Reading and settling the outbox, and the inbox copy of each entry. */
+function outboxActivities(db: Db) {
   return {
     async listPendingNotifications(limit: number): Promise<string[]> {
       const rows = await db
@@ -43,6 +45,22 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       failpoint('notifications.after-inbox-commit');
     },
 
+    async markDispatched(outboxIds: string[], at: string): Promise<void> {
+      if (outboxIds.length === 0) return;
+      await db
+        .update(notificationOutbox)
+        .set({ dispatchedAt: new Date(at) })
+        .where(and(inArray(notificationOutbox.id, outboxIds), isNull(notificationOutbox.dispatchedAt)));
+    },
+  };
+}
+
+/** Webhook deliveries: one row per webhook and entry, posted and retried until delivered or failed. */
+function webhookActivities(deps: NotificationActivityDeps) {
+  const { db } = deps;
+  const allowPrivateTargets = deps.allowPrivateWebhookTargets ?? true;
+  const dispatcher = webhookDispatcher(allowPrivateTargets);
+  return {
     /** One delivery row per active webhook of the department; ids are stable across retries. */
     async prepareWebhookDeliveries(outboxId: string, at: string): Promise<string[]> {
       const [entry] = await db.select().from(notificationOutbox).where(eq(notificationOutbox.id, outboxId));
@@ -66,13 +84,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
 
     /** One attempt; a failure throws so Temporal retries with backoff, reusing the delivery id. */
     async sendWebhook(deliveryId: string): Promise<void> {
-      const [row] = await db
-        .select({ delivery: webhookDeliveries, hook: webhooks, entry: notificationOutbox, departmentCode: departments.code })
-        .from(webhookDeliveries)
-        .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
-        .innerJoin(notificationOutbox, eq(notificationOutbox.id, webhookDeliveries.outboxId))
-        .innerJoin(departments, eq(departments.id, webhookDeliveries.departmentId))
-        .where(eq(webhookDeliveries.id, deliveryId));
+      const row = await deliveryToSend(db, deliveryId);
       if (!row || row.delivery.status === 'delivered') return;
       if (!row.hook.active) {
         await db
@@ -81,45 +93,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           .where(eq(webhookDeliveries.id, deliveryId));
         return;
       }
-      const body = JSON.stringify({
-        deliveryId,
-        notificationId: row.entry.id,
-        department: row.departmentCode,
-        kind: row.entry.kind,
-        subjectType: row.entry.subjectType,
-        subjectId: row.entry.subjectId,
-        title: row.entry.title,
-        body: row.entry.body,
-        payload: row.entry.payload,
-        createdAt: row.entry.createdAt.toISOString(),
-      });
+      const body = webhookBody(deliveryId, row);
       const now = await deps.clock.now();
-      const timestamp = Math.floor(now.getTime() / 1000);
-      let statusCode: number | null = null;
-      let error: string | null = null;
-      try {
-        if (!allowPrivateTargets) checkLiteralTarget(new URL(row.hook.url));
-        const response = await fetch(row.hook.url, {
-          dispatcher,
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            [DELIVERY_HEADER]: deliveryId,
-            [TIMESTAMP_HEADER]: String(timestamp),
-            [SIGNATURE_HEADER]: signWebhook(row.hook.secret, deliveryId, timestamp, body),
-          },
-          body,
-          signal: AbortSignal.timeout(deps.webhookTimeoutMs ?? 10_000),
-          redirect: 'manual',
-        });
-        statusCode = response.status;
-        await response.body?.cancel();
-        if (!response.ok) error = `HTTP ${response.status}`;
-      } catch (e) {
-        // fetch reports "fetch failed" and puts the reason (refused, timed out, private target) in the cause.
-        const reason = e instanceof Error && e.cause instanceof Error ? e.cause : e;
-        error = reason instanceof Error ? reason.message : String(reason);
-      }
+      const transport = { allowPrivateTargets, dispatcher, timeoutMs: deps.webhookTimeoutMs ?? 10_000 };
+      const { statusCode, error } = await postWebhook(row.hook, deliveryId, body, now, transport);
       await db
         .update(webhookDeliveries)
         .set({
@@ -139,15 +116,81 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         .set({ status: 'failed' })
         .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, 'pending')));
     },
-
-    async markDispatched(outboxIds: string[], at: string): Promise<void> {
-      if (outboxIds.length === 0) return;
-      await db
-        .update(notificationOutbox)
-        .set({ dispatchedAt: new Date(at) })
-        .where(and(inArray(notificationOutbox.id, outboxIds), isNull(notificationOutbox.dispatchedAt)));
-    },
   };
+}
+
+/** How webhooks are reached: whether private addresses may be, through which agent, and for how long. */
+interface WebhookTransport {
+  allowPrivateTargets: boolean;
+  dispatcher: ReturnType<typeof webhookDispatcher>;
+  timeoutMs: number;
+}
+
+/** A delivery with its webhook, its outbox entry and the department's code; undefined when gone. */
+async function deliveryToSend(db: Db, deliveryId: string) {
+  const [row] = await db
+    .select({ delivery: webhookDeliveries, hook: webhooks, entry: notificationOutbox, departmentCode: departments.code })
+    .from(webhookDeliveries)
+    .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
+    .innerJoin(notificationOutbox, eq(notificationOutbox.id, webhookDeliveries.outboxId))
+    .innerJoin(departments, eq(departments.id, webhookDeliveries.departmentId))
+    .where(eq(webhookDeliveries.id, deliveryId));
+  return row;
+}
+
+type DeliveryToSend = NonNullable<Awaited<ReturnType<typeof deliveryToSend>>>;
+
+/** The JSON a webhook receives (and its signature covers). */
+function webhookBody(deliveryId: string, { entry, departmentCode }: DeliveryToSend): string {
+  return JSON.stringify({
+    deliveryId,
+    notificationId: entry.id,
+    department: departmentCode,
+    kind: entry.kind,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    title: entry.title,
+    body: entry.body,
+    payload: entry.payload,
+    createdAt: entry.createdAt.toISOString(),
+  });
+}
+
+/** Posts one signed attempt: the HTTP status if one came back, and the error (null when delivered). */
+async function postWebhook(
+  hook: { url: string; secret: string },
+  deliveryId: string,
+  body: string,
+  now: Date,
+  transport: WebhookTransport,
+): Promise<{ statusCode: number | null; error: string | null }> {
+  const timestamp = Math.floor(now.getTime() / 1000);
+  let statusCode: number | null = null;
+  let error: string | null = null;
+  try {
+    if (!transport.allowPrivateTargets) checkLiteralTarget(new URL(hook.url));
+    const response = await fetch(hook.url, {
+      dispatcher: transport.dispatcher,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [DELIVERY_HEADER]: deliveryId,
+        [TIMESTAMP_HEADER]: String(timestamp),
+        [SIGNATURE_HEADER]: signWebhook(hook.secret, deliveryId, timestamp, body),
+      },
+      body,
+      signal: AbortSignal.timeout(transport.timeoutMs),
+      redirect: 'manual',
+    });
+    statusCode = response.status;
+    await response.body?.cancel();
+    if (!response.ok) error = `HTTP ${response.status}`;
+  } catch (e) {
+    // fetch reports "fetch failed" and puts the reason (refused, timed out, private target) in the cause.
+    const reason = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+    error = reason instanceof Error ? reason.message : String(reason);
+  }
+  return { statusCode, error };
 }
 
 export type NotificationActivities = ReturnType<typeof createNotificationActivities>;

@@ -1,10 +1,9 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/client.js';
 import * as notifications from './service.js';
-import type { JsonBody, JsonRequest } from '../platform/http/contract.js';
+import { operation, type JsonBody } from '../platform/http/contract.js';
 import { decodeCursor, isTimeIdCursor, page } from '../platform/http/cursor.js';
 import { contextOf } from '../identity/index.js';
 
@@ -49,57 +48,53 @@ export function notificationHandlers(deps: {
   allowPrivateWebhookTargets: boolean;
 }) {
   return {
-    listNotifications: async (request: FastifyRequest): Promise<JsonBody<'listNotifications', 200>> => {
+    listNotifications: operation<'listNotifications'>(async (request): Promise<JsonBody<'listNotifications', 200>> => {
       const ctx = await contextOf(request, deps);
-      const query = request.query as { unread: boolean; cursor?: string; limit: number };
+      // Validation applies the contract's defaults (unread false, limit 50); the type still marks them optional.
+      const { unread = false, cursor, limit = 50 } = request.query;
       const rows = await notifications.listInbox(ctx, {
-        unreadOnly: query.unread,
-        after: decodeCursor(query.cursor, isTimeIdCursor),
-        limit: query.limit + 1,
+        unreadOnly: unread,
+        after: decodeCursor(cursor, isTimeIdCursor),
+        limit: limit + 1,
       });
-      const result = page(rows, query.limit, (m) => ({ createdAt: m.createdAt.toISOString(), id: m.outboxId }));
+      const result = page(rows, limit, (m) => ({ createdAt: m.createdAt.toISOString(), id: m.outboxId }));
       return { items: result.items.map(notificationView), nextCursor: result.nextCursor };
-    },
+    }),
 
-    countUnreadNotifications: async (request: FastifyRequest): Promise<JsonBody<'countUnreadNotifications', 200>> => {
+    countUnreadNotifications: operation<'countUnreadNotifications'>(async (request): Promise<JsonBody<'countUnreadNotifications', 200>> => {
       return { count: await notifications.unreadCount(await contextOf(request, deps)) };
-    },
+    }),
 
-    markNotificationRead: async (request: FastifyRequest) => {
+    markNotificationRead: operation<'markNotificationRead'>(async (request) => {
       const ctx = await contextOf(request, deps);
-      const { notificationId } = request.params as { notificationId: string };
-      return notificationView(await notifications.markRead(ctx, notificationId));
-    },
+      return notificationView(await notifications.markRead(ctx, request.params.notificationId));
+    }),
 
-    listWebhooks: async (request: FastifyRequest): Promise<JsonBody<'listWebhooks', 200>> => {
+    listWebhooks: operation<'listWebhooks'>(async (request): Promise<JsonBody<'listWebhooks', 200>> => {
       return { items: (await notifications.listWebhooks(await contextOf(request, deps))).map(webhookView) };
-    },
+    }),
 
-    createWebhook: async (request: FastifyRequest, reply: FastifyReply): Promise<JsonBody<'createWebhook', 201>> => {
+    createWebhook: operation<'createWebhook'>(async (request, reply): Promise<JsonBody<'createWebhook', 201>> => {
       const ctx = await contextOf(request, deps);
-      const { webhook, secret } = await notifications.createWebhook(ctx, request.body as JsonRequest<'createWebhook'>, {
+      const { webhook, secret } = await notifications.createWebhook(ctx, request.body, {
         allowPrivateTargets: deps.allowPrivateWebhookTargets,
       });
       reply.status(201);
       return { webhook: webhookView(webhook), secret };
-    },
+    }),
 
-    deactivateWebhook: async (request: FastifyRequest) => {
+    deactivateWebhook: operation<'deactivateWebhook'>(async (request) => {
       const ctx = await contextOf(request, deps);
-      const { webhookId } = request.params as { webhookId: string };
-      return webhookView(await notifications.deactivateWebhook(ctx, webhookId));
-    },
+      return webhookView(await notifications.deactivateWebhook(ctx, request.params.webhookId));
+    }),
 
-    listWebhookDeliveries: async (request: FastifyRequest): Promise<JsonBody<'listWebhookDeliveries', 200>> => {
+    listWebhookDeliveries: operation<'listWebhookDeliveries'>(async (request): Promise<JsonBody<'listWebhookDeliveries', 200>> => {
       const ctx = await contextOf(request, deps);
-      const query = request.query as { webhookId?: string; status?: 'pending' | 'delivered' | 'failed'; cursor?: string; limit: number };
-      const rows = await notifications.listDeliveries(ctx, {
-        ...query,
-        before: decodeCursor(query.cursor, isTimeIdCursor),
-        limit: query.limit + 1,
-      });
-      const result = page(rows, query.limit, (d) => ({ createdAt: d.createdAt.toISOString(), id: d.id }));
+      // Validation applies the contract's default limit (50); the type still marks it optional.
+      const { cursor, limit = 50, ...filter } = request.query;
+      const rows = await notifications.listDeliveries(ctx, { ...filter, before: decodeCursor(cursor, isTimeIdCursor), limit: limit + 1 });
+      const result = page(rows, limit, (d) => ({ createdAt: d.createdAt.toISOString(), id: d.id }));
       return { items: result.items.map(deliveryView), nextCursor: result.nextCursor };
-    },
+    }),
   };
 }

@@ -3,8 +3,7 @@
  * department. Filing checks it, takes the routing snapshot, routes it, numbers it and records it
  * in one transaction; the caller then starts its workflow.
  */
-import { createHash } from 'node:crypto';
-import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, lt, sql } from 'drizzle-orm';
 import { appendAudit, appendAuditEntries } from '../audit/index.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import { authorize, authorizeCreate } from '../identity/index.js';
@@ -18,7 +17,6 @@ import {
   requestEvents,
   requestNumberCounters,
   requests,
-  requestSupplements,
   scenarios,
 } from '../platform/db/schema.js';
 import { evaluateConditions, type ConditionCheck, type SharingConditions } from '../catalogue/rules/conditions.js';
@@ -27,7 +25,7 @@ import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
 import { DEFAULT_POLICY_NAME } from './rules/policy.js';
 import { routeRequest, type RoutingDecision } from './rules/routing.js';
 import { requestNumber } from './rules/refusal.js';
-import { ConflictError, NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../platform/errors.js';
+import { ConflictError, NotFoundError, RuleViolationError } from '../platform/errors.js';
 import { auditActor } from '../identity/index.js';
 import type { RequestContext } from '../identity/index.js';
 import { enqueueNotification } from '../notifications/index.js';
@@ -170,78 +168,6 @@ export async function discardDraft(ctx: RequestContext, id: string): Promise<voi
   });
 }
 
-// ── Attachments ──────────────────────────────────────────────────────────────────────────────
-
-export const ATTACHMENT_TYPES: Record<string, string> = {
-  'application/pdf': 'PDF',
-  'image/jpeg': 'JPEG',
-  'image/png': 'PNG',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'DOCX',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'XLSX',
-  'application/ofd': 'OFD',
-};
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-export const MAX_ATTACHMENTS = 10;
-
-/**
- * Stores a file on a draft, or with the answer to an open supplement request (补正), with its
- * type, size and SHA-256.
- */
-export async function addAttachment(
-  ctx: RequestContext,
-  id: string,
-  file: { fileName: string; mediaType: string; content: Buffer },
-): Promise<typeof requestAttachments.$inferSelect> {
-  if (!ATTACHMENT_TYPES[file.mediaType])
-    throw new UnsupportedMediaTypeError(`Attachments are ${Object.values(ATTACHMENT_TYPES).join(', ')}; not ${file.mediaType}`);
-  if (file.content.length === 0) throw new RuleViolationError('attachment_empty', 'The attachment is empty');
-  if (file.content.length > MAX_ATTACHMENT_BYTES)
-    throw new RuleViolationError('attachment_too_large', `An attachment is at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
-  return ctx.db.transaction(async (tx) => {
-    const [current] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
-    const row = authorize(ctx.actor.ability, Action.update, Subject.Request, current);
-    let supplementId: string | null = null;
-    if (row.state === 'awaiting_supplement') {
-      const [open] = await tx
-        .select({ id: requestSupplements.id })
-        .from(requestSupplements)
-        .where(and(eq(requestSupplements.requestId, id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
-      supplementId = open?.id ?? null;
-    }
-    if (row.state !== 'draft' && !supplementId)
-      throw new ConflictError('attachments_closed', 'Files are attached to a draft, or to the answer of an open supplement request');
-    const [{ n }] = (await tx.select({ n: count() }).from(requestAttachments).where(eq(requestAttachments.requestId, id))) as [
-      { n: number },
-    ];
-    if (n >= MAX_ATTACHMENTS)
-      throw new RuleViolationError('too_many_attachments', `A request carries at most ${MAX_ATTACHMENTS} attachments`);
-    const [stored] = await tx
-      .insert(requestAttachments)
-      .values({
-        requestId: id,
-        supplementId,
-        fileName: file.fileName,
-        mediaType: file.mediaType,
-        sizeBytes: file.content.length,
-        sha256: createHash('sha256').update(file.content).digest('hex'),
-        content: file.content,
-        uploadedBy: ctx.actor.userId,
-        uploadedAt: ctx.now,
-      })
-      .returning();
-    await appendAudit(tx, {
-      actor: auditActor(ctx.actor, 'requester'),
-      action: 'request.attachment_added',
-      subjectType: Subject.Request,
-      subjectId: id,
-      after: { attachmentId: stored!.id, fileName: file.fileName, sizeBytes: stored!.sizeBytes, sha256: stored!.sha256, supplementId },
-      requestId: ctx.requestId,
-      at: ctx.now,
-    });
-    return stored!;
-  });
-}
-
 // ── Pre-check and filing ─────────────────────────────────────────────────────────────────────
 
 interface Evaluation {
@@ -357,13 +283,7 @@ export async function fileRequest(
     const row = await lockDraft(tx, ctx, id);
     const { problems, snapshot, routing, checks } = await evaluate(tx, ctx, row, policyName, commitment);
     if (problems.length) throw new RuleViolationError(problems[0]!.code, problems.map((p) => p.message).join('; '), { problems });
-    const year = Number(shanghaiDate(ctx.now).slice(0, 4));
-    const [counter] = await tx
-      .insert(requestNumberCounters)
-      .values({ year, last: 1 })
-      .onConflictDoUpdate({ target: requestNumberCounters.year, set: { last: sql`${requestNumberCounters.last} + 1` } })
-      .returning();
-    const number = requestNumber(year, counter!.last);
+    const number = await nextRequestNumber(tx, Number(shanghaiDate(ctx.now).slice(0, 4)));
     const [filed] = await tx
       .update(requests)
       .set({
@@ -383,78 +303,7 @@ export async function fileRequest(
       })
       .where(eq(requests.id, id))
       .returning();
-    const actor = auditActor(ctx.actor, 'requester');
-    const by = { party: 'requester', actorUserId: ctx.actor.userId, actorDepartmentId: ctx.actor.departmentId };
-    const system = { party: 'system', actorUserId: null, actorDepartmentId: null };
-    await tx.insert(requestEvents).values([
-      {
-        requestId: id,
-        stepKey: 'filed',
-        kind: 'filed',
-        at: ctx.now,
-        fromState: 'draft',
-        toState: 'submitted',
-        ...by,
-        details: { number, commitmentVersion: commitment.version },
-      },
-      {
-        requestId: id,
-        stepKey: 'routed',
-        kind: 'routed',
-        at: ctx.now,
-        fromState: 'submitted',
-        toState: 'routed',
-        ...system,
-        details: { track: routing!.track, rule: routing!.rule, reasons: routing!.reasons, missingFields: routing!.missingFields, snapshot },
-      },
-    ]);
-    const notice = {
-      kind: 'request.filed',
-      subjectType: Subject.Request,
-      subjectId: id,
-      at: ctx.now,
-      payload: { number, track: routing!.track },
-    };
-    await enqueueNotification(tx, {
-      ...notice,
-      departmentId: row.requesterDepartmentId,
-      title: `申请 ${number} 已提交`,
-      body: `已按第 ${routing!.track} 类通道办理：${routing!.reasons.join('；')}`,
-    });
-    await enqueueNotification(tx, {
-      ...notice,
-      departmentId: row.ownerDepartmentId,
-      title: `收到数据共享申请 ${number}`,
-      body:
-        routing!.track === 5
-          ? '请在时限内审核（可查看共享条件预检结果）'
-          : routing!.track === 15
-            ? '该申请进入三方协调'
-            : '该申请无需审核，由市大数据中心直接供数',
-    });
-    // The ledger's lock serializes every writer until commit: take it last.
-    await appendAuditEntries(tx, [
-      {
-        actor,
-        action: 'request.filed',
-        subjectType: Subject.Request,
-        subjectId: id,
-        before: { state: 'draft' },
-        after: { state: 'submitted', number, commitmentVersion: commitment.version },
-        requestId: ctx.requestId,
-        at: ctx.now,
-      },
-      {
-        actor: { kind: 'system', role: 'workflow' },
-        action: 'request.routed',
-        subjectType: Subject.Request,
-        subjectId: id,
-        before: { state: 'submitted' },
-        after: { state: 'routed', track: routing!.track, rule: routing!.rule, snapshot },
-        requestId: ctx.requestId,
-        at: ctx.now,
-      },
-    ]);
+    await recordFiling(tx, ctx, filed!, commitment.version);
     return filed!;
   });
 }
@@ -468,3 +317,103 @@ export async function markWorkflowStarted(db: Db, id: string, at: Date): Promise
 }
 
 export const requestWorkflowId = (requestId: string) => `request-${requestId}`;
+
+/** Filed requests whose workflow was never started (Temporal was unreachable at filing). */
+export async function unstartedRequests(db: Db, filedBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(and(isNull(requests.workflowStartedAt), lt(requests.filedAt, filedBefore)))
+    .orderBy(asc(requests.filedAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** The next number of the year, gapless (the counter row is locked until the filing commits). */
+async function nextRequestNumber(tx: Tx, year: number): Promise<string> {
+  const [counter] = await tx
+    .insert(requestNumberCounters)
+    .values({ year, last: 1 })
+    .onConflictDoUpdate({ target: requestNumberCounters.year, set: { last: sql`${requestNumberCounters.last} + 1` } })
+    .returning();
+  return requestNumber(year, counter!.last);
+}
+
+/** The filing's timeline (filed, routed), its notices to both departments and its audit entries. */
+async function recordFiling(tx: Tx, ctx: RequestContext, filed: RequestRow, commitmentVersion: number): Promise<void> {
+  const { id, number } = filed;
+  const routing = filed.routing as RoutingDecision;
+  const snapshot = filed.snapshot as RoutingSnapshot;
+  const actor = auditActor(ctx.actor, 'requester');
+  const by = { party: 'requester', actorUserId: ctx.actor.userId, actorDepartmentId: ctx.actor.departmentId };
+  const system = { party: 'system', actorUserId: null, actorDepartmentId: null };
+  await tx.insert(requestEvents).values([
+    {
+      requestId: id,
+      stepKey: 'filed',
+      kind: 'filed',
+      at: ctx.now,
+      fromState: 'draft',
+      toState: 'submitted',
+      ...by,
+      details: { number, commitmentVersion: commitmentVersion },
+    },
+    {
+      requestId: id,
+      stepKey: 'routed',
+      kind: 'routed',
+      at: ctx.now,
+      fromState: 'submitted',
+      toState: 'routed',
+      ...system,
+      details: { track: routing.track, rule: routing.rule, reasons: routing.reasons, missingFields: routing.missingFields, snapshot },
+    },
+  ]);
+  const notice = {
+    kind: 'request.filed',
+    subjectType: Subject.Request,
+    subjectId: id,
+    at: ctx.now,
+    payload: { number, track: routing.track },
+  };
+  await enqueueNotification(tx, {
+    ...notice,
+    departmentId: filed.requesterDepartmentId,
+    title: `申请 ${number} 已提交`,
+    body: `已按第 ${routing.track} 类通道办理：${routing.reasons.join('；')}`,
+  });
+  await enqueueNotification(tx, {
+    ...notice,
+    departmentId: filed.ownerDepartmentId,
+    title: `收到数据共享申请 ${number}`,
+    body:
+      routing.track === 5
+        ? '请在时限内审核（可查看共享条件预检结果）'
+        : routing.track === 15
+          ? '该申请进入三方协调'
+          : '该申请无需审核，由市大数据中心直接供数',
+  });
+  // The ledger's lock serializes every writer until commit: take it last.
+  await appendAuditEntries(tx, [
+    {
+      actor,
+      action: 'request.filed',
+      subjectType: Subject.Request,
+      subjectId: id,
+      before: { state: 'draft' },
+      after: { state: 'submitted', number, commitmentVersion: commitmentVersion },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    },
+    {
+      actor: { kind: 'system', role: 'workflow' },
+      action: 'request.routed',
+      subjectType: Subject.Request,
+      subjectId: id,
+      before: { state: 'submitted' },
+      after: { state: 'routed', track: routing.track, rule: routing.rule, snapshot },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    },
+  ]);
+}

@@ -1,5 +1,5 @@
 /** The public face of data-sharing requests (共享申请) and their 1515 workflow. Other capabilities import this, never the files behind it. */
-export { ATTACHMENT_TYPES } from './filing.js';
+export { ATTACHMENT_TYPES } from './attachments.js';
 export { canReadRequest } from './queries.js';
 export { createRequestActivities, PERSON_STEPS } from './activities.js';
 export { ensureRequestReconciler } from './workflow-client.js';

@@ -20,7 +20,9 @@ import {
 } from '../platform/db/schema.js';
 import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
 import { startOfShanghaiDay } from '../calendar/rules/working-days.js';
-import { availableActions, isOpen, type Party, type RequestState } from './rules/lifecycle.js';
+import { availableActions } from './rules/actions.js';
+import { isOpen, type Party, type RequestState } from './rules/lifecycle.js';
+import { viewRequest } from './case.js';
 import type { Track } from './rules/policy.js';
 import type { RequestContext } from '../identity/index.js';
 import { requestFields, type RequestRow } from './filing.js';
@@ -54,29 +56,38 @@ const OPEN_STATES = [
   'awaiting_supplement',
 ];
 
-export async function listRequests(ctx: RequestContext, f: RequestFilters): Promise<RequestRow[]> {
+/** A request as lists show it: the row and its step's clock (deadline, breach, supervision). */
+export interface RequestListRow {
+  row: RequestRow;
+  clock: { deadlineAt: Date; deadlineDate: string; outcome: 'met' | 'breached' | null; supervisionLevel: number } | null;
+}
+
+const overdue = sql`${slaClocks.outcome} = 'breached'`;
+
+export async function listRequests(ctx: RequestContext, f: RequestFilters): Promise<RequestListRow[]> {
   const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.Request, requestFields);
   const day = (date: string) => startOfShanghaiDay(date);
   const nextDay = (date: string) => new Date(startOfShanghaiDay(date).getTime() + 24 * 60 * 60 * 1000);
-  return ctx.db
-    .select()
+  const today = shanghaiDate(ctx.now);
+  const dueToday = and(eq(slaClocks.deadlineDate, today), inArray(requests.state, OPEN_STATES), ne(requests.state, 'awaiting_supplement'));
+  const rows = await ctx.db
+    .select({
+      row: requests,
+      deadlineAt: slaClocks.deadlineAt,
+      deadlineDate: slaClocks.deadlineDate,
+      outcome: slaClocks.outcome,
+      supervisionLevel: slaClocks.supervisionLevel,
+    })
     .from(requests)
+    .leftJoin(slaClocks, eq(slaClocks.id, requests.clockId))
     .where(
       and(
         visible,
         f.state ? eq(requests.state, f.state) : undefined,
         f.track ? eq(requests.track, f.track) : undefined,
-        f.overdue === undefined ? undefined : eq(requests.overdue, f.overdue),
-        f.dueToday
-          ? and(
-              eq(requests.deadlineDate, shanghaiDate(ctx.now)),
-              inArray(requests.state, OPEN_STATES),
-              ne(requests.state, 'awaiting_supplement'),
-            )
-          : undefined,
-        f.dueToday === false
-          ? or(sql`${requests.deadlineDate} is distinct from ${shanghaiDate(ctx.now)}`, sql`${requests.state} not in ${OPEN_STATES}`)
-          : undefined,
+        f.overdue === undefined ? undefined : f.overdue ? overdue : sql`not coalesce(${overdue}, false)`,
+        f.dueToday ? dueToday : undefined,
+        f.dueToday === false ? sql`not coalesce(${dueToday}, false)` : undefined,
         f.requesterDepartmentId ? eq(requests.requesterDepartmentId, f.requesterDepartmentId) : undefined,
         f.ownerDepartmentId ? eq(requests.ownerDepartmentId, f.ownerDepartmentId) : undefined,
         f.filedFrom ? gte(requests.filedAt, day(f.filedFrom)) : undefined,
@@ -91,6 +102,10 @@ export async function listRequests(ctx: RequestContext, f: RequestFilters): Prom
     )
     .orderBy(desc(requests.createdAt), desc(requests.id))
     .limit(f.limit);
+  return rows.map(({ row, deadlineAt, deadlineDate, outcome, supervisionLevel }) => ({
+    row,
+    clock: deadlineAt && deadlineDate && supervisionLevel !== null ? { deadlineAt, deadlineDate, outcome, supervisionLevel } : null,
+  }));
 }
 
 /** The party the caller acts as on this request, if any (what its roles allow it to do here). */
@@ -130,7 +145,11 @@ export async function requestDetail(ctx: RequestContext, id: string) {
       .orderBy(asc(slaClocks.startedAt)),
     db.select().from(writtenExplanations).where(eq(writtenExplanations.requestId, id)),
     db.select().from(requestSupplements).where(eq(requestSupplements.requestId, id)).orderBy(asc(requestSupplements.askedAt)),
-    db.select().from(supervisions).where(eq(supervisions.requestId, id)).orderBy(asc(supervisions.issuedAt), asc(supervisions.level)),
+    db
+      .select()
+      .from(supervisions)
+      .where(and(eq(supervisions.subjectType, Subject.Request), eq(supervisions.subjectId, id)))
+      .orderBy(asc(supervisions.issuedAt), asc(supervisions.level)),
     db
       .select({
         id: requestAttachments.id,
@@ -150,23 +169,8 @@ export async function requestDetail(ctx: RequestContext, id: string) {
   const actions: string[] = [];
   if (row.state === 'draft') {
     if (party === 'requester') actions.push('edit', 'pre_check', 'file', 'discard');
-  } else if (party && isOpen(row.state as RequestState)) {
-    actions.push(
-      ...availableActions(
-        {
-          state: row.state as RequestState,
-          track: row.track as Track,
-          stateBeforeSupplement: row.stateBeforeSupplement as RequestState | null,
-        },
-        party,
-      ),
-    );
-    const clock = clocks.find((c) => c.id === row.clockId);
-    const extension = clock?.extension as { decision: string } | null | undefined;
-    const beforeDeadline = clock?.state === 'running' && ctx.now <= clock.deadlineAt;
-    if (party === 'owner' && (row.state === 'owner_review' || row.state === 'coordination') && !extension && beforeDeadline)
-      actions.push('request_extension');
-    if (party === 'center' && extension?.decision === 'pending') actions.push('decide_extension');
+  } else if (party && party !== 'system' && isOpen(row.state as RequestState)) {
+    actions.push(...availableActions(await viewRequest(db, id), party, ctx.now.getTime()));
   }
   return {
     row,
@@ -194,3 +198,5 @@ export async function getSupervision(db: Db, id: string) {
   const [row] = await db.select().from(supervisions).where(eq(supervisions.id, id));
   return row;
 }
+
+export type RequestDetailRows = Awaited<ReturnType<typeof requestDetail>>;

@@ -3,10 +3,10 @@ import { datasets, requests, scenarios } from '../platform/db/schema.js';
 import type { SeedContext, SeedStep } from '../platform/seeding.js';
 import { toActor } from '../identity/index.js';
 import { findUserByUsername, loadActiveUser, type RequestContext } from '../identity/index.js';
-import { createDraft, fileRequest, markWorkflowStarted, type DraftInput } from './filing.js';
+import { createDraft, type DraftInput } from './filing.js';
 import { currentCommitment } from './policy.js';
-import { startRequestWorkflow, updateRequest } from './workflow-client.js';
-import type { UpdateActor } from './workflow-contract.js';
+import { DEFAULT_POLICY_NAME } from './rules/policy.js';
+import { RequestService } from './service.js';
 
 async function actingAs(context: SeedContext, username: string): Promise<RequestContext> {
   const user = await findUserByUsername(context.db, username);
@@ -15,13 +15,128 @@ async function actingAs(context: SeedContext, username: string): Promise<Request
   return { db: context.db, actor: toActor(row.user, row.department), requestId: 'demo-seed', now: await context.clock.now() };
 }
 
-const updateActor = (ctx: RequestContext, party: UpdateActor['party']): UpdateActor => ({
-  userId: ctx.actor.userId,
-  departmentId: ctx.actor.departmentId,
-  role: ctx.actor.roles[0]!,
-  party,
-  httpRequestId: 'demo-seed',
-});
+/** What the demo steps use: the service as the demo users, and records by their codes and names. */
+async function demoKit(context: SeedContext) {
+  if (!context.temporal) throw new Error('the requests demo step needs the Temporal client');
+  const service = new RequestService({
+    db: context.db,
+    temporal: context.temporal,
+    settings: context.temporal.settings,
+    policyProfile: DEFAULT_POLICY_NAME,
+  });
+  const datasetId = async (code: string) =>
+    (await context.db.select({ id: datasets.id }).from(datasets).where(eq(datasets.code, code)))[0]!.id;
+  const scenarioId = async (name: string) =>
+    (await context.db.select({ id: scenarios.id }).from(scenarios).where(eq(scenarios.name, name)))[0]!.id;
+  const { version } = await currentCommitment(context.db);
+
+  async function file(username: string, draft: DraftInput): Promise<string> {
+    const ctx = await actingAs(context, username);
+    const saved = await createDraft(ctx, draft);
+    await service.file(ctx, saved.id, { commitmentVersion: version, acceptCommitment: true });
+    // Wait until the workflow has opened the first step, so actions find it ready.
+    for (let i = 0; i < 200; i++) {
+      const [row] = await context.db.select({ clockId: requests.clockId }).from(requests).where(eq(requests.id, saved.id));
+      if (row?.clockId) return saved.id;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the workflow of demo request ${saved.id} did not start: is the worker running?`);
+  }
+  return {
+    service,
+    file,
+    datasetId,
+    scenarioId,
+    base: { usageMonths: 12, deliveryMethod: 'interface' as const, securityCommitmentAccepted: true },
+    as: (username: string) => actingAs(context, username),
+  };
+}
+type DemoKit = Awaited<ReturnType<typeof demoKit>>;
+
+async function seedTrackOne({ file, datasetId, scenarioId, base }: DemoKit): Promise<void> {
+  // Track 1: aggregated and unconditional — the center provisions (left on its to-do list).
+  await file('hrss.requester', {
+    ...base,
+    datasetId: await datasetId('AMR-FR-001'),
+    fields: ['统一社会信用代码', '企业名称', '法定代表人'],
+    purpose: '核验参保单位的法人登记信息',
+  });
+  // Track 1 via the key-work list: 企业开办一件事 covers every field asked.
+  await file('amr.requester', {
+    ...base,
+    datasetId: await datasetId('AMR-FR-001'),
+    fields: ['统一社会信用代码', '企业名称'],
+    scenarioId: await scenarioId('企业开办一件事'),
+    purpose: '企业开办一件事',
+  });
+}
+
+async function seedTrackFive({ service, file, datasetId, base, as }: DemoKit): Promise<void> {
+  // Track 5: waiting for the owner's review.
+  await file('amr.requester', {
+    ...base,
+    datasetId: await datasetId('HRSS-SB-001'),
+    fields: ['姓名', '公民身份号码', '缴费月份'],
+    purpose: '核验企业开办申请人的参保缴费情况',
+  });
+  // Track 5: sent back for a supplement.
+  const supplement = await file('psb.requester', {
+    ...base,
+    datasetId: await datasetId('CA-DB-002'),
+    fields: ['姓名', '公民身份号码', '保障类别'],
+    purpose: '社区矫正对象帮扶核查',
+  });
+  const caReviewer = await as('ca.reviewer');
+  await service.act(caReviewer, 'ask_supplement', supplement, {
+    question: '请补充帮扶核查的工作依据文件及经办人员名单',
+  });
+  // Track 5: refused with a written explanation citing the failed condition.
+  const refused = await file('psb.requester', {
+    ...base,
+    datasetId: await datasetId('HRSS-SB-001'),
+    fields: ['姓名', '公民身份号码', '缴费基数'],
+    purpose: '涉案人员收入情况核查',
+  });
+  const hrssReviewer = await as('hrss.reviewer');
+  await service.act(hrssReviewer, 'refuse', refused, {
+    legalBasis: { law: '《上海市公共数据共享管理办法》', article: '第十五条' },
+    citedConditions: ['restrictedFields'],
+    reasons: '缴费基数属于本数据资源编目时明确不予共享的数据项',
+    alternatives: '可申请不含缴费基数的缴费记录；确需收入信息的，可依法向税务部门申请',
+  });
+  // Track 5: approved by the owner and delivered by the center.
+  const delivered = await file('psb.requester', {
+    ...base,
+    datasetId: await datasetId('HRSS-SB-001'),
+    fields: ['姓名', '公民身份号码', '缴费月份'],
+    purpose: '重点人员就业情况核查',
+    usageMonths: 6,
+  });
+  await service.act(hrssReviewer, 'approve', delivered, { note: '同意，按申请字段共享' });
+  const operator = await as('dsc.operator');
+  await service.act(operator, 'confirm_delivery', delivered, {
+    method: 'interface',
+    reference: 'https://exchange.sh.gov.cn/api/hrss/sb-001',
+  });
+}
+
+async function seedTrackFifteenAndDraft({ file, datasetId, base, as }: DemoKit): Promise<void> {
+  // Track 15: catalogued not shareable — three-party coordination.
+  await file('hrss.requester', {
+    ...base,
+    datasetId: await datasetId('PSB-XZ-004'),
+    fields: ['姓名', '公民身份号码'],
+    purpose: '失业保险金发放前的资格核查',
+    legalBasis: '《失业保险条例》第十五条',
+  });
+  // A draft, not yet filed.
+  await createDraft(await as('amr.requester'), {
+    ...base,
+    datasetId: await datasetId('CA-HY-001'),
+    fields: ['姓名', '登记类型'],
+    purpose: '个体工商户登记中的婚姻状况核验',
+  });
+}
 
 /**
  * Requests in every kind of state for the demo, filed and moved on by the demo users through the
@@ -32,110 +147,9 @@ const updateActor = (ctx: RequestContext, party: UpdateActor['party']): UpdateAc
 export const requestsSeedStep: SeedStep = {
   name: 'requests: drafts and requests on every track',
   run: async (context) => {
-    if (!context.temporal) throw new Error('the requests demo step needs the Temporal client');
-    const { client, settings } = context.temporal;
-    const datasetId = async (code: string) =>
-      (await context.db.select({ id: datasets.id }).from(datasets).where(eq(datasets.code, code)))[0]!.id;
-    const scenarioId = async (name: string) =>
-      (await context.db.select({ id: scenarios.id }).from(scenarios).where(eq(scenarios.name, name)))[0]!.id;
-    const { version } = await currentCommitment(context.db);
-
-    async function file(username: string, draft: DraftInput): Promise<string> {
-      const ctx = await actingAs(context, username);
-      const saved = await createDraft(ctx, draft);
-      await fileRequest(ctx, saved.id, { version, accepted: true });
-      await startRequestWorkflow(client, settings, saved.id);
-      await markWorkflowStarted(context.db, saved.id, ctx.now);
-      // Wait until the workflow has opened the first step, so actions find it ready.
-      for (let i = 0; i < 200; i++) {
-        const [row] = await context.db.select({ clockId: requests.clockId }).from(requests).where(eq(requests.id, saved.id));
-        if (row?.clockId) return saved.id;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`the workflow of demo request ${saved.id} did not start: is the worker running?`);
-    }
-    const base = { usageMonths: 12, deliveryMethod: 'interface' as const, securityCommitmentAccepted: true };
-
-    // Track 1: aggregated and unconditional — the center provisions (left on its to-do list).
-    await file('hrss.requester', {
-      ...base,
-      datasetId: await datasetId('AMR-FR-001'),
-      fields: ['统一社会信用代码', '企业名称', '法定代表人'],
-      purpose: '核验参保单位的法人登记信息',
-    });
-    // Track 1 via the key-work list: 企业开办一件事 covers every field asked.
-    await file('amr.requester', {
-      ...base,
-      datasetId: await datasetId('AMR-FR-001'),
-      fields: ['统一社会信用代码', '企业名称'],
-      scenarioId: await scenarioId('企业开办一件事'),
-      purpose: '企业开办一件事',
-    });
-    // Track 5: waiting for the owner's review.
-    await file('amr.requester', {
-      ...base,
-      datasetId: await datasetId('HRSS-SB-001'),
-      fields: ['姓名', '公民身份号码', '缴费月份'],
-      purpose: '核验企业开办申请人的参保缴费情况',
-    });
-    // Track 5: sent back for a supplement.
-    const supplement = await file('psb.requester', {
-      ...base,
-      datasetId: await datasetId('CA-DB-002'),
-      fields: ['姓名', '公民身份号码', '保障类别'],
-      purpose: '社区矫正对象帮扶核查',
-    });
-    const caReviewer = await actingAs(context, 'ca.reviewer');
-    await updateRequest(client, supplement, 'askSupplement', {
-      actor: updateActor(caReviewer, 'owner'),
-      question: '请补充帮扶核查的工作依据文件及经办人员名单',
-    });
-    // Track 5: refused with a written explanation citing the failed condition.
-    const refused = await file('psb.requester', {
-      ...base,
-      datasetId: await datasetId('HRSS-SB-001'),
-      fields: ['姓名', '公民身份号码', '缴费基数'],
-      purpose: '涉案人员收入情况核查',
-    });
-    const hrssReviewer = await actingAs(context, 'hrss.reviewer');
-    await updateRequest(client, refused, 'refuse', {
-      actor: updateActor(hrssReviewer, 'owner'),
-      explanation: {
-        legalBasis: { law: '《上海市公共数据共享管理办法》', article: '第十五条' },
-        citedConditions: ['restrictedFields'],
-        reasons: '缴费基数属于本数据资源编目时明确不予共享的数据项',
-        alternatives: '可申请不含缴费基数的缴费记录；确需收入信息的，可依法向税务部门申请',
-      },
-    });
-    // Track 5: approved by the owner and delivered by the center.
-    const delivered = await file('psb.requester', {
-      ...base,
-      datasetId: await datasetId('HRSS-SB-001'),
-      fields: ['姓名', '公民身份号码', '缴费月份'],
-      purpose: '重点人员就业情况核查',
-      usageMonths: 6,
-    });
-    await updateRequest(client, delivered, 'approve', { actor: updateActor(hrssReviewer, 'owner'), note: '同意，按申请字段共享' });
-    const operator = await actingAs(context, 'dsc.operator');
-    await updateRequest(client, delivered, 'confirmDelivery', {
-      actor: updateActor(operator, 'center'),
-      method: 'interface',
-      reference: 'https://exchange.sh.gov.cn/api/hrss/sb-001',
-    });
-    // Track 15: catalogued not shareable — three-party coordination.
-    await file('hrss.requester', {
-      ...base,
-      datasetId: await datasetId('PSB-XZ-004'),
-      fields: ['姓名', '公民身份号码'],
-      purpose: '失业保险金发放前的资格核查',
-      legalBasis: '《失业保险条例》第十五条',
-    });
-    // A draft, not yet filed.
-    await createDraft(await actingAs(context, 'amr.requester'), {
-      ...base,
-      datasetId: await datasetId('CA-HY-001'),
-      fields: ['姓名', '登记类型'],
-      purpose: '个体工商户登记中的婚姻状况核验',
-    });
+    const kit = await demoKit(context);
+    await seedTrackOne(kit);
+    await seedTrackFive(kit);
+    await seedTrackFifteenAndDraft(kit);
   },
 };

@@ -11,12 +11,13 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { requestWorkflow } from '../../workflows/request.js';
-import type { RequestView } from './activities.js';
+import { REQUEST_WORKFLOW, requestUpdates } from '../../workflows/request-api.js';
+import type { ActionInput, ActionName } from './rules/actions.js';
+import type { RequestView } from './rules/view.js';
 import type { Config } from '../platform/config.js';
 import { AppError, ConflictError, ServiceUnavailableError } from '../platform/errors.js';
 import { temporalUnanswered } from '../platform/temporal/connection.js';
 import { requestWorkflowId } from './filing.js';
-import { REQUEST_WORKFLOW, type RequestUpdateName, type RequestUpdates } from './workflow-contract.js';
 
 /**
  * How long the API waits for Temporal. Left alone, the client retries an unreachable server for
@@ -48,17 +49,20 @@ export async function startRequestWorkflow(client: Client, settings: Config['tem
 const STATUSES = new Set([400, 403, 404, 409, 422]);
 
 /** Sends an action to the request's workflow and waits for its answer. */
-export async function updateRequest<K extends RequestUpdateName>(
+export async function updateRequest<K extends ActionName>(
   client: Client,
   requestId: string,
   name: K,
-  args: RequestUpdates[K],
+  args: ActionInput<K>,
 ): Promise<RequestView> {
   let accepted = false;
   try {
     const handle = client.workflow.getHandle(requestWorkflowId(requestId));
     const update = await client.connection.withDeadline(Date.now() + ACCEPT_DEADLINE_MS, () =>
-      handle.startUpdate<RequestView, [RequestUpdates[K]]>(name, { args: [args], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+      handle.startUpdate(requestUpdates[name] as (typeof requestUpdates)[ActionName], {
+        args: [args],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      }),
     );
     accepted = true;
     return await client.connection.withDeadline(Date.now() + COMPLETE_DEADLINE_MS, () => update.result());

@@ -3,14 +3,13 @@
  * the subject's capability's business, handed in as a reader); the center, supervisors and
  * auditors read all.
  */
-import type { FastifyRequest } from 'fastify';
 import { authorize } from '../identity/index.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import type { RequestContext } from '../identity/index.js';
 import { contextOf } from '../identity/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/client.js';
-import type { JsonBody } from '../platform/http/contract.js';
+import { operation, type JsonBody } from '../platform/http/contract.js';
 import { isOverdue } from './rules/clock.js';
 import { clockEvents, getClock, toDomain, type ClockEventRow, type ClockRow } from './service.js';
 
@@ -19,16 +18,16 @@ export type SubjectReaders = Record<string, (ctx: RequestContext, subjectId: str
 
 export function slaHandlers(deps: { db: Db; clock: Clock; subjectReaders: SubjectReaders }) {
   return {
-    getSlaClock: async (request: FastifyRequest): Promise<JsonBody<'getSlaClock', 200>> => {
+    getSlaClock: operation<'getSlaClock'>(async (request): Promise<JsonBody<'getSlaClock', 200>> => {
       const ctx = await contextOf(request, deps);
-      const { clockId } = request.params as { clockId: string };
+      const { clockId } = request.params;
       const found = await getClock(deps.db, clockId);
       // The parties of a request read its clocks; the center, supervisors and auditors read all.
       const reader = found ? deps.subjectReaders[found.subjectType] : undefined;
       const partyReads = found !== undefined && reader !== undefined && (await reader(ctx, found.subjectId));
       const row = partyReads && found ? found : authorize(ctx.actor.ability, Action.read, Subject.SlaClock, found);
       return { clock: clockView(row), events: (await clockEvents(deps.db, clockId)).map(clockEventView) };
-    },
+    }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, ne } from 'drizzle-orm';
+import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../audit/index.js';
 import { currentCalendarVersion, loadCalendar } from '../calendar/index.js';
 import type { Db, Tx } from '../platform/db/client.js';
@@ -77,6 +77,8 @@ export interface StartInput {
   policyProfile: string;
   policyVersion: number;
   workingDays: number;
+  /** The step's supervision periods under its policy (working days to reply; from level 1 to level 2). */
+  escalation?: { replyDays: number; levelTwoAfterDays: number };
   at: Date;
 }
 
@@ -96,6 +98,7 @@ export async function startSlaClock(tx: Tx, input: StartInput, meta: ChangeMeta)
       policyProfile: input.policyProfile,
       policyVersion: input.policyVersion,
       startedAt: input.at,
+      ...(input.escalation ?? {}),
     })
     .onConflictDoNothing()
     .returning();
@@ -175,7 +178,11 @@ async function change(
   const next = apply(await loadCalendar(tx), domain);
   // A rule with nothing to do (a breach already recorded, say) changes nothing and records nothing.
   if (next === domain) return current;
-  const [updated] = await tx.update(slaClocks).set(toColumns(next)).where(eq(slaClocks.id, clockId)).returning();
+  const [updated] = await tx
+    .update(slaClocks)
+    .set({ ...toColumns(next), version: sql`${slaClocks.version} + 1` })
+    .where(eq(slaClocks.id, clockId))
+    .returning();
   await recordEvent(tx, updated!, kind, at, current, details, meta, reason);
   return updated!;
 }
@@ -225,13 +232,19 @@ export async function handOverSlaClock(tx: Tx, id: string, chargedParty: string,
   const [current] = await tx.select().from(slaClocks).where(eq(slaClocks.id, id)).for('update');
   if (!current) throw new NotFoundError('sla_clock_not_found', 'No SLA clock with that id');
   if (current.chargedParty === chargedParty) return current;
-  const [updated] = await tx.update(slaClocks).set({ chargedParty }).where(eq(slaClocks.id, id)).returning();
+  const [updated] = await tx
+    .update(slaClocks)
+    .set({ chargedParty, version: sql`${slaClocks.version} + 1` })
+    .where(eq(slaClocks.id, id))
+    .returning();
   await recordEvent(tx, updated!, 'handed_over', at, current, { from: current.chargedParty, to: chargedParty }, meta, null);
   return updated!;
 }
 
 export interface MovedClock {
   clockId: string;
+  /** The clock's version after the move: its workflow reads the clock again when told of it. */
+  version: number;
   workflowId: string | null;
   deadlineBefore: string;
   deadlineAfter: string;
@@ -267,10 +280,11 @@ export async function recomputeOpenClocks(db: Db, now: Date, meta: ChangeMeta): 
         updated!.remainingAtPause === current.remainingAtPause
       )
         return;
+      const announced = await markMoved(tx, updated!);
       const breachedNow = !current.breachedAt && updated!.breachedAt !== null;
       await recordEvent(
         tx,
-        updated!,
+        announced,
         breachedNow ? 'recomputed_breached' : 'recomputed',
         now,
         current,
@@ -285,6 +299,7 @@ export async function recomputeOpenClocks(db: Db, now: Date, meta: ChangeMeta): 
       );
       moved.push({
         clockId: id,
+        version: announced.version,
         workflowId: updated!.workflowId,
         deadlineBefore: current.deadlineAt.toISOString(),
         deadlineAfter: updated!.deadlineAt.toISOString(),
@@ -293,6 +308,21 @@ export async function recomputeOpenClocks(db: Db, now: Date, meta: ChangeMeta): 
     });
   }
   return moved;
+}
+
+/**
+ * A clock moved outside its workflow: a new version, owed to the workflow (announced by the
+ * caller, or by the reconciler if that fails). A deadline moved back into the future clears the
+ * breach, and with it the supervision the breach started.
+ */
+async function markMoved(tx: Tx, row: ClockRow): Promise<ClockRow> {
+  const cleared = !rules.isOverdue(toDomain(row)) && row.supervisionLevel > 0;
+  const [updated] = await tx
+    .update(slaClocks)
+    .set({ version: sql`${slaClocks.version} + 1`, announcePending: true, ...(cleared ? { supervisionLevel: 0, levelTwoAt: null } : {}) })
+    .where(eq(slaClocks.id, row.id))
+    .returning();
+  return updated!;
 }
 
 /**
@@ -329,10 +359,12 @@ export async function applyStepLengths(
         .set({ ...toColumns(next), policyVersion: match.policyVersion })
         .where(eq(slaClocks.id, id))
         .returning();
+      const moves = updated!.deadlineAt.getTime() !== current.deadlineAt.getTime();
+      const after = moves ? await markMoved(tx, updated!) : updated!;
       const breachedNow = !current.breachedAt && updated!.breachedAt !== null;
       await recordEvent(
         tx,
-        updated!,
+        after,
         breachedNow ? 'policy_changed_breached' : 'policy_changed',
         now,
         current,
@@ -347,9 +379,10 @@ export async function applyStepLengths(
         meta,
         'policy change applied to open steps',
       );
-      if (updated!.deadlineAt.getTime() !== current.deadlineAt.getTime()) {
+      if (moves) {
         moved.push({
           clockId: id,
+          version: after.version,
           workflowId: updated!.workflowId,
           deadlineBefore: current.deadlineAt.toISOString(),
           deadlineAfter: updated!.deadlineAt.toISOString(),

@@ -16,7 +16,8 @@ import t, { type Test } from 'tap';
 import { IMPORT_CONCURRENCY, IMPORT_WAIT_MS } from '../../src/catalogue/import-export.js';
 import { readGrid } from '../../src/catalogue/spreadsheet-files.js';
 import { datasets } from '../../src/platform/db/schema.js';
-import { COLUMNS, SHEET_LIMITS } from '../../src/catalogue/rules/spreadsheet.js';
+import { COLUMNS } from '../../src/catalogue/rules/spreadsheet.js';
+import { SHEET_LIMITS } from '../../src/catalogue/rules/spreadsheet-limits.js';
 import { startTestApp } from '../helpers/app.js';
 import { bearer, createTestWorld } from '../helpers/identity.js';
 

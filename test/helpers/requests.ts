@@ -3,12 +3,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadCalendar } from '../../src/calendar/service.js';
 import * as scenarios from '../../src/catalogue/scenarios.js';
 import * as catalogue from '../../src/catalogue/service.js';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../src/platform/db/client.js';
+import { requests, slaClocks } from '../../src/platform/db/schema.js';
 import type { DatasetContent } from '../../src/catalogue/rules/dataset.js';
 import { endOfShanghaiDay } from '../../src/calendar/rules/working-days.js';
 import { createDraft, fileRequest, type DraftInput } from '../../src/requests/filing.js';
 import { currentCommitment } from '../../src/requests/policy.js';
-import type { UpdateActor } from '../../src/requests/workflow-contract.js';
+import type { ActionActor } from '../../src/requests/rules/actions.js';
 import type { UserRow } from '../../src/identity/service.js';
 import { actingAs, createTestWorld } from './identity.js';
 
@@ -101,8 +103,8 @@ export function temporalOf(env: TestWorkflowEnvironment) {
 }
 
 /** How a user appears to a request's workflow. */
-export function updateActor(world: RequestWorld, user: UserRow, party: UpdateActor['party']): UpdateActor {
-  const role = user.roles[0]!;
+export function updateActor(world: RequestWorld, user: UserRow, party: ActionActor['party']): ActionActor {
+  const role = user.roles[0]! as ActionActor['role'];
   return { userId: user.id, departmentId: user.departmentId, role, party, httpRequestId: null };
 }
 
@@ -143,4 +145,17 @@ export async function waitFor<T>(read: () => Promise<T | undefined>, what: strin
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The request's row with its step's clock as lists show it (the deadline, breach and supervision live on the clock). */
+export async function requestWithClock(db: Db, id: string) {
+  const [row] = await db.select().from(requests).where(eq(requests.id, id));
+  const [clock] = row!.clockId ? await db.select().from(slaClocks).where(eq(slaClocks.id, row!.clockId)) : [];
+  return {
+    ...row!,
+    deadlineAt: clock?.deadlineAt ?? null,
+    deadlineDate: clock?.deadlineDate ?? null,
+    overdue: clock?.outcome === 'breached',
+    supervisionLevel: clock?.supervisionLevel ?? 0,
+  };
 }

@@ -11,7 +11,7 @@ import { createActivities } from '../../src/server/activities.js';
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
 import { importPublishedSchedules, publishYears } from '../../src/calendar/service.js';
 import { clockFrom } from '../../src/platform/clock.js';
-import { requestEvents, requests, requestSupplements, slaClocks } from '../../src/platform/db/schema.js';
+import { requestEvents, requestSupplements, slaClockEvents, slaClocks } from '../../src/platform/db/schema.js';
 import { statutoryHolidays } from '../../src/calendar/rules/statutory-holidays.js';
 import { SHANGHAI_1515 } from '../../src/requests/rules/policy.js';
 import { createDraft, fileRequest, requestWorkflowId } from '../../src/requests/filing.js';
@@ -22,8 +22,10 @@ import { signalMovedDeadlines } from '../../src/sla/signals.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
+import { requestWithClock } from '../helpers/requests.js';
 import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
-import { requestReconcilerWorkflow, requestView } from '../../workflows/request.js';
+import { requestReconcilerWorkflow } from '../../workflows/request.js';
+import { requestView } from '../../workflows/request-api.js';
 
 const { handle } = await openMigratedFreshDatabase(t, 4);
 const db = handle.db;
@@ -45,7 +47,7 @@ t.teardown(async () => {
 });
 const world = await createRequestWorld(db);
 const now = async () => new Date(await env.currentTimeMs());
-const requestRow = async (id: string) => (await db.select().from(requests).where(eq(requests.id, id)))[0]!;
+const requestRow = (id: string) => requestWithClock(db, id);
 async function fileAndStart(policyName?: string) {
   const filed = await fileAs(db, world, world.marketRequester, draftFor(world.conditional.id), await now(), policyName);
   await startRequestWorkflow(env.client, settings, filed.id);
@@ -69,7 +71,10 @@ async function declareDay(date: string, kind: 'holiday' | 'makeup_workday' = 'ho
 }
 const declareHoliday = (date: string) => declareDay(date, 'holiday');
 
-t.test('a calendar correction moves an open deadline; the request records it and its timer follows', async (t) => {
+/** The request's view as its workflow holds it. */
+const heldView = (id: string) => env.client.workflow.getHandle(requestWorkflowId(id)).query(requestView);
+
+t.test('a calendar correction moves an open deadline; the workflow follows the clock and its timer with it', async (t) => {
   const { day, endOf } = await skipToPlainMonday(env, db, 4);
   const request = await fileAndStart();
   t.equal(request.deadlineDate, day(7));
@@ -77,17 +82,20 @@ t.test('a calendar correction moves an open deadline; the request records it and
   const moved = await declareHoliday(day(2));
   const mine = moved.filter((m) => m.clockId === request.clockId);
   t.equal(mine.length, 1);
-  t.equal(await signalMovedDeadlines(env.client, mine), 1);
+  t.equal(await signalMovedDeadlines(env.client, mine, db), 1);
+  t.equal((await requestRow(request.id)).deadlineDate, day(8), 'the request reads its deadline from the clock: moved at once');
   const followed = await waitFor(
-    async () => ((await requestRow(request.id)).deadlineDate === day(8) ? requestRow(request.id) : undefined),
-    'the request to follow',
+    async () => ((await heldView(request.id))?.clock?.deadline === endOf(8).toISOString() ? true : undefined),
+    'the workflow to read the moved clock',
   );
-  t.same(followed.deadlineAt, endOf(8));
+  t.ok(followed);
+  const [clockRow0] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.equal(clockRow0!.announcePending, false, 'the announcement was delivered');
   const [event] = await db
     .select()
-    .from(requestEvents)
-    .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'deadline_moved')));
-  t.match(event!.details, { deadlineDateBefore: day(7) });
+    .from(slaClockEvents)
+    .where(and(eq(slaClockEvents.clockId, request.clockId!), eq(slaClockEvents.kind, 'recomputed')));
+  t.match(event!.details, { deadlineDateBefore: day(7), deadlineDateAfter: day(8) }, 'the clock records the move');
 
   await env.sleep(endOf(7).getTime() + 60 * 60 * 1000 - (await env.currentTimeMs())); // past the old deadline
   // The old breach instant is the new deadline's reminder (00:00 on the new deadline date): once
@@ -104,64 +112,58 @@ t.test('a calendar correction moves an open deadline; the request records it and
   t.equal((await requestRow(request.id)).overdue, false, 'no breach at the old deadline');
   await env.sleep(24 * 60 * 60 * 1000);
   const breached = await waitFor(
-    async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined),
+    async () => ((await requestRow(request.id)).supervisionLevel === 1 ? requestRow(request.id) : undefined),
     'the breach at the new deadline',
   );
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.same(clockRow!.breachedAt, new Date(endOf(8).getTime() + 1), 'breached at the new deadline');
-  t.equal(breached.supervisionLevel, 1);
+  t.equal(breached.overdue, true);
   await recordHistory(env, requestWorkflowId(request.id), 'track5-calendar-correction');
 });
 
-t.test('a correction the workflow never hears of: its old timer finds the clock moved, records it and waits', async (t) => {
+t.test('a correction the workflow never hears of: its old timer finds the clock moved and waits for the new deadline', async (t) => {
   const { day, endOf } = await skipToPlainMonday(env, db, 4);
   const request = await fileAndStart();
   t.equal(request.deadlineDate, day(7));
   const moved = await declareHoliday(day(3)); // Thursday: the deadline moves to Tuesday
   t.equal(moved.find((m) => m.clockId === request.clockId)?.deadlineAfter, endOf(8).toISOString());
-  // No signal: as if Temporal had been unreachable when the calendar was published.
+  // No signal: as if Temporal had been unreachable when the calendar was published. The old
+  // reminder wakes the workflow; the step reads the clock, finds nothing due, and the workflow
+  // re-arms on the clock as it is.
   await env.sleep(endOf(7).getTime() + 60 * 60 * 1000 - (await env.currentTimeMs()));
-  const followed = await waitFor(
-    async () => ((await requestRow(request.id)).deadlineDate === day(8) ? requestRow(request.id) : undefined),
-    'the request to catch up with its clock',
+  await waitFor(
+    async () => ((await heldView(request.id))?.clock?.deadline === endOf(8).toISOString() ? true : undefined),
+    'the workflow to read the moved clock',
   );
-  t.equal(followed.overdue, false, 'no breach at the old deadline');
-  const [event] = await db
-    .select()
-    .from(requestEvents)
-    .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'deadline_moved')));
-  t.match(
-    event,
-    { at: new Date(endOf(6).getTime() + 1), details: { deadlineDateBefore: day(7) } },
-    'recorded when the old reminder fell due, instead of a reminder',
-  );
+  t.equal((await requestRow(request.id)).overdue, false, 'no breach at the old deadline');
   const [clockBefore] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.equal(clockBefore!.breachedAt, null, 'the clock is not breached');
   await env.sleep(24 * 60 * 60 * 1000);
-  await waitFor(async () => ((await requestRow(request.id)).overdue ? true : undefined), 'the breach at the real deadline');
+  await waitFor(async () => ((await requestRow(request.id)).supervisionLevel === 1 ? true : undefined), 'the breach at the real deadline');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.same(clockRow!.breachedAt, new Date(endOf(8).getTime() + 1));
   t.same(
     (
       await db
-        .select({ kind: requestEvents.kind })
+        .select({ kind: requestEvents.kind, at: requestEvents.at })
         .from(requestEvents)
         .where(eq(requestEvents.requestId, request.id))
         .orderBy(asc(requestEvents.seq))
-    )
-      .map((e) => e.kind)
-      .filter((k) => k !== 'notified'),
-    ['filed', 'routed', 'opened', 'deadline_moved', 'reminded', 'deadline_breached'],
+    ).map((e) => e.kind),
+    ['filed', 'routed', 'opened', 'reminded', 'deadline_breached'],
+    'nothing was recorded at the old reminder; the reminder came on the new deadline date',
   );
 });
 
-t.test('a deadline moved earlier while Temporal was unreachable: the reconciler signals the workflow again', async (t) => {
+t.test('a deadline moved earlier while Temporal was unreachable: the reconciler announces it and the workflow follows', async (t) => {
   const { day, endOf } = await skipToPlainMonday(env, db, 4);
   const request = await fileAndStart();
   t.equal(request.deadlineDate, day(7));
   const moved = await declareDay(day(5), 'makeup_workday'); // Saturday becomes a working day
   t.equal(moved.find((m) => m.clockId === request.clockId)?.deadlineAfter, endOf(5).toISOString(), 'due Saturday now');
-  // No signal. The reconciler finds the request lagging behind its clock once the grace has passed.
+  const [owed] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.equal(owed!.announcePending, true, 'the move is owed to the workflow');
+  // No signal. The reconciler announces the move once the grace has passed.
   const reconciler = await env.client.workflow.start(requestReconcilerWorkflow, {
     taskQueue,
     workflowId: `reconciler-lag-${request.id}`,
@@ -169,48 +171,44 @@ t.test('a deadline moved earlier while Temporal was unreachable: the reconciler 
   });
   t.teardown(() => reconciler.terminate());
   await env.sleep(2 * 60 * 60 * 1000);
-  const followed = await waitFor(
-    async () => ((await requestRow(request.id)).deadlineDate === day(5) ? requestRow(request.id) : undefined),
-    'the re-signalled workflow to record the move',
+  await waitFor(
+    async () => ((await heldView(request.id))?.clock?.deadline === endOf(5).toISOString() ? true : undefined),
+    'the announced workflow to read the moved clock',
   );
-  t.equal(followed.overdue, false);
+  const [announced] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.equal(announced!.announcePending, false, 'announced once');
+  t.equal((await requestRow(request.id)).overdue, false);
   await env.sleep(endOf(5).getTime() + 60 * 60 * 1000 - (await env.currentTimeMs()));
-  await waitFor(async () => ((await requestRow(request.id)).overdue ? true : undefined), 'the breach at the earlier deadline');
+  await waitFor(
+    async () => ((await requestRow(request.id)).supervisionLevel === 1 ? true : undefined),
+    'the breach at the earlier deadline',
+  );
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.same(clockRow!.breachedAt, new Date(endOf(5).getTime() + 1), 'breached on Saturday’s deadline, not Monday’s');
-  const moves = await db
-    .select()
-    .from(requestEvents)
-    .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'deadline_moved')));
-  t.equal(moves.length, 1, 'recorded once');
 });
 
-t.test('a correction moves an open supplement’s due date: recorded on the request, and the lapse follows', async (t) => {
+t.test('a correction moves an open supplement’s due date: the workflow follows and the lapse with it', async (t) => {
   const { day, endOf } = await skipToPlainMonday(env, db, 4);
   const request = await fileAndStart();
-  const asked = await updateRequest(env.client, request.id, 'askSupplement', {
+  const asked = await updateRequest(env.client, request.id, 'ask_supplement', {
     actor: updateActor(world, world.policeReviewer, 'owner'),
     question: '请补充授权文件',
   });
-  t.equal(asked.supplement!.due, endOf(14).toISOString(), '10 working days');
+  t.equal(asked.supplement!.clock.deadline, endOf(14).toISOString(), '10 working days');
   const moved = await declareHoliday(day(10)); // Thursday of the second week
-  const mine = moved.filter((m) => m.clockId === asked.supplement!.clockId);
+  const mine = moved.filter((m) => m.clockId === asked.supplement!.clock.clockId);
   t.equal(mine.length, 1);
-  t.equal(await signalMovedDeadlines(env.client, mine), 1);
-  const event = await waitFor(async () => {
-    const [e] = await db
-      .select()
-      .from(requestEvents)
-      .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'deadline_moved')));
-    return e;
-  }, 'the move to be recorded');
-  t.match(event.details, { supplementDueBefore: endOf(14).toISOString(), supplementDue: endOf(15).toISOString() });
+  t.equal(await signalMovedDeadlines(env.client, mine, db), 1);
   const [supplement] = await db.select().from(requestSupplements).where(eq(requestSupplements.requestId, request.id));
-  t.same(supplement!.dueAt, endOf(15), 'the supplement shows its new due date');
+  const [supplementClock] = await db.select().from(slaClocks).where(eq(slaClocks.id, supplement!.clockId!));
+  t.same(supplementClock!.deadlineAt, endOf(15), 'the supplement’s clock has its new due date (the only place it is kept)');
 
-  // The workflow itself holds the new due date (its timer was re-armed by the signal) …
-  const held = await env.client.workflow.getHandle(requestWorkflowId(request.id)).query(requestView);
-  t.equal(held?.supplement?.due, endOf(15).toISOString(), 'the workflow waits for the new due date');
+  // The workflow itself holds the new due date (its timer was re-armed by the announcement) …
+  const held = await waitFor(
+    async () => ((await heldView(request.id))?.supplement?.clock.deadline === endOf(15).toISOString() ? true : undefined),
+    'the workflow to read the moved supplement clock',
+  );
+  t.ok(held, 'the workflow waits for the new due date');
   await env.sleep(endOf(14).getTime() + 60 * 60 * 1000 - (await env.currentTimeMs()));
   t.equal((await requestRow(request.id)).state, 'awaiting_supplement', '… so nothing lapses at the old one');
   await env.sleep(24 * 60 * 60 * 1000);
@@ -241,14 +239,14 @@ t.test('a second policy profile with other limits runs track 5 without code chan
   const request = await fileAndStart('national-809');
   t.match(request, { policyName: 'national-809', policyVersion: 1, deadlineDate: day(3) }, 'track 5 takes 3 working days here: Thursday');
   await t.rejects(
-    updateRequest(env.client, request.id, 'requestExtension', {
+    updateRequest(env.client, request.id, 'request_extension', {
       actor: updateActor(world, world.policeReviewer, 'owner'),
       days: 3,
       reason: '需核对',
     }),
     { status: 422, code: 'extension_too_long', message: /1 to 2 working days/ },
   );
-  await updateRequest(env.client, request.id, 'askSupplement', {
+  await updateRequest(env.client, request.id, 'ask_supplement', {
     actor: updateActor(world, world.policeReviewer, 'owner'),
     question: '请补充',
   });
@@ -257,7 +255,7 @@ t.test('a second policy profile with other limits runs track 5 without code chan
     .from(slaClocks)
     .where(and(eq(slaClocks.subjectId, request.id), eq(slaClocks.step, 'supplement')));
   t.match(supplementClock, { workingDays: 5, deadlineDate: day(7), policyProfile: 'national-809' });
-  await updateRequest(env.client, request.id, 'answerSupplement', {
+  await updateRequest(env.client, request.id, 'answer_supplement', {
     actor: updateActor(world, world.marketRequester, 'requester'),
     answer: '已补充',
   });
@@ -270,7 +268,7 @@ t.test('a second policy profile with other limits runs track 5 without code chan
     'level 2 after the profile’s period',
   );
   await updateRequest(env.client, request.id, 'approve', { actor: updateActor(world, world.policeReviewer, 'owner') });
-  const done = await updateRequest(env.client, request.id, 'confirmDelivery', {
+  const done = await updateRequest(env.client, request.id, 'confirm_delivery', {
     actor: updateActor(world, world.centerOperator, 'center'),
     method: 'interface',
     reference: 'X',
@@ -315,7 +313,7 @@ t.test('a request filed while Temporal was unreachable is started by the reconci
 });
 
 t.test('a policy change moves open deadlines only when the center applies it to open requests', async (t) => {
-  const { day } = await skipToPlainMonday(env, db, 4);
+  const { day, endOf } = await skipToPlainMonday(env, db, 4);
   const admin = async () => ({ ...world.as(world.centerAdmin), now: await now() });
   const v1 = await createPolicyVersion(await admin(), 'pudong-1515', SHANGHAI_1515, '浦东新区口径');
   const a = await fileAndStart('pudong-1515');
@@ -342,7 +340,7 @@ t.test('a policy change moves open deadlines only when the center applies it to 
   );
   const moved = await applyPolicyToOpenRequests(await admin(), v3);
   t.equal(moved.length, 2);
-  t.equal(await signalMovedDeadlines(env.client, moved), 2);
+  t.equal(await signalMovedDeadlines(env.client, moved, db), 2);
   const movedA = await waitFor(
     async () => ((await requestRow(a.id)).deadlineDate === day(9) ? requestRow(a.id) : undefined),
     'A to follow',
@@ -353,15 +351,15 @@ t.test('a policy change moves open deadlines only when the center applies it to 
   );
   t.equal(movedA.policyVersion, v3.version);
   t.equal(movedB.policyVersion, v3.version, 'both now run under the applied version: 7 working days from Monday');
-  const [event] = await db
-    .select()
-    .from(requestEvents)
-    .where(and(eq(requestEvents.requestId, a.id), eq(requestEvents.kind, 'deadline_moved')));
-  t.match(event!.details, { deadlineDateBefore: day(7) });
+  await waitFor(
+    async () => ((await heldView(a.id))?.clock?.deadline === endOf(9).toISOString() ? true : undefined),
+    'A’s workflow to follow',
+  );
   const clockEvents = await sla.clockEvents(db, a.clockId!);
   t.match(clockEvents.at(-1), {
     kind: 'policy_changed',
     details: {
+      deadlineDateBefore: day(7),
       policyVersionBefore: v1.version,
       policyVersionAfter: v3.version,
       workingDaysBefore: 5,

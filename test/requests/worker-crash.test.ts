@@ -1,7 +1,9 @@
 /**
  * A real worker process is killed with SIGKILL right after the approval's database commit and
  * before its activity completes; a new worker process picks the retried activity up. The step
- * must be recorded exactly once: one timeline entry, one audit entry, one notice per party.
+ * must be recorded exactly once: one timeline entry, one audit entry, one notice per party. And
+ * killed inside the action's transaction, after its state was written: nothing of it remains —
+ * not the state, not a notice — until the retry commits all of it at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +14,7 @@ import { openDatabase } from '../../src/platform/db/client.js';
 import { auditEntries, notificationOutbox, requestEvents, requests } from '../../src/platform/db/schema.js';
 import { requestWorkflowId } from '../../src/requests/filing.js';
 import { startRequestWorkflow } from '../../src/requests/workflow-client.js';
+import { requestUpdates } from '../../workflows/request-api.js';
 import { connectTemporal } from '../../src/platform/temporal/connection.js';
 import { childEnv, required, signingKey, testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, updateActor, waitFor } from '../helpers/requests.js';
@@ -53,10 +56,11 @@ function startWorker(failpoints = ''): {
   return { child, exited };
 }
 
-t.test('SIGKILL between the approval commit and the activity completion: the step happens once', async (t) => {
+/** Files a track-5 request, lets a worker that dies at `failpoint` open it, and has the owner approve it. */
+async function approveWithWorkerDyingAt(t: { teardown: (fn: () => unknown) => void }, failpoint: string) {
   const world = await createRequestWorld(db);
   const filed = await fileAs(db, world, world.marketRequester, draftFor(world.conditional.id), new Date());
-  const first = startWorker('request.approve.committed');
+  const first = startWorker(failpoint);
   t.teardown(() => void first.child.kill('SIGKILL'));
   await startRequestWorkflow(temporal.client, config.temporal, filed.id);
   await waitFor(
@@ -64,12 +68,16 @@ t.test('SIGKILL between the approval commit and the activity completion: the ste
     'owner review',
     90,
   );
-
   const handle = temporal.client.workflow.getHandle(requestWorkflowId(filed.id));
-  const update = await handle.startUpdate('approve', {
+  const update = await handle.startUpdate(requestUpdates.approve, {
     args: [{ actor: updateActor(world, world.policeReviewer, 'owner') }],
     waitForStage: WorkflowUpdateStage.ACCEPTED,
   });
+  return { world, filed, first, update };
+}
+
+t.test('SIGKILL between the approval commit and the activity completion: the step happens once', async (t) => {
+  const { world, filed, first, update } = await approveWithWorkerDyingAt(t, 'request.approve.committed');
   const died = await first.exited;
   t.equal(died.signal, 'SIGKILL', 'the worker died at the failpoint');
   t.match(died.stderr, /failpoint request\.approve\.committed reached/);
@@ -107,3 +115,35 @@ t.test('SIGKILL between the approval commit and the activity completion: the ste
   const [row] = await db.select().from(requests).where(eq(requests.id, filed.id));
   t.match(row, { state: 'provisioning', decidedAt: Date });
 });
+
+t.test(
+  'SIGKILL inside an action after its state was written: neither the state nor a notice survives; the retry commits all',
+  async (t) => {
+    const { world, filed, first, update } = await approveWithWorkerDyingAt(t, 'request.approved.state_written');
+    const died = await first.exited;
+    t.equal(died.signal, 'SIGKILL', 'the worker died inside the transaction');
+    t.match(died.stderr, /failpoint request\.approved\.state_written reached/);
+    const [row] = await db.select().from(requests).where(eq(requests.id, filed.id));
+    t.equal(row!.state, 'owner_review', 'the state write rolled back with the transaction');
+    const notices = () =>
+      db
+        .select()
+        .from(notificationOutbox)
+        .where(and(eq(notificationOutbox.subjectId, filed.id), eq(notificationOutbox.kind, 'request.approved')));
+    t.same(await notices(), [], 'and no notice of it was written');
+    t.equal(
+      await db.$count(auditEntries, and(eq(auditEntries.subjectId, filed.id), eq(auditEntries.action, 'request.approved'))),
+      0,
+      'nor an audit entry',
+    );
+
+    const second = startWorker();
+    t.teardown(async () => {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    });
+    const view = await update.result();
+    t.equal(view.state, 'provisioning', 'the retried activity committed the approval and the provisioning it starts');
+    t.same((await notices()).map((n) => n.departmentId).sort(), [world.market.id, world.police.id].sort(), 'with its notices, once');
+  },
+);

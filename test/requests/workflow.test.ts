@@ -14,16 +14,17 @@ import {
   grants,
   notificationOutbox,
   requestEvents,
-  requests,
   requestSupplements,
   slaClocks,
   supervisions,
   writtenExplanations,
 } from '../../src/platform/db/schema.js';
-import { answerSupplement, askSupplement } from '../../src/requests/steps.js';
+import { takeAction } from '../../src/requests/steps.js';
+import { actionProblem } from '../../src/requests/rules/actions.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
+import { requestWithClock } from '../helpers/requests.js';
 import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
 import { requestWorkflowId } from '../../src/requests/filing.js';
 
@@ -53,7 +54,7 @@ t.teardown(async () => {
   await running;
 });
 
-const requestRow = async (id: string) => (await db.select().from(requests).where(eq(requests.id, id)))[0]!;
+const requestRow = (id: string) => requestWithClock(db, id);
 const opened = (id: string) =>
   waitFor(async () => ((await requestRow(id)).clockId ? requestRow(id) : undefined), 'the workflow to open the request');
 /** The timeline's kinds in order, without the markers of notices sent. */
@@ -91,12 +92,12 @@ t.test('track 1: an unconditional aggregated dataset is provisioned by the cente
     { status: 409, code: 'invalid_state' },
     'track 1 has no owner approval',
   );
-  await t.rejects(updateRequest(env.client, request.id, 'confirmDelivery', { actor: owner(), method: 'interface', reference: 'x' }), {
+  await t.rejects(updateRequest(env.client, request.id, 'confirm_delivery', { actor: owner(), method: 'interface', reference: 'x' }), {
     status: 409,
     code: 'not_your_step',
   });
   await skip(3);
-  const view = await updateRequest(env.client, request.id, 'confirmDelivery', {
+  const view = await updateRequest(env.client, request.id, 'confirm_delivery', {
     actor: center(),
     method: 'interface',
     reference: 'API-KEY-0001',
@@ -144,7 +145,7 @@ t.test('track 5: the owner approves (narrowing the fields), the center provision
   t.equal(approved.state, 'provisioning');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.equal(clockRow!.chargedParty, 'center', 'the step passed to the center');
-  await updateRequest(env.client, request.id, 'confirmDelivery', { actor: center(), method: 'batch', reference: 'BATCH-2026-01' });
+  await updateRequest(env.client, request.id, 'confirm_delivery', { actor: center(), method: 'batch', reference: 'BATCH-2026-01' });
   const [grant] = await db.select().from(grants).where(eq(grants.requestId, request.id));
   t.same(grant!.fields, ['姓名', '公民身份号码']);
   t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'approved', 'provisioning_started', 'delivered']);
@@ -228,7 +229,7 @@ t.test('reminder at 00:00 on the deadline date; breach → level 1 → level 2; 
   const [level1] = await db
     .select()
     .from(supervisions)
-    .where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 1)));
+    .where(and(eq(supervisions.subjectId, request.id), eq(supervisions.level, 1)));
   t.match(level1, { chargedParty: 'owner', responsibleDepartmentId: world.police.id });
   t.same(level1!.issuedAt, new Date(endOf(7).getTime() + 1), 'recorded at the deadline');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
@@ -243,7 +244,7 @@ t.test('reminder at 00:00 on the deadline date; breach → level 1 → level 2; 
   const [level2] = await db
     .select()
     .from(supervisions)
-    .where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 2)));
+    .where(and(eq(supervisions.subjectId, request.id), eq(supervisions.level, 2)));
   t.ok(level2);
   const toAuthority = await db
     .select()
@@ -271,12 +272,12 @@ t.test('supplement: the clock pauses; the answer resumes it carrying the remaini
   const request = await fileAndStart();
   t.equal(request.deadlineDate, day(7));
   await skip(24 * 2); // Wednesday 10:00: remaining after today = Thu, Fri, Mon = 3
-  const asked = await updateRequest(env.client, request.id, 'askSupplement', { actor: owner(), question: '请补充法定代表人授权书' });
+  const asked = await updateRequest(env.client, request.id, 'ask_supplement', { actor: owner(), question: '请补充法定代表人授权书' });
   t.equal(asked.state, 'awaiting_supplement');
-  t.equal(asked.clockState, 'paused');
+  t.equal(asked.clock?.state, 'paused');
   await t.rejects(updateRequest(env.client, request.id, 'approve', { actor: owner() }), { status: 409, code: 'invalid_state' });
   await skip(24 * 7); // answered the next Wednesday
-  const answered = await updateRequest(env.client, request.id, 'answerSupplement', { actor: requester(), answer: '已上传授权书' });
+  const answered = await updateRequest(env.client, request.id, 'answer_supplement', { actor: requester(), answer: '已上传授权书' });
   t.equal(answered.state, 'owner_review', 'back to the state it left');
   const row = await requestRow(request.id);
   t.equal(row.deadlineDate, day(14), 'resumed Wednesday (day 9) + R = 3 working days: Thu, Fri, Mon (day 14)');
@@ -286,7 +287,7 @@ t.test('supplement: the clock pauses; the answer resumes it carrying the remaini
 t.test('an unanswered supplement lapses the request at the end of its limit, with notice to both parties', async (t) => {
   const { day, endOf } = await skipToPlainMonday(env, db, 4);
   const request = await fileAndStart();
-  await updateRequest(env.client, request.id, 'askSupplement', { actor: owner(), question: '请补充授权文件' });
+  await updateRequest(env.client, request.id, 'ask_supplement', { actor: owner(), question: '请补充授权文件' });
   const [supplementClock] = await db
     .select()
     .from(slaClocks)
@@ -313,7 +314,7 @@ t.test('an unanswered supplement lapses the request at the end of its limit, wit
     .from(notificationOutbox)
     .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.kind, 'request.lapsed')));
   t.same(notices.map((n) => n.departmentId).sort(), [world.market.id, world.police.id].sort());
-  await t.rejects(updateRequest(env.client, request.id, 'answerSupplement', { actor: requester(), answer: '迟到的答复' }), {
+  await t.rejects(updateRequest(env.client, request.id, 'answer_supplement', { actor: requester(), answer: '迟到的答复' }), {
     status: 409,
     code: 'request_closed',
   });
@@ -324,31 +325,32 @@ t.test('an extension asked before the deadline and approved after it supersedes 
   const { day } = await skipToPlainMonday(env, db, 4);
   const request = await fileAndStart();
   await skip(24 * 3); // Thursday
-  await t.rejects(updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 6, reason: '需协调源系统' }), {
+  await t.rejects(updateRequest(env.client, request.id, 'request_extension', { actor: owner(), days: 6, reason: '需协调源系统' }), {
     status: 422,
     code: 'extension_too_long',
   });
-  await updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 3, reason: '需协调源系统核对口径' });
-  await t.rejects(updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 1, reason: '再次' }), {
+  await updateRequest(env.client, request.id, 'request_extension', { actor: owner(), days: 3, reason: '需协调源系统核对口径' });
+  await t.rejects(updateRequest(env.client, request.id, 'request_extension', { actor: owner(), days: 1, reason: '再次' }), {
     status: 409,
     code: 'extension_already_requested',
   });
   await skip(24 * 5); // the next Tuesday: the deadline (Monday) passed while the center had not decided
   const breached = await waitFor(async () => ((await requestRow(request.id)).overdue ? requestRow(request.id) : undefined), 'the breach');
   t.equal(breached.deadlineDate, day(7));
-  const decided = await updateRequest(env.client, request.id, 'decideExtension', {
+  const decided = await updateRequest(env.client, request.id, 'decide_extension', {
     actor: center(),
     approved: true,
     reason: '同意延期3个工作日',
   });
-  t.equal(decided.overdue, false, 'the late approval clears overdue');
+  t.equal(decided.clock?.overdue, false, 'the late approval clears overdue');
+  t.equal(decided.clock?.supervisionLevel, 0, 'and the supervision the breach started');
   const row = await requestRow(request.id);
   t.match(row, { overdue: false, deadlineDate: day(10) }, 'Monday + 3 working days = Thursday');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.match(clockRow, { outcome: null, breachedAt: null });
   const approved = await updateRequest(env.client, request.id, 'approve', { actor: owner() });
   t.equal(approved.state, 'provisioning');
-  await updateRequest(env.client, request.id, 'confirmDelivery', { actor: center(), method: 'batch', reference: 'B-1' });
+  await updateRequest(env.client, request.id, 'confirm_delivery', { actor: center(), method: 'batch', reference: 'B-1' });
   const [stopped] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.equal(stopped!.outcome, 'met', 'met within the extended deadline');
   await recordHistory(env, requestWorkflowId(request.id), 'track5-extension-after-breach');
@@ -358,15 +360,15 @@ t.test('a breach after a late extension approval starts supervision over: a new 
   const { day, endOf } = await skipToPlainMonday(env, db, 6);
   const request = await fileAndStart();
   await skip(24 * 3); // Thursday
-  await updateRequest(env.client, request.id, 'requestExtension', { actor: owner(), days: 2, reason: '需协调源系统核对口径' });
+  await updateRequest(env.client, request.id, 'request_extension', { actor: owner(), days: 2, reason: '需协调源系统核对口径' });
   await skip(24 * 5); // Tuesday: breached while the extension waited for the center
   await waitFor(async () => ((await requestRow(request.id)).overdue ? true : undefined), 'the first breach');
-  const decided = await updateRequest(env.client, request.id, 'decideExtension', {
+  const decided = await updateRequest(env.client, request.id, 'decide_extension', {
     actor: center(),
     approved: true,
     reason: '同意延期2个工作日',
   });
-  t.match(decided, { overdue: false, supervisionLevel: 0 }, 'the approval supersedes the breach and its supervision');
+  t.match(decided.clock, { overdue: false, supervisionLevel: 0 }, 'the approval supersedes the breach and its supervision');
   t.equal((await requestRow(request.id)).deadlineDate, day(9), 'Monday + 2 working days = Wednesday');
   await skip(24 * 2); // Thursday: the extended deadline has passed too
   const again = await waitFor(
@@ -377,7 +379,7 @@ t.test('a breach after a late extension approval starts supervision over: a new 
   const levelOne = await db
     .select()
     .from(supervisions)
-    .where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 1)))
+    .where(and(eq(supervisions.subjectId, request.id), eq(supervisions.level, 1)))
     .orderBy(asc(supervisions.issuedAt));
   t.same(
     levelOne.map((s) => s.issuedAt),
@@ -445,7 +447,7 @@ t.test('level 2 is charged to the party that breached, even after it sent the re
   const request = await fileAndStart();
   await skip(24 * 8 - 10 + 1); // Tuesday of the second week, 01:00: the owner's deadline has passed
   await waitFor(async () => ((await requestRow(request.id)).overdue ? true : undefined), 'the breach');
-  const asked = await updateRequest(env.client, request.id, 'askSupplement', { actor: owner(), question: '请补充用途说明' });
+  const asked = await updateRequest(env.client, request.id, 'ask_supplement', { actor: owner(), question: '请补充用途说明' });
   t.equal(asked.state, 'awaiting_supplement', 'a breached request may still be sent back');
   await skip(24 * 8); // level 2 falls due while the requester holds the supplement
   const escalated = await waitFor(
@@ -456,7 +458,7 @@ t.test('level 2 is charged to the party that breached, even after it sent the re
   const [level2] = await db
     .select()
     .from(supervisions)
-    .where(and(eq(supervisions.requestId, request.id), eq(supervisions.level, 2)));
+    .where(and(eq(supervisions.subjectId, request.id), eq(supervisions.level, 2)));
   t.match(level2, { chargedParty: 'owner', responsibleDepartmentId: world.police.id }, 'the owner breached; the requester did not');
   t.ok(level2!.issuedAt > endOf(7));
 });
@@ -466,19 +468,23 @@ t.test('a supplement asked after the deadline, before the breach timer ran, keep
   const request = await fileAndStart();
   // The step itself, as a worker that was down would run it late: its time is past the deadline.
   const late = new Date(endOf(7).getTime() + 2 * 60 * 60 * 1000);
-  const view = await askSupplement(db, {
+  const view = await takeAction(db, {
     requestId: request.id,
+    name: 'ask_supplement',
+    input: { actor: owner(), question: '请补充授权文件' },
     stepKey: 'late-supplement',
-    actor: owner(),
     at: late,
-    question: '请补充授权文件',
   });
-  t.match(view, { state: 'awaiting_supplement', overdue: true, supervisionLevel: 1 });
-  t.equal(view.levelTwoAt, endOf(15).toISOString(), 'the view tells the workflow when level 2 falls due: 5 working days after the breach');
+  t.match(view, { state: 'awaiting_supplement', clock: { overdue: true, supervisionLevel: 1 } });
+  t.equal(
+    view.clock?.levelTwoAt,
+    endOf(15).toISOString(),
+    'the clock tells the workflow when level 2 falls due: 5 working days after the breach',
+  );
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.match(clockRow, { state: 'paused', outcome: 'breached' });
   t.same(clockRow!.breachedAt, new Date(endOf(7).getTime() + 1), 'breached at the deadline, not at the late pause');
-  const [level1] = await db.select().from(supervisions).where(eq(supervisions.requestId, request.id));
+  const [level1] = await db.select().from(supervisions).where(eq(supervisions.subjectId, request.id));
   t.match(level1, { level: 1, chargedParty: 'owner', responsibleDepartmentId: world.police.id });
   const notices = await db
     .select()
@@ -493,13 +499,20 @@ t.test('a supplement asked after the deadline, before the breach timer ran, keep
 t.test('a supplement answer after its limit is refused even if the lapse has not run yet', async (t) => {
   const { endOf, day } = await skipToPlainMonday(env, db, 4);
   const request = await fileAndStart();
-  const view = await updateRequest(env.client, request.id, 'askSupplement', { actor: owner(), question: '请补充授权文件' });
-  t.equal(view.supplement!.due, endOf(14).toISOString());
-  // The step itself guards the limit (a worker that was down may see the answer before the timer).
+  const view = await updateRequest(env.client, request.id, 'ask_supplement', { actor: owner(), question: '请补充授权文件' });
+  t.equal(view.supplement!.clock.deadline, endOf(14).toISOString());
+  // The declared rule guards the limit (a worker that was down may see the answer before the
+  // lapse timer): the workflow's validator asks it with the workflow's time.
   const late = new Date(endOf(14).getTime() + 1);
-  await t.rejects(
-    answerSupplement(db, { requestId: request.id, stepKey: 'late-answer', actor: requester(), at: late, answer: '迟到的答复' }),
-    { status: 409, code: 'supplement_lapsed', message: new RegExp(day(14)) },
+  t.match(actionProblem('answer_supplement', view, { actor: requester(), answer: '迟到的答复' }, late.getTime()), {
+    status: 409,
+    code: 'supplement_lapsed',
+    message: new RegExp(day(14)),
+  });
+  t.equal(
+    actionProblem('answer_supplement', view, { actor: requester(), answer: '按时的答复' }, endOf(14).getTime()),
+    null,
+    'until the end of the due date',
   );
   const row = await requestRow(request.id);
   t.equal(row.state, 'awaiting_supplement', 'nothing changed');
@@ -507,4 +520,42 @@ t.test('a supplement answer after its limit is refused even if the lapse has not
   await updateRequest(env.client, request.id, 'withdraw', { actor: requester(), reason: '结束测试' });
   const [supplement] = await db.select().from(requestSupplements).where(eq(requestSupplements.requestId, request.id));
   t.match(supplement, { answeredAt: null, lapsedAt: null }, 'a withdrawal does not pretend the supplement lapsed');
+});
+
+t.test('an invalid approval, refusal, supplement or extension is refused by the validator: no activity runs or fails for it', async (t) => {
+  await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  const handle = env.client.workflow.getHandle(requestWorkflowId(request.id));
+  const activityEvents = async () => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    return {
+      scheduled: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+      failed: events.filter((e) => e.activityTaskFailedEventAttributes).length,
+      accepted: events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length,
+    };
+  };
+  const before = await activityEvents();
+  const notCatalogued = { law: '《上海市公共数据共享管理办法》' };
+  const invalid = [
+    ['approve', { actor: owner(), fields: ['婚姻状况'] }, 422, 'fields_not_requested'],
+    ['approve', { actor: owner(), usageMonths: 120 }, 422, 'usage_period_not_requested'],
+    [
+      'refuse',
+      { actor: owner(), explanation: { legalBasis: notCatalogued, citedConditions: [], reasons: '不予共享', alternatives: '无' } },
+      422,
+      'invalid_refusal',
+    ],
+    ['answer_supplement', { actor: requester(), answer: '未被要求补正' }, 409, 'invalid_state'],
+    ['request_extension', { actor: owner(), days: 6, reason: '超过上限' }, 422, 'extension_too_long'],
+    ['decide_extension', { actor: center(), approved: true, reason: '没有延期申请' }, 409, 'no_pending_extension'],
+  ] as const;
+  for (const [name, args, status, code] of invalid) {
+    await t.rejects(updateRequest(env.client, request.id, name, args as never), { status, code }, `${name}: ${code}`);
+  }
+  t.same(await activityEvents(), before, 'the history has no update accepted, no activity scheduled and none failed for any of them');
+  t.equal((await requestRow(request.id)).state, 'owner_review', 'and the request did not move');
+  // The same workflow takes a valid action at once.
+  const approved = await updateRequest(env.client, request.id, 'approve', { actor: owner(), fields: request.fields.slice(0, 1) });
+  t.equal(approved.state, 'provisioning');
+  t.equal((await activityEvents()).failed, 0);
 });

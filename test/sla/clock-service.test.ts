@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/server/activities.js';
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
 import { importPublishedSchedules, loadCalendar, publishYears } from '../../src/calendar/service.js';
-import { clockFrom } from '../../src/platform/clock.js';
-import { auditEntries, slaClockEvents, slaClocks } from '../../src/platform/db/schema.js';
+import { auditEntries, slaClockEvents } from '../../src/platform/db/schema.js';
 import { statutoryHolidays } from '../../src/calendar/rules/statutory-holidays.js';
 import * as sla from '../../src/sla/service.js';
-import { signalMovedDeadlines } from '../../src/sla/signals.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
-import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
-import { clockWatcherWorkflow } from '../workflows/clock-watcher.js';
 
 // Calendar corrections change every open clock, so this file has a database of its own.
 const { handle } = await openMigratedFreshDatabase(t, 4);
@@ -151,54 +145,6 @@ t.test('a correction that pulls an open deadline into the past breaches it at on
   t.match(row, { outcome: 'breached', deadlineDate: '2026-05-16' });
   t.same(row!.breachedAt, sh('2026-05-18T08:00:00'));
   t.equal(await db.$count(slaClockEvents, and(eq(slaClockEvents.clockId, clock.id), eq(slaClockEvents.kind, 'recomputed_breached'))), 1);
-});
-
-t.test("a workflow's timer follows its clock when a correction moves the deadline (time skipped)", async (t) => {
-  const env = await startTimeSkippingServer();
-  t.teardown(() => env.teardown());
-  const { worker, taskQueue } = await createTestWorker(
-    env,
-    new URL('../workflows/index.ts', import.meta.url).pathname,
-    createActivities({ db, log: pino({ level: 'silent' }), clock: clockFrom(() => env.currentTimeMs()) }),
-  );
-  await worker.runUntil(async () => {
-    const subjectId = randomUUID();
-    const handle = await env.client.workflow.start(clockWatcherWorkflow, {
-      taskQueue,
-      workflowId: `clock-watcher-${subjectId}`,
-      args: [{ subjectId, workingDays: 5 }],
-    });
-    // Time does not skip until the result is awaited: correct the calendar while the workflow waits.
-    let clock: sla.ClockRow | undefined;
-    for (let i = 0; i < 200 && !clock; i++) {
-      [clock] = await db.select().from(slaClocks).where(eq(slaClocks.subjectId, subjectId));
-      if (!clock) await new Promise((r) => setTimeout(r, 100));
-    }
-    t.ok(clock, 'the workflow started its clock through an activity');
-    const deadlineDate = clock!.deadlineDate;
-    await correct(Number(deadlineDate.slice(0, 4)), [{ date: deadlineDate, kind: 'holiday' }]);
-    const moved = await sla.recomputeOpenClocks(db, new Date(await env.currentTimeMs()), system);
-    t.equal(
-      await signalMovedDeadlines(
-        env.client,
-        moved.filter((m) => m.clockId === clock!.id),
-      ),
-      1,
-      'the workflow was signalled',
-    );
-
-    const result = await handle.result();
-    const after = await sla.getClock(db, clock!.id);
-    t.equal(result.outcome, 'deadline');
-    t.not(result.finalDeadline, result.firstDeadline, 'the timer moved');
-    t.equal(result.finalDeadline, after!.deadlineAt.toISOString());
-    t.ok(Date.parse(result.breachedAt) > Date.parse(result.finalDeadline), 'breached after the new deadline, not the old one');
-    t.equal(result.clockOutcome, 'breached');
-    t.same(
-      (await sla.clockEvents(db, clock!.id)).map((e) => e.kind),
-      ['started', 'recomputed', 'breached'],
-    );
-  });
 });
 
 t.test('the API: publishing a correction recomputes open clocks; a clock and its history are readable by the center', async (t) => {

@@ -1,2 +1,1 @@
 export * from './wiring.js';
-export * from './clock-watcher.js';

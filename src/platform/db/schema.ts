@@ -298,11 +298,26 @@ export const slaClocks = pgTable(
     outcome: text('outcome', { enum: ['met', 'breached'] }),
     stoppedAt: instant('stopped_at'),
     extension: jsonb('extension'),
+    /** Bumped on every change: a workflow told of a newer version reads the clock again. */
+    version: integer('version').notNull().default(1),
+    /** Changed outside its workflow (a calendar correction, a policy applied) and not yet announced to it. */
+    announcePending: boolean('announce_pending').notNull().default(false),
+    /** The clocked-step engine's state: supervision (督办) started by the breach, and what is due next. */
+    supervisionLevel: integer('supervision_level').notNull().default(0),
+    levelTwoAt: instant('level_two_at'),
+    /** The deadline the due-today reminder was sent (or passed) for. */
+    remindedFor: instant('reminded_for'),
+    /** The step's policy at its start: working days to answer a supervision notice, and from level 1 to level 2. */
+    replyDays: integer('reply_days').notNull().default(3),
+    levelTwoAfterDays: integer('level_two_after_days').notNull().default(5),
   },
   (t) => [
     uniqueIndex('sla_clocks_step_key').on(t.subjectType, t.subjectId, t.step, t.startedAt),
     index('sla_clocks_open_idx').on(t.state, t.deadlineAt),
     index('sla_clocks_subject_idx').on(t.subjectType, t.subjectId),
+    index('sla_clocks_announce_idx')
+      .on(t.id)
+      .where(sql`${t.announcePending}`),
   ],
 );
 
@@ -503,12 +518,8 @@ export const requests = pgTable(
     policyName: text('policy_name'),
     policyVersion: integer('policy_version'),
     stateBeforeSupplement: text('state_before_supplement'),
-    /** The main step's SLA clock and its deadline (denormalized for lists: overdue, due today). */
+    /** The track's clocked step: its deadline, breach and supervision live on the clock only. */
     clockId: uuid('clock_id').references(() => slaClocks.id),
-    deadlineAt: instant('deadline_at'),
-    deadlineDate: date('deadline_date', { mode: 'string' }),
-    overdue: boolean('overdue').notNull().default(false),
-    supervisionLevel: integer('supervision_level').notNull().default(0),
     /** What an approval granted, when it narrowed the request. */
     approvedFields: jsonb('approved_fields').$type<string[]>(),
     approvedUsageMonths: integer('approved_usage_months'),
@@ -524,7 +535,7 @@ export const requests = pgTable(
     index('requests_requester_idx').on(t.requesterDepartmentId, t.filedAt),
     index('requests_owner_idx').on(t.ownerDepartmentId, t.filedAt),
     index('requests_state_idx').on(t.state, t.filedAt),
-    index('requests_deadline_idx').on(t.deadlineDate),
+    index('requests_clock_idx').on(t.clockId),
     index('requests_unstarted_idx')
       .on(t.filedAt)
       .where(sql`${t.workflowStartedAt} is null and ${t.filedAt} is not null`),
@@ -588,8 +599,8 @@ export const requestSupplements = pgTable(
     question: text('question').notNull(),
     askedAt: instant('asked_at').notNull(),
     askedBy: uuid('asked_by').references(() => users.id),
+    /** The clock the requester answers within (the due date is the clock's). */
     clockId: uuid('clock_id').references(() => slaClocks.id),
-    dueAt: instant('due_at'),
     answer: text('answer'),
     answeredAt: instant('answered_at'),
     answeredBy: uuid('answered_by').references(() => users.id),
@@ -618,14 +629,19 @@ export const writtenExplanations = pgTable('written_explanations', {
   filedAt: instant('filed_at').notNull(),
 });
 
-/** 督办: a notice to the responsible department with a reply due; level 2 goes to the competent authority. */
+/**
+ * 督办: a notice to the department charged with a late clocked step (of a request, a grant, an
+ * objection), with a reply due; level 2 goes to the competent authority.
+ */
 export const supervisions = pgTable(
   'supervisions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    requestId: uuid('request_id')
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    clockId: uuid('clock_id')
       .notNull()
-      .references(() => requests.id),
+      .references(() => slaClocks.id),
     level: integer('level').notNull(),
     chargedParty: text('charged_party').notNull(),
     responsibleDepartmentId: uuid('responsible_department_id')
@@ -637,10 +653,11 @@ export const supervisions = pgTable(
     repliedAt: instant('replied_at'),
     repliedBy: uuid('replied_by').references(() => users.id),
   },
-  // A request may be breached again after a late extension approval cleared the first breach, so
-  // a level may be issued more than once — never twice at the same instant.
+  // A step may be breached again after a late extension approval cleared the first breach, so a
+  // level may be issued more than once — never twice at the same instant.
   (t) => [
-    uniqueIndex('supervisions_level_issued_key').on(t.requestId, t.level, t.issuedAt),
+    uniqueIndex('supervisions_level_issued_key').on(t.clockId, t.level, t.issuedAt),
+    index('supervisions_subject_idx').on(t.subjectType, t.subjectId, t.issuedAt),
     index('supervisions_department_idx').on(t.responsibleDepartmentId, t.issuedAt),
   ],
 );

@@ -1,20 +1,16 @@
 import t from 'tap';
 import type { DatasetContent } from '../../../src/catalogue/rules/dataset.js';
+import { canonicalContent, sameContent } from '../../../src/catalogue/rules/canonical-content.js';
+import { columnLetter, COLUMNS, placeDatasetProblem } from '../../../src/catalogue/rules/spreadsheet.js';
 import {
-  canonicalContent,
   cellLimitBreach,
-  columnLetter,
-  COLUMNS,
-  placeDatasetProblem,
-  readCatalogueSheet,
   rowLimitBreach,
-  sameContent,
   SHEET_LIMITS,
   sizeLimitBreach,
   widthLimitBreach,
-  writeCatalogueSheet,
-  type CatalogueEntry,
-} from '../../../src/catalogue/rules/spreadsheet.js';
+} from '../../../src/catalogue/rules/spreadsheet-limits.js';
+import { readCatalogueSheet } from '../../../src/catalogue/rules/spreadsheet-read.js';
+import { writeCatalogueSheet, type CatalogueEntry } from '../../../src/catalogue/rules/spreadsheet-write.js';
 
 const conditional: CatalogueEntry = {
   code: 'SH-HRSS-SB-001',

@@ -297,7 +297,7 @@ t.test('a step that fails on a constraint is refused at once, reported, and the 
     .filter((e) => e.activityTaskFailedEventAttributes)
     .map((e) => e.activityTaskFailedEventAttributes!.failure!);
   t.equal(failures.length, 1, 'the step ran once');
-  t.match(failures[0]!.message, /askSupplement failed: .*SQLSTATE 23514/);
+  t.match(failures[0]!.message, /takeRequestAction failed: .*SQLSTATE 23514/);
   t.notMatch(JSON.stringify(failures), /310101199001011234/, 'no personal value in the failure');
   t.equal(failures[0]!.applicationFailureInfo?.nonRetryable, true);
 });

@@ -106,6 +106,7 @@ t.test('a calendar change does not wait out a deadline for every moved clock whi
   t.equal(temporalServer.process.exitCode !== null, true, 'the server is still stopped');
   const moved = ['a', 'b', 'c', 'd'].map((x) => ({
     clockId: randomUUID(),
+    version: 2,
     workflowId: `request-${x}`,
     deadlineBefore: '2026-12-01',
     deadlineAfter: '2026-12-02',

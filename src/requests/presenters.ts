@@ -1,0 +1,138 @@
+/** Requests as the contract shows them (lists, the detail with its timeline and clocks, supervision notices). */
+import { overallResult, type ConditionCheck } from '../catalogue/rules/conditions.js';
+import type { Db } from '../platform/db/client.js';
+import type { JsonBody } from '../platform/http/contract.js';
+import { clockEvents, clockEventView, clockView, toDomain, type SupervisionRow } from '../sla/index.js';
+import { isOverdue } from '../sla/rules/clock.js';
+import type { RoutingSnapshot } from './filing.js';
+import type { RequestDetailRows, RequestListRow } from './queries.js';
+import type { Track } from './rules/policy.js';
+import type { RoutingDecision } from './rules/routing.js';
+
+export type Detail = JsonBody<'getRequest', 200>;
+type Explanation = NonNullable<Detail['explanation']>;
+type Summary = JsonBody<'listRequests', 200>['items'][number];
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export const summaryView = ({ row: r, clock }: RequestListRow): Summary => ({
+  id: r.id,
+  number: r.number,
+  state: r.state as Summary['state'],
+  track: r.track as Track | null,
+  overdue: clock?.outcome === 'breached',
+  supervisionLevel: clock?.supervisionLevel ?? 0,
+  requesterDepartmentId: r.requesterDepartmentId,
+  ownerDepartmentId: r.ownerDepartmentId,
+  datasetId: r.datasetId,
+  filedAt: iso(r.filedAt),
+  deadline: iso(clock?.deadlineAt ?? null),
+  deadlineDate: clock?.deadlineDate ?? null,
+  createdAt: r.createdAt.toISOString(),
+});
+
+export const supervisionView = (s: SupervisionRow): Detail['supervisions'][number] => ({
+  id: s.id,
+  requestId: s.subjectId,
+  level: s.level as 1 | 2,
+  chargedParty: s.chargedParty as 'owner',
+  responsibleDepartmentId: s.responsibleDepartmentId,
+  issuedAt: s.issuedAt.toISOString(),
+  replyDueAt: s.replyDueAt.toISOString(),
+  reply: s.reply,
+  repliedAt: iso(s.repliedAt),
+});
+
+function requestView(r: RequestDetailRows['row'], main: RequestDetailRows['clocks'][number] | undefined): Detail['request'] {
+  const clock = main
+    ? {
+        deadlineAt: main.deadlineAt,
+        deadlineDate: main.deadlineDate,
+        outcome: isOverdue(toDomain(main)) ? ('breached' as const) : null,
+        supervisionLevel: main.supervisionLevel,
+      }
+    : null;
+  return {
+    ...summaryView({ row: r, clock }),
+    requesterUserId: r.requesterUserId,
+    datasetVersion: (r.snapshot as RoutingSnapshot | null)?.datasetVersion ?? null,
+    fields: r.fields,
+    scenarioId: r.scenarioId,
+    purpose: r.purpose,
+    legalBasis: r.legalBasis,
+    usageMonths: r.usageMonths,
+    deliveryMethod: r.deliveryMethod,
+    securityCommitmentAccepted: r.securityCommitmentAccepted,
+    commitment: r.commitmentVersion
+      ? { version: r.commitmentVersion, acceptedAt: r.commitmentAcceptedAt!.toISOString(), acceptedBy: r.commitmentAcceptedBy! }
+      : null,
+    approvedFields: r.approvedFields,
+    approvedUsageMonths: r.approvedUsageMonths,
+    decidedAt: iso(r.decidedAt),
+    closedAt: iso(r.closedAt),
+    policy: r.policyName ? `${r.policyName}@${r.policyVersion}` : null,
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+const timelineView = (e: RequestDetailRows['timeline'][number]): Detail['timeline'][number] => ({
+  at: e.at.toISOString(),
+  kind: e.kind,
+  fromState: e.fromState,
+  toState: e.toState,
+  party: e.party as 'system',
+  actorUserId: e.actorUserId,
+  actorDepartmentId: e.actorDepartmentId,
+  details: e.details as Record<string, unknown>,
+});
+
+const explanationView = (e: NonNullable<RequestDetailRows['explanation']>): Explanation => ({
+  legalBasis: e.legalBasis as Explanation['legalBasis'],
+  citedConditions: e.citedConditions as Explanation['citedConditions'],
+  reasons: e.reasons,
+  alternatives: e.alternatives,
+  authorUserId: e.authorUserId,
+  departmentId: e.departmentId,
+  filedAt: e.filedAt.toISOString(),
+});
+
+const grantView = (g: NonNullable<RequestDetailRows['grant']>): NonNullable<Detail['grant']> => ({
+  id: g.id,
+  state: g.state,
+  fields: g.fields,
+  deliveryMethod: g.deliveryMethod,
+  deliveryReference: g.deliveryReference,
+  validFrom: g.validFrom.toISOString(),
+  validTo: iso(g.validTo),
+});
+
+export async function detailView(db: Db, d: RequestDetailRows): Promise<Detail> {
+  const r = d.row;
+  const routing = r.routing as RoutingDecision | null;
+  const checks = (r.preCheck as ConditionCheck[] | null) ?? [];
+  const clockOf = (id: string | null) => d.clocks.find((c) => c.id === id);
+  return {
+    request: requestView(r, clockOf(r.clockId)),
+    routing: routing ? { ...routing, snapshot: (r.snapshot ?? {}) as Record<string, unknown> } : null,
+    preCheck: { result: overallResult(checks), checks },
+    timeline: d.timeline.map(timelineView),
+    clocks: await Promise.all(
+      d.clocks.map(async (c) => ({ clock: clockView(c), events: (await clockEvents(db, c.id)).map(clockEventView) })),
+    ),
+    explanation: d.explanation ? explanationView(d.explanation) : null,
+    supplements: d.supplements.map((s) => ({
+      id: s.id,
+      question: s.question,
+      askedAt: s.askedAt.toISOString(),
+      // The due date is the supplement clock's (a correction may move it).
+      dueAt: iso(clockOf(s.clockId)?.deadlineAt ?? null),
+      answer: s.answer,
+      answeredAt: iso(s.answeredAt),
+      lapsedAt: iso(s.lapsedAt),
+    })),
+    supervisions: d.supervisions.map(supervisionView),
+    attachments: d.attachments.map((a) => ({ ...a, uploadedAt: a.uploadedAt.toISOString() })),
+    grant: d.grant ? grantView(d.grant) : null,
+    availableActions: d.availableActions,
+  };
+}

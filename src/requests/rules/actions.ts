@@ -1,0 +1,194 @@
+/**
+ * People's actions on a filed request, each declared once (pure): its name, who may take it (the
+ * party, the roles and the CASL action the route authorizes), the lifecycle transition it makes,
+ * when it is offered and what its arguments must satisfy. The HTTP handlers, the workflow's
+ * update validators, `availableActions` and the step that carries it out are all derived from
+ * this table, so an action that is not allowed is refused before the workflow accepts it.
+ */
+import { Action } from '../../identity/rules/abilities.js';
+import type { Role } from '../../identity/rules/roles.js';
+import { nextState, type Party, type RequestAction } from './lifecycle.js';
+import { refusalProblems, type WrittenExplanation } from './refusal.js';
+import type { RequestView } from './view.js';
+
+/** The arguments of each action, as its step receives them. */
+export interface ActionArgs {
+  approve: { fields?: string[] | undefined; usageMonths?: number | undefined; note?: string | undefined };
+  refuse: { explanation: WrittenExplanation };
+  ask_supplement: { question: string };
+  answer_supplement: { answer: string };
+  withdraw: { reason: string };
+  confirm_delivery: { method: 'interface' | 'batch'; reference: string };
+  request_extension: { days: number; reason: string };
+  decide_extension: { approved: boolean; reason: string };
+}
+export type ActionName = keyof ActionArgs;
+
+/** The person acting, as the API authenticated and authorized them. */
+export interface ActionActor {
+  userId: string;
+  departmentId: string;
+  role: Role;
+  party: Exclude<Party, 'system'>;
+  httpRequestId: string | null;
+}
+
+export type ActionInput<K extends ActionName = ActionName> = ActionArgs[K] & { actor: ActionActor };
+
+/** Why an action cannot be taken: the API answers with this status and code. */
+export interface Problem {
+  status: 409 | 422;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+interface Declaration<K extends ActionName> {
+  /** The OpenAPI operation that takes it. */
+  operationId: string;
+  party: Exclude<Party, 'system'>;
+  roles: readonly Role[];
+  /** What the caller's CASL ability must allow on the request. */
+  ability: Action;
+  /** The lifecycle action (the state it leads to); null for actions that keep the state. */
+  transition: RequestAction | null;
+  /** Whether it is offered now, whatever its arguments (a reason when not). */
+  offered?: (view: RequestView, now: number) => Problem | null;
+  /** What is wrong with these arguments here. */
+  check?: (view: RequestView, args: ActionArgs[K], now: number) => Problem | null;
+}
+
+const conflict = (code: string, message: string): Problem => ({ status: 409, code, message });
+const invalid = (code: string, message: string, details?: Record<string, unknown>): Problem => ({
+  status: 422,
+  code,
+  message,
+  ...(details ? { details } : {}),
+});
+
+/** An extension is asked while the decision is open, once, before the deadline. */
+function extensionOffered(view: RequestView, now: number): Problem | null {
+  if (view.state !== 'owner_review' && view.state !== 'coordination')
+    return conflict('invalid_state', `An extension is asked while the decision is open, not in state ${view.state}`);
+  if (!view.clock) return conflict('invalid_state', 'The request has no running clock');
+  if (view.clock.extension !== 'none')
+    return conflict('extension_already_requested', 'This step has already had its one extension request');
+  if (view.clock.overdue || (view.clock.state === 'running' && now > Date.parse(view.clock.deadline)))
+    return invalid('extension_after_deadline', 'An extension must be asked for before the deadline');
+  return null;
+}
+
+export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
+  approve: {
+    operationId: 'approveRequest',
+    party: 'owner',
+    roles: ['reviewer'],
+    ability: Action.decide,
+    transition: 'approve',
+    check: (view, args) => {
+      const outside = (args.fields ?? []).filter((f) => !view.fields.includes(f));
+      if (outside.length) return invalid('fields_not_requested', `An approval may narrow the fields, not add ${outside.join(', ')}`);
+      if (args.usageMonths !== undefined && view.usageMonths !== null && args.usageMonths > view.usageMonths)
+        return invalid('usage_period_not_requested', 'An approval may shorten the usage period, not lengthen it');
+      return null;
+    },
+  },
+  refuse: {
+    operationId: 'refuseRequest',
+    party: 'owner',
+    roles: ['reviewer'],
+    ability: Action.decide,
+    transition: 'refuse',
+    check: (view, args) => {
+      const problems = refusalProblems(args.explanation, view);
+      return problems.length ? invalid('invalid_refusal', problems.join('; '), { problems }) : null;
+    },
+  },
+  ask_supplement: {
+    operationId: 'askRequestSupplement',
+    party: 'owner',
+    roles: ['reviewer'],
+    ability: Action.decide,
+    transition: 'ask_supplement',
+  },
+  answer_supplement: {
+    operationId: 'answerRequestSupplement',
+    party: 'requester',
+    roles: ['requester'],
+    ability: Action.update,
+    transition: 'answer_supplement',
+    // The lapse may not have been recorded yet (a worker was down): the limit holds all the same.
+    offered: (view, now) =>
+      view.supplement && now > Date.parse(view.supplement.clock.deadline)
+        ? conflict('supplement_lapsed', `The supplement was due by ${view.supplement.clock.deadlineDate}; the request lapses`)
+        : null,
+  },
+  withdraw: { operationId: 'withdrawRequest', party: 'requester', roles: ['requester'], ability: Action.update, transition: 'withdraw' },
+  confirm_delivery: {
+    operationId: 'confirmRequestDelivery',
+    party: 'center',
+    roles: ['center_operator'],
+    ability: Action.coordinate,
+    transition: 'confirm_delivery',
+  },
+  request_extension: {
+    operationId: 'requestRequestExtension',
+    party: 'owner',
+    roles: ['reviewer'],
+    ability: Action.decide,
+    transition: null,
+    offered: extensionOffered,
+    check: (view, args) => {
+      if (!Number.isInteger(args.days) || args.days < 1 || args.days > view.extensionCapDays)
+        return invalid('extension_too_long', `An extension is 1 to ${view.extensionCapDays} working days`);
+      if (!args.reason.trim()) return invalid('extension_reason_required', 'An extension request states its reason');
+      return null;
+    },
+  },
+  decide_extension: {
+    operationId: 'decideRequestExtension',
+    party: 'center',
+    roles: ['center_operator'],
+    ability: Action.coordinate,
+    transition: null,
+    offered: (view) =>
+      view.clock?.extension === 'pending' ? null : conflict('no_pending_extension', 'There is no extension request to decide'),
+  },
+};
+
+export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
+
+/** Whether the party's department is the one this request names for it (the center is one department). */
+function ownStep(view: RequestView, actor: Pick<ActionActor, 'party' | 'departmentId'>): Problem | null {
+  const department = { requester: view.requesterDepartmentId, owner: view.ownerDepartmentId, center: null }[actor.party];
+  return department !== null && department !== actor.departmentId
+    ? conflict('not_your_step', `Your department is not the ${actor.party} of this request`)
+    : null;
+}
+
+/** Whether the action is open to this party now, before looking at its arguments. */
+function openTo<K extends ActionName>(name: K, view: RequestView, party: ActionActor['party'], now: number): Problem | null {
+  const declared = ACTIONS[name] as Declaration<K>;
+  if (declared.party !== party) return conflict('not_your_step', `Only the ${declared.party} may ${name.replace(/_/g, ' ')}`);
+  if (declared.transition) {
+    const result = nextState(view, declared.transition, party);
+    if (!result.ok) return conflict(result.code, result.message);
+  }
+  return declared.offered?.(view, now) ?? null;
+}
+
+/** Every reason the actor cannot take the action with these arguments now (the first one), or null. */
+export function actionProblem<K extends ActionName>(name: K, view: RequestView, input: ActionInput<K>, now: number): Problem | null {
+  const declared = ACTIONS[name] as Declaration<K>;
+  return ownStep(view, input.actor) ?? openTo(name, view, input.actor.party, now) ?? declared.check?.(view, input, now) ?? null;
+}
+
+/** The actions the party may take now (what the console offers). */
+export function availableActions(view: RequestView, party: ActionActor['party'], now: number): ActionName[] {
+  return ACTION_NAMES.filter((name) => openTo(name, view, party, now) === null);
+}
+
+/** The action an OpenAPI operation takes, if it is one. */
+export function actionOfOperation(operationId: string): ActionName | undefined {
+  return ACTION_NAMES.find((name) => ACTIONS[name].operationId === operationId);
+}

@@ -1,0 +1,37 @@
+/**
+ * A filed request as its workflow and its rules see it (pure): where it stands, what was asked,
+ * what routing found, and its clocked steps as the clock service has them. Built by one query
+ * (`viewRequest`); the deadline lives on the clock, never here.
+ */
+import type { ConditionCheck } from '../../catalogue/rules/conditions.js';
+import type { ClockedStep } from '../../sla/rules/step.js';
+import type { RequestState } from './lifecycle.js';
+import type { Track } from './policy.js';
+
+export interface RequestView {
+  id: string;
+  number: string;
+  state: RequestState;
+  track: Track;
+  stateBeforeSupplement: RequestState | null;
+  requesterDepartmentId: string;
+  ownerDepartmentId: string;
+  /** What was asked: an approval may narrow these, never widen them. */
+  fields: string[];
+  usageMonths: number | null;
+  /** The pre-check against the routed dataset version's conditions (a refusal cites these). */
+  checks: ConditionCheck[];
+  ownerMayRefuse: boolean;
+  scenarioKind: string | null;
+  /** The longest extension the policy allows for the track's step. */
+  extensionCapDays: number;
+  /** The track's step (charged to the center, the owner …); null before it opens. */
+  clock: ClockedStep | null;
+  /** An open supplement (补正) and the clock the requester answers within. */
+  supplement: { id: string; clock: ClockedStep } | null;
+}
+
+/** The clocks of the view, by id (a clock-change signal names one). */
+export function clocksOf(view: RequestView): ClockedStep[] {
+  return [view.clock, view.supplement?.clock].filter((c): c is ClockedStep => c !== null && c !== undefined);
+}

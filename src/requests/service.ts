@@ -1,0 +1,206 @@
+/**
+ * The requests capability's use cases, one call per HTTP operation: reading, drafting, filing and
+ * starting the workflow, people's actions (authorized as each action is declared, then handed to
+ * the workflow), supervision replies, policy versions and the commitment text.
+ */
+import type { Client } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
+import { overallResult } from '../catalogue/rules/conditions.js';
+import { authorize, type RequestContext } from '../identity/index.js';
+import { Subject } from '../identity/rules/abilities.js';
+import { pokeNotificationRelay } from '../notifications/index.js';
+import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/db/client.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.js';
+import type { JsonBody, JsonRequest } from '../platform/http/contract.js';
+import { decodeCursor, isTimeIdCursor, page } from '../platform/http/cursor.js';
+import { signalMovedDeadlines } from '../sla/index.js';
+import { addAttachment } from './attachments.js';
+import * as filing from './filing.js';
+import * as policy from './policy.js';
+import { detailView, summaryView, supervisionView, type Detail } from './presenters.js';
+import * as queries from './queries.js';
+import { ACTIONS, type ActionArgs, type ActionName } from './rules/actions.js';
+import { replyToSupervision } from './steps.js';
+import { startRequestWorkflow, updateRequest } from './workflow-client.js';
+
+export interface RequestServiceDeps {
+  db: Db;
+  temporal: { client: Client };
+  settings: Config['temporal'];
+  policyProfile: string;
+}
+
+/** Each action's body, as the contract defines it. */
+interface ActionBodies {
+  approve: JsonRequest<'approveRequest'>;
+  refuse: JsonRequest<'refuseRequest'>;
+  ask_supplement: JsonRequest<'askRequestSupplement'>;
+  answer_supplement: JsonRequest<'answerRequestSupplement'>;
+  withdraw: JsonRequest<'withdrawRequest'>;
+  confirm_delivery: JsonRequest<'confirmRequestDelivery'>;
+  request_extension: JsonRequest<'requestRequestExtension'>;
+  decide_extension: JsonRequest<'decideRequestExtension'>;
+}
+export type ActionBody<K extends ActionName> = ActionBodies[K];
+
+/** Each action's body to the arguments its step takes (a refusal's body is its written explanation). */
+const ARGUMENTS: { [K in ActionName]: (body: ActionBodies[K]) => ActionArgs[K] } = {
+  approve: (body) => body,
+  refuse: (body) => ({ explanation: body }),
+  ask_supplement: (body) => body,
+  answer_supplement: (body) => body,
+  withdraw: (body) => body,
+  confirm_delivery: (body) => body,
+  request_extension: (body) => body,
+  decide_extension: (body) => body,
+};
+
+export class RequestService {
+  constructor(private readonly deps: RequestServiceDeps) {}
+
+  /** Best effort and not awaited: the relay also polls, and the answer does not depend on it. */
+  private notify(): void {
+    void pokeNotificationRelay(this.deps.temporal.client, this.deps.settings);
+  }
+
+  async detail(ctx: RequestContext, id: string): Promise<Detail> {
+    return detailView(this.deps.db, await queries.requestDetail(ctx, id));
+  }
+
+  async list(
+    ctx: RequestContext,
+    query: Omit<queries.RequestFilters, 'after' | 'limit'> & { cursor?: string | undefined; limit?: number },
+  ) {
+    // Validation applies the contract's default (50); the fallback only serves other callers.
+    const limit = query.limit ?? 50;
+    const rows = await queries.listRequests(ctx, { ...query, after: decodeCursor(query.cursor, isTimeIdCursor), limit: limit + 1 });
+    const result = page(rows, limit, (r) => ({ createdAt: r.row.createdAt.toISOString(), id: r.row.id }));
+    return { items: result.items.map(summaryView), nextCursor: result.nextCursor };
+  }
+
+  async createDraft(ctx: RequestContext, input: filing.DraftInput): Promise<Detail> {
+    return this.detail(ctx, (await filing.createDraft(ctx, input)).id);
+  }
+
+  async updateDraft(ctx: RequestContext, id: string, input: filing.DraftInput): Promise<Detail> {
+    await filing.updateDraft(ctx, id, input);
+    return this.detail(ctx, id);
+  }
+
+  async preCheck(ctx: RequestContext, id: string): Promise<JsonBody<'preCheckRequest', 200>> {
+    const result = await filing.preCheckDraft(ctx, id, this.deps.policyProfile);
+    return {
+      fileable: result.problems.length === 0,
+      problems: result.problems,
+      routing: result.routing ? { ...result.routing, snapshot: result.snapshot as unknown as Record<string, unknown> } : null,
+      preCheck: { result: overallResult(result.checks), checks: result.checks },
+    };
+  }
+
+  async addAttachment(ctx: RequestContext, id: string, file: { fileName: string; mediaType: string; content: Buffer }) {
+    const row = await addAttachment(ctx, id, file);
+    const { id: attachmentId, fileName, mediaType, sizeBytes, sha256, supplementId } = row;
+    return { id: attachmentId, fileName, mediaType, sizeBytes, sha256, supplementId, uploadedAt: row.uploadedAt.toISOString() };
+  }
+
+  async attachment(ctx: RequestContext, requestId: string, attachmentId: string) {
+    const file = await queries.getAttachment(ctx, requestId, attachmentId);
+    if (!file) throw new NotFoundError('attachment_not_found', 'No attachment with that id on this request');
+    return file;
+  }
+
+  /**
+   * Files the draft and starts its workflow. Filed and committed first: if Temporal cannot be
+   * reached the filing still stands (state routed, its clock counting from filing) and the
+   * reconciler starts the workflow.
+   */
+  async file(ctx: RequestContext, id: string, body: JsonRequest<'fileRequest'>, log?: FastifyBaseLogger): Promise<Detail> {
+    await filing.fileRequest(ctx, id, { version: body.commitmentVersion, accepted: body.acceptCommitment }, this.deps.policyProfile);
+    try {
+      await startRequestWorkflow(this.deps.temporal.client, this.deps.settings, id);
+      await filing.markWorkflowStarted(this.deps.db, id, ctx.now);
+    } catch (error) {
+      log?.warn({ err: error, requestId: id }, 'request workflow not started; the reconciler will start it');
+    }
+    this.notify();
+    return this.detail(ctx, id);
+  }
+
+  /** A person's action: authorized as it is declared (ability, role, party), then handed to the workflow. */
+  async act<K extends ActionName>(ctx: RequestContext, name: K, requestId: string, body: ActionBody<K>): Promise<Detail> {
+    const declared = ACTIONS[name];
+    const row = authorize(ctx.actor.ability, declared.ability, Subject.Request, await queries.loadRequest(ctx, requestId));
+    if (row.state === 'draft') throw new NotFoundError('request_not_found', 'No filed request with that id');
+    const role = declared.roles.find((r) => ctx.actor.roles.includes(r));
+    if (!role) throw new ForbiddenError('forbidden', `Only a ${declared.roles.join(' or ')} may do this`);
+    const actor = {
+      userId: ctx.actor.userId,
+      departmentId: ctx.actor.departmentId,
+      role,
+      party: declared.party,
+      httpRequestId: ctx.requestId,
+    };
+    const args = (ARGUMENTS[name] as (body: ActionBody<K>) => ActionArgs[K])(body);
+    try {
+      await updateRequest(this.deps.temporal.client, requestId, name, { ...args, actor });
+    } catch (error) {
+      // A filed request whose workflow the reconciler has not started yet is not closed.
+      if (error instanceof AppError && error.code === 'request_closed' && row.state === 'routed')
+        throw new ConflictError('request_starting', 'The request is still being opened; try again in a minute');
+      throw error;
+    }
+    this.notify();
+    return this.detail(ctx, requestId);
+  }
+
+  /** The responsible department answers a supervision notice on a request it can read. */
+  async replyToSupervision(ctx: RequestContext, supervisionId: string, reply: string) {
+    const supervision = await queries.getSupervision(this.deps.db, supervisionId);
+    const unknown = () => new NotFoundError('supervision_not_found', 'No supervision notice with that id');
+    if (!supervision || supervision.subjectType !== Subject.Request) throw unknown();
+    // A notice on a request the caller may not read does not exist for the caller either.
+    await queries.loadRequest(ctx, supervision.subjectId).catch((error: unknown) => {
+      throw error instanceof NotFoundError ? unknown() : error;
+    });
+    const role = (['reviewer', 'center_operator', 'dept_admin'] as const).find((r) => ctx.actor.roles.includes(r));
+    if (!role || supervision.responsibleDepartmentId !== ctx.actor.departmentId)
+      throw new ForbiddenError('forbidden', 'Only the responsible department answers a supervision notice');
+    const actor = {
+      userId: ctx.actor.userId,
+      departmentId: ctx.actor.departmentId,
+      role,
+      party: supervision.chargedParty as 'owner',
+      httpRequestId: ctx.requestId,
+    };
+    const updated = await replyToSupervision(this.deps.db, { supervisionId, actor, at: ctx.now, reply });
+    this.notify();
+    return supervisionView(updated);
+  }
+
+  /** A new policy version, applied to open requests if asked: their clocks move and their workflows are told. */
+  async createPolicyVersion(ctx: RequestContext, body: JsonRequest<'createPolicyProfileVersion'>) {
+    const profile = await policy.createPolicyVersion(ctx, body.name, body.settings, body.note);
+    const moved = body.applyToOpen ? await policy.applyPolicyToOpenRequests(ctx, profile) : [];
+    await signalMovedDeadlines(this.deps.temporal.client, moved, this.deps.db);
+    return { profile, openDeadlinesMoved: moved.length };
+  }
+
+  async commitment() {
+    const c = await policy.currentCommitment(this.deps.db);
+    return { version: c.version, text: c.text, publishedAt: c.publishedAt.toISOString() };
+  }
+
+  async publishCommitment(ctx: RequestContext, text: string) {
+    const c = await policy.publishCommitment(ctx, text);
+    return { version: c.version, text: c.text, publishedAt: c.publishedAt.toISOString() };
+  }
+
+  listPolicies() {
+    return policy.listPolicies(this.deps.db);
+  }
+
+  discardDraft(ctx: RequestContext, id: string) {
+    return filing.discardDraft(ctx, id);
+  }
+}

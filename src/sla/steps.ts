@@ -1,0 +1,301 @@
+/**
+ * The clocked-step engine's steps, each inside the caller's transaction (the case's own step, so
+ * the case's state, timeline, clock, supervision, audit entries and notices commit together).
+ * Requests use it today; grants and objections reuse it: a case names itself (`StepSubject`) and
+ * the engine keeps the clock, reminds, charges a breach to the step's party, supervises at level
+ * 1 and 2, extends once and pauses. Every step reads the clock under a row lock and does nothing
+ * when it is not (or no longer) due, so a retried or late activity changes nothing twice.
+ */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { loadCalendar } from '../calendar/index.js';
+import { specialDepartment } from '../identity/index.js';
+import { enqueueNotification } from '../notifications/index.js';
+import type { Tx } from '../platform/db/client.js';
+import { slaClocks, supervisions } from '../platform/db/schema.js';
+import { ConflictError, NotFoundError, TransientError } from '../platform/errors.js';
+import { isOverdue, reminderDue } from './rules/clock.js';
+import type { ClockedStep } from './rules/step.js';
+import * as clocks from './service.js';
+import type { ChangeMeta, ClockRow } from './service.js';
+
+/** The case a step belongs to, as its notices and supervision name it. */
+export interface StepSubject {
+  subjectType: string;
+  subjectId: string;
+  /** How notices name the case, e.g. "申请 SQ-2026-000045". */
+  label: string;
+  /** The department acting as a party of the case; the center is found by the engine. */
+  departments: Partial<Record<string, string>>;
+  /** Told of a breach besides the charged department and the center (e.g. the requester). */
+  watchers: string[];
+  /** The prefix of the notices' kinds, e.g. "request". */
+  noticeKind: string;
+}
+
+export type SupervisionRow = typeof supervisions.$inferSelect;
+
+/**
+ * A step needs a department nobody has flagged (the center, the competent authority). Not an
+ * AppError: the activity keeps retrying until an administrator fixes the directory, rather than
+ * failing the case's workflow for good.
+ */
+export class MissingDepartmentError extends TransientError {
+  constructor(which: string) {
+    super(`No department is flagged as ${which}; the step waits until one is`);
+  }
+}
+
+export async function centerDepartment(tx: Tx): Promise<string | null> {
+  return (await specialDepartment(tx, 'center'))?.id ?? null;
+}
+
+async function departmentOf(tx: Tx, subject: StepSubject, party: string): Promise<string> {
+  if (party === 'center') {
+    const center = await centerDepartment(tx);
+    if (!center) throw new MissingDepartmentError('the big-data center');
+    return center;
+  }
+  const department = subject.departments[party];
+  if (!department) throw new Error(`the ${subject.subjectType} names no department for party ${party}`);
+  return department;
+}
+
+async function notify(
+  tx: Tx,
+  subject: StepSubject,
+  kind: string,
+  at: Date,
+  notices: { departmentId: string; title: string; body: string }[],
+) {
+  for (const notice of notices) {
+    await enqueueNotification(tx, {
+      ...notice,
+      kind: `${subject.noticeKind}.${kind}`,
+      subjectType: subject.subjectType,
+      subjectId: subject.subjectId,
+      at,
+    });
+  }
+}
+
+/** The workflow's view of a clock. */
+export function clockedStep(row: ClockRow): ClockedStep {
+  const extension = row.extension as { decision: string } | null;
+  return {
+    clockId: row.id,
+    version: row.version,
+    state: row.state,
+    deadline: row.deadlineAt.toISOString(),
+    deadlineDate: row.deadlineDate,
+    chargedParty: row.chargedParty,
+    overdue: isOverdue(clocks.toDomain(row)),
+    supervisionLevel: row.supervisionLevel,
+    levelTwoAt: row.levelTwoAt?.toISOString() ?? null,
+    remindedFor: row.remindedFor?.toISOString() ?? null,
+    extension: !extension ? 'none' : extension.decision === 'pending' ? 'pending' : 'decided',
+  };
+}
+
+async function lockClock(tx: Tx, clockId: string): Promise<ClockRow> {
+  const [row] = await tx.select().from(slaClocks).where(eq(slaClocks.id, clockId)).for('update');
+  if (!row) throw new NotFoundError('sla_clock_not_found', 'No SLA clock with that id');
+  return row;
+}
+
+async function setEngineState(
+  tx: Tx,
+  clockId: string,
+  patch: Partial<Pick<ClockRow, 'supervisionLevel' | 'levelTwoAt' | 'remindedFor'>>,
+): Promise<ClockRow> {
+  const [row] = await tx
+    .update(slaClocks)
+    .set({ ...patch, version: sql`${slaClocks.version} + 1` })
+    .where(eq(slaClocks.id, clockId))
+    .returning();
+  return row!;
+}
+
+/**
+ * 00:00 on the deadline date: the charged department is reminded that the step is due today.
+ * Returns whether a reminder went out (false: not due, sent already, or the day has passed).
+ */
+export async function remindStep(tx: Tx, subject: StepSubject, clockId: string, at: Date): Promise<boolean> {
+  const clock = await lockClock(tx, clockId);
+  if (clock.state !== 'running' || clock.remindedFor?.getTime() === clock.deadlineAt.getTime()) return false;
+  if (!reminderDue(clock.deadlineAt.getTime(), at.getTime())) {
+    // Past the deadline the reminder is moot; before its day it is not due yet.
+    if (at > clock.deadlineAt) await setEngineState(tx, clockId, { remindedFor: clock.deadlineAt });
+    return false;
+  }
+  await setEngineState(tx, clockId, { remindedFor: clock.deadlineAt });
+  const departmentId = await departmentOf(tx, subject, clock.chargedParty);
+  await notify(tx, subject, 'reminded', at, [{ departmentId, title: `${subject.label} 今日到期`, body: '办理时限今日届满，请及时处理' }]);
+  return true;
+}
+
+/** A supervision notice (督办) to the charged department, with a reply due in working days. */
+async function issueSupervision(tx: Tx, subject: StepSubject, clock: ClockRow, level: 1 | 2, party: string, at: Date) {
+  const replyDue = (await loadCalendar(tx)).addWorkingDays(at, clock.replyDays);
+  const values = {
+    subjectType: subject.subjectType,
+    subjectId: subject.subjectId,
+    clockId: clock.id,
+    level,
+    chargedParty: party,
+    responsibleDepartmentId: await departmentOf(tx, subject, party),
+    issuedAt: at,
+    replyDueAt: replyDue.at,
+  };
+  const [issued] = await tx.insert(supervisions).values(values).onConflictDoNothing().returning();
+  if (issued) return issued;
+  const [existing] = await tx
+    .select()
+    .from(supervisions)
+    .where(and(eq(supervisions.clockId, clock.id), eq(supervisions.level, level), eq(supervisions.issuedAt, at)));
+  return existing!;
+}
+
+/** Level 1 at the breach: the charged department must reply; the center and the watchers are told. */
+async function superviseBreach(tx: Tx, subject: StepSubject, clock: ClockRow, breachedAt: Date): Promise<SupervisionRow> {
+  const supervision = await issueSupervision(tx, subject, clock, 1, clock.chargedParty, breachedAt);
+  const levelTwoAt = (await loadCalendar(tx)).addWorkingDays(breachedAt, clock.levelTwoAfterDays).at;
+  await setEngineState(tx, clock.id, { supervisionLevel: 1, levelTwoAt });
+  const center = await centerDepartment(tx);
+  await notify(tx, subject, 'supervision', breachedAt, [
+    {
+      departmentId: supervision.responsibleDepartmentId,
+      title: `督办：${subject.label} 已超期`,
+      body: `请于 ${supervision.replyDueAt.toISOString()} 前书面答复办理情况`,
+    },
+    ...(center && center !== supervision.responsibleDepartmentId
+      ? [{ departmentId: center, title: `${subject.label} 超期，已发出一级督办`, body: `责任方：${supervision.chargedParty}` }]
+      : []),
+    ...subject.watchers
+      .filter((d) => d !== supervision.responsibleDepartmentId && d !== center)
+      .map((departmentId) => ({ departmentId, title: `${subject.label} 已超期`, body: '已启动督办，仍在办理中' })),
+  ]);
+  return supervision;
+}
+
+/**
+ * The deadline passed with the step open: the breach is recorded on the clock at the instant it
+ * happened (the deadline, or the moment a correction moved it into the past) and charged to the
+ * step's party, and level-1 supervision starts. Returns the breach instant, or null when nothing
+ * is due (not late yet, or supervised already).
+ */
+export async function breachStep(tx: Tx, subject: StepSubject, clockId: string, at: Date, meta: ChangeMeta): Promise<Date | null> {
+  const clock = await lockClock(tx, clockId);
+  if (clock.state !== 'running' || clock.supervisionLevel > 0) return null;
+  if (!clock.breachedAt && at <= clock.deadlineAt) return null;
+  const breachedAt = clock.breachedAt ?? new Date(clock.deadlineAt.getTime() + 1);
+  const breached = clock.breachedAt ? clock : await clocks.breachSlaClock(tx, clockId, breachedAt, meta);
+  await superviseBreach(tx, subject, breached, breachedAt);
+  return breachedAt;
+}
+
+/** Still overdue when level 2 falls due: the competent authority's supervisors take it up. Returns the instant, or null. */
+export async function escalateStep(tx: Tx, subject: StepSubject, clockId: string, at: Date): Promise<Date | null> {
+  const clock = await lockClock(tx, clockId);
+  if (clock.supervisionLevel !== 1 || !clock.levelTwoAt || at < clock.levelTwoAt || !isOverdue(clocks.toDomain(clock))) return null;
+  const authority = await specialDepartment(tx, 'authority');
+  if (!authority) throw new MissingDepartmentError('the competent authority');
+  // Level 2 follows up the same breach: charged to the party level 1 was, whatever happened since.
+  const [levelOne] = await tx
+    .select()
+    .from(supervisions)
+    .where(and(eq(supervisions.clockId, clockId), eq(supervisions.level, 1)))
+    .orderBy(desc(supervisions.issuedAt))
+    .limit(1);
+  const due = clock.levelTwoAt;
+  await issueSupervision(tx, subject, clock, 2, levelOne?.chargedParty ?? clock.chargedParty, due);
+  await setEngineState(tx, clockId, { supervisionLevel: 2, levelTwoAt: null });
+  await notify(tx, subject, 'supervision', due, [
+    { departmentId: authority.id, title: `二级督办：${subject.label} 超期未办结`, body: '一级督办后仍未办结，请公共数据主管部门督促' },
+  ]);
+  return due;
+}
+
+/**
+ * The step is paused (补正). A pause after the deadline records the breach the timer had not yet
+ * recorded, and supervision starts as the timer would have done.
+ */
+export async function pauseStep(
+  tx: Tx,
+  subject: StepSubject,
+  clockId: string,
+  at: Date,
+  meta: ChangeMeta,
+  reason: string,
+): Promise<ClockRow> {
+  const paused = await clocks.pauseSlaClock(tx, clockId, at, meta, reason);
+  if (paused.breachedAt && paused.supervisionLevel === 0) await superviseBreach(tx, subject, paused, paused.breachedAt);
+  return paused;
+}
+
+/** One extension per step, asked before the deadline and at most `cap` working days; the center decides. */
+export async function requestStepExtension(
+  tx: Tx,
+  subject: StepSubject,
+  clockId: string,
+  ask: { days: number; reason: string; cap: number },
+  at: Date,
+  meta: ChangeMeta,
+): Promise<ClockRow> {
+  const clock = await clocks.requestSlaExtension(tx, clockId, at, ask.days, ask.reason, meta, ask.cap);
+  const center = await centerDepartment(tx);
+  if (center)
+    await notify(tx, subject, 'extension_requested', at, [
+      { departmentId: center, title: `${subject.label} 申请延期 ${ask.days} 个工作日`, body: ask.reason },
+    ]);
+  return clock;
+}
+
+/**
+ * The center decides. An approval after the breach supersedes it (DESIGN.md): overdue clears and,
+ * with it, the supervision that breach started; a new breach starts over at level 1.
+ */
+export async function decideStepExtension(
+  tx: Tx,
+  subject: StepSubject,
+  clockId: string,
+  decision: { approved: boolean; reason: string },
+  at: Date,
+  meta: ChangeMeta,
+): Promise<ClockRow> {
+  const decided = await clocks.decideSlaExtension(tx, clockId, at, decision.approved, meta, decision.reason);
+  const cleared = !isOverdue(clocks.toDomain(decided)) && decided.supervisionLevel > 0;
+  const clock = cleared ? await setEngineState(tx, clockId, { supervisionLevel: 0, levelTwoAt: null }) : decided;
+  const departments = [...new Set(Object.values(subject.departments).filter((d): d is string => Boolean(d)))];
+  await notify(
+    tx,
+    subject,
+    'extension_decided',
+    at,
+    departments.map((departmentId) => ({
+      departmentId,
+      title: `${subject.label} 的延期申请${decision.approved ? '已批准' : '未批准'}`,
+      body: decision.reason,
+    })),
+  );
+  return clock;
+}
+
+/** The responsible department answers a supervision notice (once). */
+export async function replyToSupervision(
+  tx: Tx,
+  supervisionId: string,
+  reply: { departmentId: string; userId: string; text: string },
+  at: Date,
+): Promise<SupervisionRow> {
+  const [row] = await tx.select().from(supervisions).where(eq(supervisions.id, supervisionId)).for('update');
+  if (!row) throw new NotFoundError('supervision_not_found', 'No such supervision notice');
+  if (row.responsibleDepartmentId !== reply.departmentId)
+    throw new ConflictError('not_your_step', 'Only the responsible department replies to a supervision notice');
+  if (row.repliedAt) throw new ConflictError('already_replied', 'The supervision notice has been answered');
+  const [updated] = await tx
+    .update(supervisions)
+    .set({ reply: reply.text, repliedAt: at, repliedBy: reply.userId })
+    .where(eq(supervisions.id, row.id))
+    .returning();
+  return updated!;
+}

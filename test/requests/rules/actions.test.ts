@@ -1,0 +1,212 @@
+/**
+ * What each party is offered on a filed request, written by hand from DESIGN.md (the request
+ * lifecycle, extensions, supplements) and checked against `availableActions` for every state ×
+ * party × track: a combination the table does not name offers nothing.
+ */
+import t from 'tap';
+import { actionProblem, availableActions, type ActionName } from '../../../src/requests/rules/actions.js';
+import { REQUEST_STATES, type RequestState } from '../../../src/requests/rules/lifecycle.js';
+import type { Track } from '../../../src/requests/rules/policy.js';
+import type { RequestView } from '../../../src/requests/rules/view.js';
+import type { ClockedStep } from '../../../src/sla/rules/step.js';
+
+const NOW = Date.parse('2026-12-02T02:00:00.000Z'); // Wednesday 10:00 in Shanghai
+const DEADLINE = '2026-12-04T15:59:59.999Z'; // the end of Friday in Shanghai
+
+const clock = (over: Partial<ClockedStep> = {}): ClockedStep => ({
+  clockId: 'c1',
+  version: 1,
+  state: 'running',
+  deadline: DEADLINE,
+  deadlineDate: '2026-12-04',
+  chargedParty: 'owner',
+  overdue: false,
+  supervisionLevel: 0,
+  levelTwoAt: null,
+  remindedFor: null,
+  extension: 'none',
+  ...over,
+});
+
+function view(state: RequestState, track: Track, over: Partial<RequestView> = {}): RequestView {
+  return {
+    id: 'r1',
+    number: 'GX-2026-000001',
+    state,
+    track,
+    stateBeforeSupplement: state === 'awaiting_supplement' ? (track === 15 ? 'coordination' : 'owner_review') : null,
+    requesterDepartmentId: 'requester-dept',
+    ownerDepartmentId: 'owner-dept',
+    fields: ['姓名', '公民身份号码'],
+    usageMonths: 6,
+    checks: [],
+    ownerMayRefuse: true,
+    scenarioKind: null,
+    extensionCapDays: 5,
+    clock: clock(),
+    supplement: null,
+    ...over,
+  };
+}
+
+type Party = 'requester' | 'owner' | 'center';
+type Offered = Partial<Record<Party, ActionName[]>>;
+
+/** The hand-written table, with the clock running before its deadline and no extension asked. */
+const TABLE: Partial<Record<`${Track}:${RequestState}`, Offered>> = {
+  // Before the track's step opens, the requester may still withdraw.
+  '1:submitted': { requester: ['withdraw'] },
+  '5:submitted': { requester: ['withdraw'] },
+  '15:submitted': { requester: ['withdraw'] },
+  '1:routed': { requester: ['withdraw'] },
+  '5:routed': { requester: ['withdraw'] },
+  '15:routed': { requester: ['withdraw'] },
+  // Track 1: no owner decision; the center delivers; the requester may withdraw until delivery.
+  '1:provisioning': { requester: ['withdraw'], center: ['confirm_delivery'] },
+  // Track 5: the owner decides within the step (one extension, asked before the deadline).
+  '5:owner_review': { owner: ['approve', 'refuse', 'ask_supplement', 'request_extension'], requester: ['withdraw'] },
+  '5:awaiting_supplement': { requester: ['answer_supplement', 'withdraw'] },
+  // Approved: the center delivers; a decided request is no longer withdrawn.
+  '5:provisioning': { center: ['confirm_delivery'] },
+  // Track 15: three-party coordination; the owner may ask a supplement or an extension.
+  '15:coordination': { owner: ['ask_supplement', 'request_extension'], requester: ['withdraw'] },
+  '15:awaiting_supplement': { requester: ['answer_supplement', 'withdraw'] },
+  // Agreed in coordination and aggregated: the center delivers as on the other tracks.
+  '15:provisioning': { center: ['confirm_delivery'] },
+};
+
+/** The states a request of each track can be in (DESIGN.md, request lifecycle). */
+const REACHABLE: Record<Track, RequestState[]> = {
+  1: ['submitted', 'routed', 'provisioning', 'granted', 'withdrawn'],
+  5: [
+    'submitted',
+    'routed',
+    'owner_review',
+    'awaiting_supplement',
+    'approved',
+    'provisioning',
+    'granted',
+    'refused',
+    'withdrawn',
+    'lapsed',
+  ],
+  15: [
+    'submitted',
+    'routed',
+    'coordination',
+    'awaiting_supplement',
+    'agreed_to_share',
+    'awaiting_owner_delivery',
+    'not_to_share',
+    'explanation_due',
+    'disputed',
+    'provisioning',
+    'granted',
+    'refused',
+    'withdrawn',
+    'lapsed',
+  ],
+};
+
+const PARTIES: Party[] = ['requester', 'owner', 'center'];
+const TRACKS: Track[] = [1, 5, 15];
+
+t.test('every state × party × track offers exactly what the table says', async (t) => {
+  let combinations = 0;
+  for (const track of TRACKS) {
+    for (const state of REACHABLE[track]) {
+      for (const party of PARTIES) {
+        const expected = TABLE[`${track}:${state}`]?.[party] ?? [];
+        t.same(availableActions(view(state, track), party, NOW), expected, `track ${track}, ${state}, ${party}`);
+        combinations++;
+      }
+    }
+  }
+  t.equal(combinations, (5 + 10 + 14) * 3);
+  t.same(
+    REQUEST_STATES.filter((s) => s !== 'draft' && !TRACKS.some((track) => REACHABLE[track].includes(s))),
+    [],
+    'every filed state is reachable on some track',
+  );
+});
+
+t.test('the extension: once, before the deadline, decided by the center', async (t) => {
+  const pending = view('owner_review', 5, { clock: clock({ extension: 'pending' }) });
+  t.same(availableActions(pending, 'owner', NOW), ['approve', 'refuse', 'ask_supplement'], 'asked once: not offered again');
+  t.same(availableActions(pending, 'center', NOW), ['decide_extension'], 'the center decides it');
+  t.same(availableActions(pending, 'requester', NOW), ['withdraw']);
+  const decided = view('owner_review', 5, { clock: clock({ extension: 'decided' }) });
+  t.same(availableActions(decided, 'owner', NOW), ['approve', 'refuse', 'ask_supplement']);
+  t.same(availableActions(decided, 'center', NOW), []);
+  const late = view('owner_review', 5, { clock: clock({ overdue: true, supervisionLevel: 1 }) });
+  t.same(availableActions(late, 'owner', NOW), ['approve', 'refuse', 'ask_supplement'], 'after the breach: decidable, not extendable');
+  const afterDeadlineUntimed = view('owner_review', 5);
+  t.same(
+    availableActions(afterDeadlineUntimed, 'owner', Date.parse(DEADLINE) + 1),
+    ['approve', 'refuse', 'ask_supplement'],
+    'past the deadline before the breach was recorded: not extendable either',
+  );
+  t.same(
+    availableActions(afterDeadlineUntimed, 'owner', Date.parse(DEADLINE)),
+    ['approve', 'refuse', 'ask_supplement', 'request_extension'],
+    'on the deadline instant it still is',
+  );
+  const coordinationPending = view('coordination', 15, { clock: clock({ extension: 'pending', chargedParty: 'center' }) });
+  t.same(availableActions(coordinationPending, 'center', NOW), ['decide_extension']);
+});
+
+t.test('a supplement answer is offered until the end of its due date', async (t) => {
+  const supplement = { id: 's1', clock: clock({ chargedParty: 'requester' }) };
+  const waiting = view('awaiting_supplement', 5, { clock: clock({ state: 'paused' }), supplement });
+  t.same(availableActions(waiting, 'requester', Date.parse(DEADLINE)), ['answer_supplement', 'withdraw']);
+  t.same(availableActions(waiting, 'requester', Date.parse(DEADLINE) + 1), ['withdraw'], 'lapsed (the timer may not have run yet)');
+});
+
+t.test("an action's arguments are checked before it is taken", async (t) => {
+  const actor = (party: Party, departmentId: string) => ({
+    userId: 'u1',
+    departmentId,
+    role: 'reviewer' as const,
+    party,
+    httpRequestId: null,
+  });
+  const review = view('owner_review', 5);
+  const owner = actor('owner', 'owner-dept');
+  t.equal(actionProblem('approve', review, { actor: owner }, NOW), null, 'an approval as asked');
+  t.equal(actionProblem('approve', review, { actor: owner, fields: ['姓名'], usageMonths: 3 }, NOW), null, 'narrower and shorter');
+  t.match(actionProblem('approve', review, { actor: owner, fields: ['姓名', '住址'] }, NOW), { status: 422, code: 'fields_not_requested' });
+  t.match(actionProblem('approve', review, { actor: owner, usageMonths: 7 }, NOW), { status: 422, code: 'usage_period_not_requested' });
+  t.match(
+    actionProblem('approve', review, { actor: actor('owner', 'other-dept') }, NOW),
+    { status: 409, code: 'not_your_step' },
+    "another department's reviewer",
+  );
+  t.match(actionProblem('approve', view('provisioning', 5), { actor: owner }, NOW), { status: 409, code: 'invalid_state' });
+  t.match(actionProblem('request_extension', review, { actor: owner, days: 6, reason: '核对口径' }, NOW), {
+    status: 422,
+    code: 'extension_too_long',
+  });
+  t.match(actionProblem('request_extension', review, { actor: owner, days: 0, reason: '核对口径' }, NOW), {
+    status: 422,
+    code: 'extension_too_long',
+  });
+  t.match(actionProblem('request_extension', review, { actor: owner, days: 5, reason: '  ' }, NOW), {
+    status: 422,
+    code: 'extension_reason_required',
+  });
+  t.equal(actionProblem('request_extension', review, { actor: owner, days: 5, reason: '核对口径' }, NOW), null, 'up to the cap');
+  const refusal = { legalBasis: { law: '《上海市公共数据共享管理办法》' }, citedConditions: [], reasons: '不予共享', alternatives: '无' };
+  t.match(actionProblem('refuse', review, { actor: owner, explanation: refusal }, NOW), {
+    status: 422,
+    code: 'invalid_refusal',
+    details: { problems: [/citedConditions/] },
+  });
+  t.match(actionProblem('answer_supplement', review, { actor: actor('requester', 'requester-dept'), answer: '补充' }, NOW), {
+    status: 409,
+    code: 'invalid_state',
+  });
+  t.match(actionProblem('decide_extension', review, { actor: actor('center', 'center-dept'), approved: true, reason: '同意' }, NOW), {
+    status: 409,
+    code: 'no_pending_extension',
+  });
+});
