@@ -6,11 +6,13 @@
  * test files report as comments `# <name>: N operations, M cases, F failures …` (the contract
  * fuzzer, the authorization matrix).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser, type FinalResults } from 'tap-parser';
 
 function tapFiles(dir: string): string[] {
+  // No results at all (tap found no test file to run): nothing ran, which the summary reports as a failure.
+  if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? tapFiles(path) : name.endsWith('.tap') ? [path] : [];

@@ -1,10 +1,13 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../audit/index.js';
+import { auditActor, type RequestContext } from '../identity/index.js';
+import { Action, Subject } from '../identity/rules/abilities.js';
 import type { Db, Tx } from '../platform/db/client.js';
 import { calendarDays, calendarOrdinals, calendarVersions, calendarYears } from '../platform/db/schema.js';
 import { statutoryHolidays } from './rules/statutory-holidays.js';
 import { WorkingDayCalendar, type DayException } from './rules/working-days.js';
-import { RuleViolationError } from '../platform/errors.js';
+import { ForbiddenError, RuleViolationError } from '../platform/errors.js';
+import type { JsonBody, JsonRequest, QueryParams } from '../platform/http/contract.js';
 import { CHINESE_DAYS_PACKAGE, noticeFor, publishedSchedulesFromPackage } from './chinese-days-source.js';
 
 /** The span the calendar (and its SQL ordinals) covers. */
@@ -196,4 +199,85 @@ export async function importPublishedSchedules(db: Db, meta: { actor: AuditActor
   return (await db.select({ year: calendarYears.year }).from(calendarYears).where(eq(calendarYears.version, result.version)))
     .map((y) => y.year)
     .sort((a, b) => a - b);
+}
+
+const MAX_RANGE_DAYS = 400;
+
+/**
+ * A deadline beyond the calendar's span is the caller's mistake, not a server error: each value
+ * is well-formed (the contract bounds the dates), their combination breaks a rule (422).
+ */
+function withinCalendar<T>(compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof RangeError) throw new RuleViolationError('outside_calendar', error.message);
+    throw error;
+  }
+}
+
+export interface CalendarServiceDeps {
+  db: Db;
+  followCalendar: CalendarFollower;
+}
+
+/** The calendar's use cases, one call per HTTP operation: reading days and years, publishing a year, computing a deadline. */
+export class CalendarService {
+  constructor(private readonly deps: CalendarServiceDeps) {}
+
+  async days({ from, to }: QueryParams<'listCalendarDays'>): Promise<JsonBody<'listCalendarDays', 200>> {
+    const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+    if (span < 0 || span >= MAX_RANGE_DAYS)
+      throw new RuleViolationError('invalid_date_range', `from must not be after to, and the range is at most ${MAX_RANGE_DAYS} days`);
+    const calendar = await loadCalendar(this.deps.db);
+    const days = withinCalendar(() => [...calendar.days(from, to)]);
+    return {
+      version: calendar.version,
+      days: days.map((d) => ({
+        date: d.date,
+        working: d.working,
+        ordinal: d.ordinal,
+        provisional: d.provisional,
+        kind: d.exception?.kind ?? null,
+        name: d.exception?.name ?? null,
+      })),
+    };
+  }
+
+  async years(): Promise<JsonBody<'listCalendarYears', 200>> {
+    const calendar = await loadCalendar(this.deps.db);
+    const years = await this.deps.db.select().from(calendarYears).orderBy(asc(calendarYears.year));
+    return { version: calendar.version, years: years.map((y) => ({ ...y, publishedAt: y.publishedAt.toISOString() })) };
+  }
+
+  async publishYear(
+    ctx: RequestContext,
+    year: number,
+    body: JsonRequest<'publishCalendarYear'>,
+  ): Promise<JsonBody<'publishCalendarYear', 200>> {
+    if (!ctx.actor.ability.can(Action.update, Subject.Calendar))
+      throw new ForbiddenError('forbidden', 'Only the center administrator publishes the calendar');
+    const meta = { actor: auditActor(ctx.actor, 'center_admin'), requestId: ctx.requestId, at: ctx.now };
+    const result = await publishYearAndFollow(
+      this.deps.db,
+      { year, notice: body.notice, source: 'api', days: body.days },
+      meta,
+      this.deps.followCalendar,
+    );
+    return { version: result.version, changedDates: result.changedDates, movedClocks: result.movedClocks };
+  }
+
+  async deadline(ctx: RequestContext, { from, workingDays }: JsonRequest<'computeDeadline'>): Promise<JsonBody<'computeDeadline', 200>> {
+    const calendar = await loadCalendar(this.deps.db);
+    return withinCalendar(() => {
+      const deadline = calendar.addWorkingDays(new Date(from), workingDays);
+      return {
+        deadline: deadline.at.toISOString(),
+        deadlineDate: deadline.date,
+        provisional: deadline.provisional,
+        calendarVersion: calendar.version,
+        remainingWorkingDays: calendar.remainingWorkingDays(ctx.now, deadline.at),
+      };
+    });
+  }
 }

@@ -1,53 +1,33 @@
-import * as scenarios from './scenarios.js';
+/** The key-work scenarios' HTTP operations: each one service call, typed from the contract. */
+import { contextOf } from '../identity/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/client.js';
-import { NotFoundError } from '../platform/errors.js';
-import { operation, type JsonBody } from '../platform/http/contract.js';
-import { contextOf } from '../identity/index.js';
-
-type ScenarioView = JsonBody<'getScenario', 200>;
-
-const view = (s: scenarios.ScenarioRow): ScenarioView => ({
-  id: s.id,
-  name: s.name,
-  kind: s.kind,
-  leadDepartmentId: s.leadDepartmentId,
-  description: s.description,
-  validFrom: s.validFrom,
-  validTo: s.validTo,
-  onKeyList: s.onKeyList,
-  coverage: s.coverage as scenarios.Coverage[],
-  retired: s.retired,
-});
+import { operation } from '../platform/http/contract.js';
+import { ScenarioService } from './scenarios.js';
 
 export function scenarioHandlers(deps: { db: Db; clock: Clock }) {
+  const service = new ScenarioService(deps);
+  const context = (request: Parameters<typeof contextOf>[0]) => contextOf(request, deps);
+
   return {
-    listScenarios: operation<'listScenarios'>(async (request): Promise<JsonBody<'listScenarios', 200>> => {
-      await contextOf(request, deps);
-      return { items: (await scenarios.listScenarios(deps.db)).map(view) };
+    listScenarios: operation<'listScenarios'>(async (request) => {
+      await context(request);
+      return service.list();
     }),
-    createScenario: operation<'createScenario'>(async (request, reply): Promise<ScenarioView> => {
-      const created = await scenarios.createScenario(await contextOf(request, deps), request.body);
+    createScenario: operation<'createScenario'>(async (request, reply) => {
       reply.status(201);
-      return view(created);
+      return service.create(await context(request), request.body);
     }),
-    getScenario: operation<'getScenario'>(async (request): Promise<ScenarioView> => {
-      return view(await scenarios.getScenario(await contextOf(request, deps), request.params.scenarioId));
-    }),
-    reviseScenario: operation<'reviseScenario'>(async (request): Promise<ScenarioView> => {
-      return view(await scenarios.updateScenario(await contextOf(request, deps), request.params.scenarioId, request.body));
-    }),
-    setKeyListMembership: operation<'setKeyListMembership'>(async (request): Promise<JsonBody<'setKeyListMembership', 200>> => {
-      const { onKeyList, reason } = request.body;
-      const result = await scenarios.setKeyListMembership(await contextOf(request, deps), request.params.scenarioId, onKeyList, reason);
-      return { scenario: view(result.scenario), listVersion: result.listVersion };
-    }),
-    getKeyWorkList: operation<'getKeyWorkList'>(async (request): Promise<JsonBody<'getKeyWorkList', 200>> => {
-      await contextOf(request, deps);
-      const { version } = request.query;
-      const list = await scenarios.keyList(deps.db, version);
-      if (!list) throw new NotFoundError('key_list_version_not_found', `The key-work list has no version ${version}`);
-      return list;
+    getScenario: operation<'getScenario'>(async (request) => service.detail(await context(request), request.params.scenarioId)),
+    reviseScenario: operation<'reviseScenario'>(async (request) =>
+      service.revise(await context(request), request.params.scenarioId, request.body),
+    ),
+    setKeyListMembership: operation<'setKeyListMembership'>(async (request) =>
+      service.setKeyListMembership(await context(request), request.params.scenarioId, request.body),
+    ),
+    getKeyWorkList: operation<'getKeyWorkList'>(async (request) => {
+      await context(request);
+      return service.keyWorkList(request.query.version);
     }),
   };
 }

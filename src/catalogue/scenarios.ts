@@ -6,9 +6,11 @@ import type { Db, Tx } from '../platform/db/client.js';
 import { datasets, datasetVersions, departments, scenarioListVersions, scenarios } from '../platform/db/schema.js';
 import type { DatasetField } from './rules/dataset.js';
 import { routingChanged, type Coverage } from './rules/scenario.js';
-import { ForbiddenError, RuleViolationError } from '../platform/errors.js';
+import { ForbiddenError, NotFoundError, RuleViolationError } from '../platform/errors.js';
 import { auditActor } from '../identity/index.js';
 import type { RequestContext } from '../identity/index.js';
+import type { JsonBody, JsonRequest } from '../platform/http/contract.js';
+import { scenarioView, type ScenarioView } from './presenters.js';
 
 export const SCENARIO_KINDS = ['one_network_service', 'one_network_governance', 'no_application', 'other'] as const; // 一网通办 一网统管 免申即享 其他
 
@@ -208,4 +210,40 @@ export async function keyList(db: Db | Tx, version?: number): Promise<KeyListSna
       : await db.select().from(scenarioListVersions).where(eq(scenarioListVersions.version, version));
   if (!row) return version === undefined || version === 0 ? { version: 0, scenarios: [] } : undefined;
   return { version: row.version, scenarios: row.snapshot as KeyListSnapshot['scenarios'] };
+}
+
+/** The key-work scenarios' use cases, one call per HTTP operation. */
+export class ScenarioService {
+  constructor(private readonly deps: { db: Db }) {}
+
+  async list(): Promise<JsonBody<'listScenarios', 200>> {
+    return { items: (await listScenarios(this.deps.db)).map(scenarioView) };
+  }
+
+  async create(ctx: RequestContext, input: ScenarioInput): Promise<ScenarioView> {
+    return scenarioView(await createScenario(ctx, input));
+  }
+
+  async detail(ctx: RequestContext, id: string): Promise<ScenarioView> {
+    return scenarioView(await getScenario(ctx, id));
+  }
+
+  async revise(ctx: RequestContext, id: string, input: ScenarioInput): Promise<ScenarioView> {
+    return scenarioView(await updateScenario(ctx, id, input));
+  }
+
+  async setKeyListMembership(
+    ctx: RequestContext,
+    id: string,
+    { onKeyList, reason }: JsonRequest<'setKeyListMembership'>,
+  ): Promise<JsonBody<'setKeyListMembership', 200>> {
+    const result = await setKeyListMembership(ctx, id, onKeyList, reason);
+    return { scenario: scenarioView(result.scenario), listVersion: result.listVersion };
+  }
+
+  async keyWorkList(version: number | undefined): Promise<JsonBody<'getKeyWorkList', 200>> {
+    const list = await keyList(this.deps.db, version);
+    if (!list) throw new NotFoundError('key_list_version_not_found', `The key-work list has no version ${version}`);
+    return list;
+  }
 }

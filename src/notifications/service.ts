@@ -8,6 +8,9 @@ import { inboxMessages, webhookDeliveries, webhooks } from '../platform/db/schem
 import { RuleViolationError } from '../platform/errors.js';
 import { auditActor } from '../identity/index.js';
 import type { RequestContext } from '../identity/index.js';
+import type { JsonBody, JsonRequest, QueryParams } from '../platform/http/contract.js';
+import { decodeCursor, isTimeIdCursor, page } from '../platform/http/cursor.js';
+import { deliveryView, notificationView, webhookView } from './presenters.js';
 import { checkWebhookTarget } from './webhook-targets.js';
 
 export type InboxRow = typeof inboxMessages.$inferSelect;
@@ -165,4 +168,51 @@ export async function listDeliveries(
     )
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
     .limit(filter.limit);
+}
+
+// ── Use cases, one call per HTTP operation ───────────────────────────────────────────────────
+
+export class NotificationService {
+  constructor(private readonly deps: { allowPrivateWebhookTargets: boolean }) {}
+
+  async inbox(ctx: RequestContext, query: QueryParams<'listNotifications'>): Promise<JsonBody<'listNotifications', 200>> {
+    // Validation applies the contract's defaults (unread false, limit 50); the type still marks them optional.
+    const { unread = false, cursor, limit = 50 } = query;
+    const rows = await listInbox(ctx, {
+      unreadOnly: unread,
+      after: decodeCursor(cursor, isTimeIdCursor),
+      limit: limit + 1,
+    });
+    const result = page(rows, limit, (m) => ({ createdAt: m.createdAt.toISOString(), id: m.outboxId }));
+    return { items: result.items.map(notificationView), nextCursor: result.nextCursor };
+  }
+
+  async unreadCount(ctx: RequestContext): Promise<JsonBody<'countUnreadNotifications', 200>> {
+    return { count: await unreadCount(ctx) };
+  }
+
+  async markRead(ctx: RequestContext, id: string): Promise<JsonBody<'markNotificationRead', 200>> {
+    return notificationView(await markRead(ctx, id));
+  }
+
+  async webhooks(ctx: RequestContext): Promise<JsonBody<'listWebhooks', 200>> {
+    return { items: (await listWebhooks(ctx)).map(webhookView) };
+  }
+
+  async createWebhook(ctx: RequestContext, input: JsonRequest<'createWebhook'>): Promise<JsonBody<'createWebhook', 201>> {
+    const { webhook, secret } = await createWebhook(ctx, input, { allowPrivateTargets: this.deps.allowPrivateWebhookTargets });
+    return { webhook: webhookView(webhook), secret };
+  }
+
+  async deactivateWebhook(ctx: RequestContext, id: string): Promise<JsonBody<'deactivateWebhook', 200>> {
+    return webhookView(await deactivateWebhook(ctx, id));
+  }
+
+  async deliveries(ctx: RequestContext, query: QueryParams<'listWebhookDeliveries'>): Promise<JsonBody<'listWebhookDeliveries', 200>> {
+    // Validation applies the contract's default limit (50); the type still marks it optional.
+    const { cursor, limit = 50, ...filter } = query;
+    const rows = await listDeliveries(ctx, { ...filter, before: decodeCursor(cursor, isTimeIdCursor), limit: limit + 1 });
+    const result = page(rows, limit, (d) => ({ createdAt: d.createdAt.toISOString(), id: d.id }));
+    return { items: result.items.map(deliveryView), nextCursor: result.nextCursor };
+  }
 }

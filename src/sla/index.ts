@@ -1,7 +1,7 @@
 /** The public face of SLA clocks (办理时限) and the clocked-step engine: every timed step's deadline, its events, reminders, breaches and supervision, and following calendar and policy changes. Other capabilities import this, never the files behind it. */
 export * from './service.js';
 export { calendarFollower, markAnnounced, signalMovedDeadlines, unannouncedClocks, type OwedAnnouncement } from './signals.js';
-export { clockEventView, clockView } from './routes.js';
+export { clockEventView, clockView } from './presenters.js';
 export { createSlaActivities } from './activities.js';
 export { slaHandlers } from './routes.js';
 export {

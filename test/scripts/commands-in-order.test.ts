@@ -67,7 +67,7 @@ t.test('start, then test, in one fresh clone that postgres cannot enter', async 
     'TAP_JOB_ID',
   ])
     delete env[name];
-  const child = spawn(join(clone, 'scripts/test'), ['--disable-coverage', 'test/domain/roles.test.ts'], {
+  const child = spawn(join(clone, 'scripts/test'), ['--disable-coverage', 'test/identity/rules/roles.test.ts'], {
     cwd: clone,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
