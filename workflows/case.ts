@@ -89,7 +89,8 @@ export class CaseEngine<V> {
 
   /**
    * Until the case closes: sleep until its next timed event (or a person's action, or a moved
-   * clock), then run what is due. `due` names the case's own timed steps besides its clocks'.
+   * clock), then run what is due: the case's own timed steps (`ownWake`, `runOwn`) first, then
+   * its supervised clocks' events.
    */
   async runUntilClosed(timed: {
     onClockEvent(clock: ClockedStep, event: TimedEvent, at: number): Promise<void>;
