@@ -1,8 +1,10 @@
 /**
  * Notification delivery. The relay (one per task queue) finds committed outbox entries and
  * starts one delivery workflow per entry (id `notification-<outboxId>`, so an entry is never
- * delivered by two workflows at once); each delivery puts the message in the department's
- * inbox and posts it to the department's webhooks, retrying each with backoff.
+ * delivered by two workflows at once, nor again once a delivery has completed); each delivery
+ * puts the message in the department's inbox and posts it to the department's webhooks,
+ * retrying each with backoff. Each webhook delivery is also claimed in the database before it
+ * is posted, so none is posted again once delivered or given up, whatever runs it.
  */
 import {
   ActivityFailure,
@@ -14,7 +16,7 @@ import {
   setHandler,
   startChild,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { NotificationActivities } from '../src/notifications/activities.js';
 
 const io = proxyActivities<NotificationActivities>({
@@ -74,9 +76,13 @@ export async function notificationRelayWorkflow(input: RelayInput): Promise<neve
           workflowId: `notification-${id}`,
           args: [id],
           parentClosePolicy: ParentClosePolicy.ABANDON,
+          // The listing may predate a delivery that has since completed (and marked the entry
+          // dispatched): that run must not be repeated. A run that failed or was terminated
+          // did not finish, so the entry is delivered again (its sends are idempotent).
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         });
       } catch (error) {
-        // Already being delivered by an earlier round: nothing to do.
+        // Being delivered, or delivered, by an earlier round: nothing to do.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
     }

@@ -8,6 +8,7 @@
 import {
   condition,
   continueAsNew,
+  patched,
   getExternalWorkflowHandle,
   ParentClosePolicy,
   proxyActivities,
@@ -21,7 +22,8 @@ import type { Activities } from '../src/server/activities.js';
 import { ACTION_NAMES, actionProblem, type ActionInput, type ActionName } from '../src/requests/rules/actions.js';
 import { isOpen } from '../src/requests/rules/lifecycle.js';
 import { clocksOf, type RequestView } from '../src/requests/rules/view.js';
-import { expired } from '../src/sla/rules/step.js';
+import { reminderAt } from '../src/sla/rules/clock.js';
+import { expired, reminderWake } from '../src/sla/rules/step.js';
 import { clockChanged } from './case-api.js';
 import { CaseEngine, refusal } from './case.js';
 import { requestUpdates, requestView } from './request-api.js';
@@ -73,10 +75,24 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
         act.runRequestClockEvent({ requestId, clockId: clock.clockId, event, stepKey: engine.key(event), at: new Date(at).toISOString() }),
       );
     },
-    // An unanswered supplement lapses the request the moment its clock runs out.
-    ownWake: (view) =>
-      view.supplement && view.supplement.clock.state === 'running' ? Date.parse(view.supplement.clock.deadline) + 1 : null,
+    // An unanswered supplement is reminded at 00:00 on its due date and lapses the request the
+    // moment its clock runs out.
+    ownWake: (view) => {
+      const clock = view.supplement?.clock;
+      if (!clock || clock.state !== 'running') return null;
+      const reminder = patched('supplement-reminder') ? reminderWake(clock, Date.now()) : null;
+      return Math.min(reminder ?? Infinity, Date.parse(clock.deadline) + 1);
+    },
     runOwn: async (view, at) => {
+      const clock = view.supplement?.clock;
+      const reminder = clock && patched('supplement-reminder') ? reminderWake(clock, at) : null;
+      if (clock && reminder !== null && reminder <= at) {
+        const due = new Date(reminderAt(Date.parse(clock.deadline))).toISOString();
+        await engine.run(() =>
+          act.runRequestClockEvent({ requestId, clockId: clock.clockId, event: 'remind', stepKey: engine.key('remind'), at: due }),
+        );
+        return true;
+      }
       if (!view.supplement || !expired(view.supplement.clock, at)) return false;
       const due = Date.parse(view.supplement.clock.deadline) + 1;
       await engine.run(() => act.lapseRequest({ requestId, stepKey: engine.key('lapse'), at: new Date(due).toISOString() }));

@@ -199,7 +199,8 @@ export const DEMO_DATASETS: DemoDataset[] = [
   {
     owner: 'ca.reviewer',
     code: 'CA-LN-003',
-    aggregated: false,
+    // Held by the center: the 免申即享 scenario below needs it, and its requests take track 1.
+    aggregated: true,
     content: base('高龄老人信息', '本市户籍七十周岁以上老年人名册', 'thematic', [
       ...person,
       f('年龄', 'internal', 'integer'),
@@ -357,6 +358,8 @@ export const catalogueSeedStep: SeedStep = {
           description: '符合条件的高龄老人无需申请，津贴自动发放',
           validFrom: '2026-01-01',
           validTo: '2027-12-31',
+          // Aggregated datasets and fields they have: on the key-work list, requests under it
+          // take track 1 (the center provisions, no owner approval), as 免申即享 should.
           coverage: [
             { datasetCode: 'CA-LN-003', fields: ['姓名', '公民身份号码', '年龄'] },
             { datasetCode: 'PSB-RK-001', fields: ['姓名', '公民身份号码', '出生日期'] },

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql, type AnyColumn, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { appendAudit } from '../audit/index.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import { authorize, authorizeCreate } from '../identity/index.js';
@@ -16,7 +16,7 @@ import {
   type Lineage,
   type SharingType,
 } from './rules/dataset.js';
-import { documentLexemes, queryLexemes, toTsqueryLiteral } from './rules/search-terms.js';
+import { codePrefix, documentLexemes, queryLexemes, toTsqueryLiteral } from './rules/search-terms.js';
 import { ConflictError, RuleViolationError } from '../platform/errors.js';
 import { auditActor } from '../identity/index.js';
 import type { RequestContext } from '../identity/index.js';
@@ -341,10 +341,24 @@ function ordering(
 }
 
 /**
+ * A query matches the names, description and field names (all its lexemes, through the GIN
+ * index) or, when it could begin a dataset code, the code: `amr-fr` finds `AMR-FR-001`, `AMR`
+ * every code starting with AMR, in any case. Only Latin queries shaped like a code add the code
+ * test, so Chinese searches keep their index-only plan.
+ */
+function textMatch(q: string | undefined): SQL | undefined {
+  const lexemes = q ? queryLexemes(q) : [];
+  if (!q || !lexemes.length) return undefined;
+  const byText = sql`${datasets.searchVector} @@ ${toTsqueryLiteral(lexemes)}::tsquery`;
+  const prefix = codePrefix(q);
+  return prefix ? or(byText, sql`starts_with(${datasets.code}, ${prefix})`) : byText;
+}
+
+/**
  * Search and browse in a stable order (by name, code or last change, then id): keyset pages
  * neither skip nor repeat rows while others are inserted; sorting by code is stable even while
- * entries are renamed. Chinese queries match through the GIN index on the lexemes; visibility is
- * the read rule translated to SQL.
+ * entries are renamed. Chinese queries match through the GIN index on the lexemes, a query shaped
+ * like a code also the codes it begins (`textMatch`); visibility is the read rule translated to SQL.
  */
 export async function searchDatasets(ctx: RequestContext, search: DatasetSearch): Promise<DatasetRow[]> {
   return datasetSearchQuery(ctx, search);
@@ -353,10 +367,10 @@ export async function searchDatasets(ctx: RequestContext, search: DatasetSearch)
 /** The query itself, for EXPLAIN in the benchmark. */
 export function datasetSearchQuery(ctx: RequestContext, search: DatasetSearch): SQLWrapper & PromiseLike<DatasetRow[]> {
   const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.Dataset, datasetFields);
-  const lexemes = search.q ? queryLexemes(search.q) : [];
+  const match = textMatch(search.q);
   const where = and(
     visible,
-    lexemes.length ? sql`${datasets.searchVector} @@ ${toTsqueryLiteral(lexemes)}::tsquery` : undefined,
+    match,
     search.ownerDepartmentId ? eq(datasets.ownerDepartmentId, search.ownerDepartmentId) : undefined,
     search.sharingType ? eq(datasets.sharingType, search.sharingType) : undefined,
     search.libraryKind ? eq(datasets.libraryKind, search.libraryKind) : undefined,
@@ -367,7 +381,7 @@ export function datasetSearchQuery(ctx: RequestContext, search: DatasetSearch): 
       : undefined,
   );
   const sort = search.sort ?? 'name';
-  if (!lexemes.length) {
+  if (!match) {
     const order = ordering(datasets, sort, search.after);
     return ctx.db
       .select()

@@ -2443,7 +2443,7 @@ export interface operations {
     listDatasets: {
         parameters: {
             query?: {
-                /** @description Chinese or Latin words, all of which must match (two-character queries such as 社保 work) */
+                /** @description Chinese or Latin words, all of which must match (two-character queries such as 社保 work); a query shaped like a dataset code also matches codes that start with it, in any case (amr-fr finds AMR-FR-001) */
                 q?: string;
                 ownerDepartmentId?: string;
                 sharingType?: components["schemas"]["SharingType"];

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { fetch } from 'undici';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/client.js';
@@ -64,7 +64,8 @@ function webhookActivities(deps: NotificationActivityDeps) {
     /** One delivery row per active webhook of the department; ids are stable across retries. */
     async prepareWebhookDeliveries(outboxId: string, at: string): Promise<string[]> {
       const [entry] = await db.select().from(notificationOutbox).where(eq(notificationOutbox.id, outboxId));
-      if (!entry) return [];
+      // Dispatched already: a later run for the entry must not send it to webhooks added since.
+      if (!entry || entry.dispatchedAt) return [];
       const hooks = await db
         .select({ id: webhooks.id })
         .from(webhooks)
@@ -82,41 +83,90 @@ function webhookActivities(deps: NotificationActivityDeps) {
       return rows.map((r) => r.id);
     },
 
-    /** One attempt; a failure throws so Temporal retries with backoff, reusing the delivery id. */
+    /**
+     * One attempt; a failure throws so Temporal retries with backoff, reusing the delivery id.
+     * The attempt posts only after claiming the row in one statement, so a delivery already
+     * delivered or given up, or being posted by another caller, is never posted again.
+     */
     async sendWebhook(deliveryId: string): Promise<void> {
       const row = await deliveryToSend(db, deliveryId);
-      if (!row || row.delivery.status === 'delivered') return;
-      if (!row.hook.active) {
-        await db
-          .update(webhookDeliveries)
-          .set({ status: 'failed', lastError: 'webhook deactivated' })
-          .where(eq(webhookDeliveries.id, deliveryId));
-        return;
-      }
-      const body = webhookBody(deliveryId, row);
+      if (!row) return;
+      if (!row.hook.active) return failDeactivatedDelivery(db, deliveryId);
       const now = await deps.clock.now();
+      const attempt = await claimDelivery(db, deliveryId, now);
+      if (attempt === undefined) return answerUnclaimed(db, deliveryId);
+      const body = webhookBody(deliveryId, row);
       const transport = { allowPrivateTargets, dispatcher, timeoutMs: deps.webhookTimeoutMs ?? 10_000 };
       const { statusCode, error } = await postWebhook(row.hook, deliveryId, body, now, transport);
       await db
         .update(webhookDeliveries)
         .set({
-          attempts: sql`${webhookDeliveries.attempts} + 1`,
+          status: error === null ? 'delivered' : 'pending',
           lastStatusCode: statusCode,
           lastError: error,
-          lastAttemptAt: now,
-          ...(error === null ? { status: 'delivered' as const, deliveredAt: now } : {}),
+          ...(error === null ? { deliveredAt: now } : {}),
         })
-        .where(eq(webhookDeliveries.id, deliveryId));
+        .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, 'sending'), eq(webhookDeliveries.attempts, attempt)));
       if (error !== null) throw ApplicationFailure.retryable(`webhook delivery ${deliveryId} failed: ${error}`, 'WebhookDeliveryFailed');
     },
 
+    /** After the last attempt; also settles an attempt that never reported (its worker died). */
     async markWebhookFailed(deliveryId: string): Promise<void> {
       await db
         .update(webhookDeliveries)
         .set({ status: 'failed' })
-        .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, 'pending')));
+        .where(and(eq(webhookDeliveries.id, deliveryId), inArray(webhookDeliveries.status, ['pending', 'sending'])));
     },
   };
+}
+
+/**
+ * How long a claimed attempt keeps the delivery: longer than an attempt can run (the activity
+ * times out after 30 seconds), so only the claim of an attempt whose worker died lapses.
+ */
+const SENDING_LEASE_MS = 60_000;
+
+/**
+ * Claims the next attempt of a delivery that is pending (or whose claim lapsed), in one
+ * statement: of concurrent callers one gets the attempt number, the others undefined.
+ */
+async function claimDelivery(db: Db, deliveryId: string, now: Date): Promise<number | undefined> {
+  const lapsed = new Date(now.getTime() - SENDING_LEASE_MS);
+  const [claimed] = await db
+    .update(webhookDeliveries)
+    .set({ status: 'sending', attempts: sql`${webhookDeliveries.attempts} + 1`, lastAttemptAt: now })
+    .where(
+      and(
+        eq(webhookDeliveries.id, deliveryId),
+        or(
+          eq(webhookDeliveries.status, 'pending'),
+          and(eq(webhookDeliveries.status, 'sending'), lt(webhookDeliveries.lastAttemptAt, lapsed)),
+        ),
+      ),
+    )
+    .returning({ attempts: webhookDeliveries.attempts });
+  return claimed?.attempts;
+}
+
+/** A delivery this caller could not claim: done if delivered, final if failed, else retried later. */
+async function answerUnclaimed(db: Db, deliveryId: string): Promise<void> {
+  const [current] = await db
+    .select({ status: webhookDeliveries.status })
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.id, deliveryId));
+  if (!current || current.status === 'delivered') return;
+  if (current.status === 'failed') {
+    throw ApplicationFailure.nonRetryable(`webhook delivery ${deliveryId} was given up`, 'WebhookDeliveryFailed');
+  }
+  throw ApplicationFailure.retryable(`webhook delivery ${deliveryId} is being attempted`, 'WebhookDeliveryInProgress');
+}
+
+/** A webhook deactivated before its delivery was made: the delivery fails without a post. */
+async function failDeactivatedDelivery(db: Db, deliveryId: string): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ status: 'failed', lastError: 'webhook deactivated' })
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, 'pending')));
 }
 
 /** How webhooks are reached: whether private addresses may be, through which agent, and for how long. */

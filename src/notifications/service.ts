@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/index.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import { authorize, authorizeCreate } from '../identity/index.js';
@@ -148,6 +148,10 @@ export async function deactivateWebhook(ctx: RequestContext, id: string): Promis
   });
 }
 
+/** The stored states a status filter covers: an attempt in flight (`sending`) is shown as pending. */
+const deliveryStatesShownAs = (status: DeliveryRow['status']): DeliveryRow['status'][] =>
+  status === 'pending' ? ['pending', 'sending'] : [status];
+
 export async function listDeliveries(
   ctx: RequestContext,
   filter: { webhookId?: string | undefined; status?: DeliveryRow['status'] | undefined; before?: InboxCursor | undefined; limit: number },
@@ -160,7 +164,7 @@ export async function listDeliveries(
       and(
         visible,
         filter.webhookId ? eq(webhookDeliveries.webhookId, filter.webhookId) : undefined,
-        filter.status ? eq(webhookDeliveries.status, filter.status) : undefined,
+        filter.status ? inArray(webhookDeliveries.status, deliveryStatesShownAs(filter.status)) : undefined,
         filter.before
           ? sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) < (${new Date(filter.before.createdAt)}, ${filter.before.id})`
           : undefined,

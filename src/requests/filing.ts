@@ -196,6 +196,9 @@ async function evaluate(
   const { dataset: d, version: v } = dataset;
   if (d.lifecycle !== 'published')
     problem('dataset_not_requestable', `Dataset ${d.code} is ${d.lifecycle}; only published datasets can be requested`);
+  // A department uses its own data directly; the sharing mechanism is for other departments' data.
+  if (d.ownerDepartmentId === row.requesterDepartmentId)
+    problem('own_dataset', `Dataset ${d.code} is your own department's; it is used directly, not requested`);
   if (row.fields.length === 0) problem('no_fields', 'A request names at least one field');
   const outside = fieldsOutside(v.fields as DatasetField[], row.fields);
   if (outside.length) problem('unknown_fields', `Not fields of ${d.code} version ${v.version}: ${outside.join(', ')}`);

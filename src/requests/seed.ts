@@ -61,8 +61,9 @@ async function seedTrackOne({ file, datasetId, scenarioId, base }: DemoKit): Pro
     fields: ['统一社会信用代码', '企业名称', '法定代表人'],
     purpose: '核验参保单位的法人登记信息',
   });
-  // Track 1 via the key-work list: 企业开办一件事 covers every field asked.
-  await file('amr.requester', {
+  // Track 1 via the key-work list: 企业开办一件事 covers every field asked (the public security
+  // bureau checks the new enterprise's registration; its own data it would use directly).
+  await file('psb.requester', {
     ...base,
     datasetId: await datasetId('AMR-FR-001'),
     fields: ['统一社会信用代码', '企业名称'],

@@ -130,7 +130,7 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
       kind: 'provisioning_started',
       actor: null,
       apply: async (tx, row) => {
-        if (row.clockId) await sla.handOverSlaClock(tx, row.clockId, 'center', at, clockMeta(null));
+        if (row.clockId) await sla.handOverStep(tx, stepSubject(row), row.clockId, 'center', at, clockMeta(null));
       },
       notify: (row, tx) => toCenter(tx, `请为申请 ${row.number} 供数`, '请按申请的交付方式（接口或批量交换）完成供数并确认'),
     },

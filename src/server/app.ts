@@ -26,7 +26,7 @@ import { requestHandlers } from '../requests/index.js';
 import { scenarioHandlers } from '../catalogue/index.js';
 import { identityHandlers } from '../identity/index.js';
 import { notificationHandlers } from '../notifications/index.js';
-import { systemHandlers } from './system-routes.js';
+import { PROBE_OPERATIONS, systemHandlers } from './system-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -48,7 +48,7 @@ const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024;
 
 /** Builds the HTTP application. It never listens: `src/server/main.ts` does, tests `inject`. */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const app = await createHttpPlumbing(deps.log, { production: deps.config.env === 'production' });
+  const app = await createHttpPlumbing(deps.log, { production: deps.config.env === 'production', quietOperations: PROBE_OPERATIONS });
   const specification = loadSpecification();
   app.decorate('declaredMethods', declaredMethods(specification));
   await registerDocs(app, specification);

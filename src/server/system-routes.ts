@@ -5,6 +5,12 @@ import type { AppDeps } from './app.js';
 
 type Readiness = JsonBody<'getReadiness', 200>;
 
+/**
+ * The probes (GET /healthz, /readyz): polled every fraction of a second by `start`, load
+ * balancers and orchestrators, so their request lines are logged at debug, not info.
+ */
+export const PROBE_OPERATIONS = ['getLiveness', 'getReadiness'] as const;
+
 /** Up or down. The reason goes to the log only: the endpoint is public, and errors name hosts and users. */
 async function check(request: FastifyRequest, dependency: string, probe: () => Promise<void>): Promise<Readiness['checks']['database']> {
   try {

@@ -10,6 +10,7 @@ export {
   clockedStep,
   decideStepExtension,
   escalateStep,
+  handOverStep,
   MissingDepartmentError,
   pauseStep,
   remindStep,

@@ -155,23 +155,33 @@ async function issueSupervision(tx: Tx, subject: StepSubject, clock: ClockRow, l
   return existing!;
 }
 
+/**
+ * Who supervises a level-1 breach: the center, unless the center itself breached — nobody
+ * supervises itself, so the competent authority does.
+ */
+async function supervisorOf(tx: Tx, responsibleDepartmentId: string): Promise<string> {
+  const center = await centerDepartment(tx);
+  if (center && center !== responsibleDepartmentId) return center;
+  const authority = await specialDepartment(tx, 'authority');
+  if (!authority) throw new MissingDepartmentError('the competent authority');
+  return authority.id;
+}
+
 /** Level 1 at the breach: the charged department must reply; the center and the watchers are told. */
 async function superviseBreach(tx: Tx, subject: StepSubject, clock: ClockRow, breachedAt: Date): Promise<SupervisionRow> {
   const supervision = await issueSupervision(tx, subject, clock, 1, clock.chargedParty, breachedAt);
   const levelTwoAt = (await loadCalendar(tx)).addWorkingDays(breachedAt, clock.levelTwoAfterDays).at;
   await setEngineState(tx, clock.id, { supervisionLevel: 1, levelTwoAt });
-  const center = await centerDepartment(tx);
+  const supervisor = await supervisorOf(tx, supervision.responsibleDepartmentId);
   await notify(tx, subject, 'supervision', breachedAt, [
     {
       departmentId: supervision.responsibleDepartmentId,
       title: `督办：${subject.label} 已超期`,
       body: `请于 ${supervision.replyDueAt.toISOString()} 前书面答复办理情况`,
     },
-    ...(center && center !== supervision.responsibleDepartmentId
-      ? [{ departmentId: center, title: `${subject.label} 超期，已发出一级督办`, body: `责任方：${supervision.chargedParty}` }]
-      : []),
+    { departmentId: supervisor, title: `${subject.label} 超期，已发出一级督办`, body: `责任方：${supervision.chargedParty}` },
     ...subject.watchers
-      .filter((d) => d !== supervision.responsibleDepartmentId && d !== center)
+      .filter((d) => d !== supervision.responsibleDepartmentId && d !== supervisor)
       .map((departmentId) => ({ departmentId, title: `${subject.label} 已超期`, body: '已启动督办，仍在办理中' })),
   ]);
   return supervision;
@@ -207,10 +217,20 @@ export async function escalateStep(tx: Tx, subject: StepSubject, clockId: string
     .orderBy(desc(supervisions.issuedAt))
     .limit(1);
   const due = clock.levelTwoAt;
-  await issueSupervision(tx, subject, clock, 2, levelOne?.chargedParty ?? clock.chargedParty, due);
+  const levelTwo = await issueSupervision(tx, subject, clock, 2, levelOne?.chargedParty ?? clock.chargedParty, due);
   await setEngineState(tx, clockId, { supervisionLevel: 2, levelTwoAt: null });
   await notify(tx, subject, 'supervision', due, [
     { departmentId: authority.id, title: `二级督办：${subject.label} 超期未办结`, body: '一级督办后仍未办结，请公共数据主管部门督促' },
+    // The responsible department learns it has been escalated, with its reply due.
+    ...(levelTwo.responsibleDepartmentId !== authority.id
+      ? [
+          {
+            departmentId: levelTwo.responsibleDepartmentId,
+            title: `二级督办：${subject.label} 已报公共数据主管部门`,
+            body: `请于 ${levelTwo.replyDueAt.toISOString()} 前书面答复办理情况`,
+          },
+        ]
+      : []),
   ]);
   return due;
 }
@@ -230,6 +250,21 @@ export async function pauseStep(
   const paused = await clocks.pauseSlaClock(tx, clockId, at, meta, reason);
   if (paused.breachedAt && paused.supervisionLevel === 0) await superviseBreach(tx, subject, paused, paused.breachedAt);
   return paused;
+}
+
+/**
+ * The step passes to another party (an approval hands provisioning to the center). If its
+ * deadline passed and the breach timer has not run yet (a backlogged worker), the breach is
+ * recorded first, at the deadline, and charged to the party whose step was open then — not to the
+ * party receiving it.
+ */
+export async function handOverStep(tx: Tx, subject: StepSubject, clockId: string, party: string, at: Date, meta: ChangeMeta) {
+  const clock = await lockClock(tx, clockId);
+  if (clock.state === 'running' && !clock.breachedAt && clock.supervisionLevel === 0 && at > clock.deadlineAt) {
+    const breachedAt = new Date(clock.deadlineAt.getTime() + 1);
+    await superviseBreach(tx, subject, await clocks.breachSlaClock(tx, clockId, breachedAt, meta), breachedAt);
+  }
+  return clocks.handOverSlaClock(tx, clockId, party, at, meta);
 }
 
 /** One extension per step, asked before the deadline and at most `cap` working days; the center decides. */

@@ -193,6 +193,21 @@ t.test('filing rules: each problem is a 4xx naming it; a not-shareable dataset i
   t.match((await fileDraft(retiredScenario)).json(), { code: 'scenario_retired' });
   await db.update(scenarios).set({ retired: false }).where(eq(scenarios.id, world.scenario.id));
 
+  // The owner department's own data is used directly, not requested.
+  const own = await draft({}, world.policeRequester);
+  t.match(
+    (await call('POST', `/requests/${own}/pre-check`, world.policeRequester)).json(),
+    { fileable: false, problems: [{ code: 'own_dataset' }] },
+    'the dry run says so',
+  );
+  const ownFiling = await call('POST', `/requests/${own}/filing`, world.policeRequester, {
+    commitmentVersion: version,
+    acceptCommitment: true,
+  });
+  t.equal(ownFiling.statusCode, 422);
+  t.match(ownFiling.json(), { code: 'own_dataset' });
+  t.equal((await call('DELETE', `/requests/${own}`, world.policeRequester)).statusCode, 204);
+
   const toBeRetired = await draft({ datasetId: world.notAggregated.id, fields: ['号牌号码'] });
   const lifecycle = await call('POST', `/datasets/${world.notAggregated.id}/lifecycle`, world.policeReviewer, { to: 'retired' });
   t.equal(lifecycle.statusCode, 200);

@@ -303,6 +303,22 @@ t.test('an unanswered supplement lapses the request at the end of its limit, wit
     'the lapse',
   );
   t.same(lapsed.closedAt, new Date(endOf(14).getTime() + 1), 'at the end of the limit');
+  // Like any step's, the answer's due date is reminded to the requester at 00:00 that day.
+  const reminders = (await events(request.id)).filter((e) => e.kind === 'reminded');
+  t.same(
+    reminders.map((e) => e.at),
+    [new Date(endOf(14).getTime() + 1 - 24 * 60 * 60 * 1000)],
+    'one reminder, at 00:00 on the due date',
+  );
+  const reminderNotices = await db
+    .select()
+    .from(notificationOutbox)
+    .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.kind, 'request.reminded')));
+  t.same(
+    reminderNotices.map((n) => n.departmentId),
+    [world.market.id],
+    'to the requesting department',
+  );
   const clocks = await db.select().from(slaClocks).where(eq(slaClocks.subjectId, request.id));
   t.same(
     clocks.map((c) => c.state),
@@ -559,3 +575,62 @@ t.test('an invalid approval, refusal, supplement or extension is refused by the 
   t.equal(approved.state, 'provisioning');
   t.equal((await activityEvents()).failed, 0);
 });
+
+t.test('a late approval the breach timer has not yet seen still charges the breach to the owner, not the center', async (t) => {
+  const { endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  // The owner approves a day after its deadline; the worker was backlogged and recorded nothing.
+  const late = new Date(endOf(8).getTime() - 12 * 60 * 60 * 1000);
+  const view = await takeAction(db, {
+    requestId: request.id,
+    name: 'approve',
+    input: { actor: owner() },
+    stepKey: 'late-approval',
+    at: late,
+  });
+  t.equal(view.state, 'provisioning');
+  t.match(view.clock, { chargedParty: 'center', overdue: true, supervisionLevel: 1 }, 'handed to the center, overdue');
+  const [level1] = await db.select().from(supervisions).where(eq(supervisions.subjectId, request.id));
+  t.match(level1, { level: 1, chargedParty: 'owner', responsibleDepartmentId: world.police.id }, 'the owner breached');
+  t.same(level1!.issuedAt, new Date(endOf(7).getTime() + 1), 'at the deadline instant, not at the late approval');
+  const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.same(clockRow!.breachedAt, new Date(endOf(7).getTime() + 1));
+});
+
+t.test(
+  "nobody supervises itself: the center's breach is supervised by the competent authority, and level 2 also tells the responsible department",
+  async (t) => {
+    await skipToPlainMonday(env, db, 4);
+    const request = await fileAndStart({ datasetId: world.unconditional.id, fields: ['姓名'] });
+    t.equal(request.track, 1);
+    await skip(24 * 2); // Wednesday: the center's 1-day deadline (Tuesday) has passed
+    await waitFor(async () => ((await requestRow(request.id)).supervisionLevel === 1 ? true : undefined), 'the breach');
+    const notices = async (kind: string) =>
+      db
+        .select()
+        .from(notificationOutbox)
+        .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.kind, kind)));
+    const levelOne = await notices('request.supervision');
+    t.ok(
+      levelOne.some((n) => n.departmentId === world.center.id && n.title.startsWith('督办')),
+      'the center is the responsible department',
+    );
+    t.ok(
+      levelOne.some((n) => n.departmentId === world.authority.id && n.title.includes('一级督办')),
+      'the competent authority supervises it',
+    );
+    t.notOk(
+      levelOne.some((n) => n.departmentId === world.center.id && n.title.includes('一级督办')),
+      'the center is not told it supervises itself',
+    );
+    await skip(24 * 8); // level 2: 5 working days after the breach (Wednesday 00:00) is the end of next Wednesday; now Thursday
+    await waitFor(async () => ((await requestRow(request.id)).supervisionLevel === 2 ? true : undefined), 'level 2');
+    const levelTwo = (await notices('request.supervision')).filter((n) => n.title.startsWith('二级督办'));
+    t.same(
+      levelTwo.map((n) => n.departmentId).sort(),
+      [world.center.id, world.authority.id].sort(),
+      'level 2 reaches the competent authority and the responsible department',
+    );
+    await updateRequest(env.client, request.id, 'confirm_delivery', { actor: center(), method: 'interface', reference: 'X' });
+  },
+);

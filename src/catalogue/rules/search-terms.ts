@@ -58,3 +58,16 @@ export function queryLexemes(query: string): string[] {
 export function toTsqueryLiteral(lexemes: readonly string[]): string {
   return lexemes.map((l) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' & ');
 }
+
+/** What a dataset code may be (the contract's pattern), and so what may begin one. */
+const CODE_PREFIX = /^[A-Z0-9][A-Z0-9-]{0,39}$/;
+
+/**
+ * The code prefix a query stands for, if it could begin a dataset code: the whole query,
+ * normalized, trimmed and upper-cased (`amr-fr` → `AMR-FR`, which finds `AMR-FR-001`).
+ * Undefined for anything else: Chinese words, several words, characters no code holds.
+ */
+export function codePrefix(query: string): string | undefined {
+  const text = query.normalize('NFKC').trim().toUpperCase();
+  return CODE_PREFIX.test(text) ? text : undefined;
+}

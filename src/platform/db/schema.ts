@@ -207,7 +207,8 @@ export const webhookDeliveries = pgTable(
     departmentId: uuid('department_id')
       .notNull()
       .references(() => departments.id),
-    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    // `sending` while an attempt holds the delivery (claimed, not yet answered); no SQL change.
+    status: text('status', { enum: ['pending', 'sending', 'delivered', 'failed'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastStatusCode: integer('last_status_code'),
     lastError: text('last_error'),

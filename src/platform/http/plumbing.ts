@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { requestSerializers } from '../logger.js';
 import { contractEdgePlugin } from './plugins/contract-edge.js';
@@ -10,10 +10,49 @@ import { createRequestValidatorCompiler } from './validation.js';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
+ * Fastify's request lines ("incoming request", "request completed") at info, except for the
+ * quiet operations — health and readiness probes, polled several times a second by `start`,
+ * load balancers and orchestrators — whose lines go to debug, so polls neither drown the start
+ * banner nor fill the log. Errors, and what a probe itself warns about, are logged as before.
+ */
+class RequestLogController extends LogController {
+  constructor(private readonly quietOperations: ReadonlySet<string>) {
+    super({ requestIdLogLabel: 'requestId' });
+  }
+
+  private quiet(request: FastifyRequest): boolean {
+    // Not every route has a config (fastify's 404 handler).
+    const config: { operationId?: string } | undefined = request.routeOptions.config;
+    return config?.operationId !== undefined && this.quietOperations.has(config.operationId);
+  }
+
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
+    if (this.quiet(request)) request.log.debug({ req: request }, 'incoming request');
+    else super.incomingRequest(request, reply, metadata);
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    metadata?: Record<string, unknown>,
+  ): void {
+    if (!error && this.quiet(request)) reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    else super.requestCompleted(error, request, reply, metadata);
+  }
+}
+
+export interface PlumbingOptions {
+  production?: boolean;
+  /** Operations whose request lines are logged at debug rather than info (health and readiness probes). */
+  quietOperations?: readonly string[];
+}
+
+/**
  * Everything every route relies on, without the routes: logging with request ids, contract
  * validation that rejects unknown properties, and the one error shape.
  */
-export async function createHttpPlumbing(log?: Logger, options: { production?: boolean } = {}): Promise<FastifyInstance> {
+export async function createHttpPlumbing(log?: Logger, options: PlumbingOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     ...(log
       ? // pino's child logger type is narrower than fastify's; fastify takes any pino logger.
@@ -25,7 +64,7 @@ export async function createHttpPlumbing(log?: Logger, options: { production?: b
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: new RequestLogController(new Set(options.quietOperations)),
     bodyLimit: 1024 * 1024,
     frameworkErrors,
     clientErrorHandler,

@@ -52,8 +52,8 @@ interface Declaration<K extends ActionName> {
   ability: Action;
   /** The lifecycle action (the state it leads to); null for actions that keep the state. */
   transition: RequestAction | null;
-  /** Whether it is offered now, whatever its arguments (a reason when not). */
-  offered?: (view: RequestView, now: number) => Problem | null;
+  /** Whether it is offered now to this party, whatever its arguments (a reason when not). */
+  offered?: (view: RequestView, now: number, party: ActionActor['party']) => Problem | null;
   /** What is wrong with these arguments here. */
   check?: (view: RequestView, args: ActionArgs[K], now: number) => Problem | null;
 }
@@ -66,11 +66,14 @@ const invalid = (code: string, message: string, details?: Record<string, unknown
   ...(details ? { details } : {}),
 });
 
-/** An extension is asked while the decision is open, once, before the deadline. */
-function extensionOffered(view: RequestView, now: number): Problem | null {
+/** An extension is asked while the decision is open, once, before the deadline, by the party whose step it is. */
+function extensionOffered(view: RequestView, now: number, party: ActionActor['party']): Problem | null {
   if (view.state !== 'owner_review' && view.state !== 'coordination')
     return conflict('invalid_state', `An extension is asked while the decision is open, not in state ${view.state}`);
   if (!view.clock) return conflict('invalid_state', 'The request has no running clock');
+  // Coordination runs on the center's clock: the owner may not extend another party's step.
+  if (view.clock.chargedParty !== party)
+    return conflict('not_your_step', `The step is the ${view.clock.chargedParty}'s: only it asks to extend it`);
   if (view.clock.extension !== 'none')
     return conflict('extension_already_requested', 'This step has already had its one extension request');
   if (view.clock.overdue || (view.clock.state === 'running' && now > Date.parse(view.clock.deadline)))
@@ -174,7 +177,7 @@ function openTo<K extends ActionName>(name: K, view: RequestView, party: ActionA
     const result = nextState(view, declared.transition, party);
     if (!result.ok) return conflict(result.code, result.message);
   }
-  return declared.offered?.(view, now) ?? null;
+  return declared.offered?.(view, now, party) ?? null;
 }
 
 /** Every reason the actor cannot take the action with these arguments now (the first one), or null. */

@@ -116,10 +116,22 @@ export function decideExtension(calendar: WorkingDayCalendar, clock: Clock, at: 
   const extension = { ...clock.extension, decision: approved ? ('approved' as const) : ('rejected' as const), decidedAt: at };
   if (!approved || clock.state === 'stopped') return { ...clock, extension };
   const extended = { ...clock, extension, extensionDays: extension.days };
-  // Paused, the clock has no deadline running: the approval adds to R and, coming after a breach,
-  // supersedes it as it would on a running clock.
-  if (clock.state === 'paused')
-    return { ...extended, remainingAtPause: (clock.remainingAtPause ?? 0) + extension.days, breachedAt: null, outcome: null };
+  // Paused, the clock's time stands still at the pause: the extended deadline is counted from the
+  // basis as on a running clock, R is recounted from the pause to it, and a breach is superseded
+  // only if the extended deadline lies after the pause (time did not run on while paused).
+  if (clock.state === 'paused') {
+    const deadline = deadlineOf(calendar, extended);
+    const pausedAt = clock.pausedAt!;
+    const remainingAtPause = Math.max(calendar.remainingWorkingDays(pausedAt, deadline.at), 0);
+    const late = deadline.at < pausedAt;
+    return {
+      ...extended,
+      deadline,
+      calendarVersion: calendar.version,
+      remainingAtPause,
+      ...lateness(clock, late, clock.breachedAt ?? pausedAt),
+    };
+  }
   const deadline = deadlineOf(calendar, extended);
   const stillBreached = deadline.at < at;
   return {

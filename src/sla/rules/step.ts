@@ -59,3 +59,10 @@ export function nextWake(step: ClockedStep, now: number): number | null {
 export function expired(step: ClockedStep, now: number): boolean {
   return step.state === 'running' && now > Date.parse(step.deadline);
 }
+
+/** When the due-today reminder of a step falls due, if it is still to be sent (for steps that expire rather than breach). */
+export function reminderWake(step: ClockedStep, now: number): number | null {
+  if (step.state !== 'running' || step.remindedFor === step.deadline) return null;
+  const deadline = Date.parse(step.deadline);
+  return now <= deadline ? Math.max(reminderAt(deadline), now) : null;
+}

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { documentLexemes, MAX_WORD_LENGTH, queryLexemes, toTsqueryLiteral } from '../../../src/catalogue/rules/search-terms.js';
+import { codePrefix, documentLexemes, MAX_WORD_LENGTH, queryLexemes, toTsqueryLiteral } from '../../../src/catalogue/rules/search-terms.js';
 
 const matches = (query: string, ...doc: string[]) => {
   const lexemes = new Set(documentLexemes(...doc));
@@ -42,4 +42,17 @@ t.test('over-long words are cut alike in documents and queries (PostgreSQL refus
   t.equal(lexeme!.length, MAX_WORD_LENGTH);
   t.same(queryLexemes(long), [lexeme], 'a query for the same word still finds it');
   t.ok(matches('a'.repeat(80), `${long} 数据`), 'a query sharing the first 64 letters matches');
+});
+
+t.test('a query that could begin a dataset code stands for that prefix, in upper case', async (t) => {
+  t.equal(codePrefix('amr-fr'), 'AMR-FR', 'amr-fr → AMR-FR, which begins AMR-FR-001');
+  t.equal(codePrefix('AMR'), 'AMR');
+  t.equal(codePrefix(' Amr-Fr-001 '), 'AMR-FR-001', 'trimmed, any case');
+  t.equal(codePrefix('ａｍｒ－ｆｒ'), 'AMR-FR', 'full-width forms');
+  t.equal(codePrefix('amr fr'), undefined, 'two words are no code');
+  t.equal(codePrefix('社保'), undefined);
+  t.equal(codePrefix('-fr'), undefined, 'no code starts with a hyphen');
+  t.equal(codePrefix("amr'"), undefined);
+  t.equal(codePrefix(''), undefined);
+  t.equal(codePrefix('A'.repeat(41)), undefined, 'longer than any code');
 });

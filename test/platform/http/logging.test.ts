@@ -9,7 +9,7 @@ import { openDatabase } from '../../../src/platform/db/client.js';
 import { startTestApp } from '../../helpers/app.js';
 import { testConfig } from '../../helpers/env.js';
 
-function capture() {
+function capture(logLevel: 'info' | 'debug' = 'info') {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
@@ -17,7 +17,7 @@ function capture() {
       done();
     },
   });
-  return { lines, log: pino(loggerOptions({ logLevel: 'info' }), stream) };
+  return { lines, log: pino(loggerOptions({ logLevel }), stream) };
 }
 
 t.test('request logs carry the request id but no token, cookie or query string', async (t) => {
@@ -108,4 +108,60 @@ t.test('redaction covers secrets nested in logged objects', async (t) => {
   t.notOk(text.includes('s3cr3t'));
   t.notOk(text.includes('t0k'));
   t.match(text, /dept\.example/);
+});
+
+t.test('health and readiness polls leave no line at info, so they do not drown the start banner', async (t) => {
+  const { lines, log } = capture();
+  const harness = await startTestApp({ log });
+  t.teardown(harness.close);
+  const ready = await harness.app.inject({ method: 'GET', url: '/readyz', headers: { 'x-request-id': 'trace-logging-probe-ready' } });
+  t.equal(ready.statusCode, 200);
+  const live = await harness.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-logging-probe-live' } });
+  t.equal(live.statusCode, 200);
+  t.same(
+    lines.filter((l) => String(l.requestId).startsWith('trace-logging-probe')),
+    [],
+    'no log line for a readiness or a liveness request',
+  );
+  const info = await harness.app.inject({ method: 'GET', url: '/api/v1/system/info', headers: { 'x-request-id': 'trace-logging-0005' } });
+  t.equal(info.statusCode, 200);
+  t.same(
+    lines.filter((l) => l.requestId === 'trace-logging-0005').map(({ level, msg, req, res }) => ({ level, msg, req, res })),
+    [
+      { level: 30, msg: 'incoming request', req: { method: 'GET', path: '/api/v1/system/info' }, res: undefined },
+      { level: 30, msg: 'request completed', req: undefined, res: { statusCode: 200 } },
+    ],
+    'an ordinary API request still logs its request and response lines',
+  );
+});
+
+t.test('at debug the polls are logged; a readiness check that fails still warns', async (t) => {
+  const { lines, log } = capture('debug');
+  const database = await openDatabase(testConfig().database);
+  t.teardown(() => database.close());
+  const down = {
+    ...database,
+    ping: async () => {
+      throw new Error('connection refused');
+    },
+  };
+  const harness = await startTestApp({ log, database: down });
+  t.teardown(harness.close);
+  await harness.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-logging-0006' } });
+  t.same(
+    lines.filter((l) => l.requestId === 'trace-logging-0006').map(({ level, msg }) => ({ level, msg })),
+    [
+      { level: 20, msg: 'incoming request' },
+      { level: 20, msg: 'request completed' },
+    ],
+  );
+  const res = await harness.app.inject({ method: 'GET', url: '/readyz', headers: { 'x-request-id': 'trace-logging-0007' } });
+  t.equal(res.statusCode, 503);
+  t.same(
+    lines
+      .filter((l) => l.requestId === 'trace-logging-0007' && (l.level as number) >= 30)
+      .map(({ level, msg, dependency }) => ({ level, msg, dependency })),
+    [{ level: 40, msg: 'readiness check failed', dependency: 'database' }],
+    'the failure is logged at warn; the poll itself only at debug',
+  );
 });

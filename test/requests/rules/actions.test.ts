@@ -43,7 +43,8 @@ function view(state: RequestState, track: Track, over: Partial<RequestView> = {}
     ownerMayRefuse: true,
     scenarioKind: null,
     extensionCapDays: 5,
-    clock: clock(),
+    // The track's clock is the owner's while it reviews (or a supplement pauses its review), else the center's.
+    clock: clock({ chargedParty: state === 'owner_review' || (state === 'awaiting_supplement' && track === 5) ? 'owner' : 'center' }),
     supplement: null,
     ...over,
   };
@@ -68,8 +69,9 @@ const TABLE: Partial<Record<`${Track}:${RequestState}`, Offered>> = {
   '5:awaiting_supplement': { requester: ['answer_supplement', 'withdraw'] },
   // Approved: the center delivers; a decided request is no longer withdrawn.
   '5:provisioning': { center: ['confirm_delivery'] },
-  // Track 15: three-party coordination; the owner may ask a supplement or an extension.
-  '15:coordination': { owner: ['ask_supplement', 'request_extension'], requester: ['withdraw'] },
+  // Track 15: three-party coordination on the center's clock; the owner may ask a supplement but
+  // not extend the center's step.
+  '15:coordination': { owner: ['ask_supplement'], requester: ['withdraw'] },
   '15:awaiting_supplement': { requester: ['answer_supplement', 'withdraw'] },
   // Agreed in coordination and aggregated: the center delivers as on the other tracks.
   '15:provisioning': { center: ['confirm_delivery'] },
@@ -150,6 +152,21 @@ t.test('the extension: once, before the deadline, decided by the center', async 
     availableActions(afterDeadlineUntimed, 'owner', Date.parse(DEADLINE)),
     ['approve', 'refuse', 'ask_supplement', 'request_extension'],
     'on the deadline instant it still is',
+  );
+  const coordination = view('coordination', 15);
+  t.match(
+    actionProblem(
+      'request_extension',
+      coordination,
+      {
+        actor: { userId: 'u1', departmentId: 'owner-dept', role: 'reviewer', party: 'owner', httpRequestId: null },
+        days: 3,
+        reason: '协调',
+      },
+      NOW,
+    ),
+    { status: 409, code: 'not_your_step' },
+    "the owner may not extend the center's coordination step",
   );
   const coordinationPending = view('coordination', 15, { clock: clock({ extension: 'pending', chargedParty: 'center' }) });
   t.same(availableActions(coordinationPending, 'center', NOW), ['decide_extension']);

@@ -152,18 +152,28 @@ t.test('a pause after the deadline keeps the breach the timer had not recorded y
   t.equal(inTime.breachedAt, null, 'a pause on the deadline date is in time');
 });
 
-t.test('an extension approved while paused supersedes an earlier breach, as on a running clock', async (t) => {
+t.test('an extension approved while paused supersedes an earlier breach only if the extended deadline lies after the pause', async (t) => {
+  // Five days from Mon 9 Mar: due Mon 16 Mar; extended by 3: due Thu 19 Mar.
   const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5);
   const asked = requestExtension(started, sh('2026-03-12T09:00:00'), 3, '需要调取历史档案');
   const breached = breachClock(asked, sh('2026-03-17T00:00:01'));
   const paused = pauseClock(calendar, breached, sh('2026-03-17T09:00:00'));
   t.ok(isOverdue(paused));
   const approved = decideExtension(calendar, paused, sh('2026-03-17T10:00:00'), true);
-  t.notOk(isOverdue(approved), 'overdue clears');
-  t.equal(approved.remainingAtPause, 3, 'R gains the extension');
+  t.notOk(isOverdue(approved), 'the extended deadline (Thu 19) is after the pause (Tue 17): overdue clears');
+  t.equal(approved.deadline.date, '2026-03-19');
+  t.equal(approved.remainingAtPause, 2, 'R from the pause to the extended deadline: Wed 18, Thu 19');
   const resumed = resumeClock(calendar, approved, sh('2026-03-17T11:00:00'));
-  t.equal(resumed.deadline.date, '2026-03-20');
+  t.equal(resumed.deadline.date, '2026-03-19');
   t.equal(stopClock(resumed, sh('2026-03-18T09:00:00')).outcome, 'met');
+
+  // Extended by 1 only: due Tue 17 Mar, and the pause came on Wed 18: the breach stands.
+  const short = requestExtension(started, sh('2026-03-12T09:00:00'), 1, '需要调取历史档案');
+  const pausedLate = pauseClock(calendar, breachClock(short, sh('2026-03-17T00:00:01')), sh('2026-03-18T09:00:00'));
+  const tooShort = decideExtension(calendar, pausedLate, sh('2026-03-18T10:00:00'), true);
+  t.ok(isOverdue(tooShort), 'the extended deadline had passed before the pause: still overdue');
+  t.equal(tooShort.deadline.date, '2026-03-17');
+  t.equal(tooShort.remainingAtPause, 0);
 });
 
 t.test('a correction that moves a breached deadline back into the future clears the breach', async (t) => {
