@@ -6,7 +6,6 @@
  * clock's version), and sleeps until the next timed event of its clocked steps.
  */
 import { ActivityFailure, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
-import { reminderAt } from '../src/sla/rules/clock.js';
 import { dueEvents, nextWake, type ClockedStep, type TimedEvent } from '../src/sla/rules/step.js';
 import { clockChanged } from './case-api.js';
 
@@ -116,8 +115,10 @@ export class CaseEngine<V> {
         if (!this.current || !this.options.isOpen(this.current)) return;
         if (timed.runOwn && (await timed.runOwn(this.current, Date.now()))) return;
         for (const clock of this.options.supervised(this.current)) {
-          const [event] = dueEvents(clock, Date.now());
-          if (!event) continue;
+          // Timed steps record the instant they were due, not the moment the timer was handled.
+          const [due] = dueEvents(clock, Date.now());
+          if (!due) continue;
+          const { event, at } = due;
           // A step that finds nothing to do returns the same view; waiting for a change (or an
           // hour) then keeps a disagreement between the view and the clock from spinning.
           const attempt = `${clock.clockId}:${clock.version}:${event}`;
@@ -126,7 +127,7 @@ export class CaseEngine<V> {
             return;
           }
           this.lastAttempt = attempt;
-          return timed.onClockEvent(clock, event, eventInstant(clock, event));
+          return timed.onClockEvent(clock, event, at);
         }
       });
     }
@@ -134,12 +135,4 @@ export class CaseEngine<V> {
     await condition(() => !this.busy);
     return this.current!;
   }
-}
-
-/** Timed steps record the instant they were due, not the moment the timer was handled. */
-function eventInstant(clock: ClockedStep, event: TimedEvent): number {
-  const deadline = Date.parse(clock.deadline);
-  if (event === 'remind') return reminderAt(deadline);
-  if (event === 'breach') return deadline + 1;
-  return Date.parse(clock.levelTwoAt!);
 }

@@ -22,8 +22,7 @@ import type { Activities } from '../src/server/activities.js';
 import { ACTION_NAMES, actionProblem, type ActionInput, type ActionName } from '../src/requests/rules/actions.js';
 import { isOpen } from '../src/requests/rules/lifecycle.js';
 import { clocksOf, type RequestView } from '../src/requests/rules/view.js';
-import { reminderAt } from '../src/sla/rules/clock.js';
-import { expired, reminderWake } from '../src/sla/rules/step.js';
+import { dueEvents, expired, nextWake } from '../src/sla/rules/step.js';
 import { clockChanged } from './case-api.js';
 import { CaseEngine, refusal } from './case.js';
 import { requestUpdates, requestView } from './request-api.js';
@@ -80,20 +79,20 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
     ownWake: (view) => {
       const clock = view.supplement?.clock;
       if (!clock || clock.state !== 'running') return null;
-      const reminder = patched('supplement-reminder') ? reminderWake(clock, Date.now()) : null;
+      const reminder = patched('supplement-reminder') ? nextWake(clock, Date.now(), false) : null;
       return Math.min(reminder ?? Infinity, Date.parse(clock.deadline) + 1);
     },
-    runOwn: async (view, at) => {
+    runOwn: async (view, now) => {
       const clock = view.supplement?.clock;
-      const reminder = clock && patched('supplement-reminder') ? reminderWake(clock, at) : null;
-      if (clock && reminder !== null && reminder <= at) {
-        const due = new Date(reminderAt(Date.parse(clock.deadline))).toISOString();
+      const [reminder] = clock && patched('supplement-reminder') ? dueEvents(clock, now, false) : [];
+      if (clock && reminder) {
+        const at = new Date(reminder.at).toISOString();
         await engine.run(() =>
-          act.runRequestClockEvent({ requestId, clockId: clock.clockId, event: 'remind', stepKey: engine.key('remind'), at: due }),
+          act.runRequestClockEvent({ requestId, clockId: clock.clockId, event: 'remind', stepKey: engine.key('remind'), at }),
         );
         return true;
       }
-      if (!view.supplement || !expired(view.supplement.clock, at)) return false;
+      if (!view.supplement || !expired(view.supplement.clock, now)) return false;
       const due = Date.parse(view.supplement.clock.deadline) + 1;
       await engine.run(() => act.lapseRequest({ requestId, stepKey: engine.key('lapse'), at: new Date(due).toISOString() }));
       return true;

@@ -20,7 +20,7 @@ import type { RequestRow, RoutingSnapshot } from './filing.js';
 import { policyAt } from './policy.js';
 import type { ActionActor } from './rules/actions.js';
 import { nextState, type Party, type RequestAction, type RequestState } from './rules/lifecycle.js';
-import { extensionCap, trackDays, type Track } from './rules/policy.js';
+import { trackExtensionCap, type Track } from './rules/policy.js';
 import type { RoutingDecision } from './rules/routing.js';
 import type { RequestView } from './rules/view.js';
 
@@ -62,7 +62,7 @@ export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView>
     checks: (row.preCheck as ConditionCheck[] | null) ?? [],
     ownerMayRefuse: (row.routing as RoutingDecision).ownerMayRefuse,
     scenarioKind: (row.snapshot as RoutingSnapshot).scenario?.kind ?? null,
-    extensionCapDays: extensionCap(policy.settings, trackDays(policy.settings, row.track as Track)),
+    extensionCapDays: trackExtensionCap(policy.settings, row.track as Track),
     clock: clock ? sla.clockedStep(clock) : null,
     supplement: supplement && supplementClock ? { id: supplement.id, clock: sla.clockedStep(supplementClock) } : null,
   };

@@ -17,7 +17,7 @@ import { requestWorkflowId, type RequestRow, type RoutingSnapshot } from './fili
 import { policyAt } from './policy.js';
 import type { ActionInput, ActionName } from './rules/actions.js';
 import { workingParty, type Party, type RequestAction, type RequestState } from './rules/lifecycle.js';
-import { extensionCap, trackDays, type Track } from './rules/policy.js';
+import { trackDays, trackExtensionCap, type Track } from './rules/policy.js';
 import type { RequestView } from './rules/view.js';
 
 /** The party a track's clock is charged to while its first step is open, and that step. */
@@ -277,7 +277,7 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
       details: { days: input.days },
       apply: async (tx, row) => {
         const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
-        const cap = extensionCap(policy.settings, trackDays(policy.settings, row.track as Track));
+        const cap = trackExtensionCap(policy.settings, row.track as Track);
         await sla.requestStepExtension(
           tx,
           stepSubject(row),

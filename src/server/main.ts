@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   }
   if (role === 'api' || role === 'all') stops.unshift(await startApi(runtime, version));
   stops.push(() => temporal.close());
-  await signalMovedDeadlines(temporal.client, staleClocks);
+  await signalMovedDeadlines(temporal.client, staleClocks, database.db);
   stopOnSignals(stops, database, log);
 
   // A worker that dies on its own (e.g. Temporal lost for good) takes the process down, so a

@@ -29,7 +29,7 @@ export async function markAnnounced(db: Db, clocks: { clockId: string; version: 
  * calendar change can move thousands of clocks, and waiting out a deadline for each would hold
  * the caller for hours.
  */
-export async function signalMovedDeadlines(client: Client, moved: MovedClock[], db?: Db): Promise<number> {
+export async function signalMovedDeadlines(client: Client, moved: MovedClock[], db: Db): Promise<number> {
   let delivered = 0;
   for (const clock of moved) {
     if (!clock.workflowId) continue;
@@ -38,11 +38,11 @@ export async function signalMovedDeadlines(client: Client, moved: MovedClock[], 
         client.workflow.getHandle(clock.workflowId!).signal(clockChanged, { clockId: clock.clockId, version: clock.version }),
       );
       delivered++;
-      if (db) await markAnnounced(db, [clock]);
+      await markAnnounced(db, [clock]);
     } catch (error) {
       if (temporalUnanswered(error)) break;
       // Closed since: nothing left to follow.
-      if (db) await markAnnounced(db, [clock]);
+      await markAnnounced(db, [clock]);
     }
   }
   return delivered;

@@ -86,3 +86,8 @@ export function trackDays(settings: PolicySettings, track: Track): number {
 export function extensionCap(settings: PolicySettings, stepDays: number): number {
   return settings.extensionCapDays ?? stepDays;
 }
+
+/** The longest extension a track's step may have under these settings. */
+export function trackExtensionCap(settings: PolicySettings, track: Track): number {
+  return extensionCap(settings, trackDays(settings, track));
+}

@@ -30,39 +30,45 @@ export interface ClockedStep {
   extension: 'none' | 'pending' | 'decided';
 }
 
-/** The timed events due at `now`, in the order they are to run. */
-export function dueEvents(step: ClockedStep, now: number): TimedEvent[] {
-  if (step.state === 'stopped') return [];
-  const deadline = Date.parse(step.deadline);
-  const due: TimedEvent[] = [];
-  const running = step.state === 'running';
-  if (running && step.remindedFor !== step.deadline && now >= reminderAt(deadline) && now <= deadline) due.push('remind');
-  if (running && step.supervisionLevel === 0 && (step.overdue || now > deadline)) due.push('breach');
-  // Level 2 follows a level-1 breach whatever the step does since (paused for a supplement, say).
-  if (step.overdue && step.supervisionLevel === 1 && step.levelTwoAt !== null && now >= Date.parse(step.levelTwoAt)) due.push('level_two');
-  return due;
+/** A timed event of the step and the instant it falls due (what a step records as its time). */
+export interface ScheduledEvent {
+  event: TimedEvent;
+  at: number;
 }
 
-/** The next instant a timed event falls due after `now`, or null when only people can move the step. */
-export function nextWake(step: ClockedStep, now: number): number | null {
-  if (step.state === 'stopped') return null;
+/**
+ * The step's timed events still to run, in the order they are to run, each at the instant it
+ * falls due: the due-today reminder (00:00 on the deadline date; moot once the deadline passed),
+ * the breach (just after the deadline; at once if a correction already breached it) and level 2
+ * (which follows a level-1 breach whatever the step does since, paused for a supplement say).
+ * The reminder is left out with `supervised: false` for steps that expire instead of breaching.
+ */
+export function schedule(step: ClockedStep, now: number, supervised = true): ScheduledEvent[] {
+  if (step.state === 'stopped') return [];
   const deadline = Date.parse(step.deadline);
-  const wakes: number[] = [];
   const running = step.state === 'running';
-  if (running && step.remindedFor !== step.deadline && now <= deadline) wakes.push(Math.max(reminderAt(deadline), now));
-  if (running && step.supervisionLevel === 0) wakes.push(step.overdue ? now : Math.max(deadline + 1, now));
-  if (step.overdue && step.supervisionLevel === 1 && step.levelTwoAt !== null) wakes.push(Math.max(Date.parse(step.levelTwoAt), now));
-  return wakes.length ? Math.min(...wakes) : null;
+  const events: ScheduledEvent[] = [];
+  if (running && step.remindedFor !== step.deadline && now <= deadline) events.push({ event: 'remind', at: reminderAt(deadline) });
+  if (!supervised) return events;
+  if (running && step.supervisionLevel === 0)
+    events.push({ event: 'breach', at: step.overdue ? Math.min(deadline + 1, now) : deadline + 1 });
+  if (step.overdue && step.supervisionLevel === 1 && step.levelTwoAt !== null)
+    events.push({ event: 'level_two', at: Date.parse(step.levelTwoAt) });
+  return events;
+}
+
+/** The timed events due at `now`, in the order they are to run. */
+export function dueEvents(step: ClockedStep, now: number, supervised = true): ScheduledEvent[] {
+  return schedule(step, now, supervised).filter((e) => e.at <= now);
+}
+
+/** The next instant a timed event falls due (now, if one is due already), or null when only people can move the step. */
+export function nextWake(step: ClockedStep, now: number, supervised = true): number | null {
+  const events = schedule(step, now, supervised);
+  return events.length ? Math.max(Math.min(...events.map((e) => e.at)), now) : null;
 }
 
 /** Whether an expiring step (e.g. a supplement the requester must answer) has run out at `now`. */
 export function expired(step: ClockedStep, now: number): boolean {
   return step.state === 'running' && now > Date.parse(step.deadline);
-}
-
-/** When the due-today reminder of a step falls due, if it is still to be sent (for steps that expire rather than breach). */
-export function reminderWake(step: ClockedStep, now: number): number | null {
-  if (step.state !== 'running' || step.remindedFor === step.deadline) return null;
-  const deadline = Date.parse(step.deadline);
-  return now <= deadline ? Math.max(reminderAt(deadline), now) : null;
 }

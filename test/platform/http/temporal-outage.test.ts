@@ -113,7 +113,11 @@ t.test('a calendar change does not wait out a deadline for every moved clock whi
     breachedNow: false,
   }));
   const started = Date.now();
-  t.equal(await signalMovedDeadlines(temporal.client, moved), 0, 'none delivered: the workflows re-read their clocks at their next timer');
+  t.equal(
+    await signalMovedDeadlines(temporal.client, moved, db),
+    0,
+    'none delivered: the workflows re-read their clocks at their next timer',
+  );
   // Not a speed target: each signal waits up to 5 s, so trying all four would take about 20 s.
   t.ok(Date.now() - started < 10_000, 'the first unanswered signal stops the rest');
 });
