@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { departments } from '../platform/db/schema.js';
-import type { SeedContext, SeedStep } from '../platform/seeding.js';
+import type { SeedStep } from '../platform/seeding.js';
 import type { DatasetContent, DatasetField } from './rules/dataset.js';
-import { toActor } from '../identity/index.js';
-import { findUserByUsername, loadActiveUser, type RequestContext } from '../identity/index.js';
+import { actingAs } from '../identity/index.js';
 import { createScenario, setKeyListMembership, type ScenarioInput } from './scenarios.js';
 import { createDataset, moveDataset, setAggregation } from './service.js';
 
@@ -312,13 +311,6 @@ const FUSED: DemoDataset = {
     },
   ),
 };
-
-async function actingAs(context: SeedContext, username: string): Promise<RequestContext> {
-  const user = await findUserByUsername(context.db, username);
-  const row = user && (await loadActiveUser(context.db, user.id));
-  if (!row) throw new Error(`demo user ${username} is missing: the identity step seeds it`);
-  return { db: context.db, actor: toActor(row.user, row.department), requestId: 'demo-seed', now: await context.clock.now() };
-}
 
 /** The catalogue and the scenario list, created by the demo users through the services. */
 export const catalogueSeedStep: SeedStep = {

@@ -290,6 +290,9 @@ async function getVersion(db: Db, id: string, version: number): Promise<DatasetV
   return row;
 }
 
+/** The dataset version a request was routed on, for the request's parties (the request's visibility is what counts). */
+export const routedDatasetVersion = (db: Db, id: string, version: number) => getVersion(db, id, version);
+
 export async function aggregationHistory(db: Db, id: string) {
   return db.select().from(datasetAggregation).where(eq(datasetAggregation.datasetId, id)).orderBy(asc(datasetAggregation.fromAt));
 }

@@ -414,6 +414,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/legal-bases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The legal-basis register (法律依据库), current versions by title: what a written explanation (书面说明) may cite */
+        get: operations["listLegalBases"];
+        put?: never;
+        /** Add an instrument to the register (the competent authority's supervisor or the center administrator); audited */
+        post: operations["createLegalBasis"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal-bases/{legalBasisId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                legalBasisId: string;
+            };
+            cookie?: never;
+        };
+        /** An entry with every version it has had (newest first) */
+        get: operations["getLegalBasis"];
+        /** Revise an entry (supervisor or center_admin): a new version with its reason; explanations already filed keep citing the version they cited. A repealed instrument is revised to inForce false */
+        put: operations["reviseLegalBasis"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets": {
         parameters: {
             query?: never;
@@ -831,7 +869,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refuse with a written explanation (书面说明): legal basis, the catalogued conditions the request fails, reasons and alternatives; immutable and visible to the requester and the center */
+        /** Refuse with a written explanation (书面说明): a legal basis from the register, the catalogued conditions the request fails, reasons and alternatives; immutable and visible to the requester and the center */
         post: operations["refuseRequest"];
         delete?: never;
         options?: never;
@@ -1048,6 +1086,97 @@ export interface components {
             law: string;
             article?: string;
             prohibitsSharing?: boolean;
+        };
+        /**
+         * @description 法律 · 行政法规 · 地方性法规 · 规章 · 政策文件
+         * @enum {string}
+         */
+        InstrumentKind: "law" | "administrative_regulation" | "local_regulation" | "rule" | "policy_document";
+        LegalBasisEntryInput: {
+            kind: components["schemas"]["InstrumentKind"];
+            /** @description The published title in 《》 */
+            title: string;
+            /** @description 文号, e.g. 国发〔2016〕51号 */
+            documentNumber?: string | null;
+            /** @description The article cited, e.g. 第二十五条; required except for a policy document cited as a whole */
+            article?: string | null;
+            /** @description The provision, quoted or summarised */
+            excerpt: string;
+            /** @description Whether the provision explicitly prohibits sharing or aggregating the data: only such an entry can ground a refusal of a 免申即享 request */
+            prohibitsSharing: boolean;
+            /** @description False once repealed or superseded: no new explanation may cite it */
+            inForce: boolean;
+            /** @description Where the text was taken from */
+            note?: string | null;
+        };
+        LegalBasisRevision: {
+            kind: components["schemas"]["InstrumentKind"];
+            /** @description The published title in 《》 */
+            title: string;
+            /** @description 文号, e.g. 国发〔2016〕51号 */
+            documentNumber?: string | null;
+            /** @description The article cited, e.g. 第二十五条; required except for a policy document cited as a whole */
+            article?: string | null;
+            /** @description The provision, quoted or summarised */
+            excerpt: string;
+            /** @description Whether the provision explicitly prohibits sharing or aggregating the data: only such an entry can ground a refusal of a 免申即享 request */
+            prohibitsSharing: boolean;
+            /** @description False once repealed or superseded: no new explanation may cite it */
+            inForce: boolean;
+            /** @description Why the entry changes (kept with the version) */
+            reason: string;
+            /** @description The version the change was written against; when another is current the answer is 409 `stale_version` */
+            expectedVersion?: number;
+        };
+        LegalBasisEntry: {
+            /** Format: uuid */
+            id: string;
+            version: number;
+            kind: components["schemas"]["InstrumentKind"];
+            /** @description The published title in 《》 */
+            title: string;
+            /** @description 文号, e.g. 国发〔2016〕51号 */
+            documentNumber: string | null;
+            /** @description The article cited, e.g. 第二十五条; required except for a policy document cited as a whole */
+            article: string | null;
+            /** @description The provision, quoted or summarised */
+            excerpt: string;
+            /** @description Whether the provision explicitly prohibits sharing or aggregating the data: only such an entry can ground a refusal of a 免申即享 request */
+            prohibitsSharing: boolean;
+            /** @description False once repealed or superseded: no new explanation may cite it */
+            inForce: boolean;
+            /** @description Why this version was written */
+            note: string | null;
+            /**
+             * Format: date-time
+             * @description When this version was written
+             */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+        };
+        LegalBasisDetail: {
+            entry: components["schemas"]["LegalBasisEntry"];
+            /** @description Every version, newest first */
+            versions: components["schemas"]["LegalBasisEntry"][];
+        };
+        /** @description What a written explanation cites, as filed: a register entry at a version, or the dataset's catalogued basis (data catalogued not shareable); `statement` marks explanations filed before the register, in the refuser's own words */
+        LegalCitation: {
+            /** @enum {string} */
+            source: "register" | "catalogue" | "statement";
+            /** Format: uuid */
+            entryId?: string;
+            version?: number;
+            kind?: components["schemas"]["InstrumentKind"];
+            documentNumber?: string | null;
+            /** Format: uuid */
+            datasetId?: string;
+            datasetVersion?: number;
+            title: string;
+            article: string | null;
+            /** @description The register's word on the entry (false for a catalogued basis or a statement) */
+            prohibitsSharing: boolean;
+            inForce?: boolean;
         };
         Lineage: {
             sources: {
@@ -1337,7 +1466,7 @@ export interface components {
                 events: components["schemas"]["SlaClockEvent"][];
             }[];
             explanation: {
-                legalBasis: components["schemas"]["LegalBasis"];
+                legalBasis: components["schemas"]["LegalCitation"];
                 citedConditions: components["schemas"]["ConditionKey"][];
                 reasons: string;
                 alternatives: string;
@@ -2440,6 +2569,119 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    listLegalBases: {
+        parameters: {
+            query?: {
+                /** @description Words in the title, document number, article or excerpt (all must match, any case) */
+                q?: string;
+                kind?: components["schemas"]["InstrumentKind"];
+                /** @description Only entries that explicitly prohibit sharing or aggregation (true), or only those that do not (false) */
+                prohibitsSharing?: boolean;
+                /** @description Only entries in force (true) or repealed (false); both when omitted */
+                inForce?: boolean;
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries by title, then id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["LegalBasisEntry"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createLegalBasis: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LegalBasisEntryInput"];
+            };
+        };
+        responses: {
+            /** @description The entry at version 1 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalBasisDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getLegalBasis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                legalBasisId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry and its versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalBasisDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    reviseLegalBasis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                legalBasisId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LegalBasisRevision"];
+            };
+        };
+        responses: {
+            /** @description The entry at its new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalBasisDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
     listDatasets: {
         parameters: {
             query?: {
@@ -3378,7 +3620,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    legalBasis: components["schemas"]["LegalBasis"];
+                    /**
+                     * Format: uuid
+                     * @description The register entry (法律依据库) the refusal rests on, cited at its current version. Required unless the dataset is catalogued not shareable, whose catalogued basis is cited when it is omitted. A 免申即享 request is refused only under an entry the register marks as explicitly prohibiting sharing; a repealed entry cannot be cited (422 `invalid_refusal`); an unknown one is 422 `unknown_legal_basis`
+                     */
+                    legalBasisId?: string;
                     citedConditions: components["schemas"]["ConditionKey"][];
                     reasons: string;
                     alternatives: string;

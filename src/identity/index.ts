@@ -7,4 +7,4 @@ export { accessibleWhere } from './sql-filter.js';
 export { authenticationPlugin } from './authentication.js';
 export { createTokenService } from './tokens.js';
 export { identityHandlers } from './routes.js';
-export { identitySeedStep } from './seed.js';
+export { actingAs, identitySeedStep } from './seed.js';

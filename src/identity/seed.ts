@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SeedStep } from '../platform/seeding.js';
+import type { SeedContext, SeedStep } from '../platform/seeding.js';
+import { toActor } from './actor.js';
 import type { DepartmentLevel, Role } from './rules/roles.js';
-import { createDepartmentAs, createUserAs, findUserByUsername, listDepartments } from './service.js';
+import { createDepartmentAs, createUserAs, findUserByUsername, listDepartments, loadActiveUser, type RequestContext } from './service.js';
 
 /** The real Shanghai department names shipped beside the project (read-only shared fixtures). */
 export const departmentsFixture = fileURLToPath(new URL('../../../shared/fixtures/departments.json', import.meta.url));
@@ -82,3 +83,11 @@ export const identitySeedStep: SeedStep = {
     }
   },
 };
+
+/** A later demo step acting as one of the demo users this step seeded, through the services as the user would. */
+export async function actingAs(context: SeedContext, username: string): Promise<RequestContext> {
+  const user = await findUserByUsername(context.db, username);
+  const row = user && (await loadActiveUser(context.db, user.id));
+  if (!row) throw new Error(`demo user ${username} is missing: the identity step seeds it`);
+  return { db: context.db, actor: toActor(row.user, row.department), requestId: 'demo-seed', now: await context.clock.now() };
+}

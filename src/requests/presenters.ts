@@ -86,8 +86,15 @@ const timelineView = (e: RequestDetailRows['timeline'][number]): Detail['timelin
   details: e.details as Record<string, unknown>,
 });
 
+/** A citation as filed; explanations filed before the register cited a law in the refuser's own words. */
+function citationView(stored: unknown): Explanation['legalBasis'] {
+  const basis = stored as Explanation['legalBasis'] | { law: string; article?: string };
+  if ('source' in basis) return { ...basis, prohibitsSharing: basis.prohibitsSharing ?? false };
+  return { source: 'statement', title: basis.law, article: basis.article ?? null, prohibitsSharing: false };
+}
+
 const explanationView = (e: NonNullable<RequestDetailRows['explanation']>): Explanation => ({
-  legalBasis: e.legalBasis as Explanation['legalBasis'],
+  legalBasis: citationView(e.legalBasis),
   citedConditions: e.citedConditions as Explanation['citedConditions'],
   reasons: e.reasons,
   alternatives: e.alternatives,

@@ -1,19 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { datasets, requests, scenarios } from '../platform/db/schema.js';
 import type { SeedContext, SeedStep } from '../platform/seeding.js';
-import { toActor } from '../identity/index.js';
-import { findUserByUsername, loadActiveUser, type RequestContext } from '../identity/index.js';
+import { actingAs } from '../identity/index.js';
+import { legalBasisIdOf } from '../legal-basis/index.js';
 import { createDraft, type DraftInput } from './filing.js';
 import { currentCommitment } from './policy.js';
 import { DEFAULT_POLICY_NAME } from './rules/policy.js';
 import { RequestService } from './service.js';
-
-async function actingAs(context: SeedContext, username: string): Promise<RequestContext> {
-  const user = await findUserByUsername(context.db, username);
-  const row = user && (await loadActiveUser(context.db, user.id));
-  if (!row) throw new Error(`demo user ${username} is missing: the identity step seeds it`);
-  return { db: context.db, actor: toActor(row.user, row.department), requestId: 'demo-seed', now: await context.clock.now() };
-}
 
 /** What the demo steps use: the service as the demo users, and records by their codes and names. */
 async function demoKit(context: SeedContext) {
@@ -43,6 +36,7 @@ async function demoKit(context: SeedContext) {
     throw new Error(`the workflow of demo request ${saved.id} did not start: is the worker running?`);
   }
   return {
+    db: context.db,
     service,
     file,
     datasetId,
@@ -72,7 +66,7 @@ async function seedTrackOne({ file, datasetId, scenarioId, base }: DemoKit): Pro
   });
 }
 
-async function seedTrackFive({ service, file, datasetId, base, as }: DemoKit): Promise<void> {
+async function seedTrackFive({ db, service, file, datasetId, base, as }: DemoKit): Promise<void> {
   // Track 5: waiting for the owner's review.
   await file('amr.requester', {
     ...base,
@@ -100,7 +94,7 @@ async function seedTrackFive({ service, file, datasetId, base, as }: DemoKit): P
   });
   const hrssReviewer = await as('hrss.reviewer');
   await service.act(hrssReviewer, 'refuse', refused, {
-    legalBasis: { law: '《上海市公共数据共享管理办法》', article: '第十五条' },
+    legalBasisId: await legalBasisIdOf(db, '《中华人民共和国个人信息保护法》', '第三十四条'),
     citedConditions: ['restrictedFields'],
     reasons: '缴费基数属于本数据资源编目时明确不予共享的数据项',
     alternatives: '可申请不含缴费基数的缴费记录；确需收入信息的，可依法向税务部门申请',

@@ -16,6 +16,7 @@ import type { JsonBody, JsonRequest } from '../platform/http/contract.js';
 import { decodeCursor, isTimeIdCursor, page } from '../platform/http/cursor.js';
 import { signalMovedDeadlines } from '../sla/index.js';
 import { addAttachment } from './attachments.js';
+import { citationFor } from './citations.js';
 import * as filing from './filing.js';
 import * as policy from './policy.js';
 import { detailView, summaryView, supervisionView, type Detail } from './presenters.js';
@@ -44,10 +45,24 @@ interface ActionBodies {
 }
 export type ActionBody<K extends ActionName> = ActionBodies[K];
 
-/** Each action's body to the arguments its step takes (a refusal's body is its written explanation). */
-const ARGUMENTS: { [K in ActionName]: (body: ActionBodies[K]) => ActionArgs[K] } = {
+/** What an action's arguments are resolved against: the register and catalogue, and the request as loaded. */
+interface Resolution {
+  db: Db;
+  row: filing.RequestRow;
+}
+
+/**
+ * Each action's body to the arguments its step takes. A refusal's body names its legal basis by
+ * register id: it is resolved here, so the rules judge what the register says, not the body.
+ */
+const ARGUMENTS: { [K in ActionName]: (body: ActionBodies[K], at: Resolution) => ActionArgs[K] | Promise<ActionArgs[K]> } = {
   approve: (body) => body,
-  refuse: (body) => ({ explanation: body }),
+  refuse: async ({ legalBasisId, ...explanation }, { db, row }) => {
+    const datasetVersion = (row.snapshot as filing.RoutingSnapshot | null)?.datasetVersion ?? null;
+    return {
+      explanation: { ...explanation, legalBasis: await citationFor(db, { datasetId: row.datasetId, datasetVersion }, legalBasisId) },
+    };
+  },
   ask_supplement: (body) => body,
   answer_supplement: (body) => body,
   withdraw: (body) => body,
@@ -141,7 +156,8 @@ export class RequestService {
       party: declared.party,
       httpRequestId: ctx.requestId,
     };
-    const args = (ARGUMENTS[name] as (body: ActionBody<K>) => ActionArgs[K])(body);
+    const resolve = ARGUMENTS[name] as (body: ActionBody<K>, at: Resolution) => ActionArgs[K] | Promise<ActionArgs[K]>;
+    const args = await resolve(body, { db: this.deps.db, row });
     try {
       await updateRequest(this.deps.temporal.client, requestId, name, { ...args, actor });
     } catch (error) {

@@ -143,9 +143,12 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
       reason: input.explanation.reasons,
       details: { citedConditions: input.explanation.citedConditions, legalBasis: input.explanation.legalBasis },
       apply: async (tx, row) => {
+        const basis = input.explanation.legalBasis;
         await tx.insert(writtenExplanations).values({
           requestId: row.id,
-          legalBasis: input.explanation.legalBasis,
+          legalBasis: basis,
+          legalBasisId: basis.source === 'register' ? basis.entryId : null,
+          legalBasisVersion: basis.source === 'register' ? basis.version : null,
           citedConditions: input.explanation.citedConditions,
           reasons: input.explanation.reasons,
           alternatives: input.explanation.alternatives,

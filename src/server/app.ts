@@ -25,6 +25,7 @@ import { catalogueHandlers } from '../catalogue/index.js';
 import { requestHandlers } from '../requests/index.js';
 import { scenarioHandlers } from '../catalogue/index.js';
 import { identityHandlers } from '../identity/index.js';
+import { legalBasisHandlers } from '../legal-basis/index.js';
 import { notificationHandlers } from '../notifications/index.js';
 import { PROBE_OPERATIONS, systemHandlers } from './system-routes.js';
 
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     ...auditHandlers({ db, clock: deps.clock }),
     ...catalogueHandlers({ db, clock: deps.clock }),
     ...scenarioHandlers({ db, clock: deps.clock }),
+    ...legalBasisHandlers({ db, clock: deps.clock }),
     ...requestHandlers({
       db,
       clock: deps.clock,

@@ -171,6 +171,12 @@ export const MATRIX: readonly MatrixRow[] = [
   row('getKeyWorkList', 'the key-work list',                                          [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
   row('preCheckConditions', 'pre-check against a published dataset of another department (changes nothing)', [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 
+  // ── legal-basis register ──────────────────────────────────────────────────────────────────────────────────────────────────────────
+  row('listLegalBases', 'the legal-basis register (every user picks from it)',         [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+  row('createLegalBasis', 'add an instrument (supervisor, center_admin)',             [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201, 201, 403]),
+  row('getLegalBasis', 'an entry and its versions',                                   [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+  row('reviseLegalBasis', 'a new version of an entry (supervisor, center_admin)',     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403]),
+
   // ── policy ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
   row('getCommitment', 'the current notification-commitment',                        [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
   row('publishCommitment', 'a new commitment text (center_admin)',                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403], { harness: 'isolated' }),

@@ -155,6 +155,30 @@ export const OPERATIONS: Record<string, Operation> = {
     payload: { onKeyList: true, reason: '列入重点工作' },
   }),
   getKeyWorkList: () => get(`${API}/key-work-list`),
+  listLegalBases: () => get(`${API}/legal-bases?inForce=true`),
+  createLegalBasis: () =>
+    post(`${API}/legal-bases`, {
+      kind: 'administrative_regulation',
+      title: '《征信业管理条例》',
+      article: '第十四条',
+      excerpt: `禁止征信机构采集个人的宗教信仰、基因、指纹、血型、疾病和病史信息（矩阵${rand()}）`,
+      prohibitsSharing: false,
+      inForce: true,
+    }),
+  getLegalBasis: (c) => get(`${API}/legal-bases/${c.fx.world.legalBases.permissive}`),
+  reviseLegalBasis: (c) => ({
+    method: 'PUT',
+    url: `${API}/legal-bases/${c.fx.world.legalBases.permissive}`,
+    payload: {
+      kind: 'law',
+      title: '《中华人民共和国数据安全法》',
+      article: '第三十八条',
+      excerpt: `国家机关为履行法定职责的需要收集、使用数据……不得泄露或者非法向他人提供。（矩阵${rand()}）`,
+      prohibitsSharing: false,
+      inForce: true,
+      reason: '据公布文本校对条文',
+    },
+  }),
   preCheckConditions: (c) =>
     departmentOf(c) === 'police'
       ? post(`${API}/datasets/${c.fx.datasets.market.id}/pre-check`, { fields: [MARKET_FIELDS[1]!] })
@@ -194,7 +218,7 @@ export const OPERATIONS: Record<string, Operation> = {
   approveRequest: (c) => act(c, c.fx.actions.approve, 'approval', { note: '同意共享' }),
   refuseRequest: (c) =>
     act(c, c.fx.actions.refuse, 'refusal', {
-      legalBasis: { law: '《中华人民共和国数据安全法》', article: '第三十八条' },
+      legalBasisId: c.fx.world.legalBases.permissive,
       citedConditions: ['restrictedFields'],
       reasons: '婚姻状况为目录登记的不予共享数据项',
       alternatives: '可申请姓名、公民身份号码等其余数据项',

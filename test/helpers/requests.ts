@@ -13,6 +13,8 @@ import { currentCommitment } from '../../src/requests/policy.js';
 import type { ActionActor } from '../../src/requests/rules/actions.js';
 import type { UserRow } from '../../src/identity/service.js';
 import { actingAs, createTestWorld } from './identity.js';
+import { REAL_INSTRUMENTS } from '../../src/legal-basis/index.js';
+import { addLegalBasis } from '../../src/legal-basis/service.js';
 
 const fields = (...names: string[]) => names.map((name) => ({ name, type: 'string', description: '', sensitivity: 'internal' as const }));
 
@@ -74,7 +76,13 @@ export async function createRequestWorld(db: Db) {
     coverage: [{ datasetCode: conditional.code, fields: ['姓名', '公民身份号码'] }],
   });
   await scenarios.setKeyListMembership(as(world.centerAdmin), scenario.id, true, '列入重点工作');
-  return { ...world, as, tag, conditional, unconditional, notAggregated, notShareable, scenario };
+  // Two register entries, curated by the competent authority: one explicitly prohibits, one does not.
+  const instrument = (title: string) => REAL_INSTRUMENTS.find((i) => i.title === title)!;
+  const legalBases = {
+    prohibiting: await addLegalBasis(as(world.supervisor), instrument('《中华人民共和国刑事诉讼法》')),
+    permissive: await addLegalBasis(as(world.supervisor), instrument('《中华人民共和国数据安全法》')),
+  };
+  return { ...world, as, tag, conditional, unconditional, notAggregated, notShareable, scenario, legalBases };
 }
 
 export type RequestWorld = Awaited<ReturnType<typeof createRequestWorld>>;

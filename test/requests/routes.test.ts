@@ -255,7 +255,7 @@ t.test('track 5 through the API per role: pre-check shown to the owner, decision
   );
   t.equal((await call('POST', `/requests/${id}/approval`, world.marketAdmin, {})).statusCode, 403);
   const refusal = await call('POST', `/requests/${id}/refusal`, world.policeReviewer, {
-    legalBasis: { law: '《数据安全法》' },
+    legalBasisId: world.legalBases.permissive,
     citedConditions: ['requesterLevels'],
     reasons: '层级不符',
     alternatives: '无',

@@ -27,6 +27,7 @@ import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, w
 import { requestWithClock } from '../helpers/requests.js';
 import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
 import { requestWorkflowId } from '../../src/requests/filing.js';
+import { citeLegalBasis } from '../../src/legal-basis/index.js';
 
 const config = testConfig();
 const database = await openDatabase(config.database);
@@ -176,7 +177,7 @@ t.test('track 5 refusal: a written explanation citing a failed catalogued condit
     { condition: 'restrictedFields', result: 'fail' },
   ]);
   const explanation = {
-    legalBasis: { law: '《上海市公共数据共享管理办法》', article: '第十五条' },
+    legalBasis: await citeLegalBasis(db, world.legalBases.permissive),
     citedConditions: ['maxUsageMonths' as const],
     reasons: '超出共享条件',
     alternatives: '删除婚姻状况后重新申请',

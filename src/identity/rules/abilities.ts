@@ -37,6 +37,8 @@ export const Subject = {
   Grant: 'Grant',
   PolicyProfile: 'PolicyProfile',
   Commitment: 'Commitment',
+  /** An entry of the legal-basis register (法律依据库). */
+  LegalBasis: 'LegalBasis',
 } as const;
 export type SubjectType = (typeof Subject)[keyof typeof Subject];
 
@@ -74,7 +76,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   const grantedFromOwnDepartment = { ownerDepartmentId: actor.departmentId };
 
   // Every signed-in user: the department directory, themselves, their department's inbox.
-  can(Action.read, [Subject.Department, Subject.Calendar, Subject.Scenario]);
+  // The legal-basis register is public to every user: an owner picks from it, a requester reads what was cited.
+  can(Action.read, [Subject.Department, Subject.Calendar, Subject.Scenario, Subject.LegalBasis]);
   can(Action.read, Subject.User, self);
   can(Action.read, Subject.Notification, own);
   // Marking read changes the shared inbox (and is audited): not for auditors, who change nothing.
@@ -113,6 +116,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can(Action.read, [Subject.Webhook, Subject.WebhookDelivery, Subject.AuditEntry, Subject.SlaClock, Subject.Dataset]);
     can(Action.aggregate, Subject.Dataset);
     can([Action.create], [Subject.PolicyProfile, Subject.Commitment]);
+    can([Action.create, Action.update], Subject.LegalBasis);
     can(Action.read, Subject.Request, filed);
     can(Action.read, Subject.Grant);
   }
@@ -120,6 +124,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     // Parties of a request, grant or objection will read its clocks too (with those subjects).
     can(Action.read, [Subject.User, Subject.SlaClock, Subject.Dataset, Subject.Grant]);
     can(Action.read, Subject.Request, filed);
+    // The competent authority curates the legal-basis register with the center.
+    can([Action.create, Action.update], Subject.LegalBasis);
   }
   if (has('auditor')) {
     // Reads everything, changes nothing (role validation keeps auditors free of other roles).

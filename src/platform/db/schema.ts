@@ -10,6 +10,7 @@ import {
   boolean,
   check,
   date,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -610,25 +611,72 @@ export const requestSupplements = pgTable(
   (t) => [index('request_supplements_request_idx').on(t.requestId, t.askedAt)],
 );
 
-/** 书面说明: immutable once filed (the app role cannot UPDATE or DELETE it). */
-export const writtenExplanations = pgTable('written_explanations', {
+// ── Legal-basis register (法律依据库) ─────────────────────────────────────────────────────────
+
+/** An instrument a refusal may cite; its content lives in versions, the current one named here. */
+export const legalBases = pgTable('legal_bases', {
   id: uuid('id').primaryKey().defaultRandom(),
-  requestId: uuid('request_id')
-    .notNull()
-    .references(() => requests.id)
-    .unique(),
-  legalBasis: jsonb('legal_basis').notNull(),
-  citedConditions: jsonb('cited_conditions').$type<string[]>().notNull(),
-  reasons: text('reasons').notNull(),
-  alternatives: text('alternatives').notNull(),
-  authorUserId: uuid('author_user_id')
-    .notNull()
-    .references(() => users.id),
-  departmentId: uuid('department_id')
-    .notNull()
-    .references(() => departments.id),
-  filedAt: instant('filed_at').notNull(),
+  currentVersion: integer('current_version').notNull(),
+  createdAt: instant('created_at').notNull(),
+  updatedAt: instant('updated_at').notNull(),
 });
+
+/** Every version of an entry, as curated (the app role cannot UPDATE or DELETE one). */
+export const legalBasisVersions = pgTable(
+  'legal_basis_versions',
+  {
+    legalBasisId: uuid('legal_basis_id')
+      .notNull()
+      .references(() => legalBases.id),
+    version: integer('version').notNull(),
+    kind: text('kind', { enum: ['law', 'administrative_regulation', 'local_regulation', 'rule', 'policy_document'] }).notNull(),
+    title: text('title').notNull(),
+    documentNumber: text('document_number'),
+    article: text('article'),
+    excerpt: text('excerpt').notNull(),
+    prohibitsSharing: boolean('prohibits_sharing').notNull(),
+    inForce: boolean('in_force').notNull(),
+    /** Why this version was written (a revision's reason; the first version's source). */
+    note: text('note'),
+    createdAt: instant('created_at').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.legalBasisId, t.version] })],
+);
+
+/** 书面说明: immutable once filed (the app role cannot UPDATE or DELETE it). */
+export const writtenExplanations = pgTable(
+  'written_explanations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id)
+      .unique(),
+    /** The citation as filed (a register entry at a version, or the catalogued basis). */
+    legalBasis: jsonb('legal_basis').notNull(),
+    /** The register entry cited, when one is (null for a catalogued basis). */
+    legalBasisId: uuid('legal_basis_id'),
+    legalBasisVersion: integer('legal_basis_version'),
+    citedConditions: jsonb('cited_conditions').$type<string[]>().notNull(),
+    reasons: text('reasons').notNull(),
+    alternatives: text('alternatives').notNull(),
+    authorUserId: uuid('author_user_id')
+      .notNull()
+      .references(() => users.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    filedAt: instant('filed_at').notNull(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'written_explanations_legal_basis_fk',
+      columns: [t.legalBasisId, t.legalBasisVersion],
+      foreignColumns: [legalBasisVersions.legalBasisId, legalBasisVersions.version],
+    }),
+  ],
+);
 
 /**
  * 督办: a notice to the department charged with a late clocked step (of a request, a grant, an

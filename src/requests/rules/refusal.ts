@@ -3,9 +3,11 @@
  * request fails, reasons and alternatives; immutable once filed (pure rules).
  */
 import type { ConditionCheck, ConditionKey } from '../../catalogue/rules/conditions.js';
+import { citationText, type LegalCitation } from '../../legal-basis/rules/register.js';
 
 export interface WrittenExplanation {
-  legalBasis: { law: string; article?: string | undefined; prohibitsSharing?: boolean | undefined };
+  /** Resolved by the API from the register (or the catalogue) before the rules see it. */
+  legalBasis: LegalCitation;
   /** The catalogued conditions the request fails (track 5). */
   citedConditions: ConditionKey[];
   reasons: string;
@@ -29,7 +31,9 @@ export interface RefusalContext {
 export function refusalProblems(explanation: WrittenExplanation, context: RefusalContext): string[] {
   const problems: string[] = [];
   if (!context.ownerMayRefuse) problems.push('this request cannot be refused: the data is unconditionally shared and only awaits delivery');
-  if (!explanation.legalBasis.law.trim()) problems.push('legalBasis: a refusal cites the law or regulation it rests on');
+  const basis = explanation.legalBasis;
+  if (basis.source === 'register' && !basis.inForce)
+    problems.push(`legalBasisId: ${citationText(basis)} is no longer in force (the register marks it repealed)`);
   if (!explanation.reasons.trim()) problems.push('reasons: a refusal states its reasons');
   if (!explanation.alternatives.trim()) problems.push('alternatives: a refusal states what the requester can do instead (or 无)');
   if (context.track === 5) {
@@ -41,9 +45,10 @@ export function refusalProblems(explanation: WrittenExplanation, context: Refusa
       else if (check.result === 'pass') problems.push(`citedConditions: the request meets "${condition}" (${check.reason})`);
     }
   }
-  if (context.scenarioKind === 'no_application' && !explanation.legalBasis.prohibitsSharing) {
+  // The register's word, never the refuser's: a catalogued basis is the owner's own and does not count.
+  if (context.scenarioKind === 'no_application' && !(basis.source === 'register' && basis.prohibitsSharing)) {
     problems.push(
-      'legalBasis: a 免申即享 request is refused only under a law or administrative regulation that explicitly prohibits the sharing',
+      `legalBasisId: a 免申即享 request is refused only under a law, regulation or policy document the legal-basis register marks as explicitly prohibiting the sharing; ${citationText(basis)} is not marked so`,
     );
   }
   return problems;

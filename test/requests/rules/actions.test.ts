@@ -212,7 +212,22 @@ t.test("an action's arguments are checked before it is taken", async (t) => {
     code: 'extension_reason_required',
   });
   t.equal(actionProblem('request_extension', review, { actor: owner, days: 5, reason: '核对口径' }, NOW), null, 'up to the cap');
-  const refusal = { legalBasis: { law: '《上海市公共数据共享管理办法》' }, citedConditions: [], reasons: '不予共享', alternatives: '无' };
+  const refusal = {
+    legalBasis: {
+      source: 'register' as const,
+      entryId: '00000000-0000-4000-8000-000000000001',
+      version: 1,
+      kind: 'law' as const,
+      title: '《中华人民共和国数据安全法》',
+      documentNumber: null,
+      article: '第三十八条',
+      prohibitsSharing: false,
+      inForce: true,
+    },
+    citedConditions: [],
+    reasons: '不予共享',
+    alternatives: '无',
+  };
   t.match(actionProblem('refuse', review, { actor: owner, explanation: refusal }, NOW), {
     status: 422,
     code: 'invalid_refusal',

@@ -1,7 +1,30 @@
 import t from 'tap';
 import type { ConditionCheck } from '../../../src/catalogue/rules/conditions.js';
 import { policyProblems, SHANGHAI_1515, extensionCap, trackDays } from '../../../src/requests/rules/policy.js';
+import type { LegalCitation } from '../../../src/legal-basis/rules/register.js';
 import { refusalProblems, requestNumber, type WrittenExplanation } from '../../../src/requests/rules/refusal.js';
+
+/** Register entries as the register has them (the refuser cannot set these flags). */
+const entry = (over: Partial<Extract<LegalCitation, { source: 'register' }>> = {}): LegalCitation => ({
+  source: 'register',
+  entryId: '00000000-0000-4000-8000-000000000001',
+  version: 1,
+  kind: 'law',
+  title: '《中华人民共和国数据安全法》',
+  documentNumber: null,
+  article: '第三十八条',
+  prohibitsSharing: false,
+  inForce: true,
+  ...over,
+});
+const prohibiting = entry({ title: '《中华人民共和国刑事诉讼法》', article: '第二百八十六条', prohibitsSharing: true });
+const catalogued: LegalCitation = {
+  source: 'catalogue',
+  datasetId: '00000000-0000-4000-8000-000000000002',
+  datasetVersion: 3,
+  title: '《中华人民共和国人民警察法》',
+  article: '第二十二条',
+};
 
 const checks: ConditionCheck[] = [
   { condition: 'requesterLevels', result: 'fail', reason: 'only city-level requesters qualify' },
@@ -9,7 +32,7 @@ const checks: ConditionCheck[] = [
   { condition: 'maxUsageMonths', result: 'pass', reason: '6 months is within 12' },
 ];
 const explanation = (over: Partial<WrittenExplanation> = {}): WrittenExplanation => ({
-  legalBasis: { law: '《上海市公共数据共享管理办法》', article: '第十二条' },
+  legalBasis: entry(),
   citedConditions: ['requesterLevels'],
   reasons: '申请部门层级不符合共享条件',
   alternatives: '可由市级部门申请后按规定转交',
@@ -33,20 +56,34 @@ t.test('a track-5 refusal cites a catalogued condition the request fails', async
   ]);
 });
 
-t.test('legal basis, reasons and alternatives are required; 免申即享 needs a prohibiting law', async (t) => {
-  t.matchOnly(refusalProblems(explanation({ legalBasis: { law: ' ' }, reasons: '', alternatives: '' }), track5), [
-    /legalBasis/,
-    /reasons/,
-    /alternatives/,
+t.test('reasons and alternatives are required; a repealed register entry cannot be cited', async (t) => {
+  t.matchOnly(refusalProblems(explanation({ reasons: ' ', alternatives: '' }), track5), [/reasons/, /alternatives/]);
+  t.matchOnly(refusalProblems(explanation({ legalBasis: entry({ inForce: false }) }), track5), [
+    /《中华人民共和国数据安全法》第三十八条 is no longer in force/,
   ]);
-  const noApplication = { ...track5, scenarioKind: 'no_application' };
-  t.matchOnly(refusalProblems(explanation(), noApplication), [/免申即享 request is refused only under a law .* explicitly prohibits/]);
-  t.same(refusalProblems(explanation({ legalBasis: { law: '《中华人民共和国刑事诉讼法》', prohibitsSharing: true } }), noApplication), []);
+  t.same(refusalProblems(explanation({ legalBasis: catalogued, citedConditions: [] }), { ...track5, track: 15 }), []);
   t.matchOnly(refusalProblems(explanation(), { ...track5, track: 15, ownerMayRefuse: false }), [/cannot be refused/]);
   t.same(
     refusalProblems(explanation({ citedConditions: [] }), { ...track5, track: 15 }),
     [],
     'coordination refusals rest on the law, not on conditions',
+  );
+});
+
+t.test('免申即享: refused only under a register entry marked as explicitly prohibiting', async (t) => {
+  const noApplication = { ...track5, scenarioKind: 'no_application' };
+  t.same(refusalProblems(explanation({ legalBasis: prohibiting }), noApplication), []);
+  t.matchOnly(refusalProblems(explanation(), noApplication), [
+    /免申即享 request is refused only under .* the legal-basis register marks as explicitly prohibiting/,
+  ]);
+  // The owner's own catalogued basis is not the register's word, whatever the catalogue says.
+  t.matchOnly(refusalProblems(explanation({ legalBasis: catalogued, citedConditions: [] }), { ...noApplication, track: 15 }), [/免申即享/]);
+  t.matchOnly(
+    refusalProblems(
+      explanation({ legalBasis: entry({ title: '《中华人民共和国刑事诉讼法》', prohibitsSharing: true, inForce: false }) }),
+      noApplication,
+    ),
+    [/no longer in force/],
   );
 });
 
