@@ -11,7 +11,14 @@ import type { Db, Tx } from '../platform/db/client.js';
 import { commitmentTexts, policyProfiles, requests } from '../platform/db/schema.js';
 import { TERMINAL_STATES } from './rules/lifecycle.js';
 import * as sla from '../sla/index.js';
-import { DEFAULT_POLICY_NAME, policyProblems, SHANGHAI_1515, type PolicyProfile, type PolicySettings } from './rules/policy.js';
+import {
+  DEFAULT_POLICY_NAME,
+  policyProblems,
+  SHANGHAI_1515,
+  withSettingDefaults,
+  type PolicyProfile,
+  type PolicySettings,
+} from './rules/policy.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../platform/errors.js';
 import { auditActor } from '../identity/index.js';
 import type { RequestContext } from '../identity/index.js';
@@ -27,7 +34,7 @@ export const DEFAULT_COMMITMENT_TEXT =
 const toProfile = (row: typeof policyProfiles.$inferSelect): PolicyProfile => ({
   name: row.name,
   version: row.version,
-  settings: row.settings as PolicySettings,
+  settings: withSettingDefaults(row.settings as PolicySettings),
 });
 
 /** The newest version of a profile (the default profile is created as version 1 on first use). */
@@ -64,10 +71,11 @@ export async function listPolicies(db: Db): Promise<PolicyProfile[]> {
 export async function createPolicyVersion(
   ctx: RequestContext,
   name: string,
-  settings: PolicySettings,
+  given: Parameters<typeof withSettingDefaults>[0],
   note: string,
 ): Promise<PolicyProfile> {
   authorizeCreate(ctx.actor.ability, Subject.PolicyProfile, {});
+  const settings = withSettingDefaults(given);
   const problems = policyProblems(settings);
   if (problems.length) throw new RuleViolationError('invalid_policy', problems.join('; '), { problems });
   return ctx.db.transaction(async (tx) => {

@@ -62,7 +62,11 @@ async function openStep(
       policyProfile: policy.name,
       policyVersion: policy.version,
       workingDays: step.workingDays ?? trackDays(policy.settings, row.track as Track),
-      escalation: { replyDays: policy.settings.supervisionReplyDays, levelTwoAfterDays: policy.settings.levelTwoAfterDays },
+      escalation: {
+        replyDays: policy.settings.supervisionReplyDays,
+        levelTwoAfterDays: policy.settings.levelTwoAfterDays,
+        handoverGraceDays: policy.settings.handoverGraceDays,
+      },
       at: step.at,
     },
     clockMeta(actor),

@@ -78,7 +78,7 @@ export interface StartInput {
   policyVersion: number;
   workingDays: number;
   /** The step's supervision periods under its policy (working days to reply; from level 1 to level 2). */
-  escalation?: { replyDays: number; levelTwoAfterDays: number };
+  escalation?: { replyDays: number; levelTwoAfterDays: number; handoverGraceDays: number };
   at: Date;
 }
 
@@ -227,18 +227,43 @@ export const breachSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta) =
 export const stopSlaClock = (tx: Tx, id: string, at: Date, meta: ChangeMeta) =>
   change(tx, id, 'stopped', at, meta, (_c, clock) => rules.stopClock(clock, at));
 
-/** The step passes to another party (e.g. approved → the center provisions): a later breach is charged to it. */
-export async function handOverSlaClock(tx: Tx, id: string, chargedParty: string, at: Date, meta: ChangeMeta): Promise<ClockRow> {
+/**
+ * The step passes to another party (e.g. approved → the center provisions): a later breach is
+ * charged to it — from `graceUntil` when it receives the step already overdue.
+ */
+export async function handOverSlaClock(
+  tx: Tx,
+  id: string,
+  chargedParty: string,
+  at: Date,
+  meta: ChangeMeta,
+  graceUntil: Date | null = null,
+): Promise<ClockRow> {
   const [current] = await tx.select().from(slaClocks).where(eq(slaClocks.id, id)).for('update');
   if (!current) throw new NotFoundError('sla_clock_not_found', 'No SLA clock with that id');
   if (current.chargedParty === chargedParty) return current;
   const [updated] = await tx
     .update(slaClocks)
-    .set({ chargedParty, version: sql`${slaClocks.version} + 1` })
+    .set({ chargedParty, graceUntil, version: sql`${slaClocks.version} + 1` })
     .where(eq(slaClocks.id, id))
     .returning();
-  await recordEvent(tx, updated!, 'handed_over', at, current, { from: current.chargedParty, to: chargedParty }, meta, null);
+  const details = { from: current.chargedParty, to: chargedParty, ...(graceUntil ? { graceUntil: graceUntil.toISOString() } : {}) };
+  await recordEvent(tx, updated!, 'handed_over', at, current, details, meta, null);
   return updated!;
+}
+
+/** The party that received the step overdue let its grace period pass: from now on the lateness is its own. */
+export async function chargeAfterGrace(tx: Tx, row: ClockRow, at: Date, meta: ChangeMeta): Promise<void> {
+  await recordEvent(
+    tx,
+    row,
+    'grace_expired',
+    at,
+    row,
+    { party: row.chargedParty, graceUntil: row.graceUntil?.toISOString() ?? null },
+    meta,
+    null,
+  );
 }
 
 export interface MovedClock {

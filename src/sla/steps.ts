@@ -88,6 +88,7 @@ export function clockedStep(row: ClockRow): ClockedStep {
     deadline: row.deadlineAt.toISOString(),
     deadlineDate: row.deadlineDate,
     chargedParty: row.chargedParty,
+    graceUntil: row.graceUntil?.toISOString() ?? null,
     overdue: isOverdue(clocks.toDomain(row)),
     supervisionLevel: row.supervisionLevel,
     levelTwoAt: row.levelTwoAt?.toISOString() ?? null,
@@ -100,6 +101,26 @@ async function lockClock(tx: Tx, clockId: string): Promise<ClockRow> {
   const [row] = await tx.select().from(slaClocks).where(eq(slaClocks.id, clockId)).for('update');
   if (!row) throw new NotFoundError('sla_clock_not_found', 'No SLA clock with that id');
   return row;
+}
+
+/**
+ * The instant the step's current party became late, when nothing has been charged for it yet:
+ * the deadline (or the breach a correction recorded), or — for a party that received the step
+ * overdue — the end of its grace period. Null while the party is not late or already supervised.
+ */
+function lateSince(clock: ClockRow, at: Date): Date | null {
+  if (clock.supervisionLevel > 0) return null;
+  if (clock.graceUntil) return at > clock.graceUntil ? new Date(clock.graceUntil.getTime() + 1) : null;
+  if (clock.breachedAt) return clock.breachedAt;
+  return at > clock.deadlineAt ? new Date(clock.deadlineAt.getTime() + 1) : null;
+}
+
+/** Records the lateness of the current party at the instant it began and starts level-1 supervision. */
+async function chargeLateness(tx: Tx, subject: StepSubject, clock: ClockRow, since: Date, meta: ChangeMeta): Promise<void> {
+  let charged = clock;
+  if (clock.graceUntil) await clocks.chargeAfterGrace(tx, clock, since, meta);
+  else if (!clock.breachedAt) charged = await clocks.breachSlaClock(tx, clock.id, since, meta);
+  await superviseBreach(tx, subject, charged, since);
 }
 
 async function setEngineState(
@@ -195,29 +216,33 @@ async function superviseBreach(tx: Tx, subject: StepSubject, clock: ClockRow, br
  */
 export async function breachStep(tx: Tx, subject: StepSubject, clockId: string, at: Date, meta: ChangeMeta): Promise<Date | null> {
   const clock = await lockClock(tx, clockId);
-  if (clock.state !== 'running' || clock.supervisionLevel > 0) return null;
-  if (!clock.breachedAt && at <= clock.deadlineAt) return null;
-  const breachedAt = clock.breachedAt ?? new Date(clock.deadlineAt.getTime() + 1);
-  const breached = clock.breachedAt ? clock : await clocks.breachSlaClock(tx, clockId, breachedAt, meta);
-  await superviseBreach(tx, subject, breached, breachedAt);
-  return breachedAt;
+  const since = clock.state === 'running' ? lateSince(clock, at) : null;
+  if (!since) return null;
+  await chargeLateness(tx, subject, clock, since, meta);
+  return since;
 }
 
 /** Still overdue when level 2 falls due: the competent authority's supervisors take it up. Returns the instant, or null. */
 export async function escalateStep(tx: Tx, subject: StepSubject, clockId: string, at: Date): Promise<Date | null> {
   const clock = await lockClock(tx, clockId);
   if (clock.supervisionLevel !== 1 || !clock.levelTwoAt || at < clock.levelTwoAt || !isOverdue(clocks.toDomain(clock))) return null;
-  const authority = await specialDepartment(tx, 'authority');
-  if (!authority) throw new MissingDepartmentError('the competent authority');
-  // Level 2 follows up the same breach: charged to the party level 1 was, whatever happened since.
   const [levelOne] = await tx
     .select()
     .from(supervisions)
     .where(and(eq(supervisions.clockId, clockId), eq(supervisions.level, 1)))
     .orderBy(desc(supervisions.issuedAt))
     .limit(1);
+  // Level 2 follows up the same breach, and only while the party charged with it still holds the
+  // step (paused for a supplement included): a party that has since acted is not escalated.
+  const party = levelOne?.chargedParty ?? clock.chargedParty;
+  if (party !== clock.chargedParty) {
+    await setEngineState(tx, clockId, { levelTwoAt: null });
+    return null;
+  }
+  const authority = await specialDepartment(tx, 'authority');
+  if (!authority) throw new MissingDepartmentError('the competent authority');
   const due = clock.levelTwoAt;
-  const levelTwo = await issueSupervision(tx, subject, clock, 2, levelOne?.chargedParty ?? clock.chargedParty, due);
+  const levelTwo = await issueSupervision(tx, subject, clock, 2, party, due);
   await setEngineState(tx, clockId, { supervisionLevel: 2, levelTwoAt: null });
   await notify(tx, subject, 'supervision', due, [
     { departmentId: authority.id, title: `二级督办：${subject.label} 超期未办结`, body: '一级督办后仍未办结，请公共数据主管部门督促' },
@@ -247,8 +272,10 @@ export async function pauseStep(
   meta: ChangeMeta,
   reason: string,
 ): Promise<ClockRow> {
+  const clock = await lockClock(tx, clockId);
+  const since = clock.state === 'running' ? lateSince(clock, at) : null;
   const paused = await clocks.pauseSlaClock(tx, clockId, at, meta, reason);
-  if (paused.breachedAt && paused.supervisionLevel === 0) await superviseBreach(tx, subject, paused, paused.breachedAt);
+  if (since) await chargeLateness(tx, subject, paused, since, meta);
   return paused;
 }
 
@@ -256,15 +283,19 @@ export async function pauseStep(
  * The step passes to another party (an approval hands provisioning to the center). If its
  * deadline passed and the breach timer has not run yet (a backlogged worker), the breach is
  * recorded first, at the deadline, and charged to the party whose step was open then — not to the
- * party receiving it.
+ * party receiving it, which gets the policy's grace period (`handoverGraceDays`) before it is
+ * charged itself.
  */
 export async function handOverStep(tx: Tx, subject: StepSubject, clockId: string, party: string, at: Date, meta: ChangeMeta) {
   const clock = await lockClock(tx, clockId);
-  if (clock.state === 'running' && !clock.breachedAt && clock.supervisionLevel === 0 && at > clock.deadlineAt) {
-    const breachedAt = new Date(clock.deadlineAt.getTime() + 1);
-    await superviseBreach(tx, subject, await clocks.breachSlaClock(tx, clockId, breachedAt, meta), breachedAt);
-  }
-  return clocks.handOverSlaClock(tx, clockId, party, at, meta);
+  const since = clock.state === 'running' ? lateSince(clock, at) : null;
+  if (since) await chargeLateness(tx, subject, clock, since, meta);
+  // Received overdue, the step gives its new party a grace period before the lateness is its own;
+  // the previous party's supervision stays with it but does not go on to level 2 (it has acted).
+  const overdue = clock.state === 'running' && at > clock.deadlineAt;
+  const graceUntil = overdue ? (await loadCalendar(tx)).addWorkingDays(at, clock.handoverGraceDays).at : null;
+  const handed = await clocks.handOverSlaClock(tx, clockId, party, at, meta, graceUntil);
+  return graceUntil ? setEngineState(tx, clockId, { supervisionLevel: 0, levelTwoAt: null }) : handed;
 }
 
 /** One extension per step, asked before the deadline and at most `cap` working days; the center decides. */

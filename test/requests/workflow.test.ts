@@ -590,12 +590,71 @@ t.test('a late approval the breach timer has not yet seen still charges the brea
     at: late,
   });
   t.equal(view.state, 'provisioning');
-  t.match(view.clock, { chargedParty: 'center', overdue: true, supervisionLevel: 1 }, 'handed to the center, overdue');
+  t.match(
+    view.clock,
+    { chargedParty: 'center', overdue: true, supervisionLevel: 0, graceUntil: endOf(9).toISOString() },
+    'handed to the center overdue, with one working day of grace (policy default) before it is charged',
+  );
   const [level1] = await db.select().from(supervisions).where(eq(supervisions.subjectId, request.id));
   t.match(level1, { level: 1, chargedParty: 'owner', responsibleDepartmentId: world.police.id }, 'the owner breached');
   t.same(level1!.issuedAt, new Date(endOf(7).getTime() + 1), 'at the deadline instant, not at the late approval');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.same(clockRow!.breachedAt, new Date(endOf(7).getTime() + 1));
+});
+
+t.test('handover after a breach: the center gets a working day of grace; level 2 never reaches the owner who has acted', async (t) => {
+  const { endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  await skip(24 * 8 - 10 + 1); // Tuesday of the second week, 01:00: the owner's deadline (end of Monday) has passed
+  await waitFor(async () => ((await requestRow(request.id)).supervisionLevel === 1 ? true : undefined), "the owner's breach");
+  const approved = await updateRequest(env.client, request.id, 'approve', { actor: owner() });
+  t.equal(approved.state, 'provisioning');
+  const supervisionsOf = () =>
+    db.select().from(supervisions).where(eq(supervisions.subjectId, request.id)).orderBy(asc(supervisions.issuedAt));
+
+  await skip(24); // Wednesday 01:00: the center's grace (until the end of Wednesday) still runs
+  t.equal((await supervisionsOf()).length, 1, 'nothing charged to the center within its grace');
+  await skip(24); // Thursday 01:00: the grace has passed with the delivery still open
+  await waitFor(async () => ((await supervisionsOf()).length === 2 ? true : undefined), "the center's charge");
+  const [ownerLevel1, centerLevel1] = await supervisionsOf();
+  t.match(ownerLevel1, { level: 1, chargedParty: 'owner', responsibleDepartmentId: world.police.id });
+  t.match(centerLevel1, { level: 1, chargedParty: 'center', responsibleDepartmentId: world.center.id });
+  t.same(centerLevel1!.issuedAt, new Date(endOf(9).getTime() + 1), 'charged from the end of its grace');
+  const toAuthority = await db
+    .select()
+    .from(notificationOutbox)
+    .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.departmentId, world.authority.id)));
+  t.ok(
+    toAuthority.some((n) => n.title.includes('一级督办')),
+    "the center's lateness is supervised by the competent authority",
+  );
+
+  // The owner's level 2 would have fallen due at the end of Tuesday next week; the center's falls
+  // 5 working days after its own charge (Thursday 00:00 → the end of Thursday next week).
+  await skip(24 * 8); // Friday of the third week, 01:00
+  const levelTwo = await waitFor(async () => {
+    const rows = (await supervisionsOf()).filter((s) => s.level === 2);
+    return rows.length ? rows : undefined;
+  }, 'level 2');
+  t.equal(levelTwo.length, 1, 'one level-2 notice');
+  t.match(levelTwo[0], { chargedParty: 'center', responsibleDepartmentId: world.center.id }, 'to the party whose step is still open');
+  t.same(levelTwo[0]!.issuedAt, endOf(17));
+  await updateRequest(env.client, request.id, 'confirm_delivery', { actor: center(), method: 'interface', reference: 'X' });
+});
+
+t.test('a center that delivers within its grace is charged nothing, and the owner who acted never reaches level 2', async (t) => {
+  await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart();
+  await skip(24 * 8 - 10 + 1); // Tuesday 01:00, second week: breached
+  await waitFor(async () => ((await requestRow(request.id)).supervisionLevel === 1 ? true : undefined), "the owner's breach");
+  await updateRequest(env.client, request.id, 'approve', { actor: owner() });
+  await skip(12); // Tuesday 13:00
+  const granted = await updateRequest(env.client, request.id, 'confirm_delivery', { actor: center(), method: 'interface', reference: 'X' });
+  t.equal(granted.state, 'granted');
+  await skip(24 * 10); // past the owner's level-2 date
+  const all = await db.select().from(supervisions).where(eq(supervisions.subjectId, request.id));
+  t.match(all, [{ level: 1, chargedParty: 'owner' }], "only the owner's level-1 notice, never a level 2");
+  t.equal(all.length, 1);
 });
 
 t.test(

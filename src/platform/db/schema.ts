@@ -312,6 +312,10 @@ export const slaClocks = pgTable(
     /** The step's policy at its start: working days to answer a supervision notice, and from level 1 to level 2. */
     replyDays: integer('reply_days').notNull().default(3),
     levelTwoAfterDays: integer('level_two_after_days').notNull().default(5),
+    /** Working days a party receiving the step overdue has before it is charged (its policy's). */
+    handoverGraceDays: integer('handover_grace_days').notNull().default(1),
+    /** Set when the step passed to its party already overdue: that party is charged from this instant on. */
+    graceUntil: instant('grace_until'),
   },
   (t) => [
     uniqueIndex('sla_clocks_step_key').on(t.subjectType, t.subjectId, t.step, t.startedAt),

@@ -13,6 +13,11 @@ export interface PolicySettings {
   supervisionReplyDays: number;
   /** Working days after a breach before a still-open step goes to level 2. */
   levelTwoAfterDays: number;
+  /**
+   * Working days a party receiving an overdue step has before it is charged (the center after a
+   * late approval): the lateness so far is the previous party's.
+   */
+  handoverGraceDays: number;
   /** Longest extension (延期) of a step; null: the step's own length. */
   extensionCapDays: number | null;
   disputeWindowDays: number;
@@ -35,6 +40,7 @@ export const SHANGHAI_1515: PolicySettings = {
   supplementAnswerDays: 10,
   supervisionReplyDays: 3,
   levelTwoAfterDays: 5,
+  handoverGraceDays: 1,
   extensionCapDays: null,
   disputeWindowDays: 10,
   disputeDecisionDays: 10,
@@ -49,10 +55,20 @@ const DAY_LIMITS: [string, (s: PolicySettings) => number][] = [
   ['supplementAnswerDays', (s) => s.supplementAnswerDays],
   ['supervisionReplyDays', (s) => s.supervisionReplyDays],
   ['levelTwoAfterDays', (s) => s.levelTwoAfterDays],
+  ['handoverGraceDays', (s) => s.handoverGraceDays],
   ['disputeWindowDays', (s) => s.disputeWindowDays],
   ['disputeDecisionDays', (s) => s.disputeDecisionDays],
   ['grantExpiryReminderDays', (s) => s.grantExpiryReminderDays],
 ];
+
+/**
+ * Settings as stored, with the defaults of settings added since the version was written (a
+ * version keeps meaning what it meant: the defaults are the behaviour before the setting existed
+ * or the city's rule, whichever the setting's comment names).
+ */
+export function withSettingDefaults(stored: Omit<PolicySettings, 'handoverGraceDays'> & Partial<PolicySettings>): PolicySettings {
+  return { ...stored, handoverGraceDays: stored.handoverGraceDays ?? SHANGHAI_1515.handoverGraceDays };
+}
 
 /** Every reason the settings cannot be a profile version; empty when they can. */
 export function policyProblems(settings: PolicySettings): string[] {

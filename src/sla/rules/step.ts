@@ -20,6 +20,8 @@ export interface ClockedStep {
   deadlineDate: string;
   /** The party the step is charged to now: a breach at the deadline is theirs. */
   chargedParty: string;
+  /** Set when the party received the step already overdue: it is charged only after this instant. */
+  graceUntil?: string | null | undefined;
   /** Breached and not superseded (by an approved extension or a correction). */
   overdue: boolean;
   supervisionLevel: number;
@@ -50,8 +52,13 @@ export function schedule(step: ClockedStep, now: number, supervised = true): Sch
   const events: ScheduledEvent[] = [];
   if (running && step.remindedFor !== step.deadline && now <= deadline) events.push({ event: 'remind', at: reminderAt(deadline) });
   if (!supervised) return events;
+  // A party that received the step overdue is charged after its grace; otherwise at the deadline
+  // (at once if a correction already breached it).
   if (running && step.supervisionLevel === 0)
-    events.push({ event: 'breach', at: step.overdue ? Math.min(deadline + 1, now) : deadline + 1 });
+    events.push({
+      event: 'breach',
+      at: step.graceUntil ? Date.parse(step.graceUntil) + 1 : step.overdue ? Math.min(deadline + 1, now) : deadline + 1,
+    });
   if (step.overdue && step.supervisionLevel === 1 && step.levelTwoAt !== null)
     events.push({ event: 'level_two', at: Date.parse(step.levelTwoAt) });
   return events;

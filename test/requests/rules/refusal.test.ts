@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { ConditionCheck } from '../../../src/catalogue/rules/conditions.js';
-import { policyProblems, SHANGHAI_1515, extensionCap, trackDays } from '../../../src/requests/rules/policy.js';
+import { policyProblems, SHANGHAI_1515, extensionCap, trackDays, withSettingDefaults } from '../../../src/requests/rules/policy.js';
 import type { LegalCitation } from '../../../src/legal-basis/rules/register.js';
 import { refusalProblems, requestNumber, type WrittenExplanation } from '../../../src/requests/rules/refusal.js';
 
@@ -99,4 +99,12 @@ t.test('request numbers and policy profiles', async (t) => {
     /track 1 ≤ track 5 ≤ track 15/,
     /extensionCapDays/,
   ]);
+});
+
+t.test('the handover grace: one working day by default, 1 to 250, and the default for versions written before it', async (t) => {
+  t.equal(SHANGHAI_1515.handoverGraceDays, 1);
+  t.matchOnly(policyProblems({ ...SHANGHAI_1515, handoverGraceDays: 0 }), [/handoverGraceDays: a limit is 1 to 250/]);
+  const { handoverGraceDays: _omitted, ...older } = SHANGHAI_1515;
+  t.equal(withSettingDefaults(older).handoverGraceDays, 1);
+  t.equal(withSettingDefaults({ ...older, handoverGraceDays: 3 }).handoverGraceDays, 3);
 });

@@ -71,3 +71,20 @@ t.test('an expiring step (a supplement) is only reminded', async (t) => {
   t.same(dueEvents(step(), DEADLINE + 1, false), [], 'its end is the lapse, which the case runs itself');
   t.equal(nextWake(step({ remindedFor: new Date(DEADLINE).toISOString() }), MIDNIGHT, false), null);
 });
+
+t.test('a step received overdue (a late handover) is charged to its new party only after the grace period', async (t) => {
+  const GRACE = Date.parse('2026-12-07T15:59:59.999Z'); // the end of Monday 7 Dec: one working day after Friday
+  const handedOver = step({
+    chargedParty: 'center',
+    overdue: true,
+    remindedFor: new Date(DEADLINE).toISOString(),
+    graceUntil: new Date(GRACE).toISOString(),
+  });
+  const saturday = DEADLINE + 12 * 3600_000;
+  t.same(schedule(handedOver, saturday), [{ event: 'breach', at: GRACE + 1 }], 'not at once, although the step is overdue');
+  t.same(dueEvents(handedOver, GRACE), [], 'the grace lasts to its end');
+  t.same(names(dueEvents(handedOver, GRACE + 1)), ['breach']);
+  t.same(schedule({ ...handedOver, supervisionLevel: 1, levelTwoAt: new Date(LEVEL_TWO).toISOString() }, GRACE + 2), [
+    { event: 'level_two', at: LEVEL_TWO },
+  ]);
+});
