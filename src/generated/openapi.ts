@@ -907,7 +907,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Answer a supplement request (requester): the clock resumes with the working days it had left */
+        /** Answer a supplement request (requester), optionally amending the purpose or the legal basis it asked about or accepting the security commitment: the condition pre-check runs again on the request as amended, and the clock resumes with the working days it had left */
         post: operations["answerRequestSupplement"];
         delete?: never;
         options?: never;
@@ -1266,6 +1266,8 @@ export interface components {
         Commitment: {
             version: number;
             text: string;
+            /** @description Accepting this version meets securityCommitmentRequired (安全承诺) */
+            includesSecurityCommitment: boolean;
             /** Format: date-time */
             publishedAt: string;
         };
@@ -1278,6 +1280,8 @@ export interface components {
             supplementAnswerDays: number;
             supervisionReplyDays: number;
             levelTwoAfterDays: number;
+            /** @description Working days a party receiving an overdue step (the center after a late approval) has before the lateness is charged to it; 1 when omitted */
+            handoverGraceDays?: number;
             /** @description null: at most the step's own length */
             extensionCapDays: number | null;
             disputeWindowDays: number;
@@ -3228,6 +3232,11 @@ export interface operations {
             content: {
                 "application/json": {
                     text: string;
+                    /**
+                     * @description The text holds the security commitment (安全承诺): a filing that accepts it meets a dataset's securityCommitmentRequired condition
+                     * @default false
+                     */
+                    includesSecurityCommitment?: boolean;
                 };
             };
         };
@@ -3692,6 +3701,15 @@ export interface operations {
             content: {
                 "application/json": {
                     answer: string;
+                    /** @description The use, restated (replaces the request's purpose) */
+                    purpose?: string;
+                    /** @description The legal basis of the request, supplied or restated (replaces it) */
+                    legalBasis?: string;
+                    /**
+                     * @description Accepts the security commitment (安全承诺) now
+                     * @enum {boolean}
+                     */
+                    securityCommitmentAccepted?: true;
                 };
             };
         };

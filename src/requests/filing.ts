@@ -19,7 +19,7 @@ import {
   requests,
   scenarios,
 } from '../platform/db/schema.js';
-import { evaluateConditions, type ConditionCheck, type SharingConditions } from '../catalogue/rules/conditions.js';
+import type { ConditionCheck, SharingConditions } from '../catalogue/rules/conditions.js';
 import { fieldsOutside, type DatasetField } from '../catalogue/rules/dataset.js';
 import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
 import { DEFAULT_POLICY_NAME } from './rules/policy.js';
@@ -30,6 +30,7 @@ import { auditActor } from '../identity/index.js';
 import type { RequestContext } from '../identity/index.js';
 import { enqueueNotification } from '../notifications/index.js';
 import { currentCommitment, currentPolicy } from './policy.js';
+import { conditionChecks } from './pre-check.js';
 
 export type RequestRow = typeof requests.$inferSelect;
 
@@ -229,8 +230,8 @@ async function evaluate(
   }
   if (conditions?.legalBasisRequired && !row.legalBasis?.trim())
     problem('legal_basis_required', `The conditions of ${d.code} require the legal basis of the request`);
+  const current = await currentCommitment(tx);
   if (commitment) {
-    const current = await currentCommitment(tx);
     if (!commitment.accepted) problem('commitment_required', 'Filing requires accepting the notification-commitment (告知承诺)');
     else if (commitment.version !== current.version)
       problem('commitment_outdated', `The notification-commitment is now version ${current.version}; read and accept it again`);
@@ -250,17 +251,11 @@ async function evaluate(
     requestedFields: row.fields,
     scenario,
   });
-  const checks = conditions
-    ? evaluateConditions(conditions, {
-        requester: { departmentCode: ctx.actor.departmentRow.code, level: ctx.actor.departmentRow.level },
-        fields: row.fields,
-        scenarioId: row.scenarioId,
-        purpose: row.purpose,
-        legalBasis: row.legalBasis,
-        usageMonths: row.usageMonths,
-        securityCommitmentAccepted: row.securityCommitmentAccepted,
-      })
-    : [];
+  // Filing accepts the current commitment (a dry run assumes it will): its security commitment counts.
+  const checks = conditionChecks(conditions, row, {
+    requester: ctx.actor.departmentRow,
+    commitmentCoversSecurity: current.includesSecurityCommitment && (!commitment || commitment.version === current.version),
+  });
   return { problems, snapshot, routing, checks };
 }
 

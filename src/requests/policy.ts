@@ -134,25 +134,27 @@ export async function applyPolicyToOpenRequests(ctx: RequestContext, profile: Po
   return moved;
 }
 
-export async function currentCommitment(db: Db | Tx): Promise<{ version: number; text: string; publishedAt: Date }> {
+export type CommitmentRow = typeof commitmentTexts.$inferSelect;
+
+export async function currentCommitment(db: Db | Tx): Promise<CommitmentRow> {
   const [row] = await db.select().from(commitmentTexts).orderBy(desc(commitmentTexts.version)).limit(1);
   if (row) return row;
   await db
     .insert(commitmentTexts)
-    .values({ version: 1, text: DEFAULT_COMMITMENT_TEXT, publishedAt: new Date(0) })
+    .values({ version: 1, text: DEFAULT_COMMITMENT_TEXT, includesSecurityCommitment: true, publishedAt: new Date(0) })
     .onConflictDoNothing();
   return currentCommitment(db);
 }
 
 /** A new commitment text; filings must accept the current version. */
-export async function publishCommitment(ctx: RequestContext, text: string): Promise<{ version: number; text: string; publishedAt: Date }> {
+export async function publishCommitment(ctx: RequestContext, text: string, includesSecurityCommitment: boolean): Promise<CommitmentRow> {
   authorizeCreate(ctx.actor.ability, Subject.Commitment, {});
   return ctx.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${POLICY_LOCK})`);
     const current = await currentCommitment(tx);
     const [row] = await tx
       .insert(commitmentTexts)
-      .values({ version: current.version + 1, text, publishedAt: ctx.now, publishedBy: ctx.actor.userId })
+      .values({ version: current.version + 1, text, includesSecurityCommitment, publishedAt: ctx.now, publishedBy: ctx.actor.userId })
       .returning();
     await appendAudit(tx, {
       actor: auditActor(ctx.actor, 'center_admin'),
@@ -160,7 +162,7 @@ export async function publishCommitment(ctx: RequestContext, text: string): Prom
       subjectType: Subject.Commitment,
       subjectId: String(row!.version),
       before: { version: current.version },
-      after: { version: row!.version },
+      after: { version: row!.version, includesSecurityCommitment },
       requestId: ctx.requestId,
       at: ctx.now,
     });

@@ -5,6 +5,7 @@ import type { JsonBody } from '../platform/http/contract.js';
 import { clockEvents, clockEventView, clockView, toDomain, type SupervisionRow } from '../sla/index.js';
 import { isOverdue } from '../sla/rules/clock.js';
 import type { RoutingSnapshot } from './filing.js';
+import type { CommitmentRow } from './policy.js';
 import type { RequestDetailRows, RequestListRow } from './queries.js';
 import type { Track } from './rules/policy.js';
 import type { RoutingDecision } from './rules/routing.js';
@@ -143,3 +144,10 @@ export async function detailView(db: Db, d: RequestDetailRows): Promise<Detail> 
     availableActions: d.availableActions,
   };
 }
+
+export const commitmentView = (c: CommitmentRow): JsonBody<'getCommitment', 200> => ({
+  version: c.version,
+  text: c.text,
+  includesSecurityCommitment: c.includesSecurityCommitment,
+  publishedAt: c.publishedAt.toISOString(),
+});

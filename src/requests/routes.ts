@@ -26,7 +26,7 @@ export function requestHandlers(deps: RequestServiceDeps & { db: Db; clock: Cloc
     }),
     publishCommitment: operation<'publishCommitment'>(async (request, reply) => {
       reply.status(201);
-      return service.publishCommitment(await context(request), request.body.text);
+      return service.publishCommitment(await context(request), request.body);
     }),
     listPolicyProfiles: operation<'listPolicyProfiles'>(async (request) => {
       await context(request);

@@ -19,7 +19,7 @@ import { addAttachment } from './attachments.js';
 import { citationFor } from './citations.js';
 import * as filing from './filing.js';
 import * as policy from './policy.js';
-import { detailView, summaryView, supervisionView, type Detail } from './presenters.js';
+import { commitmentView, detailView, summaryView, supervisionView, type Detail } from './presenters.js';
 import * as queries from './queries.js';
 import { ACTIONS, type ActionArgs, type ActionName } from './rules/actions.js';
 import { replyToSupervision } from './steps.js';
@@ -203,13 +203,11 @@ export class RequestService {
   }
 
   async commitment() {
-    const c = await policy.currentCommitment(this.deps.db);
-    return { version: c.version, text: c.text, publishedAt: c.publishedAt.toISOString() };
+    return commitmentView(await policy.currentCommitment(this.deps.db));
   }
 
-  async publishCommitment(ctx: RequestContext, text: string) {
-    const c = await policy.publishCommitment(ctx, text);
-    return { version: c.version, text: c.text, publishedAt: c.publishedAt.toISOString() };
+  async publishCommitment(ctx: RequestContext, body: JsonRequest<'publishCommitment'>) {
+    return commitmentView(await policy.publishCommitment(ctx, body.text, body.includesSecurityCommitment ?? false));
   }
 
   listPolicies() {

@@ -15,6 +15,7 @@ import type { TimedEvent } from '../sla/rules/step.js';
 import { auditActorOf, clockMeta, openSupplementOf, runStep, stepSubject, type Change, type Notice, type StepActor } from './case.js';
 import { requestWorkflowId, type RequestRow, type RoutingSnapshot } from './filing.js';
 import { policyAt } from './policy.js';
+import { recheckConditions } from './pre-check.js';
 import type { ActionInput, ActionName } from './rules/actions.js';
 import { workingParty, type Party, type RequestAction, type RequestState } from './rules/lifecycle.js';
 import { trackDays, trackExtensionCap, type Track } from './rules/policy.js';
@@ -114,6 +115,13 @@ export async function beginRequest(db: Db, requestId: string, at: Date): Promise
 type ActionStep<K extends ActionName> = (input: ActionInput<K>, at: Date) => Change[];
 
 /** What each declared action does, as the changes of its one transaction. */
+/** What a supplement answer changes of the request (only what it restates). */
+const amendmentsOf = (input: ActionInput<'answer_supplement'>) => ({
+  ...(input.purpose !== undefined ? { purpose: input.purpose } : {}),
+  ...(input.legalBasis !== undefined ? { legalBasis: input.legalBasis } : {}),
+  ...(input.securityCommitmentAccepted ? { securityCommitmentAccepted: true } : {}),
+});
+
 const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
   approve: (input, at) => [
     {
@@ -205,8 +213,11 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
       action: 'answer_supplement',
       kind: 'supplement_answered',
       actor: input.actor,
-      details: { answer: input.answer },
+      details: { answer: input.answer, amended: amendmentsOf(input) },
       apply: async (tx, row) => {
+        const amended = { ...row, ...amendmentsOf(input) };
+        // What a refusal may cite is what fails now: the conditions are checked again on the answer.
+        const preCheck = await recheckConditions(tx, amended, (row.snapshot as RoutingSnapshot).datasetVersion);
         const [open] = await tx.select().from(requestSupplements).where(openSupplementOf(row.id));
         if (open) {
           await tx
@@ -216,7 +227,7 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
           if (open.clockId) await sla.stopSlaClock(tx, open.clockId, at, clockMeta(input.actor));
         }
         if (row.clockId) await sla.resumeSlaClock(tx, row.clockId, at, clockMeta(input.actor));
-        return { stateBeforeSupplement: null };
+        return { stateBeforeSupplement: null, ...amendmentsOf(input), preCheck, updatedAt: at };
       },
       notify: (row) => [
         { departmentId: row.ownerDepartmentId, title: `申请 ${row.number} 已补正`, body: '申请部门已答复补正，办理时限恢复计算' },

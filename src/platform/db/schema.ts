@@ -475,6 +475,8 @@ export const policyProfiles = pgTable(
 export const commitmentTexts = pgTable('commitment_texts', {
   version: integer('version').primaryKey(),
   text: text('text').notNull(),
+  /** The text holds the security commitment (安全承诺): accepting it meets `securityCommitmentRequired`. */
+  includesSecurityCommitment: boolean('includes_security_commitment').notNull().default(false),
   publishedAt: instant('published_at').notNull(),
   publishedBy: uuid('published_by').references(() => users.id),
 });

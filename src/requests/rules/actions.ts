@@ -16,7 +16,13 @@ export interface ActionArgs {
   approve: { fields?: string[] | undefined; usageMonths?: number | undefined; note?: string | undefined };
   refuse: { explanation: WrittenExplanation };
   ask_supplement: { question: string };
-  answer_supplement: { answer: string };
+  /** The answer, and what it amends of the request (the pre-check runs again on the amended request). */
+  answer_supplement: {
+    answer: string;
+    purpose?: string | undefined;
+    legalBasis?: string | undefined;
+    securityCommitmentAccepted?: true | undefined;
+  };
   withdraw: { reason: string };
   confirm_delivery: { method: 'interface' | 'batch'; reference: string };
   request_extension: { days: number; reason: string };
