@@ -945,7 +945,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm delivery (the center's operator): interface endpoint or exchange batch with a reference; the request is granted */
+        /** Confirm delivery (the center's operator): interface endpoint or exchange batch with a reference; the request is granted. Delivered by another method than the request asked for, the change is recorded with its reason (required: 422 `delivery_method_change_reason_required`) */
         post: operations["confirmRequestDelivery"];
         delete?: never;
         options?: never;
@@ -1358,6 +1358,14 @@ export interface components {
             deadline: string | null;
             /** Format: date */
             deadlineDate: string | null;
+            /** @description The deadline falls in or spans a year whose holiday schedule the State Council has not published yet (computed on statutory holidays; it may move) */
+            provisional: boolean | null;
+            /** @description Working days left after today through the deadline date (0 on the deadline date, 0 once late); a paused step keeps what it had at the pause; null once over */
+            workingDaysRemaining: number | null;
+            /** @description Running, not late, and today (Asia/Shanghai) is the deadline date */
+            dueToday: boolean;
+            /** @description Working days since the deadline date while the running step is late; null otherwise */
+            overdueWorkingDays: number | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -1440,6 +1448,14 @@ export interface components {
                 deadline: string | null;
                 /** Format: date */
                 deadlineDate: string | null;
+                /** @description The deadline falls in or spans a year whose holiday schedule is not published yet */
+                provisional: boolean | null;
+                /** @description Working days left after today through the deadline date (0 on the deadline date, 0 once late); a paused step keeps what it had at the pause; null once over */
+                workingDaysRemaining: number | null;
+                /** @description Running, not late, and today (Asia/Shanghai) is the deadline date */
+                dueToday: boolean;
+                /** @description Working days since the deadline date while the running step is late; null otherwise */
+                overdueWorkingDays: number | null;
                 /** @description profile@version */
                 policy: string | null;
                 /** Format: date-time */
@@ -1469,6 +1485,8 @@ export interface components {
                 clock: components["schemas"]["SlaClock"];
                 events: components["schemas"]["SlaClockEvent"][];
             }[];
+            /** @description For data catalogued not shareable (不予共享): the legal basis it was catalogued under, shown to every party; null otherwise */
+            cataloguedLegalBasis: null | components["schemas"]["LegalCitation"];
             explanation: {
                 legalBasis: components["schemas"]["LegalCitation"];
                 citedConditions: components["schemas"]["ConditionKey"][];
@@ -1529,6 +1547,11 @@ export interface components {
             subjectId: string;
             step: string;
             chargedParty: string;
+            /**
+             * Format: date-time
+             * @description Received overdue: its party is charged only after this instant (the policy's handoverGraceDays)
+             */
+            graceUntil: string | null;
             /** @description profile@version */
             policy: string;
             /** @enum {string} */
@@ -1553,6 +1576,12 @@ export interface components {
             /** Format: date-time */
             stoppedAt: string | null;
             extension: unknown;
+            /** @description Working days left after today through the deadline date (0 on the deadline date, 0 once late); a paused step keeps what it had at the pause; null once over */
+            workingDaysRemaining: number | null;
+            /** @description Running, not late, and today (Asia/Shanghai) is the deadline date */
+            dueToday: boolean;
+            /** @description Working days since the deadline date while the running step is late; null otherwise */
+            overdueWorkingDays: number | null;
         };
         SlaClockEvent: {
             /** Format: date-time */
@@ -3776,6 +3805,8 @@ export interface operations {
                     /** @enum {string} */
                     method: "interface" | "batch";
                     reference: string;
+                    /** @description Why the data went by another method than the request asked for */
+                    methodChangeReason?: string;
                 };
             };
         };

@@ -59,6 +59,7 @@ export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView>
     ownerDepartmentId: row.ownerDepartmentId,
     fields: row.fields,
     usageMonths: row.usageMonths,
+    deliveryMethod: row.deliveryMethod,
     checks: (row.preCheck as ConditionCheck[] | null) ?? [],
     ownerMayRefuse: (row.routing as RoutingDecision).ownerMayRefuse,
     scenarioKind: (row.snapshot as RoutingSnapshot).scenario?.kind ?? null,

@@ -31,6 +31,7 @@ import type { RequestContext } from '../identity/index.js';
 import { enqueueNotification } from '../notifications/index.js';
 import { currentCommitment, currentPolicy } from './policy.js';
 import { conditionChecks } from './pre-check.js';
+import { openFirstStep } from './open-step.js';
 
 export type RequestRow = typeof requests.$inferSelect;
 
@@ -301,8 +302,18 @@ export async function fileRequest(
       })
       .where(eq(requests.id, id))
       .returning();
-    await recordFiling(tx, ctx, filed!, commitment.version);
-    return filed!;
+    // The track's step opens now, counting from filing: the answer carries its deadline and clock.
+    const actor = {
+      userId: ctx.actor.userId,
+      departmentId: ctx.actor.departmentId,
+      party: 'requester' as const,
+      role: 'requester',
+      httpRequestId: ctx.requestId,
+    };
+    const clock = await openFirstStep(tx, filed!, actor);
+    const [opened] = await tx.update(requests).set({ clockId: clock.id }).where(eq(requests.id, id)).returning();
+    await recordFiling(tx, ctx, opened!, commitment.version);
+    return opened!;
   });
 }
 
@@ -313,8 +324,6 @@ export async function markWorkflowStarted(db: Db, id: string, at: Date): Promise
     .set({ workflowStartedAt: at })
     .where(and(eq(requests.id, id), sql`${requests.workflowStartedAt} is null`));
 }
-
-export const requestWorkflowId = (requestId: string) => `request-${requestId}`;
 
 /** Filed requests whose workflow was never started (Temporal was unreachable at filing). */
 export async function unstartedRequests(db: Db, filedBefore: Date, limit: number): Promise<string[]> {

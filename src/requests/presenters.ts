@@ -1,9 +1,14 @@
 /** Requests as the contract shows them (lists, the detail with its timeline and clocks, supervision notices). */
-import { overallResult, type ConditionCheck } from '../catalogue/rules/conditions.js';
+import { preCheckResult, type ConditionCheck } from '../catalogue/rules/conditions.js';
+import type { SharingType } from '../catalogue/rules/dataset.js';
+import { cataloguedBasis } from './citations.js';
 import type { Db } from '../platform/db/client.js';
 import type { JsonBody } from '../platform/http/contract.js';
 import { clockEvents, clockEventView, clockView, toDomain, type SupervisionRow } from '../sla/index.js';
 import { isOverdue } from '../sla/rules/clock.js';
+import { stepTiming } from '../sla/rules/timing.js';
+import { loadCalendar } from '../calendar/index.js';
+import type { WorkingDayCalendar } from '../calendar/rules/working-days.js';
 import type { RoutingSnapshot } from './filing.js';
 import type { CommitmentRow } from './policy.js';
 import type { RequestDetailRows, RequestListRow } from './queries.js';
@@ -16,12 +21,20 @@ type Summary = JsonBody<'listRequests', 200>['items'][number];
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export const summaryView = ({ row: r, clock }: RequestListRow): Summary => ({
+/** Lists and details show where the request's step stands at `now`, in working days. */
+export interface Timing {
+  calendar: WorkingDayCalendar;
+  now: Date;
+}
+
+const NO_CLOCK = { workingDaysRemaining: null, dueToday: false, overdueWorkingDays: null };
+
+export const summaryView = ({ row: r, clock }: RequestListRow, { calendar, now }: Timing): Summary => ({
   id: r.id,
   number: r.number,
   state: r.state as Summary['state'],
   track: r.track as Track | null,
-  overdue: clock?.outcome === 'breached',
+  overdue: clock ? isOverdue(toDomain(clock)) : false,
   supervisionLevel: clock?.supervisionLevel ?? 0,
   requesterDepartmentId: r.requesterDepartmentId,
   ownerDepartmentId: r.ownerDepartmentId,
@@ -29,6 +42,8 @@ export const summaryView = ({ row: r, clock }: RequestListRow): Summary => ({
   filedAt: iso(r.filedAt),
   deadline: iso(clock?.deadlineAt ?? null),
   deadlineDate: clock?.deadlineDate ?? null,
+  provisional: clock?.provisional ?? null,
+  ...(clock ? stepTiming(calendar, clock, now) : NO_CLOCK),
   createdAt: r.createdAt.toISOString(),
 });
 
@@ -44,17 +59,13 @@ export const supervisionView = (s: SupervisionRow): Detail['supervisions'][numbe
   repliedAt: iso(s.repliedAt),
 });
 
-function requestView(r: RequestDetailRows['row'], main: RequestDetailRows['clocks'][number] | undefined): Detail['request'] {
-  const clock = main
-    ? {
-        deadlineAt: main.deadlineAt,
-        deadlineDate: main.deadlineDate,
-        outcome: isOverdue(toDomain(main)) ? ('breached' as const) : null,
-        supervisionLevel: main.supervisionLevel,
-      }
-    : null;
+function requestView(
+  r: RequestDetailRows['row'],
+  main: RequestDetailRows['clocks'][number] | undefined,
+  timing: Timing,
+): Detail['request'] {
   return {
-    ...summaryView({ row: r, clock }),
+    ...summaryView({ row: r, clock: main ?? null }, timing),
     requesterUserId: r.requesterUserId,
     datasetVersion: (r.snapshot as RoutingSnapshot | null)?.datasetVersion ?? null,
     fields: r.fields,
@@ -114,18 +125,29 @@ const grantView = (g: NonNullable<RequestDetailRows['grant']>): NonNullable<Deta
   validTo: iso(g.validTo),
 });
 
-export async function detailView(db: Db, d: RequestDetailRows): Promise<Detail> {
+export async function detailView(db: Db, d: RequestDetailRows, now: Date): Promise<Detail> {
   const r = d.row;
+  const timing = { calendar: await loadCalendar(db), now };
   const routing = r.routing as RoutingDecision | null;
   const checks = (r.preCheck as ConditionCheck[] | null) ?? [];
   const clockOf = (id: string | null) => d.clocks.find((c) => c.id === id);
+  const snapshot = r.snapshot as RoutingSnapshot | null;
+  // Data catalogued not shareable: everyone on the request sees the basis it was catalogued under.
+  const catalogued =
+    snapshot?.sharingType === 'not_shareable'
+      ? await cataloguedBasis(db, { datasetId: r.datasetId, datasetVersion: snapshot.datasetVersion })
+      : null;
   return {
-    request: requestView(r, clockOf(r.clockId)),
+    request: requestView(r, clockOf(r.clockId), timing),
     routing: routing ? { ...routing, snapshot: (r.snapshot ?? {}) as Record<string, unknown> } : null,
-    preCheck: { result: overallResult(checks), checks },
+    preCheck: {
+      result: snapshot ? preCheckResult(snapshot.sharingType as SharingType, checks) : preCheckResult('conditional', checks),
+      checks,
+    },
+    cataloguedLegalBasis: catalogued ? citationView(catalogued) : null,
     timeline: d.timeline.map(timelineView),
     clocks: await Promise.all(
-      d.clocks.map(async (c) => ({ clock: clockView(c), events: (await clockEvents(db, c.id)).map(clockEventView) })),
+      d.clocks.map(async (c) => ({ clock: clockView(c, timing.calendar, now), events: (await clockEvents(db, c.id)).map(clockEventView) })),
     ),
     explanation: d.explanation ? explanationView(d.explanation) : null,
     supplements: d.supplements.map((s) => ({

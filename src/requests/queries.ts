@@ -24,6 +24,7 @@ import { availableActions } from './rules/actions.js';
 import { isOpen, type Party, type RequestState } from './rules/lifecycle.js';
 import { viewRequest } from './case.js';
 import type { Track } from './rules/policy.js';
+import type { ClockRow } from '../sla/index.js';
 import type { RequestContext } from '../identity/index.js';
 import { requestFields, type RequestRow } from './filing.js';
 
@@ -59,7 +60,7 @@ const OPEN_STATES = [
 /** A request as lists show it: the row and its step's clock (deadline, breach, supervision). */
 export interface RequestListRow {
   row: RequestRow;
-  clock: { deadlineAt: Date; deadlineDate: string; outcome: 'met' | 'breached' | null; supervisionLevel: number } | null;
+  clock: ClockRow | null;
 }
 
 const overdue = sql`${slaClocks.outcome} = 'breached'`;
@@ -71,13 +72,7 @@ export async function listRequests(ctx: RequestContext, f: RequestFilters): Prom
   const today = shanghaiDate(ctx.now);
   const dueToday = and(eq(slaClocks.deadlineDate, today), inArray(requests.state, OPEN_STATES), ne(requests.state, 'awaiting_supplement'));
   const rows = await ctx.db
-    .select({
-      row: requests,
-      deadlineAt: slaClocks.deadlineAt,
-      deadlineDate: slaClocks.deadlineDate,
-      outcome: slaClocks.outcome,
-      supervisionLevel: slaClocks.supervisionLevel,
-    })
+    .select({ row: requests, clock: slaClocks })
     .from(requests)
     .leftJoin(slaClocks, eq(slaClocks.id, requests.clockId))
     .where(
@@ -102,10 +97,7 @@ export async function listRequests(ctx: RequestContext, f: RequestFilters): Prom
     )
     .orderBy(desc(requests.createdAt), desc(requests.id))
     .limit(f.limit);
-  return rows.map(({ row, deadlineAt, deadlineDate, outcome, supervisionLevel }) => ({
-    row,
-    clock: deadlineAt && deadlineDate && supervisionLevel !== null ? { deadlineAt, deadlineDate, outcome, supervisionLevel } : null,
-  }));
+  return rows;
 }
 
 /** The party the caller acts as on this request, if any (what its roles allow it to do here). */

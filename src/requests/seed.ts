@@ -29,8 +29,8 @@ async function demoKit(context: SeedContext) {
     await service.file(ctx, saved.id, { commitmentVersion: version, acceptCommitment: true });
     // Wait until the workflow has opened the first step, so actions find it ready.
     for (let i = 0; i < 200; i++) {
-      const [row] = await context.db.select({ clockId: requests.clockId }).from(requests).where(eq(requests.id, saved.id));
-      if (row?.clockId) return saved.id;
+      const [row] = await context.db.select({ state: requests.state }).from(requests).where(eq(requests.id, saved.id));
+      if (row && row.state !== 'routed') return saved.id;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`the workflow of demo request ${saved.id} did not start: is the worker running?`);

@@ -5,7 +5,8 @@
  */
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
-import { overallResult } from '../catalogue/rules/conditions.js';
+import { overallResult, preCheckResult } from '../catalogue/rules/conditions.js';
+import type { SharingType } from '../catalogue/rules/dataset.js';
 import { authorize, type RequestContext } from '../identity/index.js';
 import { Subject } from '../identity/rules/abilities.js';
 import { pokeNotificationRelay } from '../notifications/index.js';
@@ -15,6 +16,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../platf
 import type { JsonBody, JsonRequest } from '../platform/http/contract.js';
 import { decodeCursor, isTimeIdCursor, page } from '../platform/http/cursor.js';
 import { signalMovedDeadlines } from '../sla/index.js';
+import { loadCalendar } from '../calendar/index.js';
 import { addAttachment } from './attachments.js';
 import { citationFor } from './citations.js';
 import * as filing from './filing.js';
@@ -80,7 +82,7 @@ export class RequestService {
   }
 
   async detail(ctx: RequestContext, id: string): Promise<Detail> {
-    return detailView(this.deps.db, await queries.requestDetail(ctx, id));
+    return detailView(this.deps.db, await queries.requestDetail(ctx, id), ctx.now);
   }
 
   async list(
@@ -91,7 +93,8 @@ export class RequestService {
     const limit = query.limit ?? 50;
     const rows = await queries.listRequests(ctx, { ...query, after: decodeCursor(query.cursor, isTimeIdCursor), limit: limit + 1 });
     const result = page(rows, limit, (r) => ({ createdAt: r.row.createdAt.toISOString(), id: r.row.id }));
-    return { items: result.items.map(summaryView), nextCursor: result.nextCursor };
+    const timing = { calendar: await loadCalendar(this.deps.db), now: ctx.now };
+    return { items: result.items.map((item) => summaryView(item, timing)), nextCursor: result.nextCursor };
   }
 
   async createDraft(ctx: RequestContext, input: filing.DraftInput): Promise<Detail> {
@@ -109,7 +112,10 @@ export class RequestService {
       fileable: result.problems.length === 0,
       problems: result.problems,
       routing: result.routing ? { ...result.routing, snapshot: result.snapshot as unknown as Record<string, unknown> } : null,
-      preCheck: { result: overallResult(result.checks), checks: result.checks },
+      preCheck: {
+        result: result.snapshot ? preCheckResult(result.snapshot.sharingType as SharingType, result.checks) : overallResult(result.checks),
+        checks: result.checks,
+      },
     };
   }
 

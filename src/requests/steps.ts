@@ -13,20 +13,16 @@ import { NotFoundError } from '../platform/errors.js';
 import * as sla from '../sla/index.js';
 import type { TimedEvent } from '../sla/rules/step.js';
 import { auditActorOf, clockMeta, openSupplementOf, runStep, stepSubject, type Change, type Notice, type StepActor } from './case.js';
-import { requestWorkflowId, type RequestRow, type RoutingSnapshot } from './filing.js';
+import type { RequestRow, RoutingSnapshot } from './filing.js';
+import { FIRST_STEP, openFirstStep, openStep } from './open-step.js';
 import { policyAt } from './policy.js';
 import { recheckConditions } from './pre-check.js';
 import type { ActionInput, ActionName } from './rules/actions.js';
-import { workingParty, type Party, type RequestAction, type RequestState } from './rules/lifecycle.js';
-import { trackDays, trackExtensionCap, type Track } from './rules/policy.js';
+import { workingParty, type RequestState } from './rules/lifecycle.js';
+import { trackExtensionCap, type Track } from './rules/policy.js';
 import type { RequestView } from './rules/view.js';
 
-/** The party a track's clock is charged to while its first step is open, and that step. */
-const FIRST_STEP: Record<Track, { party: Party; action: RequestAction }> = {
-  1: { party: 'center', action: 'start_provisioning' },
-  5: { party: 'owner', action: 'open_review' },
-  15: { party: 'center', action: 'open_coordination' },
-};
+const METHOD_LABELS = { interface: '接口', batch: '批量交换' } as const;
 
 const both = (row: RequestRow, title: string, body: string): Notice[] => [
   { departmentId: row.requesterDepartmentId, title, body },
@@ -42,36 +38,6 @@ const toCenter = async (tx: Tx, title: string, body: string): Promise<Notice[]> 
 async function toCenterIfItsWork(tx: Tx, row: RequestRow, what: string): Promise<Notice[]> {
   if (workingParty(row.state as RequestState, row.stateBeforeSupplement as RequestState | null) !== 'center') return [];
   return toCenter(tx, `申请 ${row.number} ${what}`, '该申请已终止，无需继续供数或协调');
-}
-
-/** Opens a clocked step of the request under its policy (reply and level-2 periods included). */
-async function openStep(
-  tx: Tx,
-  row: RequestRow,
-  step: { name: string; party: Party; workingDays?: number; at: Date },
-  actor: StepActor | null,
-) {
-  const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
-  return sla.startSlaClock(
-    tx,
-    {
-      subjectType: Subject.Request,
-      subjectId: row.id,
-      step: step.name,
-      chargedParty: step.party,
-      workflowId: requestWorkflowId(row.id),
-      policyProfile: policy.name,
-      policyVersion: policy.version,
-      workingDays: step.workingDays ?? trackDays(policy.settings, row.track as Track),
-      escalation: {
-        replyDays: policy.settings.supervisionReplyDays,
-        levelTwoAfterDays: policy.settings.levelTwoAfterDays,
-        handoverGraceDays: policy.settings.handoverGraceDays,
-      },
-      at: step.at,
-    },
-    clockMeta(actor),
-  );
 }
 
 /** Stops every clock of the request still open (its step's, an open supplement's). */
@@ -91,8 +57,7 @@ export async function beginRequest(db: Db, requestId: string, at: Date): Promise
     kind: 'opened',
     actor: null,
     apply: async (tx, row) => {
-      const first = FIRST_STEP[row.track as Track];
-      const clock = await openStep(tx, row, { name: `track${row.track}`, party: first.party, at: row.filedAt ?? at }, null);
+      const clock = await openFirstStep(tx, row, null);
       deadlineDate = clock.deadlineDate;
       return { clockId: clock.id };
     },
@@ -256,7 +221,12 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
       action: 'confirm_delivery',
       kind: 'delivered',
       actor: input.actor,
-      details: { method: input.method, reference: input.reference },
+      details: {
+        method: input.method,
+        reference: input.reference,
+        ...(input.methodChangeReason?.trim() ? { methodChanged: true, methodChangeReason: input.methodChangeReason.trim() } : {}),
+      },
+      reason: input.methodChangeReason?.trim() || null,
       apply: async (tx, row) => {
         if (row.clockId) await sla.stopSlaClock(tx, row.clockId, at, clockMeta(input.actor));
         const months = row.approvedUsageMonths ?? row.usageMonths;
@@ -283,7 +253,14 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
         return { closedAt: at };
       },
       notify: (row) =>
-        both(row, `申请 ${row.number} 已供数`, `交付方式：${input.method === 'interface' ? '接口' : '批量交换'}，凭证：${input.reference}`),
+        both(
+          row,
+          `申请 ${row.number} 已供数`,
+          `交付方式：${METHOD_LABELS[input.method]}，凭证：${input.reference}` +
+            (input.method !== row.deliveryMethod
+              ? `；申请的交付方式为${METHOD_LABELS[row.deliveryMethod]}，变更原因：${input.methodChangeReason ?? ''}`
+              : ''),
+        ),
     },
   ],
   request_extension: (input, at) => [

@@ -17,7 +17,7 @@ import type { RequestView } from './rules/view.js';
 import type { Config } from '../platform/config.js';
 import { AppError, ConflictError, ServiceUnavailableError } from '../platform/errors.js';
 import { temporalUnanswered } from '../platform/temporal/connection.js';
-import { requestWorkflowId } from './filing.js';
+import { requestWorkflowId } from './open-step.js';
 
 /**
  * How long the API waits for Temporal. Left alone, the client retries an unreachable server for

@@ -9,6 +9,7 @@ import type { Db } from '../platform/db/client.js';
 import type { JsonBody } from '../platform/http/contract.js';
 import { clockEventView, clockView } from './presenters.js';
 import { clockEvents, getClock } from './service.js';
+import { loadCalendar } from '../calendar/index.js';
 
 /** Whether the caller may read a subject (e.g. a request) of the given type. */
 export type SubjectReaders = Record<string, (ctx: RequestContext, subjectId: string) => Promise<boolean>>;
@@ -28,6 +29,9 @@ export class ClockQueries {
     const reader = found ? this.deps.subjectReaders[found.subjectType] : undefined;
     const partyReads = found !== undefined && reader !== undefined && (await reader(ctx, found.subjectId));
     const row = partyReads && found ? found : authorize(ctx.actor.ability, Action.read, Subject.SlaClock, found);
-    return { clock: clockView(row), events: (await clockEvents(this.deps.db, clockId)).map(clockEventView) };
+    return {
+      clock: clockView(row, await loadCalendar(this.deps.db), ctx.now),
+      events: (await clockEvents(this.deps.db, clockId)).map(clockEventView),
+    };
   }
 }

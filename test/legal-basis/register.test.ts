@@ -237,3 +237,23 @@ t.test('data catalogued not shareable may rest on its catalogued basis, as the d
   });
   t.equal(await cataloguedBasis(db, { datasetId: world.conditional.id, datasetVersion: 1 }), null, 'shareable data has none');
 });
+
+t.test('a request for data catalogued not shareable shows every party the catalogued basis; its pre-check needs review', async (t) => {
+  const drafted = await call('POST', '/requests', world.marketRequester, draftFor(world.notShareable.id, { fields: ['案件编号'] }));
+  const id = drafted.json().request.id as string;
+  const dryRun = (await call('POST', `/requests/${id}/pre-check`, world.marketRequester)).json();
+  t.match(dryRun, { routing: { track: 15 }, preCheck: { result: 'needs_review' } }, 'as the dataset pre-check says');
+  const commitmentVersion = (await call('GET', '/commitment', world.marketRequester)).json().version;
+  const filed = await call('POST', `/requests/${id}/filing`, world.marketRequester, { commitmentVersion, acceptCommitment: true });
+  t.equal(filed.statusCode, 201, filed.body);
+  for (const user of [world.marketRequester, world.policeReviewer, world.centerOperator]) {
+    const detail = (await call('GET', `/requests/${id}`, user)).json();
+    t.match(detail, {
+      preCheck: { result: 'needs_review' },
+      cataloguedLegalBasis: { source: 'catalogue', datasetId: world.notShareable.id, title: '《中华人民共和国刑事诉讼法》' },
+    });
+  }
+  const shareable = await call('POST', '/requests', world.marketRequester, draftFor(world.conditional.id));
+  t.equal((await call('GET', `/requests/${shareable.json().request.id}`, world.marketRequester)).json().cataloguedLegalBasis, null);
+  await call('POST', `/requests/${id}/withdrawal`, world.marketRequester, { reason: '测试结束' });
+});

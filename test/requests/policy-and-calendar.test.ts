@@ -14,7 +14,8 @@ import { clockFrom } from '../../src/platform/clock.js';
 import { requestEvents, requestSupplements, slaClockEvents, slaClocks } from '../../src/platform/db/schema.js';
 import { statutoryHolidays } from '../../src/calendar/rules/statutory-holidays.js';
 import { SHANGHAI_1515 } from '../../src/requests/rules/policy.js';
-import { createDraft, fileRequest, requestWorkflowId } from '../../src/requests/filing.js';
+import { createDraft, fileRequest } from '../../src/requests/filing.js';
+import { requestWorkflowId } from '../../src/requests/open-step.js';
 import { applyPolicyToOpenRequests, createPolicyVersion, currentCommitment, publishCommitment } from '../../src/requests/policy.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import * as sla from '../../src/sla/service.js';
@@ -52,7 +53,10 @@ const requestRow = (id: string) => requestWithClock(db, id);
 async function fileAndStart(policyName?: string) {
   const filed = await fileAs(db, world, world.marketRequester, draftFor(world.conditional.id), await now(), policyName);
   await startRequestWorkflow(env.client, settings, filed.id);
-  return waitFor(async () => ((await requestRow(filed.id)).clockId ? requestRow(filed.id) : undefined), 'the workflow to open the request');
+  return waitFor(
+    async () => ((await requestRow(filed.id)).state !== 'routed' ? requestRow(filed.id) : undefined),
+    'the workflow to open the request',
+  );
 }
 
 /** Days declared by the tests so far, so each correction keeps the earlier ones. */
@@ -309,7 +313,7 @@ t.test('a request filed while Temporal was unreachable is started by the reconci
   t.teardown(() => reconciler.terminate());
   const row = await waitFor(async () => {
     const r = await requestRow(filed.id);
-    return r.clockId && r.workflowStartedAt ? r : undefined;
+    return r.state !== 'routed' && r.workflowStartedAt ? r : undefined;
   }, 'the reconciler to start the workflow');
   t.match(row, { state: 'owner_review', deadlineDate: day(7) }, 'the 5 working days count from Monday’s filing, not from the late start');
 });
@@ -390,7 +394,7 @@ t.test('a refusal cites what fails at decision time: the accepted commitment and
   const filed = await fileWithout();
   t.equal(security(filed), 'fail');
   await startRequestWorkflow(env.client, settings, filed.id);
-  await waitFor(async () => ((await requestRow(filed.id)).clockId ? true : undefined), 'the workflow to open the request');
+  await waitFor(async () => ((await requestRow(filed.id)).state !== 'routed' ? true : undefined), 'the workflow to open the request');
   const owner = updateActor(world, world.policeReviewer, 'owner');
   await updateRequest(env.client, filed.id, 'ask_supplement', { actor: owner, question: '请签署安全承诺' });
   const answered = await updateRequest(env.client, filed.id, 'answer_supplement', {

@@ -290,13 +290,28 @@ t.test('track 5 through the API per role: pre-check shown to the owner, decision
   });
   t.equal(approved.statusCode, 200, approved.body);
   t.match(approved.json().request, { state: 'provisioning', approvedFields: ['姓名'], approvedUsageMonths: 3 });
+  // The requester asked for an interface: a batch needs its reason, which the timeline keeps.
+  const unexplained = await call('POST', `/requests/${id}/delivery`, world.centerOperator, {
+    method: 'batch',
+    reference: 'BATCH-2026-0042',
+  });
+  t.equal(unexplained.statusCode, 422);
+  t.equal(unexplained.json().code, 'delivery_method_change_reason_required');
   const delivered = await call('POST', `/requests/${id}/delivery`, world.centerOperator, {
-    method: 'interface',
-    reference: 'https://exchange.example/api/hj',
+    method: 'batch',
+    reference: 'BATCH-2026-0042',
+    methodChangeReason: '接口通道维护，改为批量交换',
   });
   t.equal(delivered.statusCode, 200, delivered.body);
   const detail = delivered.json();
-  t.match(detail, { request: { state: 'granted' }, grant: { state: 'active', fields: ['姓名'], deliveryMethod: 'interface' } });
+  t.match(detail, {
+    request: { state: 'granted', deliveryMethod: 'interface' },
+    grant: { state: 'active', fields: ['姓名'], deliveryMethod: 'batch' },
+  });
+  t.match(detail.timeline.at(-1), {
+    kind: 'delivered',
+    details: { method: 'batch', methodChanged: true, methodChangeReason: '接口通道维护，改为批量交换' },
+  });
   t.same(
     detail.timeline.map((e: { kind: string }) => e.kind),
     ['filed', 'routed', 'opened', 'extension_requested', 'extension_approved', 'approved', 'provisioning_started', 'delivered'],
@@ -418,6 +433,36 @@ t.test('lists: each department sees its side; filters and pagination', async (t)
     [],
     'other departments see nothing',
   );
+});
+
+t.test('the filing answer carries the deadline and clock; lists and details count working days left, due today and overdue', async (t) => {
+  const { day } = await skipToPlainMonday(env, db); // Monday 10:00; track 5 is due at the end of next Monday
+  const filed = await file();
+  const id = filed.request.id as string;
+  // 2027's schedule is not published in the tests: a deadline in it is provisional.
+  const provisional = day(7) >= '2027-01-01';
+  t.match(filed.request, { deadlineDate: day(7), provisional, workingDaysRemaining: 5, dueToday: false, overdueWorkingDays: null });
+  t.equal(filed.clocks.length, 1, 'the clock is there at once');
+  t.match(filed.clocks[0].clock, { deadlineDate: day(7), chargedParty: 'owner', state: 'running', workingDaysRemaining: 5 });
+  await opened(id);
+  const listed = async () =>
+    (await call('GET', `/requests?limit=200&requesterDepartmentId=${world.market.id}`, world.policeReviewer))
+      .json()
+      .items.find((r: { id: string }) => r.id === id);
+
+  await env.sleep((24 * 4 - 10 + 1) * 60 * 60 * 1000); // Friday 01:00: Monday is one working day away
+  t.match(await listed(), { workingDaysRemaining: 1, dueToday: false, overdueWorkingDays: null });
+  await env.sleep(3 * 24 * 60 * 60 * 1000); // Monday 01:00: the deadline date
+  t.match(await listed(), { workingDaysRemaining: 0, dueToday: true, overdueWorkingDays: null, overdue: false });
+  await env.sleep(24 * 60 * 60 * 1000); // Tuesday 01:00: one working day late
+  t.match(await listed(), { workingDaysRemaining: 0, dueToday: false, overdueWorkingDays: 1 });
+  await env.sleep(24 * 60 * 60 * 1000); // Wednesday 01:00
+  const detail = (await call('GET', `/requests/${id}`, world.marketRequester)).json();
+  t.match(detail.request, { overdue: true, workingDaysRemaining: 0, dueToday: false, overdueWorkingDays: 2 });
+  t.match(detail.clocks[0].clock, { overdueWorkingDays: 2 });
+  await call('POST', `/requests/${id}/withdrawal`, world.marketRequester, { reason: '测试结束' });
+  const closed = (await call('GET', `/requests/${id}`, world.marketRequester)).json();
+  t.match(closed.request, { workingDaysRemaining: null, dueToday: false, overdueWorkingDays: null }, 'a closed request counts nothing');
 });
 
 t.test('breach → supervision; the responsible department replies; policy and commitment administration', async (t) => {

@@ -12,7 +12,7 @@ import { and, eq } from 'drizzle-orm';
 import t from 'tap';
 import { openDatabase } from '../../src/platform/db/client.js';
 import { auditEntries, notificationOutbox, requestEvents, requests } from '../../src/platform/db/schema.js';
-import { requestWorkflowId } from '../../src/requests/filing.js';
+import { requestWorkflowId } from '../../src/requests/open-step.js';
 import { startRequestWorkflow } from '../../src/requests/workflow-client.js';
 import { requestUpdates } from '../../workflows/request-api.js';
 import { connectTemporal } from '../../src/platform/temporal/connection.js';

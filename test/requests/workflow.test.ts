@@ -26,7 +26,7 @@ import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
 import { requestWithClock } from '../helpers/requests.js';
 import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
-import { requestWorkflowId } from '../../src/requests/filing.js';
+import { requestWorkflowId } from '../../src/requests/open-step.js';
 import { citeLegalBasis } from '../../src/legal-basis/index.js';
 
 const config = testConfig();
@@ -57,7 +57,7 @@ t.teardown(async () => {
 
 const requestRow = (id: string) => requestWithClock(db, id);
 const opened = (id: string) =>
-  waitFor(async () => ((await requestRow(id)).clockId ? requestRow(id) : undefined), 'the workflow to open the request');
+  waitFor(async () => ((await requestRow(id)).state !== 'routed' ? requestRow(id) : undefined), 'the workflow to open the request');
 /** The timeline's kinds in order, without the markers of notices sent. */
 const kinds = async (id: string) =>
   (await db.select({ kind: requestEvents.kind }).from(requestEvents).where(eq(requestEvents.requestId, id)).orderBy(asc(requestEvents.seq)))

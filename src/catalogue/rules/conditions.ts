@@ -151,7 +151,6 @@ export function evaluateConditions(conditions: SharingConditions, draft: DraftRe
   return checks;
 }
 
-/** The overall pre-check: fail if any condition fails, needs_review if any needs a person. */
 /**
  * The pre-check's answer for a dataset of a sharing type: data catalogued not shareable is never
  * a plain pass — a three-party coordination decides (track 15), so a person must judge.
@@ -163,6 +162,7 @@ export function preCheckResult(
   return sharingType === 'not_shareable' ? 'needs_review' : overallResult(checks);
 }
 
+/** The overall pre-check: fail if any condition fails, needs_review if any needs a person. */
 export function overallResult(checks: readonly ConditionCheck[]): CheckResult {
   if (checks.some((c) => c.result === 'fail')) return 'fail';
   if (checks.some((c) => c.result === 'needs_review')) return 'needs_review';

@@ -24,7 +24,7 @@ export interface ActionArgs {
     securityCommitmentAccepted?: true | undefined;
   };
   withdraw: { reason: string };
-  confirm_delivery: { method: 'interface' | 'batch'; reference: string };
+  confirm_delivery: { method: 'interface' | 'batch'; reference: string; methodChangeReason?: string | undefined };
   request_extension: { days: number; reason: string };
   decide_extension: { approved: boolean; reason: string };
 }
@@ -139,6 +139,14 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
     roles: ['center_operator'],
     ability: Action.coordinate,
     transition: 'confirm_delivery',
+    // The requester asked for a method; delivering by another is a change it is told the reason for.
+    check: (view, args) =>
+      args.method !== view.deliveryMethod && !args.methodChangeReason?.trim()
+        ? invalid(
+            'delivery_method_change_reason_required',
+            `The request asked for delivery by ${view.deliveryMethod}; delivering by ${args.method} needs methodChangeReason`,
+          )
+        : null,
   },
   request_extension: {
     operationId: 'requestRequestExtension',

@@ -39,6 +39,7 @@ function view(state: RequestState, track: Track, over: Partial<RequestView> = {}
     ownerDepartmentId: 'owner-dept',
     fields: ['姓名', '公民身份号码'],
     usageMonths: 6,
+    deliveryMethod: 'interface',
     checks: [],
     ownerMayRefuse: true,
     scenarioKind: null,
@@ -241,4 +242,38 @@ t.test("an action's arguments are checked before it is taken", async (t) => {
     status: 409,
     code: 'no_pending_extension',
   });
+});
+
+t.test('a delivery by another method than requested says why', async (t) => {
+  const provisioning = view('provisioning', 5);
+  const center = {
+    userId: 'u',
+    departmentId: 'center-dept',
+    role: 'center_operator' as const,
+    party: 'center' as const,
+    httpRequestId: null,
+  };
+  t.equal(actionProblem('confirm_delivery', provisioning, { actor: center, method: 'interface', reference: 'API-1' }, NOW), null);
+  t.match(actionProblem('confirm_delivery', provisioning, { actor: center, method: 'batch', reference: 'BATCH-7' }, NOW), {
+    status: 422,
+    code: 'delivery_method_change_reason_required',
+  });
+  t.match(
+    actionProblem(
+      'confirm_delivery',
+      provisioning,
+      { actor: center, method: 'batch', reference: 'BATCH-7', methodChangeReason: '  ' },
+      NOW,
+    ),
+    { code: 'delivery_method_change_reason_required' },
+  );
+  t.equal(
+    actionProblem(
+      'confirm_delivery',
+      provisioning,
+      { actor: center, method: 'batch', reference: 'BATCH-7', methodChangeReason: '接口改造中' },
+      NOW,
+    ),
+    null,
+  );
 });

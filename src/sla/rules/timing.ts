@@ -1,0 +1,31 @@
+/**
+ * Where a clocked step stands at an instant, in working days (pure): what lists, details and the
+ * dashboard show beside the deadline — days left, due today, or late by how many working days.
+ */
+import type { WorkingDayCalendar } from '../../calendar/rules/working-days.js';
+
+export interface StepTiming {
+  /**
+   * Working days left after today through the deadline date: 0 on the deadline date; a paused
+   * step keeps what it had at the pause; 0 once late; null once the step is over.
+   */
+  workingDaysRemaining: number | null;
+  /** Running, not yet late, and today is the deadline date. */
+  dueToday: boolean;
+  /** Working days since the deadline date once the running step is late (0 on the rest days right after it); null otherwise. */
+  overdueWorkingDays: number | null;
+}
+
+export interface TimedClock {
+  state: 'running' | 'paused' | 'stopped';
+  deadlineAt: Date;
+  remainingAtPause: number | null;
+}
+
+export function stepTiming(calendar: Pick<WorkingDayCalendar, 'remainingWorkingDays'>, clock: TimedClock, now: Date): StepTiming {
+  if (clock.state === 'stopped') return { workingDaysRemaining: null, dueToday: false, overdueWorkingDays: null };
+  if (clock.state === 'paused') return { workingDaysRemaining: clock.remainingAtPause, dueToday: false, overdueWorkingDays: null };
+  const remaining = calendar.remainingWorkingDays(now, clock.deadlineAt);
+  if (now > clock.deadlineAt) return { workingDaysRemaining: 0, dueToday: false, overdueWorkingDays: Math.max(0, -remaining) };
+  return { workingDaysRemaining: remaining, dueToday: remaining === 0, overdueWorkingDays: null };
+}
