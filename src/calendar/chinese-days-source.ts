@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { missingStatutoryHolidays } from './rules/statutory-holidays.js';
 import type { DayException } from './rules/working-days.js';
 
 /** The pinned package the published schedules are imported from (see package.json). */
@@ -14,7 +15,10 @@ interface ChineseDaysData {
 
 /**
  * Every published year's exceptional dates, as shipped in the pinned `chinese-days` package
- * (its data follows the State Council's yearly holiday notices).
+ * (its data follows the State Council's yearly holiday notices). The package leaves out a few
+ * statutory holidays that fell on a weekend inside a break (2012-06-23, 端午, a Saturday of the
+ * notice's 22–24 June): they are added back as the notice names them, which changes no working
+ * day; a statutory holiday missing on a weekday is left missing, and publishing refuses the year.
  */
 export function publishedSchedulesFromPackage(): Map<number, DayException[]> {
   const path = createRequire(import.meta.url).resolve('chinese-days/dist/chinese-days.json');
@@ -27,7 +31,11 @@ export function publishedSchedulesFromPackage(): Map<number, DayException[]> {
   };
   for (const [date, label] of Object.entries(data.holidays)) add(date, 'holiday', label);
   for (const [date, label] of Object.entries(data.workdays)) add(date, 'makeup_workday', label);
-  for (const list of years.values()) list.sort((a, b) => a.date.localeCompare(b.date));
+  for (const [year, list] of years) {
+    const weekend = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
+    list.push(...missingStatutoryHolidays(year, list).filter((h) => weekend(h.date)));
+    list.sort((a, b) => a.date.localeCompare(b.date));
+  }
   return years;
 }
 

@@ -1,10 +1,10 @@
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../audit/index.js';
 import { auditActor, type RequestContext } from '../identity/index.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import type { Db, Tx } from '../platform/db/client.js';
 import { calendarDays, calendarOrdinals, calendarVersions, calendarYears } from '../platform/db/schema.js';
-import { statutoryHolidays } from './rules/statutory-holidays.js';
+import { missingStatutoryHolidays, provisionalSchedule } from './rules/statutory-holidays.js';
 import { WorkingDayCalendar, type DayException } from './rules/working-days.js';
 import { ForbiddenError, RuleViolationError } from '../platform/errors.js';
 import type { JsonBody, JsonRequest, QueryParams } from '../platform/http/contract.js';
@@ -51,7 +51,7 @@ export async function loadCalendar(db: Db | Tx): Promise<WorkingDayCalendar> {
   for (const d of days) published.get(d.year)?.push({ date: d.date, kind: d.kind, name: d.name });
   const calendar = new WorkingDayCalendar({
     published,
-    provisional: statutoryHolidays,
+    provisional: provisionalSchedule,
     version,
     firstYear: CALENDAR_FIRST_YEAR,
     lastYear: CALENDAR_LAST_YEAR,
@@ -74,7 +74,8 @@ function checkSchedule(schedule: YearSchedule): void {
   for (const d of schedule.days) {
     const parsed = new Date(`${d.date}T00:00:00Z`);
     if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== d.date) problems.push(`${d.date}: not a date`);
-    else if (Number(d.date.slice(0, 4)) !== schedule.year) problems.push(`${d.date}: not in ${schedule.year}`);
+    else if (Math.abs(Number(d.date.slice(0, 4)) - schedule.year) > 1)
+      problems.push(`${d.date}: a ${schedule.year} notice arranges days of ${schedule.year} and its neighbouring years only`);
     else if (seen.has(d.date)) problems.push(`${d.date}: listed twice`);
     else {
       const weekday = parsed.getUTCDay();
@@ -86,6 +87,9 @@ function checkSchedule(schedule: YearSchedule): void {
   if (schedule.year < CALENDAR_FIRST_YEAR || schedule.year > CALENDAR_LAST_YEAR)
     problems.push(`the calendar covers ${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR}`);
   if (!schedule.days.some((d) => d.kind === 'holiday')) problems.push('a published schedule names its holidays');
+  // The notice arranges the breaks around the statutory holidays; it cannot drop one (全国年节及纪念日放假办法).
+  for (const missing of missingStatutoryHolidays(schedule.year, schedule.days))
+    problems.push(`${missing.date}: the statutory holiday ${missing.name} is missing (it must be listed as a holiday)`);
   if (problems.length) throw new RuleViolationError('invalid_calendar_year', problems.join('; '), { problems });
 }
 
@@ -124,6 +128,24 @@ export async function publishYears(
         (await tx.select().from(calendarDays).where(eq(calendarDays.year, schedule.year))).map((d) => `${d.date} ${d.kind} ${d.name}`),
       );
       await tx.delete(calendarDays).where(eq(calendarDays.year, schedule.year));
+      // A neighbouring year's day belongs to the notice that arranged it first.
+      const taken = await tx
+        .select({ date: calendarDays.date, year: calendarDays.year })
+        .from(calendarDays)
+        .where(
+          inArray(
+            calendarDays.date,
+            schedule.days.map((d) => d.date),
+          ),
+        );
+      if (taken.length)
+        throw new RuleViolationError(
+          'invalid_calendar_year',
+          taken.map((d) => `${d.date}: already arranged by the ${d.year} schedule`).join('; '),
+          {
+            problems: taken.map((d) => `${d.date}: already arranged by the ${d.year} schedule`),
+          },
+        );
       await tx.insert(calendarDays).values(schedule.days.map((d) => ({ ...d, year: schedule.year, notice: schedule.notice, version })));
       await tx
         .insert(calendarYears)
@@ -137,9 +159,8 @@ export async function publishYears(
     await writeOrdinals(tx, after);
     const changedDates: string[] = [];
     for (const schedule of schedules) {
-      const changed = [...after.days(`${schedule.year}-01-01`, `${schedule.year}-12-31`)]
-        .filter((d) => d.working !== before.isWorkingDay(d.date))
-        .map((d) => d.date);
+      const dates = [`${schedule.year}-01-01`, `${schedule.year}-12-31`, ...schedule.days.map((d) => d.date)].sort();
+      const changed = [...after.days(dates[0]!, dates.at(-1)!)].filter((d) => d.working !== before.isWorkingDay(d.date)).map((d) => d.date);
       changedDates.push(...changed);
       await appendAudit(tx, {
         actor: meta.actor,

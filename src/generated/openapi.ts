@@ -371,7 +371,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Publish or correct a year's schedule (center_admin); makes a new calendar version */
+        /**
+         * Publish or correct a year's schedule (center_admin); makes a new calendar version
+         * @description The days are the notice's exceptional dates: every statutory holiday of the year under the
+         *     holiday regulation then in force (全国年节及纪念日放假办法) must be listed as a holiday —
+         *     otherwise 422 `invalid_calendar_year` naming each missing day — and make-up working days
+         *     (调休上班) fall on a Saturday or Sunday. A notice may arrange days of the neighbouring years
+         *     (a make-up Saturday in late December before 元旦); a day another year's schedule already
+         *     arranged is refused. Until a year is published the platform counts it provisionally: its
+         *     statutory holidays plus a working day off for each that falls on a weekend (art. 6).
+         */
         put: operations["publishCalendarYear"];
         post?: never;
         delete?: never;

@@ -297,14 +297,24 @@ export async function recomputeOpenClocks(db: Db, now: Date, meta: ChangeMeta): 
       if (current.calendarVersion >= calendar.version) return;
       const next = rules.recomputeClock(calendar, toDomain(current), now);
       const [updated] = await tx.update(slaClocks).set(toColumns(next)).where(eq(slaClocks.id, id)).returning();
-      // Only the calendar version changed: nothing to record. A changed breach or R is recorded.
+      // Only the calendar version changed: nothing to record. A changed breach or R is recorded,
+      // and so is a deadline that stays put but is no longer (or now) provisional.
       const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
       if (
         same(updated!.deadlineAt, current.deadlineAt) &&
         same(updated!.breachedAt, current.breachedAt) &&
         updated!.remainingAtPause === current.remainingAtPause
-      )
+      ) {
+        if (updated!.provisional !== current.provisional) {
+          const details = {
+            calendarVersionBefore: current.calendarVersion,
+            calendarVersionAfter: calendar.version,
+            provisional: updated!.provisional,
+          };
+          await recordEvent(tx, updated!, 'provisional_changed', now, current, details, meta, 'calendar change');
+        }
         return;
+      }
       const announced = await markMoved(tx, updated!);
       const breachedNow = !current.breachedAt && updated!.breachedAt !== null;
       await recordEvent(

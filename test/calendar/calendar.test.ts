@@ -3,6 +3,7 @@ import t from 'tap';
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
 import { importPublishedSchedules, loadCalendar, publishYears } from '../../src/calendar/service.js';
 import { auditEntries, calendarOrdinals, calendarYears } from '../../src/platform/db/schema.js';
+import { statutoryHolidays } from '../../src/calendar/rules/statutory-holidays.js';
 import { startTestApp } from '../helpers/app.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { bearer, createTestWorld } from '../helpers/identity.js';
@@ -71,21 +72,63 @@ t.test('publishing the first unpublished year ends its provisional status', asyn
   const y = firstUnpublishedYear;
   const before = await loadCalendar(db);
   t.equal(before.addWorkingDays(new Date(`${y}-03-01T10:00:00+08:00`), 1).provisional, true);
+  // Until then the year owes a working day off for each statutory holiday on a weekend (art. 6).
+  if (y === 2027)
+    for (const date of ['2027-02-09', '2027-02-10', '2027-05-03', '2027-05-04', '2027-10-04', '2027-10-05'])
+      t.equal(before.isWorkingDay(date), false, `${date}: substitute day off while 2027 is provisional`);
+  // A notice that lists the statutory holidays only (no substitute days, no make-up days).
   const result = await publishYears(
     db,
-    [
-      {
-        year: y,
-        notice: `国务院办公厅关于${y}年部分节假日安排的通知`,
-        source: 'api',
-        days: [{ date: `${y}-01-01`, kind: 'holiday', name: '元旦' }],
-      },
-    ],
+    [{ year: y, notice: `国务院办公厅关于${y}年部分节假日安排的通知`, source: 'api', days: statutoryHolidays(y) }],
     system,
   );
   const after = await loadCalendar(db);
   t.equal(after.addWorkingDays(new Date(`${y}-03-01T10:00:00+08:00`), 1).provisional, false);
-  t.ok(result.changedDates.length > 0, 'statutory holidays not in the published list became working days');
+  if (y === 2027)
+    t.same(
+      result.changedDates,
+      ['2027-02-09', '2027-02-10', '2027-05-03', '2027-05-04', '2027-10-04', '2027-10-05'],
+      'the substitute days the notice did not keep became working days',
+    );
+  else t.ok(result.changedDates.length > 0);
+});
+
+t.test('a year published without one of its statutory holidays is refused, naming each missing day', async (t) => {
+  const y = firstUnpublishedYear + 1;
+  const version = (await loadCalendar(db)).version;
+  const statutory = statutoryHolidays(y);
+  const spring = statutory.filter((d) => d.name.startsWith('春节'));
+  t.equal(spring.length, 4, '除夕 to 初三');
+  const withoutSpring = statutory.filter((d) => !d.name.startsWith('春节'));
+  await t.rejects(publishYears(db, [{ year: y, notice: '通知', source: 'api', days: withoutSpring }], system), {
+    code: 'invalid_calendar_year',
+    details: { problems: spring.map((d) => new RegExp(`^${d.date}: the statutory holiday 春节`)) },
+  });
+  t.equal((await loadCalendar(db)).version, version, 'nothing changed');
+});
+
+t.test("a notice's day in the neighbouring year is accepted and counted; a day another notice arranged is not taken over", async (t) => {
+  // A 2028 notice giving Friday 31 December 2027 off for 元旦, with the Saturday before worked.
+  const y = firstUnpublishedYear + 1;
+  const eve = `${y - 1}-12-31`;
+  const before = await loadCalendar(db);
+  const workingBefore = before.isWorkingDay(eve);
+  const days = [
+    ...statutoryHolidays(y),
+    { date: eve, kind: 'holiday' as const, name: '元旦' },
+    { date: `${y - 1}-12-25`, kind: 'makeup_workday' as const, name: '元旦' },
+  ];
+  await publishYears(db, [{ year: y, notice: `国务院办公厅关于${y}年部分节假日安排的通知`, source: 'api', days }], system);
+  const after = await loadCalendar(db);
+  if (y === 2028) t.equal(workingBefore, true, 'Friday 31 December 2027 was a working day');
+  t.equal(after.isWorkingDay(eve), false, "the neighbouring year's day counts as the notice says");
+  t.equal(after.isWorkingDay(`${y - 1}-12-25`), true);
+  const taken = publishYears(
+    db,
+    [{ year: y - 1, notice: '通知', source: 'api', days: [...statutoryHolidays(y - 1), { date: eve, kind: 'holiday', name: '元旦' }] }],
+    system,
+  );
+  await t.rejects(taken, { code: 'invalid_calendar_year', message: new RegExp(`${eve}: already arranged by the ${y} schedule`) });
 });
 
 t.test('a malformed schedule is refused with every problem named, and changes nothing', async (t) => {
@@ -100,7 +143,7 @@ t.test('a malformed schedule is refused with every problem named, and changes no
           source: 'api',
           days: [
             { date: '2026-03-11', kind: 'makeup_workday', name: '周三调休？' },
-            { date: '2025-12-31', kind: 'holiday', name: '错年' },
+            { date: '2024-12-31', kind: 'holiday', name: '错年' },
             { date: '2026-02-30', kind: 'holiday', name: '无此日' },
             { date: '2026-05-01', kind: 'holiday', name: '劳动节' },
             { date: '2026-05-01', kind: 'holiday', name: '劳动节' },
@@ -112,7 +155,7 @@ t.test('a malformed schedule is refused with every problem named, and changes no
     {
       code: 'invalid_calendar_year',
       message:
-        /2026-03-11: a make-up working day must be a Saturday or Sunday.*2025-12-31: not in 2026.*2026-02-30: not a date.*2026-05-01: listed twice/,
+        /2026-03-11: a make-up working day must be a Saturday or Sunday.*2024-12-31: a 2026 notice arranges days of 2026 and its neighbouring years only.*2026-02-30: not a date.*2026-05-01: listed twice.*2026-01-01: the statutory holiday 元旦 is missing/,
     },
   );
   t.equal((await loadCalendar(db)).version, version);

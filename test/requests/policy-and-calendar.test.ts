@@ -12,7 +12,7 @@ import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-s
 import { importPublishedSchedules, publishYears } from '../../src/calendar/service.js';
 import { clockFrom } from '../../src/platform/clock.js';
 import { requestEvents, requestSupplements, slaClockEvents, slaClocks } from '../../src/platform/db/schema.js';
-import { statutoryHolidays } from '../../src/calendar/rules/statutory-holidays.js';
+import { provisionalSchedule } from '../../src/calendar/rules/statutory-holidays.js';
 import { SHANGHAI_1515 } from '../../src/requests/rules/policy.js';
 import { createDraft, fileRequest } from '../../src/requests/filing.js';
 import { requestWorkflowId } from '../../src/requests/open-step.js';
@@ -66,7 +66,7 @@ async function declareDay(date: string, kind: 'holiday' | 'makeup_workday' = 'ho
   declared.set(date, kind);
   const year = Number(date.slice(0, 4));
   // The published schedule, or the statutory holidays for a year the State Council has not published.
-  const base = publishedSchedulesFromPackage().get(year) ?? statutoryHolidays(year);
+  const base = publishedSchedulesFromPackage().get(year) ?? provisionalSchedule(year);
   const extra = [...declared].filter(([d]) => d.startsWith(`${year}-`)).map(([d, k]) => ({ date: d, kind: k, name: '更正' }));
   await publishYears(db, [{ year, notice: '补充通知', source: 'api', days: [...base.filter((b) => !declared.has(b.date)), ...extra] }], {
     ...system,

@@ -4,7 +4,7 @@ import t from 'tap';
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
 import { importPublishedSchedules, loadCalendar, publishYears } from '../../src/calendar/service.js';
 import { auditEntries, slaClockEvents } from '../../src/platform/db/schema.js';
-import { statutoryHolidays } from '../../src/calendar/rules/statutory-holidays.js';
+import { provisionalSchedule } from '../../src/calendar/rules/statutory-holidays.js';
 import * as sla from '../../src/sla/service.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 
@@ -17,7 +17,7 @@ const sh = (local: string) => new Date(`${local}+08:00`);
 
 async function correct(year: number, extra: { date: string; kind: 'holiday' | 'makeup_workday' }[]) {
   const calendar = await loadCalendar(db);
-  const base = calendar.isPublishedYear(year) ? (publishedSchedulesFromPackage().get(year) ?? []) : statutoryHolidays(year);
+  const base = calendar.isPublishedYear(year) ? (publishedSchedulesFromPackage().get(year) ?? []) : provisionalSchedule(year);
   const days = [...base.filter((d) => !extra.some((e) => e.date === d.date)), ...extra.map((e) => ({ ...e, name: '更正' }))];
   return publishYears(db, [{ year, notice: `国务院办公厅关于${year}年部分节假日安排的补充通知`, source: 'api', days }], {
     ...system,
@@ -145,6 +145,29 @@ t.test('a correction that pulls an open deadline into the past breaches it at on
   t.match(row, { outcome: 'breached', deadlineDate: '2026-05-16' });
   t.same(row!.breachedAt, sh('2026-05-18T08:00:00'));
   t.equal(await db.$count(slaClockEvents, and(eq(slaClockEvents.clockId, clock.id), eq(slaClockEvents.kind, 'recomputed_breached'))), 1);
+});
+
+t.test('publishing the year a deadline falls in records the end of its provisional status, though the date stays', async (t) => {
+  // Mon 28 Dec 2026 + 5 working days: 29, 30, 31 Dec, (元旦 off) 4 and 5 Jan 2027 — in the unpublished 2027.
+  const clock = await start(randomUUID(), sh('2026-12-28T09:00:00'), 5);
+  t.match(clock, { deadlineDate: '2027-01-05', provisional: true });
+  await correct(2027, []); // the notice keeps January as the statutory rule had it
+  const moved = await sla.recomputeOpenClocks(db, sh('2026-12-29T08:00:00'), system);
+  t.notOk(
+    moved.some((m) => m.clockId === clock.id),
+    'the deadline did not move: nothing to announce',
+  );
+  t.match(await sla.getClock(db, clock.id), { deadlineDate: '2027-01-05', provisional: false });
+  const events = await db
+    .select()
+    .from(slaClockEvents)
+    .where(and(eq(slaClockEvents.clockId, clock.id), eq(slaClockEvents.kind, 'provisional_changed')));
+  t.equal(events.length, 1, 'the flip is on the clock');
+  t.match(events[0]!.details, { provisional: false });
+  t.equal(
+    await db.$count(auditEntries, and(eq(auditEntries.subjectId, clock.id), eq(auditEntries.action, 'sla_clock.provisional_changed'))),
+    1,
+  );
 });
 
 t.test('the API: publishing a correction recomputes open clocks; a clock and its history are readable by the center', async (t) => {

@@ -74,8 +74,11 @@ export class WorkingDayCalendar {
     for (let year = this.firstYear; year <= this.lastYear; year++) {
       const list = source.published.get(year) ?? source.provisional(year);
       for (const exception of list) {
-        if (Number(exception.date.slice(0, 4)) !== year) continue; // each date belongs to its own year's schedule
-        this.working[this.indexOf(exception.date)] = exception.kind === 'makeup_workday' ? 1 : 0;
+        // A notice may arrange a day of the neighbouring year (the 2012 notice's make-up Saturday
+        // 31 Dec 2011); years apply in order, so a later notice's word on a date stands.
+        const index = this.indexOfOrNull(exception.date);
+        if (index === null) continue;
+        this.working[index] = exception.kind === 'makeup_workday' ? 1 : 0;
         this.exceptions.set(exception.date, exception);
       }
     }
@@ -96,6 +99,11 @@ export class WorkingDayCalendar {
       throw new RangeError(`${date} is outside the working-day calendar (${this.firstYear}–${this.lastYear})`);
     }
     return index;
+  }
+
+  private indexOfOrNull(date: string): number | null {
+    const index = Math.round((Date.parse(`${date}T00:00:00Z`) - this.base) / DAY_MS);
+    return Number.isInteger(index) && index >= 0 && index < this.working.length ? index : null;
   }
 
   /** The index of an instant's Asia/Shanghai date, without going through strings. */

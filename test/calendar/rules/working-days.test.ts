@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { childEnv } from '../../helpers/env.js';
 import { publishedSchedulesFromPackage } from '../../../src/calendar/chinese-days-source.js';
-import { statutoryHolidays } from '../../../src/calendar/rules/statutory-holidays.js';
+import { missingStatutoryHolidays, provisionalSchedule, statutoryHolidays } from '../../../src/calendar/rules/statutory-holidays.js';
 import { endOfShanghaiDay, WorkingDayCalendar } from '../../../src/calendar/rules/working-days.js';
 
 const published = publishedSchedulesFromPackage();
-const calendar = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version: 1 });
+const calendar = new WorkingDayCalendar({ published, provisional: provisionalSchedule, version: 1 });
 // Derived from the pinned data, so a newer package cannot silently change what "unpublished" means.
 const firstUnpublishedYear = Math.max(...published.keys()) + 1;
 
@@ -129,6 +129,49 @@ t.test('a span into the first unpublished year is provisional, with its statutor
     statutoryHolidays(2026).every((h) => !calendar.isWorkingDay(h.date)),
     'every statutory holiday of 2026 is a holiday in the published schedule',
   );
+});
+
+t.test('a provisional year owes a working day off for each statutory holiday on a weekend (art. 6)', async (t) => {
+  // 2027: 春节 初一–初二 (6–7 Feb), 劳动节 (1–2 May) and 国庆 2–3 Oct fall on Saturday and Sunday.
+  const substitutes = provisionalSchedule(2027).filter((d) => d.name.endsWith('（补休）'));
+  t.same(
+    substitutes.map((d) => [d.date, d.name]),
+    [
+      ['2027-02-09', '春节（补休）'], // after 初三 (Monday 8 Feb), itself a holiday
+      ['2027-02-10', '春节（补休）'],
+      ['2027-05-03', '劳动节（补休）'],
+      ['2027-05-04', '劳动节（补休）'],
+      ['2027-10-04', '国庆节（补休）'],
+      ['2027-10-05', '国庆节（补休）'],
+    ],
+  );
+  const y2027 = new WorkingDayCalendar({ published, provisional: provisionalSchedule, version: 1 });
+  if (!y2027.isPublishedYear(2027)) {
+    for (const [date] of substitutes.map((d) => [d.date])) t.equal(y2027.isWorkingDay(date!), false, `${date} off`);
+    // Filed Friday 5 Feb 2027 (除夕): 8 (初三) and 9–10 (补休) are off; day 1 is Thursday 11 Feb.
+    t.equal(y2027.addWorkingDays(sh('2027-02-05T10:00:00'), 1).date, '2027-02-11');
+  }
+});
+
+t.test('the statutory holidays follow the regulation in force each year', async (t) => {
+  const count = (year: number) => statutoryHolidays(year).length;
+  t.equal(count(2007), 10, '1999 text: 元旦 1 + 春节 3 + 劳动节 3 + 国庆 3; no 清明, 端午, 中秋');
+  t.equal(count(2012), 11, '2007 revision: 春节 除夕–初二, 劳动节 1 day, 清明 端午 中秋 added');
+  t.ok(statutoryHolidays(2012).some((d) => d.date === '2012-01-22' && d.name === '春节（除夕）'));
+  t.equal(count(2019), 11, '2013 revision: 春节 初一–初三');
+  t.notOk(statutoryHolidays(2019).some((d) => d.name === '春节（除夕）'));
+  t.equal(count(2020), 10, '2020: 中秋 fell on 1 October — one day off, named for both');
+  t.match(
+    statutoryHolidays(2028).find((d) => d.date === '2028-10-03'),
+    { name: '中秋节、国庆节' },
+  );
+  t.equal(count(2025), 13, '2024 revision: 除夕 again, 劳动节 2 days');
+  for (const [year, days] of published)
+    t.same(
+      missingStatutoryHolidays(year, days).map((d) => d.date),
+      [],
+      `${year}: the published schedule lists every statutory holiday`,
+    );
 });
 
 t.test('bad input is refused', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { publishedSchedulesFromPackage } from '../../../src/calendar/chinese-days-source.js';
-import { statutoryHolidays } from '../../../src/calendar/rules/statutory-holidays.js';
+import { provisionalSchedule } from '../../../src/calendar/rules/statutory-holidays.js';
 import { WorkingDayCalendar, type DayException } from '../../../src/calendar/rules/working-days.js';
 import {
   breachClock,
@@ -18,7 +18,7 @@ import {
 } from '../../../src/sla/rules/clock.js';
 
 const published = publishedSchedulesFromPackage();
-const calendar = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version: 1 });
+const calendar = new WorkingDayCalendar({ published, provisional: provisionalSchedule, version: 1 });
 const sh = (local: string) => new Date(`${local}+08:00`);
 
 t.test('start: N working days from the event, deadline at the end of day N', async (t) => {
@@ -87,7 +87,7 @@ t.test('recompute under a corrected calendar moves the deadline, and breaches at
   const started = startClock(calendar, sh('2026-03-09T09:00:00'), 5); // deadline Mon 16 Mar
   const corrected = new Map<number, DayException[]>(published);
   corrected.set(2026, [...published.get(2026)!, { date: '2026-03-12', kind: 'holiday', name: '更正' }]);
-  const v2 = new WorkingDayCalendar({ published: corrected, provisional: statutoryHolidays, version: 2 });
+  const v2 = new WorkingDayCalendar({ published: corrected, provisional: provisionalSchedule, version: 2 });
   const moved = recomputeClock(v2, started, sh('2026-03-10T09:00:00'));
   t.equal(moved.deadline.date, '2026-03-17');
   t.equal(moved.calendarVersion, 2);
@@ -96,7 +96,7 @@ t.test('recompute under a corrected calendar moves the deadline, and breaches at
   // A make-up day inserted earlier pulls the deadline before "now": breached at once.
   const pulled = new Map<number, DayException[]>(published);
   pulled.set(2026, [...published.get(2026)!, { date: '2026-03-14', kind: 'makeup_workday', name: '更正' }]);
-  const v3 = new WorkingDayCalendar({ published: pulled, provisional: statutoryHolidays, version: 3 });
+  const v3 = new WorkingDayCalendar({ published: pulled, provisional: provisionalSchedule, version: 3 });
   const now = sh('2026-03-16T08:00:00');
   const early = recomputeClock(v3, started, now);
   t.equal(early.deadline.date, '2026-03-14');
@@ -186,7 +186,7 @@ t.test('a correction that moves a breached deadline back into the future clears 
     { date: '2026-03-12', kind: 'holiday', name: '更正' },
     { date: '2026-03-13', kind: 'holiday', name: '更正' },
   ]);
-  const v2 = new WorkingDayCalendar({ published: corrected, provisional: statutoryHolidays, version: 2 });
+  const v2 = new WorkingDayCalendar({ published: corrected, provisional: provisionalSchedule, version: 2 });
   const recomputed = recomputeClock(v2, breached, sh('2026-03-17T09:00:00'));
   t.equal(recomputed.deadline.date, '2026-03-18');
   t.notOk(isOverdue(recomputed), 'the deadline lies ahead again');
@@ -205,7 +205,7 @@ t.test('a correction of days before a pause recounts R from the pause instant', 
   // 10 Mar becomes a holiday: the working days from the basis now run to 17 Mar, so R = 4.
   const corrected = new Map<number, DayException[]>(published);
   corrected.set(2026, [...published.get(2026)!, { date: '2026-03-10', kind: 'holiday', name: '更正' }]);
-  const v2 = new WorkingDayCalendar({ published: corrected, provisional: statutoryHolidays, version: 2 });
+  const v2 = new WorkingDayCalendar({ published: corrected, provisional: provisionalSchedule, version: 2 });
   const recounted = recomputeClock(v2, paused, sh('2026-03-18T09:00:00'));
   t.equal(recounted.remainingAtPause, 4);
   t.equal(recounted.state, 'paused');
@@ -218,7 +218,7 @@ t.test('a correction of days before a pause recounts R from the pause instant', 
   const inTimeAfterAll = recomputeClock(v2, late, sh('2026-03-18T09:00:00'));
   t.notOk(isOverdue(inTimeAfterAll), 'the corrected deadline is the end of 17 Mar: the pause at 09:00 that day was in time');
   t.equal(inTimeAfterAll.remainingAtPause, 0, 'paused on its deadline date: R = 0 (one day after resuming)');
-  const v3 = new WorkingDayCalendar({ published, provisional: statutoryHolidays, version: 3 });
+  const v3 = new WorkingDayCalendar({ published, provisional: provisionalSchedule, version: 3 });
   t.ok(isOverdue(recomputeClock(v3, late, sh('2026-03-18T09:00:00'))), 'under the uncorrected calendar it stays late');
 });
 
@@ -230,7 +230,7 @@ t.test('a breach before a supplement pause stands through later corrections and 
   t.ok(isOverdue(resumed), 'the resumed step carries its breach');
   const corrected = new Map<number, DayException[]>(published);
   corrected.set(2026, [...published.get(2026)!, { date: '2026-03-19', kind: 'holiday', name: '更正' }]);
-  const v2 = new WorkingDayCalendar({ published: corrected, provisional: statutoryHolidays, version: 2 });
+  const v2 = new WorkingDayCalendar({ published: corrected, provisional: provisionalSchedule, version: 2 });
   const recomputed = recomputeClock(v2, resumed, sh('2026-03-18T12:00:00'));
   t.not(recomputed.deadline.date, resumed.deadline.date, 'the deadline moved');
   t.ok(isOverdue(recomputed), 'but the breach of the first segment stands');

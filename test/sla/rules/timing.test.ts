@@ -5,11 +5,11 @@
  */
 import t from 'tap';
 import { publishedSchedulesFromPackage } from '../../../src/calendar/chinese-days-source.js';
-import { statutoryHolidays } from '../../../src/calendar/rules/statutory-holidays.js';
+import { provisionalSchedule } from '../../../src/calendar/rules/statutory-holidays.js';
 import { endOfShanghaiDay, WorkingDayCalendar } from '../../../src/calendar/rules/working-days.js';
 import { stepTiming } from '../../../src/sla/rules/timing.js';
 
-const calendar = new WorkingDayCalendar({ published: publishedSchedulesFromPackage(), provisional: statutoryHolidays, version: 1 });
+const calendar = new WorkingDayCalendar({ published: publishedSchedulesFromPackage(), provisional: provisionalSchedule, version: 1 });
 const sh = (local: string) => new Date(`${local}+08:00`);
 const running = (deadlineDate: string) => ({
   state: 'running' as const,
