@@ -76,6 +76,8 @@ function checkSchedule(schedule: YearSchedule): void {
     if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== d.date) problems.push(`${d.date}: not a date`);
     else if (Math.abs(Number(d.date.slice(0, 4)) - schedule.year) > 1)
       problems.push(`${d.date}: a ${schedule.year} notice arranges days of ${schedule.year} and its neighbouring years only`);
+    else if (Number(d.date.slice(0, 4)) < CALENDAR_FIRST_YEAR || Number(d.date.slice(0, 4)) > CALENDAR_LAST_YEAR)
+      problems.push(`${d.date}: outside the calendar (${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR})`);
     else if (seen.has(d.date)) problems.push(`${d.date}: listed twice`);
     else {
       const weekday = parsed.getUTCDay();
@@ -128,24 +130,18 @@ export async function publishYears(
         (await tx.select().from(calendarDays).where(eq(calendarDays.year, schedule.year))).map((d) => `${d.date} ${d.kind} ${d.name}`),
       );
       await tx.delete(calendarDays).where(eq(calendarDays.year, schedule.year));
-      // A neighbouring year's day belongs to the notice that arranged it first.
-      const taken = await tx
-        .select({ date: calendarDays.date, year: calendarDays.year })
-        .from(calendarDays)
+      // A day of a neighbouring year that another year's schedule held (the package files each
+      // date under its own year) is arranged by this, the later, publication: its word stands.
+      const takenOver = await tx
+        .delete(calendarDays)
         .where(
           inArray(
             calendarDays.date,
             schedule.days.map((d) => d.date),
           ),
-        );
-      if (taken.length)
-        throw new RuleViolationError(
-          'invalid_calendar_year',
-          taken.map((d) => `${d.date}: already arranged by the ${d.year} schedule`).join('; '),
-          {
-            problems: taken.map((d) => `${d.date}: already arranged by the ${d.year} schedule`),
-          },
-        );
+        )
+        .returning({ date: calendarDays.date, year: calendarDays.year, kind: calendarDays.kind });
+      for (const d of takenOver) previous.get(schedule.year)!.push(`${d.date} ${d.kind} (from the ${d.year} schedule)`);
       await tx.insert(calendarDays).values(schedule.days.map((d) => ({ ...d, year: schedule.year, notice: schedule.notice, version })));
       await tx
         .insert(calendarYears)

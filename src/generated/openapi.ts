@@ -1186,6 +1186,11 @@ export interface components {
             /** @description The register's word on the entry (false for a catalogued basis or a statement) */
             prohibitsSharing: boolean;
             inForce?: boolean;
+            /**
+             * Format: uuid
+             * @description The department of whoever wrote the cited version of the entry
+             */
+            curatedByDepartmentId?: string | null;
         };
         Lineage: {
             sources: {
@@ -3636,6 +3641,11 @@ export interface operations {
                     fields?: string[];
                     usageMonths?: number;
                     note?: string;
+                    /**
+                     * Format: uuid
+                     * @description For a 免申即享 request, narrowing the fields or the period refuses part of it: the register entry (explicitly prohibiting) it rests on; otherwise 422 `invalid_partial_refusal`
+                     */
+                    legalBasisId?: string;
                 };
             };
         };

@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/index.js';
 import { auditActor, authorize, authorizeCreate, type RequestContext } from '../identity/index.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import type { Db, Tx } from '../platform/db/client.js';
-import { legalBases, legalBasisVersions } from '../platform/db/schema.js';
+import { legalBases, legalBasisVersions, users } from '../platform/db/schema.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../platform/errors.js';
 import type { JsonBody, JsonRequest, QueryParams } from '../platform/http/contract.js';
 import { decodeCursor, isSortKeyCursor, page } from '../platform/http/cursor.js';
@@ -64,6 +64,9 @@ export async function currentEntry(db: Db | Tx, id: string): Promise<LegalBasisV
 export async function citeLegalBasis(db: Db | Tx, id: string): Promise<LegalCitation> {
   const entry = await currentEntry(db, id);
   if (!entry) throw new RuleViolationError('unknown_legal_basis', 'legalBasisId: no legal-basis register entry with that id');
+  const [curator] = entry.createdBy
+    ? await db.select({ departmentId: users.departmentId }).from(users).where(eq(users.id, entry.createdBy))
+    : [];
   return {
     source: 'register',
     entryId: entry.legalBasisId,
@@ -74,6 +77,7 @@ export async function citeLegalBasis(db: Db | Tx, id: string): Promise<LegalCita
     article: entry.article,
     prohibitsSharing: entry.prohibitsSharing,
     inForce: entry.inForce,
+    curatedByDepartmentId: curator?.departmentId ?? null,
   };
 }
 

@@ -89,8 +89,9 @@ export interface Change {
   /** The kind of timeline entry. */
   kind: string;
   actor: StepActor | null;
-  details?: Record<string, unknown>;
-  reason?: string | null;
+  /** What the timeline and the audit entry record (of the locked row, when it depends on it). */
+  details?: Record<string, unknown> | ((row: RequestRow) => Record<string, unknown>);
+  reason?: string | null | ((row: RequestRow) => string | null);
   /**
    * Work in the same transaction, given the locked row and the state it moves to. Returning
    * `false` records nothing (a timed step that found nothing due).
@@ -128,7 +129,8 @@ async function record(tx: Tx, requestId: string, stepKey: string, at: Date, chan
   }
   const patch = await change.apply?.(tx, row, to);
   if (patch === false) return;
-  const details = change.details ?? {};
+  const details = (typeof change.details === 'function' ? change.details(row) : change.details) ?? {};
+  const reason = typeof change.reason === 'function' ? change.reason(row) : (change.reason ?? null);
   await tx
     .update(requests)
     .set({ ...patch, state: to, updatedAt: at })
@@ -165,7 +167,7 @@ async function record(tx: Tx, requestId: string, stepKey: string, at: Date, chan
     subjectId: row.id,
     before: { state: from },
     after: { state: to, number: row.number, ...details },
-    reason: change.reason ?? null,
+    reason,
     requestId: change.actor?.httpRequestId ?? null,
     at,
   });

@@ -19,6 +19,7 @@ import { signalMovedDeadlines } from '../sla/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import { addAttachment } from './attachments.js';
 import { citationFor } from './citations.js';
+import { citeLegalBasis } from '../legal-basis/index.js';
 import * as filing from './filing.js';
 import * as policy from './policy.js';
 import { commitmentView, detailView, summaryView, supervisionView, type Detail } from './presenters.js';
@@ -58,7 +59,10 @@ interface Resolution {
  * register id: it is resolved here, so the rules judge what the register says, not the body.
  */
 const ARGUMENTS: { [K in ActionName]: (body: ActionBodies[K], at: Resolution) => ActionArgs[K] | Promise<ActionArgs[K]> } = {
-  approve: (body) => body,
+  approve: async ({ legalBasisId, ...approval }, { db }) => ({
+    ...approval,
+    ...(legalBasisId ? { legalBasis: await citeLegalBasis(db, legalBasisId) } : {}),
+  }),
   refuse: async ({ legalBasisId, ...explanation }, { db, row }) => {
     const datasetVersion = (row.snapshot as filing.RoutingSnapshot | null)?.datasetVersion ?? null;
     return {

@@ -40,10 +40,15 @@ async function toCenterIfItsWork(tx: Tx, row: RequestRow, what: string): Promise
   return toCenter(tx, `申请 ${row.number} ${what}`, '该申请已终止，无需继续供数或协调');
 }
 
-/** Stops every clock of the request still open (its step's, an open supplement's). */
+/**
+ * Stops every clock of the request still open: its step's (lateness not yet recorded is charged
+ * first) and an open supplement's (which expires rather than breaches).
+ */
 async function stopOpenClocks(tx: Tx, row: RequestRow, at: Date, actor: StepActor | null): Promise<void> {
+  const main = row.clockId ? await sla.getClock(tx, row.clockId) : undefined;
+  if (main && main.state !== 'stopped') await sla.stopStep(tx, stepSubject(row), main.id, at, clockMeta(actor));
   const supplements = await tx.select().from(requestSupplements).where(eq(requestSupplements.requestId, row.id));
-  for (const clockId of [row.clockId, ...supplements.map((s) => s.clockId)]) {
+  for (const clockId of supplements.map((s) => s.clockId)) {
     const clock = clockId ? await sla.getClock(tx, clockId) : undefined;
     if (clock && clock.state !== 'stopped') await sla.stopSlaClock(tx, clock.id, at, clockMeta(actor));
   }
@@ -94,7 +99,11 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
       kind: 'approved',
       actor: input.actor,
       reason: input.note ?? null,
-      details: { fields: input.fields ?? null, usageMonths: input.usageMonths ?? null },
+      details: {
+        fields: input.fields ?? null,
+        usageMonths: input.usageMonths ?? null,
+        ...(input.legalBasis ? { legalBasis: input.legalBasis } : {}),
+      },
       apply: async (_tx, row) => ({
         approvedFields: input.fields ?? row.fields,
         approvedUsageMonths: input.usageMonths ?? row.usageMonths,
@@ -133,7 +142,7 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
           departmentId: input.actor.departmentId,
           filedAt: at,
         });
-        if (row.clockId) await sla.stopSlaClock(tx, row.clockId, at, clockMeta(input.actor));
+        if (row.clockId) await sla.stopStep(tx, stepSubject(row), row.clockId, at, clockMeta(input.actor));
         return { decidedAt: at, closedAt: at };
       },
       notify: async (row, tx) => [
@@ -221,14 +230,17 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
       action: 'confirm_delivery',
       kind: 'delivered',
       actor: input.actor,
-      details: {
+      // Another method than requested is a change the timeline keeps with its reason.
+      details: (row) => ({
         method: input.method,
         reference: input.reference,
-        ...(input.methodChangeReason?.trim() ? { methodChanged: true, methodChangeReason: input.methodChangeReason.trim() } : {}),
-      },
-      reason: input.methodChangeReason?.trim() || null,
+        ...(input.method !== row.deliveryMethod
+          ? { methodChanged: true, methodChangeReason: input.methodChangeReason?.trim() ?? null }
+          : {}),
+      }),
+      reason: (row) => (input.method !== row.deliveryMethod ? (input.methodChangeReason?.trim() ?? null) : null),
       apply: async (tx, row) => {
-        if (row.clockId) await sla.stopSlaClock(tx, row.clockId, at, clockMeta(input.actor));
+        if (row.clockId) await sla.stopStep(tx, stepSubject(row), row.clockId, at, clockMeta(input.actor));
         const months = row.approvedUsageMonths ?? row.usageMonths;
         const validTo = months ? new Date(at.getTime()) : null;
         if (validTo && months) validTo.setUTCMonth(validTo.getUTCMonth() + months);

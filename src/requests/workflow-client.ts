@@ -9,7 +9,7 @@ import {
   WorkflowUpdateStage,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { requestWorkflow } from '../../workflows/request.js';
 import { REQUEST_WORKFLOW, requestUpdates } from '../../workflows/request-api.js';
 import type { ActionInput, ActionName } from './rules/actions.js';
@@ -59,7 +59,8 @@ export async function updateRequest<K extends ActionName>(
   try {
     const handle = client.workflow.getHandle(requestWorkflowId(requestId));
     const update = await client.connection.withDeadline(Date.now() + ACCEPT_DEADLINE_MS, () =>
-      handle.startUpdate(requestUpdates[name] as (typeof requestUpdates)[ActionName], {
+      // Each name's definition takes that action's input (request-api.ts builds them so).
+      handle.startUpdate(requestUpdates[name] as unknown as UpdateDefinition<RequestView, [ActionInput<K>], string>, {
         args: [args],
         waitForStage: WorkflowUpdateStage.ACCEPTED,
       }),

@@ -16,6 +16,7 @@ export {
   remindStep,
   replyToSupervision,
   requestStepExtension,
+  stopStep,
   type StepSubject,
   type SupervisionRow,
 } from './steps.js';

@@ -110,7 +110,9 @@ async function lockClock(tx: Tx, clockId: string): Promise<ClockRow> {
  */
 function lateSince(clock: ClockRow, at: Date): Date | null {
   if (clock.supervisionLevel > 0) return null;
-  if (clock.graceUntil) return at > clock.graceUntil ? new Date(clock.graceUntil.getTime() + 1) : null;
+  // The grace holds while the step is overdue; an extension or a correction that supersedes the
+  // breach puts the party back on the deadline.
+  if (clock.graceUntil && clock.breachedAt) return at > clock.graceUntil ? new Date(clock.graceUntil.getTime() + 1) : null;
   if (clock.breachedAt) return clock.breachedAt;
   return at > clock.deadlineAt ? new Date(clock.deadlineAt.getTime() + 1) : null;
 }
@@ -118,7 +120,7 @@ function lateSince(clock: ClockRow, at: Date): Date | null {
 /** Records the lateness of the current party at the instant it began and starts level-1 supervision. */
 async function chargeLateness(tx: Tx, subject: StepSubject, clock: ClockRow, since: Date, meta: ChangeMeta): Promise<void> {
   let charged = clock;
-  if (clock.graceUntil) await clocks.chargeAfterGrace(tx, clock, since, meta);
+  if (clock.graceUntil && clock.breachedAt) await clocks.chargeAfterGrace(tx, clock, since, meta);
   else if (!clock.breachedAt) charged = await clocks.breachSlaClock(tx, clock.id, since, meta);
   await superviseBreach(tx, subject, charged, since);
 }
@@ -296,6 +298,17 @@ export async function handOverStep(tx: Tx, subject: StepSubject, clockId: string
   const graceUntil = overdue ? (await loadCalendar(tx)).addWorkingDays(at, clock.handoverGraceDays).at : null;
   const handed = await clocks.handOverSlaClock(tx, clockId, party, at, meta, graceUntil);
   return graceUntil ? setEngineState(tx, clockId, { supervisionLevel: 0, levelTwoAt: null }) : handed;
+}
+
+/**
+ * The step ends (decided, delivered, withdrawn). Lateness the breach timer had not recorded yet
+ * (a backlogged worker) is charged first, at the instant it began, to the party it belongs to.
+ */
+export async function stopStep(tx: Tx, subject: StepSubject, clockId: string, at: Date, meta: ChangeMeta): Promise<ClockRow> {
+  const clock = await lockClock(tx, clockId);
+  const since = clock.state === 'running' ? lateSince(clock, at) : null;
+  if (since) await chargeLateness(tx, subject, clock, since, meta);
+  return clocks.stopSlaClock(tx, clockId, at, meta);
 }
 
 /** One extension per step, asked before the deadline and at most `cap` working days; the center decides. */

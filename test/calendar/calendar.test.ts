@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
 import { importPublishedSchedules, loadCalendar, publishYears } from '../../src/calendar/service.js';
-import { auditEntries, calendarOrdinals, calendarYears } from '../../src/platform/db/schema.js';
+import { auditEntries, calendarDays, calendarOrdinals, calendarYears } from '../../src/platform/db/schema.js';
 import { statutoryHolidays } from '../../src/calendar/rules/statutory-holidays.js';
 import { startTestApp } from '../helpers/app.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
@@ -107,7 +107,7 @@ t.test('a year published without one of its statutory holidays is refused, namin
   t.equal((await loadCalendar(db)).version, version, 'nothing changed');
 });
 
-t.test("a notice's day in the neighbouring year is accepted and counted; a day another notice arranged is not taken over", async (t) => {
+t.test("a notice's day in the neighbouring year is accepted and counted; the later publication's word on a date stands", async (t) => {
   // A 2028 notice giving Friday 31 December 2027 off for 元旦, with the Saturday before worked.
   const y = firstUnpublishedYear + 1;
   const eve = `${y - 1}-12-31`;
@@ -123,12 +123,30 @@ t.test("a notice's day in the neighbouring year is accepted and counted; a day a
   if (y === 2028) t.equal(workingBefore, true, 'Friday 31 December 2027 was a working day');
   t.equal(after.isWorkingDay(eve), false, "the neighbouring year's day counts as the notice says");
   t.equal(after.isWorkingDay(`${y - 1}-12-25`), true);
-  const taken = publishYears(
-    db,
-    [{ year: y - 1, notice: '通知', source: 'api', days: [...statutoryHolidays(y - 1), { date: eve, kind: 'holiday', name: '元旦' }] }],
-    system,
+
+  // The 2012 notice's make-up Saturday 31 December 2011, which the package files under 2011.
+  t.equal(after.isWorkingDay('2011-12-31'), true);
+  const notice2012 = [...publishedSchedulesFromPackage().get(2012)!, { date: '2011-12-31', kind: 'makeup_workday' as const, name: '元旦' }];
+  await publishYears(db, [{ year: 2012, notice: '国务院办公厅关于2012年部分节假日安排的通知', source: 'api', days: notice2012 }], system);
+  const [row] = await db.select().from(calendarDays).where(eq(calendarDays.date, '2011-12-31'));
+  t.match(row, { year: 2012, kind: 'makeup_workday' }, 'now held by the notice that arranged it');
+  t.equal((await loadCalendar(db)).isWorkingDay('2011-12-31'), true);
+  // Outside the calendar's span a neighbouring day is refused, not a 500.
+  await t.rejects(
+    publishYears(
+      db,
+      [
+        {
+          year: 2004,
+          notice: '通知',
+          source: 'api',
+          days: [...publishedSchedulesFromPackage().get(2004)!, { date: '2003-12-27', kind: 'makeup_workday', name: '元旦' }],
+        },
+      ],
+      system,
+    ),
+    { code: 'invalid_calendar_year', message: /2003-12-27: outside the calendar/ },
   );
-  await t.rejects(taken, { code: 'invalid_calendar_year', message: new RegExp(`${eve}: already arranged by the ${y} schedule`) });
 });
 
 t.test('a malformed schedule is refused with every problem named, and changes nothing', async (t) => {

@@ -186,6 +186,15 @@ t.test('免申即享: refused only under an entry the register marks as prohibit
     legalBasis: { law: '本部门内部工作规定', prohibitsSharing: true },
   });
   t.equal(ownWord.statusCode, 400, 'the refuser cannot mark an instrument as prohibiting in its own body');
+  // Approving only part of it refuses the rest: the same rule holds.
+  const narrowed = await call('POST', `/requests/${id}/approval`, world.policeReviewer, { fields: ['姓名'] });
+  t.equal(narrowed.statusCode, 422);
+  t.match(narrowed.json(), { code: 'invalid_partial_refusal', message: /免申即享/ });
+  const narrowedPermissive = await call('POST', `/requests/${id}/approval`, world.policeReviewer, {
+    fields: ['姓名'],
+    legalBasisId: world.legalBases.permissive,
+  });
+  t.match(narrowedPermissive.json(), { code: 'invalid_partial_refusal' });
   t.equal((await refuse({})).statusCode, 422, 'a refusal of shareable data picks a register entry');
   t.match((await refuse({})).json(), { code: 'legal_basis_required' });
   const unknown = await refuse({ legalBasisId: '00000000-0000-4000-8000-000000000000' });

@@ -146,7 +146,12 @@ t.test('track 5: the owner approves (narrowing the fields), the center provision
   t.equal(approved.state, 'provisioning');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.equal(clockRow!.chargedParty, 'center', 'the step passed to the center');
-  await updateRequest(env.client, request.id, 'confirm_delivery', { actor: center(), method: 'batch', reference: 'BATCH-2026-01' });
+  await updateRequest(env.client, request.id, 'confirm_delivery', {
+    actor: center(),
+    method: 'batch',
+    reference: 'BATCH-2026-01',
+    methodChangeReason: '接口未开通，改为批量交换',
+  });
   const [grant] = await db.select().from(grants).where(eq(grants.requestId, request.id));
   t.same(grant!.fields, ['姓名', '公民身份号码']);
   t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'approved', 'provisioning_started', 'delivered']);
@@ -367,7 +372,12 @@ t.test('an extension asked before the deadline and approved after it supersedes 
   t.match(clockRow, { outcome: null, breachedAt: null });
   const approved = await updateRequest(env.client, request.id, 'approve', { actor: owner() });
   t.equal(approved.state, 'provisioning');
-  await updateRequest(env.client, request.id, 'confirm_delivery', { actor: center(), method: 'batch', reference: 'B-1' });
+  await updateRequest(env.client, request.id, 'confirm_delivery', {
+    actor: center(),
+    method: 'batch',
+    reference: 'B-1',
+    methodChangeReason: '接口未开通，改为批量交换',
+  });
   const [stopped] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.equal(stopped!.outcome, 'met', 'met within the extended deadline');
   await recordHistory(env, requestWorkflowId(request.id), 'track5-extension-after-breach');
@@ -600,6 +610,34 @@ t.test('a late approval the breach timer has not yet seen still charges the brea
   t.same(level1!.issuedAt, new Date(endOf(7).getTime() + 1), 'at the deadline instant, not at the late approval');
   const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.same(clockRow!.breachedAt, new Date(endOf(7).getTime() + 1));
+});
+
+t.test('a late refusal the breach timer has not yet seen still records the breach at the deadline, charged to the owner', async (t) => {
+  const { endOf } = await skipToPlainMonday(env, db, 4);
+  const request = await fileAndStart({ fields: ['姓名', '婚姻状况'] });
+  const late = new Date(endOf(8).getTime() - 12 * 60 * 60 * 1000); // Tuesday noon, the day after the deadline
+  const view = await takeAction(db, {
+    requestId: request.id,
+    name: 'refuse',
+    input: {
+      actor: owner(),
+      explanation: {
+        legalBasis: await citeLegalBasis(db, world.legalBases.permissive),
+        citedConditions: ['restrictedFields'],
+        reasons: '婚姻状况为不予共享数据项',
+        alternatives: '可申请其余数据项',
+      },
+    },
+    stepKey: 'late-refusal',
+    at: late,
+  });
+  t.equal(view.state, 'refused');
+  const [clockRow] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
+  t.match(clockRow, { state: 'stopped', outcome: 'breached' });
+  t.same(clockRow!.breachedAt, new Date(endOf(7).getTime() + 1), 'breached at the deadline instant, not at the refusal');
+  const [level1] = await db.select().from(supervisions).where(eq(supervisions.subjectId, request.id));
+  t.match(level1, { level: 1, chargedParty: 'owner', responsibleDepartmentId: world.police.id });
+  t.same(level1!.issuedAt, new Date(endOf(7).getTime() + 1));
 });
 
 t.test('handover after a breach: the center gets a working day of grace; level 2 never reaches the owner who has acted', async (t) => {

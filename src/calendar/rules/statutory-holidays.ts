@@ -38,18 +38,22 @@ export function statutoryHolidays(year: number): DayException[] {
  * An unpublished year as the platform counts it until the State Council publishes it: the
  * statutory holidays and, for each that falls on a Saturday or Sunday, a working day off in its
  * place (art. 6: 适逢星期六、星期日，应当在工作日补假) — the first weekday after it that is not a
- * holiday already. No make-up working days (调休上班): only a notice can order those.
+ * holiday already. Two festivals on one date (中秋 on a 国庆 day) owe a day too, as the 2009 and
+ * 2020 notices gave one. No make-up working days (调休上班): only a notice can order those.
  */
 export function provisionalSchedule(year: number): DayException[] {
   const holidays = statutoryHolidays(year);
   const off = new Set(holidays.map((h) => h.date));
   const substitutes: DayException[] = [];
   for (const holiday of holidays) {
-    if (!isWeekend(holiday.date)) continue;
-    let date = plusDays(holiday.date, 1);
-    while (isWeekend(date) || off.has(date)) date = plusDays(date, 1);
-    off.add(date);
-    substitutes.push({ date, kind: 'holiday', name: `${baseName(holiday.name)}（补休）` });
+    const festivals = holiday.name.split('、');
+    // A weekday holiday gives one festival its day off; every other festival is owed one.
+    for (const festival of festivals.slice(isWeekend(holiday.date) ? 0 : 1)) {
+      let date = plusDays(holiday.date, 1);
+      while (isWeekend(date) || off.has(date)) date = plusDays(date, 1);
+      off.add(date);
+      substitutes.push({ date, kind: 'holiday', name: `${baseName(festival)}（补休）` });
+    }
   }
   return [...holidays, ...substitutes].sort((a, b) => a.date.localeCompare(b.date));
 }

@@ -61,6 +61,8 @@ export type LegalCitation =
       article: string | null;
       prohibitsSharing: boolean;
       inForce: boolean;
+      /** The department of whoever wrote the cited version (a refuser's own department cannot make its own prohibition). */
+      curatedByDepartmentId?: string | null | undefined;
     }
   | {
       source: 'catalogue';

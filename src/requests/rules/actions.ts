@@ -8,12 +8,19 @@
 import { Action } from '../../identity/rules/abilities.js';
 import type { Role } from '../../identity/rules/roles.js';
 import { nextState, type Party, type RequestAction } from './lifecycle.js';
-import { refusalProblems, type WrittenExplanation } from './refusal.js';
+import type { LegalCitation } from '../../legal-basis/rules/register.js';
+import { noApplicationBasisProblem, refusalProblems, type WrittenExplanation } from './refusal.js';
 import type { RequestView } from './view.js';
 
 /** The arguments of each action, as its step receives them. */
 export interface ActionArgs {
-  approve: { fields?: string[] | undefined; usageMonths?: number | undefined; note?: string | undefined };
+  /** A narrowing of a 免申即享 request is a partial refusal: it carries the register entry it rests on. */
+  approve: {
+    fields?: string[] | undefined;
+    usageMonths?: number | undefined;
+    note?: string | undefined;
+    legalBasis?: LegalCitation | undefined;
+  };
   refuse: { explanation: WrittenExplanation };
   ask_supplement: { question: string };
   /** The answer, and what it amends of the request (the pre-check runs again on the amended request). */
@@ -99,6 +106,12 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
       if (outside.length) return invalid('fields_not_requested', `An approval may narrow the fields, not add ${outside.join(', ')}`);
       if (args.usageMonths !== undefined && view.usageMonths !== null && args.usageMonths > view.usageMonths)
         return invalid('usage_period_not_requested', 'An approval may shorten the usage period, not lengthen it');
+      const narrows =
+        (args.fields !== undefined && view.fields.some((f) => !args.fields!.includes(f))) ||
+        (args.usageMonths !== undefined && view.usageMonths !== null && args.usageMonths < view.usageMonths);
+      const prohibition =
+        narrows && view.scenarioKind === 'no_application' ? noApplicationBasisProblem(args.legalBasis, view.ownerDepartmentId) : null;
+      if (prohibition) return invalid('invalid_partial_refusal', `Narrowing a 免申即享 request refuses part of it: ${prohibition}`);
       return null;
     },
   },
@@ -141,7 +154,7 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
     transition: 'confirm_delivery',
     // The requester asked for a method; delivering by another is a change it is told the reason for.
     check: (view, args) =>
-      args.method !== view.deliveryMethod && !args.methodChangeReason?.trim()
+      view.deliveryMethod !== undefined && args.method !== view.deliveryMethod && !args.methodChangeReason?.trim()
         ? invalid(
             'delivery_method_change_reason_required',
             `The request asked for delivery by ${view.deliveryMethod}; delivering by ${args.method} needs methodChangeReason`,

@@ -21,6 +21,21 @@ export interface RefusalContext {
   /** The scenario's kind; a 免申即享 refusal needs a law that prohibits the sharing. */
   scenarioKind: string | null;
   ownerMayRefuse: boolean;
+  /** The refusing department: an entry its own people curated is not the register's word against it. */
+  ownerDepartmentId?: string | undefined;
+}
+
+/**
+ * Why a basis cannot ground refusing (all or part of) a 免申即享 request, or null: only an entry
+ * the register marks as explicitly prohibiting, in force, curated by someone outside the refusing
+ * department (the 免申即享 work plan: needs are refused only where the law explicitly prohibits).
+ */
+export function noApplicationBasisProblem(basis: LegalCitation | undefined, ownerDepartmentId: string | undefined): string | null {
+  if (!basis || basis.source !== 'register' || !basis.prohibitsSharing)
+    return `legalBasisId: a 免申即享 request is refused only under a law, regulation or policy document the legal-basis register marks as explicitly prohibiting the sharing${basis ? `; ${citationText(basis)} is not marked so` : ''}`;
+  if (ownerDepartmentId && basis.curatedByDepartmentId === ownerDepartmentId)
+    return `legalBasisId: ${citationText(basis)} was entered in the register by your own department; a 免申即享 refusal rests on the register's word, not the refusing department's`;
+  return null;
 }
 
 /**
@@ -46,11 +61,8 @@ export function refusalProblems(explanation: WrittenExplanation, context: Refusa
     }
   }
   // The register's word, never the refuser's: a catalogued basis is the owner's own and does not count.
-  if (context.scenarioKind === 'no_application' && !(basis.source === 'register' && basis.prohibitsSharing)) {
-    problems.push(
-      `legalBasisId: a 免申即享 request is refused only under a law, regulation or policy document the legal-basis register marks as explicitly prohibiting the sharing; ${citationText(basis)} is not marked so`,
-    );
-  }
+  const prohibition = context.scenarioKind === 'no_application' ? noApplicationBasisProblem(basis, context.ownerDepartmentId) : null;
+  if (prohibition) problems.push(prohibition);
   return problems;
 }
 

@@ -19,8 +19,8 @@ export interface RequestView {
   /** What was asked: an approval may narrow these, never widen them. */
   fields: string[];
   usageMonths: number | null;
-  /** How the requester asked to receive the data (接口 · 批量交换). */
-  deliveryMethod: 'interface' | 'batch';
+  /** How the requester asked to receive the data (接口 · 批量交换); absent from views recorded before it was (workflow histories). */
+  deliveryMethod?: 'interface' | 'batch' | undefined;
   /** The pre-check against the routed dataset version's conditions (a refusal cites these). */
   checks: ConditionCheck[];
   ownerMayRefuse: boolean;

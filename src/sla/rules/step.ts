@@ -20,7 +20,7 @@ export interface ClockedStep {
   deadlineDate: string;
   /** The party the step is charged to now: a breach at the deadline is theirs. */
   chargedParty: string;
-  /** Set when the party received the step already overdue: it is charged only after this instant. */
+  /** Set when the party received the step already overdue: while it stays overdue, it is charged only after this instant. */
   graceUntil?: string | null | undefined;
   /** Breached and not superseded (by an approved extension or a correction). */
   overdue: boolean;
@@ -57,7 +57,7 @@ export function schedule(step: ClockedStep, now: number, supervised = true): Sch
   if (running && step.supervisionLevel === 0)
     events.push({
       event: 'breach',
-      at: step.graceUntil ? Date.parse(step.graceUntil) + 1 : step.overdue ? Math.min(deadline + 1, now) : deadline + 1,
+      at: step.graceUntil && step.overdue ? Date.parse(step.graceUntil) + 1 : step.overdue ? Math.min(deadline + 1, now) : deadline + 1,
     });
   if (step.overdue && step.supervisionLevel === 1 && step.levelTwoAt !== null)
     events.push({ event: 'level_two', at: Date.parse(step.levelTwoAt) });

@@ -145,6 +145,16 @@ t.test('a provisional year owes a working day off for each statutory holiday on 
       ['2027-10-05', '国庆节（补休）'],
     ],
   );
+  // 2028: 国庆 day 1 is a Sunday, and 中秋 falls on its third day (Tuesday 3 Oct): each is owed a weekday.
+  t.same(
+    provisionalSchedule(2028)
+      .filter((d) => d.date.startsWith('2028-10') && d.name.endsWith('（补休）'))
+      .map((d) => [d.date, d.name]),
+    [
+      ['2028-10-04', '国庆节（补休）'],
+      ['2028-10-05', '国庆节（补休）'],
+    ],
+  );
   const y2027 = new WorkingDayCalendar({ published, provisional: provisionalSchedule, version: 1 });
   if (!y2027.isPublishedYear(2027)) {
     for (const [date] of substitutes.map((d) => [d.date])) t.equal(y2027.isWorkingDay(date!), false, `${date} off`);

@@ -277,3 +277,31 @@ t.test('a delivery by another method than requested says why', async (t) => {
     null,
   );
 });
+
+t.test('narrowing a 免申即享 approval refuses part of it: only under a prohibiting register entry', async (t) => {
+  const review = view('owner_review', 5, { scenarioKind: 'no_application' });
+  const owner = { userId: 'u', departmentId: 'owner-dept', role: 'reviewer' as const, party: 'owner' as const, httpRequestId: null };
+  const prohibiting = {
+    source: 'register' as const,
+    entryId: '00000000-0000-4000-8000-000000000003',
+    version: 1,
+    kind: 'law' as const,
+    title: '《中华人民共和国刑事诉讼法》',
+    documentNumber: null,
+    article: '第二百八十六条',
+    prohibitsSharing: true,
+    inForce: true,
+    curatedByDepartmentId: 'authority-dept',
+  };
+  t.equal(actionProblem('approve', review, { actor: owner }, NOW), null, 'approving all of it needs nothing');
+  t.match(actionProblem('approve', review, { actor: owner, fields: ['姓名'] }, NOW), { status: 422, code: 'invalid_partial_refusal' });
+  t.match(actionProblem('approve', review, { actor: owner, usageMonths: 3 }, NOW), { code: 'invalid_partial_refusal' });
+  t.match(
+    actionProblem('approve', review, { actor: owner, fields: ['姓名'], legalBasis: { ...prohibiting, prohibitsSharing: false } }, NOW),
+    {
+      code: 'invalid_partial_refusal',
+    },
+  );
+  t.equal(actionProblem('approve', review, { actor: owner, fields: ['姓名'], legalBasis: prohibiting }, NOW), null);
+  t.equal(actionProblem('approve', view('owner_review', 5), { actor: owner, fields: ['姓名'] }, NOW), null, 'other requests narrow freely');
+});

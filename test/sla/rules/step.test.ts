@@ -84,6 +84,14 @@ t.test('a step received overdue (a late handover) is charged to its new party on
   t.same(schedule(handedOver, saturday), [{ event: 'breach', at: GRACE + 1 }], 'not at once, although the step is overdue');
   t.same(dueEvents(handedOver, GRACE), [], 'the grace lasts to its end');
   t.same(names(dueEvents(handedOver, GRACE + 1)), ['breach']);
+  t.same(
+    schedule({ ...handedOver, overdue: false, remindedFor: null }, saturday - 24 * 3600_000),
+    [
+      { event: 'remind', at: MIDNIGHT },
+      { event: 'breach', at: DEADLINE + 1 },
+    ],
+    'once the breach is superseded (an extension), the party is back on the deadline',
+  );
   t.same(schedule({ ...handedOver, supervisionLevel: 1, levelTwoAt: new Date(LEVEL_TWO).toISOString() }, GRACE + 2), [
     { event: 'level_two', at: LEVEL_TWO },
   ]);

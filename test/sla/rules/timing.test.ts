@@ -11,10 +11,12 @@ import { stepTiming } from '../../../src/sla/rules/timing.js';
 
 const calendar = new WorkingDayCalendar({ published: publishedSchedulesFromPackage(), provisional: provisionalSchedule, version: 1 });
 const sh = (local: string) => new Date(`${local}+08:00`);
-const running = (deadlineDate: string) => ({
+const running = (deadlineDate: string, outcome: 'breached' | null = null) => ({
   state: 'running' as const,
   deadlineAt: endOfShanghaiDay(deadlineDate),
   remainingAtPause: null,
+  pausedAt: null,
+  outcome,
 });
 
 t.test('a running step: working days left through the deadline date, 0 and due on the day itself', async (t) => {
@@ -54,6 +56,14 @@ t.test('late: counted in working days since the deadline date; the weekend right
   });
 });
 
+t.test('a breach that stands with the deadline ahead again (resumed after a late pause) is never due today', async (t) => {
+  t.same(stepTiming(calendar, running('2026-12-04', 'breached'), sh('2026-12-04T09:00:00')), {
+    workingDaysRemaining: 0,
+    dueToday: false,
+    overdueWorkingDays: 0,
+  });
+});
+
 t.test('holidays are not working days: a deadline after the National Day week', async (t) => {
   // 2026: 1–7 October off; the first working day after is Thursday 8 October.
   const remaining = stepTiming(calendar, running('2026-10-09'), sh('2026-09-30T10:00:00')).workingDaysRemaining;
@@ -62,9 +72,24 @@ t.test('holidays are not working days: a deadline after the National Day week', 
 });
 
 t.test('a paused step keeps what it had at the pause; a stopped one counts nothing', async (t) => {
-  const paused = { state: 'paused' as const, deadlineAt: endOfShanghaiDay('2026-12-04'), remainingAtPause: 3 };
+  const paused = {
+    state: 'paused' as const,
+    deadlineAt: endOfShanghaiDay('2026-12-04'),
+    remainingAtPause: 3,
+    pausedAt: sh('2026-12-01T10:00:00'),
+    outcome: null,
+  };
   t.same(stepTiming(calendar, paused, sh('2026-12-20T10:00:00')), { workingDaysRemaining: 3, dueToday: false, overdueWorkingDays: null });
-  const stopped = { state: 'stopped' as const, deadlineAt: endOfShanghaiDay('2026-12-04'), remainingAtPause: null };
+  // Paused two working days after a Friday deadline (Tuesday 8 Dec): late by 2 at the pause, whenever read.
+  const pausedLate = { ...paused, remainingAtPause: 0, pausedAt: sh('2026-12-08T10:00:00'), outcome: 'breached' as const };
+  t.same(stepTiming(calendar, pausedLate, sh('2026-12-20T10:00:00')), { workingDaysRemaining: 0, dueToday: false, overdueWorkingDays: 2 });
+  const stopped = {
+    state: 'stopped' as const,
+    deadlineAt: endOfShanghaiDay('2026-12-04'),
+    remainingAtPause: null,
+    pausedAt: null,
+    outcome: 'met' as const,
+  };
   t.same(stepTiming(calendar, stopped, sh('2026-12-20T10:00:00')), {
     workingDaysRemaining: null,
     dueToday: false,
