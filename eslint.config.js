@@ -9,6 +9,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 const capabilityFiles = ['src/**/*.ts', 'workflows/**/*.ts'];
+const webFiles = ['web/src/**/*.ts', 'web/src/**/*.tsx'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', '.tap/**', 'migrations/**', 'src/generated/**', 'web/dist/**', 'coverage/**'] },
@@ -114,6 +115,56 @@ export default tseslint.config(
             {
               from: { element: { type: ['capability', 'composition'] } },
               allow: { to: { element: { type: 'workflows', fileInternalPath: '*-api.ts' } } },
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The console (web/): organised by feature, as bulletproof-react lays it out. A feature reaches
+    // another only through its index.ts; shared components and the API client (lib/) import no
+    // feature; the app frame composes the features through their indexes.
+    files: webFiles,
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: './web/tsconfig.json' } },
+      'boundaries/include': webFiles,
+      'boundaries/elements': [
+        { type: 'web-app', pattern: 'web/src/app' },
+        { type: 'web-lib', pattern: 'web/src/lib' },
+        { type: 'web-components', pattern: 'web/src/components' },
+        { type: 'web-feature', pattern: 'web/src/features/*', capture: ['feature'] },
+        { type: 'generated', pattern: 'src/generated' },
+      ],
+    },
+    rules: {
+      'boundaries/no-unknown-files': 'error',
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: [
+            { from: { element: { type: 'web-lib' } }, allow: { to: { element: { type: ['web-lib', 'generated'] } } } },
+            { from: { element: { type: 'web-components' } }, allow: { to: { element: { type: ['web-lib', 'web-components'] } } } },
+            {
+              from: { element: { type: 'web-feature' } },
+              allow: {
+                to: [
+                  { element: { type: 'web-feature', captured: { feature: '{{ from.captured.feature }}' } } },
+                  { element: { type: 'web-feature', fileInternalPath: 'index.ts' } },
+                  { element: { type: ['web-lib', 'web-components'] } },
+                ],
+              },
+            },
+            {
+              from: { element: { type: 'web-app' } },
+              allow: {
+                to: [
+                  { element: { type: 'web-feature', fileInternalPath: 'index.ts' } },
+                  { element: { type: ['web-app', 'web-lib', 'web-components'] } },
+                ],
+              },
             },
           ],
         },

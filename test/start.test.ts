@@ -16,7 +16,24 @@ t.test('start runs the platform with the printed URLs answering, and Ctrl-C stop
   const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
   const first = await runStart({ root, dataDir, ports });
   t.match(first.output(), /generated a token signing key/, 'a secret is generated on first run, and said so');
-  t.same(Object.keys(first.urls).sort(), ['API', 'API docs', 'Readiness', 'Temporal UI']);
+  t.same(Object.keys(first.urls).sort(), ['API', 'API docs', 'Console', 'Readiness', 'Temporal UI']);
+  t.equal(Object.keys(first.urls)[0], 'Console', 'the console is printed first');
+
+  // The console: its page never cached and under a CSP without inline scripts; hashed assets for a year.
+  const page = await fetch(first.urls['Console']!);
+  t.equal(page.status, 200);
+  t.equal(page.headers.get('cache-control'), 'no-cache');
+  t.match(page.headers.get('content-security-policy'), /script-src 'self'(;|$)/);
+  const html = await page.text();
+  t.match(html, /<div id="root"><\/div>/);
+  const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  const assetAnswer = await fetch(new URL(asset!, first.urls['Console']).toString());
+  t.equal(assetAnswer.status, 200);
+  t.equal(assetAnswer.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  t.equal((await fetch(new URL('/requests/new', first.urls['Console']).toString())).status, 200, 'a console path is the page');
+  const unknownApi = await fetch(`${first.urls['API']}/no-such-thing`);
+  t.equal(unknownApi.status, 404, 'an unknown API path is still the API’s 404');
+  t.match(await unknownApi.json(), { code: 'route_not_found' });
 
   t.equal((await fetch(first.urls['Readiness']!)).status, 200);
   const docs = await fetch(first.urls['API docs']!);

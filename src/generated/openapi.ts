@@ -1928,6 +1928,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["User"][];
+                        /** @description The users' departments, to group them by */
+                        departments: {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                        }[];
                     };
                 };
             };

@@ -36,7 +36,8 @@ export class IdentityService {
   async demoUsers(): Promise<JsonBody<'listDemoUsers', 200>> {
     this.requireDemoMode();
     const rows = await identity.listActiveUsersForDemo(this.deps.db);
-    return { items: rows.map(userView) };
+    const departments = await identity.departmentsByIds(this.deps.db, [...new Set(rows.map((u) => u.departmentId))]);
+    return { items: rows.map(userView), departments: departments.map((d) => ({ id: d.id, code: d.code, name: d.name })) };
   }
 
   async demoSignIn(username: string): Promise<JsonBody<'demoSignIn', 200>> {

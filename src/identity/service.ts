@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/index.js';
 import { Action, Subject } from './rules/abilities.js';
 import { authorize, authorizeCreate } from './authorize.js';
@@ -367,4 +367,9 @@ export async function findUserByUsername(db: Db, username: string): Promise<User
 /** Demo sign-in's picker: active users, by department. */
 export async function listActiveUsersForDemo(db: Db): Promise<UserRow[]> {
   return db.select().from(users).where(eq(users.active, true)).orderBy(asc(users.departmentId), asc(users.username)).limit(500);
+}
+
+/** The departments of the demo users, to group them on the sign-in page. */
+export async function departmentsByIds(db: Db, ids: string[]): Promise<DepartmentRow[]> {
+  return ids.length ? db.select().from(departments).where(inArray(departments.id, ids)).orderBy(asc(departments.code)) : [];
 }

@@ -28,6 +28,7 @@ import { identityHandlers } from '../identity/index.js';
 import { legalBasisHandlers } from '../legal-basis/index.js';
 import { notificationHandlers } from '../notifications/index.js';
 import { PROBE_OPERATIONS, systemHandlers } from './system-routes.js';
+import { registerConsole } from './console.js';
 
 export interface AppDeps {
   config: Config;
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       allowPrivateWebhookTargets: deps.config.allowPrivateWebhookTargets,
     }),
   });
+  await registerConsole(app);
   return app;
 }
 

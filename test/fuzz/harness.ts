@@ -11,23 +11,10 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { createActivities } from '../../src/server/activities.js';
-import { importPublishedSchedules } from '../../src/calendar/service.js';
-import { systemClock } from '../../src/platform/clock.js';
-import { openDatabase, openPostgres, type DatabaseHandle } from '../../src/platform/db/client.js';
-import { migrateDatabase } from '../../src/platform/db/migrate.js';
-import { buildApp } from '../../src/server/app.js';
-import { ensureNotificationRelay, relayWorkflowId } from '../../src/notifications/relay.js';
 import { createWebhook } from '../../src/notifications/service.js';
-import { connectTemporal } from '../../src/platform/temporal/connection.js';
-import { createWorker } from '../../src/platform/temporal/worker.js';
-import { validateResponses } from '../helpers/app.js';
-import { createFreshDatabase, type FreshDatabase } from '../helpers/db.js';
-import { childEnv, required, testConfig } from '../helpers/env.js';
+import { childEnv, required } from '../helpers/env.js';
 import { bearer } from '../helpers/identity.js';
+import { startPlatform } from '../helpers/platform.js';
 import { createRequestWorld, draftFor } from '../helpers/requests.js';
 
 export const IDENTITIES = ['requester', 'owner-reviewer', 'center-admin', 'anonymous'] as const;
@@ -55,77 +42,18 @@ export interface FuzzTarget {
  * published datasets, a scenario, drafts and filed requests, an attachment and a webhook.
  */
 export async function startFuzzTarget(options: { logDir: string }): Promise<FuzzTarget> {
-  const closers: (() => Promise<void>)[] = [];
+  // Rate limits off: the fuzzer writes far faster than a person, and 429s would leave the
+  // operations behind them untested. Tokens outlive the long profile.
+  const platform = await startPlatform({
+    logDir: options.logDir,
+    env: { TOKEN_TTL_SECONDS: '86400', RATE_LIMIT_WRITES_PER_MINUTE: '1000000', RATE_LIMIT_SIGN_INS_PER_MINUTE: '1000000' },
+  });
+  const { url, config, database } = platform;
+  const closers: (() => Promise<void>)[] = [() => platform.close()];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => {});
   };
   try {
-    const fresh: FreshDatabase = await createFreshDatabase();
-    closers.push(() => fresh.drop());
-    // Migrations and the calendar as the owner; the API as the suite's own login role, as in production.
-    const owner = openPostgres(fresh.url, 2);
-    try {
-      await migrateDatabase(owner);
-      await importPublishedSchedules(owner.db, { actor: { kind: 'system', role: 'script' }, at: new Date() });
-    } finally {
-      await owner.close();
-    }
-    const appUrl = new URL(required('DATABASE_URL'));
-    appUrl.pathname = new URL(fresh.url).pathname;
-    // Rate limits off: the fuzzer writes far faster than a person, and 429s would leave the
-    // operations behind them untested. Tokens outlive the long profile.
-    const config = testConfig({
-      DATABASE_URL: appUrl.toString(),
-      DATABASE_POOL_MAX: '10',
-      TOKEN_TTL_SECONDS: '86400',
-      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-      RATE_LIMIT_SIGN_INS_PER_MINUTE: '1000000',
-    });
-    const database: DatabaseHandle = await openDatabase(config.database);
-    closers.push(() => database.close());
-    const temporal = connectTemporal(config.temporal);
-    closers.push(() => temporal.close());
-
-    // What the API and the worker log at warn and above (a 500's stack, a failed activity) goes
-    // to a file beside the reports, to explain what the fuzzer found.
-    mkdirSync(options.logDir, { recursive: true });
-    rmSync(join(options.logDir, 'api.log'), { force: true });
-    const log = pino({ level: 'warn' }, pino.destination({ dest: join(options.logDir, 'api.log'), sync: true }));
-    // The worker's own logging (bundling, state changes) would drown the fuzzer's report.
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      // already installed in this process
-    }
-    const { worker, connection } = await createWorker({
-      settings: config.temporal,
-      activities: createActivities({ db: database.db, log, clock: systemClock }),
-      log,
-    });
-    const running = worker.run();
-    closers.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await connection.close();
-    });
-    // The relay turns committed notices into inbox messages (and webhook deliveries) on this task queue.
-    await ensureNotificationRelay(temporal.client, config.temporal, { pollIntervalMs: 500, batchSize: 50 });
-    closers.push(() =>
-      temporal.client.workflow
-        .getHandle(relayWorkflowId(config.temporal.taskQueue))
-        .terminate('fuzz target closed')
-        .then(() => {}),
-    );
-
-    const app: FastifyInstance = await buildApp(
-      { config, database, temporal, clock: systemClock, version: 'fuzz', log },
-      { beforeRoutes: validateResponses },
-    );
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    closers.push(() => app.close());
-    const { port } = app.server.address() as { port: number };
-    const url = `http://127.0.0.1:${port}`;
-
     const world = await createRequestWorld(database.db);
     // The owner department's webhook, received here, so the delivery log has entries.
     const receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));

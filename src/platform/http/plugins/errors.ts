@@ -9,6 +9,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The methods the contract declares for a path (empty for an unknown path); set by buildApp. */
     declaredMethods?: (path: string) => string[];
+    /**
+     * Answers a browser path with the web console's page (it routes in the browser), or returns
+     * null for a path the console does not own; set when the console is served.
+     */
+    consolePage?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null;
   }
 }
 
@@ -38,8 +43,13 @@ function send(reply: FastifyReply, status: number, body: Omit<ErrorBody, 'reques
     .send({ ...body, requestId: String(reply.request.id) });
 }
 
-/** No route for the request: 405 with `Allow` when the path is one of the contract's, else 404. */
+/**
+ * No route for the request: the console's page for a browser path; else 405 with `Allow` when the
+ * path is one of the contract's, else 404.
+ */
 function routeMiss(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const page = request.server.consolePage?.(request, reply);
+  if (page) return page;
   const path = request.url.split('?')[0]!;
   const allowed = request.server.declaredMethods?.(path) ?? [];
   if (allowed.length) {

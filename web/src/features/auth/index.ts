@@ -1,0 +1,2 @@
+/** The sign-in feature's public face. */
+export { SignInPage } from './SignInPage';

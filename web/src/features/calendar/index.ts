@@ -1,0 +1,2 @@
+/** The calendar feature's public face. */
+export { CalendarPage } from './CalendarPage';

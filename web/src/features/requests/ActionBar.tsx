@@ -1,0 +1,237 @@
+/**
+ * The actions the caller may take on a request — exactly the API's `availableActions` — each
+ * in a form that keeps what was typed when the API refuses it, and shows the API's reason.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
+import { useState } from 'react';
+import { CheckGroup } from '../../components/CheckGroup';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { api, unwrap, type Schemas } from '../../lib/api';
+import { CONDITION_LABELS } from '../../lib/labels';
+
+type Detail = Schemas['RequestDetail'];
+type Action =
+  | 'approve'
+  | 'refuse'
+  | 'ask_supplement'
+  | 'answer_supplement'
+  | 'withdraw'
+  | 'confirm_delivery'
+  | 'request_extension'
+  | 'decide_extension';
+
+const LABELS: Record<Action, string> = {
+  approve: '同意共享',
+  refuse: '不予共享',
+  ask_supplement: '要求补正',
+  answer_supplement: '答复补正',
+  withdraw: '撤回申请',
+  confirm_delivery: '确认供数',
+  request_extension: '申请延期',
+  decide_extension: '审批延期',
+};
+
+function send(action: Action, requestId: string, values: Record<string, unknown>): Promise<Detail> {
+  const path = { params: { path: { requestId } } };
+  const body = values as never;
+  switch (action) {
+    case 'approve':
+      return unwrap(api.POST('/api/v1/requests/{requestId}/approval', { ...path, body }));
+    case 'refuse':
+      return unwrap(api.POST('/api/v1/requests/{requestId}/refusal', { ...path, body }));
+    case 'ask_supplement':
+      return unwrap(api.POST('/api/v1/requests/{requestId}/supplement-request', { ...path, body }));
+    case 'answer_supplement':
+      return unwrap(api.POST('/api/v1/requests/{requestId}/supplement-answer', { ...path, body }));
+    case 'withdraw':
+      return unwrap(api.POST('/api/v1/requests/{requestId}/withdrawal', { ...path, body }));
+    case 'confirm_delivery':
+      return unwrap(api.POST('/api/v1/requests/{requestId}/delivery', { ...path, body }));
+    case 'request_extension':
+      return unwrap(api.POST('/api/v1/requests/{requestId}/extension-request', { ...path, body }));
+    case 'decide_extension':
+      return unwrap(api.POST('/api/v1/requests/{requestId}/extension-decision', { ...path, body }));
+  }
+}
+
+function LegalBasisSelect(props: { value?: string; onChange?: (value: string) => void }) {
+  const register = useQuery({
+    queryKey: ['legal-bases', 'in-force'],
+    queryFn: () => unwrap(api.GET('/api/v1/legal-bases', { params: { query: { inForce: true, limit: 200 } } })),
+  });
+  return (
+    <Select
+      {...props}
+      showSearch
+      optionFilterProp="label"
+      loading={register.isLoading}
+      placeholder="从法律依据库中选择"
+      options={(register.data?.items ?? []).map((e) => ({
+        value: e.id,
+        label: `${e.title}${e.article ?? ''}${e.prohibitsSharing ? '（明确禁止共享）' : ''}`,
+      }))}
+    />
+  );
+}
+
+function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
+  const text = (name: string, label: string, required = true) => (
+    <Form.Item name={name} label={label} rules={required ? [{ required: true, whitespace: true, message: `请填写${label}` }] : []}>
+      <Input.TextArea rows={3} maxLength={2000} showCount />
+    </Form.Item>
+  );
+  switch (action) {
+    case 'approve':
+      return (
+        <>
+          <Form.Item name="fields" label="同意共享的数据项（可缩减）">
+            <CheckGroup label="同意共享的数据项" options={detail.request.fields} />
+          </Form.Item>
+          <Form.Item name="usageMonths" label="使用期限（月，可缩短）">
+            <InputNumber min={1} max={detail.request.usageMonths ?? 120} />
+          </Form.Item>
+          {text('note', '审核意见', false)}
+        </>
+      );
+    case 'refuse':
+      return (
+        <>
+          <Form.Item name="legalBasisId" label="法律依据" extra={detail.cataloguedLegalBasis ? '不选则引用编目时登记的依据' : undefined}>
+            <LegalBasisSelect />
+          </Form.Item>
+          <Form.Item name="citedConditions" label="未满足的共享条件" initialValue={[]}>
+            <CheckGroup
+              label="未满足的共享条件"
+              options={detail.preCheck.checks.map((c) => ({
+                value: c.condition,
+                label: `${CONDITION_LABELS[c.condition] ?? c.condition}（${c.result === 'pass' ? '已满足' : c.result === 'fail' ? '未满足' : '需审核判断'}）`,
+              }))}
+            />
+          </Form.Item>
+          {text('reasons', '不予共享的理由')}
+          {text('alternatives', '替代方案（无则填“无”）')}
+        </>
+      );
+    case 'ask_supplement':
+      return text('question', '需补正的内容');
+    case 'answer_supplement':
+      return (
+        <>
+          {text('answer', '补正答复')}
+          {text('purpose', '用途（如需更正）', false)}
+          {text('legalBasis', '申请依据（如需补充）', false)}
+        </>
+      );
+    case 'withdraw':
+      return text('reason', '撤回原因');
+    case 'confirm_delivery':
+      return (
+        <>
+          <Form.Item name="method" label="交付方式" initialValue={detail.request.deliveryMethod} rules={[{ required: true }]}>
+            <Radio.Group
+              options={[
+                { value: 'interface', label: '接口' },
+                { value: 'batch', label: '批量交换' },
+              ]}
+            />
+          </Form.Item>
+          <Form.Item name="reference" label="接口地址或批次号" rules={[{ required: true, whitespace: true, message: '请填写交付凭证' }]}>
+            <Input maxLength={500} />
+          </Form.Item>
+          {text('methodChangeReason', '交付方式变更原因（与申请不一致时必填）', false)}
+        </>
+      );
+    case 'request_extension':
+      return (
+        <>
+          <Form.Item name="days" label="延期工作日数" rules={[{ required: true, message: '请填写天数' }]}>
+            <InputNumber min={1} max={250} />
+          </Form.Item>
+          {text('reason', '延期理由')}
+        </>
+      );
+    case 'decide_extension':
+      return (
+        <>
+          <Form.Item name="approved" label="审批结果" rules={[{ required: true, message: '请选择' }]}>
+            <Radio.Group
+              options={[
+                { value: true, label: '同意延期' },
+                { value: false, label: '不同意' },
+              ]}
+            />
+          </Form.Item>
+          {text('reason', '审批意见')}
+        </>
+      );
+  }
+}
+
+/** Drops blank optional answers (and an approval's empty field list), so blanks never break the contract's minimums. */
+function compact(action: Action, values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(values).filter(
+      ([key, v]) =>
+        v !== undefined &&
+        v !== null &&
+        !(typeof v === 'string' && v.trim() === '') &&
+        !(action === 'approve' && key === 'fields' && Array.isArray(v) && v.length === 0),
+    ),
+  );
+}
+
+export function ActionBar({ detail }: { detail: Detail }) {
+  const [open, setOpen] = useState<Action | null>(null);
+  const [form] = Form.useForm();
+  const queryClient = useQueryClient();
+  const act = useMutation({
+    // The citedConditions list is required even when empty (a coordination refusal cites none).
+    mutationFn: (values: Record<string, unknown>) => send(open!, detail.request.id, compact(open!, values)),
+    onSuccess: (next) => {
+      queryClient.setQueryData(['request', detail.request.id], next);
+      void queryClient.invalidateQueries({ queryKey: ['requests'] });
+      setOpen(null);
+      form.resetFields();
+    },
+  });
+  const actions = detail.availableActions.filter((a): a is Action => a in LABELS);
+  if (actions.length === 0) return null;
+  return (
+    <>
+      <Space wrap>
+        {actions.map((a) => (
+          <Button
+            key={a}
+            type={a === 'approve' || a === 'confirm_delivery' ? 'primary' : 'default'}
+            danger={a === 'refuse'}
+            onClick={() => setOpen(a)}
+          >
+            {LABELS[a]}
+          </Button>
+        ))}
+      </Space>
+      <Modal
+        title={open ? LABELS[open] : ''}
+        open={open !== null}
+        okText="提交"
+        cancelText="取消"
+        confirmLoading={act.isPending}
+        onOk={() => form.submit()}
+        onCancel={() => {
+          setOpen(null);
+          act.reset();
+        }}
+        destroyOnHidden={false}
+        width={640}
+      >
+        {open && (
+          <Form form={form} layout="vertical" onFinish={(values: Record<string, unknown>) => act.mutate(values)}>
+            <ActionFields action={open} detail={detail} />
+            <ErrorAlert error={act.error} />
+          </Form>
+        )}
+      </Modal>
+    </>
+  );
+}

@@ -1,0 +1,13 @@
+/** The department directory, read once per session: names for the ids the API answers with. */
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from './api';
+
+export function useDepartmentNames(): (id: string | null | undefined) => string {
+  const departments = useQuery({
+    queryKey: ['departments'],
+    queryFn: () => unwrap(api.GET('/api/v1/departments')),
+    staleTime: 10 * 60_000,
+  });
+  const names = new Map((departments.data?.items ?? []).map((d) => [d.id, d.name]));
+  return (id) => (id ? (names.get(id) ?? '—') : '—');
+}
