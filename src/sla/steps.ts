@@ -103,6 +103,9 @@ async function lockClock(tx: Tx, clockId: string): Promise<ClockRow> {
   return row;
 }
 
+/** A party that received the step overdue is in its grace period while the breach stands (as `schedule` reads it). */
+const graceHolds = (clock: ClockRow) => clock.graceUntil !== null && isOverdue(clocks.toDomain(clock));
+
 /**
  * The instant the step's current party became late, when nothing has been charged for it yet:
  * the deadline (or the breach a correction recorded), or — for a party that received the step
@@ -112,7 +115,7 @@ function lateSince(clock: ClockRow, at: Date): Date | null {
   if (clock.supervisionLevel > 0) return null;
   // The grace holds while the step is overdue; an extension or a correction that supersedes the
   // breach puts the party back on the deadline.
-  if (clock.graceUntil && clock.breachedAt) return at > clock.graceUntil ? new Date(clock.graceUntil.getTime() + 1) : null;
+  if (graceHolds(clock)) return at > clock.graceUntil! ? new Date(clock.graceUntil!.getTime() + 1) : null;
   if (clock.breachedAt) return clock.breachedAt;
   return at > clock.deadlineAt ? new Date(clock.deadlineAt.getTime() + 1) : null;
 }
@@ -120,7 +123,7 @@ function lateSince(clock: ClockRow, at: Date): Date | null {
 /** Records the lateness of the current party at the instant it began and starts level-1 supervision. */
 async function chargeLateness(tx: Tx, subject: StepSubject, clock: ClockRow, since: Date, meta: ChangeMeta): Promise<void> {
   let charged = clock;
-  if (clock.graceUntil && clock.breachedAt) await clocks.chargeAfterGrace(tx, clock, since, meta);
+  if (graceHolds(clock)) await clocks.chargeAfterGrace(tx, clock, since, meta);
   else if (!clock.breachedAt) charged = await clocks.breachSlaClock(tx, clock.id, since, meta);
   await superviseBreach(tx, subject, charged, since);
 }

@@ -1,18 +1,19 @@
 /** The catalogue (数据资源目录): search by words or code, filter, page; filters live in the URL. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Card, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { StatusTag } from '../../components/StatusTag';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames } from '../../lib/directory';
 import { SHARING_LABELS } from '../../lib/labels';
+import { useUrlFilters } from '../../lib/url';
 
 const LIFECYCLE_LABELS = { draft: '草稿', published: '已发布', retired: '已停用' } as const;
 
 export function DatasetsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlFilters();
   const departmentName = useDepartmentNames();
   const q = params.get('q') ?? '';
   const sharingType = (params.get('sharingType') as Schemas['SharingType'] | null) ?? undefined;
@@ -37,14 +38,6 @@ export function DatasetsPage() {
         }),
       ),
   });
-  const update = (changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes))
-      if (value) next.set(key, value);
-      else next.delete(key);
-    next.delete('cursor');
-    setParams(next);
-  };
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
@@ -116,18 +109,8 @@ export function DatasetsPage() {
         ]}
       />
       <Space>
-        {cursor && <Button onClick={() => update({})}>回到第一页</Button>}
-        {datasets.data?.nextCursor && (
-          <Button
-            onClick={() => {
-              const next = new URLSearchParams(params);
-              next.set('cursor', datasets.data.nextCursor!);
-              setParams(next);
-            }}
-          >
-            下一页
-          </Button>
-        )}
+        {cursor && <Button onClick={() => update({ cursor: undefined })}>回到第一页</Button>}
+        {datasets.data?.nextCursor && <Button onClick={() => update({ cursor: datasets.data.nextCursor! })}>下一页</Button>}
       </Space>
     </Space>
   );

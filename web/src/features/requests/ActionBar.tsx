@@ -32,27 +32,22 @@ const LABELS: Record<Action, string> = {
   decide_extension: '审批延期',
 };
 
+/** Each action's operation: the contract's path under the request. */
+const PATHS = {
+  approve: '/api/v1/requests/{requestId}/approval',
+  refuse: '/api/v1/requests/{requestId}/refusal',
+  ask_supplement: '/api/v1/requests/{requestId}/supplement-request',
+  answer_supplement: '/api/v1/requests/{requestId}/supplement-answer',
+  withdraw: '/api/v1/requests/{requestId}/withdrawal',
+  confirm_delivery: '/api/v1/requests/{requestId}/delivery',
+  request_extension: '/api/v1/requests/{requestId}/extension-request',
+  decide_extension: '/api/v1/requests/{requestId}/extension-decision',
+} as const satisfies Record<Action, string>;
+
 function send(action: Action, requestId: string, values: Record<string, unknown>): Promise<Detail> {
-  const path = { params: { path: { requestId } } };
-  const body = values as never;
-  switch (action) {
-    case 'approve':
-      return unwrap(api.POST('/api/v1/requests/{requestId}/approval', { ...path, body }));
-    case 'refuse':
-      return unwrap(api.POST('/api/v1/requests/{requestId}/refusal', { ...path, body }));
-    case 'ask_supplement':
-      return unwrap(api.POST('/api/v1/requests/{requestId}/supplement-request', { ...path, body }));
-    case 'answer_supplement':
-      return unwrap(api.POST('/api/v1/requests/{requestId}/supplement-answer', { ...path, body }));
-    case 'withdraw':
-      return unwrap(api.POST('/api/v1/requests/{requestId}/withdrawal', { ...path, body }));
-    case 'confirm_delivery':
-      return unwrap(api.POST('/api/v1/requests/{requestId}/delivery', { ...path, body }));
-    case 'request_extension':
-      return unwrap(api.POST('/api/v1/requests/{requestId}/extension-request', { ...path, body }));
-    case 'decide_extension':
-      return unwrap(api.POST('/api/v1/requests/{requestId}/extension-decision', { ...path, body }));
-  }
+  // The form's values are the action's body (the API validates them against the contract).
+  const path = PATHS[action] as (typeof PATHS)['approve'];
+  return unwrap(api.POST(path, { params: { path: { requestId } }, body: values as never }));
 }
 
 function LegalBasisSelect(props: { value?: string; onChange?: (value: string) => void }) {

@@ -67,7 +67,8 @@ export function NewRequestPage() {
         ? await unwrap(api.PUT('/api/v1/requests/{requestId}', { params: { path: { requestId: draftId } }, body }))
         : await unwrap(api.POST('/api/v1/requests', { body }));
       setDraftId(saved.request.id);
-      return unwrap(api.POST('/api/v1/requests/{requestId}/pre-check', { params: { path: { requestId: saved.request.id } } }));
+      const check = await unwrap(api.POST('/api/v1/requests/{requestId}/pre-check', { params: { path: { requestId: saved.request.id } } }));
+      return { ...check, draftId: saved.request.id };
     },
   });
   const file = useMutation({
@@ -77,7 +78,8 @@ export function NewRequestPage() {
       if (!check.fileable) throw new Error(check.problems.map((p) => p.message).join('；'));
       return unwrap(
         api.POST('/api/v1/requests/{requestId}/filing', {
-          params: { path: { requestId: draftId ?? '' } },
+          // The draft just saved (the state may not hold it yet when filing is the first save).
+          params: { path: { requestId: check.draftId } },
           body: { commitmentVersion: commitment.data!.version, acceptCommitment: v.acceptCommitment === true },
         }),
       );

@@ -5,20 +5,21 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { shanghaiTime } from '../../lib/time';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames } from '../../lib/directory';
 import { STATE_LABELS, TRACK_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
+import { useUrlFilters } from '../../lib/url';
 import { WorkingDays } from './WorkingDays';
 
 type Summary = Schemas['RequestSummary'];
 
 export function RequestsPage() {
   const { me, has } = useSession();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlFilters();
   const departmentName = useDepartmentNames();
   const center = me?.department.isDataCenter ?? false;
   const tabs = [
@@ -53,14 +54,6 @@ export function RequestsPage() {
     queryKey: ['requests', query],
     queryFn: () => unwrap(api.GET('/api/v1/requests', { params: { query } })),
   });
-  const set = (changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes))
-      if (value) next.set(key, value);
-      else next.delete(key);
-    if (!('cursor' in changes)) next.delete('cursor');
-    setParams(next);
-  };
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
