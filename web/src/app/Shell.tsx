@@ -1,5 +1,18 @@
 /** The frame every page sits in: the header (department, user, roles, inbox) and the menu. */
-import { AuditOutlined, CalendarOutlined, DatabaseOutlined, FileTextOutlined, LogoutOutlined } from '@ant-design/icons';
+import {
+  ApiOutlined,
+  AppstoreOutlined,
+  AuditOutlined,
+  BookOutlined,
+  CalendarOutlined,
+  CloudSyncOutlined,
+  DatabaseOutlined,
+  FileTextOutlined,
+  LogoutOutlined,
+  SafetyCertificateOutlined,
+  SettingOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { Button, Grid, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -15,17 +28,53 @@ export function RequireSession({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-const MENU = [
-  { key: '/catalogue', icon: <DatabaseOutlined />, label: '数据资源目录' },
-  { key: '/requests', icon: <FileTextOutlined />, label: '共享申请' },
-  { key: '/calendar', icon: <CalendarOutlined />, label: '工作日历' },
+type Me = NonNullable<ReturnType<typeof useSession>['me']>;
+const anyOf =
+  (...roles: Me['user']['roles']) =>
+  (me: Me) =>
+    me.user.roles.some((role) => roles.includes(role));
+const everyone = () => true;
+
+/** The menu, each entry shown to whom its page has something for (the API decides what they may do there). */
+const MENU: { key: string; icon: ReactNode; label: string; shownTo: (me: Me) => boolean }[] = [
+  { key: '/catalogue', icon: <DatabaseOutlined />, label: '数据资源目录', shownTo: everyone },
+  { key: '/requests', icon: <FileTextOutlined />, label: '共享申请', shownTo: everyone },
+  { key: '/scenarios', icon: <AppstoreOutlined />, label: '应用场景', shownTo: everyone },
+  {
+    key: '/aggregation',
+    icon: <CloudSyncOutlined />,
+    label: '归集状态',
+    shownTo: anyOf('center_operator', 'center_admin', 'supervisor', 'auditor'),
+  },
+  { key: '/legal-bases', icon: <BookOutlined />, label: '法律依据库', shownTo: everyone },
+  { key: '/calendar', icon: <CalendarOutlined />, label: '工作日历', shownTo: everyone },
+  {
+    key: '/admin/policies',
+    icon: <SettingOutlined />,
+    label: '政策配置',
+    shownTo: anyOf('center_operator', 'center_admin', 'supervisor', 'auditor'),
+  },
+  {
+    key: '/admin/directory',
+    icon: <TeamOutlined />,
+    label: '部门与用户',
+    shownTo: anyOf('dept_admin', 'center_operator', 'center_admin', 'supervisor', 'auditor'),
+  },
+  {
+    key: '/admin/webhooks',
+    icon: <ApiOutlined />,
+    label: 'Webhook 订阅',
+    shownTo: anyOf('dept_admin', 'center_operator', 'center_admin', 'auditor'),
+  },
+  { key: '/admin/audit', icon: <SafetyCertificateOutlined />, label: '审计日志', shownTo: anyOf('dept_admin', 'center_admin', 'auditor') },
 ];
 
 export function Shell() {
   const { me, signOut } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const selected = MENU.find((m) => location.pathname.startsWith(m.key))?.key ?? '/catalogue';
+  const items = me ? MENU.filter((m) => m.shownTo(me)).map(({ key, icon, label }) => ({ key, icon, label })) : [];
+  const selected = items.find((m) => location.pathname.startsWith(m.key))?.key ?? '/catalogue';
   // On a tablet the menu runs along the top, and the header wraps instead of overlapping.
   const wide = Grid.useBreakpoint().lg ?? true;
   const menu = (
@@ -33,7 +82,7 @@ export function Shell() {
       <Menu
         mode={wide ? 'inline' : 'horizontal'}
         selectedKeys={[selected]}
-        items={MENU}
+        items={items}
         onClick={({ key }) => void navigate(key)}
         style={wide ? { height: '100%' } : undefined}
       />

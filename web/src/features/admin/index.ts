@@ -1,0 +1,5 @@
+/** The administration feature's public face. */
+export { AuditPage } from './AuditPage';
+export { DirectoryPage } from './DirectoryPage';
+export { PolicyProfilesPage } from './PolicyProfilesPage';
+export { WebhooksPage } from './WebhooksPage';
