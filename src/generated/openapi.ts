@@ -3371,6 +3371,10 @@ export interface operations {
                 overdue?: boolean;
                 /** @description Open requests whose deadline is today (Asia/Shanghai) */
                 dueToday?: boolean;
+                /** @description Requests whose step has an extension request awaiting the center's decision */
+                extensionPending?: boolean;
+                /** @description Requests whose running step is under supervision (督办) now */
+                supervised?: boolean;
                 requesterDepartmentId?: string;
                 ownerDepartmentId?: string;
                 /** @description First filing date (Asia/Shanghai) */

@@ -33,6 +33,10 @@ export interface RequestFilters {
   track?: Track | undefined;
   overdue?: boolean | undefined;
   dueToday?: boolean | undefined;
+  /** The step's party asked for an extension the center has not decided yet (the center's queue). */
+  extensionPending?: boolean | undefined;
+  /** Open requests under supervision (督办) now: their step breached and a notice issued. */
+  supervised?: boolean | undefined;
   requesterDepartmentId?: string | undefined;
   ownerDepartmentId?: string | undefined;
   filedFrom?: string | undefined;
@@ -64,6 +68,8 @@ export interface RequestListRow {
 }
 
 const overdue = sql`${slaClocks.outcome} = 'breached'`;
+const extensionPending = sql`${slaClocks.state} <> 'stopped' and ${slaClocks.extension}->>'decision' = 'pending'`;
+const supervised = sql`${slaClocks.state} <> 'stopped' and ${slaClocks.supervisionLevel} > 0`;
 
 export async function listRequests(ctx: RequestContext, f: RequestFilters): Promise<RequestListRow[]> {
   const visible = accessibleWhere(ctx.actor.ability, Action.read, Subject.Request, requestFields);
@@ -83,6 +89,12 @@ export async function listRequests(ctx: RequestContext, f: RequestFilters): Prom
         f.overdue === undefined ? undefined : f.overdue ? overdue : sql`not coalesce(${overdue}, false)`,
         f.dueToday ? dueToday : undefined,
         f.dueToday === false ? sql`not coalesce(${dueToday}, false)` : undefined,
+        f.extensionPending === undefined
+          ? undefined
+          : f.extensionPending
+            ? extensionPending
+            : sql`not coalesce(${extensionPending}, false)`,
+        f.supervised === undefined ? undefined : f.supervised ? supervised : sql`not coalesce(${supervised}, false)`,
         f.requesterDepartmentId ? eq(requests.requesterDepartmentId, f.requesterDepartmentId) : undefined,
         f.ownerDepartmentId ? eq(requests.ownerDepartmentId, f.ownerDepartmentId) : undefined,
         f.filedFrom ? gte(requests.filedAt, day(f.filedFrom)) : undefined,

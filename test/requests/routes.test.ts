@@ -272,12 +272,19 @@ t.test('track 5 through the API per role: pre-check shown to the owner, decision
   t.equal(asked.statusCode, 200, asked.body);
   t.same(asked.json().availableActions, ['approve', 'refuse', 'ask_supplement']);
   t.same((await call('GET', `/requests/${id}`, world.centerOperator)).json().availableActions, ['decide_extension']);
+  const queue = async (extensionPending: boolean) =>
+    (await call('GET', `/requests?limit=200&extensionPending=${extensionPending}`, world.centerOperator))
+      .json()
+      .items.map((r: { id: string }) => r.id);
+  t.ok((await queue(true)).includes(id), "in the center's extension-decision queue while undecided");
+  t.notOk((await queue(false)).includes(id));
   t.equal(
     (await call('POST', `/requests/${id}/extension-decision`, world.policeReviewer, { approved: true, reason: 'x' })).statusCode,
     403,
   );
   const decided = await call('POST', `/requests/${id}/extension-decision`, world.centerOperator, { approved: true, reason: '同意延期' });
   t.equal(decided.json().request.deadlineDate, day(9), 'two more working days: Wednesday');
+  t.notOk((await queue(true)).includes(id), 'out of the queue once decided');
   t.equal(
     (await call('POST', `/requests/${id}/extension-request`, world.policeReviewer, { days: 1, reason: '再次' })).json().code,
     'extension_already_requested',
@@ -476,6 +483,10 @@ t.test('breach → supervision; the responsible department replies; policy and c
     detail = (await call('GET', `/requests/${id}`, world.centerOperator)).json();
   }
   t.match(detail.request, { overdue: true, supervisionLevel: 1 });
+  const supervisedList = async (supervised: boolean) =>
+    (await call('GET', `/requests?limit=200&supervised=${supervised}`, world.policeReviewer)).json().items.map((r: { id: string }) => r.id);
+  t.ok((await supervisedList(true)).includes(id), 'listed as under supervision');
+  t.notOk((await supervisedList(false)).includes(id));
   t.same(
     (await call('GET', `/requests/${id}`, world.policeReviewer)).json().availableActions,
     ['approve', 'refuse', 'ask_supplement'],

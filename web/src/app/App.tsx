@@ -30,6 +30,7 @@ export function App() {
         token: {
           colorPrimary: '#1554ad',
           colorLink: '#1554ad',
+          colorError: '#cf1322',
           borderRadius: 4,
           colorTextSecondary: 'rgba(0, 0, 0, 0.68)',
           colorTextTertiary: 'rgba(0, 0, 0, 0.62)',

@@ -3,12 +3,13 @@
  * in a form that keeps what was typed when the API refuses it, and shows the API's reason.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
+import { Button, Checkbox, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
 import { useState } from 'react';
 import { CheckGroup } from '../../components/CheckGroup';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { CONDITION_LABELS } from '../../lib/labels';
+import { AttachmentUpload } from './Attachments';
 
 type Detail = Schemas['RequestDetail'];
 type Action =
@@ -86,6 +87,9 @@ function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
           <Form.Item name="usageMonths" label="使用期限（月，可缩短）">
             <InputNumber min={1} max={detail.request.usageMonths ?? 120} />
           </Form.Item>
+          <Form.Item name="legalBasisId" label="法律依据" extra="缩减免申即享申请的范围时必选，须为明确禁止共享的条目">
+            <LegalBasisSelect />
+          </Form.Item>
           {text('note', '审核意见', false)}
         </>
       );
@@ -116,6 +120,18 @@ function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
           {text('answer', '补正答复')}
           {text('purpose', '用途（如需更正）', false)}
           {text('legalBasis', '申请依据（如需补充）', false)}
+          {!detail.request.securityCommitmentAccepted && (
+            <Form.Item name="securityCommitmentAccepted" valuePropName="checked">
+              <Checkbox>现签署数据安全承诺</Checkbox>
+            </Form.Item>
+          )}
+          <Form.Item label="补正材料">
+            <AttachmentUpload
+              requestId={detail.request.id}
+              attachments={detail.attachments.filter((a) => a.supplementId !== null)}
+              label="上传补正材料"
+            />
+          </Form.Item>
         </>
       );
     case 'withdraw':
@@ -171,6 +187,8 @@ function compact(action: Action, values: Record<string, unknown>): Record<string
         v !== undefined &&
         v !== null &&
         !(typeof v === 'string' && v.trim() === '') &&
+        // Accepting the security commitment is a yes or nothing.
+        !(key === 'securityCommitmentAccepted' && v === false) &&
         !(action === 'approve' && key === 'fields' && Array.isArray(v) && v.length === 0),
     ),
   );

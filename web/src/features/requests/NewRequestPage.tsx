@@ -3,13 +3,14 @@
  * saved as you go and pre-checked live (the track it would take and why, the conditions); filing
  * accepts the notification-commitment (告知承诺) text shown.
  */
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Checkbox, Col, Form, Input, InputNumber, Popconfirm, Radio, Row, Select, Space, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { StatusTag } from '../../components/StatusTag';
 import { CheckGroup } from '../../components/CheckGroup';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { AttachmentUpload } from './Attachments';
 import { codeMessage } from '../../lib/errors';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { CONDITION_LABELS, ROUTING_RULE_LABELS, TRACK_LABELS } from '../../lib/labels';
@@ -38,10 +39,41 @@ function DatasetPicker(props: { value?: string; onChange?: (value: string) => vo
 export function NewRequestPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const [form] = Form.useForm<Draft & { acceptCommitment?: boolean }>();
   const datasetId = Form.useWatch('datasetId', form);
   const values = Form.useWatch([], form);
-  const [draftId, setDraftId] = useState<string | null>(null);
+  // A draft kept from an earlier visit (the drafts tab links here with ?draft=) is filled in once.
+  const [draftId, setDraftId] = useState<string | null>(params.get('draft'));
+  const draft = useQuery({
+    queryKey: ['request', draftId],
+    queryFn: () => unwrap(api.GET('/api/v1/requests/{requestId}', { params: { path: { requestId: draftId! } } })),
+    enabled: draftId !== null,
+  });
+  // A new form is never overwritten by its own autosaved draft.
+  const filledFromDraft = useRef(params.get('draft') === null);
+  useEffect(() => {
+    const kept = draft.data?.request;
+    if (!kept || filledFromDraft.current) return;
+    filledFromDraft.current = true;
+    form.setFieldsValue({
+      datasetId: kept.datasetId,
+      fields: kept.fields,
+      scenarioId: kept.scenarioId,
+      purpose: kept.purpose,
+      legalBasis: kept.legalBasis,
+      usageMonths: kept.usageMonths,
+      deliveryMethod: kept.deliveryMethod,
+      securityCommitmentAccepted: kept.securityCommitmentAccepted,
+    });
+  }, [draft.data, form]);
+  const discard = useMutation({
+    mutationFn: () => unwrap(api.DELETE('/api/v1/requests/{requestId}', { params: { path: { requestId: draftId! } } })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['requests'] });
+      void navigate('/requests?tab=drafts');
+    },
+  });
   const dataset = useQuery({
     queryKey: ['dataset', datasetId],
     queryFn: () => unwrap(api.GET('/api/v1/datasets/{datasetId}', { params: { path: { datasetId: datasetId } } })),
@@ -84,7 +116,10 @@ export function NewRequestPage() {
         }),
       );
     },
-    onSuccess: (filed) => void navigate(`/requests/${filed.request.id}`),
+    onSuccess: (filed) => {
+      void queryClient.invalidateQueries({ queryKey: ['requests'] });
+      void navigate(`/requests/${filed.request.id}`);
+    },
   });
 
   // The draft is saved and pre-checked a moment after the user stops typing.
@@ -101,8 +136,9 @@ export function NewRequestPage() {
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
-        新建共享申请
+        {params.get('draft') ? '继续填写草稿' : '新建共享申请'}
       </Typography.Title>
+      {draft.error && <ErrorAlert error={draft.error} />}
       <Row gutter={16}>
         <Col xs={24} lg={14}>
           <Card size="small">
@@ -162,11 +198,25 @@ export function NewRequestPage() {
               >
                 <Checkbox>我已阅读并接受上述告知承诺</Checkbox>
               </Form.Item>
-              <ErrorAlert error={file.error ?? save.error} />
+              <Form.Item label="附件（申请函、依据文件等）">
+                {draftId ? (
+                  <AttachmentUpload requestId={draftId} attachments={draft.data?.attachments ?? []} label="上传附件" />
+                ) : (
+                  <Typography.Text type="secondary">选择数据资源和数据项、草稿保存后可上传附件</Typography.Text>
+                )}
+              </Form.Item>
+              <ErrorAlert error={file.error ?? save.error ?? discard.error} />
               <Space style={{ marginTop: 12 }}>
                 <Button type="primary" htmlType="submit" loading={file.isPending}>
                   提交申请
                 </Button>
+                {draftId && (
+                  <Popconfirm title="删除这份草稿？" okText="删除" cancelText="取消" onConfirm={() => discard.mutate()}>
+                    <Button danger loading={discard.isPending}>
+                      删除草稿
+                    </Button>
+                  </Popconfirm>
+                )}
                 {draftId && <Typography.Text type="secondary">草稿已保存</Typography.Text>}
               </Space>
             </Form>

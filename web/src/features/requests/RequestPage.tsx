@@ -11,6 +11,8 @@ import { api, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames } from '../../lib/directory';
 import { CONDITION_LABELS, DELIVERY_LABELS, PARTY_LABELS, ROUTING_RULE_LABELS, STATE_LABELS, TRACK_LABELS } from '../../lib/labels';
 import { ActionBar } from './ActionBar';
+import { AttachmentList } from './Attachments';
+import { Supervisions } from './Supervisions';
 import { WorkingDays } from './WorkingDays';
 
 const EVENT_LABELS: Record<string, string> = {
@@ -102,7 +104,22 @@ export function RequestPage() {
         {r.track && <Tag>{TRACK_LABELS[r.track]}</Tag>}
         {r.deadlineDate && <span>截止日 {r.deadlineDate}</span>}
         <WorkingDays timing={r} />
+        <Button icon={<PrinterOutlined />} onClick={() => window.print()} className="no-print">
+          打印
+        </Button>
       </Space>
+      {r.state === 'draft' && (
+        <Alert
+          type="info"
+          showIcon
+          message="这是一份尚未提交的草稿"
+          action={
+            <Link to={`/requests/new?draft=${r.id}`}>
+              <Button type="primary">继续编辑</Button>
+            </Link>
+          }
+        />
+      )}
       <ActionBar detail={d} />
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
         <Descriptions.Item label="需求方">{departmentName(r.requesterDepartmentId)}</Descriptions.Item>
@@ -134,6 +151,25 @@ export function RequestPage() {
         />
       )}
       {d.explanation && <Explanation explanation={d.explanation} />}
+      {d.grant && (
+        <Card size="small" title="授权">
+          <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>
+            <Descriptions.Item label="授权状态">
+              <StatusTag tone={d.grant.state === 'active' ? 'green' : 'grey'}>
+                {d.grant.state === 'active' ? '有效' : d.grant.state}
+              </StatusTag>
+            </Descriptions.Item>
+            <Descriptions.Item label="授权数据项">{d.grant.fields.join('、')}</Descriptions.Item>
+            <Descriptions.Item label="交付方式">
+              {DELIVERY_LABELS[d.grant.deliveryMethod as keyof typeof DELIVERY_LABELS] ?? d.grant.deliveryMethod}
+            </Descriptions.Item>
+            <Descriptions.Item label="接口地址或批次号">{d.grant.deliveryReference}</Descriptions.Item>
+            <Descriptions.Item label="有效期">
+              {time(d.grant.validFrom)} 至 {d.grant.validTo ? time(d.grant.validTo) : '长期'}
+            </Descriptions.Item>
+          </Descriptions>
+        </Card>
+      )}
       <Card size="small" title="共享条件预审">
         <Table
           rowKey="condition"
@@ -209,18 +245,10 @@ export function RequestPage() {
           />
         </Card>
       )}
-      {d.supervisions.length > 0 && (
-        <Card size="small" title="督办">
-          <List
-            dataSource={d.supervisions}
-            renderItem={(s) => (
-              <List.Item>
-                {s.level === 1 ? '一级督办' : '二级督办'} · 责任部门 {departmentName(s.responsibleDepartmentId)} · {time(s.issuedAt)} ·
-                答复期限 {time(s.replyDueAt)}
-                {s.reply ? ` · 已答复：${s.reply}` : ''}
-              </List.Item>
-            )}
-          />
+      <Supervisions supervisions={d.supervisions} requestId={r.id} />
+      {d.attachments.length > 0 && (
+        <Card size="small" title="附件">
+          <AttachmentList requestId={r.id} attachments={d.attachments} />
         </Card>
       )}
     </Space>

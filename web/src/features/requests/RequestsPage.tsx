@@ -7,6 +7,7 @@ import { Button, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { shanghaiTime } from '../../lib/time';
 import { Link } from 'react-router';
 import { EmptyText } from '../../components/EmptyText';
+import { StatusTag } from '../../components/StatusTag';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames } from '../../lib/directory';
@@ -24,13 +25,16 @@ export function RequestsPage() {
   const center = me?.department.isDataCenter ?? false;
   const tabs = [
     ...(has('requester') ? [{ key: 'mine', label: '本部门的申请' }] : []),
+    ...(has('requester') ? [{ key: 'drafts', label: '草稿' }] : []),
     ...(has('reviewer') ? [{ key: 'inbox', label: '待本部门审核' }] : []),
     ...(center
       ? [
-          { key: 'provisioning', label: '待供数' },
+          { key: 'provisioning', label: '待确认供数' },
           { key: 'coordination', label: '三方协调' },
+          { key: 'extensions', label: '待审批延期' },
         ]
       : []),
+    ...(center || has('reviewer') || has('supervisor') || has('dept_admin') ? [{ key: 'supervised', label: '督办中' }] : []),
     { key: 'all', label: '全部可见' },
   ];
   const tab = params.get('tab') ?? tabs[0]!.key;
@@ -40,6 +44,9 @@ export function RequestsPage() {
   const departmentId = me?.department.id;
   const query = {
     ...(tab === 'mine' && departmentId ? { requesterDepartmentId: departmentId } : {}),
+    ...(tab === 'drafts' && departmentId ? { requesterDepartmentId: departmentId, state: 'draft' as const } : {}),
+    ...(tab === 'extensions' ? { extensionPending: true } : {}),
+    ...(tab === 'supervised' ? { supervised: true } : {}),
     ...(tab === 'inbox' && departmentId ? { ownerDepartmentId: departmentId, state: 'owner_review' as const } : {}),
     ...(tab === 'provisioning' ? { state: 'provisioning' as const } : {}),
     ...(tab === 'coordination' ? { state: 'coordination' as const } : {}),
@@ -100,9 +107,21 @@ export function RequestsPage() {
             title: '编号',
             dataIndex: 'number',
             width: 160,
-            render: (number: string | null, r) => <Link to={`/requests/${r.id}`}>{number ?? '草稿'}</Link>,
+            // A draft opens in the form, to be finished and filed.
+            render: (number: string | null, r) =>
+              number ? <Link to={`/requests/${r.id}`}>{number}</Link> : <Link to={`/requests/new?draft=${r.id}`}>草稿（继续编辑）</Link>,
           },
-          { title: '状态', dataIndex: 'state', width: 140, render: (s: Summary['state']) => <Tag>{STATE_LABELS[s]}</Tag> },
+          {
+            title: '状态',
+            dataIndex: 'state',
+            width: 160,
+            render: (s: Summary['state'], r) => (
+              <Space size={4} wrap>
+                <Tag>{STATE_LABELS[s]}</Tag>
+                {r.supervisionLevel > 0 && <StatusTag tone="red">{r.supervisionLevel === 1 ? '一级督办' : '二级督办'}</StatusTag>}
+              </Space>
+            ),
+          },
           { title: '通道', dataIndex: 'track', width: 140, render: (t: Summary['track']) => (t ? TRACK_LABELS[t] : '—') },
           { title: '需求方', dataIndex: 'requesterDepartmentId', render: (id: string) => departmentName(id) },
           { title: '数据责任部门', dataIndex: 'ownerDepartmentId', render: (id: string) => departmentName(id) },
