@@ -154,16 +154,19 @@ export class RequestService {
 
   /** A person's action: authorized as it is declared (ability, role, party), then handed to the workflow. */
   async act<K extends ActionName>(ctx: RequestContext, name: K, requestId: string, body: ActionBody<K>): Promise<Detail> {
-    const declared = ACTIONS[name];
-    const row = authorize(ctx.actor.ability, declared.ability, Subject.Request, await queries.loadRequest(ctx, requestId));
+    const row = await queries.loadRequest(ctx, requestId);
+    // The caller acts as the party it is on this request, if the action is that party's.
+    const party = queries.partyOf(ctx, row);
+    const taker = ACTIONS[name].by.find((t) => t.party === party) ?? ACTIONS[name].by[0]!;
+    authorize(ctx.actor.ability, taker.ability, Subject.Request, row);
     if (row.state === 'draft') throw new NotFoundError('request_not_found', 'No filed request with that id');
-    const role = declared.roles.find((r) => ctx.actor.roles.includes(r));
-    if (!role) throw new ForbiddenError('forbidden', `Only a ${declared.roles.join(' or ')} may do this`);
+    const role = taker.roles.find((r) => ctx.actor.roles.includes(r));
+    if (!role) throw new ForbiddenError('forbidden', `Only a ${taker.roles.join(' or ')} may do this`);
     const actor = {
       userId: ctx.actor.userId,
       departmentId: ctx.actor.departmentId,
       role,
-      party: declared.party,
+      party: taker.party,
       httpRequestId: ctx.requestId,
     };
     const resolve = ARGUMENTS[name] as (body: ActionBody<K>, at: Resolution) => ActionArgs[K] | Promise<ActionArgs[K]>;

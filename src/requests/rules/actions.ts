@@ -56,13 +56,18 @@ export interface Problem {
   details?: Record<string, unknown>;
 }
 
+/** A party that may take an action: with which roles, and what its CASL ability must allow on the request. */
+export interface Taker {
+  party: Exclude<Party, 'system'>;
+  roles: readonly Role[];
+  ability: Action;
+}
+
 interface Declaration<K extends ActionName> {
   /** The OpenAPI operation that takes it. */
   operationId: string;
-  party: Exclude<Party, 'system'>;
-  roles: readonly Role[];
-  /** What the caller's CASL ability must allow on the request. */
-  ability: Action;
+  /** Who may take it (most actions belong to one party; a coordination position, to each of three). */
+  by: readonly Taker[];
   /** The lifecycle action (the state it leads to); null for actions that keep the state. */
   transition: RequestAction | null;
   /** Whether it is offered now to this party, whatever its arguments (a reason when not). */
@@ -97,9 +102,7 @@ function extensionOffered(view: RequestView, now: number, party: ActionActor['pa
 export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
   approve: {
     operationId: 'approveRequest',
-    party: 'owner',
-    roles: ['reviewer'],
-    ability: Action.decide,
+    by: [{ party: 'owner', roles: ['reviewer'], ability: Action.decide }],
     transition: 'approve',
     check: (view, args) => {
       const outside = (args.fields ?? []).filter((f) => !view.fields.includes(f));
@@ -117,9 +120,7 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
   },
   refuse: {
     operationId: 'refuseRequest',
-    party: 'owner',
-    roles: ['reviewer'],
-    ability: Action.decide,
+    by: [{ party: 'owner', roles: ['reviewer'], ability: Action.decide }],
     transition: 'refuse',
     check: (view, args) => {
       const problems = refusalProblems(args.explanation, view);
@@ -128,16 +129,12 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
   },
   ask_supplement: {
     operationId: 'askRequestSupplement',
-    party: 'owner',
-    roles: ['reviewer'],
-    ability: Action.decide,
+    by: [{ party: 'owner', roles: ['reviewer'], ability: Action.decide }],
     transition: 'ask_supplement',
   },
   answer_supplement: {
     operationId: 'answerRequestSupplement',
-    party: 'requester',
-    roles: ['requester'],
-    ability: Action.update,
+    by: [{ party: 'requester', roles: ['requester'], ability: Action.update }],
     transition: 'answer_supplement',
     // The lapse may not have been recorded yet (a worker was down): the limit holds all the same.
     offered: (view, now) =>
@@ -145,12 +142,14 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
         ? conflict('supplement_lapsed', `The supplement was due by ${view.supplement.clock.deadlineDate}; the request lapses`)
         : null,
   },
-  withdraw: { operationId: 'withdrawRequest', party: 'requester', roles: ['requester'], ability: Action.update, transition: 'withdraw' },
+  withdraw: {
+    operationId: 'withdrawRequest',
+    by: [{ party: 'requester', roles: ['requester'], ability: Action.update }],
+    transition: 'withdraw',
+  },
   confirm_delivery: {
     operationId: 'confirmRequestDelivery',
-    party: 'center',
-    roles: ['center_operator'],
-    ability: Action.coordinate,
+    by: [{ party: 'center', roles: ['center_operator'], ability: Action.coordinate }],
     transition: 'confirm_delivery',
     // The requester asked for a method; delivering by another is a change it is told the reason for.
     check: (view, args) =>
@@ -163,9 +162,7 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
   },
   request_extension: {
     operationId: 'requestRequestExtension',
-    party: 'owner',
-    roles: ['reviewer'],
-    ability: Action.decide,
+    by: [{ party: 'owner', roles: ['reviewer'], ability: Action.decide }],
     transition: null,
     offered: extensionOffered,
     check: (view, args) => {
@@ -177,9 +174,7 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
   },
   decide_extension: {
     operationId: 'decideRequestExtension',
-    party: 'center',
-    roles: ['center_operator'],
-    ability: Action.coordinate,
+    by: [{ party: 'center', roles: ['center_operator'], ability: Action.coordinate }],
     transition: null,
     offered: (view) =>
       view.clock?.extension === 'pending' ? null : conflict('no_pending_extension', 'There is no extension request to decide'),
@@ -199,7 +194,8 @@ function ownStep(view: RequestView, actor: Pick<ActionActor, 'party' | 'departme
 /** Whether the action is open to this party now, before looking at its arguments. */
 function openTo<K extends ActionName>(name: K, view: RequestView, party: ActionActor['party'], now: number): Problem | null {
   const declared = ACTIONS[name] as Declaration<K>;
-  if (declared.party !== party) return conflict('not_your_step', `Only the ${declared.party} may ${name.replace(/_/g, ' ')}`);
+  if (!declared.by.some((taker) => taker.party === party))
+    return conflict('not_your_step', `Only the ${declared.by.map((t) => t.party).join(' or ')} may ${name.replace(/_/g, ' ')}`);
   if (declared.transition) {
     const result = nextState(view, declared.transition, party);
     if (!result.ok) return conflict(result.code, result.message);
