@@ -1,11 +1,28 @@
 // The console's build: `npm run build:web` writes web/dist, which the platform serves at `/`.
 // `npm run dev:web` serves it with hot reload, the API proxied to a running platform.
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { contractLimitsOf } from './build/contract-limits.ts';
+
+const SPEC = new URL('../openapi/openapi.yaml', import.meta.url).pathname;
+
+/** `virtual:contract-limits`: the contract's body limits, for the forms (build/contract-limits.ts). */
+function contractLimitsModule(): Plugin {
+  const id = 'virtual:contract-limits';
+  return {
+    name: 'contract-limits',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    load(source) {
+      if (source !== `\0${id}`) return null;
+      this.addWatchFile(SPEC);
+      return `export default ${JSON.stringify(contractLimitsOf(SPEC))};`;
+    },
+  };
+}
 
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react()],
+  plugins: [react(), contractLimitsModule()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -12,6 +12,7 @@ import {
   continueAsNew,
   defineSignal,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -70,6 +71,7 @@ export async function notificationRelayWorkflow(input: RelayInput): Promise<neve
   for (let round = 0; round < 200; round++) {
     pending = false;
     const ids = await io.listPendingNotifications(input.batchSize);
+    let started = 0;
     for (const id of ids) {
       try {
         await startChild(deliverNotificationWorkflow, {
@@ -81,12 +83,16 @@ export async function notificationRelayWorkflow(input: RelayInput): Promise<neve
           // did not finish, so the entry is delivered again (its sends are idempotent).
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         });
+        started++;
       } catch (error) {
         // Being delivered, or delivered, by an earlier round: nothing to do.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
     }
-    if (ids.length < input.batchSize) await condition(() => pending, input.pollIntervalMs);
+    // A full batch whose deliveries are all still running is no reason to list again at once:
+    // the relay waits as it does when the outbox is drained (histories before this wait kept it).
+    const nothingNew = started === 0 && patched('relay-waits-when-nothing-new');
+    if (ids.length < input.batchSize || nothingNew) await condition(() => pending, input.pollIntervalMs);
   }
   return continueAsNew<typeof notificationRelayWorkflow>(input);
 }

@@ -31,7 +31,8 @@ const relayInput = { pollIntervalMs: 100, batchSize: 10 };
 function withListing(outboxId: string, stale?: string[]) {
   const listings: string[][] = [];
   const listPendingNotifications = async (limit: number): Promise<string[]> => {
-    const current = (await activities.listPendingNotifications(limit)).filter((id) => id === outboxId);
+    // Other tests' entries are older: look past them, then keep the relay's batch size.
+    const current = (await activities.listPendingNotifications(Math.max(limit, 100))).filter((id) => id === outboxId).slice(0, limit);
     const listed = listings.length === 0 && stale ? stale : current;
     listings.push(listed);
     return listed;
@@ -115,4 +116,32 @@ t.test('an entry listed again while its delivery runs gets no second run, and it
 
   t.equal(receiver.postsTo(path).length, 1, 'the webhook was posted once');
   t.match(await deliveriesOf(outboxId), [{ status: 'delivered', attempts: 1 }]);
+});
+
+t.test('a full batch whose deliveries are all still running does not make the relay list again at once', async (t) => {
+  const path = `/held-${randomUUID()}`;
+  const department = await departmentWithWebhooks(db, receiver, [path]);
+  const outboxId = await enqueueProbe(db, department);
+  const relayId = `relay-${randomUUID()}`;
+  const { activities: workerActivities, listings } = withListing(outboxId);
+  const { worker, taskQueue } = await createTestWorker(env, workflowsPath, workerActivities);
+  const release = receiver.hold(path);
+  // A batch of one: the entry fills it on every round while its post is held.
+  const pollIntervalMs = 200;
+  await worker.runUntil(async () => {
+    const relay = await env.client.workflow.start(notificationRelayWorkflow, {
+      taskQueue,
+      workflowId: relayId,
+      args: [{ pollIntervalMs, batchSize: 1 }],
+    });
+    t.ok(await waitFor(() => receiver.postsTo(path).length === 1), 'the delivery is under way');
+    const before = listings.length;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const rounds = listings.length - before;
+    // Two seconds at one listing per poll interval is about ten; spinning would be hundreds.
+    t.ok(rounds <= 2_000 / pollIntervalMs + 3, `the relay waited between listings (${rounds} in 2 s)`);
+    release();
+    await relay.terminate('test finished');
+  });
+  t.equal(receiver.postsTo(path).length, 1, 'the webhook was posted once');
 });

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { CheckGroup } from '../../components/CheckGroup';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
+import { inputLimits, rulesFor } from '../../lib/contract';
 import { CONDITION_LABELS } from '../../lib/labels';
 import { AttachmentUpload } from './Attachments';
 
@@ -22,32 +23,21 @@ type Action =
   | 'request_extension'
   | 'decide_extension';
 
-const LABELS: Record<Action, string> = {
-  approve: '同意共享',
-  refuse: '不予共享',
-  ask_supplement: '要求补正',
-  answer_supplement: '答复补正',
-  withdraw: '撤回申请',
-  confirm_delivery: '确认供数',
-  request_extension: '申请延期',
-  decide_extension: '审批延期',
-};
-
-/** Each action's operation: the contract's path under the request. */
-const PATHS = {
-  approve: '/api/v1/requests/{requestId}/approval',
-  refuse: '/api/v1/requests/{requestId}/refusal',
-  ask_supplement: '/api/v1/requests/{requestId}/supplement-request',
-  answer_supplement: '/api/v1/requests/{requestId}/supplement-answer',
-  withdraw: '/api/v1/requests/{requestId}/withdrawal',
-  confirm_delivery: '/api/v1/requests/{requestId}/delivery',
-  request_extension: '/api/v1/requests/{requestId}/extension-request',
-  decide_extension: '/api/v1/requests/{requestId}/extension-decision',
-} as const satisfies Record<Action, string>;
+/** Each action once: its button, the contract's path under the request and its operation (whose limits the form checks). */
+const ACTIONS = {
+  approve: { label: '同意共享', path: '/api/v1/requests/{requestId}/approval', operationId: 'approveRequest' },
+  refuse: { label: '不予共享', path: '/api/v1/requests/{requestId}/refusal', operationId: 'refuseRequest' },
+  ask_supplement: { label: '要求补正', path: '/api/v1/requests/{requestId}/supplement-request', operationId: 'askRequestSupplement' },
+  answer_supplement: { label: '答复补正', path: '/api/v1/requests/{requestId}/supplement-answer', operationId: 'answerRequestSupplement' },
+  withdraw: { label: '撤回申请', path: '/api/v1/requests/{requestId}/withdrawal', operationId: 'withdrawRequest' },
+  confirm_delivery: { label: '确认供数', path: '/api/v1/requests/{requestId}/delivery', operationId: 'confirmRequestDelivery' },
+  request_extension: { label: '申请延期', path: '/api/v1/requests/{requestId}/extension-request', operationId: 'requestRequestExtension' },
+  decide_extension: { label: '审批延期', path: '/api/v1/requests/{requestId}/extension-decision', operationId: 'decideRequestExtension' },
+} as const satisfies Record<Action, { label: string; path: string; operationId: string }>;
 
 function send(action: Action, requestId: string, values: Record<string, unknown>): Promise<Detail> {
   // The form's values are the action's body (the API validates them against the contract).
-  const path = PATHS[action] as (typeof PATHS)['approve'];
+  const path = ACTIONS[action].path as (typeof ACTIONS)['approve']['path'];
   return unwrap(api.POST(path, { params: { path: { requestId } }, body: values as never }));
 }
 
@@ -72,9 +62,10 @@ function LegalBasisSelect(props: { value?: string; onChange?: (value: string) =>
 }
 
 function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
-  const text = (name: string, label: string, required = true) => (
-    <Form.Item name={name} label={label} rules={required ? [{ required: true, whitespace: true, message: `请填写${label}` }] : []}>
-      <Input.TextArea rows={3} maxLength={2000} showCount />
+  const operation = ACTIONS[action].operationId;
+  const text = (name: string, label: string) => (
+    <Form.Item name={name} label={label} rules={rulesFor(operation, name, label)}>
+      <Input.TextArea rows={3} {...inputLimits(operation, name)} showCount />
     </Form.Item>
   );
   switch (action) {
@@ -84,13 +75,16 @@ function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
           <Form.Item name="fields" label="同意共享的数据项（可缩减）">
             <CheckGroup label="同意共享的数据项" options={detail.request.fields} />
           </Form.Item>
-          <Form.Item name="usageMonths" label="使用期限（月，可缩短）">
-            <InputNumber min={1} max={detail.request.usageMonths ?? 120} />
+          <Form.Item name="usageMonths" label="使用期限（月，可缩短）" rules={rulesFor(operation, 'usageMonths', '使用期限')}>
+            <InputNumber
+              {...inputLimits(operation, 'usageMonths')}
+              max={detail.request.usageMonths ?? inputLimits(operation, 'usageMonths').max}
+            />
           </Form.Item>
           <Form.Item name="legalBasisId" label="法律依据" extra="缩减免申即享申请的范围时必选，须为明确禁止共享的条目">
             <LegalBasisSelect />
           </Form.Item>
-          {text('note', '审核意见', false)}
+          {text('note', '审核意见')}
         </>
       );
     case 'refuse':
@@ -118,8 +112,8 @@ function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
       return (
         <>
           {text('answer', '补正答复')}
-          {text('purpose', '用途（如需更正）', false)}
-          {text('legalBasis', '申请依据（如需补充）', false)}
+          {text('purpose', '用途（如需更正）')}
+          {text('legalBasis', '申请依据（如需补充）')}
           {!detail.request.securityCommitmentAccepted && (
             <Form.Item name="securityCommitmentAccepted" valuePropName="checked">
               <Checkbox>现签署数据安全承诺</Checkbox>
@@ -139,7 +133,12 @@ function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
     case 'confirm_delivery':
       return (
         <>
-          <Form.Item name="method" label="交付方式" initialValue={detail.request.deliveryMethod} rules={[{ required: true }]}>
+          <Form.Item
+            name="method"
+            label="交付方式"
+            initialValue={detail.request.deliveryMethod}
+            rules={rulesFor(operation, 'method', '交付方式')}
+          >
             <Radio.Group
               options={[
                 { value: 'interface', label: '接口' },
@@ -147,17 +146,17 @@ function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
               ]}
             />
           </Form.Item>
-          <Form.Item name="reference" label="接口地址或批次号" rules={[{ required: true, whitespace: true, message: '请填写交付凭证' }]}>
-            <Input maxLength={500} />
+          <Form.Item name="reference" label="接口地址或批次号" rules={rulesFor(operation, 'reference', '交付凭证')}>
+            <Input {...inputLimits(operation, 'reference')} />
           </Form.Item>
-          {text('methodChangeReason', '交付方式变更原因（与申请不一致时必填）', false)}
+          {text('methodChangeReason', '交付方式变更原因（与申请不一致时必填）')}
         </>
       );
     case 'request_extension':
       return (
         <>
-          <Form.Item name="days" label="延期工作日数" rules={[{ required: true, message: '请填写天数' }]}>
-            <InputNumber min={1} max={250} />
+          <Form.Item name="days" label="延期工作日数" rules={rulesFor(operation, 'days', '延期工作日数')}>
+            <InputNumber {...inputLimits(operation, 'days')} />
           </Form.Item>
           {text('reason', '延期理由')}
         </>
@@ -165,7 +164,7 @@ function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
     case 'decide_extension':
       return (
         <>
-          <Form.Item name="approved" label="审批结果" rules={[{ required: true, message: '请选择' }]}>
+          <Form.Item name="approved" label="审批结果" rules={rulesFor(operation, 'approved', '审批结果')}>
             <Radio.Group
               options={[
                 { value: true, label: '同意延期' },
@@ -208,7 +207,7 @@ export function ActionBar({ detail }: { detail: Detail }) {
       form.resetFields();
     },
   });
-  const actions = detail.availableActions.filter((a): a is Action => a in LABELS);
+  const actions = detail.availableActions.filter((a): a is Action => a in ACTIONS);
   if (actions.length === 0) return null;
   return (
     <>
@@ -220,12 +219,12 @@ export function ActionBar({ detail }: { detail: Detail }) {
             danger={a === 'refuse'}
             onClick={() => setOpen(a)}
           >
-            {LABELS[a]}
+            {ACTIONS[a].label}
           </Button>
         ))}
       </Space>
       <Modal
-        title={open ? LABELS[open] : ''}
+        title={open ? ACTIONS[open].label : ''}
         open={open !== null}
         okText="提交"
         cancelText="取消"

@@ -11,11 +11,13 @@ import { StatusTag } from '../../components/StatusTag';
 import { CheckGroup } from '../../components/CheckGroup';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { AttachmentUpload } from './Attachments';
+import { inputLimits, rulesFor } from '../../lib/contract';
 import { codeMessage } from '../../lib/errors';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { CONDITION_LABELS, ROUTING_RULE_LABELS, TRACK_LABELS } from '../../lib/labels';
 
 type Draft = Schemas['DraftInput'];
+const DRAFT = 'createRequestDraft';
 
 function DatasetPicker(props: { value?: string; onChange?: (value: string) => void }) {
   const [q, setQ] = useState('');
@@ -117,6 +119,8 @@ export function NewRequestPage() {
       );
     },
     onSuccess: (filed) => {
+      // The detail page reads the filed request, not the draft this form kept under the same key.
+      queryClient.setQueryData(['request', filed.request.id], filed);
       void queryClient.invalidateQueries({ queryKey: ['requests'] });
       void navigate(`/requests/${filed.request.id}`);
     },
@@ -148,10 +152,10 @@ export function NewRequestPage() {
               initialValues={{ datasetId: params.get('datasetId') ?? undefined, deliveryMethod: 'interface', usageMonths: 12 }}
               onFinish={() => file.mutate()}
             >
-              <Form.Item name="datasetId" label="数据资源" rules={[{ required: true, message: '请选择数据资源' }]}>
+              <Form.Item name="datasetId" label="数据资源" rules={rulesFor(DRAFT, 'datasetId', '数据资源')}>
                 <DatasetPicker />
               </Form.Item>
-              <Form.Item name="fields" label="申请的数据项" rules={[{ required: true, message: '请至少选择一个数据项' }]}>
+              <Form.Item name="fields" label="申请的数据项" rules={rulesFor(DRAFT, 'fields', '申请的数据项')}>
                 <CheckGroup label="申请的数据项" options={(dataset.data?.current.content.fields ?? []).map((f) => f.name)} />
               </Form.Item>
               <Form.Item name="scenarioId" label="应用场景">
@@ -163,14 +167,20 @@ export function NewRequestPage() {
                     .map((s) => ({ value: s.id, label: `${s.name}${s.onKeyList ? '（重点工作清单）' : ''}` }))}
                 />
               </Form.Item>
-              <Form.Item name="purpose" label="用途" rules={[{ max: 2000 }]}>
-                <Input.TextArea rows={2} maxLength={2000} showCount />
+              {/* Required by the contract, but may be empty when a scenario is chosen (the pre-check says when not). */}
+              <Form.Item name="purpose" label="用途" rules={rulesFor(DRAFT, 'purpose', '用途', { optional: true })}>
+                <Input.TextArea rows={2} {...inputLimits(DRAFT, 'purpose')} showCount />
               </Form.Item>
-              <Form.Item name="legalBasis" label="申请依据（法律法规或政策文件）" rules={[{ max: 1000 }]}>
-                <Input maxLength={1000} />
+              <Form.Item name="legalBasis" label="申请依据（法律法规或政策文件）" rules={rulesFor(DRAFT, 'legalBasis', '申请依据')}>
+                <Input {...inputLimits(DRAFT, 'legalBasis')} />
               </Form.Item>
-              <Form.Item name="usageMonths" label="使用期限（月）" rules={[{ required: true, message: '请填写使用期限' }]}>
-                <InputNumber min={1} max={120} />
+              <Form.Item
+                name="usageMonths"
+                label="使用期限（月）"
+                // Optional in the contract; the conditions of most datasets ask for it, so the form does.
+                rules={[{ required: true, message: '请填写使用期限' }, ...rulesFor(DRAFT, 'usageMonths', '使用期限')]}
+              >
+                <InputNumber {...inputLimits(DRAFT, 'usageMonths')} />
               </Form.Item>
               <Form.Item name="deliveryMethod" label="交付方式">
                 <Radio.Group

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
+import { inputLimits, rulesFor } from '../../lib/contract';
 import { useDepartmentNames } from '../../lib/directory';
 import { useSession } from '../../lib/session';
 import { shanghaiTime } from '../../lib/time';
@@ -40,8 +41,8 @@ function ReplyButton({ supervision, requestId }: { supervision: Supervision; req
         onCancel={() => setOpen(false)}
       >
         <Form form={form} layout="vertical" onFinish={(values) => reply.mutate(values)}>
-          <Form.Item name="reply" label="答复内容" rules={[{ required: true, whitespace: true, message: '请填写答复内容' }]}>
-            <Input.TextArea rows={4} maxLength={4000} showCount />
+          <Form.Item name="reply" label="答复内容" rules={rulesFor('replyToSupervision', 'reply', '答复内容')}>
+            <Input.TextArea rows={4} {...inputLimits('replyToSupervision', 'reply')} showCount />
           </Form.Item>
           <ErrorAlert error={reply.error} />
         </Form>

@@ -1,0 +1,53 @@
+/**
+ * Form rules from the contract itself: what an operation's body requires and limits (lengths,
+ * ranges, item counts), as Ant Design validation rules and input props, so a form refuses before
+ * submitting exactly what the API would refuse.
+ */
+import type { Rule } from 'antd/es/form';
+import limits from 'virtual:contract-limits';
+
+type Operation = keyof typeof limits | (string & {});
+
+function limitsOf(operationId: Operation, path: string) {
+  const found = limits[operationId]?.[path];
+  // A form naming a field its operation does not have is a console bug, caught at first render.
+  if (!found) throw new Error(`The contract has no field ${path} in ${operationId}`);
+  return found;
+}
+
+/** Validation rules for a field: required (unless `optional`), lengths, ranges and counts. */
+export function rulesFor(operationId: Operation, path: string, label: string, options: { optional?: boolean } = {}): Rule[] {
+  const f = limitsOf(operationId, path);
+  const rules: Rule[] = [];
+  if (f.required && !options.optional) {
+    rules.push(
+      f.type === 'string'
+        ? { required: true, whitespace: true, message: `请填写${label}` }
+        : { required: true, message: f.type === 'array' ? `请选择${label}` : `请填写${label}` },
+    );
+  }
+  if (f.type === 'string') {
+    if (f.maxLength !== undefined) rules.push({ max: f.maxLength, message: `${label}不超过 ${f.maxLength} 字` });
+    if (f.minLength !== undefined && f.minLength > 1) rules.push({ min: f.minLength, message: `${label}至少 ${f.minLength} 字` });
+  }
+  if (f.type === 'integer' || f.type === 'number') {
+    if (f.minimum !== undefined) rules.push({ type: 'number', min: f.minimum, message: `${label}不小于 ${f.minimum}` });
+    if (f.maximum !== undefined) rules.push({ type: 'number', max: f.maximum, message: `${label}不大于 ${f.maximum}` });
+  }
+  if (f.type === 'array') {
+    if (f.minItems !== undefined && f.minItems > 0)
+      rules.push({ type: 'array', min: f.minItems, message: `请至少选择 ${f.minItems} 项${label}` });
+    if (f.maxItems !== undefined) rules.push({ type: 'array', max: f.maxItems, message: `${label}最多 ${f.maxItems} 项` });
+  }
+  return rules;
+}
+
+/** Input props that stop typing at the contract's limit (`maxLength`, `min`, `max`). */
+export function inputLimits(operationId: Operation, path: string): { maxLength?: number; min?: number; max?: number } {
+  const f = limitsOf(operationId, path);
+  return {
+    ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}),
+    ...(f.minimum !== undefined ? { min: f.minimum } : {}),
+    ...(f.maximum !== undefined ? { max: f.maximum } : {}),
+  };
+}
