@@ -276,7 +276,7 @@ function CommitmentCard() {
           <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{c.text}</Typography.Paragraph>
           <Space wrap>
             {c.includesSecurityCommitment ? <StatusTag tone="green">含数据安全承诺</StatusTag> : <StatusTag>不含数据安全承诺</StatusTag>}
-            <Typography.Text>{shanghaiTime(c.publishedAt)} 发布</Typography.Text>
+            <Typography.Text>{Date.parse(c.publishedAt) === 0 ? '平台初始文本' : `${shanghaiTime(c.publishedAt)} 发布`}</Typography.Text>
           </Space>
         </Space>
       )}
