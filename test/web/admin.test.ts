@@ -51,6 +51,12 @@ t.test('the center administrator publishes 2027: refused for a missing statutory
   await accessible(t, page, 'calendar editor with an error');
   await screenshots(page, 'calendar-editor-error');
 
+  // Lines pasted from the notice join the list; a line without a date is reported, not guessed.
+  await editor.getByLabel('粘贴日期清单').fill('2027-10-09 国庆节 上班\n国庆节 上班');
+  await editor.getByRole('button', { name: '解析并加入' }).click();
+  await editor.getByText('第 2 行：没有可识别的日期（如 2027-01-01）').waitFor();
+  t.ok(await editor.getByRole('button', { name: '删除 2027-10-09' }).isVisible(), 'the pasted day is a row');
+
   // Corrected by hand: the day added back as a holiday.
   await editor.getByRole('button', { name: '添加一行' }).click();
   await editor.getByLabel('日期', { exact: true }).last().fill('2027-10-01');
@@ -62,6 +68,7 @@ t.test('the center administrator publishes 2027: refused for a missing statutory
   const table = page.locator('.ant-table');
   t.ok(await table.getByRole('row', { name: /2027-09-25.*国庆节调休.*调休上班/ }).isVisible(), 'the make-up working day is listed');
   t.ok(await table.getByRole('row', { name: /2027-10-01.*国庆节.*放假/ }).isVisible(), 'the holiday is listed');
+  t.ok(await table.getByRole('row', { name: /2027-10-09.*国庆节.*调休上班/ }).isVisible(), 'the pasted make-up day is listed');
   t.ok(await page.getByRole('button', { name: '更正本年度安排' }).isVisible(), 'a published year is corrected, not published again');
   await accessible(t, page, 'calendar');
   await screenshots(page, 'calendar-admin');
@@ -179,6 +186,12 @@ t.test('the center administrator creates a user; a taken username is refused wit
   await dialog.getByRole('button', { name: /保\s*存/ }).click();
   await dialog.waitFor({ state: 'hidden' });
   await page.getByRole('row', { name: /psb\.qianjin.*钱进（公安局申请）.*上海市公安局.*申请人.*在用/ }).waitFor();
+  await page.getByRole('button', { name: '修改 钱进（公安局申请）' }).click();
+  await dialog.getByRole('checkbox', { name: '审核人' }).check();
+  await dialog.getByLabel('变更原因').fill('兼任本局审核');
+  await dialog.getByRole('button', { name: /保\s*存/ }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByRole('row', { name: /psb\.qianjin.*申请人\s*审核人/ }).waitFor();
 
   await page.getByRole('tab', { name: /部\s*门/ }).click();
   await page.waitForURL(/tab=departments/);
@@ -245,6 +258,13 @@ t.test("a department administrator subscribes a webhook, adds a user, and reads 
     .waitFor({ timeout: 60_000 });
   await accessible(t, page, 'webhooks');
   await screenshots(page, 'webhooks');
+
+  await page.getByRole('button', { name: '停用 http://127.0.0.1:65500/gongxiang' }).click();
+  await page
+    .getByRole('tooltip')
+    .getByRole('button', { name: /停\s*用/ })
+    .click();
+  await page.getByRole('row', { name: /http:\/\/127\.0\.0\.1:65500\/gongxiang.*已停用/ }).waitFor();
 });
 
 t.test('the auditor verifies the ledger and finds the calendar publication in it', async (t) => {
@@ -282,4 +302,17 @@ t.test('the center administrator reads the policy profiles and writes a new vers
   await dialog.waitFor({ state: 'hidden' });
   await page.getByText('shanghai-1515（现行第 2 版）').waitFor();
   t.ok(await page.getByRole('row', { name: /补正答复期限\s*12 个工作日/ }).isVisible(), 'the new limit is current');
+
+  await page.getByRole('button', { name: '发布新版本' }).click();
+  await dialog.getByLabel('承诺文本').fill('短');
+  await dialog.getByRole('button', { name: /发\s*布/ }).click();
+  await dialog.getByText('承诺文本为 10 至 10000 个字').waitFor();
+  await dialog
+    .getByLabel('承诺文本')
+    .fill('本部门承诺：所申请的公共数据仅用于申请所述用途，落实数据安全管理责任，期满删除数据，违者依法承担责任。');
+  await dialog.getByRole('checkbox', { name: /本文本包含数据安全承诺/ }).uncheck();
+  await dialog.getByRole('button', { name: /发\s*布/ }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByText('告知承诺（现行第 2 版）').waitFor();
+  t.ok(await page.getByText('不含数据安全承诺', { exact: true }).isVisible(), 'the new text, without the security commitment');
 });
