@@ -33,7 +33,7 @@ ensure_node_modules() {
 # The web console: built into web/dist when missing or older than anything it is built from.
 ensure_console_built() {
   local built="$ROOT/web/dist/index.html"
-  if [ ! -f "$built" ] || [ -n "$(find "$ROOT/web/src" "$ROOT/web/index.html" "$ROOT/web/vite.config.ts" \
+  if [ ! -f "$built" ] || [ -n "$(find "$ROOT/web/src" "$ROOT/web/build" "$ROOT/web/index.html" "$ROOT/web/vite.config.ts" \
       "$ROOT/openapi/openapi.yaml" "$ROOT/package-lock.json" -newer "$built" -print -quit 2>/dev/null)" ]; then
     say "building the web console (web/ → web/dist)"
     (cd "$ROOT" && npx vite build --config web/vite.config.ts --logLevel warn) || die "the console build failed"

@@ -4,6 +4,9 @@ import { Action, type AppAbility, type SubjectType } from './rules/abilities.js'
 
 const snake = (type: SubjectType) => type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
+/** The 404 code of a kind of record the caller may not read or that does not exist (e.g. `request_not_found`). */
+export const notFoundCode = (type: SubjectType) => `${snake(type)}_not_found`;
+
 /**
  * The one place that decides 404 versus 403 for a loaded record: a caller who may not read it
  * learns nothing (404, as if it did not exist); one who may read it but not do the action gets
@@ -11,7 +14,7 @@ const snake = (type: SubjectType) => type.replace(/([a-z])([A-Z])/g, '$1_$2').to
  */
 export function authorize<T extends object>(ability: AppAbility, action: Action, type: SubjectType, row: T | undefined): T {
   if (!row || !ability.can(Action.read, asSubject(type, { ...row }) as never)) {
-    throw new NotFoundError(`${snake(type)}_not_found`, `No ${snake(type).replace(/_/g, ' ')} with that id`);
+    throw new NotFoundError(notFoundCode(type), `No ${snake(type).replace(/_/g, ' ')} with that id`);
   }
   if (action !== Action.read && !ability.can(action, asSubject(type, { ...row }) as never)) {
     throw new ForbiddenError('forbidden', `Your roles do not allow you to ${action} this ${snake(type).replace(/_/g, ' ')}`);

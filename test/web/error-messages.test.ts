@@ -6,6 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { notFoundCode } from '../../src/identity/authorize.js';
+import { Subject } from '../../src/identity/rules/abilities.js';
 import { ERROR_MESSAGES } from '../../web/src/lib/error-messages.js';
 
 const root = new URL('../../src/', import.meta.url).pathname;
@@ -36,6 +38,8 @@ function codesInSource(): Set<string> {
     const text = readFileSync(file, 'utf8');
     for (const pattern of patterns) for (const match of text.matchAll(pattern)) codes.add(match[1]!);
   }
+  // The 404 of every kind of record, built from its subject type.
+  for (const type of Object.values(Subject)) codes.add(notFoundCode(type));
   for (const code of NOT_API_CODES) codes.delete(code);
   return codes;
 }
