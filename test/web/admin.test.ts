@@ -179,7 +179,7 @@ t.test('the center administrator creates a user; a taken username is refused wit
   await dialog.getByRole('checkbox', { name: '申请人' }).check();
   await dialog.getByRole('button', { name: /保\s*存/ }).click();
   await dialog.getByRole('alert').waitFor();
-  t.match(await dialog.getByRole('alert').innerText(), /username_taken|已被占用/, 'the API refuses the taken username');
+  t.match(await dialog.getByRole('alert').innerText(), /该用户名已被使用/, 'the API refuses the taken username, in Chinese');
   t.equal(await dialog.getByLabel('姓名').inputValue(), '钱进（公安局申请）', 'the name typed is kept');
   t.ok(await dialog.getByRole('checkbox', { name: '申请人' }).isChecked(), 'the role chosen is kept');
   await dialog.getByLabel('用户名').fill('psb.qianjin');
