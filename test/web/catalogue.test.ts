@@ -134,8 +134,10 @@ t.test(
     t.equal(await page.getByLabel('第 3 个数据项的名称').inputValue(), '报送日期');
     await page.getByRole('button', { name: '仍以我的内容保存' }).click();
 
-    await page.getByRole('heading', { name: '市场主体年度报告信息' }).waitFor();
-    t.ok(await page.getByText(/第 3 版（\d{4}-\d{2}-\d{2}），当前版本/).isVisible(), 'the revision is version 3');
+    // (The edit page's own title names the entry too: wait for the dataset page.)
+    await page.waitForURL(/\/catalogue\/[0-9a-f-]{36}$/);
+    await page.getByText(/第 3 版（\d{4}-\d{2}-\d{2}），当前版本/).waitFor();
+    t.ok(await page.getByRole('heading', { name: '市场主体年度报告信息', exact: true }).isVisible(), 'the revision is version 3');
     t.ok(await page.getByText('须签署安全承诺').isVisible(), 'the condition is shown');
     t.ok(await page.getByRole('cell', { name: '报送日期' }).isVisible(), 'the new field is shown');
 
@@ -228,7 +230,7 @@ t.test('the center administrator records aggregations: on the dataset page and o
 t.test("the export downloads the spreadsheet the API produces, with the page's filters", async (t) => {
   const page = await session();
   await signIn(page, OWNER);
-  await page.getByRole('checkbox', { name: '只看本部门' }).check();
+  await page.getByRole('checkbox', { name: '只看本部门' }).click();
   await page.waitForURL(/ownerDepartmentId=/);
   const [download, response] = await Promise.all([
     page.waitForEvent('download'),
@@ -273,7 +275,8 @@ t.test('scenarios: the list, the key-work list, a scenario and its datasets; the
   await page.getByLabel('关键词').fill('落户');
   await page.getByLabel('关键词').press('Enter');
   await page.waitForURL(/q=/);
-  t.notOk(await page.getByRole('link', { name: '企业开办一件事' }).isVisible(), 'the search narrows the list');
+  await page.getByRole('link', { name: '企业开办一件事' }).waitFor({ state: 'hidden' });
+  t.ok(await page.getByRole('link', { name: '人才引进落户审核' }).isVisible(), 'the search narrows the list');
   await accessible(t, page, 'scenarios');
   await screenshots(page, 'scenarios');
 

@@ -224,7 +224,7 @@ export function ImportPage() {
             <Button type="primary" disabled={!canCommit} loading={commit.isPending} onClick={() => file && commit.mutate(file)}>
               确认导入
             </Button>
-            {!canCommit && <Typography.Text type="danger">表格有问题，修改后重新选择文件检查。</Typography.Text>}
+            {!canCommit && <Typography.Text strong>表格有问题，修改后重新选择文件检查。</Typography.Text>}
             <ErrorAlert error={refusedReport ? null : inChinese(commit.error)} />
             {refusedReport && (
               <Alert type="error" showIcon role="alert" message="导入时发现问题（表格或目录在检查后有变化），未导入任何内容。" />
