@@ -292,10 +292,36 @@ t.test('scenarios: the list, the key-work list, a scenario and its datasets; the
   await page.getByRole('link', { name: '企业开办一件事' }).click();
   await page.getByRole('heading', { name: '企业开办一件事' }).waitFor();
   t.ok(await page.getByText('已列入重点工作应用场景清单').isVisible());
-  t.ok(await page.getByRole('link', { name: '法人基本信息（AMR-FR-001）' }).isVisible(), 'the datasets covered, linked');
+  await page.getByRole('link', { name: '法人基本信息（AMR-FR-001）' }).waitFor();
+  t.pass('the datasets covered, linked');
   t.ok(await page.getByText('统一社会信用代码、企业名称、法定代表人').isVisible(), 'and their fields');
   t.ok(await page.getByRole('button', { name: /编\s*辑/ }).isVisible(), 'the lead department administrator may edit it');
   t.notOk(await page.getByRole('button', { name: '移出重点工作清单' }).isVisible(), 'only the center curates the list');
+
+  // The department administrator creates a scenario led by its department; the dates are checked first.
+  await page.goto(`${platform.url}/scenarios`);
+  await page.getByRole('button', { name: '新建应用场景' }).click();
+  const form = page.getByRole('dialog', { name: '新建应用场景' });
+  await form.getByLabel('场景名称').fill('食品经营许可核验');
+  await form.getByLabel('生效日期').fill('2027-01-01');
+  await form.getByLabel('失效日期（选填）').fill('2026-06-30');
+  await form.getByLabel('涵盖的数据资源 1', { exact: true }).click();
+  await page.keyboard.type('AMR-XK-002');
+  await page.keyboard.press('Enter');
+  await form.getByLabel('涵盖的数据资源 1 的数据项').click();
+  await page.keyboard.type('许可证编号');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await form.getByRole('button', { name: /保\s*存/ }).click();
+  await form.getByText('失效日期不能早于生效日期').waitFor();
+  t.equal(await form.getByLabel('场景名称').inputValue(), '食品经营许可核验', 'nothing typed is lost');
+  await form.getByLabel('失效日期（选填）').fill('2027-12-31');
+  await form.getByRole('button', { name: /保\s*存/ }).click();
+  await page.waitForURL(/\/scenarios\/[0-9a-f-]{36}$/);
+  await page.getByRole('heading', { name: '食品经营许可核验' }).waitFor();
+  await page.getByRole('link', { name: '食品经营许可证信息（AMR-XK-002）' }).waitFor();
+  t.pass('the new scenario covers the dataset');
+  t.ok(await page.getByRole('cell', { name: '许可证编号' }).isVisible(), 'and the field chosen');
 
   const center = await session();
   await signIn(center, CENTER);

@@ -118,11 +118,12 @@ export function AggregationPage() {
             {
               title: '查看',
               width: 160,
-              render: (_, r) => (
-                <Button type="link" onClick={() => update({ ownerDepartmentId: r.departmentId, aggregated: 'false' })}>
-                  查看未归集资源
-                </Button>
-              ),
+              render: (_, r) =>
+                r.not > 0 && (
+                  <Button type="link" onClick={() => update({ ownerDepartmentId: r.departmentId, aggregated: 'false' })}>
+                    查看未归集资源
+                  </Button>
+                ),
             },
           ]}
         />

@@ -324,6 +324,7 @@ export function DatasetEditPage() {
         layout="vertical"
         initialValues={editing ? undefined : EMPTY}
         onFinish={() => submit(false)}
+        onValuesChange={() => setFormProblem(null)}
         scrollToFirstError
       >
         <Card size="small" title="基本信息">
