@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import t from 'tap';
+import type { Page } from 'playwright-core';
 import { accessible, screenshots, startConsole } from '../helpers/browser.js';
 
 t.setTimeout(900_000);
@@ -34,6 +35,17 @@ async function csv(rows: string[][]): Promise<Buffer> {
   sheet.addRow(HEADER);
   for (const row of rows) sheet.addRow(row);
   return Buffer.concat([Buffer.from('\ufeff'), Buffer.from(await workbook.csv.writeBuffer())]);
+}
+
+/**
+ * The dialog just opened, once Ant Design's zoom-in has finished: a click while it still scales
+ * can land beside the button it aimed at.
+ */
+async function openedDialog(page: Page, name?: RegExp | string) {
+  const dialog = page.getByRole('dialog', name ? { name } : {});
+  await dialog.waitFor();
+  await page.waitForSelector('.ant-modal[class*="ant-zoom-"]', { state: 'detached' });
+  return dialog;
 }
 
 const datasetUrls: Record<string, string> = {};
@@ -142,7 +154,7 @@ t.test(
     t.ok(await page.getByRole('cell', { name: '报送日期' }).isVisible(), 'the new field is shown');
 
     await page.getByRole('button', { name: /发\s*布/ }).click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openedDialog(page);
     await dialog.getByRole('button', { name: /确\s*认/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('已发布', { exact: true }).waitFor();
@@ -172,12 +184,12 @@ t.test('an owner publishes and retires an entry, the retirement with its reason'
   await page.goto(datasetUrls['AMR-NB-011']!);
   await page.getByRole('heading', { name: '企业联络员信息' }).waitFor();
   await page.getByRole('button', { name: /发\s*布/ }).click();
-  await page
-    .getByRole('dialog')
-    .getByRole('button', { name: /确\s*认/ })
-    .click();
+  const publish = await openedDialog(page, /发布/);
+  await publish.getByRole('button', { name: /确\s*认/ }).click();
+  await publish.waitFor({ state: 'hidden' });
+  await page.getByText('已发布', { exact: true }).waitFor();
   await page.getByRole('button', { name: /停\s*用/ }).click();
-  const dialog = page.getByRole('dialog', { name: /停用/ });
+  const dialog = await openedDialog(page, /停用/);
   await dialog.getByRole('button', { name: /确\s*认/ }).click();
   await dialog.getByText('请填写停用原因').waitFor();
   await dialog.getByLabel('停用原因').fill('联络员信息并入法人基本信息');
@@ -195,7 +207,7 @@ t.test('the center administrator records aggregations: on the dataset page and o
   await page.getByRole('heading', { name: '行政处罚信息' }).waitFor();
   t.ok(await page.getByText('尚未归集').isVisible());
   await page.getByRole('button', { name: '记录归集' }).click();
-  const dialog = page.getByRole('dialog');
+  const dialog = await openedDialog(page);
   await dialog.getByLabel('归集说明').fill('行政处罚信息已接入市大数据中心');
   await dialog.getByRole('button', { name: /确\s*认/ }).click();
   await dialog.waitFor({ state: 'hidden' });
@@ -214,7 +226,7 @@ t.test('the center administrator records aggregations: on the dataset page and o
   await accessible(t, page, 'aggregation');
   await screenshots(page, 'catalogue-aggregation');
   await draftRow.getByRole('button', { name: '记录归集' }).click();
-  const second = page.getByRole('dialog');
+  const second = await openedDialog(page);
   await second.getByLabel('归集说明').fill('年报信息按日归集');
   await second.getByRole('button', { name: /确\s*认/ }).click();
   await second.waitFor({ state: 'hidden' });
@@ -301,7 +313,7 @@ t.test('scenarios: the list, the key-work list, a scenario and its datasets; the
   // The department administrator creates a scenario led by its department; the dates are checked first.
   await page.goto(`${platform.url}/scenarios`);
   await page.getByRole('button', { name: '新建应用场景' }).click();
-  const form = page.getByRole('dialog', { name: '新建应用场景' });
+  const form = await openedDialog(page, '新建应用场景');
   await form.getByLabel('场景名称').fill('食品经营许可核验');
   await form.getByLabel('生效日期').fill('2027-01-01');
   await form.getByLabel('失效日期（选填）').fill('2026-06-30');
@@ -329,7 +341,7 @@ t.test('scenarios: the list, the key-work list, a scenario and its datasets; the
   await center.getByRole('link', { name: '人才引进落户审核' }).click();
   await center.getByRole('heading', { name: '人才引进落户审核' }).waitFor();
   await center.getByRole('button', { name: '列入重点工作清单' }).click();
-  const dialog = center.getByRole('dialog');
+  const dialog = await openedDialog(center);
   await dialog.getByLabel('理由').fill('列入2027年重点工作');
   await dialog.getByRole('button', { name: /确\s*认/ }).click();
   await dialog.waitFor({ state: 'hidden' });

@@ -193,6 +193,8 @@ export function ScenarioForm({
                       <Select
                         showSearch
                         aria-label={`涵盖的数据资源 ${i + 1}`}
+                        // Another dataset has other fields: the ones picked for the previous one go.
+                        onChange={() => form.setFieldValue(['coverage', name, 'fields'], [])}
                         placeholder="数据资源"
                         optionFilterProp="label"
                         loading={datasets.isLoading}
