@@ -1,6 +1,10 @@
-/** The catalogue (数据资源目录): search by words or code, filter, page; filters live in the URL. */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Card, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+/**
+ * The catalogue (数据资源目录): search by words or code, filter, page; filters live in the URL.
+ * Owners (reviewers, department administrators) also see their own drafts, catalogue new entries
+ * and import a spreadsheet; everyone exports what the filters select.
+ */
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Checkbox, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { StatusTag } from '../../components/StatusTag';
 import { EmptyText } from '../../components/EmptyText';
@@ -8,9 +12,10 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames } from '../../lib/directory';
 import { SHARING_LABELS } from '../../lib/labels';
+import { useSession } from '../../lib/session';
 import { useUrlFilters } from '../../lib/url';
-
-const LIFECYCLE_LABELS = { draft: '草稿', published: '已发布', retired: '已停用' } as const;
+import { downloadExport } from './files';
+import { inChinese, LIFECYCLE_LABELS } from './terms';
 
 export function DatasetsPage() {
   const [params, update] = useUrlFilters();
@@ -18,31 +23,57 @@ export function DatasetsPage() {
   const q = params.get('q') ?? '';
   const sharingType = (params.get('sharingType') as Schemas['SharingType'] | null) ?? undefined;
   const aggregated = params.get('aggregated');
+  const lifecycle = (params.get('lifecycle') as Schemas['DatasetSummary']['lifecycle'] | null) ?? undefined;
+  const ownerDepartmentId = params.get('ownerDepartmentId') ?? undefined;
   const cursor = params.get('cursor') ?? undefined;
+  const { me, has } = useSession();
+  const owner = has('reviewer') || has('dept_admin');
+  const filters = {
+    ...(q ? { q } : {}),
+    ...(sharingType ? { sharingType } : {}),
+    ...(aggregated ? { aggregated: aggregated === 'true' } : {}),
+    ...(lifecycle ? { lifecycle } : {}),
+    ...(ownerDepartmentId ? { ownerDepartmentId } : {}),
+  };
   const datasets = useQuery({
     // The page shown stays until the next one arrives (no flash of an empty table).
     placeholderData: keepPreviousData,
-    queryKey: ['datasets', q, sharingType, aggregated, cursor],
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/datasets', {
-          params: {
-            query: {
-              ...(q ? { q } : {}),
-              ...(sharingType ? { sharingType } : {}),
-              ...(aggregated ? { aggregated: aggregated === 'true' } : {}),
-              ...(cursor ? { cursor } : {}),
-              limit: 20,
-            },
-          },
-        }),
-      ),
+    queryKey: ['datasets', filters, cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/datasets', { params: { query: { ...filters, ...(cursor ? { cursor } : {}), limit: 20 } } })),
+  });
+  const exported = useMutation({
+    mutationFn: (format: 'xlsx' | 'csv') =>
+      downloadExport({ format, ...Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, String(v)])) }),
   });
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
-        数据资源目录
-      </Typography.Title>
+      <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
+        <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
+          数据资源目录
+        </Typography.Title>
+        <Space wrap>
+          {owner && (
+            <>
+              <Link to="/catalogue/new">
+                <Button type="primary">新建数据资源</Button>
+              </Link>
+              <Link to="/catalogue/import">
+                <Button>批量导入</Button>
+              </Link>
+            </>
+          )}
+          <Button loading={exported.isPending && exported.variables === 'xlsx'} onClick={() => exported.mutate('xlsx')}>
+            导出 Excel
+          </Button>
+          <Button loading={exported.isPending && exported.variables === 'csv'} onClick={() => exported.mutate('csv')}>
+            导出 CSV
+          </Button>
+        </Space>
+      </Space>
+      {exported.isSuccess && (
+        <Alert type="success" showIcon closable role="status" message={`已导出 ${exported.data} 个数据资源（按当前筛选条件）`} />
+      )}
+      <ErrorAlert error={inChinese(exported.error)} />
       <Card size="small">
         <Form layout="inline" onFinish={(values: { q?: string }) => update({ q: values.q?.trim() || undefined })} initialValues={{ q }}>
           <Form.Item name="q" label="关键词或编码">
@@ -79,7 +110,33 @@ export function DatasetsPage() {
               placeholder="全部"
             />
           </Form.Item>
+          <Form.Item label="状态">
+            <Select
+              aria-label="状态"
+              allowClear
+              style={{ width: 120 }}
+              value={lifecycle}
+              onChange={(value?: string) => update({ lifecycle: value })}
+              options={Object.entries(LIFECYCLE_LABELS).map(([value, label]) => ({ value, label }))}
+              placeholder="全部"
+            />
+          </Form.Item>
+          {me && (
+            <Form.Item>
+              <Checkbox
+                checked={ownerDepartmentId === me.department.id}
+                onChange={(e) => update({ ownerDepartmentId: e.target.checked ? me.department.id : undefined })}
+              >
+                只看本部门
+              </Checkbox>
+            </Form.Item>
+          )}
         </Form>
+        {owner && (
+          <Typography.Text style={{ display: 'block', marginTop: 8 }}>
+            目录中只显示已发布的资源；本部门的草稿和已停用资源也会列出。
+          </Typography.Text>
+        )}
       </Card>
       <ErrorAlert error={datasets.error} />
       <Table<Schemas['DatasetSummary']>
@@ -105,7 +162,13 @@ export function DatasetsPage() {
             width: 90,
             render: (a: boolean) => (a ? <StatusTag tone="green">已归集</StatusTag> : <Tag>未归集</Tag>),
           },
-          { title: '状态', dataIndex: 'lifecycle', width: 90, render: (l: keyof typeof LIFECYCLE_LABELS) => LIFECYCLE_LABELS[l] },
+          {
+            title: '状态',
+            dataIndex: 'lifecycle',
+            width: 90,
+            render: (l: keyof typeof LIFECYCLE_LABELS) =>
+              l === 'draft' ? <StatusTag tone="orange">{LIFECYCLE_LABELS[l]}</StatusTag> : LIFECYCLE_LABELS[l],
+          },
         ]}
       />
       <Space>
