@@ -39,6 +39,8 @@ export const SHARING_LABELS: Record<Schemas['SharingType'], string> = {
   not_shareable: '不予共享',
 };
 
+export const LEVEL_LABELS: Record<Schemas['DepartmentLevel'], string> = { city: '市级', district: '区级', street: '街镇级' };
+
 export const DELIVERY_LABELS = { interface: '接口', batch: '批量交换' } as const;
 
 export const PARTY_LABELS: Record<string, string> = { requester: '需求方', owner: '责任方', center: '市大数据中心', system: '系统' };

@@ -9,12 +9,12 @@ import { useState } from 'react';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
+import { LEVEL_LABELS } from '../../lib/labels';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useSession } from '../../lib/session';
 import { useUrlFilters } from '../../lib/url';
 
 type Department = Schemas['Department'];
-export const LEVEL_LABELS: Record<Schemas['DepartmentLevel'], string> = { city: '市级', district: '区级', street: '街镇' };
 
 export function DepartmentsTab() {
   const { has } = useSession();

@@ -15,7 +15,14 @@ import { ApiError, api, unwrap, type Schemas } from '../../lib/api';
 import { SHARING_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { FieldsEditor, LineageEditor } from './ContentEditors';
-import { BASIC_LIBRARY_LABELS, inChinese, LEVEL_LABELS, LIBRARY_KIND_LABELS, problemInChinese, type BasicLibrary } from './terms';
+import {
+  BASIC_LIBRARY_LABELS,
+  withReadableProblems,
+  LEVEL_LABELS,
+  LIBRARY_KIND_LABELS,
+  problemInChinese,
+  type BasicLibrary,
+} from './terms';
 
 type Content = Schemas['DatasetContent'];
 type Conditions = Schemas['SharingConditions'];
@@ -442,7 +449,7 @@ export function DatasetEditPage() {
             />
           )}
           {formProblem && <Alert type="error" showIcon role="alert" message={formProblem} />}
-          <ErrorAlert error={inChinese(save.error)} />
+          <ErrorAlert error={withReadableProblems(save.error)} />
           <Space>
             <Button type="primary" htmlType="submit" loading={save.isPending}>
               {editing ? '保存为新版本' : '保存草稿'}

@@ -15,7 +15,14 @@ import { useSession } from '../../lib/session';
 import { shanghaiDate, shanghaiTime } from '../../lib/time';
 import { AggregationAction } from './AggregationAction';
 import { ReasonAction } from './ReasonAction';
-import { BASIC_LIBRARY_LABELS, inChinese, LEVEL_LABELS, LIBRARY_KIND_LABELS, LIFECYCLE_LABELS, SENSITIVITY_LABELS } from './terms';
+import {
+  BASIC_LIBRARY_LABELS,
+  withReadableProblems,
+  LEVEL_LABELS,
+  LIBRARY_KIND_LABELS,
+  LIFECYCLE_LABELS,
+  SENSITIVITY_LABELS,
+} from './terms';
 
 function Conditions({ conditions }: { conditions: Schemas['SharingConditions'] | null | undefined }) {
   if (!conditions) return <>—</>;
@@ -179,7 +186,7 @@ export function DatasetPage() {
           action={<Button onClick={() => setParams({})}>回到当前版本</Button>}
         />
       )}
-      <ErrorAlert error={inChinese(older.error)} />
+      <ErrorAlert error={withReadableProblems(older.error)} />
       {!shown ? (
         <Card loading />
       ) : (

@@ -15,7 +15,7 @@ import { SHARING_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { useUrlFilters } from '../../lib/url';
 import { downloadExport } from './files';
-import { inChinese, LIFECYCLE_LABELS } from './terms';
+import { withReadableProblems, LIFECYCLE_LABELS } from './terms';
 
 export function DatasetsPage() {
   const [params, update] = useUrlFilters();
@@ -73,7 +73,7 @@ export function DatasetsPage() {
       {exported.isSuccess && (
         <Alert type="success" showIcon closable role="status" message={`已导出 ${exported.data} 个数据资源（按当前筛选条件）`} />
       )}
-      <ErrorAlert error={inChinese(exported.error)} />
+      <ErrorAlert error={withReadableProblems(exported.error)} />
       <Card size="small">
         <Form layout="inline" onFinish={(values: { q?: string }) => update({ q: values.q?.trim() || undefined })} initialValues={{ q }}>
           <Form.Item name="q" label="关键词或编码">

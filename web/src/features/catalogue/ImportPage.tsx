@@ -13,7 +13,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { ApiError, type Schemas } from '../../lib/api';
 import { useSession } from '../../lib/session';
 import { formatOf, importSpreadsheet } from './files';
-import { inChinese, problemInChinese } from './terms';
+import { withReadableProblems, problemInChinese } from './terms';
 
 type Report = Schemas['CatalogueImportReport'];
 type Problem = Report['problems'][number];
@@ -213,7 +213,7 @@ export function ImportPage() {
       </Card>
       <div aria-live="polite">
         {check.isPending && <Card size="small" loading title="正在检查…" />}
-        <ErrorAlert error={inChinese(check.error)} />
+        <ErrorAlert error={withReadableProblems(check.error)} />
         {limitText(check.error) && <Alert type="error" message={limitText(check.error)} />}
       </div>
       {report && <ReportView report={report} />}
@@ -225,7 +225,7 @@ export function ImportPage() {
               确认导入
             </Button>
             {!canCommit && <Typography.Text strong>表格有问题，修改后重新选择文件检查。</Typography.Text>}
-            <ErrorAlert error={refusedReport ? null : inChinese(commit.error)} />
+            <ErrorAlert error={refusedReport ? null : withReadableProblems(commit.error)} />
             {refusedReport && (
               <Alert type="error" showIcon role="alert" message="导入时发现问题（表格或目录在检查后有变化），未导入任何内容。" />
             )}

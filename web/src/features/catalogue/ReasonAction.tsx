@@ -6,7 +6,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Button, Form, Input, Modal, Typography, type ButtonProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { inChinese } from './terms';
+import { withReadableProblems } from './terms';
 
 interface Props {
   label: string;
@@ -61,7 +61,7 @@ export function ReasonAction({ label, title, reasonLabel, required, explanation,
           >
             <Input.TextArea rows={3} maxLength={500} showCount />
           </Form.Item>
-          <ErrorAlert error={inChinese(act.error)} />
+          <ErrorAlert error={withReadableProblems(act.error)} />
         </Form>
       </Modal>
     </>

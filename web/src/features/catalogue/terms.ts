@@ -1,6 +1,6 @@
 /**
- * The catalogue's own Chinese terms (the same labels the import/export spreadsheet uses) and the
- * zh-CN wording of the catalogue's error codes and import problems, which lib/errors.ts does not know.
+ * The catalogue's own Chinese terms (the same labels the import/export spreadsheet uses) and its
+ * rule and import problems in Chinese (the server states them as English sentences).
  */
 import { ApiError, type Schemas } from '../../lib/api';
 
@@ -28,32 +28,15 @@ export const SENSITIVITY_LABELS: Record<Schemas['DatasetField']['sensitivity'], 
   sensitive: '敏感',
   core: '核心',
 };
-export const LEVEL_LABELS: Record<Schemas['DepartmentLevel'], string> = { city: '市级', district: '区级', street: '街镇级' };
-
-/** Catalogue error codes, in Chinese (suggested for lib/errors.ts). */
-const MESSAGES: Record<string, string> = {
-  invalid_dataset: '编目内容不符合规则',
-  dataset_code_taken: '该资源代码已被使用，请更换',
-  dataset_retired: '该数据资源已停用，不能再修改',
-  fields_in_use: '被融合数据或应用场景使用的数据项不能删除',
-  invalid_lifecycle_transition: '该数据资源当前状态不允许此操作（只能发布草稿、停用已发布的资源）',
-  dataset_version_not_found: '该数据资源没有这个版本',
-  import_invalid: '表格存在问题，未导入任何内容',
-  spreadsheet_too_large: '表格超出导入上限',
-  unreadable_spreadsheet: '无法读取该表格文件',
-  empty_spreadsheet: '表格没有表头行',
-  import_busy: '导入任务繁忙，请稍后再试',
-  payload_too_large: '文件过大（上限 10 MiB）',
-  unsupported_media_type: '只能导入 XLSX 或 CSV 文件',
-};
+export { LEVEL_LABELS } from '../../lib/labels';
 
 /**
- * The error with the catalogue code's Chinese wording before the server's message (ErrorAlert shows
- * both), and the rule problems it details (`{ path, problem }`) as readable lines.
+ * The error with the rule problems it details (`{ path, problem }`, the server's English
+ * sentences) as readable lines, in Chinese where the sentence is known (the code's own message
+ * comes from lib/error-messages.ts).
  */
-export function inChinese(error: unknown): unknown {
+export function withReadableProblems(error: unknown): unknown {
   if (!(error instanceof ApiError)) return error;
-  const zh = MESSAGES[error.code];
   const details = error.details as { problems?: unknown[] } | undefined;
   const problems = details?.problems?.map((p) => {
     if (typeof p === 'string')
@@ -63,13 +46,7 @@ export function inChinese(error: unknown): unknown {
     const said = problemInChinese(problem);
     return `${path ? `${path}：` : ''}${said ? `${said}（${problem}）` : problem}`;
   });
-  return new ApiError(
-    error.status,
-    error.code,
-    zh ? `${zh}：${error.message}` : error.message,
-    problems ? { ...details, problems } : error.details,
-    error.requestId,
-  );
+  return new ApiError(error.status, error.code, error.message, problems ? { ...details, problems } : error.details, error.requestId);
 }
 
 /** Import and dataset-rule problems (the server's English sentences), in Chinese where the sentence is known. */

@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useSession } from '../../lib/session';
-import { inChinese, KIND_LABELS } from './terms';
+import { KIND_LABELS } from './terms';
 
 type Input = Schemas['ScenarioInput'];
 interface Values extends Omit<Input, 'validTo'> {
@@ -231,7 +231,7 @@ export function ScenarioForm({
           )}
         </Form.List>
         <div style={{ marginTop: 12 }}>
-          <ErrorAlert error={inChinese(save.error)} />
+          <ErrorAlert error={save.error} />
         </div>
       </Form>
     </Modal>

@@ -14,7 +14,7 @@ import { useDepartmentNames } from '../../lib/directory';
 import { SHARING_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { ScenarioForm } from './ScenarioForm';
-import { inChinese, KIND_LABELS } from './terms';
+import { KIND_LABELS } from './terms';
 
 function KeyListAction({ scenario }: { scenario: Schemas['Scenario'] }) {
   const [open, setOpen] = useState(false);
@@ -65,7 +65,7 @@ function KeyListAction({ scenario }: { scenario: Schemas['Scenario'] }) {
           <Form.Item name="reason" label="理由" rules={[{ required: true, whitespace: true, message: '请填写理由' }, { max: 500 }]}>
             <Input.TextArea rows={3} maxLength={500} showCount />
           </Form.Item>
-          <ErrorAlert error={inChinese(act.error)} />
+          <ErrorAlert error={act.error} />
         </Form>
       </Modal>
     </>
@@ -85,7 +85,7 @@ export function ScenarioPage() {
     queryKey: ['datasets', 'scenario', scenarioId],
     queryFn: () => unwrap(api.GET('/api/v1/datasets', { params: { query: { scenarioId: scenarioId!, limit: 200 } } })),
   });
-  if (scenario.error) return <ErrorAlert error={inChinese(scenario.error)} />;
+  if (scenario.error) return <ErrorAlert error={scenario.error} />;
   if (!scenario.data) return <Card loading />;
   const s = scenario.data;
   const byCode = new Map((covered.data?.items ?? []).map((d) => [d.code, d]));

@@ -15,7 +15,7 @@ import { useDepartmentNames } from '../../lib/directory';
 import { useSession } from '../../lib/session';
 import { useUrlFilters } from '../../lib/url';
 import { ScenarioForm } from './ScenarioForm';
-import { inChinese, KIND_LABELS } from './terms';
+import { KIND_LABELS } from './terms';
 
 const coverageText = (coverage: Schemas['Coverage'][]) => coverage.map((c) => `${c.datasetCode}（${c.fields.join('、')}）`).join('；');
 
@@ -131,7 +131,7 @@ function KeyWorkList() {
         </label>
         {version !== undefined && <Button onClick={() => update({ version: undefined })}>回到现行版本</Button>}
       </Space>
-      <ErrorAlert error={inChinese(list.error)} />
+      <ErrorAlert error={list.error} />
       <Table
         rowKey="id"
         loading={list.isLoading}
