@@ -58,8 +58,8 @@ export class CatalogueService {
     return this.detail(ctx, created.id);
   }
 
-  async revise(ctx: RequestContext, id: string, content: JsonRequest<'reviseDataset'>): Promise<DatasetDetail> {
-    await catalogue.updateDataset(ctx, id, content);
+  async revise(ctx: RequestContext, id: string, content: JsonRequest<'reviseDataset'>, expectedVersion?: number): Promise<DatasetDetail> {
+    await catalogue.updateDataset(ctx, id, content, expectedVersion);
     return this.detail(ctx, id);
   }
 

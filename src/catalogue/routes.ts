@@ -18,7 +18,7 @@ export function catalogueHandlers(deps: { db: Db; clock: Clock }) {
     }),
     getDataset: operation<'getDataset'>(async (request) => service.detail(await context(request), request.params.datasetId)),
     reviseDataset: operation<'reviseDataset'>(async (request) =>
-      service.revise(await context(request), request.params.datasetId, request.body),
+      service.revise(await context(request), request.params.datasetId, request.body, request.query.expectedVersion),
     ),
     getDatasetVersion: operation<'getDatasetVersion'>(async (request) =>
       service.version(await context(request), request.params.datasetId, request.params.version),

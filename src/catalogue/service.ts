@@ -175,11 +175,25 @@ export async function insertDataset(tx: Tx, ctx: RequestContext, code: string, c
 }
 
 /** Every edit makes a new version; earlier versions stay readable and unchanged. */
-export async function updateDataset(ctx: RequestContext, id: string, content: DatasetContent): Promise<DatasetRow> {
+export async function updateDataset(
+  ctx: RequestContext,
+  id: string,
+  content: DatasetContent,
+  expectedVersion?: number,
+): Promise<DatasetRow> {
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(datasets).where(eq(datasets.id, id)).for('update');
     const row = authorize(ctx.actor.ability, Action.update, Subject.Dataset, current);
     if (row.lifecycle === 'retired') throw new ConflictError('dataset_retired', 'A retired dataset is no longer edited');
+    // An edit written against an older version would silently undo what was saved since.
+    if (expectedVersion !== undefined && expectedVersion !== row.currentVersion)
+      throw new ConflictError(
+        'stale_version',
+        `The entry is at version ${row.currentVersion}; this edit was written against ${expectedVersion}`,
+        {
+          currentVersion: row.currentVersion,
+        },
+      );
     await validate(tx, content, row.code);
     const inUse = await checkDroppedFields(tx, row, content);
     if (inUse.length)

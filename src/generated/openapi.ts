@@ -2925,7 +2925,10 @@ export interface operations {
     };
     reviseDataset: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The version the edit was written against: another version meanwhile is 409 `stale_version` (with `details.currentVersion`), nothing saved */
+                expectedVersion?: number;
+            };
             header?: never;
             path: {
                 datasetId: string;

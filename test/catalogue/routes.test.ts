@@ -61,6 +61,14 @@ t.test('the owner catalogues, revises, publishes; the center aggregates; others 
   t.match(v1.json(), { version: 1, content: { sharingType: 'unconditional', conditions: null } });
   t.equal((await call('GET', `/api/v1/datasets/${id}/versions/9`, world.policeReviewer)).json().code, 'dataset_version_not_found');
 
+  // An edit written against version 1 while version 2 stands would undo version 2: refused, nothing saved.
+  const stale = await call('PUT', `/api/v1/datasets/${id}?expectedVersion=1`, world.policeReviewer, content('法人基本信息'));
+  t.match(
+    { status: stale.statusCode, body: stale.json() },
+    { status: 409, body: { code: 'stale_version', details: { currentVersion: 2 } } },
+  );
+  t.equal((await call('GET', `/api/v1/datasets/${id}`, world.policeReviewer)).json().dataset.currentVersion, 2, 'nothing saved');
+
   const published = await call('POST', `/api/v1/datasets/${id}/lifecycle`, world.policeReviewer, { to: 'published' });
   t.equal(published.json().dataset.lifecycle, 'published');
   const seen = await call('GET', `/api/v1/datasets/${id}`, world.marketRequester);

@@ -259,13 +259,23 @@ export function DatasetEditPage() {
   const fieldNames = (values?.fields ?? []).map((f) => text(f?.name)).filter(Boolean);
 
   const save = useMutation({
-    mutationFn: async ({ v, overwrite }: { v: EditValues; overwrite: boolean }) => {
+    mutationFn: async ({ v, expectedVersion }: { v: EditValues; expectedVersion: number | null }) => {
       const content = contentOf(v);
       if (!editing) return unwrap(api.POST('/api/v1/datasets', { body: { code: text(v.code), content } }));
-      // The API keeps every version but does not check which one an edit was written against: look first.
-      const latest = await unwrap(api.GET('/api/v1/datasets/{datasetId}', { params: { path: { datasetId: datasetId! } } }));
-      if (!overwrite && latest.current.version !== baseVersion) return { conflict: latest };
-      return unwrap(api.PUT('/api/v1/datasets/{datasetId}', { params: { path: { datasetId: datasetId! } }, body: content }));
+      // The API refuses an edit written against an older version (409 stale_version); saving over
+      // it on purpose sends the version the owner has now been shown.
+      const path = { datasetId: datasetId! };
+      try {
+        return await unwrap(
+          api.PUT('/api/v1/datasets/{datasetId}', {
+            params: { path, query: expectedVersion !== null ? { expectedVersion } : {} },
+            body: content,
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'stale_version')) throw error;
+        return { conflict: await unwrap(api.GET('/api/v1/datasets/{datasetId}', { params: { path } })) };
+      }
     },
     onSuccess: (result) => {
       if ('conflict' in result) {
@@ -292,7 +302,7 @@ export function DatasetEditPage() {
     },
   });
   const [formProblem, setFormProblem] = useState<string | null>(null);
-  const submit = (overwrite: boolean) => {
+  const submit = (expectedVersion: number | null) => {
     setConflict(null);
     setFormProblem(null);
     form
@@ -302,7 +312,7 @@ export function DatasetEditPage() {
         const content = contentOf(v);
         if (content.sharingType === 'conditional' && Object.keys(content.conditions ?? {}).length === 0)
           setFormProblem('有条件共享的资源须至少填写一项共享条件');
-        else save.mutate({ v, overwrite });
+        else save.mutate({ v, expectedVersion });
       })
       .catch(() => undefined);
   };
@@ -330,7 +340,7 @@ export function DatasetEditPage() {
         form={form}
         layout="vertical"
         initialValues={editing ? undefined : EMPTY}
-        onFinish={() => submit(false)}
+        onFinish={() => submit(baseVersion)}
         onValuesChange={() => setFormProblem(null)}
         scrollToFirstError
       >
@@ -439,7 +449,7 @@ export function DatasetEditPage() {
                     danger
                     onClick={() => {
                       setBaseVersion(conflict.current.version);
-                      submit(true);
+                      submit(conflict.current.version);
                     }}
                   >
                     仍以我的内容保存
