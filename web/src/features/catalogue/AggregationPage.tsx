@@ -4,10 +4,11 @@
  * aggregation (or its end) from the list.
  */
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, Space, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { FilterSelect } from '../../components/FilterSelect';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames } from '../../lib/directory';
@@ -16,7 +17,7 @@ import { useSession } from '../../lib/session';
 import { shanghaiTime } from '../../lib/time';
 import { useUrlFilters } from '../../lib/url';
 import { AggregationAction } from './AggregationAction';
-import { LIFECYCLE_LABELS } from './terms';
+import { AGGREGATION_OPTIONS, LIFECYCLE_LABELS } from './terms';
 
 /** Pages read for the summary by department (200 datasets each). */
 const SUMMARY_PAGES = 25;
@@ -138,44 +139,28 @@ export function AggregationPage() {
               style={{ width: 280 }}
             />
           </Form.Item>
-          <Form.Item label="数据责任部门">
-            <Select
-              aria-label="数据责任部门"
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              style={{ width: 200 }}
-              value={ownerDepartmentId}
-              onChange={(value?: string) => update({ ownerDepartmentId: value })}
-              options={(departments.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }))}
-              placeholder="全部"
-            />
-          </Form.Item>
-          <Form.Item label="归集状态">
-            <Select
-              aria-label="归集状态"
-              allowClear
-              style={{ width: 120 }}
-              value={aggregated ?? undefined}
-              onChange={(value?: string) => update({ aggregated: value })}
-              options={[
-                { value: 'true', label: '已归集' },
-                { value: 'false', label: '未归集' },
-              ]}
-              placeholder="全部"
-            />
-          </Form.Item>
-          <Form.Item label="状态">
-            <Select
-              aria-label="状态"
-              allowClear
-              style={{ width: 120 }}
-              value={lifecycle}
-              onChange={(value?: string) => update({ lifecycle: value })}
-              options={Object.entries(LIFECYCLE_LABELS).map(([value, label]) => ({ value, label }))}
-              placeholder="全部"
-            />
-          </Form.Item>
+          <FilterSelect
+            label="数据责任部门"
+            width={200}
+            searchable
+            value={ownerDepartmentId}
+            onChange={(value) => update({ ownerDepartmentId: value })}
+            options={(departments.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }))}
+          />
+          <FilterSelect
+            label="归集状态"
+            width={120}
+            value={aggregated ?? undefined}
+            onChange={(value) => update({ aggregated: value })}
+            options={AGGREGATION_OPTIONS}
+          />
+          <FilterSelect
+            label="状态"
+            width={120}
+            value={lifecycle}
+            onChange={(value) => update({ lifecycle: value })}
+            options={Object.entries(LIFECYCLE_LABELS).map(([value, label]) => ({ value, label }))}
+          />
         </Form>
       </Card>
       <ErrorAlert error={datasets.error} />

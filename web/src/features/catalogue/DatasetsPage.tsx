@@ -4,18 +4,19 @@
  * and import a spreadsheet; everyone exports what the filters select.
  */
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, Space, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { StatusTag } from '../../components/StatusTag';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { FilterSelect } from '../../components/FilterSelect';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames } from '../../lib/directory';
 import { SHARING_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { useUrlFilters } from '../../lib/url';
 import { downloadExport } from './files';
-import { withReadableProblems, LIFECYCLE_LABELS } from './terms';
+import { AGGREGATION_OPTIONS, withReadableProblems, LIFECYCLE_LABELS } from './terms';
 
 export function DatasetsPage() {
   const [params, update] = useUrlFilters();
@@ -85,42 +86,27 @@ export function DatasetsPage() {
               style={{ width: 320 }}
             />
           </Form.Item>
-          <Form.Item label="共享类型">
-            <Select
-              aria-label="共享类型"
-              allowClear
-              style={{ width: 160 }}
-              value={sharingType}
-              onChange={(value?: string) => update({ sharingType: value })}
-              options={Object.entries(SHARING_LABELS).map(([value, label]) => ({ value, label }))}
-              placeholder="全部"
-            />
-          </Form.Item>
-          <Form.Item label="归集状态">
-            <Select
-              aria-label="归集状态"
-              allowClear
-              style={{ width: 140 }}
-              value={aggregated ?? undefined}
-              onChange={(value?: string) => update({ aggregated: value })}
-              options={[
-                { value: 'true', label: '已归集' },
-                { value: 'false', label: '未归集' },
-              ]}
-              placeholder="全部"
-            />
-          </Form.Item>
-          <Form.Item label="状态">
-            <Select
-              aria-label="状态"
-              allowClear
-              style={{ width: 120 }}
-              value={lifecycle}
-              onChange={(value?: string) => update({ lifecycle: value })}
-              options={Object.entries(LIFECYCLE_LABELS).map(([value, label]) => ({ value, label }))}
-              placeholder="全部"
-            />
-          </Form.Item>
+          <FilterSelect
+            label="共享类型"
+            width={160}
+            value={sharingType}
+            onChange={(value) => update({ sharingType: value })}
+            options={Object.entries(SHARING_LABELS).map(([value, label]) => ({ value, label }))}
+          />
+          <FilterSelect
+            label="归集状态"
+            width={140}
+            value={aggregated ?? undefined}
+            onChange={(value) => update({ aggregated: value })}
+            options={AGGREGATION_OPTIONS}
+          />
+          <FilterSelect
+            label="状态"
+            width={120}
+            value={lifecycle}
+            onChange={(value) => update({ lifecycle: value })}
+            options={Object.entries(LIFECYCLE_LABELS).map(([value, label]) => ({ value, label }))}
+          />
           {me && (
             <Form.Item>
               <Checkbox

@@ -30,6 +30,12 @@ export const SENSITIVITY_LABELS: Record<Schemas['DatasetField']['sensitivity'], 
 };
 export { LEVEL_LABELS } from '../../lib/labels';
 
+/** The aggregation (归集) filter's choices, as the URL keeps them. */
+export const AGGREGATION_OPTIONS = [
+  { value: 'true', label: '已归集' },
+  { value: 'false', label: '未归集' },
+];
+
 /**
  * The error with the rule problems it details (`{ path, problem }`, the server's English
  * sentences) as readable lines, in Chinese where the sentence is known (the code's own message
