@@ -20,11 +20,15 @@ export function rulesFor(operationId: Operation, path: string, label: string, op
   const f = limitsOf(operationId, path);
   const rules: Rule[] = [];
   if (f.required && !options.optional) {
-    rules.push(
-      f.type === 'string'
-        ? { required: true, whitespace: true, message: `请填写${label}` }
-        : { required: true, message: f.type === 'array' ? `请选择${label}` : `请填写${label}` },
-    );
+    // A blank text is no answer; other values (dates, numbers, choices) are answers when present.
+    const message = `${f.type === 'array' || f.enum ? '请选择' : '请填写'}${label}`;
+    const blank = (v: unknown) =>
+      v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+    rules.push({
+      required: true,
+      message,
+      validator: (_, v: unknown) => (blank(v) ? Promise.reject(new Error(message)) : Promise.resolve()),
+    });
   }
   if (f.type === 'string') {
     if (f.maxLength !== undefined) rules.push({ max: f.maxLength, message: `${label}不超过 ${f.maxLength} 字` });

@@ -11,6 +11,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
 import { LEVEL_LABELS } from '../../lib/labels';
 import { api, unwrap, type Schemas } from '../../lib/api';
+import { inputLimits, rulesFor } from '../../lib/contract';
 import { useSession } from '../../lib/session';
 import { useUrlFilters } from '../../lib/url';
 
@@ -111,6 +112,7 @@ function DepartmentDialog(props: { department: Department | null; departments: D
   const [form] = Form.useForm<DepartmentValues>();
   const queryClient = useQueryClient();
   const level = Form.useWatch('level', form);
+  const operation = department ? 'updateDepartment' : 'createDepartment';
   const save = useMutation({
     mutationFn: (v: DepartmentValues) => {
       const nameEn = v.nameEn?.trim() ? v.nameEn.trim() : null;
@@ -161,17 +163,33 @@ function DepartmentDialog(props: { department: Department | null; departments: D
           name="code"
           label="部门编码"
           extra={department ? '编码创建后不可修改' : '大写字母、数字和连字符，2 至 40 位，如 SH-PSB'}
-          rules={department ? [] : [{ required: true, pattern: /^[A-Z0-9-]{2,40}$/, message: '编码为 2 至 40 位大写字母、数字或连字符' }]}
+          rules={
+            department
+              ? []
+              : [
+                  ...rulesFor('createDepartment', 'code', '部门编码'),
+                  // The contract's pattern, and the input's maxLength the length it allows (patterns are not extracted).
+                  { pattern: /^[A-Z0-9-]{2,40}$/, message: '编码为 2 至 40 位大写字母、数字或连字符' },
+                ]
+          }
         >
           <Input maxLength={40} disabled={Boolean(department)} />
         </Form.Item>
-        <Form.Item name="name" label="部门名称" rules={[{ required: true, whitespace: true, message: '请填写部门名称' }, { max: 200 }]}>
-          <Input maxLength={200} />
+        <Form.Item
+          name="name"
+          label="部门名称"
+          rules={[
+            // A rename may leave the name out, but this form always sends it, and never empty (minLength 1).
+            ...(department ? [{ required: true, whitespace: true, message: '请填写部门名称' }] : []),
+            ...rulesFor(operation, 'name', '部门名称'),
+          ]}
+        >
+          <Input {...inputLimits(operation, 'name')} />
         </Form.Item>
-        <Form.Item name="nameEn" label="英文名称" rules={[{ max: 200 }]}>
-          <Input maxLength={200} />
+        <Form.Item name="nameEn" label="英文名称" rules={rulesFor(operation, 'nameEn', '英文名称')}>
+          <Input {...inputLimits(operation, 'nameEn')} />
         </Form.Item>
-        <Form.Item name="level" label="层级" rules={[{ required: true }]}>
+        <Form.Item name="level" label="层级" rules={department ? [] : rulesFor('createDepartment', 'level', '层级')}>
           <Select disabled={Boolean(department)} options={Object.entries(LEVEL_LABELS).map(([value, label]) => ({ value, label }))} />
         </Form.Item>
         {!department && level !== 'city' && (

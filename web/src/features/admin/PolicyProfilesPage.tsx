@@ -11,25 +11,37 @@ import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
+import { inputLimits, rulesFor } from '../../lib/contract';
 import { useSession } from '../../lib/session';
 import { shanghaiTime } from '../../lib/time';
 
 type Profile = Schemas['PolicyProfile'];
 type Settings = Schemas['PolicySettings'];
 
-/** The day limits, in the order a request meets them, with their Chinese names. */
-const DAY_SETTINGS: { key: string; label: string; read: (s: Settings) => number | undefined }[] = [
-  { key: 'track1', label: '1个工作日通道办理时限', read: (s) => s.trackDays.track1 },
-  { key: 'track5', label: '5个工作日通道办理时限', read: (s) => s.trackDays.track5 },
-  { key: 'track15', label: '15个工作日通道办理时限', read: (s) => s.trackDays.track15 },
-  { key: 'supplementAnswerDays', label: '补正答复期限', read: (s) => s.supplementAnswerDays },
-  { key: 'supervisionReplyDays', label: '督办答复期限', read: (s) => s.supervisionReplyDays },
-  { key: 'levelTwoAfterDays', label: '超期后升级二级督办', read: (s) => s.levelTwoAfterDays },
-  { key: 'handoverGraceDays', label: '超期移交宽限期', read: (s) => s.handoverGraceDays ?? 1 },
-  { key: 'disputeWindowDays', label: '不予共享后提出争议期限', read: (s) => s.disputeWindowDays },
-  { key: 'disputeDecisionDays', label: '主管部门争议裁决期限', read: (s) => s.disputeDecisionDays },
-  { key: 'grantExpiryReminderDays', label: '授权到期前提醒', read: (s) => s.grantExpiryReminderDays },
+/**
+ * The day limits, in the order a request meets them, with their Chinese names and their place in
+ * the body of createPolicyProfileVersion.
+ */
+const DAY_SETTINGS: { key: string; path: string; label: string; read: (s: Settings) => number | undefined }[] = [
+  { key: 'track1', path: 'settings.trackDays.track1', label: '1个工作日通道办理时限', read: (s) => s.trackDays.track1 },
+  { key: 'track5', path: 'settings.trackDays.track5', label: '5个工作日通道办理时限', read: (s) => s.trackDays.track5 },
+  { key: 'track15', path: 'settings.trackDays.track15', label: '15个工作日通道办理时限', read: (s) => s.trackDays.track15 },
+  { key: 'supplementAnswerDays', path: 'settings.supplementAnswerDays', label: '补正答复期限', read: (s) => s.supplementAnswerDays },
+  { key: 'supervisionReplyDays', path: 'settings.supervisionReplyDays', label: '督办答复期限', read: (s) => s.supervisionReplyDays },
+  { key: 'levelTwoAfterDays', path: 'settings.levelTwoAfterDays', label: '超期后升级二级督办', read: (s) => s.levelTwoAfterDays },
+  { key: 'handoverGraceDays', path: 'settings.handoverGraceDays', label: '超期移交宽限期', read: (s) => s.handoverGraceDays ?? 1 },
+  { key: 'disputeWindowDays', path: 'settings.disputeWindowDays', label: '不予共享后提出争议期限', read: (s) => s.disputeWindowDays },
+  { key: 'disputeDecisionDays', path: 'settings.disputeDecisionDays', label: '主管部门争议裁决期限', read: (s) => s.disputeDecisionDays },
+  {
+    key: 'grantExpiryReminderDays',
+    path: 'settings.grantExpiryReminderDays',
+    label: '授权到期前提醒',
+    read: (s) => s.grantExpiryReminderDays,
+  },
 ];
+const POLICY = 'createPolicyProfileVersion';
+/** The server's own rule on every day limit (not in the contract): 1 to 250 working days. */
+const DAY_RANGE = { type: 'integer', min: 1, max: 250, message: '为 1 至 250 个工作日' } as const;
 
 function SettingsView({ settings }: { settings: Settings }) {
   return (
@@ -121,7 +133,7 @@ interface VersionValues {
   supplementAnswerDays: number;
   supervisionReplyDays: number;
   levelTwoAfterDays: number;
-  handoverGraceDays: number;
+  handoverGraceDays?: number | null;
   disputeWindowDays: number;
   disputeDecisionDays: number;
   grantExpiryReminderDays: number;
@@ -149,7 +161,8 @@ function VersionDialog({ base, onClose }: { base: Profile; onClose: () => void }
               supplementAnswerDays: v.supplementAnswerDays,
               supervisionReplyDays: v.supervisionReplyDays,
               levelTwoAfterDays: v.levelTwoAfterDays,
-              handoverGraceDays: v.handoverGraceDays,
+              // Optional in the contract: left empty, the server takes 1.
+              handoverGraceDays: v.handoverGraceDays ?? undefined,
               extensionCapDays: v.capExtension ? (v.extensionCapDays ?? null) : null,
               disputeWindowDays: v.disputeWindowDays,
               disputeDecisionDays: v.disputeDecisionDays,
@@ -203,7 +216,11 @@ function VersionDialog({ base, onClose }: { base: Profile; onClose: () => void }
           name="name"
           label="配置名称"
           extra="沿用原名称即新建其下一版本；新名称从第 1 版开始"
-          rules={[{ required: true, pattern: /^[a-z0-9][a-z0-9-]{1,39}$/, message: '名称为 2 至 40 位小写字母、数字或连字符' }]}
+          rules={[
+            ...rulesFor(POLICY, 'name', '配置名称'),
+            // The contract's pattern, and the input's maxLength the length it allows (patterns are not extracted).
+            { pattern: /^[a-z0-9][a-z0-9-]{1,39}$/, message: '名称为 2 至 40 位小写字母、数字或连字符' },
+          ]}
         >
           <Input maxLength={40} />
         </Form.Item>
@@ -215,7 +232,8 @@ function VersionDialog({ base, onClose }: { base: Profile; onClose: () => void }
               label={`${d.label}（工作日）`}
               dependencies={d.key.startsWith('track') ? ['track1', 'track5', 'track15'] : []}
               rules={[
-                { required: true, type: 'integer', min: 1, max: 250, message: '为 1 至 250 个工作日' },
+                ...rulesFor(POLICY, d.path, d.label),
+                DAY_RANGE,
                 ({ getFieldValue }) => ({
                   validator: () => {
                     if (!d.key.startsWith('track')) return Promise.resolve();
@@ -226,7 +244,7 @@ function VersionDialog({ base, onClose }: { base: Profile; onClose: () => void }
               ]}
               style={{ width: 200 }}
             >
-              <InputNumber min={1} max={250} precision={0} style={{ width: '100%' }} />
+              <InputNumber min={DAY_RANGE.min} max={DAY_RANGE.max} precision={0} style={{ width: '100%' }} />
             </Form.Item>
           ))}
         </Space>
@@ -237,18 +255,14 @@ function VersionDialog({ base, onClose }: { base: Profile; onClose: () => void }
           <Form.Item
             name="extensionCapDays"
             label="延期上限（工作日）"
-            rules={[{ required: true, type: 'integer', min: 1, max: 250, message: '为 1 至 250 个工作日' }]}
+            rules={[...rulesFor(POLICY, 'settings.extensionCapDays', '延期上限'), DAY_RANGE]}
           >
-            <InputNumber min={1} max={250} precision={0} />
+            <InputNumber min={DAY_RANGE.min} max={DAY_RANGE.max} precision={0} />
           </Form.Item>
         )}
         <Alert type="info" showIcon style={{ marginBottom: 12 }} message="超时自动同意不可开启：每件申请均由人工决定。" />
-        <Form.Item
-          name="note"
-          label="修订说明"
-          rules={[{ required: true, whitespace: true, message: '请说明为何新建此版本' }, { max: 1000 }]}
-        >
-          <Input.TextArea rows={2} maxLength={1000} showCount />
+        <Form.Item name="note" label="修订说明" rules={rulesFor(POLICY, 'note', '修订说明')}>
+          <Input.TextArea rows={2} {...inputLimits(POLICY, 'note')} showCount />
         </Form.Item>
         <Form.Item name="applyToOpen" valuePropName="checked">
           <Checkbox>在办申请改用新版本（其在办环节按新时限重算截止日期）</Checkbox>
@@ -319,15 +333,8 @@ function CommitmentDialog({ current, onClose }: { current: Schemas['Commitment']
         initialValues={{ text: current.text, includesSecurityCommitment: current.includesSecurityCommitment }}
         onFinish={(v) => publish.mutate(v)}
       >
-        <Form.Item
-          name="text"
-          label="承诺文本"
-          rules={[
-            { required: true, whitespace: true, message: '请填写承诺文本' },
-            { min: 10, max: 10000, message: '承诺文本为 10 至 10000 个字' },
-          ]}
-        >
-          <Input.TextArea rows={8} maxLength={10000} showCount />
+        <Form.Item name="text" label="承诺文本" rules={rulesFor('publishCommitment', 'text', '承诺文本')}>
+          <Input.TextArea rows={8} {...inputLimits('publishCommitment', 'text')} showCount />
         </Form.Item>
         <Form.Item name="includesSecurityCommitment" valuePropName="checked">
           <Checkbox>本文本包含数据安全承诺（接受即满足“须签署安全承诺”的共享条件）</Checkbox>

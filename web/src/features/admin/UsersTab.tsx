@@ -12,6 +12,7 @@ import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
+import { inputLimits, rulesFor } from '../../lib/contract';
 import { useDepartmentNames } from '../../lib/directory';
 import { ROLE_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
@@ -181,14 +182,18 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
           name="username"
           label="用户名"
           extra="小写字母、数字及 . _ -，2 至 64 位"
-          rules={[{ required: true, pattern: /^[a-z0-9._-]{2,64}$/, message: '用户名为 2 至 64 位小写字母、数字或 . _ -' }]}
+          rules={[
+            ...rulesFor('createUser', 'username', '用户名'),
+            // The contract's pattern, and the input's maxLength the length it allows (patterns are not extracted).
+            { pattern: /^[a-z0-9._-]{2,64}$/, message: '用户名为 2 至 64 位小写字母、数字或 . _ -' },
+          ]}
         >
           <Input maxLength={64} autoComplete="off" />
         </Form.Item>
-        <Form.Item name="displayName" label="姓名" rules={[{ required: true, whitespace: true, message: '请填写姓名' }, { max: 100 }]}>
-          <Input maxLength={100} />
+        <Form.Item name="displayName" label="姓名" rules={rulesFor('createUser', 'displayName', '姓名')}>
+          <Input {...inputLimits('createUser', 'displayName')} />
         </Form.Item>
-        <Form.Item name="departmentId" label="所属部门" rules={[{ required: true, message: '请选择部门' }]}>
+        <Form.Item name="departmentId" label="所属部门" rules={rulesFor('createUser', 'departmentId', '所属部门')}>
           <Select
             showSearch
             optionFilterProp="label"
@@ -196,7 +201,7 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
             options={(departments.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }))}
           />
         </Form.Item>
-        <Form.Item name="roles" label="角色" rules={[{ required: true, type: 'array', min: 1, message: '请至少选择一个角色' }]}>
+        <Form.Item name="roles" label="角色" rules={rulesFor('createUser', 'roles', '角色')}>
           <CheckGroup label="角色" options={roleOptions(centerAdmin)} />
         </Form.Item>
         <ErrorAlert error={create.error} />
@@ -246,17 +251,33 @@ function EditUserDialog({ user, onClose }: { user: User; onClose: () => void }) 
       onCancel={onClose}
     >
       <Form<EditValues> form={form} layout="vertical" initialValues={{ ...user, reason: '' }} onFinish={submit}>
-        <Form.Item name="displayName" label="姓名" rules={[{ required: true, whitespace: true, message: '请填写姓名' }, { max: 100 }]}>
-          <Input maxLength={100} />
+        <Form.Item
+          name="displayName"
+          label="姓名"
+          rules={[
+            // The change may leave the name out, but a changed name is sent, and never empty (minLength 1).
+            { required: true, whitespace: true, message: '请填写姓名' },
+            ...rulesFor('updateUser', 'displayName', '姓名'),
+          ]}
+        >
+          <Input {...inputLimits('updateUser', 'displayName')} />
         </Form.Item>
-        <Form.Item name="roles" label="角色" rules={[{ required: true, type: 'array', min: 1, message: '请至少选择一个角色' }]}>
+        <Form.Item
+          name="roles"
+          label="角色"
+          rules={[
+            // Changed roles are sent, and never none (minItems 1); an empty list is not checked unless required.
+            { required: true, message: '请选择角色' },
+            ...rulesFor('updateUser', 'roles', '角色'),
+          ]}
+        >
           <CheckGroup label="角色" options={roleOptions(has('center_admin'), user.roles)} />
         </Form.Item>
         <Form.Item name="active" valuePropName="checked">
           <Checkbox>在用（取消勾选即停用该用户）</Checkbox>
         </Form.Item>
-        <Form.Item name="reason" label="变更原因" rules={[{ max: 500 }]}>
-          <Input.TextArea rows={2} maxLength={500} showCount />
+        <Form.Item name="reason" label="变更原因" rules={rulesFor('updateUser', 'reason', '变更原因')}>
+          <Input.TextArea rows={2} {...inputLimits('updateUser', 'reason')} showCount />
         </Form.Item>
         {unchanged && <ErrorAlert error={new Error('没有修改任何内容')} />}
         <ErrorAlert error={save.error} />

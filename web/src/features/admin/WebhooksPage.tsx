@@ -10,6 +10,7 @@ import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
+import { inputLimits, rulesFor } from '../../lib/contract';
 import { useDepartmentNames } from '../../lib/directory';
 import { useSession } from '../../lib/session';
 import { shanghaiTime } from '../../lib/time';
@@ -229,15 +230,14 @@ function CreateDialog({ onClose }: { onClose: () => void }) {
             label="接收地址"
             extra="接收本部门消息中心的全部消息"
             rules={[
-              { required: true, whitespace: true, message: '请填写接收地址' },
-              { max: 2000 },
+              ...rulesFor('createWebhook', 'url', '接收地址'),
               {
                 validator: (_, v: string | undefined) =>
                   v && urlProblem(v.trim()) ? Promise.reject(new Error(urlProblem(v.trim())!)) : Promise.resolve(),
               },
             ]}
           >
-            <Input maxLength={2000} placeholder="https://" />
+            <Input {...inputLimits('createWebhook', 'url')} placeholder="https://" />
           </Form.Item>
           <ErrorAlert error={create.error} />
         </Form>

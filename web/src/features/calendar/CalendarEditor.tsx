@@ -9,8 +9,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Row, Select, Space, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
+import limits from 'virtual:contract-limits';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, ApiError, unwrap } from '../../lib/api';
+import { inputLimits, rulesFor } from '../../lib/contract';
 import { KIND_LABELS, missingHolidays, parsePasted, problemText, rowProblems, type DayKind, type ScheduleRow } from './schedule';
 
 interface FormRow {
@@ -26,6 +28,13 @@ interface FormValues {
 const toRow = (r: ScheduleRow): FormRow => ({ date: dayjs(r.date), kind: r.kind, name: r.name });
 const fromRow = (r: FormRow): Partial<ScheduleRow> => ({ date: r.date?.format('YYYY-MM-DD'), kind: r.kind, name: r.name?.trim() });
 const byDate = (a: FormRow, b: FormRow) => (a.date?.valueOf() ?? Infinity) - (b.date?.valueOf() ?? Infinity);
+
+const PUBLISH = 'publishCalendarYear';
+/**
+ * How many dates a year may list, from the contract. A Form.List takes only custom validators, so
+ * the count is checked with the other list problems (lib/contract offers no count for a list).
+ */
+const MAX_DAYS = limits[PUBLISH]?.days?.maxItems ?? Infinity;
 
 export function CalendarEditor(props: {
   year: number;
@@ -64,7 +73,7 @@ export function CalendarEditor(props: {
 
   const submit = (values: FormValues) => {
     const days = values.days.map(fromRow);
-    const problems = rowProblems(year, days);
+    const problems = rowProblems(year, days, MAX_DAYS);
     setLocalProblems(problems);
     if (problems.length) return;
     publish.mutate({ notice: values.notice.trim(), days: days as ScheduleRow[] });
@@ -82,15 +91,8 @@ export function CalendarEditor(props: {
         initialValues={{ notice: props.notice, days: props.initialRows.map(toRow) }}
         onFinish={submit}
       >
-        <Form.Item
-          name="notice"
-          label="通知名称"
-          rules={[
-            { required: true, whitespace: true, message: '请填写所依据的通知' },
-            { min: 4, max: 300, message: '通知名称为 4 至 300 个字' },
-          ]}
-        >
-          <Input maxLength={300} showCount />
+        <Form.Item name="notice" label="通知名称" rules={rulesFor(PUBLISH, 'notice', '通知名称')}>
+          <Input {...inputLimits(PUBLISH, 'notice')} showCount />
         </Form.Item>
         <Typography.Title level={3} style={{ fontSize: 16 }}>
           放假与调休日期（{rows.length} 天）
@@ -106,7 +108,9 @@ export function CalendarEditor(props: {
                       <Form.Item
                         name={[field.name, 'date']}
                         label="日期"
-                        rules={[{ required: true, message: '请选择日期' }]}
+                        // Required by the contract; not rulesFor: its rule for a string field checks the type (whitespace),
+                        // and the picker holds a day, not the YYYY-MM-DD string sent.
+                        rules={[{ required: true, message: '请填写日期' }]}
                         style={{ marginBottom: 8 }}
                       >
                         <DatePicker style={{ width: '100%' }} format="YYYY-MM-DD" />
@@ -116,7 +120,7 @@ export function CalendarEditor(props: {
                       <Form.Item
                         name={[field.name, 'kind']}
                         label="类别"
-                        rules={[{ required: true, message: '请选择类别' }]}
+                        rules={rulesFor(PUBLISH, 'days[].kind', '类别')}
                         style={{ marginBottom: 8 }}
                       >
                         <Select options={Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))} />
@@ -126,13 +130,10 @@ export function CalendarEditor(props: {
                       <Form.Item
                         name={[field.name, 'name']}
                         label="名称"
-                        rules={[
-                          { required: true, whitespace: true, message: '请填写名称' },
-                          { max: 50, message: '名称最多 50 个字' },
-                        ]}
+                        rules={rulesFor(PUBLISH, 'days[].name', '名称')}
                         style={{ marginBottom: 8 }}
                       >
-                        <Input maxLength={50} placeholder="如：春节" />
+                        <Input {...inputLimits(PUBLISH, 'days[].name')} placeholder="如：春节" />
                       </Form.Item>
                     </Col>
                     <Col xs={24} sm={3} md={4}>

@@ -66,12 +66,15 @@ export function parsePasted(text: string): { rows: ScheduleRow[]; errors: string
   return { rows, errors };
 }
 
-/** What the form can tell before sending (the contract's limits and the weekend rule); the API checks the statutory holidays. */
-export function rowProblems(year: number, rows: readonly Partial<ScheduleRow>[]): string[] {
+/**
+ * What the form can tell before sending (the contract's count of dates, `maxDays`, and the
+ * weekend rule); the API checks the statutory holidays.
+ */
+export function rowProblems(year: number, rows: readonly Partial<ScheduleRow>[], maxDays: number): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   if (rows.length === 0) problems.push('请至少列出一个放假日');
-  if (rows.length > 120) problems.push('一年最多列出 120 天');
+  if (rows.length > maxDays) problems.push(`一年最多列出 ${maxDays} 天`);
   if (rows.length > 0 && !rows.some((r) => r.kind === 'holiday')) problems.push('请至少列出一个放假日');
   for (const r of rows) {
     if (!r.date) continue;

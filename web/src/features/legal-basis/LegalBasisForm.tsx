@@ -6,6 +6,7 @@
  */
 import { Checkbox, Form, Input, Select } from 'antd';
 import type { Schemas } from '../../lib/api';
+import { inputLimits, rulesFor } from '../../lib/contract';
 
 export const KIND_LABELS: Record<Schemas['InstrumentKind'], string> = {
   law: '法律',
@@ -43,32 +44,29 @@ export function entryContent(v: EntryValues) {
 }
 
 export function LegalBasisFields({ revising }: { revising: boolean }) {
+  const operation = revising ? 'reviseLegalBasis' : 'createLegalBasis';
   return (
     <>
-      <Form.Item name="kind" label="文件类别" rules={[{ required: true, message: '请选择文件类别' }]}>
+      <Form.Item name="kind" label="文件类别" rules={rulesFor(operation, 'kind', '文件类别')}>
         <Select options={Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))} />
       </Form.Item>
       <Form.Item
         name="title"
         label="文件名称"
         extra="用书名号写明公布的名称，如《中华人民共和国数据安全法》"
-        rules={[
-          { required: true, whitespace: true, message: '请填写文件名称' },
-          { pattern: /^《[^《》]+》/, message: '文件名称须以书名号《》括起' },
-          { min: 3, max: 200, message: '文件名称为 3 至 200 个字' },
-        ]}
+        rules={[...rulesFor(operation, 'title', '文件名称'), { pattern: /^《[^《》]+》/, message: '文件名称须以书名号《》括起' }]}
       >
-        <Input maxLength={200} />
+        <Input {...inputLimits(operation, 'title')} />
       </Form.Item>
-      <Form.Item name="documentNumber" label="文号" rules={[{ max: 100 }]}>
-        <Input maxLength={100} placeholder="如：国发〔2016〕51号" />
+      <Form.Item name="documentNumber" label="文号" rules={rulesFor(operation, 'documentNumber', '文号')}>
+        <Input {...inputLimits(operation, 'documentNumber')} placeholder="如：国发〔2016〕51号" />
       </Form.Item>
       <Form.Item
         name="article"
         label="条款"
         dependencies={['kind', 'prohibitsSharing']}
         rules={[
-          { max: 100 },
+          ...rulesFor(operation, 'article', '条款'),
           ({ getFieldValue }) => ({
             validator: (_, value: string | null | undefined) => {
               if (value?.trim()) return Promise.resolve();
@@ -79,14 +77,10 @@ export function LegalBasisFields({ revising }: { revising: boolean }) {
           }),
         ]}
       >
-        <Input maxLength={100} placeholder="如：第三十八条" />
+        <Input {...inputLimits(operation, 'article')} placeholder="如：第三十八条" />
       </Form.Item>
-      <Form.Item
-        name="excerpt"
-        label="条文内容"
-        rules={[{ required: true, whitespace: true, message: '请摘录条文或概述其要点' }, { max: 4000 }]}
-      >
-        <Input.TextArea rows={4} maxLength={4000} showCount />
+      <Form.Item name="excerpt" label="条文内容" rules={rulesFor(operation, 'excerpt', '条文内容')}>
+        <Input.TextArea rows={4} {...inputLimits(operation, 'excerpt')} showCount />
       </Form.Item>
       <Form.Item name="prohibitsSharing" valuePropName="checked">
         <Checkbox>明确禁止共享或归集（免申即享申请只能依据此类条目不予共享）</Checkbox>
@@ -95,12 +89,12 @@ export function LegalBasisFields({ revising }: { revising: boolean }) {
         <Checkbox>现行有效（已废止或被替代的不能再被引用）</Checkbox>
       </Form.Item>
       {revising ? (
-        <Form.Item name="reason" label="修订理由" rules={[{ required: true, whitespace: true, message: '请说明修订理由' }, { max: 1000 }]}>
-          <Input.TextArea rows={2} maxLength={1000} showCount />
+        <Form.Item name="reason" label="修订理由" rules={rulesFor('reviseLegalBasis', 'reason', '修订理由')}>
+          <Input.TextArea rows={2} {...inputLimits('reviseLegalBasis', 'reason')} showCount />
         </Form.Item>
       ) : (
-        <Form.Item name="note" label="来源说明" rules={[{ max: 1000 }]}>
-          <Input.TextArea rows={2} maxLength={1000} showCount placeholder="条文摘自何处" />
+        <Form.Item name="note" label="来源说明" rules={rulesFor('createLegalBasis', 'note', '来源说明')}>
+          <Input.TextArea rows={2} {...inputLimits('createLegalBasis', 'note')} showCount placeholder="条文摘自何处" />
         </Form.Item>
       )}
     </>
