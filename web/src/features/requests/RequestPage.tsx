@@ -55,6 +55,14 @@ const CLOCK_EVENT_LABELS: Record<string, string> = {
 
 const time = shanghaiTime;
 
+/** The clocked steps of a request, by the name the clock records. */
+const STEP_LABELS: Record<string, string> = {
+  track1: '1个工作日通道',
+  track5: '5个工作日通道',
+  track15: '15个工作日通道',
+  supplement: '补正答复',
+};
+
 function Explanation({ explanation }: { explanation: NonNullable<Schemas['RequestDetail']['explanation']> }) {
   const basis = explanation.legalBasis;
   return (
@@ -211,7 +219,7 @@ export function RequestPage() {
         <Card
           key={clock.id}
           size="small"
-          title={`办理时限：${clock.workingDays} 个工作日（${clock.step}，${PARTY_LABELS[clock.chargedParty] ?? clock.chargedParty}）`}
+          title={`办理时限：${clock.workingDays} 个工作日（${STEP_LABELS[clock.step] ?? clock.step}，${PARTY_LABELS[clock.chargedParty] ?? clock.chargedParty}）`}
         >
           <Typography.Paragraph>
             截止 {clock.deadlineDate} · <WorkingDays timing={clock} />
