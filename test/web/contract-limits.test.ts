@@ -26,6 +26,8 @@ t.test('a small contract, by hand', async (t) => {
           required: ['name', 'tags'],
           properties: {
             name: { $ref: '#/components/schemas/Name' },
+            code: { type: 'string', pattern: '^[A-Z]{2}$' },
+            free: { type: 'string', pattern: '^[^\\u0000]*$' },
             note: { type: ['string', 'null'], maxLength: 200 },
             count: { type: 'integer', minimum: 1, maximum: 9 },
             tags: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'string', enum: ['a', 'b'] } },
@@ -38,6 +40,8 @@ t.test('a small contract, by hand', async (t) => {
   t.same(contractLimits(doc), {
     createThing: {
       name: { required: true, type: 'string', minLength: 1, maxLength: 40 },
+      code: { type: 'string', pattern: '^[A-Z]{2}$' },
+      free: { type: 'string' },
       note: { type: 'string', maxLength: 200 },
       count: { type: 'integer', minimum: 1, maximum: 9 },
       tags: { required: true, type: 'array', minItems: 1, maxItems: 3 },
@@ -57,5 +61,7 @@ t.test("the platform's contract: what the request forms check", async (t) => {
   });
   t.match(limits.requestRequestExtension?.days, { required: true, type: 'integer', minimum: 1, maximum: 250 });
   t.notOk(limits.approveRequest?.note?.required, 'a note is optional');
+  t.equal(limits.createUser?.username?.pattern, '^[a-z0-9._-]{2,64}$', "a username's format");
+  t.equal(limits.refuseRequest?.reasons?.pattern, undefined, 'the blanket no-NUL pattern is left out');
   t.notOk('getRequest' in limits, 'operations without a JSON body have no limits');
 });

@@ -16,12 +16,16 @@ export interface FieldLimits {
   minItems?: number;
   maxItems?: number;
   enum?: unknown[];
+  /** A format the value must match (the contract's blanket "no NUL character" pattern left out). */
+  pattern?: string;
 }
 /** operationId → field path (`a.b`; an array's items at `a[]`) → its limits. */
 export type ContractLimits = Record<string, Record<string, FieldLimits>>;
 
 type Schema = Record<string, unknown>;
 const KEPT = ['minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems', 'enum'] as const;
+// Every text of the contract refuses the NUL character: not a format worth a form rule.
+const NO_NUL = '^[^\\u0000]*$';
 
 function resolve(doc: Schema, schema: Schema | undefined): Schema | undefined {
   const ref = schema?.$ref;
@@ -45,6 +49,7 @@ function walk(doc: Schema, schema: Schema | undefined, path: string, required: b
       ...(typeof types[0] === 'string' ? { type: types[0] } : {}),
     };
     for (const key of KEPT) if (resolved[key] !== undefined) Object.assign(limits, { [key]: resolved[key] });
+    if (typeof resolved.pattern === 'string' && resolved.pattern !== NO_NUL) limits.pattern = resolved.pattern;
     into[path] = limits;
   }
   const requiredNames = new Set((resolved.required as string[] | undefined) ?? []);

@@ -16,7 +16,13 @@ function limitsOf(operationId: Operation, path: string) {
 }
 
 /** Validation rules for a field: required (unless `optional`), lengths, ranges and counts. */
-export function rulesFor(operationId: Operation, path: string, label: string, options: { optional?: boolean } = {}): Rule[] {
+export function rulesFor(
+  operationId: Operation,
+  path: string,
+  label: string,
+  /** `format`: the pattern's meaning in words, for the message (e.g. '2 至 40 位大写字母、数字或连字符'). */
+  options: { optional?: boolean; format?: string } = {},
+): Rule[] {
   const f = limitsOf(operationId, path);
   const rules: Rule[] = [];
   if (f.required && !options.optional) {
@@ -33,6 +39,8 @@ export function rulesFor(operationId: Operation, path: string, label: string, op
   if (f.type === 'string') {
     if (f.maxLength !== undefined) rules.push({ max: f.maxLength, message: `${label}不超过 ${f.maxLength} 字` });
     if (f.minLength !== undefined && f.minLength > 1) rules.push({ min: f.minLength, message: `${label}至少 ${f.minLength} 字` });
+    if (f.pattern !== undefined)
+      rules.push({ pattern: new RegExp(f.pattern), message: options.format ? `${label}为${options.format}` : `${label}格式不正确` });
   }
   if (f.type === 'integer' || f.type === 'number') {
     if (f.minimum !== undefined) rules.push({ type: 'number', min: f.minimum, message: `${label}不小于 ${f.minimum}` });

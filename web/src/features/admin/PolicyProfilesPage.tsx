@@ -216,12 +216,9 @@ function VersionDialog({ base, onClose }: { base: Profile; onClose: () => void }
           name="name"
           label="配置名称"
           extra="沿用原名称即新建其下一版本；新名称从第 1 版开始"
-          rules={[
-            ...rulesFor(POLICY, 'name', '配置名称'),
-            // The contract's pattern, and the input's maxLength the length it allows (patterns are not extracted).
-            { pattern: /^[a-z0-9][a-z0-9-]{1,39}$/, message: '名称为 2 至 40 位小写字母、数字或连字符' },
-          ]}
+          rules={rulesFor(POLICY, 'name', '配置名称', { format: ' 2 至 40 位小写字母、数字或连字符' })}
         >
+          {/* The contract's pattern allows 40 characters. */}
           <Input maxLength={40} />
         </Form.Item>
         <Space wrap size="middle" align="start">

@@ -182,12 +182,9 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
           name="username"
           label="用户名"
           extra="小写字母、数字及 . _ -，2 至 64 位"
-          rules={[
-            ...rulesFor('createUser', 'username', '用户名'),
-            // The contract's pattern, and the input's maxLength the length it allows (patterns are not extracted).
-            { pattern: /^[a-z0-9._-]{2,64}$/, message: '用户名为 2 至 64 位小写字母、数字或 . _ -' },
-          ]}
+          rules={rulesFor('createUser', 'username', '用户名', { format: ' 2 至 64 位小写字母、数字或 . _ -' })}
         >
+          {/* The contract's pattern allows 64 characters. */}
           <Input maxLength={64} autoComplete="off" />
         </Form.Item>
         <Form.Item name="displayName" label="姓名" rules={rulesFor('createUser', 'displayName', '姓名')}>
