@@ -74,6 +74,18 @@ export async function startConsole(t: Teardown, logDir: string): Promise<Console
 
 /** No serious or critical accessibility violation on the page as it stands. */
 export async function accessible(t: Same, page: Page, name: string): Promise<void> {
+  // Colours are judged as they settle: an element fading in (a toast, a dialog) is not yet at full contrast.
+  await page.evaluate(async () => {
+    interface Running {
+      effect: { getComputedTiming(): { iterations?: number } } | null;
+      finished: Promise<unknown>;
+    }
+    const running = (globalThis as unknown as { document: { getAnimations(): Running[] } }).document
+      .getAnimations()
+      .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity);
+    const settled = Promise.all(running.map((a) => a.finished.catch(() => undefined)));
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+  });
   await page.evaluate(axe.source);
   const violations = await page.evaluate(async () => {
     // In the page: axe checks the whole document.

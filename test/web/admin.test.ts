@@ -17,7 +17,11 @@ const { platform, session, signIn } = await startConsole(t, new URL('../../.tap/
 async function choose(page: Page, label: string, option: string, scope: Page | ReturnType<Page['locator']> = page) {
   await scope.getByLabel(label, { exact: true }).last().click();
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
-  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'detached' });
+  // The choice shows in the control; a dropdown still open (a click taken by a closing date
+  // picker) closes as the focus leaves the select (Tab closes no dialog, unlike Escape or a click outside).
+  await scope.locator(`.ant-select-content[title="${option}"]`).last().waitFor();
+  if (await page.locator('.ant-select-dropdown:visible').count()) await page.keyboard.press('Tab');
+  await page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' });
 }
 
 t.test('the center administrator publishes 2027: refused for a missing statutory holiday, nothing lost, then published', async (t) => {
