@@ -72,9 +72,8 @@ export async function startConsole(t: Teardown, logDir: string): Promise<Console
   };
 }
 
-/** No serious or critical accessibility violation on the page as it stands. */
-export async function accessible(t: Same, page: Page, name: string): Promise<void> {
-  // Colours are judged as they settle: an element fading in (a toast, a dialog) is not yet at full contrast.
+/** Once the page's animations have finished (a dialog zooming in moves what a click aims at); infinite ones are ignored. */
+export async function settled(page: Page): Promise<void> {
   await page.evaluate(async () => {
     interface Running {
       effect: { getComputedTiming(): { iterations?: number } } | null;
@@ -86,6 +85,12 @@ export async function accessible(t: Same, page: Page, name: string): Promise<voi
     const settled = Promise.all(running.map((a) => a.finished.catch(() => undefined)));
     await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 3_000))]);
   });
+}
+
+/** No serious or critical accessibility violation on the page as it stands. */
+export async function accessible(t: Same, page: Page, name: string): Promise<void> {
+  // Colours are judged as they settle: an element fading in (a toast, a dialog) is not yet at full contrast.
+  await settled(page);
   await page.evaluate(axe.source);
   const violations = await page.evaluate(async () => {
     // In the page: axe checks the whole document.

@@ -8,7 +8,7 @@
  */
 import t from 'tap';
 import type { Page } from 'playwright-core';
-import { accessible, screenshots, startConsole } from '../helpers/browser.js';
+import { accessible, screenshots, settled, startConsole } from '../helpers/browser.js';
 
 t.setTimeout(900_000);
 const { platform, session, signIn } = await startConsole(t, new URL('../../.tap/web-admin/', import.meta.url).pathname);
@@ -191,6 +191,8 @@ t.test('the center administrator creates a user; a taken username is refused wit
   await dialog.waitFor({ state: 'hidden' });
   await page.getByRole('row', { name: /psb\.qianjin.*钱进（公安局申请）.*上海市公安局.*申请人.*在用/ }).waitFor();
   await page.getByRole('button', { name: '修改 钱进（公安局申请）' }).click();
+  await dialog.getByRole('checkbox', { name: '审核人' }).waitFor();
+  await settled(page);
   await dialog.getByRole('checkbox', { name: '审核人' }).check();
   await dialog.getByLabel('变更原因').fill('兼任本局审核');
   await dialog.getByRole('button', { name: /保\s*存/ }).click();
