@@ -1413,6 +1413,8 @@ export interface components {
             reply: string | null;
             /** Format: date-time */
             repliedAt: string | null;
+            /** @description The notice awaits the caller's answer (its department is responsible and the caller answers for it) */
+            mayReply: boolean;
         };
         RequestDetail: {
             request: {

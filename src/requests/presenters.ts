@@ -47,7 +47,8 @@ export const summaryView = ({ row: r, clock }: RequestListRow, { calendar, now }
   createdAt: r.createdAt.toISOString(),
 });
 
-export const supervisionView = (s: SupervisionRow): Detail['supervisions'][number] => ({
+/** A notice as the caller sees it: `mayReply` when it awaits the caller's answer (rules/supervision.ts). */
+export const supervisionView = (s: SupervisionRow, mayReply: boolean): Detail['supervisions'][number] => ({
   id: s.id,
   requestId: s.subjectId,
   level: s.level as 1 | 2,
@@ -57,6 +58,7 @@ export const supervisionView = (s: SupervisionRow): Detail['supervisions'][numbe
   replyDueAt: s.replyDueAt.toISOString(),
   reply: s.reply,
   repliedAt: iso(s.repliedAt),
+  mayReply,
 });
 
 function requestView(
@@ -160,7 +162,7 @@ export async function detailView(db: Db, d: RequestDetailRows, now: Date): Promi
       answeredAt: iso(s.answeredAt),
       lapsedAt: iso(s.lapsedAt),
     })),
-    supervisions: d.supervisions.map(supervisionView),
+    supervisions: d.supervisions.map((s) => supervisionView(s, d.repliable.includes(s.id))),
     attachments: d.attachments.map((a) => ({ ...a, uploadedAt: a.uploadedAt.toISOString() })),
     grant: d.grant ? grantView(d.grant) : null,
     availableActions: d.availableActions,

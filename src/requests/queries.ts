@@ -3,7 +3,7 @@
  * its whole timeline (events, actors, clocks).
  */
 import { subject as asSubject } from '@casl/ability';
-import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import { authorize } from '../identity/index.js';
 import { accessibleWhere } from '../identity/index.js';
@@ -21,6 +21,7 @@ import {
 import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
 import { startOfShanghaiDay } from '../calendar/rules/working-days.js';
 import { availableActions } from './rules/actions.js';
+import { mayReplyToSupervision } from './rules/supervision.js';
 import { isOpen, type Party, type RequestState } from './rules/lifecycle.js';
 import { viewRequest } from './case.js';
 import type { Track } from './rules/policy.js';
@@ -67,6 +68,10 @@ export interface RequestListRow {
   clock: ClockRow | null;
 }
 
+/** A yes/no filter: the condition, its negation (a request without a clock counts as "no"), or nothing. */
+const whether = (wanted: boolean | undefined, condition: SQL) =>
+  wanted === undefined ? undefined : wanted ? condition : sql`not coalesce(${condition}, false)`;
+
 const overdue = sql`${slaClocks.outcome} = 'breached'`;
 const extensionPending = sql`${slaClocks.state} <> 'stopped' and ${slaClocks.extension}->>'decision' = 'pending'`;
 const supervised = sql`${slaClocks.state} <> 'stopped' and ${slaClocks.supervisionLevel} > 0`;
@@ -86,15 +91,10 @@ export async function listRequests(ctx: RequestContext, f: RequestFilters): Prom
         visible,
         f.state ? eq(requests.state, f.state) : undefined,
         f.track ? eq(requests.track, f.track) : undefined,
-        f.overdue === undefined ? undefined : f.overdue ? overdue : sql`not coalesce(${overdue}, false)`,
-        f.dueToday ? dueToday : undefined,
-        f.dueToday === false ? sql`not coalesce(${dueToday}, false)` : undefined,
-        f.extensionPending === undefined
-          ? undefined
-          : f.extensionPending
-            ? extensionPending
-            : sql`not coalesce(${extensionPending}, false)`,
-        f.supervised === undefined ? undefined : f.supervised ? supervised : sql`not coalesce(${supervised}, false)`,
+        whether(f.overdue, overdue),
+        whether(f.dueToday, dueToday!),
+        whether(f.extensionPending, extensionPending),
+        whether(f.supervised, supervised),
         f.requesterDepartmentId ? eq(requests.requesterDepartmentId, f.requesterDepartmentId) : undefined,
         f.ownerDepartmentId ? eq(requests.ownerDepartmentId, f.ownerDepartmentId) : undefined,
         f.filedFrom ? gte(requests.filedAt, day(f.filedFrom)) : undefined,
@@ -183,6 +183,7 @@ export async function requestDetail(ctx: RequestContext, id: string) {
     explanation: explanation[0] ?? null,
     supplements,
     supervisions: supervisionRows,
+    repliable: supervisionRows.filter((s) => mayReplyToSupervision(ctx.actor, s)).map((s) => s.id),
     attachments,
     grant: grant[0] ?? null,
     availableActions: actions,

@@ -26,6 +26,7 @@ import { commitmentView, detailView, summaryView, supervisionView, type Detail }
 import * as queries from './queries.js';
 import { ACTIONS, type ActionArgs, type ActionName } from './rules/actions.js';
 import { replyToSupervision } from './steps.js';
+import { supervisionReplyRole } from './rules/supervision.js';
 import { startRequestWorkflow, updateRequest } from './workflow-client.js';
 
 export interface RequestServiceDeps {
@@ -192,9 +193,8 @@ export class RequestService {
     await queries.loadRequest(ctx, supervision.subjectId).catch((error: unknown) => {
       throw error instanceof NotFoundError ? unknown() : error;
     });
-    const role = (['reviewer', 'center_operator', 'dept_admin'] as const).find((r) => ctx.actor.roles.includes(r));
-    if (!role || supervision.responsibleDepartmentId !== ctx.actor.departmentId)
-      throw new ForbiddenError('forbidden', 'Only the responsible department answers a supervision notice');
+    const role = supervisionReplyRole(ctx.actor, supervision);
+    if (!role) throw new ForbiddenError('forbidden', 'Only the responsible department answers a supervision notice');
     const actor = {
       userId: ctx.actor.userId,
       departmentId: ctx.actor.departmentId,
@@ -204,7 +204,7 @@ export class RequestService {
     };
     const updated = await replyToSupervision(this.deps.db, { supervisionId, actor, at: ctx.now, reply });
     this.notify();
-    return supervisionView(updated);
+    return supervisionView(updated, false);
   }
 
   /** A new policy version, applied to open requests if asked: their clocks move and their workflows are told. */

@@ -493,11 +493,13 @@ t.test('breach → supervision; the responsible department replies; policy and c
     'still decidable; no extension after the deadline',
   );
   const [supervision] = detail.supervisions;
-  t.match(supervision, { level: 1, chargedParty: 'owner', responsibleDepartmentId: world.police.id, reply: null });
+  t.match(supervision, { level: 1, chargedParty: 'owner', responsibleDepartmentId: world.police.id, reply: null, mayReply: false });
+  const forOwner = (await call('GET', `/requests/${id}`, world.policeReviewer)).json().supervisions[0];
+  t.equal(forOwner.mayReply, true, "the responsible department's reviewer is told the notice awaits its answer");
   t.equal((await call('POST', `/supervisions/${supervision.id}/reply`, world.marketRequester, { reply: 'x' })).statusCode, 403);
   const replied = await call('POST', `/supervisions/${supervision.id}/reply`, world.policeReviewer, { reply: '已安排专人审核，今日办结' });
   t.equal(replied.statusCode, 200, replied.body);
-  t.match(replied.json(), { reply: '已安排专人审核，今日办结' });
+  t.match(replied.json(), { reply: '已安排专人审核，今日办结', mayReply: false });
   t.equal(
     (await call('POST', `/supervisions/${supervision.id}/reply`, world.policeReviewer, { reply: '再答' })).json().code,
     'already_replied',

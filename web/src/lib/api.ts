@@ -7,6 +7,7 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../../../src/generated/openapi';
 
 export type Schemas = components['schemas'];
+export type { paths };
 
 export class ApiError extends Error {
   constructor(
@@ -55,8 +56,10 @@ interface ErrorBody {
   requestId?: string;
 }
 
-/** The data of a successful answer, or an ApiError with the platform's code. */
-export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+/** The data of a successful answer and the answer itself (its headers), or an ApiError with the platform's code. */
+export async function unwrapResponse<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<{ data: T; response: Response }> {
   let result: { data?: T; error?: unknown; response: Response };
   try {
     result = await call;
@@ -73,5 +76,26 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
       body.requestId,
     );
   }
-  return result.data as T;
+  return { data: result.data as T, response: result.response };
+}
+
+/** The data of a successful answer, or an ApiError with the platform's code. */
+export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  return (await unwrapResponse(call)).data;
+}
+
+/** Sends a file as a request body as it is (its media type given), not as JSON. */
+export const rawBody = { bodySerializer: (body: unknown) => body as BodyInit };
+
+/** Saves a downloaded file under its name (the browser's download). */
+export function saveFile(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has begun reading it by then.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -20,12 +20,15 @@ export function rulesFor(
   operationId: Operation,
   path: string,
   label: string,
-  /** `format`: the pattern's meaning in words, for the message (e.g. '2 至 40 位大写字母、数字或连字符'). */
-  options: { optional?: boolean; format?: string } = {},
+  /**
+   * `optional`: the form may leave out what the contract requires; `required`: the form asks for
+   * what the contract lets it leave out; `format`: the pattern's meaning in words, for the message.
+   */
+  options: { optional?: boolean; required?: boolean; format?: string } = {},
 ): Rule[] {
   const f = limitsOf(operationId, path);
   const rules: Rule[] = [];
-  if (f.required && !options.optional) {
+  if ((f.required && !options.optional) || options.required) {
     // A blank text is no answer; other values (dates, numbers, choices) are answers when present.
     const message = `${f.type === 'array' || f.enum ? '请选择' : '请填写'}${label}`;
     const blank = (v: unknown) =>

@@ -5,16 +5,14 @@
 import { ApiError } from './api';
 import { ERROR_MESSAGES } from './error-messages';
 
-const MESSAGES = ERROR_MESSAGES;
-
 /** The Chinese message of a code the platform uses (in errors and in filing problems), if known. */
 export function codeMessage(code: string): string | undefined {
-  return MESSAGES[code];
+  return ERROR_MESSAGES[code];
 }
 
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    const known = MESSAGES[error.code];
+    const known = ERROR_MESSAGES[error.code];
     // Rule violations carry the platform's own reasons (which condition, which field): show them too.
     return known ? (error.status === 422 ? `${known}：${error.message}` : known) : `${error.message}（${error.code}）`;
   }

@@ -66,3 +66,6 @@ export const CONDITION_LABELS: Record<string, string> = {
 };
 
 export const CHECK_RESULT_LABELS: Record<string, string> = { pass: '满足', fail: '不满足', needs_review: '需审核判断' };
+
+/** 督办 levels: 1 by the center (or the competent authority for the center's own steps), 2 by the competent authority. */
+export const SUPERVISION_LEVEL_LABELS: Record<number, string> = { 1: '一级督办', 2: '二级督办' };

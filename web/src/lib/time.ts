@@ -13,3 +13,5 @@ const days = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year:
 export const shanghaiTime = (at: string | null | undefined): string => (at ? minutes.format(new Date(at)) : '—');
 /** 2026-12-02 (Shanghai). */
 export const shanghaiDate = (at: string): string => days.format(new Date(at));
+/** Today's date in Shanghai (2026-12-02), whatever the browser's time zone. */
+export const shanghaiToday = (): string => days.format(new Date());

@@ -8,9 +8,10 @@ import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, AutoComplete, Button, Card, DatePicker, Descriptions, Form, Input, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { EmptyText } from '../../components/EmptyText';
+import { CursorPager } from '../../components/CursorPager';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
-import { useDepartmentNames } from '../../lib/directory';
+import { useDepartmentNames, useDepartments } from '../../lib/directory';
 import { ROLE_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { shanghaiTime } from '../../lib/time';
@@ -74,7 +75,7 @@ export function AuditPage() {
   const { has } = useSession();
   const [params, update] = useUrlFilters();
   const departmentName = useDepartmentNames();
-  const departments = useQuery({ queryKey: ['departments'], queryFn: () => unwrap(api.GET('/api/v1/departments')), staleTime: 60_000 });
+  const departments = useDepartments();
   const users = useQuery({
     queryKey: ['users', 'directory'],
     queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 200 } } })),
@@ -224,10 +225,7 @@ export function AuditPage() {
           },
         ]}
       />
-      <Space>
-        {cursor && <Button onClick={() => update({ cursor: undefined })}>回到第一页</Button>}
-        {entries.data?.nextCursor && <Button onClick={() => update({ cursor: entries.data.nextCursor! })}>下一页</Button>}
-      </Space>
+      <CursorPager cursor={cursor} nextCursor={entries.data?.nextCursor} onChange={(next) => update({ cursor: next })} />
     </Space>
   );
 }

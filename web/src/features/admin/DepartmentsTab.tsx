@@ -10,6 +10,7 @@ import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
 import { LEVEL_LABELS } from '../../lib/labels';
+import { useDepartments } from '../../lib/directory';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { inputLimits, rulesFor } from '../../lib/contract';
 import { useSession } from '../../lib/session';
@@ -22,7 +23,7 @@ export function DepartmentsTab() {
   const [params, update] = useUrlFilters();
   const level = (params.get('level') as Schemas['DepartmentLevel'] | null) ?? undefined;
   const [editing, setEditing] = useState<Department | 'new' | null>(null);
-  const all = useQuery({ queryKey: ['departments'], queryFn: () => unwrap(api.GET('/api/v1/departments')), staleTime: 60_000 });
+  const all = useDepartments();
   const list = useQuery({
     queryKey: ['departments', { level }],
     queryFn: () => unwrap(api.GET('/api/v1/departments', { params: { query: level ? { level } : {} } })),
@@ -171,11 +172,8 @@ function DepartmentDialog(props: { department: Department | null; departments: D
         <Form.Item
           name="name"
           label="部门名称"
-          rules={[
-            // A rename may leave the name out, but this form always sends it, and never empty (minLength 1).
-            ...(department ? [{ required: true, whitespace: true, message: '请填写部门名称' }] : []),
-            ...rulesFor(operation, 'name', '部门名称'),
-          ]}
+          // A rename may leave the name out, but this form always sends it, and never empty.
+          rules={rulesFor(operation, 'name', '部门名称', { required: true })}
         >
           <Input {...inputLimits(operation, 'name')} />
         </Form.Item>

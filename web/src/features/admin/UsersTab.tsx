@@ -9,11 +9,12 @@ import { Button, Checkbox, Form, Input, Modal, Select, Space, Table, Tag } from 
 import { useState } from 'react';
 import { CheckGroup } from '../../components/CheckGroup';
 import { EmptyText } from '../../components/EmptyText';
+import { CursorPager } from '../../components/CursorPager';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { inputLimits, rulesFor } from '../../lib/contract';
-import { useDepartmentNames } from '../../lib/directory';
+import { useDepartmentNames, useDepartments } from '../../lib/directory';
 import { ROLE_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { useUrlFilters } from '../../lib/url';
@@ -27,7 +28,7 @@ export function UsersTab() {
   const [params, update] = useUrlFilters();
   const departmentName = useDepartmentNames();
   const [editing, setEditing] = useState<User | 'new' | null>(null);
-  const departments = useQuery({ queryKey: ['departments'], queryFn: () => unwrap(api.GET('/api/v1/departments')), staleTime: 60_000 });
+  const departments = useDepartments();
   const departmentId = params.get('departmentId') ?? undefined;
   const role = (params.get('role') as Role | null) ?? undefined;
   const active = params.get('active') ?? undefined;
@@ -125,10 +126,7 @@ export function UsersTab() {
           },
         ]}
       />
-      <Space>
-        {cursor && <Button onClick={() => update({ cursor: undefined })}>回到第一页</Button>}
-        {list.data?.nextCursor && <Button onClick={() => update({ cursor: list.data.nextCursor! })}>下一页</Button>}
-      </Space>
+      <CursorPager cursor={cursor} nextCursor={list.data?.nextCursor} onChange={(next) => update({ cursor: next })} />
       {editing === 'new' && <CreateUserDialog onClose={() => setEditing(null)} />}
       {editing && editing !== 'new' && <EditUserDialog user={editing} onClose={() => setEditing(null)} />}
     </Space>
@@ -154,7 +152,7 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
   const centerAdmin = has('center_admin');
   const [form] = Form.useForm<CreateValues>();
   const queryClient = useQueryClient();
-  const departments = useQuery({ queryKey: ['departments'], queryFn: () => unwrap(api.GET('/api/v1/departments')), staleTime: 60_000 });
+  const departments = useDepartments();
   const create = useMutation({
     mutationFn: (v: CreateValues) => unwrap(api.POST('/api/v1/users', { body: { ...v, displayName: v.displayName.trim() } })),
     onSuccess: () => {
@@ -251,11 +249,8 @@ function EditUserDialog({ user, onClose }: { user: User; onClose: () => void }) 
         <Form.Item
           name="displayName"
           label="姓名"
-          rules={[
-            // The change may leave the name out, but a changed name is sent, and never empty (minLength 1).
-            { required: true, whitespace: true, message: '请填写姓名' },
-            ...rulesFor('updateUser', 'displayName', '姓名'),
-          ]}
+          // The change may leave the name out, but a changed name is sent, and never empty.
+          rules={rulesFor('updateUser', 'displayName', '姓名', { required: true })}
         >
           <Input {...inputLimits('updateUser', 'displayName')} />
         </Form.Item>

@@ -7,6 +7,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { EmptyText } from '../../components/EmptyText';
+import { CursorPager } from '../../components/CursorPager';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
@@ -167,10 +168,7 @@ function Deliveries({ webhooks, urlOf }: { webhooks: Webhook[]; urlOf: (id: stri
             { title: '送达时间', dataIndex: 'deliveredAt', width: 150, render: (at: string | null) => shanghaiTime(at) },
           ]}
         />
-        <Space>
-          {cursor && <Button onClick={() => update({ cursor: undefined })}>回到第一页</Button>}
-          {deliveries.data?.nextCursor && <Button onClick={() => update({ cursor: deliveries.data.nextCursor! })}>下一页</Button>}
-        </Space>
+        <CursorPager cursor={cursor} nextCursor={deliveries.data?.nextCursor} onChange={(next) => update({ cursor: next })} />
       </Space>
     </Card>
   );

@@ -11,7 +11,7 @@ import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useSession } from '../../lib/session';
-import { shanghaiTime } from '../../lib/time';
+import { shanghaiTime, shanghaiToday } from '../../lib/time';
 import { CalendarEditor } from './CalendarEditor';
 import type { ScheduleRow } from './schedule';
 
@@ -19,7 +19,7 @@ export function CalendarPage() {
   const [params, setParams] = useSearchParams();
   const { has } = useSession();
   const [editing, setEditing] = useState<number | null>(null);
-  const thisYear = new Date().getFullYear();
+  const thisYear = Number(shanghaiToday().slice(0, 4));
   const asked = Number(params.get('year') ?? thisYear);
   const year = Number.isInteger(asked) && asked >= 2004 && asked <= 2060 ? asked : thisYear;
   const years = useQuery({ queryKey: ['calendar', 'years'], queryFn: () => unwrap(api.GET('/api/v1/calendar/years')) });

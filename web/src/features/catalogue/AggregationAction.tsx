@@ -1,6 +1,7 @@
 /** The center administrator records that the center holds a dataset's data (归集), or no longer does, with a reason. */
 import { api, unwrap, type Schemas } from '../../lib/api';
-import { ReasonAction } from './ReasonAction';
+import { ReasonAction } from '../../components/ReasonAction';
+import { withReadableProblems } from './terms';
 
 export function AggregationAction({
   dataset,
@@ -16,8 +17,10 @@ export function AggregationAction({
     <ReasonAction
       label={aggregate ? '记录归集' : '结束归集'}
       title={`${aggregate ? '记录归集' : '结束归集'}：${dataset.name}（${dataset.code}）`}
+      operationId="setDatasetAggregation"
       reasonLabel={aggregate ? '归集说明' : '结束归集的原因'}
       required
+      shownError={withReadableProblems}
       explanation={
         aggregate
           ? '记录市大数据中心已归集该资源的数据。已归集且无条件共享的数据，申请可由中心直接供数。'

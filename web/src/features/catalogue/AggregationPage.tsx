@@ -7,11 +7,12 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Button, Card, Form, Input, Space, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { EmptyText } from '../../components/EmptyText';
+import { CursorPager } from '../../components/CursorPager';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FilterSelect } from '../../components/FilterSelect';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
-import { useDepartmentNames } from '../../lib/directory';
+import { useDepartmentNames, useDepartments } from '../../lib/directory';
 import { SHARING_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { shanghaiTime } from '../../lib/time';
@@ -38,6 +39,8 @@ function LastAggregation({ id }: { id: string }) {
 function useSummary() {
   return useQuery({
     queryKey: ['aggregation', 'summary'],
+    // Many pages read to count: kept a few minutes, not refetched on every visit (a change invalidates it).
+    staleTime: 5 * 60_000,
     queryFn: async () => {
       const counts = new Map<string, { aggregated: number; not: number }>();
       let cursor: string | undefined;
@@ -68,7 +71,7 @@ export function AggregationPage() {
   const { has } = useSession();
   const queryClient = useQueryClient();
   const departmentName = useDepartmentNames();
-  const departments = useQuery({ queryKey: ['departments'], queryFn: () => unwrap(api.GET('/api/v1/departments')), staleTime: 600_000 });
+  const departments = useDepartments();
   const q = params.get('q') ?? '';
   const aggregated = params.get('aggregated');
   const ownerDepartmentId = params.get('ownerDepartmentId') ?? undefined;
@@ -195,10 +198,7 @@ export function AggregationPage() {
             : []),
         ]}
       />
-      <Space>
-        {cursor && <Button onClick={() => update({ cursor: undefined })}>回到第一页</Button>}
-        {datasets.data?.nextCursor && <Button onClick={() => update({ cursor: datasets.data.nextCursor! })}>下一页</Button>}
-      </Space>
+      <CursorPager cursor={cursor} nextCursor={datasets.data?.nextCursor} onChange={(next) => update({ cursor: next })} />
     </Space>
   );
 }

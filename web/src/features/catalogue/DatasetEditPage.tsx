@@ -12,6 +12,8 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { CheckGroup } from '../../components/CheckGroup';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ApiError, api, unwrap, type Schemas } from '../../lib/api';
+import { inputLimits, rulesFor } from '../../lib/contract';
+import { useDepartments } from '../../lib/directory';
 import { SHARING_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { FieldsEditor, LineageEditor } from './ContentEditors';
@@ -147,7 +149,7 @@ function formPath(path: string): (string | number)[] | null {
 }
 
 function ConditionsEditor({ fieldNames }: { fieldNames: string[] }) {
-  const departments = useQuery({ queryKey: ['departments'], queryFn: () => unwrap(api.GET('/api/v1/departments')), staleTime: 600_000 });
+  const departments = useDepartments();
   const scenarios = useQuery({ queryKey: ['scenarios'], queryFn: () => unwrap(api.GET('/api/v1/scenarios')) });
   return (
     <Card size="small" title="共享条件（至少一项）">
@@ -363,12 +365,8 @@ export function DatasetEditPage() {
               </Col>
             )}
             <Col xs={24} md={editing ? 12 : 8}>
-              <Form.Item
-                name="name"
-                label="资源名称"
-                rules={[{ required: true, whitespace: true, message: '请填写资源名称' }, { max: 200 }]}
-              >
-                <Input maxLength={200} />
+              <Form.Item name="name" label="资源名称" rules={rulesFor('reviseDataset', 'name', '资源名称')}>
+                <Input {...inputLimits('reviseDataset', 'name')} />
               </Form.Item>
             </Col>
             <Col xs={24} md={editing ? 12 : 8}>

@@ -14,7 +14,7 @@ import { SHARING_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { shanghaiDate, shanghaiTime } from '../../lib/time';
 import { AggregationAction } from './AggregationAction';
-import { ReasonAction } from './ReasonAction';
+import { ReasonAction } from '../../components/ReasonAction';
 import {
   BASIC_LIBRARY_LABELS,
   withReadableProblems,
@@ -158,8 +158,10 @@ export function DatasetPage() {
           <ReasonAction
             label="发布"
             title={`发布 ${dataset.name}`}
+            operationId="moveDataset"
             reasonLabel="发布说明（选填）"
             required={false}
+            shownError={withReadableProblems}
             explanation={`发布后，第 ${current.version} 版在目录中对所有部门可见，可被申请共享。`}
             button={{ type: 'primary' }}
             run={move('published')}
@@ -169,8 +171,10 @@ export function DatasetPage() {
           <ReasonAction
             label="停用"
             title={`停用 ${dataset.name}`}
+            operationId="moveDataset"
             reasonLabel="停用原因"
             required
+            shownError={withReadableProblems}
             explanation="停用后不能再申请共享，也不能再修改；已有的申请和授权仍引用原版本。"
             button={{ danger: true }}
             run={move('retired')}

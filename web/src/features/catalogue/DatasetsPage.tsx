@@ -8,6 +8,7 @@ import { Alert, Button, Card, Checkbox, Form, Input, Space, Table, Tag, Typograp
 import { Link } from 'react-router';
 import { StatusTag } from '../../components/StatusTag';
 import { EmptyText } from '../../components/EmptyText';
+import { CursorPager } from '../../components/CursorPager';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FilterSelect } from '../../components/FilterSelect';
 import { api, unwrap, type Schemas } from '../../lib/api';
@@ -43,8 +44,7 @@ export function DatasetsPage() {
     queryFn: () => unwrap(api.GET('/api/v1/datasets', { params: { query: { ...filters, ...(cursor ? { cursor } : {}), limit: 20 } } })),
   });
   const exported = useMutation({
-    mutationFn: (format: 'xlsx' | 'csv') =>
-      downloadExport({ format, ...Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, String(v)])) }),
+    mutationFn: (format: 'xlsx' | 'csv') => downloadExport({ format, ...filters }),
   });
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
@@ -157,10 +157,7 @@ export function DatasetsPage() {
           },
         ]}
       />
-      <Space>
-        {cursor && <Button onClick={() => update({ cursor: undefined })}>回到第一页</Button>}
-        {datasets.data?.nextCursor && <Button onClick={() => update({ cursor: datasets.data.nextCursor! })}>下一页</Button>}
-      </Space>
+      <CursorPager cursor={cursor} nextCursor={datasets.data?.nextCursor} onChange={(next) => update({ cursor: next })} />
     </Space>
   );
 }

@@ -45,8 +45,10 @@ export function withReadableProblems(error: unknown): unknown {
   if (!(error instanceof ApiError)) return error;
   const details = error.details as { problems?: unknown[] } | undefined;
   const problems = details?.problems?.map((p) => {
-    if (typeof p === 'string')
-      return problemInChinese(p.replace(/^[\w/]+: /, '')) ? `${problemInChinese(p.replace(/^[\w/]+: /, ''))}（${p}）` : p;
+    if (typeof p === 'string') {
+      const said = problemInChinese(p.replace(/^[\w/]+: /, ''));
+      return said ? `${said}（${p}）` : p;
+    }
     const { path, problem } = p as { path?: string; problem?: string };
     if (!problem) return JSON.stringify(p);
     const said = problemInChinese(problem);

@@ -8,6 +8,7 @@ import { Button, Card, Form, Input, Modal, Select, Space, Table, Typography } fr
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { EmptyText } from '../../components/EmptyText';
+import { CursorPager } from '../../components/CursorPager';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
@@ -134,10 +135,7 @@ export function LegalBasesPage() {
           { title: '版本', dataIndex: 'version', width: 70, render: (v: number) => `第 ${v} 版` },
         ]}
       />
-      <Space>
-        {cursor && <Button onClick={() => update({ cursor: undefined })}>回到第一页</Button>}
-        {list.data?.nextCursor && <Button onClick={() => update({ cursor: list.data.nextCursor! })}>下一页</Button>}
-      </Space>
+      <CursorPager cursor={cursor} nextCursor={list.data?.nextCursor} onChange={(next) => update({ cursor: next })} />
       {creating && <CreateDialog onClose={() => setCreating(false)} />}
     </Space>
   );

@@ -8,7 +8,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, List, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { ApiError, api, currentToken, unwrap, type Schemas } from '../../lib/api';
+import { api, rawBody, saveFile, unwrap, type Schemas } from '../../lib/api';
 
 type Attachment = Schemas['Attachment'];
 
@@ -47,7 +47,7 @@ export function AttachmentUpload({ requestId, attachments, label }: { requestId:
         api.POST('/api/v1/requests/{requestId}/attachments', {
           params: { path: { requestId }, query: { fileName: file.name } },
           body: file as never,
-          bodySerializer: (body: unknown) => body as BodyInit,
+          ...rawBody,
           headers: { 'Content-Type': mediaTypeOf(file)! },
         }),
       ),
@@ -79,16 +79,13 @@ export function AttachmentUpload({ requestId, attachments, label }: { requestId:
 }
 
 async function download(requestId: string, attachment: Attachment): Promise<void> {
-  const response = await fetch(`/api/v1/requests/${requestId}/attachments/${attachment.id}`, {
-    headers: { Authorization: `Bearer ${currentToken() ?? ''}` },
-  });
-  if (!response.ok) throw new ApiError(response.status, 'http_error', response.statusText);
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = attachment.fileName;
-  link.click();
-  URL.revokeObjectURL(url);
+  const file = await unwrap(
+    api.GET('/api/v1/requests/{requestId}/attachments/{attachmentId}', {
+      params: { path: { requestId, attachmentId: attachment.id } },
+      parseAs: 'blob',
+    }),
+  );
+  saveFile(file, attachment.fileName);
 }
 
 export function AttachmentList({ requestId, attachments }: { requestId: string; attachments: Attachment[] }) {

@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Checkbox, Col, Form, Input, InputNumber, Popconfirm, Radio, Row, Select, Space, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { StatusTag } from '../../components/StatusTag';
+import { CheckResultTag } from '../../components/CheckResultTag';
 import { CheckGroup } from '../../components/CheckGroup';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { AttachmentUpload } from './Attachments';
@@ -39,13 +39,15 @@ function DatasetPicker(props: { value?: string; onChange?: (value: string) => vo
 }
 
 export function NewRequestPage() {
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Draft & { acceptCommitment?: boolean }>();
   const datasetId = Form.useWatch('datasetId', form);
   const values = Form.useWatch([], form);
-  // A draft kept from an earlier visit (the drafts tab links here with ?draft=) is filled in once.
+  // Opened on a kept draft (the drafts tab links here with ?draft=), not one this visit saved:
+  // the form is filled from it once.
+  const [resuming] = useState(() => params.get('draft') !== null);
   const [draftId, setDraftId] = useState<string | null>(params.get('draft'));
   const draft = useQuery({
     queryKey: ['request', draftId],
@@ -53,7 +55,7 @@ export function NewRequestPage() {
     enabled: draftId !== null,
   });
   // A new form is never overwritten by its own autosaved draft.
-  const filledFromDraft = useRef(params.get('draft') === null);
+  const filledFromDraft = useRef(!resuming);
   useEffect(() => {
     const kept = draft.data?.request;
     if (!kept || filledFromDraft.current) return;
@@ -100,7 +102,11 @@ export function NewRequestPage() {
       const saved = draftId
         ? await unwrap(api.PUT('/api/v1/requests/{requestId}', { params: { path: { requestId: draftId } }, body }))
         : await unwrap(api.POST('/api/v1/requests', { body }));
-      setDraftId(saved.request.id);
+      if (!draftId) {
+        setDraftId(saved.request.id);
+        // A reload keeps working on this draft instead of starting another.
+        setParams((current) => ({ ...Object.fromEntries(current), draft: saved.request.id }), { replace: true });
+      }
       const check = await unwrap(api.POST('/api/v1/requests/{requestId}/pre-check', { params: { path: { requestId: saved.request.id } } }));
       return { ...check, draftId: saved.request.id };
     },
@@ -140,7 +146,7 @@ export function NewRequestPage() {
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
-        {params.get('draft') ? '继续填写草稿' : '新建共享申请'}
+        {resuming ? '继续填写草稿' : '新建共享申请'}
       </Typography.Title>
       {draft.error && <ErrorAlert error={draft.error} />}
       <Row gutter={16}>
@@ -250,14 +256,7 @@ export function NewRequestPage() {
                 ))}
                 {check.preCheck.checks.map((c) => (
                   <div key={c.condition}>
-                    {c.result === 'pass' ? (
-                      <StatusTag tone="green">满足</StatusTag>
-                    ) : c.result === 'fail' ? (
-                      <StatusTag tone="red">不满足</StatusTag>
-                    ) : (
-                      <StatusTag tone="orange">需审核</StatusTag>
-                    )}{' '}
-                    {CONDITION_LABELS[c.condition] ?? c.condition}
+                    <CheckResultTag result={c.result} /> {CONDITION_LABELS[c.condition] ?? c.condition}
                   </div>
                 ))}
               </Space>

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, List, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { shanghaiTime } from '../../lib/time';
 import { Link, useParams } from 'react-router';
+import { CheckResultTag } from '../../components/CheckResultTag';
 import { StatusTag } from '../../components/StatusTag';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -53,15 +54,9 @@ const CLOCK_EVENT_LABELS: Record<string, string> = {
   provisional_changed: '节假日安排公布',
 };
 
-const time = shanghaiTime;
-
-/** The clocked steps of a request, by the name the clock records. */
-const STEP_LABELS: Record<string, string> = {
-  track1: '1个工作日通道',
-  track5: '5个工作日通道',
-  track15: '15个工作日通道',
-  supplement: '补正答复',
-};
+/** The clocked steps of a request, by the name the clock records (`track<N>`, `supplement`). */
+const stepLabel = (step: string): string =>
+  step === 'supplement' ? '补正答复' : (TRACK_LABELS[Number(step.replace('track', '')) as keyof typeof TRACK_LABELS] ?? step);
 
 function Explanation({ explanation }: { explanation: NonNullable<Schemas['RequestDetail']['explanation']> }) {
   const basis = explanation.legalBasis;
@@ -82,10 +77,12 @@ function Explanation({ explanation }: { explanation: NonNullable<Schemas['Reques
           {basis.source === 'register' && basis.prohibitsSharing && <StatusTag tone="red">明确禁止共享</StatusTag>}
           {basis.source === 'catalogue' && <Tag>编目登记的依据</Tag>}
         </Descriptions.Item>
-        <Descriptions.Item label="未满足的共享条件">{explanation.citedConditions.join('、') || '—'}</Descriptions.Item>
+        <Descriptions.Item label="未满足的共享条件">
+          {explanation.citedConditions.map((c) => CONDITION_LABELS[c] ?? c).join('、') || '—'}
+        </Descriptions.Item>
         <Descriptions.Item label="理由">{explanation.reasons}</Descriptions.Item>
         <Descriptions.Item label="替代方案">{explanation.alternatives}</Descriptions.Item>
-        <Descriptions.Item label="出具时间">{time(explanation.filedAt)}</Descriptions.Item>
+        <Descriptions.Item label="出具时间">{shanghaiTime(explanation.filedAt)}</Descriptions.Item>
       </Descriptions>
     </Card>
   );
@@ -116,7 +113,7 @@ export function RequestPage() {
           打印
         </Button>
       </Space>
-      {r.state === 'draft' && (
+      {d.availableActions.includes('edit') && (
         <Alert
           type="info"
           showIcon
@@ -173,7 +170,7 @@ export function RequestPage() {
             </Descriptions.Item>
             <Descriptions.Item label="接口地址或批次号">{d.grant.deliveryReference}</Descriptions.Item>
             <Descriptions.Item label="有效期">
-              {time(d.grant.validFrom)} 至 {d.grant.validTo ? time(d.grant.validTo) : '长期'}
+              {shanghaiTime(d.grant.validFrom)} 至 {d.grant.validTo ? shanghaiTime(d.grant.validTo) : '长期'}
             </Descriptions.Item>
           </Descriptions>
         </Card>
@@ -190,14 +187,7 @@ export function RequestPage() {
             {
               title: '结果',
               dataIndex: 'result',
-              render: (result: string) =>
-                result === 'pass' ? (
-                  <StatusTag tone="green">满足</StatusTag>
-                ) : result === 'fail' ? (
-                  <StatusTag tone="red">不满足</StatusTag>
-                ) : (
-                  <StatusTag tone="orange">需审核</StatusTag>
-                ),
+              render: (result: string) => <CheckResultTag result={result} />,
             },
           ]}
         />
@@ -208,7 +198,7 @@ export function RequestPage() {
             children: (
               <>
                 <strong>{EVENT_LABELS[e.kind] ?? e.kind}</strong> · {PARTY_LABELS[e.party]}
-                {e.actorDepartmentId ? `（${departmentName(e.actorDepartmentId)}）` : ''} · {time(e.at)}
+                {e.actorDepartmentId ? `（${departmentName(e.actorDepartmentId)}）` : ''} · {shanghaiTime(e.at)}
                 {e.toState && e.toState !== e.fromState ? ` → ${STATE_LABELS[e.toState as Schemas['RequestState']] ?? e.toState}` : ''}
               </>
             ),
@@ -219,7 +209,7 @@ export function RequestPage() {
         <Card
           key={clock.id}
           size="small"
-          title={`办理时限：${clock.workingDays} 个工作日（${STEP_LABELS[clock.step] ?? clock.step}，${PARTY_LABELS[clock.chargedParty] ?? clock.chargedParty}）`}
+          title={`办理时限：${clock.workingDays} 个工作日（${stepLabel(clock.step)}，${PARTY_LABELS[clock.chargedParty] ?? clock.chargedParty}）`}
         >
           <Typography.Paragraph>
             截止 {clock.deadlineDate} · <WorkingDays timing={clock} />
@@ -229,9 +219,9 @@ export function RequestPage() {
             dataSource={events}
             renderItem={(e) => (
               <List.Item>
-                {time(e.at)} {CLOCK_EVENT_LABELS[e.kind] ?? e.kind}
+                {shanghaiTime(e.at)} {CLOCK_EVENT_LABELS[e.kind] ?? e.kind}
                 {e.deadlineBefore && e.deadlineAfter && e.deadlineBefore !== e.deadlineAfter
-                  ? `：截止 ${time(e.deadlineBefore)} → ${time(e.deadlineAfter)}`
+                  ? `：截止 ${shanghaiTime(e.deadlineBefore)} → ${shanghaiTime(e.deadlineAfter)}`
                   : ''}
               </List.Item>
             )}
@@ -245,8 +235,10 @@ export function RequestPage() {
             renderItem={(s) => (
               <List.Item>
                 <List.Item.Meta
-                  title={`问：${s.question}（${time(s.askedAt)}，限 ${time(s.dueAt)} 前答复）`}
-                  description={s.answer ? `答：${s.answer}（${time(s.answeredAt)}）` : s.lapsedAt ? '逾期未答复，申请失效' : '待答复'}
+                  title={`问：${s.question}（${shanghaiTime(s.askedAt)}，限 ${shanghaiTime(s.dueAt)} 前答复）`}
+                  description={
+                    s.answer ? `答：${s.answer}（${shanghaiTime(s.answeredAt)}）` : s.lapsedAt ? '逾期未答复，申请失效' : '待答复'
+                  }
                 />
               </List.Item>
             )}

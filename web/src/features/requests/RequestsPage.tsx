@@ -8,10 +8,11 @@ import { shanghaiTime } from '../../lib/time';
 import { Link } from 'react-router';
 import { EmptyText } from '../../components/EmptyText';
 import { StatusTag } from '../../components/StatusTag';
+import { CursorPager } from '../../components/CursorPager';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames } from '../../lib/directory';
-import { STATE_LABELS, TRACK_LABELS } from '../../lib/labels';
+import { STATE_LABELS, TRACK_LABELS, SUPERVISION_LEVEL_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { useUrlFilters } from '../../lib/url';
 import { WorkingDays } from './WorkingDays';
@@ -118,7 +119,7 @@ export function RequestsPage() {
             render: (s: Summary['state'], r) => (
               <Space size={4} wrap>
                 <Tag>{STATE_LABELS[s]}</Tag>
-                {r.supervisionLevel > 0 && <StatusTag tone="red">{r.supervisionLevel === 1 ? '一级督办' : '二级督办'}</StatusTag>}
+                {r.supervisionLevel > 0 && <StatusTag tone="red">{SUPERVISION_LEVEL_LABELS[r.supervisionLevel]}</StatusTag>}
               </Space>
             ),
           },
@@ -135,10 +136,7 @@ export function RequestsPage() {
           },
         ]}
       />
-      <Space>
-        {cursor && <Button onClick={() => set({ cursor: undefined })}>回到第一页</Button>}
-        {list.data?.nextCursor && <Button onClick={() => set({ cursor: list.data.nextCursor! })}>下一页</Button>}
-      </Space>
+      <CursorPager cursor={cursor} nextCursor={list.data?.nextCursor} onChange={(next) => set({ cursor: next })} />
     </Space>
   );
 }

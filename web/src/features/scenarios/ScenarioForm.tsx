@@ -8,6 +8,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Col, Form, Input, Modal, Row, Select, Space } from 'antd';
 import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useDepartments } from '../../lib/directory';
+import { shanghaiToday } from '../../lib/time';
+import { inputLimits, rulesFor } from '../../lib/contract';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useSession } from '../../lib/session';
 import { KIND_LABELS } from './terms';
@@ -61,7 +64,7 @@ export function ScenarioForm({
   const [form] = Form.useForm<Values>();
   const coverage = Form.useWatch('coverage', form);
   const datasets = useDatasets();
-  const departments = useQuery({ queryKey: ['departments'], queryFn: () => unwrap(api.GET('/api/v1/departments')), staleTime: 600_000 });
+  const departments = useDepartments();
   const [initial] = useState<Values>(() =>
     scenario
       ? {
@@ -78,7 +81,7 @@ export function ScenarioForm({
           kind: 'one_network_service',
           leadDepartmentId: me?.department.id ?? '',
           description: '',
-          validFrom: new Date().toISOString().slice(0, 10),
+          validFrom: shanghaiToday(),
           validTo: null,
           coverage: [{ datasetCode: '', fields: [] }],
         },
@@ -129,8 +132,8 @@ export function ScenarioForm({
         )}
         <Row gutter={16}>
           <Col xs={24} md={14}>
-            <Form.Item name="name" label="场景名称" rules={[{ required: true, whitespace: true, message: '请填写场景名称' }, { max: 200 }]}>
-              <Input maxLength={200} />
+            <Form.Item name="name" label="场景名称" rules={rulesFor('createScenario', 'name', '场景名称')}>
+              <Input {...inputLimits('createScenario', 'name')} />
             </Form.Item>
           </Col>
           <Col xs={24} md={10}>

@@ -3,11 +3,12 @@
  * its lead department's administrator (or the center administrator) edits it, the center
  * administrator puts it on the key-work list or takes it off, with a reason.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ReasonAction } from '../../components/ReasonAction';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames } from '../../lib/directory';
@@ -17,58 +18,34 @@ import { ScenarioForm } from './ScenarioForm';
 import { KIND_LABELS } from './terms';
 
 function KeyListAction({ scenario }: { scenario: Schemas['Scenario'] }) {
-  const [open, setOpen] = useState(false);
-  const [form] = Form.useForm<{ reason: string }>();
   const queryClient = useQueryClient();
   const adding = !scenario.onKeyList;
   const label = adding ? '列入重点工作清单' : '移出重点工作清单';
-  const act = useMutation({
-    mutationFn: (reason: string) =>
-      unwrap(
-        api.PUT('/api/v1/scenarios/{scenarioId}/key-list', {
-          params: { path: { scenarioId: scenario.id } },
-          body: { onKeyList: adding, reason },
-        }),
-      ),
-    onSuccess: (result) => {
-      queryClient.setQueryData(['scenario', scenario.id], result.scenario);
-      void queryClient.invalidateQueries({ queryKey: ['scenarios'] });
-      void queryClient.invalidateQueries({ queryKey: ['key-work-list'] });
-      setOpen(false);
-      form.resetFields();
-    },
-  });
   return (
-    <>
-      <Button type={adding ? 'primary' : 'default'} danger={!adding} onClick={() => setOpen(true)} disabled={adding && scenario.retired}>
-        {label}
-      </Button>
-      <Modal
-        title={`${label}：${scenario.name}`}
-        open={open}
-        okText="确认"
-        cancelText="取消"
-        confirmLoading={act.isPending}
-        onOk={() => form.submit()}
-        onCancel={() => {
-          setOpen(false);
-          act.reset();
-        }}
-        destroyOnHidden={false}
-      >
-        <Typography.Paragraph>
-          {adding
-            ? '列入后，申请的应用场景为本场景且涵盖申请的全部数据项时，无需数据责任部门审核（清单生成新版本）。'
-            : '移出后，本场景下的申请恢复由数据责任部门审核（清单生成新版本）。'}
-        </Typography.Paragraph>
-        <Form form={form} layout="vertical" onFinish={(v) => act.mutate(v.reason.trim())}>
-          <Form.Item name="reason" label="理由" rules={[{ required: true, whitespace: true, message: '请填写理由' }, { max: 500 }]}>
-            <Input.TextArea rows={3} maxLength={500} showCount />
-          </Form.Item>
-          <ErrorAlert error={act.error} />
-        </Form>
-      </Modal>
-    </>
+    <ReasonAction
+      label={label}
+      title={`${label}：${scenario.name}`}
+      operationId="setKeyListMembership"
+      reasonLabel="理由"
+      required
+      explanation={
+        adding
+          ? '列入后，申请的应用场景为本场景且涵盖申请的全部数据项时，无需数据责任部门审核（清单生成新版本）。'
+          : '移出后，本场景下的申请恢复由数据责任部门审核（清单生成新版本）。'
+      }
+      button={{ type: adding ? 'primary' : 'default', danger: !adding, disabled: adding && scenario.retired }}
+      run={async (reason) => {
+        const result = await unwrap(
+          api.PUT('/api/v1/scenarios/{scenarioId}/key-list', {
+            params: { path: { scenarioId: scenario.id } },
+            body: { onKeyList: adding, reason: reason ?? '' },
+          }),
+        );
+        queryClient.setQueryData(['scenario', scenario.id], result.scenario);
+        void queryClient.invalidateQueries({ queryKey: ['scenarios'] });
+        void queryClient.invalidateQueries({ queryKey: ['key-work-list'] });
+      }}
+    />
   );
 }
 

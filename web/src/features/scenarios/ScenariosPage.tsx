@@ -11,7 +11,7 @@ import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
-import { useDepartmentNames } from '../../lib/directory';
+import { useDepartmentNames, useDepartments } from '../../lib/directory';
 import { useSession } from '../../lib/session';
 import { useUrlFilters } from '../../lib/url';
 import { ScenarioForm } from './ScenarioForm';
@@ -29,7 +29,7 @@ function AllScenarios() {
   const q = params.get('q') ?? '';
   const kind = params.get('kind') ?? undefined;
   const lead = params.get('lead') ?? undefined;
-  const departments = useQuery({ queryKey: ['departments'], queryFn: () => unwrap(api.GET('/api/v1/departments')), staleTime: 600_000 });
+  const departments = useDepartments();
   const scenarios = useQuery({ queryKey: ['scenarios'], queryFn: () => unwrap(api.GET('/api/v1/scenarios')) });
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
   const shown = (scenarios.data?.items ?? []).filter(
