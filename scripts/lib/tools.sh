@@ -40,13 +40,31 @@ ensure_console_built() {
   fi
 }
 
-# Chromium and CJK fonts (without them Chinese renders as boxes) for the browser tests, from Debian.
+# The Noto Sans CJK collections that PDF documents are set in (src/platform/documents/pdf.ts; without
+# them Chinese renders as boxes in the browser tests' screenshots too): Debian's fonts-noto-cjk, or
+# those already in DOCUMENT_FONT_DIR. Installs only when the .ttc files are missing.
+DEBIAN_CJK_FONT_DIR=/usr/share/fonts/opentype/noto
+cjk_fonts_in() { [ -r "$1/NotoSansCJK-Regular.ttc" ] && [ -r "$1/NotoSansCJK-Bold.ttc" ]; }
+ensure_cjk_fonts() {
+  local dir="${DOCUMENT_FONT_DIR:-$DEBIAN_CJK_FONT_DIR}"
+  cjk_fonts_in "$dir" && return 0
+  [ "$dir" = "$DEBIAN_CJK_FONT_DIR" ] \
+    || die "DOCUMENT_FONT_DIR=$dir lacks NotoSansCJK-Regular.ttc and NotoSansCJK-Bold.ttc (unset it to use Debian's fonts-noto-cjk)"
+  say "installing CJK fonts (Debian package fonts-noto-cjk)"
+  as_root apt-get update -qq || die "apt-get update failed"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null \
+    || die "apt-get install fonts-noto-cjk failed"
+  cjk_fonts_in "$dir" || die "fonts-noto-cjk is installed but $dir lacks NotoSansCJK-Regular.ttc and NotoSansCJK-Bold.ttc"
+}
+
+# Chromium for the browser tests, from Debian, with the CJK fonts its screenshots need.
 ensure_chromium() {
-  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
-    say "installing Chromium and CJK fonts (Debian packages chromium, fonts-noto-cjk)"
+  ensure_cjk_fonts
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Chromium (Debian package chromium)"
     as_root apt-get update -qq || die "apt-get update failed"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null \
-      || die "apt-get install chromium fonts-noto-cjk failed"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+      || die "apt-get install chromium failed"
   fi
   export CHROMIUM_PATH=/usr/bin/chromium
 }

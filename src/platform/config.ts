@@ -86,6 +86,8 @@ const envSchema = z
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
     /** Sign-ins (and other unauthenticated writes) one address may send per minute, per API process. */
     RATE_LIMIT_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+    /** Where the Noto Sans CJK collections of PDF documents lie (Debian's fonts-noto-cjk puts them here). */
+    DOCUMENT_FONT_DIR: z.string().min(1).default('/usr/share/fonts/opentype/noto'),
     /** Test-only fault injection: comma-separated failpoint names (see src/platform/failpoints.ts). */
     GX_FAILPOINTS: z.string().optional(),
   })
@@ -131,6 +133,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     policyProfile: env.POLICY_PROFILE,
     seedDemoData: env.SEED_DEMO_DATA,
     allowPrivateWebhookTargets: env.WEBHOOK_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
+    documents: { fontDir: env.DOCUMENT_FONT_DIR },
     rateLimits: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE, signInsPerMinute: env.RATE_LIMIT_SIGN_INS_PER_MINUTE },
     failpoints: new Set(
       (env.GX_FAILPOINTS ?? '')

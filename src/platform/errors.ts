@@ -46,8 +46,10 @@ export class UnsupportedMediaTypeError extends AppError {
 }
 
 /**
- * A dependency (the workflow engine) did not answer in time. Nothing the caller sent is lost;
- * the answer says whether the action may still take effect, and a retry is safe (409 if it did).
+ * A dependency did not answer in time (the workflow engine), or this server lacks something an
+ * administrator must install (the fonts of PDF documents: `document_fonts_missing`). Nothing the
+ * caller sent is lost; the answer says whether the action may still take effect, and a retry is
+ * safe (409 if it did).
  */
 export class ServiceUnavailableError extends AppError {
   constructor(code: string, message: string, details?: unknown) {

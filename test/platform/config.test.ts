@@ -52,6 +52,11 @@ t.test('DATABASE_URL selects PostgreSQL with its pool size', async (t) => {
   );
 });
 
+t.test("PDF documents read their fonts from Debian's fonts-noto-cjk folder unless DOCUMENT_FONT_DIR names another", async (t) => {
+  t.same(loadConfig(valid).documents, { fontDir: '/usr/share/fonts/opentype/noto' });
+  t.same(loadConfig({ ...valid, DOCUMENT_FONT_DIR: '/opt/fonts/noto-cjk' }).documents, { fontDir: '/opt/fonts/noto-cjk' });
+});
+
 t.test('empty variables count as unset', async (t) => {
   t.same(loadConfig({ ...valid, DATABASE_URL: '' }).database.kind, 'pglite');
 });
