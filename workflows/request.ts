@@ -37,7 +37,8 @@ const act = proxyActivities<Activities>({
 export async function requestWorkflow(input: { requestId: string }): Promise<RequestView> {
   const { requestId } = input;
   const engine = new CaseEngine<RequestView>({
-    isOpen: (view) => isOpen(view.state),
+    // A refusal stays open to a dispute (争议) while its window runs.
+    isOpen: (view) => isOpen(view.state) || Boolean(view.disputeWindow),
     supervised: (view) => (view.clock ? [view.clock] : []),
     followed: clocksOf,
     reload: () => act.readRequest({ requestId }),
@@ -77,12 +78,18 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
     // An unanswered supplement is reminded at 00:00 on its due date and lapses the request the
     // moment its clock runs out.
     ownWake: (view) => {
+      if (view.disputeWindow) return Date.parse(view.disputeWindow.deadline) + 1;
       const clock = view.supplement?.clock;
       if (!clock || clock.state !== 'running') return null;
       const reminder = patched('supplement-reminder') ? nextWake(clock, Date.now(), false) : null;
       return Math.min(reminder ?? Infinity, Date.parse(clock.deadline) + 1);
     },
     runOwn: async (view, now) => {
+      if (view.disputeWindow && expired(view.disputeWindow, now)) {
+        const at = new Date(Date.parse(view.disputeWindow.deadline) + 1).toISOString();
+        await engine.run(() => act.closeDisputeWindow({ requestId, stepKey: engine.key('dispute_window_closed'), at }));
+        return true;
+      }
       const clock = view.supplement?.clock;
       const [reminder] = clock && patched('supplement-reminder') ? dueEvents(clock, now, false) : [];
       if (clock && reminder) {

@@ -1,5 +1,5 @@
 /** The public face of the data catalogue (数据资源目录): datasets and the key-work scenario list. Other capabilities import this, never the files behind it. */
-export { getDataset, routedDatasetVersion } from './service.js';
+export { confirmAggregated, getDataset, isAggregated, routedDatasetVersion } from './service.js';
 export { keyList, type Coverage } from './scenarios.js';
 export { MEDIA_TYPES } from './spreadsheet-files.js';
 export { catalogueHandlers } from './routes.js';

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit, type AuditActor } from '../audit/index.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import { authorize, authorizeCreate } from '../identity/index.js';
 import { accessibleWhere } from '../identity/index.js';
@@ -254,29 +254,65 @@ export async function setAggregation(ctx: RequestContext, id: string, aggregated
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(datasets).where(eq(datasets.id, id)).for('update');
     const row = authorize(ctx.actor.ability, Action.aggregate, Subject.Dataset, current);
-    if (row.aggregated === aggregated) return row;
-    if (aggregated) {
-      await tx.insert(datasetAggregation).values({ datasetId: id, fromAt: ctx.now, setBy: ctx.actor.userId, reason });
-    } else {
-      await tx
-        .update(datasetAggregation)
-        .set({ toAt: ctx.now })
-        .where(and(eq(datasetAggregation.datasetId, id), isNull(datasetAggregation.toAt)));
-    }
-    const [updated] = await tx.update(datasets).set({ aggregated, updatedAt: ctx.now }).where(eq(datasets.id, id)).returning();
-    await appendAudit(tx, {
-      actor: auditActor(ctx.actor, 'center_admin'),
-      action: aggregated ? 'dataset.aggregated' : 'dataset.aggregation_ended',
-      subjectType: Subject.Dataset,
-      subjectId: id,
-      before: { aggregated: row.aggregated },
-      after: { aggregated },
-      reason,
-      requestId: ctx.requestId,
+    const change = {
       at: ctx.now,
-    });
-    return updated!;
+      userId: ctx.actor.userId,
+      reason,
+      audit: auditActor(ctx.actor, 'center_admin'),
+      requestId: ctx.requestId,
+    };
+    return (await recordAggregation(tx, row, aggregated, change)) ?? row;
   });
+}
+
+/**
+ * A period of aggregation begins or ends, in the caller's transaction (the settings page, or a
+ * track-15 request whose data the center confirms it now holds); null when nothing changes.
+ */
+export async function recordAggregation(
+  tx: Tx,
+  row: DatasetRow,
+  aggregated: boolean,
+  change: { at: Date; userId: string; reason: string; audit: AuditActor; requestId: string | null },
+): Promise<DatasetRow | null> {
+  if (row.aggregated === aggregated) return null;
+  if (aggregated) {
+    await tx.insert(datasetAggregation).values({ datasetId: row.id, fromAt: change.at, setBy: change.userId, reason: change.reason });
+  } else {
+    await tx
+      .update(datasetAggregation)
+      .set({ toAt: change.at })
+      .where(and(eq(datasetAggregation.datasetId, row.id), isNull(datasetAggregation.toAt)));
+  }
+  const [updated] = await tx.update(datasets).set({ aggregated, updatedAt: change.at }).where(eq(datasets.id, row.id)).returning();
+  await appendAudit(tx, {
+    actor: change.audit,
+    action: aggregated ? 'dataset.aggregated' : 'dataset.aggregation_ended',
+    subjectType: Subject.Dataset,
+    subjectId: row.id,
+    before: { aggregated: row.aggregated },
+    after: { aggregated },
+    reason: change.reason,
+    requestId: change.requestId,
+    at: change.at,
+  });
+  return updated!;
+}
+
+/** The center now holds a dataset's data (a track-15 delivery confirmed): locks the entry and records the period. */
+export async function confirmAggregated(
+  tx: Tx,
+  datasetId: string,
+  change: { at: Date; userId: string; reason: string; audit: AuditActor; requestId: string | null },
+): Promise<void> {
+  const [row] = await tx.select().from(datasets).where(eq(datasets.id, datasetId)).for('update');
+  if (row) await recordAggregation(tx, row, true, change);
+}
+
+/** Whether the center holds the dataset's data now. */
+export async function isAggregated(tx: Tx | Db, datasetId: string): Promise<boolean> {
+  const [row] = await tx.select({ aggregated: datasets.aggregated }).from(datasets).where(eq(datasets.id, datasetId));
+  return row?.aggregated ?? false;
 }
 
 export async function getDataset(ctx: RequestContext, id: string): Promise<{ dataset: DatasetRow; version: DatasetVersionRow }> {

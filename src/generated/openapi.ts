@@ -1000,6 +1000,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/requests/{requestId}/coordination/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a partys position in the coordination (三方协调; the requester, the owner or the center, track 15 in coordination), with files attached to the request during the coordination */
+        post: operations["recordCoordinationPosition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/coordination/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Schedule a coordination meeting (the center): time, place or link, participants; on the requests timeline */
+        post: operations["scheduleCoordinationMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/coordination/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the minutes (会议纪要) of a coordination meeting (the center), once per meeting; printable as a PDF */
+        post: operations["recordCoordinationMinutes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/coordination/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the coordinations outcome: agreed to share (the center), with the fields and conditions agreed — which may narrow the request; data the center does not hold goes to the owner for delivery (归集), data it holds to provisioning */
+        post: operations["agreeToShareRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/coordination/refusal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the coordinations outcome: not to share (the center); the owner then files the written explanation (书面说明) within the time left. Not for unconditional data that merely awaits aggregation (422 `sharing_not_refusable`) */
+        post: operations["decideNotToShareRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/aggregation-confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm that the owner delivered the agreed data to the center or had it aggregated (归集; the center): the datasets aggregation history gains the period, and provisioning starts */
+        post: operations["confirmRequestAggregation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/explanation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** File the written explanation (书面说明) of a decision not to share (the owner, track 15): a legal basis from the register — or, for data catalogued not shareable, its catalogued basis — the reasons and the alternatives offered; immutable, shown to the requester and the center, printable as a PDF */
+        post: operations["fileRequestExplanation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispute a refusal (争议; the requester or the center, tracks 5 and 15) within the policys window after it, once; the competent authoritys supervisor decides within the policys decision period */
+        post: operations["disputeRequestRefusal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/dispute/upholding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide a dispute: uphold the refusal (the competent authoritys supervisor), with reasons; final and immutable */
+        post: operations["upholdRequestRefusal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/dispute/sharing-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide a dispute: order sharing (the competent authoritys supervisor), with reasons; the request is approved and the data is delivered and provisioned on a new step of the tracks length */
+        post: operations["orderRequestSharing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/documents/explanation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The written explanation (书面说明) as a printable A4 PDF (the requests parties, the center, supervisors, auditors) */
+        get: operations["getExplanationDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/documents/minutes/{meetingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The minutes (会议纪要) of a coordination meeting as a printable A4 PDF */
+        get: operations["getMinutesDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{requestId}/documents/dispute-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The competent authoritys decision on a dispute (争议裁决) as a printable A4 PDF */
+        get: operations["getDisputeDecisionDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/supervisions/{supervisionId}/reply": {
         parameters: {
             query?: never;
@@ -1488,7 +1729,7 @@ export interface components {
                 fromState: string | null;
                 toState: string | null;
                 /** @enum {string} */
-                party: "requester" | "owner" | "center" | "system";
+                party: "requester" | "owner" | "center" | "authority" | "system";
                 /** Format: uuid */
                 actorUserId: string | null;
                 /** Format: uuid */
@@ -1542,6 +1783,90 @@ export interface components {
                 validFrom: string;
                 /** Format: date-time */
                 validTo: string | null;
+            } | null;
+            /** @description Track 15: the three-party coordination (三方协调) — positions, meetings with their minutes, the outcome; null on other tracks */
+            coordination: {
+                positions: {
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    party: "requester" | "owner" | "center";
+                    /** Format: uuid */
+                    departmentId: string;
+                    /** Format: uuid */
+                    authorUserId: string;
+                    position: string;
+                    attachmentIds: string[];
+                    /** Format: date-time */
+                    recordedAt: string;
+                }[];
+                meetings: {
+                    /** Format: uuid */
+                    id: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    place: string | null;
+                    link: string | null;
+                    participants: string[];
+                    agenda: string | null;
+                    /** Format: uuid */
+                    scheduledBy: string;
+                    /** Format: date-time */
+                    scheduledAt: string;
+                    minutes: {
+                        text: string;
+                        attendees: string[];
+                        /** Format: uuid */
+                        recordedBy: string;
+                        /** Format: date-time */
+                        recordedAt: string;
+                    } | null;
+                }[];
+                outcome: {
+                    /** @enum {string} */
+                    outcome: "share" | "not_to_share";
+                    fields: string[] | null;
+                    usageMonths: number | null;
+                    conditions: string | null;
+                    reasons: string | null;
+                    legalBasis: null | components["schemas"]["LegalCitation"];
+                    /** Format: uuid */
+                    decidedBy: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                } | null;
+            } | null;
+            /** @description A dispute (争议) over the refusal and, once made, the competent authority's decision (immutable) */
+            dispute: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                party: "requester" | "center";
+                /** Format: uuid */
+                departmentId: string;
+                /** Format: uuid */
+                raisedBy: string;
+                reasons: string;
+                /** Format: date-time */
+                raisedAt: string;
+                decision: {
+                    /** @enum {string} */
+                    decision: "upheld" | "ordered";
+                    reasons: string;
+                    /** Format: uuid */
+                    decidedBy: string;
+                    /** Format: uuid */
+                    departmentId: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                } | null;
+            } | null;
+            /** @description After a refusal: until when it may be disputed (the policy's disputeWindowDays, working days); null when no window is open */
+            disputeWindow: {
+                /** Format: date-time */
+                deadline: string;
+                /** Format: date */
+                deadlineDate: string;
             } | null;
             /** @description What the caller may do now */
             availableActions: string[];
@@ -3919,6 +4244,436 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    recordCoordinationPosition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    position: string;
+                    /** @description Files this department attached to the request during the coordination and no position cites yet (422 `unknown_attachment` otherwise) */
+                    attachmentIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    scheduleCoordinationMeeting: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    startsAt: string;
+                    place?: string;
+                    /** Format: uri */
+                    link?: string;
+                    participants: string[];
+                    agenda?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    recordCoordinationMinutes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description A meeting of this request (404 `meeting_not_found`); its minutes are recorded once (409 `minutes_already_recorded`)
+                     */
+                    meetingId: string;
+                    minutes: string;
+                    attendees?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    agreeToShareRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    fields?: string[];
+                    usageMonths?: number;
+                    conditions?: string;
+                    note?: string;
+                    /**
+                     * Format: uuid
+                     * @description For a 免申即享 request, narrowing it refuses part of it: the register entry (explicitly prohibiting) it rests on; otherwise 422 `invalid_partial_refusal`
+                     */
+                    legalBasisId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    decideNotToShareRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reasons: string;
+                    /**
+                     * Format: uuid
+                     * @description For a 免申即享 scenario: the register entry that explicitly prohibits the sharing (or the aggregation) it needs; without one 422 `invalid_refusal`
+                     */
+                    legalBasisId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    confirmRequestAggregation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reference: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    fileRequestExplanation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The register entry (法律依据库) the explanation rests on. Required unless the dataset is catalogued not shareable, whose catalogued basis is cited when it is omitted. A 免申即享 request needs an entry the register marks as explicitly prohibiting (422 `invalid_refusal`); an unknown one is 422 `unknown_legal_basis`
+                     */
+                    legalBasisId?: string;
+                    reasons: string;
+                    alternatives: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    disputeRequestRefusal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reasons: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    upholdRequestRefusal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reasons: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    orderRequestSharing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reasons: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getExplanationDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An A4 PDF with the Chinese fonts embedded (Noto Sans CJK), to print and file */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''... */
+                    "Content-Disposition": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMinutesDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+                meetingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An A4 PDF with the Chinese fonts embedded (Noto Sans CJK), to print and file */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''... */
+                    "Content-Disposition": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDisputeDecisionDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An A4 PDF with the Chinese fonts embedded (Noto Sans CJK), to print and file */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''... */
+                    "Content-Disposition": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             default: components["responses"]["Error"];

@@ -51,5 +51,8 @@ export function createRequestActivities(deps: { db: Db }) {
     async lapseRequest(input: Keyed): Promise<RequestView> {
       return committed('lapse', steps.lapseRequest(db, { ...input, at: new Date(input.at) }));
     },
+    async closeDisputeWindow(input: Keyed): Promise<RequestView> {
+      return committed('dispute_window_closed', steps.closeDisputeWindow(db, { ...input, at: new Date(input.at) }));
+    },
   };
 }

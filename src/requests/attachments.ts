@@ -1,8 +1,10 @@
-/** Files attached to a draft or to a supplement answer (补正): PDF, images, office files, OFD. */
+/** Files attached to a draft, to a supplement answer (补正) or to a coordination position (三方协调): PDF, images, office files, OFD. */
 import { createHash } from 'node:crypto';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { appendAudit } from '../audit/index.js';
+import { subject as asSubject } from '@casl/ability';
 import { auditActor, authorize, type RequestContext } from '../identity/index.js';
+import { partiesOf } from './queries.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import { requestAttachments, requests, requestSupplements } from '../platform/db/schema.js';
 import { ConflictError, RuleViolationError, UnsupportedMediaTypeError } from '../platform/errors.js';
@@ -34,7 +36,11 @@ export async function addAttachment(
     throw new RuleViolationError('attachment_too_large', `An attachment is at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
-    const row = authorize(ctx.actor.ability, Action.update, Subject.Request, current);
+    // During a coordination each of the three parties attaches files to the position it records.
+    const coordinating =
+      current?.state === 'coordination' && ctx.actor.ability.can(Action.read, asSubject(Subject.Request, { ...current }) as never);
+    const parties = coordinating ? partiesOf(ctx, current) : [];
+    const row = parties.some((p) => p !== 'authority') ? current! : authorize(ctx.actor.ability, Action.update, Subject.Request, current);
     let supplementId: string | null = null;
     if (row.state === 'awaiting_supplement') {
       const [open] = await tx
@@ -43,8 +49,11 @@ export async function addAttachment(
         .where(and(eq(requestSupplements.requestId, id), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt)));
       supplementId = open?.id ?? null;
     }
-    if (row.state !== 'draft' && !supplementId)
-      throw new ConflictError('attachments_closed', 'Files are attached to a draft, or to the answer of an open supplement request');
+    if (row.state !== 'draft' && row.state !== 'coordination' && !supplementId)
+      throw new ConflictError(
+        'attachments_closed',
+        'Files are attached to a draft, to the answer of an open supplement request, or to a position during coordination',
+      );
     const [{ n }] = (await tx.select({ n: count() }).from(requestAttachments).where(eq(requestAttachments.requestId, id))) as [
       { n: number },
     ];
@@ -65,7 +74,7 @@ export async function addAttachment(
       })
       .returning();
     await appendAudit(tx, {
-      actor: auditActor(ctx.actor, 'requester'),
+      actor: auditActor(ctx.actor, 'requester', 'reviewer', 'center_operator'),
       action: 'request.attachment_added',
       subjectType: Subject.Request,
       subjectId: id,

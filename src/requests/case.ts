@@ -18,7 +18,7 @@ import { failpoint } from '../platform/failpoints.js';
 import * as sla from '../sla/index.js';
 import type { RequestRow, RoutingSnapshot } from './filing.js';
 import { policyAt } from './policy.js';
-import type { ActionActor } from './rules/actions.js';
+import type { ActionActor, ActionInput, ActionName } from './rules/actions.js';
 import { nextState, type Party, type RequestAction, type RequestState } from './rules/lifecycle.js';
 import { trackExtensionCap, type Track } from './rules/policy.js';
 import type { RoutingDecision } from './rules/routing.js';
@@ -49,6 +49,7 @@ export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView>
   const [supplement] = await db.select().from(requestSupplements).where(openSupplementOf(id));
   const supplementClock = supplement?.clockId ? await sla.getClock(db, supplement.clockId) : undefined;
   const policy = await policyAt(db, row.policyName!, row.policyVersion!);
+  const window = row.disputeWindowClockId ? await sla.getClock(db, row.disputeWindowClockId) : undefined;
   return {
     id: row.id,
     number: row.number!,
@@ -66,6 +67,7 @@ export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView>
     extensionCapDays: trackExtensionCap(policy.settings, row.track as Track),
     clock: clock ? sla.clockedStep(clock) : null,
     supplement: supplement && supplementClock ? { id: supplement.id, clock: sla.clockedStep(supplementClock) } : null,
+    disputeWindow: window && window.state !== 'stopped' ? sla.clockedStep(window) : null,
   };
 }
 
@@ -83,11 +85,14 @@ export function stepSubject(row: RequestRow): sla.StepSubject {
 
 export type Notice = { departmentId: string; title: string; body: string };
 
+/** What a declared action does, as the changes of its one transaction. */
+export type ActionStep<K extends ActionName> = (input: ActionInput<K>, at: Date) => Change[];
+
 export interface Change {
   /** The lifecycle action (checked by the rules); null for steps that keep the state. */
   action: RequestAction | null | ((row: RequestRow) => RequestAction);
-  /** The kind of timeline entry. */
-  kind: string;
+  /** The kind of timeline entry (of the locked row, when it depends on where the step leads). */
+  kind: string | ((row: RequestRow) => string);
   actor: StepActor | null;
   /** What the timeline and the audit entry record (of the locked row, when it depends on it). */
   details?: Record<string, unknown> | ((row: RequestRow) => Record<string, unknown>);
@@ -120,6 +125,7 @@ async function record(tx: Tx, requestId: string, stepKey: string, at: Date, chan
   const from = row.state as RequestState;
   let to = from;
   const action = typeof change.action === 'function' ? change.action(row) : change.action;
+  const kind = typeof change.kind === 'function' ? change.kind(row) : change.kind;
   if (action) {
     const party = change.actor?.party ?? 'system';
     const position = { state: from, track: row.track as Track, stateBeforeSupplement: row.stateBeforeSupplement as RequestState | null };
@@ -136,11 +142,11 @@ async function record(tx: Tx, requestId: string, stepKey: string, at: Date, chan
     .set({ ...patch, state: to, updatedAt: at })
     .where(eq(requests.id, row.id));
   // A test kills the worker here: the state is written, the timeline, notices and audit not yet.
-  failpoint(`request.${change.kind}.state_written`);
+  failpoint(`request.${kind}.state_written`);
   await tx.insert(requestEvents).values({
     requestId: row.id,
     stepKey,
-    kind: change.kind,
+    kind,
     at,
     fromState: from,
     toState: to,
@@ -152,7 +158,7 @@ async function record(tx: Tx, requestId: string, stepKey: string, at: Date, chan
   for (const notice of (await change.notify?.(row, tx)) ?? []) {
     await enqueueNotification(tx, {
       ...notice,
-      kind: `request.${change.kind}`,
+      kind: `request.${kind}`,
       subjectType: Subject.Request,
       subjectId: row.id,
       payload: { number: row.number, state: to },
@@ -162,7 +168,7 @@ async function record(tx: Tx, requestId: string, stepKey: string, at: Date, chan
   // The ledger's lock serializes every writer until commit: take it last.
   await appendAudit(tx, {
     actor: auditActorOf(change.actor),
-    action: `request.${change.kind}`,
+    action: `request.${kind}`,
     subjectType: Subject.Request,
     subjectId: row.id,
     before: { state: from },
@@ -183,7 +189,13 @@ export async function runStep(db: Db, requestId: string, stepKey: string, at: Da
     await lockRequest(tx, requestId);
     if (await stepDone(tx, requestId, stepKey)) return;
     for (const [index, change] of changes.entries())
-      await record(tx, requestId, index === 0 ? stepKey : `${stepKey}:${change.kind}`, at, change);
+      await record(
+        tx,
+        requestId,
+        index === 0 ? stepKey : `${stepKey}:${typeof change.kind === 'string' ? change.kind : index}`,
+        at,
+        change,
+      );
   });
   return viewRequest(db, requestId);
 }

@@ -127,6 +127,10 @@ const grantView = (g: NonNullable<RequestDetailRows['grant']>): NonNullable<Deta
   validTo: iso(g.validTo),
 });
 
+/** Until when a refusal may be disputed, while its window is open. */
+const disputeWindowOf = (clock: RequestDetailRows['clocks'][number] | undefined): Detail['disputeWindow'] =>
+  clock && clock.state !== 'stopped' ? { deadline: clock.deadlineAt.toISOString(), deadlineDate: clock.deadlineDate } : null;
+
 export async function detailView(db: Db, d: RequestDetailRows, now: Date): Promise<Detail> {
   const r = d.row;
   const timing = { calendar: await loadCalendar(db), now };
@@ -165,6 +169,9 @@ export async function detailView(db: Db, d: RequestDetailRows, now: Date): Promi
     supervisions: d.supervisions.map((s) => supervisionView(s, d.repliable.includes(s.id))),
     attachments: d.attachments.map((a) => ({ ...a, uploadedAt: a.uploadedAt.toISOString() })),
     grant: d.grant ? grantView(d.grant) : null,
+    coordination: d.coordination,
+    dispute: d.dispute,
+    disputeWindow: disputeWindowOf(clockOf(r.disputeWindowClockId)),
     availableActions: d.availableActions,
   };
 }

@@ -22,7 +22,8 @@ import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
 import { startOfShanghaiDay } from '../calendar/rules/working-days.js';
 import { availableActions } from './rules/actions.js';
 import { mayReplyToSupervision } from './rules/supervision.js';
-import { isOpen, type Party, type RequestState } from './rules/lifecycle.js';
+import { DISPUTABLE_STATES, isOpen, type Party, type RequestState } from './rules/lifecycle.js';
+import { coordinationOf, disputeOf } from './coordination.js';
 import { viewRequest } from './case.js';
 import type { Track } from './rules/policy.js';
 import type { ClockRow } from '../sla/index.js';
@@ -112,14 +113,16 @@ export async function listRequests(ctx: RequestContext, f: RequestFilters): Prom
   return rows;
 }
 
-/** The party the caller acts as on this request, if any (what its roles allow it to do here). */
-export function partyOf(ctx: RequestContext, row: RequestRow): Party | null {
+/** The parties the caller acts as on this request (what its roles allow it to do here); usually one. */
+export function partiesOf(ctx: RequestContext, row: RequestRow): Exclude<Party, 'system'>[] {
   const { ability } = ctx.actor;
   const subject = asSubject(Subject.Request, { ...row }) as never;
-  if (ability.can(Action.coordinate, subject)) return 'center';
-  if (ability.can(Action.decide, subject)) return 'owner';
-  if (row.requesterDepartmentId === ctx.actor.departmentId && ability.can(Action.update, subject)) return 'requester';
-  return null;
+  const parties: Exclude<Party, 'system'>[] = [];
+  if (ability.can(Action.coordinate, subject)) parties.push('center');
+  if (ability.can(Action.adjudicate, subject)) parties.push('authority');
+  if (ability.can(Action.decide, subject)) parties.push('owner');
+  if (row.requesterDepartmentId === ctx.actor.departmentId && ability.can(Action.update, subject)) parties.push('requester');
+  return parties;
 }
 
 export async function loadRequest(ctx: RequestContext, id: string): Promise<RequestRow> {
@@ -169,12 +172,14 @@ export async function requestDetail(ctx: RequestContext, id: string) {
       .orderBy(asc(requestAttachments.uploadedAt)),
     db.select().from(grants).where(eq(grants.requestId, id)),
   ]);
-  const party = partyOf(ctx, row);
-  const actions: string[] = [];
-  if (row.state === 'draft') {
-    if (party === 'requester') actions.push('edit', 'pre_check', 'file', 'discard');
-  } else if (party && party !== 'system' && isOpen(row.state as RequestState)) {
-    actions.push(...availableActions(await viewRequest(db, id), party, ctx.now.getTime()));
+  const parties = partiesOf(ctx, row);
+  const state = row.state as RequestState;
+  const actions = new Set<string>();
+  if (state === 'draft') {
+    if (parties.includes('requester')) ['edit', 'pre_check', 'file', 'discard'].forEach((a) => actions.add(a));
+  } else if (parties.length && (isOpen(state) || DISPUTABLE_STATES.includes(state))) {
+    const view = await viewRequest(db, id);
+    for (const party of parties) availableActions(view, party, ctx.now.getTime()).forEach((a) => actions.add(a));
   }
   return {
     row,
@@ -186,7 +191,9 @@ export async function requestDetail(ctx: RequestContext, id: string) {
     repliable: supervisionRows.filter((s) => mayReplyToSupervision(ctx.actor, s)).map((s) => s.id),
     attachments,
     grant: grant[0] ?? null,
-    availableActions: actions,
+    coordination: await coordinationOf(db, row),
+    dispute: await disputeOf(db, row.id),
+    availableActions: [...actions],
   };
 }
 

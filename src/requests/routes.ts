@@ -5,6 +5,8 @@ import type { Db } from '../platform/db/client.js';
 import { operation } from '../platform/http/contract.js';
 import { ACTION_NAMES, ACTIONS, type ActionName } from './rules/actions.js';
 import { RequestService, type RequestServiceDeps } from './service.js';
+import type { DocumentKind } from './documents.js';
+import type { FastifyReply } from 'fastify';
 
 export function requestHandlers(deps: RequestServiceDeps & { db: Db; clock: Clock }) {
   const service = new RequestService(deps);
@@ -20,6 +22,7 @@ export function requestHandlers(deps: RequestServiceDeps & { db: Db; clock: Cloc
 
   return {
     ...actions,
+    ...documentHandlers(service, context),
     getCommitment: operation<'getCommitment'>(async (request) => {
       await context(request);
       return service.commitment();
@@ -79,5 +82,23 @@ export function requestHandlers(deps: RequestServiceDeps & { db: Db; clock: Cloc
     replyToSupervision: operation<'replyToSupervision'>(async (request) =>
       service.replyToSupervision(await context(request), request.params.supervisionId, request.body.reply),
     ),
+  };
+}
+
+/** The printable records, each downloaded as a PDF under its Chinese file name. */
+function documentHandlers(service: RequestService, context: (request: Parameters<typeof contextOf>[0]) => ReturnType<typeof contextOf>) {
+  const pdf =
+    (kind: DocumentKind) =>
+    async (request: Parameters<typeof contextOf>[0] & { params: { requestId: string; meetingId?: string } }, reply: FastifyReply) => {
+      const file = await service.document(await context(request), request.params.requestId, kind, request.params.meetingId);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+        .send(file.content);
+    };
+  return {
+    getExplanationDocument: operation<'getExplanationDocument'>(pdf('explanation')),
+    getMinutesDocument: operation<'getMinutesDocument'>(pdf('minutes')),
+    getDisputeDecisionDocument: operation<'getDisputeDecisionDocument'>(pdf('dispute_decision')),
   };
 }

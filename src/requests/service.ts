@@ -19,6 +19,11 @@ import { signalMovedDeadlines } from '../sla/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import { addAttachment } from './attachments.js';
 import { citationFor } from './citations.js';
+import { checkPositionAttachments, meetingOf } from './coordination.js';
+import { requestDocument, type DocumentKind } from './documents.js';
+import { renderPdf } from '../platform/documents/pdf.js';
+import type { ConditionKey } from '../catalogue/rules/conditions.js';
+import type { WrittenExplanation } from './rules/refusal.js';
 import { citeLegalBasis } from '../legal-basis/index.js';
 import * as filing from './filing.js';
 import * as policy from './policy.js';
@@ -34,6 +39,8 @@ export interface RequestServiceDeps {
   temporal: { client: Client };
   settings: Config['temporal'];
   policyProfile: string;
+  /** Where the fonts of printable documents lie; absent where nothing is printed (the demo seeding). */
+  documents?: Config['documents'] | undefined;
 }
 
 /** Each action's body, as the contract defines it. */
@@ -46,6 +53,16 @@ interface ActionBodies {
   confirm_delivery: JsonRequest<'confirmRequestDelivery'>;
   request_extension: JsonRequest<'requestRequestExtension'>;
   decide_extension: JsonRequest<'decideRequestExtension'>;
+  record_position: JsonRequest<'recordCoordinationPosition'>;
+  schedule_meeting: JsonRequest<'scheduleCoordinationMeeting'>;
+  record_minutes: JsonRequest<'recordCoordinationMinutes'>;
+  agree_to_share: JsonRequest<'agreeToShareRequest'>;
+  decide_not_to_share: JsonRequest<'decideNotToShareRequest'>;
+  confirm_aggregation: JsonRequest<'confirmRequestAggregation'>;
+  file_explanation: JsonRequest<'fileRequestExplanation'>;
+  dispute: JsonRequest<'disputeRequestRefusal'>;
+  uphold_refusal: JsonRequest<'upholdRequestRefusal'>;
+  order_sharing: JsonRequest<'orderRequestSharing'>;
 }
 export type ActionBody<K extends ActionName> = ActionBodies[K];
 
@@ -53,6 +70,25 @@ export type ActionBody<K extends ActionName> = ActionBodies[K];
 interface Resolution {
   db: Db;
   row: filing.RequestRow;
+  /** The acting department. */
+  departmentId: string;
+}
+
+/** A legal basis named by register id, resolved (the rules judge what the register says). */
+const cited = async (db: Db, legalBasisId: string | undefined) =>
+  legalBasisId ? { legalBasis: await citeLegalBasis(db, legalBasisId) } : {};
+
+/** A written explanation's body: its basis from the register, or the catalogued one for data catalogued not shareable. */
+async function explanationOf(
+  {
+    legalBasisId,
+    ...explanation
+  }: { legalBasisId?: string | undefined; citedConditions?: ConditionKey[]; reasons: string; alternatives: string },
+  { db, row }: Resolution,
+): Promise<{ explanation: WrittenExplanation }> {
+  const datasetVersion = (row.snapshot as filing.RoutingSnapshot | null)?.datasetVersion ?? null;
+  const legalBasis = await citationFor(db, { datasetId: row.datasetId, datasetVersion }, legalBasisId);
+  return { explanation: { citedConditions: [], ...explanation, legalBasis } };
 }
 
 /**
@@ -60,22 +96,30 @@ interface Resolution {
  * register id: it is resolved here, so the rules judge what the register says, not the body.
  */
 const ARGUMENTS: { [K in ActionName]: (body: ActionBodies[K], at: Resolution) => ActionArgs[K] | Promise<ActionArgs[K]> } = {
-  approve: async ({ legalBasisId, ...approval }, { db }) => ({
-    ...approval,
-    ...(legalBasisId ? { legalBasis: await citeLegalBasis(db, legalBasisId) } : {}),
-  }),
-  refuse: async ({ legalBasisId, ...explanation }, { db, row }) => {
-    const datasetVersion = (row.snapshot as filing.RoutingSnapshot | null)?.datasetVersion ?? null;
-    return {
-      explanation: { ...explanation, legalBasis: await citationFor(db, { datasetId: row.datasetId, datasetVersion }, legalBasisId) },
-    };
-  },
+  approve: async ({ legalBasisId, ...approval }, { db }) => ({ ...approval, ...(await cited(db, legalBasisId)) }),
+  refuse: explanationOf,
   ask_supplement: (body) => body,
   answer_supplement: (body) => body,
   withdraw: (body) => body,
   confirm_delivery: (body) => body,
   request_extension: (body) => body,
   decide_extension: (body) => body,
+  record_position: async (body, { db, row, departmentId }) => {
+    await checkPositionAttachments(db, row, departmentId, body.attachmentIds ?? []);
+    return body;
+  },
+  schedule_meeting: (body) => body,
+  record_minutes: async (body, { db, row }) => {
+    await meetingOf(db, row.id, body.meetingId);
+    return body;
+  },
+  agree_to_share: async ({ legalBasisId, ...agreement }, { db }) => ({ ...agreement, ...(await cited(db, legalBasisId)) }),
+  decide_not_to_share: async ({ legalBasisId, ...decision }, { db }) => ({ ...decision, ...(await cited(db, legalBasisId)) }),
+  confirm_aggregation: (body) => body,
+  file_explanation: explanationOf,
+  dispute: (body) => body,
+  uphold_refusal: (body) => body,
+  order_sharing: (body) => body,
 };
 
 export class RequestService {
@@ -156,9 +200,9 @@ export class RequestService {
   /** A person's action: authorized as it is declared (ability, role, party), then handed to the workflow. */
   async act<K extends ActionName>(ctx: RequestContext, name: K, requestId: string, body: ActionBody<K>): Promise<Detail> {
     const row = await queries.loadRequest(ctx, requestId);
-    // The caller acts as the party it is on this request, if the action is that party's.
-    const party = queries.partyOf(ctx, row);
-    const taker = ACTIONS[name].by.find((t) => t.party === party) ?? ACTIONS[name].by[0]!;
+    // The caller acts as a party it is on this request, if the action is that party's.
+    const parties = queries.partiesOf(ctx, row);
+    const taker = ACTIONS[name].by.find((t) => parties.includes(t.party)) ?? ACTIONS[name].by[0]!;
     authorize(ctx.actor.ability, taker.ability, Subject.Request, row);
     if (row.state === 'draft') throw new NotFoundError('request_not_found', 'No filed request with that id');
     const role = taker.roles.find((r) => ctx.actor.roles.includes(r));
@@ -171,7 +215,7 @@ export class RequestService {
       httpRequestId: ctx.requestId,
     };
     const resolve = ARGUMENTS[name] as (body: ActionBody<K>, at: Resolution) => ActionArgs[K] | Promise<ActionArgs[K]>;
-    const args = await resolve(body, { db: this.deps.db, row });
+    const args = await resolve(body, { db: this.deps.db, row, departmentId: ctx.actor.departmentId });
     try {
       await updateRequest(this.deps.temporal.client, requestId, name, { ...args, actor });
     } catch (error) {
@@ -182,6 +226,15 @@ export class RequestService {
     }
     this.notify();
     return this.detail(ctx, requestId);
+  }
+
+  /** A printable record of the request (书面说明, 会议纪要, 争议裁决书) as an A4 PDF, for anyone who may read the request. */
+  async document(ctx: RequestContext, requestId: string, kind: DocumentKind, meetingId?: string) {
+    const row = await queries.loadRequest(ctx, requestId);
+    if (row.state === 'draft') throw new NotFoundError('request_not_found', 'No filed request with that id');
+    const { fileName, document } = await requestDocument(this.deps.db, row, kind, ctx.now, meetingId);
+    if (!this.deps.documents) throw new Error('this RequestService was built without the documents settings');
+    return { fileName, content: await renderPdf(document, { fontDir: this.deps.documents.fontDir, createdAt: ctx.now }) };
   }
 
   /** The responsible department answers a supervision notice on a request it can read. */

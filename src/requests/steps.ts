@@ -7,52 +7,21 @@ import { eq } from 'drizzle-orm';
 import { appendAudit } from '../audit/index.js';
 import { Subject } from '../identity/rules/abilities.js';
 import { enqueueNotification } from '../notifications/index.js';
-import type { Db, Tx } from '../platform/db/client.js';
-import { grants, requestEvents, requests, requestSupplements, writtenExplanations } from '../platform/db/schema.js';
+import type { Db } from '../platform/db/client.js';
+import { grants, requestEvents, requests, requestSupplements } from '../platform/db/schema.js';
 import { NotFoundError } from '../platform/errors.js';
 import * as sla from '../sla/index.js';
 import type { TimedEvent } from '../sla/rules/step.js';
-import { auditActorOf, clockMeta, openSupplementOf, runStep, stepSubject, type Change, type Notice, type StepActor } from './case.js';
-import type { RequestRow, RoutingSnapshot } from './filing.js';
+import { auditActorOf, clockMeta, openSupplementOf, runStep, stepSubject, type ActionStep, type StepActor } from './case.js';
+import type { RoutingSnapshot } from './filing.js';
 import { FIRST_STEP, openFirstStep, openStep } from './open-step.js';
+import { COORDINATION_STEPS } from './coordination-steps.js';
+import { both, METHOD_LABELS, openDisputeWindow, recordExplanation, stopOpenClocks, toCenter, toCenterIfItsWork } from './step-helpers.js';
 import { policyAt } from './policy.js';
 import { recheckConditions } from './pre-check.js';
 import type { ActionInput, ActionName } from './rules/actions.js';
-import { workingParty, type RequestState } from './rules/lifecycle.js';
 import { trackExtensionCap, type Track } from './rules/policy.js';
 import type { RequestView } from './rules/view.js';
-
-const METHOD_LABELS = { interface: '接口', batch: '批量交换' } as const;
-
-const both = (row: RequestRow, title: string, body: string): Notice[] => [
-  { departmentId: row.requesterDepartmentId, title, body },
-  { departmentId: row.ownerDepartmentId, title, body },
-];
-
-const toCenter = async (tx: Tx, title: string, body: string): Promise<Notice[]> => {
-  const center = await sla.centerDepartment(tx);
-  return center ? [{ departmentId: center, title, body }] : [];
-};
-
-/** When a request closes without a decision while the center works on it (provisioning, coordination), the center is told. */
-async function toCenterIfItsWork(tx: Tx, row: RequestRow, what: string): Promise<Notice[]> {
-  if (workingParty(row.state as RequestState, row.stateBeforeSupplement as RequestState | null) !== 'center') return [];
-  return toCenter(tx, `申请 ${row.number} ${what}`, '该申请已终止，无需继续供数或协调');
-}
-
-/**
- * Stops every clock of the request still open: its step's (lateness not yet recorded is charged
- * first) and an open supplement's (which expires rather than breaches).
- */
-async function stopOpenClocks(tx: Tx, row: RequestRow, at: Date, actor: StepActor | null): Promise<void> {
-  const main = row.clockId ? await sla.getClock(tx, row.clockId) : undefined;
-  if (main && main.state !== 'stopped') await sla.stopStep(tx, stepSubject(row), main.id, at, clockMeta(actor));
-  const supplements = await tx.select().from(requestSupplements).where(eq(requestSupplements.requestId, row.id));
-  for (const clockId of supplements.map((s) => s.clockId)) {
-    const clock = clockId ? await sla.getClock(tx, clockId) : undefined;
-    if (clock && clock.state !== 'stopped') await sla.stopSlaClock(tx, clock.id, at, clockMeta(actor));
-  }
-}
 
 /** The workflow's first step: the track's clocked step opens, counting from filing even if the workflow started late. */
 export async function beginRequest(db: Db, requestId: string, at: Date): Promise<RequestView> {
@@ -81,8 +50,6 @@ export async function beginRequest(db: Db, requestId: string, at: Date): Promise
     },
   });
 }
-
-type ActionStep<K extends ActionName> = (input: ActionInput<K>, at: Date) => Change[];
 
 /** What each declared action does, as the changes of its one transaction. */
 /** What a supplement answer changes of the request (only what it restates). */
@@ -129,21 +96,10 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
       reason: input.explanation.reasons,
       details: { citedConditions: input.explanation.citedConditions, legalBasis: input.explanation.legalBasis },
       apply: async (tx, row) => {
-        const basis = input.explanation.legalBasis;
-        await tx.insert(writtenExplanations).values({
-          requestId: row.id,
-          legalBasis: basis,
-          legalBasisId: basis.source === 'register' ? basis.entryId : null,
-          legalBasisVersion: basis.source === 'register' ? basis.version : null,
-          citedConditions: input.explanation.citedConditions,
-          reasons: input.explanation.reasons,
-          alternatives: input.explanation.alternatives,
-          authorUserId: input.actor.userId,
-          departmentId: input.actor.departmentId,
-          filedAt: at,
-        });
+        await recordExplanation(tx, row, input.explanation, input.actor, at);
         if (row.clockId) await sla.stopStep(tx, stepSubject(row), row.clockId, at, clockMeta(input.actor));
-        return { decidedAt: at, closedAt: at };
+        const window = await openDisputeWindow(tx, row, at, input.actor);
+        return { decidedAt: at, closedAt: at, disputeWindowClockId: window.id };
       },
       notify: async (row, tx) => [
         {
@@ -314,6 +270,7 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
       },
     },
   ],
+  ...COORDINATION_STEPS,
 };
 
 /** A person's action, as the workflow accepted it (its validator checked the declaration's rules). */
@@ -366,6 +323,21 @@ export async function lapseRequest(db: Db, input: { requestId: string; stepKey: 
       ...both(row, `申请 ${row.number} 已失效`, '补正未在时限内答复，申请失效；如仍需数据请重新申请'),
       ...(await toCenterIfItsWork(tx, row, '已失效')),
     ],
+  });
+}
+
+/** The window to dispute a refusal ran out: the refusal is final and the request's workflow ends. */
+export async function closeDisputeWindow(db: Db, input: { requestId: string; stepKey: string; at: Date }): Promise<RequestView> {
+  return runStep(db, input.requestId, input.stepKey, input.at, {
+    action: null,
+    kind: 'dispute_window_closed',
+    actor: null,
+    apply: async (tx, row) => {
+      const clock = row.disputeWindowClockId ? await sla.getClock(tx, row.disputeWindowClockId) : undefined;
+      // A correction may have moved the window since the workflow looked: the clock decides.
+      if (!clock || clock.state === 'stopped' || clock.deadlineAt >= input.at) return false;
+      await sla.stopSlaClock(tx, clock.id, input.at, clockMeta(null));
+    },
   });
 }
 

@@ -83,6 +83,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       temporal: deps.temporal,
       settings: deps.config.temporal,
       policyProfile: deps.config.policyProfile,
+      documents: deps.config.documents,
     }),
     ...calendarHandlers({ db, clock: deps.clock, followCalendar: calendarFollower(db, deps.temporal.client) }),
     ...slaHandlers({ db, clock: deps.clock, subjectReaders: { [Subject.Request]: canReadRequest } }),

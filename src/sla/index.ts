@@ -5,6 +5,7 @@ export { clockEventView, clockView } from './presenters.js';
 export { createSlaActivities } from './activities.js';
 export { slaHandlers } from './routes.js';
 export {
+  authorityDepartment,
   breachStep,
   centerDepartment,
   clockedStep,

@@ -24,7 +24,7 @@ export interface StepSubject {
   subjectId: string;
   /** How notices name the case, e.g. "申请 SQ-2026-000045". */
   label: string;
-  /** The department acting as a party of the case; the center is found by the engine. */
+  /** The department acting as a party of the case; the center and the competent authority are found by the engine. */
   departments: Partial<Record<string, string>>;
   /** Told of a breach besides the charged department and the center (e.g. the requester). */
   watchers: string[];
@@ -49,11 +49,21 @@ export async function centerDepartment(tx: Tx): Promise<string | null> {
   return (await specialDepartment(tx, 'center'))?.id ?? null;
 }
 
+/** The competent authority (公共数据主管部门), if the directory flags one. */
+export async function authorityDepartment(tx: Tx): Promise<string | null> {
+  return (await specialDepartment(tx, 'authority'))?.id ?? null;
+}
+
 async function departmentOf(tx: Tx, subject: StepSubject, party: string): Promise<string> {
   if (party === 'center') {
     const center = await centerDepartment(tx);
     if (!center) throw new MissingDepartmentError('the big-data center');
     return center;
+  }
+  if (party === 'authority') {
+    const authority = await authorityDepartment(tx);
+    if (!authority) throw new MissingDepartmentError('the competent authority');
+    return authority;
   }
   const department = subject.departments[party];
   if (!department) throw new Error(`the ${subject.subjectType} names no department for party ${party}`);

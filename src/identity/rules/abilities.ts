@@ -17,6 +17,8 @@ export const Action = {
   decide: 'decide',
   /** The center's steps on a request: deliver, decide extensions, coordinate. */
   coordinate: 'coordinate',
+  /** Decide a dispute (争议) over a refusal: the competent authority's supervisor. */
+  adjudicate: 'adjudicate',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -123,7 +125,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   if (has('supervisor')) {
     // Parties of a request, grant or objection will read its clocks too (with those subjects).
     can(Action.read, [Subject.User, Subject.SlaClock, Subject.Dataset, Subject.Grant]);
-    can(Action.read, Subject.Request, filed);
+    can([Action.read, Action.adjudicate], Subject.Request, filed);
     // The competent authority curates the legal-basis register with the center.
     can([Action.create, Action.update], Subject.LegalBasis);
   }

@@ -528,6 +528,8 @@ export const requests = pgTable(
     stateBeforeSupplement: text('state_before_supplement'),
     /** The track's clocked step: its deadline, breach and supervision live on the clock only. */
     clockId: uuid('clock_id').references(() => slaClocks.id),
+    /** After a refusal: the window within which it may be disputed (争议), as a clock. */
+    disputeWindowClockId: uuid('dispute_window_clock_id').references(() => slaClocks.id),
     /** What an approval granted, when it narrowed the request. */
     approvedFields: jsonb('approved_fields').$type<string[]>(),
     approvedUsageMonths: integer('approved_usage_months'),
@@ -616,6 +618,117 @@ export const requestSupplements = pgTable(
   },
   (t) => [index('request_supplements_request_idx').on(t.requestId, t.askedAt)],
 );
+
+// ── Track 15: coordination (三方协调) and disputes (争议) — every record insert-only ─────────────
+
+/** A party's position in a coordination: text and the files it attached to the request. */
+export const coordinationPositions = pgTable(
+  'coordination_positions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    party: text('party', { enum: ['requester', 'owner', 'center'] }).notNull(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    authorUserId: uuid('author_user_id')
+      .notNull()
+      .references(() => users.id),
+    position: text('position').notNull(),
+    attachmentIds: jsonb('attachment_ids').$type<string[]>().notNull(),
+    recordedAt: instant('recorded_at').notNull(),
+  },
+  (t) => [index('coordination_positions_request_idx').on(t.requestId, t.recordedAt)],
+);
+
+/** A coordination meeting the center scheduled. */
+export const coordinationMeetings = pgTable(
+  'coordination_meetings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    startsAt: instant('starts_at').notNull(),
+    place: text('place'),
+    link: text('link'),
+    participants: jsonb('participants').$type<string[]>().notNull(),
+    agenda: text('agenda'),
+    scheduledBy: uuid('scheduled_by')
+      .notNull()
+      .references(() => users.id),
+    scheduledAt: instant('scheduled_at').notNull(),
+  },
+  (t) => [index('coordination_meetings_request_idx').on(t.requestId, t.startsAt)],
+);
+
+/** The minutes (会议纪要) of a meeting: recorded once. */
+export const coordinationMinutes = pgTable('coordination_minutes', {
+  meetingId: uuid('meeting_id')
+    .primaryKey()
+    .references(() => coordinationMeetings.id),
+  minutes: text('minutes').notNull(),
+  attendees: jsonb('attendees').$type<string[]>().notNull(),
+  recordedBy: uuid('recorded_by')
+    .notNull()
+    .references(() => users.id),
+  recordedAt: instant('recorded_at').notNull(),
+});
+
+/** What the coordination decided, recorded by the center: to share (what was agreed) or not. */
+export const coordinationOutcomes = pgTable('coordination_outcomes', {
+  requestId: uuid('request_id')
+    .primaryKey()
+    .references(() => requests.id),
+  outcome: text('outcome', { enum: ['share', 'not_to_share'] }).notNull(),
+  fields: jsonb('fields').$type<string[]>(),
+  usageMonths: integer('usage_months'),
+  conditions: text('conditions'),
+  reasons: text('reasons'),
+  /** The register entry a decision not to share with a 免申即享 scenario rests on (as cited). */
+  legalBasis: jsonb('legal_basis'),
+  decidedBy: uuid('decided_by')
+    .notNull()
+    .references(() => users.id),
+  decidedAt: instant('decided_at').notNull(),
+});
+
+/** A dispute (争议) over a refusal, and the clock of its decision. One per request. */
+export const requestDisputes = pgTable('request_disputes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  requestId: uuid('request_id')
+    .notNull()
+    .references(() => requests.id)
+    .unique(),
+  party: text('party', { enum: ['requester', 'center'] }).notNull(),
+  departmentId: uuid('department_id')
+    .notNull()
+    .references(() => departments.id),
+  raisedBy: uuid('raised_by')
+    .notNull()
+    .references(() => users.id),
+  reasons: text('reasons').notNull(),
+  raisedAt: instant('raised_at').notNull(),
+  clockId: uuid('clock_id').references(() => slaClocks.id),
+});
+
+/** The competent authority's decision on a dispute: immutable once recorded. */
+export const disputeDecisions = pgTable('dispute_decisions', {
+  disputeId: uuid('dispute_id')
+    .primaryKey()
+    .references(() => requestDisputes.id),
+  decision: text('decision', { enum: ['upheld', 'ordered'] }).notNull(),
+  reasons: text('reasons').notNull(),
+  decidedBy: uuid('decided_by')
+    .notNull()
+    .references(() => users.id),
+  departmentId: uuid('department_id')
+    .notNull()
+    .references(() => departments.id),
+  decidedAt: instant('decided_at').notNull(),
+});
 
 // ── Legal-basis register (法律依据库) ─────────────────────────────────────────────────────────
 

@@ -34,6 +34,32 @@ export interface ActionArgs {
   confirm_delivery: { method: 'interface' | 'batch'; reference: string; methodChangeReason?: string | undefined };
   request_extension: { days: number; reason: string };
   decide_extension: { approved: boolean; reason: string };
+  /** A party's position in the coordination (三方协调), with files it attached to the request. */
+  record_position: { position: string; attachmentIds?: string[] | undefined };
+  schedule_meeting: {
+    startsAt: string;
+    place?: string | undefined;
+    link?: string | undefined;
+    participants: string[];
+    agenda?: string | undefined;
+  };
+  record_minutes: { meetingId: string; minutes: string; attendees?: string[] | undefined };
+  /** The coordination's outcome: share, possibly fewer fields, a shorter period and conditions agreed. */
+  agree_to_share: {
+    fields?: string[] | undefined;
+    usageMonths?: number | undefined;
+    conditions?: string | undefined;
+    note?: string | undefined;
+    legalBasis?: LegalCitation | undefined;
+  };
+  /** The coordination's outcome: not to share; the owner then files the written explanation. */
+  decide_not_to_share: { reasons: string; legalBasis?: LegalCitation | undefined };
+  /** The data has reached the center (归集): the catalogue's aggregation history gains the period. */
+  confirm_aggregation: { reference: string; note?: string | undefined };
+  file_explanation: { explanation: WrittenExplanation };
+  dispute: { reasons: string };
+  uphold_refusal: { reasons: string };
+  order_sharing: { reasons: string };
 }
 export type ActionName = keyof ActionArgs;
 
@@ -99,28 +125,42 @@ function extensionOffered(view: RequestView, now: number, party: ActionActor['pa
   return null;
 }
 
+/**
+ * An approval (or an agreement to share) may narrow the fields and shorten the period, never
+ * widen them; narrowing a 免申即享 request refuses part of it and rests on a prohibiting entry.
+ */
+function narrowingProblem(view: RequestView, args: ActionArgs['approve']): Problem | null {
+  const outside = (args.fields ?? []).filter((f) => !view.fields.includes(f));
+  if (outside.length) return invalid('fields_not_requested', `An approval may narrow the fields, not add ${outside.join(', ')}`);
+  if (args.usageMonths !== undefined && view.usageMonths !== null && args.usageMonths > view.usageMonths)
+    return invalid('usage_period_not_requested', 'An approval may shorten the usage period, not lengthen it');
+  const narrows =
+    (args.fields !== undefined && view.fields.some((f) => !args.fields!.includes(f))) ||
+    (args.usageMonths !== undefined && view.usageMonths !== null && args.usageMonths < view.usageMonths);
+  const prohibition =
+    narrows && view.scenarioKind === 'no_application' ? noApplicationBasisProblem(args.legalBasis, view.ownerDepartmentId) : null;
+  if (prohibition) return invalid('invalid_partial_refusal', `Narrowing a 免申即享 request refuses part of it: ${prohibition}`);
+  return null;
+}
+
+const CENTER: Taker = { party: 'center', roles: ['center_operator'], ability: Action.coordinate };
+const OWNER: Taker = { party: 'owner', roles: ['reviewer'], ability: Action.decide };
+const REQUESTER: Taker = { party: 'requester', roles: ['requester'], ability: Action.update };
+const AUTHORITY: Taker = { party: 'authority', roles: ['supervisor'], ability: Action.adjudicate };
+
+const reasonsGiven = (reasons: string, what: string): Problem | null =>
+  reasons.trim() ? null : invalid('reasons_required', `${what} states its reasons`);
+
 export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
   approve: {
     operationId: 'approveRequest',
-    by: [{ party: 'owner', roles: ['reviewer'], ability: Action.decide }],
+    by: [OWNER],
     transition: 'approve',
-    check: (view, args) => {
-      const outside = (args.fields ?? []).filter((f) => !view.fields.includes(f));
-      if (outside.length) return invalid('fields_not_requested', `An approval may narrow the fields, not add ${outside.join(', ')}`);
-      if (args.usageMonths !== undefined && view.usageMonths !== null && args.usageMonths > view.usageMonths)
-        return invalid('usage_period_not_requested', 'An approval may shorten the usage period, not lengthen it');
-      const narrows =
-        (args.fields !== undefined && view.fields.some((f) => !args.fields!.includes(f))) ||
-        (args.usageMonths !== undefined && view.usageMonths !== null && args.usageMonths < view.usageMonths);
-      const prohibition =
-        narrows && view.scenarioKind === 'no_application' ? noApplicationBasisProblem(args.legalBasis, view.ownerDepartmentId) : null;
-      if (prohibition) return invalid('invalid_partial_refusal', `Narrowing a 免申即享 request refuses part of it: ${prohibition}`);
-      return null;
-    },
+    check: narrowingProblem,
   },
   refuse: {
     operationId: 'refuseRequest',
-    by: [{ party: 'owner', roles: ['reviewer'], ability: Action.decide }],
+    by: [OWNER],
     transition: 'refuse',
     check: (view, args) => {
       const problems = refusalProblems(args.explanation, view);
@@ -129,12 +169,12 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
   },
   ask_supplement: {
     operationId: 'askRequestSupplement',
-    by: [{ party: 'owner', roles: ['reviewer'], ability: Action.decide }],
+    by: [OWNER],
     transition: 'ask_supplement',
   },
   answer_supplement: {
     operationId: 'answerRequestSupplement',
-    by: [{ party: 'requester', roles: ['requester'], ability: Action.update }],
+    by: [REQUESTER],
     transition: 'answer_supplement',
     // The lapse may not have been recorded yet (a worker was down): the limit holds all the same.
     offered: (view, now) =>
@@ -144,12 +184,12 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
   },
   withdraw: {
     operationId: 'withdrawRequest',
-    by: [{ party: 'requester', roles: ['requester'], ability: Action.update }],
+    by: [REQUESTER],
     transition: 'withdraw',
   },
   confirm_delivery: {
     operationId: 'confirmRequestDelivery',
-    by: [{ party: 'center', roles: ['center_operator'], ability: Action.coordinate }],
+    by: [CENTER],
     transition: 'confirm_delivery',
     // The requester asked for a method; delivering by another is a change it is told the reason for.
     check: (view, args) =>
@@ -162,7 +202,7 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
   },
   request_extension: {
     operationId: 'requestRequestExtension',
-    by: [{ party: 'owner', roles: ['reviewer'], ability: Action.decide }],
+    by: [OWNER],
     transition: null,
     offered: extensionOffered,
     check: (view, args) => {
@@ -174,10 +214,113 @@ export const ACTIONS: { readonly [K in ActionName]: Declaration<K> } = {
   },
   decide_extension: {
     operationId: 'decideRequestExtension',
-    by: [{ party: 'center', roles: ['center_operator'], ability: Action.coordinate }],
+    by: [CENTER],
     transition: null,
     offered: (view) =>
       view.clock?.extension === 'pending' ? null : conflict('no_pending_extension', 'There is no extension request to decide'),
+  },
+  record_position: {
+    operationId: 'recordCoordinationPosition',
+    by: [REQUESTER, OWNER, CENTER],
+    transition: null,
+    offered: (view) =>
+      view.state === 'coordination'
+        ? null
+        : conflict('invalid_state', `Positions are recorded during coordination, not in state ${view.state}`),
+    check: (_view, args) => (args.position.trim() ? null : invalid('position_required', 'A position states what the party holds')),
+  },
+  schedule_meeting: {
+    operationId: 'scheduleCoordinationMeeting',
+    by: [CENTER],
+    transition: null,
+    offered: (view) =>
+      view.state === 'coordination'
+        ? null
+        : conflict('invalid_state', `Meetings are scheduled during coordination, not in state ${view.state}`),
+    check: (_view, args) => {
+      if (!args.place?.trim() && !args.link?.trim()) return invalid('meeting_place_required', 'A meeting has a place or a link');
+      if (!args.participants.some((p) => p.trim())) return invalid('meeting_participants_required', 'A meeting names its participants');
+      return null;
+    },
+  },
+  record_minutes: {
+    operationId: 'recordCoordinationMinutes',
+    by: [CENTER],
+    transition: null,
+    // Minutes may follow the outcome (the meeting that reached it), but not the request's end.
+    offered: (view) =>
+      ['coordination', 'agreed_to_share', 'not_to_share', 'explanation_due', 'awaiting_owner_delivery', 'awaiting_supplement'].includes(
+        view.state,
+      ) && view.track === 15
+        ? null
+        : conflict('invalid_state', `Minutes are recorded while the coordination is open, not in state ${view.state}`),
+    check: (_view, args) => (args.minutes.trim() ? null : invalid('minutes_required', 'Minutes record what the meeting said')),
+  },
+  agree_to_share: {
+    operationId: 'agreeToShareRequest',
+    by: [CENTER],
+    transition: 'agree_to_share',
+    check: narrowingProblem,
+  },
+  decide_not_to_share: {
+    operationId: 'decideNotToShareRequest',
+    by: [CENTER],
+    transition: 'decide_not_to_share',
+    // Unconditional data merely not aggregated yet: coordination only schedules its delivery.
+    offered: (view) =>
+      view.ownerMayRefuse
+        ? null
+        : invalid(
+            'sharing_not_refusable',
+            'The data is unconditionally shared and only awaits aggregation: the coordination schedules its delivery, it cannot decide not to share',
+          ),
+    check: (view, args) => {
+      const prohibition =
+        view.scenarioKind === 'no_application' ? noApplicationBasisProblem(args.legalBasis, view.ownerDepartmentId) : null;
+      if (prohibition)
+        return invalid('invalid_refusal', `Not sharing with a 免申即享 scenario: ${prohibition}`, { problems: [prohibition] });
+      return reasonsGiven(args.reasons, 'A decision not to share');
+    },
+  },
+  confirm_aggregation: {
+    operationId: 'confirmRequestAggregation',
+    by: [CENTER],
+    transition: 'confirm_aggregation',
+    check: (_view, args) =>
+      args.reference.trim() ? null : invalid('aggregation_reference_required', 'A confirmation names the delivery or aggregation batch'),
+  },
+  file_explanation: {
+    operationId: 'fileRequestExplanation',
+    by: [OWNER],
+    transition: 'file_explanation',
+    check: (view, args) => {
+      const problems = refusalProblems(args.explanation, view);
+      return problems.length ? invalid('invalid_refusal', problems.join('; '), { problems }) : null;
+    },
+  },
+  dispute: {
+    operationId: 'disputeRequestRefusal',
+    by: [REQUESTER, CENTER],
+    transition: 'dispute',
+    offered: (view, now) => {
+      const window = view.disputeWindow;
+      if (!window || window.state !== 'running' || now > Date.parse(window.deadline))
+        return conflict('dispute_window_closed', 'A refusal is disputed within the policy’s window after it, once');
+      return null;
+    },
+    check: (_view, args) => reasonsGiven(args.reasons, 'A dispute'),
+  },
+  uphold_refusal: {
+    operationId: 'upholdRequestRefusal',
+    by: [AUTHORITY],
+    transition: 'uphold_refusal',
+    check: (_view, args) => reasonsGiven(args.reasons, 'A dispute decision'),
+  },
+  order_sharing: {
+    operationId: 'orderRequestSharing',
+    by: [AUTHORITY],
+    transition: 'order_sharing',
+    check: (_view, args) => reasonsGiven(args.reasons, 'A dispute decision'),
   },
 };
 
@@ -185,7 +328,7 @@ export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
 
 /** Whether the party's department is the one this request names for it (the center is one department). */
 function ownStep(view: RequestView, actor: Pick<ActionActor, 'party' | 'departmentId'>): Problem | null {
-  const department = { requester: view.requesterDepartmentId, owner: view.ownerDepartmentId, center: null }[actor.party];
+  const department = { requester: view.requesterDepartmentId, owner: view.ownerDepartmentId, center: null, authority: null }[actor.party];
   return department !== null && department !== actor.departmentId
     ? conflict('not_your_step', `Your department is not the ${actor.party} of this request`)
     : null;

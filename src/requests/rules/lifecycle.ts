@@ -26,8 +26,11 @@ export const REQUEST_STATES = [
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
-/** Who acts: the requesting department, the owner department, the center, or the platform itself. */
-export type Party = 'requester' | 'owner' | 'center' | 'system';
+/**
+ * Who acts: the requesting department, the owner department, the center, the competent authority
+ * (公共数据主管部门, deciding disputes) or the platform itself.
+ */
+export type Party = 'requester' | 'owner' | 'center' | 'authority' | 'system';
 
 export const REQUEST_ACTIONS = [
   'route',
@@ -41,6 +44,15 @@ export const REQUEST_ACTIONS = [
   'lapse',
   'withdraw',
   'confirm_delivery',
+  'agree_to_share',
+  'decide_not_to_share',
+  'await_owner_delivery',
+  'confirm_aggregation',
+  'ask_explanation',
+  'file_explanation',
+  'dispute',
+  'uphold_refusal',
+  'order_sharing',
 ] as const;
 export type RequestAction = (typeof REQUEST_ACTIONS)[number];
 
@@ -58,7 +70,9 @@ const RULES: Record<RequestAction, readonly Rule[]> = {
   open_coordination: [{ from: ['routed'], to: 'coordination', by: ['system'], tracks: [15] }],
   start_provisioning: [
     { from: ['routed'], to: 'provisioning', by: ['system'], tracks: [1] },
-    { from: ['approved'], to: 'provisioning', by: ['system'], tracks: [5] },
+    { from: ['approved'], to: 'provisioning', by: ['system'], tracks: [5, 15] },
+    // Agreed data the center already holds (catalogued not shareable, but aggregated) needs no delivery.
+    { from: ['agreed_to_share'], to: 'provisioning', by: ['system'], tracks: [15] },
   ],
   approve: [{ from: ['owner_review'], to: 'approved', by: ['owner'], tracks: [5] }],
   refuse: [{ from: ['owner_review'], to: 'refused', by: ['owner'], tracks: [5] }],
@@ -74,9 +88,23 @@ const RULES: Record<RequestAction, readonly Rule[]> = {
     { from: ['provisioning'], to: 'withdrawn', by: ['requester'], tracks: [1] },
   ],
   confirm_delivery: [{ from: ['provisioning'], to: 'granted', by: ['center'] }],
+  // Track 15: the center records the coordination's outcome (三方协调).
+  agree_to_share: [{ from: ['coordination'], to: 'agreed_to_share', by: ['center'], tracks: [15] }],
+  decide_not_to_share: [{ from: ['coordination'], to: 'not_to_share', by: ['center'], tracks: [15] }],
+  // Data the center does not hold yet is delivered or aggregated (归集) by the owner, and confirmed by the center.
+  await_owner_delivery: [{ from: ['agreed_to_share', 'approved'], to: 'awaiting_owner_delivery', by: ['system'], tracks: [15] }],
+  confirm_aggregation: [{ from: ['awaiting_owner_delivery'], to: 'provisioning', by: ['center'], tracks: [15] }],
+  ask_explanation: [{ from: ['not_to_share'], to: 'explanation_due', by: ['system'], tracks: [15] }],
+  file_explanation: [{ from: ['explanation_due'], to: 'refused', by: ['owner'], tracks: [15] }],
+  // A refusal may be contested (争议); the competent authority's supervisor decides.
+  dispute: [{ from: ['refused'], to: 'disputed', by: ['requester', 'center'], tracks: [5, 15] }],
+  uphold_refusal: [{ from: ['disputed'], to: 'refused', by: ['authority'] }],
+  order_sharing: [{ from: ['disputed'], to: 'approved', by: ['authority'] }],
 };
 
+/** States in which nothing is pending. A refusal may still be disputed within its window (`DISPUTABLE_STATES`). */
 export const TERMINAL_STATES: readonly RequestState[] = ['granted', 'refused', 'withdrawn', 'lapsed'];
+export const DISPUTABLE_STATES: readonly RequestState[] = ['refused'];
 
 export interface RequestPosition {
   state: RequestState;
@@ -145,6 +173,8 @@ export function responsibleParty(state: RequestState): Party | null {
       return 'center';
     case 'awaiting_supplement':
       return 'requester';
+    case 'disputed':
+      return 'authority';
     default:
       return null;
   }
@@ -172,6 +202,15 @@ function describe(action: RequestAction): string {
     lapse: 'lapsed',
     withdraw: 'withdrawn',
     confirm_delivery: 'marked delivered',
+    agree_to_share: 'agreed to be shared',
+    decide_not_to_share: 'decided not to be shared',
+    await_owner_delivery: 'sent to the owner for delivery',
+    confirm_aggregation: 'confirmed aggregated',
+    ask_explanation: 'sent to the owner for a written explanation',
+    file_explanation: 'explained',
+    dispute: 'disputed',
+    uphold_refusal: 'upheld as refused',
+    order_sharing: 'ordered to be shared',
   };
   return words[action];
 }

@@ -1,12 +1,13 @@
 /**
  * Who answers a supervision notice (督办) on a request, pure: a user of the department the notice
- * holds responsible, acting as its reviewer, center operator or administrator. The reply
+ * holds responsible, acting as its reviewer, center operator, supervisor (a late dispute decision)
+ * or administrator. The reply
  * endpoint enforces it (a second answer is refused by the clock service); the detail tells each
  * caller whether a notice is theirs to answer now.
  */
 import type { Role } from '../../identity/rules/roles.js';
 
-const REPLYING_ROLES = ['reviewer', 'center_operator', 'dept_admin'] as const satisfies readonly Role[];
+const REPLYING_ROLES = ['reviewer', 'center_operator', 'supervisor', 'dept_admin'] as const satisfies readonly Role[];
 export type ReplyingRole = (typeof REPLYING_ROLES)[number];
 
 interface Caller {

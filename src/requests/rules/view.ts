@@ -31,9 +31,14 @@ export interface RequestView {
   clock: ClockedStep | null;
   /** An open supplement (补正) and the clock the requester answers within. */
   supplement: { id: string; clock: ClockedStep } | null;
+  /**
+   * After a refusal, the window within which it may be disputed (争议); null when none is open.
+   * Absent from views recorded before disputes existed (workflow histories): no window.
+   */
+  disputeWindow?: ClockedStep | null | undefined;
 }
 
 /** The clocks of the view, by id (a clock-change signal names one). */
 export function clocksOf(view: RequestView): ClockedStep[] {
-  return [view.clock, view.supplement?.clock].filter((c): c is ClockedStep => c !== null && c !== undefined);
+  return [view.clock, view.supplement?.clock, view.disputeWindow].filter((c): c is ClockedStep => c !== null && c !== undefined);
 }

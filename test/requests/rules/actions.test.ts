@@ -51,7 +51,7 @@ function view(state: RequestState, track: Track, over: Partial<RequestView> = {}
   };
 }
 
-type Party = 'requester' | 'owner' | 'center';
+type Party = 'requester' | 'owner' | 'center' | 'authority';
 type Offered = Partial<Record<Party, ActionName[]>>;
 
 /** The hand-written table, with the clock running before its deadline and no extension asked. */
@@ -70,12 +70,27 @@ const TABLE: Partial<Record<`${Track}:${RequestState}`, Offered>> = {
   '5:awaiting_supplement': { requester: ['answer_supplement', 'withdraw'] },
   // Approved: the center delivers; a decided request is no longer withdrawn.
   '5:provisioning': { center: ['confirm_delivery'] },
-  // Track 15: three-party coordination on the center's clock; the owner may ask a supplement but
-  // not extend the center's step.
-  '15:coordination': { owner: ['ask_supplement'], requester: ['withdraw'] },
-  '15:awaiting_supplement': { requester: ['answer_supplement', 'withdraw'] },
+  // Track 15: three-party coordination on the center's clock. Each party records its position; the
+  // owner may ask a supplement but not extend the center's step; the center schedules meetings,
+  // records their minutes and the outcome.
+  '15:coordination': {
+    owner: ['ask_supplement', 'record_position'],
+    requester: ['withdraw', 'record_position'],
+    center: ['record_position', 'schedule_meeting', 'record_minutes', 'agree_to_share', 'decide_not_to_share'],
+  },
+  // Minutes of a meeting already held may follow until the coordination's work ends.
+  '15:awaiting_supplement': { requester: ['answer_supplement', 'withdraw'], center: ['record_minutes'] },
+  '15:agreed_to_share': { center: ['record_minutes'] },
+  '15:not_to_share': { center: ['record_minutes'] },
+  // Agreed, the center does not hold the data: the owner delivers it, the center confirms it aggregated.
+  '15:awaiting_owner_delivery': { center: ['record_minutes', 'confirm_aggregation'] },
+  // Not to share: the owner files the written explanation.
+  '15:explanation_due': { owner: ['file_explanation'], center: ['record_minutes'] },
   // Agreed in coordination and aggregated: the center delivers as on the other tracks.
   '15:provisioning': { center: ['confirm_delivery'] },
+  // A refusal disputed (争议): the competent authority's supervisor decides.
+  '5:disputed': { authority: ['uphold_refusal', 'order_sharing'] },
+  '15:disputed': { authority: ['uphold_refusal', 'order_sharing'] },
 };
 
 /** The states a request of each track can be in (DESIGN.md, request lifecycle). */
@@ -90,6 +105,7 @@ const REACHABLE: Record<Track, RequestState[]> = {
     'provisioning',
     'granted',
     'refused',
+    'disputed',
     'withdrawn',
     'lapsed',
   ],
@@ -111,7 +127,7 @@ const REACHABLE: Record<Track, RequestState[]> = {
   ],
 };
 
-const PARTIES: Party[] = ['requester', 'owner', 'center'];
+const PARTIES: Party[] = ['requester', 'owner', 'center', 'authority'];
 const TRACKS: Track[] = [1, 5, 15];
 
 t.test('every state × party × track offers exactly what the table says', async (t) => {
@@ -125,7 +141,7 @@ t.test('every state × party × track offers exactly what the table says', async
       }
     }
   }
-  t.equal(combinations, (5 + 10 + 14) * 3);
+  t.equal(combinations, (5 + 11 + 14) * 4);
   t.same(
     REQUEST_STATES.filter((s) => s !== 'draft' && !TRACKS.some((track) => REACHABLE[track].includes(s))),
     [],
@@ -170,8 +186,110 @@ t.test('the extension: once, before the deadline, decided by the center', async 
     "the owner may not extend the center's coordination step",
   );
   const coordinationPending = view('coordination', 15, { clock: clock({ extension: 'pending', chargedParty: 'center' }) });
-  t.same(availableActions(coordinationPending, 'center', NOW), ['decide_extension']);
+  t.same(availableActions(coordinationPending, 'center', NOW), [
+    'decide_extension',
+    'record_position',
+    'schedule_meeting',
+    'record_minutes',
+    'agree_to_share',
+    'decide_not_to_share',
+  ]);
 });
+
+t.test('a refusal is disputed by the requester or the center while its window runs, once', async (t) => {
+  const windowOpen = clock({ chargedParty: 'requester', deadline: DEADLINE, deadlineDate: '2026-12-04' });
+  for (const track of [5, 15] as Track[]) {
+    const refused = view('refused', track, { disputeWindow: windowOpen });
+    t.same(availableActions(refused, 'requester', NOW), ['dispute'], `track ${track}: the requester`);
+    t.same(availableActions(refused, 'center', NOW), ['dispute'], `track ${track}: the center`);
+    t.same(availableActions(refused, 'owner', NOW), [], `track ${track}: not the owner who refused`);
+    t.same(availableActions(refused, 'authority', NOW), []);
+    t.same(availableActions(refused, 'requester', Date.parse(DEADLINE) + 1), [], 'not after the window, recorded closed or not');
+  }
+  t.match(
+    actionProblem('dispute', view('refused', 5, { disputeWindow: null }), { actor: actor('requester'), reasons: '确有必要' }, NOW),
+    { status: 409, code: 'dispute_window_closed' },
+    'no window: a refusal decided upon, or its window closed',
+  );
+  t.match(actionProblem('dispute', view('refused', 5, { disputeWindow: windowOpen }), { actor: actor('requester'), reasons: ' ' }, NOW), {
+    status: 422,
+    code: 'reasons_required',
+  });
+  t.same(availableActions(view('refused', 1, { disputeWindow: windowOpen }), 'requester', NOW), [], 'track 1 never refuses');
+});
+
+t.test(
+  'the coordination outcome: "not to share" only where the owner may refuse, and for 免申即享 only on a prohibiting entry',
+  async (t) => {
+    const unconditional = view('coordination', 15, { ownerMayRefuse: false });
+    t.notOk(availableActions(unconditional, 'center', NOW).includes('decide_not_to_share'), 'not offered');
+    t.match(actionProblem('decide_not_to_share', unconditional, { actor: actor('center'), reasons: '不予共享' }, NOW), {
+      status: 422,
+      code: 'sharing_not_refusable',
+    });
+    const noApplication = view('coordination', 15, { scenarioKind: 'no_application' });
+    const register = (prohibitsSharing: boolean, curatedByDepartmentId = 'authority-dept') => ({
+      source: 'register' as const,
+      entryId: 'e1',
+      version: 1,
+      kind: 'law' as const,
+      title: '《某法》',
+      documentNumber: null,
+      article: '第一条',
+      prohibitsSharing,
+      inForce: true,
+      curatedByDepartmentId,
+    });
+    const decide = (legalBasis?: ReturnType<typeof register>) =>
+      actionProblem('decide_not_to_share', noApplication, { actor: actor('center'), reasons: '不予共享', legalBasis }, NOW);
+    t.match(decide(), { status: 422, code: 'invalid_refusal' }, 'no entry');
+    t.match(decide(register(false)), { status: 422, code: 'invalid_refusal' }, 'an entry that does not prohibit');
+    t.match(decide(register(true, 'owner-dept')), { status: 422, code: 'invalid_refusal' }, "the owner's own entry");
+    t.equal(decide(register(true)), null, 'a prohibiting entry of the register');
+    t.match(
+      actionProblem('agree_to_share', noApplication, { actor: actor('center'), fields: ['姓名'] }, NOW),
+      { status: 422, code: 'invalid_partial_refusal' },
+      'agreeing to fewer fields refuses the rest',
+    );
+    t.equal(actionProblem('agree_to_share', noApplication, { actor: actor('center') }, NOW), null);
+  },
+);
+
+t.test('coordination records: positions by the parties, meetings and minutes by the center', async (t) => {
+  const coordination = view('coordination', 15);
+  t.match(actionProblem('record_position', coordination, { actor: actor('authority'), position: '意见' }, NOW), {
+    code: 'not_your_step',
+  });
+  t.match(actionProblem('record_position', coordination, { actor: actor('requester'), position: '  ' }, NOW), {
+    status: 422,
+    code: 'position_required',
+  });
+  t.match(actionProblem('record_position', view('provisioning', 15), { actor: actor('requester'), position: '意见' }, NOW), {
+    status: 409,
+    code: 'invalid_state',
+  });
+  const meeting = { startsAt: '2026-12-03T02:00:00Z', participants: ['市公安局'] };
+  t.match(actionProblem('schedule_meeting', coordination, { actor: actor('center'), ...meeting }, NOW), { code: 'meeting_place_required' });
+  t.match(
+    actionProblem('schedule_meeting', coordination, { actor: actor('center'), ...meeting, participants: [' '], link: 'https://m' }, NOW),
+    {
+      code: 'meeting_participants_required',
+    },
+  );
+  t.equal(actionProblem('schedule_meeting', coordination, { actor: actor('center'), ...meeting, link: 'https://m' }, NOW), null);
+  t.match(actionProblem('schedule_meeting', coordination, { actor: actor('owner'), ...meeting, place: '会议室' }, NOW), {
+    code: 'not_your_step',
+  });
+  t.match(actionProblem('record_minutes', view('granted', 15), { actor: actor('center'), meetingId: 'm1', minutes: '纪要' }, NOW), {
+    code: 'invalid_state',
+  });
+});
+
+function actor(party: Party) {
+  const role = { requester: 'requester', owner: 'reviewer', center: 'center_operator', authority: 'supervisor' } as const;
+  const department = { requester: 'requester-dept', owner: 'owner-dept', center: 'center-dept', authority: 'authority-dept' };
+  return { userId: 'u1', departmentId: department[party], role: role[party], party, httpRequestId: null };
+}
 
 t.test('a supplement answer is offered until the end of its due date', async (t) => {
   const supplement = { id: 's1', clock: clock({ chargedParty: 'requester' }) };
