@@ -39,7 +39,7 @@ export async function coordinationOf(db: Db, row: RequestRow): Promise<Detail['c
     db.select().from(coordinationOutcomes).where(eq(coordinationOutcomes.requestId, row.id)),
   ]);
   return {
-    positions: positions.map((p) => ({ ...p, recordedAt: iso(p.recordedAt) })),
+    positions: positions.map(({ requestId: _request, ...p }) => ({ ...p, recordedAt: iso(p.recordedAt) })),
     meetings: meetings.map(({ coordination_meetings: m, coordination_minutes: minutes }) => ({
       id: m.id,
       startsAt: iso(m.startsAt),

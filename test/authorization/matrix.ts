@@ -204,6 +204,23 @@ export const MATRIX: readonly MatrixRow[] = [
   row('confirmRequestDelivery', 'a track-1 request in provisioning (center_operator)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
   row('requestRequestExtension', 'a track-5 request in owner review before its deadline (owner reviewer)', [401, 403, 403, 403, 403, 200, 403, 404, 404, 404, 403, 403, 403, 403]),
   row('decideRequestExtension', 'a pending extension of a track-5 request (center_operator)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
+  // Track 15 (issue 14): only the parties record positions; only the center schedules, minutes and records the outcome and
+  // confirms aggregation; the owner's reviewer files the written explanation; the requester or the center disputes a refusal
+  // (whichever disputes second finds it disputed: 409); only the competent authority's supervisor decides a dispute.
+  row('recordCoordinationPosition', 'a track-15 coordination, market → police (the three parties)', [401, 200, 403, 403, 403, 200, 403, 404, 404, 404, 200, 403, 403, 403]),
+  row('scheduleCoordinationMeeting', 'a track-15 coordination (center_operator)',     [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
+  row('recordCoordinationMinutes', 'a meeting of a track-15 coordination (center_operator)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
+  row('agreeToShareRequest', 'a track-15 coordination (center_operator)',              [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
+  row('decideNotToShareRequest', 'a track-15 coordination, data catalogued not shareable (center_operator)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
+  row('confirmRequestAggregation', 'an agreed track-15 request awaiting delivery (center_operator)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
+  row('fileRequestExplanation', 'a track-15 decision not to share (owner reviewer)',   [401, 403, 403, 403, 403, 200, 403, 404, 404, 404, 403, 403, 403, 403]),
+  row('disputeRequestRefusal', 'a refusal within its dispute window (requester or center_operator)', [401, [200, 409], 403, 403, 403, 403, 403, 404, 404, 404, [200, 409], 403, 403, 403]),
+  row('upholdRequestRefusal', 'a disputed refusal (supervisor)',                       [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 403, 403, 200, 403]),
+  row('orderRequestSharing', 'a disputed refusal (supervisor)',                        [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 403, 403, 200, 403]),
+  // The printable records are read by whoever reads the request.
+  row('getExplanationDocument', 'the written explanation of a market → police request', [401, 200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 200, 200, 200]),
+  row('getMinutesDocument', 'the minutes of a market → police coordination',          [401, 200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 200, 200, 200]),
+  row('getDisputeDecisionDocument', 'the dispute decision on a market → police request', [401, 200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 200, 200, 200]),
   // The owner's breached step: its reviewer answers the level-1 supervision notice (督办).
   // A 督办 notice is answered by the responsible department: its reviewer or its administrator
   // (whichever answers second finds it answered: 409, which is still no refusal of the role).

@@ -230,6 +230,31 @@ export const OPERATIONS: Record<string, Operation> = {
     act(c, c.fx.actions.deliver, 'delivery', { method: 'interface', reference: 'https://exchange.example.gov.cn/api/rk' }),
   requestRequestExtension: (c) => act(c, c.fx.actions.extend, 'extension-request', { days: 2, reason: '需要与源系统核对数据口径' }),
   decideRequestExtension: (c) => act(c, c.fx.actions.decideExtension, 'extension-decision', { approved: true, reason: '同意延期' }),
+  // track 15: coordination (三方协调), explanation, disputes (争议), printable records
+  recordCoordinationPosition: (c) =>
+    post(`${API}/requests/${c.fx.track15.coordination}/coordination/positions`, { position: '本方意见：按最小必要原则共享' }),
+  scheduleCoordinationMeeting: (c) =>
+    post(`${API}/requests/${c.fx.track15.coordination}/coordination/meetings`, {
+      startsAt: '2026-12-10T02:00:00Z',
+      link: 'https://meeting.example.gov.cn/room/15',
+      participants: ['市市场监管局', '市公安局', '市大数据中心'],
+    }),
+  recordCoordinationMinutes: (c) => {
+    const id = subject(c, c.fx.track15.minutes);
+    return post(`${API}/requests/${id}/coordination/minutes`, { meetingId: c.fx.track15.meetingOf[id]!, minutes: '三方一致同意共享。' });
+  },
+  agreeToShareRequest: (c) => act(c, c.fx.track15.agree, 'coordination/agreement', { conditions: '仅用于核验，不得留存' }),
+  decideNotToShareRequest: (c) => act(c, c.fx.track15.notToShare, 'coordination/refusal', { reasons: '涉及侦查秘密' }),
+  confirmRequestAggregation: (c) => act(c, c.fx.track15.aggregation, 'aggregation-confirmation', { reference: 'GJ-2026-0042' }),
+  fileRequestExplanation: (c) =>
+    act(c, c.fx.track15.explanation, 'explanation', { reasons: '属于侦查秘密', alternatives: '可申请核验服务' }),
+  disputeRequestRefusal: (c) => act(c, c.fx.track15.dispute, 'dispute', { reasons: '企业开办核验确有必要' }),
+  upholdRequestRefusal: (c) => act(c, c.fx.track15.uphold, 'dispute/upholding', { reasons: '依法属于不予共享范围' }),
+  orderRequestSharing: (c) => act(c, c.fx.track15.order, 'dispute/sharing-order', { reasons: '符合共享原则，应予共享' }),
+  getExplanationDocument: (c) => get(`${API}/requests/${c.fx.track15.documents.requestId}/documents/explanation`),
+  getMinutesDocument: (c) =>
+    get(`${API}/requests/${c.fx.track15.documents.requestId}/documents/minutes/${c.fx.track15.documents.meetingId}`),
+  getDisputeDecisionDocument: (c) => get(`${API}/requests/${c.fx.track15.documents.requestId}/documents/dispute-decision`),
   replyToSupervision: (c) =>
     post(`${API}/supervisions/${subject(c, c.fx.actions.supervision)}/reply`, { reply: '已安排专人审核，今日办结' }),
 };

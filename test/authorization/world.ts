@@ -20,6 +20,7 @@ import { currentCommitment, currentPolicy } from '../../src/requests/policy.js';
 import { bearer, createTestDepartment, createTestUser, createTestWorld } from '../helpers/identity.js';
 import { createRequestWorld, draftFor, type RequestWorld } from '../helpers/requests.js';
 import type { CallerKind, MatrixDepartment } from './matrix.js';
+import { createTrack15Fixtures, type Track15Fixtures } from './track15-world.js';
 
 export interface HttpCall {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -140,6 +141,7 @@ export interface Fixtures {
   attachmentId: string;
   clockId: string;
   commitmentVersion(): Promise<number>;
+  track15: Track15Fixtures;
 }
 
 export interface SubjectPair {
@@ -377,5 +379,6 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
     attachmentId: attachment.id,
     clockId,
     commitmentVersion,
+    track15: await createTrack15Fixtures({ send, users: u, world, commitmentVersion }),
   };
 }

@@ -119,6 +119,30 @@ export async function startFuzzTarget(options: { logDir: string }): Promise<Fuzz
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+    // A track-15 request carried to its written explanation, with a meeting and its minutes: the
+    // coordination's and the printable records' operations find real subjects.
+    const operator = await auth(world.centerOperator);
+    const coordinated = await draft(world.notShareable, ['案件编号']);
+    await call('POST', `/requests/${coordinated}/filing`, requester, { commitmentVersion: commitment, acceptCommitment: true });
+    for (let i = 0; (await call('GET', `/requests/${coordinated}`, requester)).request.state !== 'coordination'; i++) {
+      if (i > 300) throw new Error(`seeding the fuzz target: request ${coordinated} did not reach coordination`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const meetings = (
+      await call('POST', `/requests/${coordinated}/coordination/meetings`, operator, {
+        startsAt: '2026-12-10T02:00:00Z',
+        place: '市大数据中心',
+        participants: ['市公安局'],
+      })
+    ).coordination.meetings.map((m: { id: string }) => m.id as string);
+    await call('POST', `/requests/${coordinated}/coordination/minutes`, operator, { meetingId: meetings[0], minutes: '决定不予共享。' });
+    await call('POST', `/requests/${coordinated}/coordination/refusal`, operator, { reasons: '涉及侦查秘密' });
+    await call('POST', `/requests/${coordinated}/explanation`, authorization['owner-reviewer']!, {
+      reasons: '侦查秘密',
+      alternatives: '无',
+    });
+    filed.push(coordinated);
+
     const notifications: string[] = [];
     for (let i = 0; !notifications.length; i++) {
       notifications.push(...(await call('GET', '/notifications', authorization['owner-reviewer']!)).items.map((n: { id: string }) => n.id));
@@ -140,6 +164,7 @@ export async function startFuzzTarget(options: { logDir: string }): Promise<Fuzz
       legalBasisId: [world.legalBases.permissive, world.legalBases.prohibiting],
       clockId: clocks,
       attachmentId: [attachment.id],
+      meetingId: meetings,
       notificationId: notifications,
       webhookId: [webhook.webhook.id],
       year: [2026, 2027],
@@ -158,6 +183,7 @@ export async function startFuzzTarget(options: { logDir: string }): Promise<Fuzz
           'legalBasisId',
           'clockId',
           'attachmentId',
+          'meetingId',
           'notificationId',
           'webhookId',
           'year',
@@ -179,6 +205,8 @@ export async function startFuzzTarget(options: { logDir: string }): Promise<Fuzz
       'body.coverage[*].datasetCode': 'datasetCode',
       'body.coverage[*].fields[*]': 'fieldName',
       'body.commitmentVersion': 'commitmentVersion',
+      'body.meetingId': 'meetingId',
+      'body.attachmentIds[*]': 'attachmentId',
     };
     return { url, authorization, records, bindings, close };
   } catch (error) {
