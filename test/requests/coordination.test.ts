@@ -30,7 +30,8 @@ import { citationFor } from '../../src/requests/citations.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, requestWithClock, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
-import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
+import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
+import { requestWorkflowId } from '../../src/requests/open-step.js';
 
 const config = testConfig();
 const database = await openDatabase(config.database);
@@ -211,6 +212,7 @@ t.test('coordination to sharing: positions, a meeting and its minutes, agreed (n
     'aggregation_confirmed',
     'delivered',
   ]);
+  await recordHistory(env, requestWorkflowId(request.id), 'track15-agreed-aggregated-delivered');
 });
 
 t.test(
@@ -292,6 +294,7 @@ t.test(
       'disputed',
       'dispute_upheld',
     ]);
+    await recordHistory(env, requestWorkflowId(request.id), 'track15-explained-disputed-upheld');
   },
 );
 
@@ -388,6 +391,7 @@ t.test('a dispute ordering sharing: approved, provisioned on a new step, granted
   const [grant] = await db.select().from(grants).where(eq(grants.requestId, filed.id));
   t.same(grant!.fields, ['姓名', '婚姻状况']);
   t.same((await kinds(filed.id)).slice(3), ['refused', 'disputed', 'sharing_ordered', 'provisioning_started', 'delivered']);
+  await recordHistory(env, requestWorkflowId(filed.id), 'track5-refused-disputed-ordered');
 });
 
 t.test('the dispute window closes after its working days; a late decision on a dispute breaches, charged to the authority', async (t) => {
@@ -412,6 +416,7 @@ t.test('the dispute window closes after its working days; a late decision on a d
     .from(supervisions)
     .where(and(eq(supervisions.subjectId, second.id), eq(supervisions.level, 1)));
   t.match(level1, { chargedParty: 'authority', responsibleDepartmentId: world.authority.id });
+  await recordHistory(env, requestWorkflowId(first.id), 'track15-dispute-window-closed');
 });
 
 /** A written explanation resting on the dataset's catalogued basis (data catalogued not shareable), resolved as the API does. */
