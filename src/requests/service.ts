@@ -21,7 +21,7 @@ import { addAttachment } from './attachments.js';
 import { citationFor } from './citations.js';
 import { checkPositionAttachments, meetingOf } from './coordination.js';
 import { requestDocument, type DocumentKind } from './documents.js';
-import { renderPdf } from '../platform/documents/pdf.js';
+import { renderPdfOffThread } from '../platform/documents/render-pool.js';
 import type { ConditionKey } from '../catalogue/rules/conditions.js';
 import type { WrittenExplanation } from './rules/refusal.js';
 import { citeLegalBasis } from '../legal-basis/index.js';
@@ -234,7 +234,7 @@ export class RequestService {
     if (row.state === 'draft') throw new NotFoundError('request_not_found', 'No filed request with that id');
     const { fileName, document } = await requestDocument(this.deps.db, row, kind, ctx.now, meetingId);
     if (!this.deps.documents) throw new Error('this RequestService was built without the documents settings');
-    return { fileName, content: await renderPdf(document, { fontDir: this.deps.documents.fontDir, createdAt: ctx.now }) };
+    return { fileName, content: await renderPdfOffThread(document, { fontDir: this.deps.documents.fontDir, createdAt: ctx.now }) };
   }
 
   /** The responsible department answers a supervision notice on a request it can read. */

@@ -1,3 +1,4 @@
+import { closeRenderPool } from '../platform/documents/render-pool.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
@@ -57,6 +58,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   if (options.beforeRoutes) await options.beforeRoutes(app);
   const tokens = createTokenService(deps.config.tokens);
   const db = deps.database.db;
+  // The printable records render on worker threads; they end with the app.
+  app.addHook('onClose', closeRenderPool);
   await app.register(rateLimitPlugin, { rateLimits: deps.config.rateLimits });
   await app.register(authenticationPlugin, { db, tokens, clock: deps.clock });
   await app.register(idempotencyPlugin, { db, clock: deps.clock });

@@ -134,7 +134,7 @@ export async function startFuzzTarget(options: { logDir: string }): Promise<Fuzz
         place: '市大数据中心',
         participants: ['市公安局'],
       })
-    ).coordination.meetings.map((m: { id: string }) => m.id as string);
+    ).coordination.meetings.map((m: { id: string }) => m.id);
     await call('POST', `/requests/${coordinated}/coordination/minutes`, operator, { meetingId: meetings[0], minutes: '决定不予共享。' });
     await call('POST', `/requests/${coordinated}/coordination/refusal`, operator, { reasons: '涉及侦查秘密' });
     await call('POST', `/requests/${coordinated}/explanation`, authorization['owner-reviewer']!, {

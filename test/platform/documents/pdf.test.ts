@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { loadConfig } from '../../../src/platform/config.js';
 import { renderPdf, type PrintableDocument } from '../../../src/platform/documents/pdf.js';
+import { closeRenderPool, renderPdfOffThread } from '../../../src/platform/documents/render-pool.js';
 import { ServiceUnavailableError } from '../../../src/platform/errors.js';
 import { signingKey } from '../../helpers/env.js';
 import { pdfText, readPdf } from '../../helpers/pdf-text.js';
@@ -101,4 +102,21 @@ t.test('without the fonts the answer is a 503 document_fonts_missing, not a PDF 
   });
   const notFonts = t.testdir({ 'NotoSansCJK-Regular.ttc': 'not a font', 'NotoSansCJK-Bold.ttc': 'not a font' });
   await t.rejects(renderPdf(document, { fontDir: notFonts }), missing, 'files of that name that are no font collections');
+});
+
+t.test('off the event loop: a worker thread renders the same document, and its refusal arrives typed', async (t) => {
+  t.teardown(closeRenderPool);
+  const createdAt = new Date('2026-03-05T02:00:00Z');
+  const [inline, offThread] = await Promise.all([
+    renderPdf(document, { fontDir, createdAt }),
+    renderPdfOffThread(document, { fontDir, createdAt }),
+  ]);
+  t.ok(Buffer.isBuffer(offThread), 'a Buffer, as the inline renderer answers');
+  t.ok(offThread.equals(inline), 'byte for byte the same document');
+  const nowhere = t.testdir({});
+  await t.rejects(renderPdfOffThread(document, { fontDir: nowhere }), {
+    status: 503,
+    code: 'document_fonts_missing',
+    details: { missing: ['NotoSansCJK-Regular.ttc', 'NotoSansCJK-Bold.ttc'] },
+  });
 });
