@@ -424,3 +424,21 @@ async function catalogued(reasons: string) {
   const legalBasis = await citationFor(db, { datasetId: world.notShareable.id, datasetVersion: 1 }, undefined);
   return { legalBasis, citedConditions: [], reasons, alternatives: '可申请核验服务' };
 }
+
+t.test('the owner may ask once to extend its own step (the explanation); the center decides', async (t) => {
+  const { day } = await skipToPlainMonday(env, db);
+  const request = await fileAndStart(world.notShareable.id, ['案件编号']);
+  await updateRequest(env.client, request.id, 'decide_not_to_share', { actor: center(), reasons: '涉及侦查秘密' });
+  await t.rejects(updateRequest(env.client, request.id, 'request_extension', { actor: center(), days: 3, reason: '协调' }), {
+    status: 409,
+    code: 'not_your_step',
+  });
+  const asked = await updateRequest(env.client, request.id, 'request_extension', { actor: owner(), days: 3, reason: '需法制部门审核说明' });
+  t.equal(asked.clock?.extension, 'pending');
+  const extended = await updateRequest(env.client, request.id, 'decide_extension', { actor: center(), approved: true, reason: '同意' });
+  t.equal(extended.clock?.deadlineDate, day(24), '15 working days and 3 more: the fourth Thursday');
+  await t.rejects(updateRequest(env.client, request.id, 'request_extension', { actor: owner(), days: 1, reason: '再延' }), {
+    status: 409,
+    code: 'extension_already_requested',
+  });
+});

@@ -110,10 +110,13 @@ const invalid = (code: string, message: string, details?: Record<string, unknown
   ...(details ? { details } : {}),
 });
 
-/** An extension is asked while the decision is open, once, before the deadline, by the party whose step it is. */
+/** The states whose step a party may ask to extend: the decision, and the owner's delivery or explanation on track 15. */
+const EXTENDABLE_STATES: readonly RequestView['state'][] = ['owner_review', 'coordination', 'awaiting_owner_delivery', 'explanation_due'];
+
+/** An extension is asked while a step is open, once per clock, before the deadline, by the party whose step it is. */
 function extensionOffered(view: RequestView, now: number, party: ActionActor['party']): Problem | null {
-  if (view.state !== 'owner_review' && view.state !== 'coordination')
-    return conflict('invalid_state', `An extension is asked while the decision is open, not in state ${view.state}`);
+  if (!EXTENDABLE_STATES.includes(view.state))
+    return conflict('invalid_state', `An extension is asked while a party's step is open, not in state ${view.state}`);
   if (!view.clock) return conflict('invalid_state', 'The request has no running clock');
   // Coordination runs on the center's clock: the owner may not extend another party's step.
   if (view.clock.chargedParty !== party)

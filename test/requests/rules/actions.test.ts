@@ -44,8 +44,13 @@ function view(state: RequestState, track: Track, over: Partial<RequestView> = {}
     ownerMayRefuse: true,
     scenarioKind: null,
     extensionCapDays: 5,
-    // The track's clock is the owner's while it reviews (or a supplement pauses its review), else the center's.
-    clock: clock({ chargedParty: state === 'owner_review' || (state === 'awaiting_supplement' && track === 5) ? 'owner' : 'center' }),
+    // The track's clock is the owner's while its step is open (review, delivery, explanation, or a supplement pausing its review), else the center's.
+    clock: clock({
+      chargedParty:
+        ['owner_review', 'awaiting_owner_delivery', 'explanation_due'].includes(state) || (state === 'awaiting_supplement' && track === 5)
+          ? 'owner'
+          : 'center',
+    }),
     supplement: null,
     ...over,
   };
@@ -83,9 +88,10 @@ const TABLE: Partial<Record<`${Track}:${RequestState}`, Offered>> = {
   '15:agreed_to_share': { center: ['record_minutes'] },
   '15:not_to_share': { center: ['record_minutes'] },
   // Agreed, the center does not hold the data: the owner delivers it, the center confirms it aggregated.
-  '15:awaiting_owner_delivery': { center: ['record_minutes', 'confirm_aggregation'] },
+  // The owner's step: it may ask once to extend it.
+  '15:awaiting_owner_delivery': { owner: ['request_extension'], center: ['record_minutes', 'confirm_aggregation'] },
   // Not to share: the owner files the written explanation.
-  '15:explanation_due': { owner: ['file_explanation'], center: ['record_minutes'] },
+  '15:explanation_due': { owner: ['request_extension', 'file_explanation'], center: ['record_minutes'] },
   // Agreed in coordination and aggregated: the center delivers as on the other tracks.
   '15:provisioning': { center: ['confirm_delivery'] },
   // A refusal disputed (争议): the competent authority's supervisor decides.
