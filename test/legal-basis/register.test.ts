@@ -6,39 +6,16 @@
  * Real HTTP (inject), real PostgreSQL, the request workflow on a time-skipping Temporal server.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/server/activities.js';
-import { clockFrom } from '../../src/platform/clock.js';
-import { openDatabase } from '../../src/platform/db/client.js';
 import { auditEntries } from '../../src/platform/db/schema.js';
 import * as scenarios from '../../src/catalogue/scenarios.js';
 import { cataloguedBasis } from '../../src/requests/citations.js';
-import { startTestApp } from '../helpers/app.js';
-import { testConfig } from '../helpers/env.js';
 import { bearer } from '../helpers/identity.js';
-import { createRequestWorld, draftFor, skipToPlainMonday, temporalOf } from '../helpers/requests.js';
-import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
+import { createRequestWorld, draftFor, skipToPlainMonday } from '../helpers/requests.js';
+import { startTimeSkipping } from '../helpers/time-skipping.js';
 
-const env = await startTimeSkippingServer();
-const clock = clockFrom(() => env.currentTimeMs());
-const database = await openDatabase(testConfig().database);
-const db = database.db;
-const { worker, taskQueue } = await createTestWorker(
-  env,
-  new URL('../../workflows/index.ts', import.meta.url).pathname,
-  createActivities({ db, log: pino({ level: 'silent' }), clock }),
-);
-const harness = await startTestApp({ config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue }), database, clock, temporal: temporalOf(env) });
+const { env, db, harness } = await startTimeSkipping(t, { app: true });
 const { app, config } = harness;
-const running = worker.run();
-t.teardown(async () => {
-  await harness.close();
-  worker.shutdown();
-  await running;
-  await env.teardown();
-  await database.close();
-});
 const world = await createRequestWorld(db);
 type User = typeof world.marketRequester;
 

@@ -6,13 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import pino from 'pino';
 import t from 'tap';
 import * as catalogue from '../../src/catalogue/service.js';
 import * as scenarios from '../../src/catalogue/scenarios.js';
 import { citeLegalBasis } from '../../src/legal-basis/index.js';
-import { clockFrom } from '../../src/platform/clock.js';
-import { openDatabase } from '../../src/platform/db/client.js';
 import {
   coordinationMinutes,
   coordinationOutcomes,
@@ -25,42 +22,20 @@ import {
   supervisions,
   writtenExplanations,
 } from '../../src/platform/db/schema.js';
-import { createActivities } from '../../src/server/activities.js';
 import { citationFor } from '../../src/requests/citations.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
-import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, requestWithClock, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
-import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
+import { recordHistory } from '../helpers/temporal.js';
+import { startTimeSkipping } from '../helpers/time-skipping.js';
 import { requestWorkflowId } from '../../src/requests/open-step.js';
 
-const config = testConfig();
-const database = await openDatabase(config.database);
-const db = database.db;
-const env = await startTimeSkippingServer();
-t.teardown(async () => {
-  await env.teardown();
-  await database.close();
-});
-const clock = clockFrom(() => env.currentTimeMs());
-const { worker, taskQueue } = await createTestWorker(
-  env,
-  new URL('../../workflows/index.ts', import.meta.url).pathname,
-  createActivities({ db, log: pino({ level: 'silent' }), clock }),
-);
-const settings = { ...config.temporal, taskQueue };
+const { env, db, settings, now, skipHours: skip } = await startTimeSkipping(t);
 const world = await createRequestWorld(db);
-const running = worker.run();
-t.teardown(async () => {
-  worker.shutdown();
-  await running;
-});
 
 const requester = () => updateActor(world, world.marketRequester, 'requester');
 const owner = () => updateActor(world, world.policeReviewer, 'owner');
 const center = () => updateActor(world, world.centerOperator, 'center');
 const authority = () => updateActor(world, world.supervisor, 'authority');
-const now = async () => new Date(await env.currentTimeMs());
-const skip = async (hours: number) => env.sleep(hours * 60 * 60 * 1000);
 const row = (id: string) => requestWithClock(db, id);
 const clockOf = async (id: string | null) => (await db.select().from(slaClocks).where(eq(slaClocks.id, id!)))[0]!;
 const kinds = async (id: string) =>

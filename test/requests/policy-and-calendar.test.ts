@@ -5,12 +5,9 @@
  * data, so the file has a database of its own.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/server/activities.js';
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
 import { importPublishedSchedules, publishYears } from '../../src/calendar/service.js';
-import { clockFrom } from '../../src/platform/clock.js';
 import { requestEvents, requestSupplements, slaClockEvents, slaClocks } from '../../src/platform/db/schema.js';
 import { provisionalSchedule } from '../../src/calendar/rules/statutory-holidays.js';
 import { SHANGHAI_1515 } from '../../src/requests/rules/policy.js';
@@ -21,10 +18,10 @@ import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow
 import * as sla from '../../src/sla/service.js';
 import { signalMovedDeadlines } from '../../src/sla/signals.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
-import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
 import { requestWithClock } from '../helpers/requests.js';
-import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
+import { recordHistory } from '../helpers/temporal.js';
+import { startTimeSkipping } from '../helpers/time-skipping.js';
 import { requestReconcilerWorkflow } from '../../workflows/request.js';
 import { requestView } from '../../workflows/request-api.js';
 
@@ -35,22 +32,8 @@ const { handle } = await openMigratedFreshDatabase(t, 4);
 const db = handle.db;
 const system = { actor: { kind: 'system', role: 'script' } as const };
 await importPublishedSchedules(db, { ...system, at: new Date() });
-const env = await startTimeSkippingServer();
-t.teardown(() => env.teardown());
-const clock = clockFrom(() => env.currentTimeMs());
-const { worker, taskQueue } = await createTestWorker(
-  env,
-  new URL('../../workflows/index.ts', import.meta.url).pathname,
-  createActivities({ db, log: pino({ level: 'silent' }), clock }),
-);
-const settings = { ...testConfig().temporal, taskQueue };
-const running = worker.run();
-t.teardown(async () => {
-  worker.shutdown();
-  await running;
-});
+const { env, settings, now } = await startTimeSkipping(t, { database: handle });
 const world = await createRequestWorld(db);
-const now = async () => new Date(await env.currentTimeMs());
 const requestRow = (id: string) => requestWithClock(db, id);
 async function fileAndStart(policyName?: string) {
   const filed = await fileAs(db, world, world.marketRequester, draftFor(world.conditional.id), await now(), policyName);
@@ -172,7 +155,7 @@ t.test('a deadline moved earlier while Temporal was unreachable: the reconciler 
   t.equal(owed!.announcePending, true, 'the move is owed to the workflow');
   // No signal. The reconciler announces the move once the grace has passed.
   const reconciler = await env.client.workflow.start(requestReconcilerWorkflow, {
-    taskQueue,
+    taskQueue: settings.taskQueue,
     workflowId: `reconciler-lag-${request.id}`,
     args: [{ intervalMs: 60 * 60 * 1000, graceMs: 60 * 1000 }],
   });
@@ -308,7 +291,7 @@ t.test('a request filed while Temporal was unreachable is started by the reconci
   t.equal(filed.workflowStartedAt, null, 'as if the start after filing had failed');
   await env.sleep(2 * 24 * 60 * 60 * 1000); // found two days later
   const reconciler = await env.client.workflow.start(requestReconcilerWorkflow, {
-    taskQueue,
+    taskQueue: settings.taskQueue,
     workflowId: `reconciler-${filed.id}`,
     args: [{ intervalMs: 60_000, graceMs: 1_000 }],
   });

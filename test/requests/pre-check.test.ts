@@ -3,39 +3,21 @@
  * condition pre-check, and a notification-commitment text that holds the security commitment meets
  * `securityCommitmentRequired`. Commitment texts are global, so the file has a database of its own.
  */
-import pino from 'pino';
 import t from 'tap';
 import { importPublishedSchedules } from '../../src/calendar/service.js';
 import { citeLegalBasis } from '../../src/legal-basis/index.js';
-import { clockFrom } from '../../src/platform/clock.js';
 import { createDraft, fileRequest } from '../../src/requests/filing.js';
 import { currentCommitment, publishCommitment } from '../../src/requests/policy.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
-import { createActivities } from '../../src/server/activities.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
-import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, requestWithClock, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
-import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
+import { startTimeSkipping } from '../helpers/time-skipping.js';
 
 const { handle } = await openMigratedFreshDatabase(t, 4);
 const db = handle.db;
 await importPublishedSchedules(db, { actor: { kind: 'system', role: 'script' }, at: new Date() });
-const env = await startTimeSkippingServer();
-t.teardown(() => env.teardown());
-const clock = clockFrom(() => env.currentTimeMs());
-const { worker, taskQueue } = await createTestWorker(
-  env,
-  new URL('../../workflows/index.ts', import.meta.url).pathname,
-  createActivities({ db, log: pino({ level: 'silent' }), clock }),
-);
-const settings = { ...testConfig().temporal, taskQueue };
-const running = worker.run();
-t.teardown(async () => {
-  worker.shutdown();
-  await running;
-});
+const { env, settings, now } = await startTimeSkipping(t, { database: handle });
 const world = await createRequestWorld(db);
-const now = async () => new Date(await env.currentTimeMs());
 const requestRow = (id: string) => requestWithClock(db, id);
 
 t.test('a refusal cites what fails at decision time: the accepted commitment and a supplement answer are checked again', async (t) => {

@@ -4,11 +4,7 @@
  * checked to the day in ordinary weeks.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/server/activities.js';
-import { clockFrom } from '../../src/platform/clock.js';
-import { openDatabase } from '../../src/platform/db/client.js';
 import {
   auditEntries,
   grants,
@@ -22,38 +18,18 @@ import {
 import { takeAction } from '../../src/requests/steps.js';
 import { actionProblem } from '../../src/requests/rules/actions.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
-import { testConfig } from '../helpers/env.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
 import { requestWithClock } from '../helpers/requests.js';
-import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
+import { recordHistory } from '../helpers/temporal.js';
+import { startTimeSkipping } from '../helpers/time-skipping.js';
 import { requestWorkflowId } from '../../src/requests/open-step.js';
 import { citeLegalBasis } from '../../src/legal-basis/index.js';
 
-const config = testConfig();
-const database = await openDatabase(config.database);
-const db = database.db;
-const env = await startTimeSkippingServer();
-t.teardown(async () => {
-  await env.teardown();
-  await database.close();
-});
-const clock = clockFrom(() => env.currentTimeMs());
-const { worker, taskQueue } = await createTestWorker(
-  env,
-  new URL('../../workflows/index.ts', import.meta.url).pathname,
-  createActivities({ db, log: pino({ level: 'silent' }), clock }),
-);
-const settings = { ...config.temporal, taskQueue };
+const { env, db, settings } = await startTimeSkipping(t);
 const world = await createRequestWorld(db);
 const requester = (u = world.marketRequester) => updateActor(world, u, 'requester');
 const owner = () => updateActor(world, world.policeReviewer, 'owner');
 const center = () => updateActor(world, world.centerOperator, 'center');
-
-const running = worker.run();
-t.teardown(async () => {
-  worker.shutdown();
-  await running;
-});
 
 const requestRow = (id: string) => requestWithClock(db, id);
 const opened = (id: string) =>
