@@ -39,7 +39,15 @@ export async function coordinationOf(db: Db, row: RequestRow): Promise<Detail['c
     db.select().from(coordinationOutcomes).where(eq(coordinationOutcomes.requestId, row.id)),
   ]);
   return {
-    positions: positions.map((p) => ({ ...p, recordedAt: iso(p.recordedAt) })),
+    positions: positions.map((p) => ({
+      id: p.id,
+      party: p.party,
+      departmentId: p.departmentId,
+      authorUserId: p.authorUserId,
+      position: p.position,
+      attachmentIds: p.attachmentIds,
+      recordedAt: iso(p.recordedAt),
+    })),
     meetings: meetings.map(({ coordination_meetings: m, coordination_minutes: minutes }) => ({
       id: m.id,
       startsAt: iso(m.startsAt),
