@@ -171,14 +171,14 @@ async function seedCoordinations({ clock, service, file, datasetId, base, as }: 
   const scheduled = await service.act(operator, 'schedule_meeting', talking, {
     startsAt: held.toISOString(),
     place: '上海市大数据中心 3 楼第一会议室',
-    participants: ['上海市市场监督管理局', '上海市税务局', '上海市大数据中心'],
+    participants: ['上海市市场监督管理局', '国家税务总局上海市税务局', '上海市大数据中心'],
     agenda: '纳税申报数据在信用修复核查中的共享范围与方式',
   });
   await service.act(operator, 'record_minutes', talking, {
     meetingId: scheduled.coordination!.meetings[0]!.id,
     minutes:
       '一、三方确认信用修复核查确需了解企业纳税情况。\n二、税务部门同意提供统一社会信用代码、所属期及“是否欠税”核验结果，应纳税额暂不共享。\n三、市场监管部门于五个工作日内补充核查对象范围，中心据此记录协调结果。',
-    attendees: ['上海市市场监督管理局', '上海市税务局', '上海市大数据中心'],
+    attendees: ['上海市市场监督管理局', '国家税务总局上海市税务局', '上海市大数据中心'],
   });
 
   // Agreed: unconditional data the center does not hold yet — the owner delivers it (归集).
