@@ -68,7 +68,7 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   attachment_empty: '附件是空文件',
   attachment_not_found: '未找到该附件',
   attachment_too_large: '附件超过大小上限（10 MB）',
-  attachments_closed: '只有草稿或待补正的申请可以上传附件',
+  attachments_closed: '只有草稿、待补正或三方协调中的申请可以上传附件',
   too_many_attachments: '附件数量已达上限（10 个）',
   unsupported_media_type: '不支持的文件类型或提交格式',
   payload_too_large: '提交的内容过大',

@@ -43,7 +43,13 @@ export const LEVEL_LABELS: Record<Schemas['DepartmentLevel'], string> = { city: 
 
 export const DELIVERY_LABELS = { interface: '接口', batch: '批量交换' } as const;
 
-export const PARTY_LABELS: Record<string, string> = { requester: '需求方', owner: '责任方', center: '市大数据中心', system: '系统' };
+export const PARTY_LABELS: Record<string, string> = {
+  requester: '需求方',
+  owner: '责任方',
+  center: '市大数据中心',
+  authority: '主管部门',
+  system: '系统',
+};
 
 /** Why routing chose the track (the routing rule that fired), as the requester reads it. */
 export const ROUTING_RULE_LABELS: Record<string, string> = {

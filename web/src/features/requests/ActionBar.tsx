@@ -1,65 +1,28 @@
 /**
- * The actions the caller may take on a request — exactly the API's `availableActions` — each
- * in a form that keeps what was typed when the API refuses it, and shows the API's reason.
+ * The request's general actions the caller may take — exactly the API's `availableActions` — each
+ * in its dialog (ActionDialog). Track 15's coordination, the written explanation and disputes
+ * offer theirs in their own sections of the page.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Checkbox, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
-import { useState } from 'react';
+import { Checkbox, Form, Input, InputNumber, Radio, Space } from 'antd';
 import { CheckGroup } from '../../components/CheckGroup';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { api, unwrap, type Schemas } from '../../lib/api';
 import { inputLimits, rulesFor } from '../../lib/contract';
 import { CONDITION_LABELS } from '../../lib/labels';
+import { ActionDialog, ACTIONS, type Detail } from './ActionDialog';
 import { AttachmentUpload } from './Attachments';
+import { LegalBasisSelect } from './LegalBasisSelect';
 
-type Detail = Schemas['RequestDetail'];
-type Action =
-  | 'approve'
-  | 'refuse'
-  | 'ask_supplement'
-  | 'answer_supplement'
-  | 'withdraw'
-  | 'confirm_delivery'
-  | 'request_extension'
-  | 'decide_extension';
-
-/** Each action once: its button, the contract's path under the request and its operation (whose limits the form checks). */
-const ACTIONS = {
-  approve: { label: '同意共享', path: '/api/v1/requests/{requestId}/approval', operationId: 'approveRequest' },
-  refuse: { label: '不予共享', path: '/api/v1/requests/{requestId}/refusal', operationId: 'refuseRequest' },
-  ask_supplement: { label: '要求补正', path: '/api/v1/requests/{requestId}/supplement-request', operationId: 'askRequestSupplement' },
-  answer_supplement: { label: '答复补正', path: '/api/v1/requests/{requestId}/supplement-answer', operationId: 'answerRequestSupplement' },
-  withdraw: { label: '撤回申请', path: '/api/v1/requests/{requestId}/withdrawal', operationId: 'withdrawRequest' },
-  confirm_delivery: { label: '确认供数', path: '/api/v1/requests/{requestId}/delivery', operationId: 'confirmRequestDelivery' },
-  request_extension: { label: '申请延期', path: '/api/v1/requests/{requestId}/extension-request', operationId: 'requestRequestExtension' },
-  decide_extension: { label: '审批延期', path: '/api/v1/requests/{requestId}/extension-decision', operationId: 'decideRequestExtension' },
-} as const satisfies Record<Action, { label: string; path: string; operationId: string }>;
-
-function send(action: Action, requestId: string, values: Record<string, unknown>): Promise<Detail> {
-  // The form's values are the action's body (the API validates them against the contract).
-  const path = ACTIONS[action].path as (typeof ACTIONS)['approve']['path'];
-  return unwrap(api.POST(path, { params: { path: { requestId } }, body: values as never }));
-}
-
-function LegalBasisSelect(props: { value?: string; onChange?: (value: string) => void }) {
-  const register = useQuery({
-    queryKey: ['legal-bases', 'in-force'],
-    queryFn: () => unwrap(api.GET('/api/v1/legal-bases', { params: { query: { inForce: true, limit: 200 } } })),
-  });
-  return (
-    <Select
-      {...props}
-      showSearch
-      optionFilterProp="label"
-      loading={register.isLoading}
-      placeholder="从法律依据库中选择"
-      options={(register.data?.items ?? []).map((e) => ({
-        value: e.id,
-        label: `${e.title}${e.article ?? ''}${e.prohibitsSharing ? '（明确禁止共享）' : ''}`,
-      }))}
-    />
-  );
-}
+/** The actions this bar offers (the others have their sections). */
+const GENERAL = [
+  'approve',
+  'refuse',
+  'ask_supplement',
+  'answer_supplement',
+  'withdraw',
+  'confirm_delivery',
+  'request_extension',
+  'decide_extension',
+] as const;
+type Action = (typeof GENERAL)[number];
 
 function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
   const operation = ACTIONS[action].operationId;
@@ -178,7 +141,10 @@ function ActionFields({ action, detail }: { action: Action; detail: Detail }) {
   }
 }
 
-/** Drops blank optional answers (and an approval's empty field list), so blanks never break the contract's minimums. */
+/**
+ * Drops blank optional answers (and an approval's empty field list), so blanks never break the
+ * contract's minimums; a refusal's citedConditions list is sent even when empty.
+ */
 function compact(action: Action, values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(values).filter(
@@ -194,56 +160,21 @@ function compact(action: Action, values: Record<string, unknown>): Record<string
 }
 
 export function ActionBar({ detail }: { detail: Detail }) {
-  const [open, setOpen] = useState<Action | null>(null);
-  const [form] = Form.useForm();
-  const queryClient = useQueryClient();
-  const act = useMutation({
-    // The citedConditions list is required even when empty (a coordination refusal cites none).
-    mutationFn: (values: Record<string, unknown>) => send(open!, detail.request.id, compact(open!, values)),
-    onSuccess: (next) => {
-      queryClient.setQueryData(['request', detail.request.id], next);
-      void queryClient.invalidateQueries({ queryKey: ['requests'] });
-      setOpen(null);
-      form.resetFields();
-    },
-  });
-  const actions = detail.availableActions.filter((a): a is Action => a in ACTIONS);
+  const actions = GENERAL.filter((a) => detail.availableActions.includes(a));
   if (actions.length === 0) return null;
   return (
-    <>
-      <Space wrap>
-        {actions.map((a) => (
-          <Button
-            key={a}
-            type={a === 'approve' || a === 'confirm_delivery' ? 'primary' : 'default'}
-            danger={a === 'refuse'}
-            onClick={() => setOpen(a)}
-          >
-            {ACTIONS[a].label}
-          </Button>
-        ))}
-      </Space>
-      <Modal
-        title={open ? ACTIONS[open].label : ''}
-        open={open !== null}
-        okText="提交"
-        cancelText="取消"
-        confirmLoading={act.isPending}
-        onOk={() => form.submit()}
-        onCancel={() => {
-          setOpen(null);
-          act.reset();
-        }}
-        destroyOnHidden={false}
-        width={640}
-      >
-        {open && (
-          <Form form={form} layout="vertical" onFinish={(values: Record<string, unknown>) => act.mutate(values)}>
-            <ActionFields action={open} detail={detail} />
-            <ErrorAlert error={act.error} />
-          </Form>
-        )}
-      </Modal>
-    </>
+    <Space wrap>
+      {actions.map((a) => (
+        <ActionDialog
+          key={a}
+          detail={detail}
+          action={a}
+          button={{ type: a === 'approve' || a === 'confirm_delivery' ? 'primary' : 'default', danger: a === 'refuse' }}
+          toBody={(values) => compact(a, values)}
+        >
+          <ActionFields action={a} detail={detail} />
+        </ActionDialog>
+      ))}
+    </Space>
   );
 }

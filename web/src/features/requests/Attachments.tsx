@@ -1,6 +1,6 @@
 /**
- * A request's attachments: uploaded to a draft or to the answer of an open supplement request,
- * checked here against the contract's limits (type, 10 MB, 10 files) before they are sent, and
+ * A request's attachments: uploaded to a draft, to the answer of an open supplement request or to
+ * a party's position in a coordination (三方协调), checked here against the contract's limits (type, 10 MB, 10 files) before they are sent, and
  * downloaded with the session's token.
  */
 import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
@@ -38,7 +38,17 @@ function problemWith(file: File, count: number): Error | null {
   return null;
 }
 
-export function AttachmentUpload({ requestId, attachments, label }: { requestId: string; attachments: Attachment[]; label: string }) {
+export function AttachmentUpload(props: {
+  requestId: string;
+  /** The files listed under the button. */
+  attachments: Attachment[];
+  label: string;
+  /** How many files the request carries in all (the limit is the request's), when more than those listed. */
+  total?: number;
+  /** Told of each file stored (a position cites the files uploaded for it). */
+  onUploaded?: (attachment: Attachment) => void;
+}) {
+  const { requestId, attachments, label } = props;
   const queryClient = useQueryClient();
   const [problem, setProblem] = useState<Error | null>(null);
   const upload = useMutation({
@@ -51,7 +61,10 @@ export function AttachmentUpload({ requestId, attachments, label }: { requestId:
           headers: { 'Content-Type': mediaTypeOf(file)! },
         }),
       ),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['request', requestId] }),
+    onSuccess: (stored) => {
+      props.onUploaded?.(stored);
+      void queryClient.invalidateQueries({ queryKey: ['request', requestId] });
+    },
   });
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -62,7 +75,7 @@ export function AttachmentUpload({ requestId, attachments, label }: { requestId:
           .join(',')}
         customRequest={({ file }) => {
           const picked = file as File;
-          const found = problemWith(picked, attachments.length);
+          const found = problemWith(picked, props.total ?? attachments.length);
           setProblem(found);
           if (!found) upload.mutate(picked);
         }}

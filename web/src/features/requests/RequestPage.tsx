@@ -1,4 +1,7 @@
-/** A request's detail: what was asked, routing and pre-check, the timeline, clocks, explanation, actions. */
+/**
+ * A request's detail: what was asked, routing and pre-check, track 15's coordination, the written
+ * explanation, a dispute, the timeline, clocks, supervision and the caller's actions.
+ */
 import { PrinterOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, List, Space, Table, Tag, Timeline, Typography } from 'antd';
@@ -13,80 +16,12 @@ import { useDepartmentNames } from '../../lib/directory';
 import { CONDITION_LABELS, DELIVERY_LABELS, PARTY_LABELS, ROUTING_RULE_LABELS, STATE_LABELS, TRACK_LABELS } from '../../lib/labels';
 import { ActionBar } from './ActionBar';
 import { AttachmentList } from './Attachments';
+import { CoordinationWorkspace } from './Coordination';
+import { Dispute } from './Dispute';
+import { WrittenExplanation } from './Explanation';
 import { Supervisions } from './Supervisions';
+import { CLOCK_EVENT_LABELS, EVENT_LABELS, stepLabel } from './terms';
 import { WorkingDays } from './WorkingDays';
-
-const EVENT_LABELS: Record<string, string> = {
-  filed: '提交申请',
-  routed: '分流',
-  opened: '开始办理',
-  approved: '同意共享',
-  refused: '不予共享',
-  provisioning_started: '开始供数',
-  delivered: '完成供数',
-  withdrawn: '撤回',
-  supplement_requested: '要求补正',
-  supplement_answered: '答复补正',
-  lapsed: '补正逾期失效',
-  extension_requested: '申请延期',
-  extension_approved: '同意延期',
-  extension_rejected: '不同意延期',
-  reminded: '到期提醒',
-  deadline_breached: '超期，启动一级督办',
-  escalated_level_two: '二级督办',
-  supervision_replied: '答复督办',
-};
-
-const CLOCK_EVENT_LABELS: Record<string, string> = {
-  started: '开始计时',
-  paused: '暂停计时',
-  resumed: '恢复计时',
-  extension_requested: '申请延期',
-  extension_approved: '延期获批',
-  extension_rejected: '延期未获批',
-  handed_over: '移交',
-  grace_expired: '移交宽限期届满',
-  breached: '超期',
-  stopped: '停止计时',
-  recomputed: '日历更正后重算',
-  recomputed_breached: '日历更正后超期',
-  policy_changed: '政策调整后重算',
-  provisional_changed: '节假日安排公布',
-};
-
-/** The clocked steps of a request, by the name the clock records (`track<N>`, `supplement`). */
-const stepLabel = (step: string): string =>
-  step === 'supplement' ? '补正答复' : (TRACK_LABELS[Number(step.replace('track', '')) as keyof typeof TRACK_LABELS] ?? step);
-
-function Explanation({ explanation }: { explanation: NonNullable<Schemas['RequestDetail']['explanation']> }) {
-  const basis = explanation.legalBasis;
-  return (
-    <Card
-      size="small"
-      title="书面说明（不予共享）"
-      extra={
-        <Button icon={<PrinterOutlined />} onClick={() => window.print()}>
-          打印
-        </Button>
-      }
-    >
-      <Descriptions column={1} size="small" bordered>
-        <Descriptions.Item label="法律依据">
-          {basis.title}
-          {basis.article ?? ''}
-          {basis.source === 'register' && basis.prohibitsSharing && <StatusTag tone="red">明确禁止共享</StatusTag>}
-          {basis.source === 'catalogue' && <Tag>编目登记的依据</Tag>}
-        </Descriptions.Item>
-        <Descriptions.Item label="未满足的共享条件">
-          {explanation.citedConditions.map((c) => CONDITION_LABELS[c] ?? c).join('、') || '—'}
-        </Descriptions.Item>
-        <Descriptions.Item label="理由">{explanation.reasons}</Descriptions.Item>
-        <Descriptions.Item label="替代方案">{explanation.alternatives}</Descriptions.Item>
-        <Descriptions.Item label="出具时间">{shanghaiTime(explanation.filedAt)}</Descriptions.Item>
-      </Descriptions>
-    </Card>
-  );
-}
 
 export function RequestPage() {
   const { requestId } = useParams();
@@ -155,7 +90,9 @@ export function RequestPage() {
           description={`编目登记的法律依据：${d.cataloguedLegalBasis.title}${d.cataloguedLegalBasis.article ?? ''}`}
         />
       )}
-      {d.explanation && <Explanation explanation={d.explanation} />}
+      <CoordinationWorkspace detail={d} />
+      <WrittenExplanation detail={d} />
+      <Dispute detail={d} />
       {d.grant && (
         <Card size="small" title="授权">
           <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>

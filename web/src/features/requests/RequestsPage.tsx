@@ -1,6 +1,7 @@
 /**
- * Requests as each party works them: the requester's own, the owner's review inbox, the center's
- * queues; filters in the URL so a view can be shared.
+ * Requests as each party works them: the requester's own, the owner's inboxes (review, written
+ * explanations, data to deliver), the center's queues, the competent authority's disputes to
+ * decide; filters in the URL so a view can be shared.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
@@ -27,14 +28,22 @@ export function RequestsPage() {
   const tabs = [
     ...(has('requester') ? [{ key: 'mine', label: '本部门的申请' }] : []),
     ...(has('requester') ? [{ key: 'drafts', label: '草稿' }] : []),
-    ...(has('reviewer') ? [{ key: 'inbox', label: '待本部门审核' }] : []),
+    ...(has('reviewer')
+      ? [
+          { key: 'inbox', label: '待本部门审核' },
+          { key: 'explanations', label: '待提交书面说明' },
+          { key: 'deliveries', label: '待交付数据' },
+        ]
+      : []),
     ...(center
       ? [
           { key: 'provisioning', label: '待确认供数' },
           { key: 'coordination', label: '三方协调' },
+          { key: 'aggregation', label: '待确认归集' },
           { key: 'extensions', label: '待审批延期' },
         ]
       : []),
+    ...(has('supervisor') ? [{ key: 'disputes', label: '争议待裁决' }] : []),
     ...(center || has('reviewer') || has('supervisor') || has('dept_admin') ? [{ key: 'supervised', label: '督办中' }] : []),
     { key: 'all', label: '全部可见' },
   ];
@@ -49,8 +58,12 @@ export function RequestsPage() {
     ...(tab === 'extensions' ? { extensionPending: true } : {}),
     ...(tab === 'supervised' ? { supervised: true } : {}),
     ...(tab === 'inbox' && departmentId ? { ownerDepartmentId: departmentId, state: 'owner_review' as const } : {}),
+    ...(tab === 'explanations' && departmentId ? { ownerDepartmentId: departmentId, state: 'explanation_due' as const } : {}),
+    ...(tab === 'deliveries' && departmentId ? { ownerDepartmentId: departmentId, state: 'awaiting_owner_delivery' as const } : {}),
     ...(tab === 'provisioning' ? { state: 'provisioning' as const } : {}),
     ...(tab === 'coordination' ? { state: 'coordination' as const } : {}),
+    ...(tab === 'aggregation' ? { state: 'awaiting_owner_delivery' as const } : {}),
+    ...(tab === 'disputes' ? { state: 'disputed' as const } : {}),
     ...(state ? { state } : {}),
     ...(overdue ? { overdue } : {}),
     ...(cursor ? { cursor } : {}),
