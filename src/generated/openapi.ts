@@ -1644,7 +1644,7 @@ export interface components {
             /** @enum {integer} */
             level: 1 | 2;
             /** @enum {string} */
-            chargedParty: "requester" | "owner" | "center";
+            chargedParty: "requester" | "owner" | "center" | "authority";
             /** Format: uuid */
             responsibleDepartmentId: string;
             /** Format: date-time */

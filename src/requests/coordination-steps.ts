@@ -21,6 +21,7 @@ import { ConflictError } from '../platform/errors.js';
 import * as sla from '../sla/index.js';
 import { auditActorOf, clockMeta, stepSubject, type ActionStep, type Change, type StepActor } from './case.js';
 import type { RequestRow } from './filing.js';
+import { chineseTime } from './documents.js';
 import { openStep } from './open-step.js';
 import { policyAt } from './policy.js';
 import type { ActionName } from './rules/actions.js';
@@ -118,7 +119,12 @@ export const COORDINATION_STEPS = {
           });
         },
         notify: (row, tx) =>
-          toParties(tx, row, `申请 ${row.number} 三方协调会议`, `时间：${input.startsAt}；地点：${input.place ?? input.link ?? ''}`),
+          toParties(
+            tx,
+            row,
+            `申请 ${row.number} 三方协调会议`,
+            `时间：${chineseTime(new Date(input.startsAt))}；地点：${input.place ?? input.link ?? ''}`,
+          ),
       },
     ];
   },

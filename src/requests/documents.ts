@@ -22,7 +22,8 @@ export function chineseDate(at: Date): string {
   return `${year}年${month}月${day}日`;
 }
 
-const chineseTime = (at: Date) => `${chineseDate(at)} ${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(11, 16)}`;
+/** 2026年12月2日 14:30, in Asia/Shanghai. */
+export const chineseTime = (at: Date) => `${chineseDate(at)} ${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(11, 16)}`;
 
 const KIND_LABELS: Record<string, string> = {
   law: '法律',

@@ -149,3 +149,24 @@ t.test('the explanation, the minutes and the dispute decision as PDFs: number, p
   t.match(decision, /依法属于不予共享范围/);
   t.match(decision, new RegExp(world.authority.name), 'signed by the competent authority');
 });
+
+t.test('a dispute decided late: the authority is charged, supervised, and its supervisor answers the notice', async (t) => {
+  const { day } = await skipToPlainMonday(env, db);
+  const id = (await coordination()).request.id as string;
+  await ok('POST', `/requests/${id}/coordination/refusal`, center, { reasons: '涉及侦查秘密' });
+  await ok('POST', `/requests/${id}/explanation`, owner, { reasons: '案件编号属于侦查秘密', alternatives: '无' });
+  await ok('POST', `/requests/${id}/dispute`, center, { reasons: '场景确需' });
+  await env.sleep(15 * 24 * 60 * 60 * 1000); // two weeks and a day: past the decision's 10 working days
+  let detail = await ok('GET', `/requests/${id}`, supervisor);
+  for (let i = 0; i < 100 && !detail.supervisions.length; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    detail = await ok('GET', `/requests/${id}`, supervisor);
+  }
+  t.match(detail.request, { state: 'disputed', overdue: true, deadlineDate: day(14) });
+  t.match(detail.supervisions, [{ level: 1, chargedParty: 'authority', responsibleDepartmentId: world.authority.id, mayReply: true }]);
+  t.same(detail.availableActions, ['uphold_refusal', 'order_sharing'], 'still decidable, late');
+  const reply = await send('POST', `/supervisions/${detail.supervisions[0].id}/reply`, supervisor, { reply: '已列入本周裁决议程' });
+  t.equal(reply.statusCode, 200, "the competent authority's supervisor answers for it");
+  const ordered = await ok('POST', `/requests/${id}/dispute/sharing-order`, supervisor, { reasons: '应予共享' });
+  t.match(ordered.request, { state: 'provisioning' }, 'the center holds the data: provisioning');
+});
