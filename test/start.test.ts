@@ -57,7 +57,16 @@ t.test('start runs the platform with the printed URLs answering, and Ctrl-C stop
   ).json()) as { items: { state: string; track: number }[] };
   t.same(
     [...new Set(listed.items.map((r) => r.state))].sort(),
-    ['awaiting_supplement', 'coordination', 'granted', 'owner_review', 'provisioning', 'refused'],
+    [
+      'awaiting_owner_delivery',
+      'awaiting_supplement',
+      'coordination',
+      'explanation_due',
+      'granted',
+      'owner_review',
+      'provisioning',
+      'refused',
+    ],
     'demo requests in every state the center sees',
   );
 

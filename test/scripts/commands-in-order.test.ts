@@ -15,6 +15,10 @@ import { childEnv, required } from '../helpers/env.js';
 import { freePort } from '../helpers/servers.js';
 import { gone, interrupt, runStart } from '../helpers/start.js';
 
+// Two whole commands run here, one after the other: start (install check, migrations, the demo
+// seeded through its workflows) and test (type-check, lint, console build); on a loaded CI machine
+// together they pass the default 300 s.
+t.setTimeout(900_000);
 const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const outer = mkdtempSync(join(tmpdir(), 'gx-order-'));
 chmodSync(outer, 0o700); // like /root: only its owner may enter
