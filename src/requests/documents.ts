@@ -70,6 +70,15 @@ async function parties(db: Db, row: RequestRow) {
   };
 }
 
+const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/** Sections numbered 一、二、… in the order they appear (some appear only when they have content). */
+const numbered = (sections: PrintableDocument['sections']): PrintableDocument['sections'] =>
+  sections.map((section, i) => ({ ...section, heading: `${NUMERALS[i] ?? i + 1}、${section.heading}` }));
+
+/** A stored text as paragraphs, one per line the author wrote. */
+const paragraphs = (text: string) => text.split(/\n+/);
+
 const FOOTER = (now: Date) => `本文件由公共数据共享平台生成 · 生成时间 ${chineseTime(now)}`;
 
 async function explanationDocument(db: Db, row: RequestRow, now: Date): Promise<PrintableDocument> {
@@ -81,14 +90,14 @@ async function explanationDocument(db: Db, row: RequestRow, now: Date): Promise<
     title: '数据共享书面说明',
     number: row.number!,
     facts: [...who.facts, { label: '说明日期', value: chineseDate(explanation.filedAt) }],
-    sections: [
-      { heading: '一、法律依据', paragraphs: [basisLine(basis)] },
+    sections: numbered([
+      { heading: '法律依据', paragraphs: [basisLine(basis)] },
       ...(explanation.citedConditions.length
-        ? [{ heading: '二、不满足的共享条件', paragraphs: [explanation.citedConditions.join('、')] }]
+        ? [{ heading: '不满足的共享条件', paragraphs: [explanation.citedConditions.join('、')] }]
         : []),
-      { heading: explanation.citedConditions.length ? '三、理由' : '二、理由', paragraphs: explanation.reasons.split(/\n+/) },
-      { heading: explanation.citedConditions.length ? '四、替代方案' : '三、替代方案', paragraphs: explanation.alternatives.split(/\n+/) },
-    ],
+      { heading: '理由', paragraphs: paragraphs(explanation.reasons) },
+      { heading: '替代方案', paragraphs: paragraphs(explanation.alternatives) },
+    ]),
     signature: { lines: [who.owner, chineseDate(explanation.filedAt)] },
     footer: FOOTER(now),
   };
@@ -109,8 +118,8 @@ async function minutesDocument(db: Db, row: RequestRow, meetingId: string, now: 
       ...(minutes.attendees.length ? [{ label: '出席人员', value: minutes.attendees.join('、') }] : []),
     ],
     sections: [
-      ...(meeting.agenda ? [{ heading: '会议议题', paragraphs: meeting.agenda.split(/\n+/) }] : []),
-      { heading: '会议纪要', paragraphs: minutes.minutes.split(/\n+/) },
+      ...(meeting.agenda ? [{ heading: '会议议题', paragraphs: paragraphs(meeting.agenda) }] : []),
+      { heading: '会议纪要', paragraphs: paragraphs(minutes.minutes) },
     ],
     signature: { lines: ['市大数据中心', chineseDate(minutes.recordedAt)] },
     footer: FOOTER(now),
@@ -136,21 +145,21 @@ async function disputeDecisionDocument(db: Db, row: RequestRow, now: Date): Prom
       { label: '提出日期', value: chineseDate(new Date(dispute.raisedAt)) },
       { label: '裁决日期', value: chineseDate(decided) },
     ],
-    sections: [
+    sections: numbered([
       ...(explanation
-        ? [{ heading: '一、原不予共享的依据', paragraphs: [basisLine(explanation.legalBasis as LegalCitation), explanation.reasons] }]
+        ? [{ heading: '原不予共享的依据', paragraphs: [basisLine(explanation.legalBasis as LegalCitation), explanation.reasons] }]
         : []),
-      { heading: explanation ? '二、争议理由' : '一、争议理由', paragraphs: dispute.reasons.split(/\n+/) },
+      { heading: '争议理由', paragraphs: paragraphs(dispute.reasons) },
       {
-        heading: explanation ? '三、裁决结果' : '二、裁决结果',
+        heading: '裁决结果',
         paragraphs: [
           dispute.decision.decision === 'upheld'
             ? '维持不予共享的决定。'
             : '责令共享：数据责任部门应按申请予以共享，市大数据中心按时限供数。',
         ],
       },
-      { heading: explanation ? '四、裁决理由' : '三、裁决理由', paragraphs: dispute.decision.reasons.split(/\n+/) },
-    ],
+      { heading: '裁决理由', paragraphs: paragraphs(dispute.decision.reasons) },
+    ]),
     signature: { lines: [authority?.name ?? '公共数据主管部门', chineseDate(decided)] },
     footer: FOOTER(now),
   };

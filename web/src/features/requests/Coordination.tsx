@@ -5,6 +5,7 @@
  */
 import { Card, DatePicker, Descriptions, Empty, Form, Input, List, Select, Space, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
+import type { ReactNode } from 'react';
 import { EmptyText } from '../../components/EmptyText';
 import { inputLimits, rulesFor } from '../../lib/contract';
 import { useDepartmentNames, useDepartments } from '../../lib/directory';
@@ -194,6 +195,18 @@ function MeetingRecord({ detail, meeting }: { detail: Detail; meeting: Meeting }
   );
 }
 
+/** A part of the workspace: its title, and the action it offers beside it. */
+function SectionHeading({ title, action }: { title: string; action: ReactNode }) {
+  return (
+    <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
+      <Typography.Title level={3} style={{ fontSize: 16, margin: 0 }}>
+        {title}
+      </Typography.Title>
+      {action}
+    </Space>
+  );
+}
+
 export function CoordinationWorkspace({ detail }: { detail: Detail }) {
   const coordination = detail.coordination;
   if (!coordination) return null;
@@ -204,23 +217,13 @@ export function CoordinationWorkspace({ detail }: { detail: Detail }) {
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
         {(open || coordination.positions.length > 0) && (
           <section aria-label="各方意见">
-            <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
-              <Typography.Title level={3} style={{ fontSize: 16, margin: 0 }}>
-                各方意见
-              </Typography.Title>
-              {offered(detail, 'record_position') && <PositionForm detail={detail} />}
-            </Space>
+            <SectionHeading title="各方意见" action={offered(detail, 'record_position') && <PositionForm detail={detail} />} />
             <Positions detail={detail} coordination={coordination} />
           </section>
         )}
         {(open || coordination.meetings.length > 0) && (
           <section aria-label="协调会议">
-            <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
-              <Typography.Title level={3} style={{ fontSize: 16, margin: 0 }}>
-                协调会议
-              </Typography.Title>
-              {offered(detail, 'schedule_meeting') && <MeetingForm detail={detail} />}
-            </Space>
+            <SectionHeading title="协调会议" action={offered(detail, 'schedule_meeting') && <MeetingForm detail={detail} />} />
             {coordination.meetings.length === 0 ? (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<EmptyText>尚未安排协调会议</EmptyText>} />
             ) : (
