@@ -28,7 +28,7 @@ export function ExportButtons({ table, filters, label }: { table: DashboardTable
           size="small"
           icon={<DownloadOutlined />}
           loading={busy === format}
-          aria-label={`导出${label} ${format.toUpperCase()}`}
+          aria-label={`导出 ${format.toUpperCase()}（${label}）`}
           onClick={() => void run(format)}
         >
           导出 {format.toUpperCase()}

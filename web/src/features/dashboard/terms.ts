@@ -1,18 +1,18 @@
 /** The dashboard's words and number formats: the clocked steps it lists, the parties' steps, outcomes, rates. */
-import { TRACK_LABELS } from '../../lib/labels';
-
 export const BUCKET_LABELS = { due_today: '今日到期', due_next_working_day: '下一工作日到期', overdue: '已超期' } as const;
 export type Bucket = keyof typeof BUCKET_LABELS;
 export const BUCKETS = Object.keys(BUCKET_LABELS) as Bucket[];
 
-/** The steps an open item can be on, as the open-items list names them (`track1` … `sharing_ordered`). */
+/** The steps an open item can be on, as the open-items list names them (`track1` … `sharing_ordered`); the track is its own column. */
 const OPEN_STEP_LABELS: Record<string, string> = {
+  track1: '通道办理',
+  track5: '通道办理',
+  track15: '通道办理',
   supplement: '补正答复',
   dispute_decision: '争议裁决',
   sharing_ordered: '责令共享后供数',
 };
-export const openStepLabel = (step: string): string =>
-  OPEN_STEP_LABELS[step] ?? TRACK_LABELS[Number(step.replace('track', '')) as keyof typeof TRACK_LABELS] ?? step;
+export const openStepLabel = (step: string): string => OPEN_STEP_LABELS[step] ?? step;
 
 /** Who a step is charged to (责任方). */
 export const CHARGED_PARTY_LABELS: Record<string, string> = {
