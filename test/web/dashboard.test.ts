@@ -131,15 +131,18 @@ await clockEvent(db, {
 
 // ── Helpers on the page ──
 
-/** The cells of the league table's row for a department, by column title. */
-async function leagueRow(page: Page, department: string): Promise<Record<string, string>> {
-  const region = page.getByRole('region', { name: /数据责任部门/ });
-  const headers = (await region.locator('thead th').allInnerTexts()).map((h) => h.trim());
-  const row = region.locator('tbody tr', { has: page.getByRole('link', { name: department, exact: true }) });
+/** The cells of a section's table row (the one holding `link`), by column title. */
+async function cellsOf(page: Page, section: string | RegExp, link: string): Promise<Record<string, string>> {
+  const region = page.getByRole('region', { name: section });
+  const row = region.locator('tbody tr', { has: page.getByRole('link', { name: link, exact: true }) });
   await row.waitFor();
+  const headers = (await region.locator('thead th').allInnerTexts()).map((h) => h.trim());
   const cells = (await row.locator('td').allInnerTexts()).map((c) => c.trim());
   return Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? '']));
 }
+
+/** The league table's row for a department. */
+const leagueRow = (page: Page, department: string) => cellsOf(page, /数据责任部门(排名|考核)/, department);
 
 /** Polls until `check` holds (the page redraws asynchronously to the test). */
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -213,14 +216,13 @@ t.test("the center's operator reads the department's figures, a chart, and drill
   await page.waitForURL(/bucket=overdue/);
   t.ok(await items.getByRole('tab', { name: '今日到期（0）' }).isVisible(), 'nothing due today');
   t.ok(await items.getByRole('tab', { name: '下一工作日到期（0）' }).isVisible(), 'nor the next working day');
-  const late = items.locator('tbody tr', { has: page.getByRole('link', { name: overdue.number }) });
-  await late.waitFor();
-  const lateCells = (await late.locator('td').allInnerTexts()).map((c) => c.trim());
-  t.ok(lateCells.includes('数据责任部门'), 'charged to the owner');
-  t.ok(lateCells.includes(OWNER), 'the owner department');
-  t.ok(lateCells.includes(lastWorkingDay), 'its deadline');
-  t.ok(lateCells.includes(String(lateWorkingDays)), 'late by the working days since');
-  t.ok(lateCells.includes('一级督办'), 'under level-1 supervision');
+  const late = await cellsOf(page, '到期与超期事项', overdue.number);
+  t.equal(late['责任方'], '数据责任部门', 'charged to the owner');
+  t.equal(late['责任部门'], OWNER, 'the owner department');
+  t.equal(late['截止日'], lastWorkingDay, 'its deadline');
+  t.equal(late['已用工作日'], '0', 'started today');
+  t.equal(late['超期工作日'], String(lateWorkingDays), 'late by the working days since its deadline');
+  t.equal(late['督办级别'], '一级督办', 'under level-1 supervision');
   await accessible(t, page, 'dashboard (one department)');
   await screenshots(page, 'dashboard');
 
