@@ -51,12 +51,7 @@ export function OpenItems() {
             title: '环节',
             dataIndex: 'step',
             width: 150,
-            render: (step: string, r) => (
-              <Space size={4} wrap>
-                {openStepLabel(step)}
-                {r.paused && <StatusTag tone="grey">暂停计时</StatusTag>}
-              </Space>
-            ),
+            render: (step: string) => openStepLabel(step),
           },
           { title: '通道', dataIndex: 'track', width: 130, render: (t: Item['track']) => TRACK_LABELS[t] },
           { title: '责任方', dataIndex: 'chargedParty', width: 120, render: (p: string) => CHARGED_PARTY_LABELS[p] ?? p },
