@@ -12,7 +12,7 @@ import { StatusTag } from '../../components/StatusTag';
 import type { Schemas } from '../../lib/api';
 import { SUPERVISION_LEVEL_LABELS, TRACK_LABELS } from '../../lib/labels';
 import { useDashboardFilters, useOpenItems } from './api';
-import { BUCKET_LABELS, BUCKETS, CHARGED_PARTY_LABELS, openStepLabel, type Bucket } from './terms';
+import { BUCKET_LABELS, BUCKETS, CHARGED_PARTY_LABELS, openStepLabel, scrollWide, type Bucket } from './terms';
 
 type Item = Schemas['OpenItem'];
 
@@ -37,7 +37,7 @@ export function OpenItems() {
         loading={items.isLoading}
         dataSource={items.data?.items ?? []}
         pagination={false}
-        scroll={{ x: 1200 }}
+        scroll={scrollWide(items.data?.items, 1200)}
         locale={{ emptyText: <EmptyText>暂无{BUCKET_LABELS[bucket]}的事项</EmptyText> }}
         columns={[
           {
@@ -51,12 +51,7 @@ export function OpenItems() {
             title: '环节',
             dataIndex: 'step',
             width: 150,
-            render: (step: string, r) => (
-              <Space size={4} wrap>
-                {openStepLabel(step)}
-                {r.paused && <StatusTag tone="grey">暂停计时</StatusTag>}
-              </Space>
-            ),
+            render: (step: string) => openStepLabel(step),
           },
           { title: '通道', dataIndex: 'track', width: 130, render: (t: Item['track']) => TRACK_LABELS[t] },
           { title: '责任方', dataIndex: 'chargedParty', width: 120, render: (p: string) => CHARGED_PARTY_LABELS[p] ?? p },
