@@ -221,6 +221,20 @@ t.test('exports: CSV and XLSX of a table, with the same figures', async (t) => {
   t.equal(xlsx.statusCode, 200);
   t.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK', 'an XLSX (zip) file');
   t.equal(xlsx.headers['x-row-count'], '1');
+  // Every table: its header and as many rows as its JSON has (5 track × state rows, 3 tracks, 1 week, …).
+  const rowCounts = { states: '5', on_time: '3', items: '5', parties: '4', supervision: '1', trends: '1' };
+  for (const [table, rows] of Object.entries(rowCounts)) {
+    const file = await get(`export?table=${table}&format=csv&${period}`);
+    t.equal(file.headers['x-row-count'], rows, `${table}: ${rows} rows`);
+    t.equal(
+      String(file.body)
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split('\n').length,
+      Number(rows) + 1,
+      `${table}: a header and its rows`,
+    );
+  }
 });
 
 t.test('the monthly evaluation', async (t) => {
