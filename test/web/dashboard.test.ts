@@ -186,7 +186,7 @@ t.test("the center's operator reads the department's figures, a chart, and drill
   // Filtered to the department: the totals, the chart and the open items follow from the fixture.
   await page.getByRole('combobox', { name: '数据责任部门' }).click();
   await page.keyboard.type(OWNER);
-  await page.getByRole('option', { name: OWNER }).click();
+  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${OWNER}"]`).click();
   await page.waitForURL(new RegExp(`departmentId=${owner.id}`));
   await until(async () => (await rowsOf(page, '数据责任部门排名').count()) === 1, 'the table filtered to the department');
   t.equal(await figure(page, '提交申请'), '4', 'filed');
@@ -234,6 +234,7 @@ t.test("the center's operator reads the department's figures, a chart, and drill
     return w.document.documentElement.scrollWidth <= w.innerWidth;
   });
   t.ok(fits, 'no page-wide horizontal scroll at 768 px');
+  await accessible(t, page, 'dashboard at 768 px');
   await page.setViewportSize({ width: 1280, height: 900 });
 
   // Drill-down: the department's requests, narrowed to the breached one, then the request.
@@ -244,7 +245,7 @@ t.test("the center's operator reads the department's figures, a chart, and drill
   t.equal(await rowsOf(page, '申请明细').count(), 4, 'its four requests');
   await accessible(t, page, 'drill-down');
   await page.getByRole('combobox', { name: '办理结果' }).click();
-  await page.getByRole('option', { name: '超期' }).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="超期"]').click();
   await page.waitForURL(/outcome=breached/);
   await page.getByRole('link', { name: approved.number }).waitFor({ state: 'detached' });
   t.equal(await rowsOf(page, '申请明细').count(), 1, 'one breached');

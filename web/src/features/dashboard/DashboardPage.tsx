@@ -106,7 +106,7 @@ function Parties({ filters }: { filters: DashboardFilters }) {
 }
 
 function Supervision({ filters }: { filters: DashboardFilters }) {
-  const supervision = useSupervisionFigures(filters.departmentId);
+  const supervision = useSupervisionFigures(filters);
   return (
     <Section title="督办情况" table="supervision" filters={filters}>
       <Space direction="vertical" style={{ width: '100%' }}>

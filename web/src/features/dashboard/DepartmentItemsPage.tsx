@@ -17,7 +17,7 @@ import { shanghaiTime } from '../../lib/time';
 import { filterSearch, useDashboardFilters, useItems } from './api';
 import { Section } from './Section';
 import { Filters } from './Filters';
-import { OUTCOME_LABELS, days } from './terms';
+import { OUTCOME_LABELS, days, scrollWide } from './terms';
 
 type Item = Schemas['DashboardItem'];
 const OUTCOME_TONES = { met: 'green', breached: 'red', pending: 'blue' } as const;
@@ -74,7 +74,7 @@ export function DepartmentItemsPage() {
             loading={items.isLoading}
             dataSource={items.data?.items ?? []}
             pagination={false}
-            scroll={{ x: 1200 }}
+            scroll={scrollWide(items.data?.items, 1200)}
             locale={{ emptyText: <EmptyText>暂无申请</EmptyText> }}
             columns={[
               {

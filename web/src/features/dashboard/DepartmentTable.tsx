@@ -7,7 +7,7 @@ import { Link } from 'react-router';
 import { EmptyText } from '../../components/EmptyText';
 import type { Schemas } from '../../lib/api';
 import { filterSearch, type DashboardFilters } from './api';
-import { days, percent } from './terms';
+import { days, percent, scrollWide } from './terms';
 
 type Row = Schemas['DepartmentFigures'];
 
@@ -40,7 +40,7 @@ export function DepartmentTable(props: { rows: Row[]; loading?: boolean; filters
       loading={loading}
       dataSource={rows}
       pagination={false}
-      scroll={{ x: 1500 }}
+      scroll={scrollWide(rows, 1500)}
       locale={{ emptyText: <EmptyText>本期无申请</EmptyText> }}
       columns={[
         {

@@ -68,7 +68,6 @@ function City({ city }: { city: Schemas['MonthlyEvaluation']['city'] }) {
         size="small"
         pagination={false}
         dataSource={city.onTime}
-        scroll={{ x: 560 }}
         locale={{ emptyText: <EmptyText>本月无申请</EmptyText> }}
         columns={[
           { title: '通道', dataIndex: 'track', render: (t: 1 | 5 | 15) => TRACK_LABELS[t] },

@@ -12,7 +12,7 @@ import { StatusTag } from '../../components/StatusTag';
 import type { Schemas } from '../../lib/api';
 import { SUPERVISION_LEVEL_LABELS, TRACK_LABELS } from '../../lib/labels';
 import { useDashboardFilters, useOpenItems } from './api';
-import { BUCKET_LABELS, BUCKETS, CHARGED_PARTY_LABELS, openStepLabel, type Bucket } from './terms';
+import { BUCKET_LABELS, BUCKETS, CHARGED_PARTY_LABELS, openStepLabel, scrollWide, type Bucket } from './terms';
 
 type Item = Schemas['OpenItem'];
 
@@ -37,7 +37,7 @@ export function OpenItems() {
         loading={items.isLoading}
         dataSource={items.data?.items ?? []}
         pagination={false}
-        scroll={{ x: 1200 }}
+        scroll={scrollWide(items.data?.items, 1200)}
         locale={{ emptyText: <EmptyText>暂无{BUCKET_LABELS[bucket]}的事项</EmptyText> }}
         columns={[
           {

@@ -23,7 +23,6 @@ export function PartiesTable({ rows, loading }: { rows: Row[]; loading?: boolean
       loading={loading}
       dataSource={rows}
       pagination={false}
-      scroll={{ x: 720 }}
       locale={{ emptyText: <EmptyText>本期无数据</EmptyText> }}
       columns={[
         { title: '责任方', dataIndex: 'party', width: 150, render: (party: Row['party']) => PARTY_NAMES[party] },

@@ -1,4 +1,7 @@
-/** Supervision (督办) now: open level-1 and level-2 notices, replies given and overdue — the totals and per responsible department. */
+/**
+ * Supervision (督办): open level-1 and level-2 notices now, and the replies given and overdue to the
+ * notices issued in the period — the totals and per responsible department.
+ */
 import { Descriptions, Table } from 'antd';
 import { EmptyText } from '../../components/EmptyText';
 import type { Schemas } from '../../lib/api';
@@ -9,8 +12,8 @@ type Row = Schemas['DashboardSupervision']['rows'][number];
 const FIGURES: [keyof Figures, string][] = [
   ['openLevel1', '一级督办（未办结）'],
   ['openLevel2', '二级督办（未办结）'],
-  ['repliesGiven', '已答复'],
-  ['repliesOverdue', '逾期未答复'],
+  ['repliesGiven', '本期督办已答复'],
+  ['repliesOverdue', '本期督办逾期未答复'],
 ];
 
 export function SupervisionTotals({ totals }: { totals: Figures }) {
@@ -33,7 +36,6 @@ export function SupervisionTable({ rows, loading }: { rows: Row[]; loading?: boo
       loading={loading}
       dataSource={rows}
       pagination={false}
-      scroll={{ x: 720 }}
       locale={{ emptyText: <EmptyText>无督办</EmptyText> }}
       columns={[
         { title: '责任部门', key: 'department', width: 220, render: (_, r) => r.department.name },

@@ -95,8 +95,9 @@ export function useParties(period: { from: string; to: string }, enabled: boolea
   });
 }
 
-export function useSupervisionFigures(departmentId: string | undefined) {
-  const query = departmentId ? { departmentId } : {};
+/** Open notices now; replies given and overdue to the notices issued in the period. */
+export function useSupervisionFigures(filters: DashboardFilters) {
+  const query = { from: filters.from, to: filters.to, ...(filters.departmentId ? { departmentId: filters.departmentId } : {}) };
   return useQuery({
     placeholderData: keepPreviousData,
     queryKey: ['dashboard', 'supervision', query],

@@ -41,3 +41,10 @@ export const percent = (rate: number | null | undefined): string =>
 /** Working days with one decimal where they have one; null → —. */
 export const days = (value: number | null | undefined): string =>
   value === null || value === undefined ? '—' : Number.isInteger(value) ? String(value) : value.toFixed(1);
+
+/**
+ * A wide table scrolls sideways in its box (a tablet) while it has rows, whose links take the
+ * keyboard there; empty, it fits the page (a scrolling box with nothing to focus is out of reach).
+ */
+export const scrollWide = (rows: readonly unknown[] | undefined, width: number): { x: number } | undefined =>
+  rows && rows.length > 0 ? { x: width } : undefined;
