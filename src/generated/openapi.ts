@@ -1258,6 +1258,184 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Requests filed in the period by track and state, and the on-time rate per track
+         * @description The period's cohort is the requests filed in it (Asia/Shanghai dates). On time per track:
+         *     met ÷ decided, where decided is met plus breached and a step still open but already
+         *     breached counts as breached; open steps not yet late are pending and not counted.
+         *     Departments see figures for their own department only (403 `dashboard_scope` for another).
+         */
+        get: operations["getDashboardOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/open-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open clocked steps of requests due today, due the next working day or overdue, now
+         * @description Each with its age (working days since the step started) and lateness (working days since
+         *     its deadline date), the party it is charged to and that party's department. Overdue items
+         *     come first (by deadline, the oldest first), then those due today and the next working day.
+         *     `departmentId` keeps items the department is charged with or is the owner or requester of.
+         */
+        get: operations["listDashboardOpenItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The league table of owner departments (数据责任部门) for the period
+         * @description One row per owner department with requests filed in the period; a department sees its own row only.
+         */
+        get: operations["getDashboardDepartments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requests behind a figure (drill-down), newest filing first */
+        get: operations["listDashboardItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/parties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The big-data center's and the competent authority's own steps in the period
+         * @description Provisioning (requests granted in the period), coordination (track-15 outcomes decided in
+         *     the period) and extension decisions (decided in the period) for the center; dispute
+         *     decisions for the competent authority. Breaches are the level-1 supervision notices charged
+         *     to the party on those steps, by when they were issued. The center, the competent authority
+         *     and auditors only.
+         */
+        get: operations["getDashboardParties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervision (督办) on requests — open level-1 and level-2 notices now, and replies given and overdue to the notices issued in the period, per responsible department */
+        get: operations["getDashboardSupervision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Weekly filings, decisions and on-time rate (weeks start on Monday, Asia/Shanghai) */
+        get: operations["getDashboardTrends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the dashboard's tables as XLSX or CSV (UTF-8 with BOM), with the same filters and scope as its JSON */
+        get: operations["exportDashboardTable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monthly evaluation (考核评估) of departments' sharing work — city and per owner department — as JSON, PDF or XLSX
+         * @description A department receives the city's totals and its own row only.
+         */
+        get: operations["getMonthlyEvaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2124,6 +2302,230 @@ export interface components {
             database: "postgres" | "pglite";
             demoMode: boolean;
         };
+        /** @enum {string} */
+        DueBucket: "due_today" | "due_next_working_day" | "overdue";
+        /** @enum {string} */
+        OnTimeOutcome: "met" | "breached" | "pending";
+        /** @enum {string} */
+        DashboardTable: "states" | "on_time" | "open_items" | "departments" | "items" | "parties" | "supervision" | "trends";
+        DepartmentRef: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+        };
+        DashboardScope: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: uuid */
+            departmentId: string | null;
+            /** Format: uuid */
+            districtId: string | null;
+            /** @enum {integer|null} */
+            track: 1 | 5 | 15 | null;
+            /**
+             * Format: date-time
+             * @description When the figures were computed
+             */
+            asOf: string;
+        };
+        OnTimeRow: {
+            /** @enum {integer} */
+            track: 1 | 5 | 15;
+            met: number;
+            /** @description Late */
+            breached: number;
+            /** @description Still open and already late */
+            openBreached: number;
+            /** @description Not counted: open and not late yet, or ended without a decision (withdrawn, lapsed) */
+            pending: number;
+            /** @description met ÷ (met + breached); null when nothing is decided */
+            rate: number | null;
+        };
+        DashboardOverview: {
+            scope: components["schemas"]["DashboardScope"];
+            totals: {
+                filed: number;
+                /** @description Filed in the period and decided (by now) */
+                decided: number;
+                /** @description Filed in the period */
+                open: number;
+                /** @description Filed in the period */
+                overdueNow: number;
+            };
+            byTrackAndState: {
+                /** @enum {integer} */
+                track: 1 | 5 | 15;
+                state: components["schemas"]["RequestState"];
+                count: number;
+            }[];
+            onTime: components["schemas"]["OnTimeRow"][];
+        };
+        OpenItem: {
+            /** Format: uuid */
+            clockId: string;
+            /** Format: uuid */
+            requestId: string;
+            number: string;
+            /** @enum {integer} */
+            track: 1 | 5 | 15;
+            /** @description track1, track5, track15, supplement, dispute_decision, sharing_ordered */
+            step: string;
+            /** @enum {string} */
+            chargedParty: "requester" | "owner" | "center" | "authority";
+            chargedDepartment: components["schemas"]["DepartmentRef"] | null;
+            ownerDepartment: components["schemas"]["DepartmentRef"];
+            requesterDepartment: components["schemas"]["DepartmentRef"];
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date */
+            deadlineDate: string;
+            bucket: components["schemas"]["DueBucket"];
+            /** @description Working days d with start date < d ≤ today */
+            ageWorkingDays: number;
+            /** @description Working days d with deadline date < d ≤ today (0 unless overdue) */
+            lateWorkingDays: number;
+            supervisionLevel: number;
+        };
+        DashboardOpenItems: {
+            /** Format: date-time */
+            asOf: string;
+            counts: {
+                due_today: number;
+                due_next_working_day: number;
+                overdue: number;
+            };
+            items: components["schemas"]["OpenItem"][];
+            nextCursor: string | null;
+        };
+        DepartmentFigures: {
+            department: components["schemas"]["DepartmentRef"];
+            filed: number;
+            met: number;
+            breached: number;
+            /** @description Requests with a decision (by now) */
+            decided: number;
+            onTimeRate: number | null;
+            /** @description Working days from filing to decision: working days d with filing date < d ≤ decision date */
+            averageDaysToDecide: number | null;
+            /** @description The nearest-rank 90th percentile of the same */
+            p90DaysToDecide: number | null;
+            /** @description Now, whatever the period: open steps charged to the department as owner and late */
+            overdueNow: number;
+            refusals: number;
+            /** @description Refusals with a written explanation (书面说明) filed */
+            refusalsExplained: number;
+            supplementsAsked: number;
+            extensionsAsked: number;
+            extensionsApproved: number;
+            /** @description Level-1 supervision notices charged to the department as owner */
+            breachesCharged: number;
+            /** @description Refusals the competent authority overturned (ordered sharing) */
+            disputesLost: number;
+        };
+        DashboardDepartments: {
+            scope: components["schemas"]["DashboardScope"];
+            rows: components["schemas"]["DepartmentFigures"][];
+        };
+        DashboardItem: {
+            /** Format: uuid */
+            requestId: string;
+            number: string;
+            /** @enum {integer} */
+            track: 1 | 5 | 15;
+            state: components["schemas"]["RequestState"];
+            ownerDepartment: components["schemas"]["DepartmentRef"];
+            requesterDepartment: components["schemas"]["DepartmentRef"];
+            /** Format: date-time */
+            filedAt: string;
+            /** Format: date */
+            decidedDate: string | null;
+            daysToDecide: number | null;
+            outcome: components["schemas"]["OnTimeOutcome"];
+            /** Format: date */
+            deadlineDate: string | null;
+            overdueNow: boolean;
+        };
+        DashboardItems: {
+            scope: components["schemas"]["DashboardScope"];
+            items: components["schemas"]["DashboardItem"][];
+            nextCursor: string | null;
+        };
+        PartyStepFigures: {
+            /** @enum {string} */
+            party: "center" | "authority";
+            /** @enum {string} */
+            step: "provisioning" | "coordination" | "extension_decisions" | "dispute_decisions";
+            /** @description Steps completed in the period */
+            handled: number;
+            /** @description Level-1 supervision notices charged to the party on this step issued in the period (extension decisions have no clock of their own — 0) */
+            breached: number;
+            openNow: number;
+            overdueNow: number;
+            /** @description Working days the completed steps took (from approval, filing, the extension request or the dispute) */
+            averageWorkingDays: number | null;
+        };
+        DashboardParties: {
+            scope: components["schemas"]["DashboardScope"];
+            rows: components["schemas"]["PartyStepFigures"][];
+        };
+        SupervisionFigures: {
+            /** @description Now: level-1 notices whose step is open and still at level 1 */
+            openLevel1: number;
+            /** @description Now: level-2 notices whose step is open */
+            openLevel2: number;
+            /** @description Notices issued in the period and answered */
+            repliesGiven: number;
+            /** @description Notices issued in the period and unanswered after their reply was due */
+            repliesOverdue: number;
+        };
+        DashboardSupervision: {
+            /** Format: date-time */
+            asOf: string;
+            totals: components["schemas"]["SupervisionFigures"];
+            rows: {
+                department: components["schemas"]["DepartmentRef"];
+                openLevel1: number;
+                openLevel2: number;
+                repliesGiven: number;
+                repliesOverdue: number;
+            }[];
+        };
+        TrendWeek: {
+            /** Format: date */
+            weekStart: string;
+            filed: number;
+            decided: number;
+            met: number;
+            breached: number;
+            onTimeRate: number | null;
+        };
+        DashboardTrends: {
+            scope: components["schemas"]["DashboardScope"];
+            weeks: components["schemas"]["TrendWeek"][];
+        };
+        MonthlyEvaluation: {
+            month: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: date-time */
+            asOf: string;
+            city: {
+                filed: number;
+                decided: number;
+                met: number;
+                breached: number;
+                onTimeRate: number | null;
+                onTime: components["schemas"]["OnTimeRow"][];
+            };
+            departments: components["schemas"]["DepartmentFigures"][];
+            parties: components["schemas"]["PartyStepFigures"][];
+            supervision: components["schemas"]["SupervisionFigures"];
+        };
     };
     responses: {
         /**
@@ -2158,6 +2560,15 @@ export interface components {
         /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
         Cursor: string;
         Limit: number;
+        /** @description First day of the period (Asia/Shanghai; default: the first of the current month). A period is at most 366 days (422 `period_too_long`) and does not end before it starts (422 `invalid_period`). */
+        DashboardFrom: components["schemas"]["CalendarDate"];
+        /** @description Last day of the period, inclusive (default: today) */
+        DashboardTo: components["schemas"]["CalendarDate"];
+        /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
+        DashboardDepartment: string;
+        /** @description A district government; keeps requests whose owner department is that district's */
+        DashboardDistrict: string;
+        DashboardTrack: 1 | 5 | 15;
     };
     requestBodies: never;
     headers: never;
@@ -4703,6 +5114,291 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Supervision"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDashboardOverview: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (Asia/Shanghai; default: the first of the current month). A period is at most 366 days (422 `period_too_long`) and does not end before it starts (422 `invalid_period`). */
+                from?: components["parameters"]["DashboardFrom"];
+                /** @description Last day of the period, inclusive (default: today) */
+                to?: components["parameters"]["DashboardTo"];
+                /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
+                departmentId?: components["parameters"]["DashboardDepartment"];
+                /** @description A district government; keeps requests whose owner department is that district's */
+                districtId?: components["parameters"]["DashboardDistrict"];
+                track?: components["parameters"]["DashboardTrack"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardOverview"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listDashboardOpenItems: {
+        parameters: {
+            query?: {
+                /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
+                departmentId?: components["parameters"]["DashboardDepartment"];
+                /** @description A district government; keeps requests whose owner department is that district's */
+                districtId?: components["parameters"]["DashboardDistrict"];
+                track?: components["parameters"]["DashboardTrack"];
+                bucket?: components["schemas"]["DueBucket"];
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts per bucket and a page of items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardOpenItems"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDashboardDepartments: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (Asia/Shanghai; default: the first of the current month). A period is at most 366 days (422 `period_too_long`) and does not end before it starts (422 `invalid_period`). */
+                from?: components["parameters"]["DashboardFrom"];
+                /** @description Last day of the period, inclusive (default: today) */
+                to?: components["parameters"]["DashboardTo"];
+                /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
+                departmentId?: components["parameters"]["DashboardDepartment"];
+                /** @description A district government; keeps requests whose owner department is that district's */
+                districtId?: components["parameters"]["DashboardDistrict"];
+                track?: components["parameters"]["DashboardTrack"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows, by on-time rate (lowest first), then by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardDepartments"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listDashboardItems: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (Asia/Shanghai; default: the first of the current month). A period is at most 366 days (422 `period_too_long`) and does not end before it starts (422 `invalid_period`). */
+                from?: components["parameters"]["DashboardFrom"];
+                /** @description Last day of the period, inclusive (default: today) */
+                to?: components["parameters"]["DashboardTo"];
+                /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
+                departmentId?: components["parameters"]["DashboardDepartment"];
+                /** @description A district government; keeps requests whose owner department is that district's */
+                districtId?: components["parameters"]["DashboardDistrict"];
+                track?: components["parameters"]["DashboardTrack"];
+                /** @description Which side `departmentId` is on (default: owner) */
+                side?: "owner" | "requester";
+                outcome?: components["schemas"]["OnTimeOutcome"];
+                state?: components["schemas"]["RequestState"];
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests with their figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardItems"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDashboardParties: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (Asia/Shanghai; default: the first of the current month). A period is at most 366 days (422 `period_too_long`) and does not end before it starts (422 `invalid_period`). */
+                from?: components["parameters"]["DashboardFrom"];
+                /** @description Last day of the period, inclusive (default: today) */
+                to?: components["parameters"]["DashboardTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardParties"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDashboardSupervision: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (Asia/Shanghai; default: the first of the current month). A period is at most 366 days (422 `period_too_long`) and does not end before it starts (422 `invalid_period`). */
+                from?: components["parameters"]["DashboardFrom"];
+                /** @description Last day of the period, inclusive (default: today) */
+                to?: components["parameters"]["DashboardTo"];
+                /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
+                departmentId?: components["parameters"]["DashboardDepartment"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The totals and one row per responsible department with notices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardSupervision"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDashboardTrends: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (Asia/Shanghai; default: the first of the current month). A period is at most 366 days (422 `period_too_long`) and does not end before it starts (422 `invalid_period`). */
+                from?: components["parameters"]["DashboardFrom"];
+                /** @description Last day of the period, inclusive (default: today) */
+                to?: components["parameters"]["DashboardTo"];
+                /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
+                departmentId?: components["parameters"]["DashboardDepartment"];
+                /** @description A district government; keeps requests whose owner department is that district's */
+                districtId?: components["parameters"]["DashboardDistrict"];
+                track?: components["parameters"]["DashboardTrack"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per week touching the period (filings and on-time by filing week, decisions by decision week) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardTrends"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    exportDashboardTable: {
+        parameters: {
+            query: {
+                table: components["schemas"]["DashboardTable"];
+                format?: "xlsx" | "csv";
+                /** @description First day of the period (Asia/Shanghai; default: the first of the current month). A period is at most 366 days (422 `period_too_long`) and does not end before it starts (422 `invalid_period`). */
+                from?: components["parameters"]["DashboardFrom"];
+                /** @description Last day of the period, inclusive (default: today) */
+                to?: components["parameters"]["DashboardTo"];
+                /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
+                departmentId?: components["parameters"]["DashboardDepartment"];
+                /** @description A district government; keeps requests whose owner department is that district's */
+                districtId?: components["parameters"]["DashboardDistrict"];
+                track?: components["parameters"]["DashboardTrack"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table with a header row in Chinese (open items and items at most 10 000 rows, the newest first) */
+            200: {
+                headers: {
+                    /** @description attachment; filename=... */
+                    "Content-Disposition": string;
+                    /** @description Data rows in the file */
+                    "X-Row-Count": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMonthlyEvaluation: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM (Asia/Shanghai) */
+                month: string;
+                /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
+                departmentId?: components["parameters"]["DashboardDepartment"];
+                format?: "json" | "pdf" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    /** @description attachment; filename=... (PDF and XLSX) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthlyEvaluation"];
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             default: components["responses"]["Error"];

@@ -206,8 +206,14 @@ export async function resumeSlaClock(tx: Tx, id: string, at: Date, meta: ChangeM
   return change(tx, id, 'resumed', at, meta, (c, clock) => rules.resumeClock(c, clock, at), details);
 }
 
-export const requestSlaExtension = (tx: Tx, id: string, at: Date, days: number, reason: string, meta: ChangeMeta, cap?: number) =>
-  change(tx, id, 'extension_requested', at, meta, (_c, clock) => rules.requestExtension(clock, at, days, reason, cap), { days }, reason);
+export async function requestSlaExtension(tx: Tx, id: string, at: Date, days: number, reason: string, meta: ChangeMeta, cap?: number) {
+  const [asking] = await tx.select({ party: slaClocks.chargedParty }).from(slaClocks).where(eq(slaClocks.id, id));
+  const asked = (clock: rules.Clock): rules.Clock => {
+    const next = rules.requestExtension(clock, at, days, reason, cap);
+    return next.extension && asking ? { ...next, extension: { ...next.extension, party: asking.party } } : next;
+  };
+  return change(tx, id, 'extension_requested', at, meta, (_c, clock) => asked(clock), { days }, reason);
+}
 
 export const decideSlaExtension = (tx: Tx, id: string, at: Date, approved: boolean, meta: ChangeMeta, reason?: string) =>
   change(

@@ -37,6 +37,9 @@ import { OPERATIONS } from './operations.js';
 import { callersOf, createFixtures, sender, type Callers, type HttpCall, type Send, type SignedInCaller } from './world.js';
 
 // ── the application: shared database, a database of its own, and a DEMO_MODE app ─────────────
+// Every issue adds rows (about 100 operations × 14 callers by now): more than tap's default 300 s on a loaded machine.
+t.setTimeout(900_000);
+
 const env = await startTimeSkippingServer();
 const clock = clockFrom(() => env.currentTimeMs());
 const now = () => clock.now();

@@ -858,3 +858,54 @@ export const grants = pgTable(
   },
   (t) => [index('grants_requester_idx').on(t.requesterDepartmentId)],
 );
+
+// ── Dashboard (SLA 看板与考核评估) ────────────────────────────────────────────────────────────
+
+/**
+ * One row per filed request with what the dashboard counts, kept equal to the view
+ * `request_fact_source` by triggers in the same transaction as every change it reflects
+ * (migration 0018): a cache for speed, never a second source of truth. Dates are Asia/Shanghai;
+ * working-day differences come from `calendar_ordinals` when read, so a calendar correction
+ * needs no rewrite here.
+ */
+export const requestFacts = pgTable(
+  'request_facts',
+  {
+    requestId: uuid('request_id').primaryKey(),
+    number: text('number').notNull(),
+    track: integer('track').notNull(),
+    state: text('state').notNull(),
+    ownerDepartmentId: uuid('owner_department_id').notNull(),
+    requesterDepartmentId: uuid('requester_department_id').notNull(),
+    /** The district government the owner belongs to (itself, or its parent); null for city departments. */
+    ownerDistrictId: uuid('owner_district_id'),
+    requesterDistrictId: uuid('requester_district_id'),
+    filedAt: instant('filed_at').notNull(),
+    filedDate: date('filed_date', { mode: 'string' }).notNull(),
+    decidedDate: date('decided_date', { mode: 'string' }),
+    grantedDate: date('granted_date', { mode: 'string' }),
+    /** The track clock: met, breached (open or not) or null while open and on time. */
+    outcome: text('outcome'),
+    clockOpen: boolean('clock_open').notNull(),
+    deadlineDate: date('deadline_date', { mode: 'string' }),
+    refused: boolean('refused').notNull(),
+    explained: boolean('explained').notNull(),
+    disputed: boolean('disputed').notNull(),
+    /** The competent authority ordered sharing after the owner's refusal. */
+    disputeLost: boolean('dispute_lost').notNull(),
+    coordinationDate: date('coordination_date', { mode: 'string' }),
+    supplements: integer('supplements').notNull(),
+    ownerExtensionsAsked: integer('owner_extensions_asked').notNull(),
+    ownerExtensionsApproved: integer('owner_extensions_approved').notNull(),
+    /** Breaches (level-1 supervision notices) on the request's steps, by the party charged. */
+    ownerBreaches: integer('owner_breaches').notNull(),
+    centerBreaches: integer('center_breaches').notNull(),
+    authorityBreaches: integer('authority_breaches').notNull(),
+  },
+  (t) => [
+    index('request_facts_filed_idx').on(t.filedDate, t.track),
+    index('request_facts_owner_idx').on(t.ownerDepartmentId, t.filedDate),
+    index('request_facts_requester_idx').on(t.requesterDepartmentId, t.filedDate),
+    index('request_facts_decided_idx').on(t.decidedDate),
+  ],
+);

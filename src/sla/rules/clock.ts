@@ -20,6 +20,8 @@ export interface Extension {
   reason: string;
   decision: 'pending' | 'approved' | 'rejected';
   decidedAt: Date | null;
+  /** The party whose step it was when asked (only that party asks): the dashboard counts it. */
+  party?: string;
 }
 
 export interface Clock {
