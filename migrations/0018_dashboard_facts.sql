@@ -48,10 +48,16 @@ SELECT
   (r.filed_at AT TIME ZONE 'Asia/Shanghai')::date AS filed_date,
   (coalesce(r.decided_at, g.created_at) AT TIME ZONE 'Asia/Shanghai')::date AS decided_date,
   (g.created_at AT TIME ZONE 'Asia/Shanghai')::date AS granted_date,
-  tc.outcome,
+  -- The track step as the dashboard counts it: met when it ended in time with a decision;
+  -- breached when late and decided or still open; otherwise (open in time, or ended without a
+  -- decision: withdrawn, lapsed) not counted.
+  CASE
+    WHEN tc.outcome = 'met' AND coalesce(r.decided_at, g.created_at) IS NOT NULL THEN 'met'
+    WHEN tc.outcome = 'breached' AND (coalesce(r.decided_at, g.created_at) IS NOT NULL OR tc.state <> 'stopped') THEN 'breached'
+  END AS outcome,
   coalesce(tc.state <> 'stopped', false) AS clock_open,
   tc.deadline_date,
-  (we.request_id IS NOT NULL OR co.outcome = 'not_to_share' OR rq.id IS NOT NULL
+  (we.request_id IS NOT NULL OR coalesce(co.outcome = 'not_to_share', false) OR rq.id IS NOT NULL
     OR r.state IN ('not_to_share', 'explanation_due', 'refused', 'disputed')) AS refused,
   we.request_id IS NOT NULL AS explained,
   rq.id IS NOT NULL AS disputed,
@@ -88,6 +94,20 @@ CROSS JOIN LATERAL (
   FROM supervisions s WHERE s.subject_type = 'Request' AND s.subject_id = r.id::text
 ) sv
 WHERE r.filed_at IS NOT NULL AND r.track IS NOT NULL;
+--> statement-breakpoint
+CREATE INDEX "request_facts_filed_at_idx" ON "request_facts" USING btree ("filed_at" DESC, "request_id" DESC);
+--> statement-breakpoint
+CREATE INDEX "request_facts_granted_idx" ON "request_facts" USING btree ("granted_date") WHERE "granted_date" IS NOT NULL;
+--> statement-breakpoint
+CREATE INDEX "request_facts_coordination_idx" ON "request_facts" USING btree ("coordination_date") WHERE "coordination_date" IS NOT NULL;
+--> statement-breakpoint
+CREATE INDEX "supervisions_issued_idx" ON "supervisions" USING btree ("issued_at");
+--> statement-breakpoint
+CREATE INDEX "dispute_decisions_decided_idx" ON "dispute_decisions" USING btree ("decided_at");
+--> statement-breakpoint
+CREATE INDEX "sla_clocks_extension_decided_idx" ON "sla_clocks" USING btree (("extension"->>'decidedAt')) WHERE "extension" IS NOT NULL;
+--> statement-breakpoint
+CREATE INDEX "sla_clocks_extension_pending_idx" ON "sla_clocks" USING btree ("id") WHERE "extension"->>'decision' = 'pending';
 --> statement-breakpoint
 CREATE FUNCTION refresh_request_fact(target uuid) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$

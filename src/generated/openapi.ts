@@ -1292,8 +1292,8 @@ export interface paths {
          * Open clocked steps of requests due today, due the next working day or overdue, now
          * @description Each with its age (working days since the step started) and lateness (working days since
          *     its deadline date), the party it is charged to and that party's department. Overdue items
-         *     come first, the latest first; then by deadline. `departmentId` keeps items the department
-         *     is charged with or is the owner or requester of.
+         *     come first (by deadline, the oldest first), then those due today and the next working day.
+         *     `departmentId` keeps items the department is charged with or is the owner or requester of.
          */
         get: operations["listDashboardOpenItems"];
         put?: never;
@@ -1372,7 +1372,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Supervision (督办) on requests — open level-1 and level-2 notices now, replies given and overdue, per responsible department */
+        /** Supervision (督办) on requests — open level-1 and level-2 notices now, and replies given and overdue to the notices issued in the period, per responsible department */
         get: operations["getDashboardSupervision"];
         put?: never;
         post?: never;
@@ -2339,7 +2339,7 @@ export interface components {
             breached: number;
             /** @description Still open and already late */
             openBreached: number;
-            /** @description Open and not late yet (not counted) */
+            /** @description Not counted: open and not late yet, or ended without a decision (withdrawn, lapsed) */
             pending: number;
             /** @description met ÷ (met + breached); null when nothing is decided */
             rate: number | null;
@@ -2388,7 +2388,6 @@ export interface components {
             /** @description Working days d with deadline date < d ≤ today (0 unless overdue) */
             lateWorkingDays: number;
             supervisionLevel: number;
-            paused: boolean;
         };
         DashboardOpenItems: {
             /** Format: date-time */
@@ -2413,6 +2412,7 @@ export interface components {
             averageDaysToDecide: number | null;
             /** @description The nearest-rank 90th percentile of the same */
             p90DaysToDecide: number | null;
+            /** @description Now, whatever the period: open steps charged to the department as owner and late */
             overdueNow: number;
             refusals: number;
             /** @description Refusals with a written explanation (书面说明) filed */
@@ -2472,21 +2472,26 @@ export interface components {
             rows: components["schemas"]["PartyStepFigures"][];
         };
         SupervisionFigures: {
-            /** @description Level-1 notices whose step is still at level 1 and open */
+            /** @description Now: level-1 notices whose step is open and still at level 1 */
             openLevel1: number;
-            /** @description Level-2 notices whose step is still open */
+            /** @description Now: level-2 notices whose step is open */
             openLevel2: number;
+            /** @description Notices issued in the period and answered */
             repliesGiven: number;
-            /** @description Notices unanswered after their reply was due */
+            /** @description Notices issued in the period and unanswered after their reply was due */
             repliesOverdue: number;
         };
         DashboardSupervision: {
             /** Format: date-time */
             asOf: string;
             totals: components["schemas"]["SupervisionFigures"];
-            rows: ({
+            rows: {
                 department: components["schemas"]["DepartmentRef"];
-            } & components["schemas"]["SupervisionFigures"])[];
+                openLevel1: number;
+                openLevel2: number;
+                repliesGiven: number;
+                repliesOverdue: number;
+            }[];
         };
         TrendWeek: {
             /** Format: date */
@@ -5274,6 +5279,10 @@ export interface operations {
     getDashboardSupervision: {
         parameters: {
             query?: {
+                /** @description First day of the period (Asia/Shanghai; default: the first of the current month). A period is at most 366 days (422 `period_too_long`) and does not end before it starts (422 `invalid_period`). */
+                from?: components["parameters"]["DashboardFrom"];
+                /** @description Last day of the period, inclusive (default: today) */
+                to?: components["parameters"]["DashboardTo"];
                 /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
                 departmentId?: components["parameters"]["DashboardDepartment"];
             };

@@ -1,3 +1,4 @@
+import { dashboardHandlers } from '../dashboard/index.js';
 import { closeRenderPool } from '../platform/documents/render-pool.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       documents: deps.config.documents,
     }),
     ...calendarHandlers({ db, clock: deps.clock, followCalendar: calendarFollower(db, deps.temporal.client) }),
+    ...dashboardHandlers({ db, clock: deps.clock, documents: deps.config.documents }),
     ...slaHandlers({ db, clock: deps.clock, subjectReaders: { [Subject.Request]: canReadRequest } }),
     ...notificationHandlers({
       db,

@@ -225,6 +225,18 @@ export const MATRIX: readonly MatrixRow[] = [
   // A 督办 notice is answered by the responsible department: its reviewer or its administrator
   // (whichever answers second finds it answered: 409, which is still no refusal of the role).
   row('replyToSupervision', 'a level-1 supervision charged to the police (owner reviewer or dept admin)', [401, 403, 403, 403, 403, [200, 409], [200, 409], 404, 404, 404, 403, 403, 403, 403]),
+  // The SLA dashboard (issue 15): a department reads its own figures (asking for another department's is 403
+  // `dashboard_scope`); the center, the competent authority and auditors read the city. The center's and the
+  // authority's own steps are city figures only.
+  row('getDashboardOverview', "the police's figures (departmentId=police)",             [401, 403, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
+  row('listDashboardOpenItems', "the caller's open items due now",                     [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+  row('getDashboardDepartments', "the police's row of the league table",               [401, 403, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
+  row('listDashboardItems', "the police's requests behind a figure",                   [401, 403, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
+  row('getDashboardParties', "the center's and the authority's own steps",             [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
+  row('getDashboardSupervision', 'supervision of the police',                          [401, 403, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
+  row('getDashboardTrends', "the police's weekly trends",                              [401, 403, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
+  row('exportDashboardTable', "the police's league-table row as CSV",                  [401, 403, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
+  row('getMonthlyEvaluation', "the month's evaluation (a department: the city and its own row)", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 ];
 
 export const rowName = (r: Pick<MatrixRow, 'operationId' | 'variant'>) => (r.variant ? `${r.operationId} [${r.variant}]` : r.operationId);

@@ -257,4 +257,13 @@ export const OPERATIONS: Record<string, Operation> = {
   getDisputeDecisionDocument: (c) => get(`${API}/requests/${c.fx.track15.documents.requestId}/documents/dispute-decision`),
   replyToSupervision: (c) =>
     post(`${API}/supervisions/${subject(c, c.fx.actions.supervision)}/reply`, { reply: '已安排专人审核，今日办结' }),
+  getDashboardOverview: (c) => get(`${API}/dashboard/overview?departmentId=${c.callers.departments.police.id}`),
+  listDashboardOpenItems: () => get(`${API}/dashboard/open-items`),
+  getDashboardDepartments: (c) => get(`${API}/dashboard/departments?departmentId=${c.callers.departments.police.id}`),
+  listDashboardItems: (c) => get(`${API}/dashboard/items?departmentId=${c.callers.departments.police.id}`),
+  getDashboardParties: () => get(`${API}/dashboard/parties`),
+  getDashboardSupervision: (c) => get(`${API}/dashboard/supervision?departmentId=${c.callers.departments.police.id}`),
+  getDashboardTrends: (c) => get(`${API}/dashboard/trends?departmentId=${c.callers.departments.police.id}`),
+  exportDashboardTable: (c) => get(`${API}/dashboard/export?table=departments&format=csv&departmentId=${c.callers.departments.police.id}`),
+  getMonthlyEvaluation: () => get(`${API}/dashboard/evaluation?month=2026-11`),
 };

@@ -41,6 +41,8 @@ export const Subject = {
   Commitment: 'Commitment',
   /** An entry of the legal-basis register (法律依据库). */
   LegalBasis: 'LegalBasis',
+  /** A department's figures on the SLA dashboard (看板) and in the monthly evaluation (考核评估). */
+  Dashboard: 'Dashboard',
 } as const;
 export type SubjectType = (typeof Subject)[keyof typeof Subject];
 
@@ -91,6 +93,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   can(Action.read, Subject.Request, filedToOwnDepartment);
   can(Action.read, Subject.Grant, grantedToOwnDepartment);
   can(Action.read, Subject.Grant, grantedFromOwnDepartment);
+  can(Action.read, Subject.Dashboard, own);
   // Files, edits drafts, supplements, withdraws.
   if (has('requester')) can([Action.create, Action.update], Subject.Request, requestedByOwnDepartment);
   if (has('reviewer')) can(Action.decide, Subject.Request, filedToOwnDepartment);
@@ -109,7 +112,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   if (has('center_operator')) {
     can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery, Subject.SlaClock, Subject.Dataset]);
     can([Action.read, Action.coordinate], Subject.Request, filed);
-    can(Action.read, Subject.Grant);
+    can(Action.read, [Subject.Grant, Subject.Dashboard]);
   }
   if (has('center_admin')) {
     can([Action.read, Action.create, Action.update], [Subject.Department, Subject.User]);
@@ -120,11 +123,11 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can([Action.create], [Subject.PolicyProfile, Subject.Commitment]);
     can([Action.create, Action.update], Subject.LegalBasis);
     can(Action.read, Subject.Request, filed);
-    can(Action.read, Subject.Grant);
+    can(Action.read, [Subject.Grant, Subject.Dashboard]);
   }
   if (has('supervisor')) {
     // Parties of a request, grant or objection will read its clocks too (with those subjects).
-    can(Action.read, [Subject.User, Subject.SlaClock, Subject.Dataset, Subject.Grant]);
+    can(Action.read, [Subject.User, Subject.SlaClock, Subject.Dataset, Subject.Grant, Subject.Dashboard]);
     can([Action.read, Action.adjudicate], Subject.Request, filed);
     // The competent authority curates the legal-basis register with the center.
     can([Action.create, Action.update], Subject.LegalBasis);

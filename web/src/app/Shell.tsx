@@ -3,6 +3,7 @@ import {
   ApiOutlined,
   AppstoreOutlined,
   AuditOutlined,
+  BarChartOutlined,
   BookOutlined,
   CalendarOutlined,
   CloudSyncOutlined,
@@ -40,6 +41,8 @@ const MENU: { key: string; icon: ReactNode; label: string; shownTo: (me: Me) => 
   { key: '/catalogue', icon: <DatabaseOutlined />, label: '数据资源目录', shownTo: everyone },
   { key: '/requests', icon: <FileTextOutlined />, label: '共享申请', shownTo: everyone },
   { key: '/scenarios', icon: <AppstoreOutlined />, label: '应用场景', shownTo: everyone },
+  // The center, the competent authority and auditors read the city; a department its own figures.
+  { key: '/dashboard', icon: <BarChartOutlined />, label: 'SLA 看板', shownTo: everyone },
   {
     key: '/aggregation',
     icon: <CloudSyncOutlined />,

@@ -26,6 +26,12 @@ export const router = createBrowserRouter([
       { path: 'requests/:requestId', lazy: async () => ({ Component: (await import('../features/requests')).RequestPage }) },
       { path: 'legal-bases', lazy: async () => ({ Component: (await import('../features/legal-basis')).LegalBasesPage }) },
       { path: 'legal-bases/:legalBasisId', lazy: async () => ({ Component: (await import('../features/legal-basis')).LegalBasisPage }) },
+      { path: 'dashboard', lazy: async () => ({ Component: (await import('../features/dashboard')).DashboardPage }) },
+      { path: 'dashboard/evaluation', lazy: async () => ({ Component: (await import('../features/dashboard')).EvaluationPage }) },
+      {
+        path: 'dashboard/departments/:departmentId',
+        lazy: async () => ({ Component: (await import('../features/dashboard')).DepartmentItemsPage }),
+      },
       { path: 'calendar', lazy: async () => ({ Component: (await import('../features/calendar')).CalendarPage }) },
       { path: 'admin/policies', lazy: async () => ({ Component: (await import('../features/admin')).PolicyProfilesPage }) },
       { path: 'admin/directory', lazy: async () => ({ Component: (await import('../features/admin')).DirectoryPage }) },

@@ -131,6 +131,10 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   grant_not_found: '未找到该授权，或您无权查看',
   commitment_not_found: '未找到该告知承诺文本',
   not_a_draft: '该申请已提交，只有草稿可以修改、提交或删除',
+  // The SLA dashboard and the monthly evaluation
+  dashboard_scope: '您只能查看本部门的统计数据（全市数据和中心、主管部门环节限市大数据中心、主管部门和审计员查看）',
+  invalid_period: '统计区间有误：止日不得早于起日',
+  period_too_long: '统计区间不能超过 366 天，请缩短后再查询',
   // The HTTP edge
   conflict: '该记录已存在（可能刚刚被创建）',
   unknown_reference: '引用的记录不存在',

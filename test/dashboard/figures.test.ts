@@ -1,0 +1,251 @@
+/**
+ * The dashboard's figures against a hand-computed fixture: five requests filed on a plain Monday
+ * in their own database, moved through the real workflows on a time-skipping Temporal server
+ * (delivered, refused with an explanation, extended, approved late in the week, one left to
+ * breach), read through the HTTP API on day 3 at 10:00. Every expected number below is worked out
+ * from the SLA rules by hand (DESIGN.md: day 1 is the first working day after filing), never
+ * read from the implementation; the maintained facts must equal the plain scan of the view.
+ */
+import { sql } from 'drizzle-orm';
+import t from 'tap';
+import { importPublishedSchedules } from '../../src/calendar/index.js';
+import { citeLegalBasis } from '../../src/legal-basis/index.js';
+import { dashboardFigures } from '../../src/dashboard/queries.js';
+import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
+import { openMigratedFreshDatabase } from '../helpers/db.js';
+import { bearer } from '../helpers/identity.js';
+import { createRequestWorld, draftFor, fileAs, requestWithClock, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
+import { startTimeSkipping } from '../helpers/time-skipping.js';
+
+const { handle } = await openMigratedFreshDatabase(t, 5);
+await importPublishedSchedules(handle.db, { actor: { kind: 'system', role: 'script' }, at: new Date() });
+const { env, db, settings, now, skipHours, harness } = await startTimeSkipping(t, { database: handle, app: true });
+const world = await createRequestWorld(db);
+const owner = () => updateActor(world, world.policeReviewer, 'owner');
+const center = () => updateActor(world, world.centerOperator, 'center');
+
+const { day } = await skipToPlainMonday(env, db, 2);
+const file = async (datasetId: string, fields: string[], waitState: string) => {
+  const filed = await fileAs(db, world, world.marketRequester, draftFor(datasetId, { fields }), await now());
+  await startRequestWorkflow(env.client, settings, filed.id);
+  await waitFor(
+    async () => ((await requestWithClock(db, filed.id)).state === waitState ? true : undefined),
+    `${filed.number} ${waitState}`,
+  );
+  return filed;
+};
+const deliver = (id: string) =>
+  updateRequest(env.client, id, 'confirm_delivery', { actor: center(), method: 'interface', reference: `API-${id.slice(0, 8)}` });
+
+// Day 0 (Monday 10:00): five filings by the market bureau from the police's catalogue.
+const a = await file(world.unconditional.id, ['姓名', '性别'], 'provisioning'); // track 1, delivered at once
+const b = await file(world.unconditional.id, ['姓名'], 'provisioning'); // track 1, never delivered: late after day 1
+const c = await file(world.conditional.id, ['姓名', '公民身份号码'], 'owner_review'); // track 5, approved on day 2
+const d = await file(world.conditional.id, ['姓名', '婚姻状况'], 'owner_review'); // track 5, refused on day 0
+const e = await file(world.conditional.id, ['姓名'], 'owner_review'); // track 5, extended by 2, approved on day 3
+await deliver(a.id);
+await updateRequest(env.client, d.id, 'refuse', {
+  actor: owner(),
+  explanation: {
+    legalBasis: await citeLegalBasis(db, world.legalBases.permissive),
+    citedConditions: ['restrictedFields'],
+    reasons: '婚姻状况为限制共享字段',
+    alternatives: '删除婚姻状况后重新申请',
+  },
+});
+await updateRequest(env.client, e.id, 'request_extension', { actor: owner(), days: 2, reason: '需法制部门审核' });
+await updateRequest(env.client, e.id, 'decide_extension', { actor: center(), approved: true, reason: '同意' });
+// Day 2: b's deadline (end of day 1) has passed — breached, charged to the center; c approved and delivered.
+await skipHours(48);
+await waitFor(async () => ((await requestWithClock(db, b.id)).overdue ? true : undefined), 'b breached');
+await updateRequest(env.client, c.id, 'approve', { actor: owner() });
+await deliver(c.id);
+// Day 3: e approved (its deadline: day 7 + 2 extension days = day 9), waiting for the center's delivery.
+await skipHours(24);
+await updateRequest(env.client, e.id, 'approve', { actor: owner() });
+const asOf = await now();
+t.equal(asOf.toISOString().slice(0, 10) <= day(3), true, 'read on day 3');
+
+const period = `from=${day(0)}&to=${day(3)}`;
+const get = async (path: string, user = world.centerOperator) => {
+  const response = await harness.app.inject({
+    method: 'GET',
+    url: `/api/v1/dashboard/${path}`,
+    headers: await bearer(harness.config, user, asOf),
+  });
+  return {
+    status: response.statusCode,
+    body: String(response.headers['content-type']).includes('json') ? response.json() : response.body,
+    headers: response.headers,
+  };
+};
+
+t.test('overview: by track and state, on time per track', async (t) => {
+  const { status, body } = await get(`overview?${period}`);
+  t.equal(status, 200);
+  t.same(body.totals, { filed: 5, decided: 4, open: 2, overdueNow: 1 }, 'a, c, d, e decided; b and e open; b late');
+  t.same(body.byTrackAndState, [
+    { track: 1, state: 'granted', count: 1 },
+    { track: 1, state: 'provisioning', count: 1 },
+    { track: 5, state: 'granted', count: 1 },
+    { track: 5, state: 'provisioning', count: 1 },
+    { track: 5, state: 'refused', count: 1 },
+  ]);
+  t.same(body.onTime, [
+    { track: 1, met: 1, breached: 1, openBreached: 1, pending: 0, rate: 0.5 },
+    { track: 5, met: 2, breached: 0, openBreached: 0, pending: 1, rate: 1 },
+    { track: 15, met: 0, breached: 0, openBreached: 0, pending: 0, rate: null },
+  ]);
+  const trackFive = await get(`overview?${period}&track=5`);
+  t.same(trackFive.body.totals, { filed: 3, decided: 3, open: 1, overdueNow: 0 }, 'the track filter');
+});
+
+t.test('league table: the owner department', async (t) => {
+  const { body } = await get(`departments?${period}`);
+  t.equal(body.rows.length, 1, 'only the police own requested data');
+  t.same(body.rows[0], {
+    department: { id: world.police.id, code: world.police.code, name: world.police.name },
+    filed: 5,
+    met: 3,
+    breached: 1,
+    decided: 4,
+    onTimeRate: 0.75,
+    // Working days to decide: a 0, d 0, c 2 (Tue, Wed), e 3 → mean 1.25; nearest-rank p90 of [0,0,2,3] is 3.
+    averageDaysToDecide: 1.25,
+    p90DaysToDecide: 3,
+    overdueNow: 0,
+    refusals: 1,
+    refusalsExplained: 1,
+    supplementsAsked: 0,
+    extensionsAsked: 1,
+    extensionsApproved: 1,
+    breachesCharged: 0,
+    disputesLost: 0,
+  });
+});
+
+t.test('open items: b overdue, charged to the center, with its age and lateness', async (t) => {
+  const { body } = await get('open-items');
+  t.same(body.counts, { due_today: 0, due_next_working_day: 0, overdue: 1 }, "e's deadline (day 9) is 4 working days away");
+  t.match(body.items, [
+    {
+      requestId: b.id,
+      step: 'track1',
+      chargedParty: 'center',
+      chargedDepartment: { id: world.center.id },
+      deadlineDate: day(1),
+      bucket: 'overdue',
+      ageWorkingDays: 3,
+      lateWorkingDays: 2,
+      supervisionLevel: 1,
+    },
+  ]);
+  t.equal(body.items.length, 1);
+  t.same((await get('open-items?bucket=due_today')).body.items, []);
+});
+
+t.test("the center's and the authority's steps; supervision; trends", async (t) => {
+  const parties = (await get(`parties?${period}`)).body.rows;
+  t.same(parties, [
+    { party: 'center', step: 'provisioning', handled: 2, breached: 1, openNow: 2, overdueNow: 1, averageWorkingDays: 0 },
+    { party: 'center', step: 'coordination', handled: 0, breached: 0, openNow: 0, overdueNow: 0, averageWorkingDays: null },
+    { party: 'center', step: 'extension_decisions', handled: 1, breached: 0, openNow: 0, overdueNow: 0, averageWorkingDays: 0 },
+    { party: 'authority', step: 'dispute_decisions', handled: 0, breached: 0, openNow: 0, overdueNow: 0, averageWorkingDays: null },
+  ]);
+  const supervision = (await get(`supervision?${period}`)).body;
+  t.same(
+    supervision.totals,
+    { openLevel1: 1, openLevel2: 0, repliesGiven: 0, repliesOverdue: 0 },
+    'b at level 1; its reply is due on day 5',
+  );
+  t.same(
+    supervision.rows.map((r: { department: { id: string } }) => r.department.id),
+    [world.center.id],
+  );
+  const trends = (await get(`trends?${period}`)).body.weeks;
+  t.same(trends, [{ weekStart: day(0), filed: 5, decided: 4, met: 3, breached: 1, onTimeRate: 0.75 }]);
+});
+
+t.test("drill-down: the police's items, by outcome", async (t) => {
+  const all = (await get(`items?${period}&departmentId=${world.police.id}`)).body.items;
+  t.same(all.map((i: { requestId: string }) => i.requestId).sort(), [a.id, b.id, c.id, d.id, e.id].sort());
+  const breached = (await get(`items?${period}&departmentId=${world.police.id}&outcome=breached`)).body.items;
+  t.match(breached, [{ requestId: b.id, outcome: 'breached', overdueNow: true, daysToDecide: null, deadlineDate: day(1) }]);
+  const pending = (await get(`items?${period}&outcome=pending`)).body.items;
+  t.match(pending, [{ requestId: e.id, daysToDecide: 3, decidedDate: day(3), deadlineDate: day(9) }]);
+  const paged = await get(`items?${period}&limit=2`);
+  t.equal(paged.body.items.length, 2);
+  const rest = await get(`items?${period}&limit=2&cursor=${paged.body.nextCursor}`);
+  t.equal(rest.body.items.length, 2, 'the next page');
+  t.notOk(
+    rest.body.items.some((i: { requestId: string }) => paged.body.items.some((p: { requestId: string }) => p.requestId === i.requestId)),
+  );
+});
+
+t.test('a department sees its own figures only', async (t) => {
+  const own = await get(`overview?${period}`, world.marketRequester);
+  t.equal(own.body.scope.departmentId, world.market.id, 'scoped to its department by default');
+  t.equal(own.body.totals.filed, 5, 'the market bureau requested all five');
+  t.same((await get(`departments?${period}`, world.marketRequester)).body.rows, [], 'it owns none of them: no row');
+  t.same((await get(`departments?${period}`, world.policeReviewer)).body.rows.length, 1, 'the police see their own row');
+  t.match(await get(`overview?${period}&departmentId=${world.police.id}`, world.marketRequester), {
+    status: 403,
+    body: { code: 'dashboard_scope' },
+  });
+  t.match(await get(`parties?${period}`, world.policeReviewer), { status: 403, body: { code: 'dashboard_scope' } });
+  t.equal((await get(`departments?${period}`, world.supervisor)).body.rows.length, 1, 'the competent authority sees the city');
+  t.equal((await get(`departments?${period}`, world.centerAuditor)).body.rows.length, 1, 'auditors see the city');
+});
+
+t.test('bad periods are 422', async (t) => {
+  t.match(await get(`overview?from=${day(3)}&to=${day(0)}`), { status: 422, body: { code: 'invalid_period' } });
+  t.match(await get('overview?from=2025-01-01&to=2026-06-30'), { status: 422, body: { code: 'period_too_long' } });
+});
+
+t.test('exports: CSV and XLSX of a table, with the same figures', async (t) => {
+  const csv = await get(`export?table=departments&format=csv&${period}`);
+  t.equal(csv.status, 200);
+  t.match(csv.headers['content-type'], /text\/csv/);
+  t.equal(csv.headers['x-row-count'], '1');
+  const lines = String(csv.body)
+    .replace(/^\ufeff/, '')
+    .trim()
+    .split('\n');
+  t.match(lines[0], /^部门代码,部门名称,申请数,按时,超期,已决定,按时率\(%\),平均办理工作日,P90办理工作日/);
+  t.match(lines[1], new RegExp(`^${world.police.code},${world.police.name},5,3,1,4,75,1.25,3,0,1,1,0,1,1,0,0`));
+  const xlsx = await harness.app.inject({
+    method: 'GET',
+    url: `/api/v1/dashboard/export?table=open_items&${period}`,
+    headers: await bearer(harness.config, world.centerOperator, asOf),
+  });
+  t.equal(xlsx.statusCode, 200);
+  t.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK', 'an XLSX (zip) file');
+  t.equal(xlsx.headers['x-row-count'], '1');
+});
+
+t.test('the monthly evaluation', async (t) => {
+  const month = day(0).slice(0, 7);
+  const { body } = await get(`evaluation?month=${month}`);
+  t.match(body, { month, city: { filed: 5, decided: 4, met: 3, breached: 1, onTimeRate: 0.75 } });
+  t.equal(body.departments[0].p90DaysToDecide, 3);
+  t.equal(body.parties.length, 4);
+  const own = (await get(`evaluation?month=${month}`, world.marketRequester)).body;
+  t.same([own.departments, own.parties], [[], []], "a department: the city's totals and its own row");
+  const pdf = await get(`evaluation?month=${month}&format=pdf`);
+  t.equal(pdf.status, 200);
+  t.match(pdf.headers['content-type'], /application\/pdf/);
+});
+
+t.test('the maintained facts equal the plain scan of the view', async (t) => {
+  const diff = await db.execute(sql`
+    (select * from request_facts except select * from request_fact_source)
+    union all (select * from request_fact_source except select * from request_facts)`);
+  t.equal((diff as { rows: unknown[] }).rows.length, 0, 'row for row, column for column');
+  const scope = { from: day(0), to: day(3), departmentId: null, districtId: null, track: null, today: day(3), now: asOf };
+  const facts = dashboardFigures(db, 'facts');
+  const scan = dashboardFigures(db, 'scan');
+  t.same(await scan.overview(scope), await facts.overview(scope));
+  t.same(await scan.departments(scope), await facts.departments(scope));
+  t.same(await scan.trends(scope), await facts.trends(scope));
+  t.same(await scan.items(scope, {}, { limit: 10 }), await facts.items(scope, {}, { limit: 10 }));
+});
