@@ -13,6 +13,7 @@
  * fewer runs; its miss is never hidden).
  */
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { generateDashboardHistory, type HistoryReport } from './dashboard-data.js';
 import { dashboardFigures, type Scope } from '../src/dashboard/queries.js';
 import { findUserByUsername } from '../src/identity/service.js';
@@ -195,6 +196,12 @@ console.log(
     `(facts ${CASE_BUDGET / 2} s, scan ${2 * CASE_BUDGET} s; at least 20 API, 5 facts, 2 scan runs): the last column gives ` +
     `the runs each percentile comes from.\n`,
 );
+// Other processes on the machine inflate every figure: say how busy it was.
+const load = () =>
+  `load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ')} on ${cpus().length} CPUs`;
+console.log(`before the cases: ${load()}`);
 const header = [
   'endpoint'.padEnd(44),
   'period'.padEnd(6),
@@ -248,6 +255,7 @@ for (const c of cases) {
     ].join(' '),
   );
 }
+console.log(`after the cases: ${load()}`);
 console.log(
   misses.length
     ? `\nGOAL MISSED (p99 < ${GOAL_MS} ms) by ${misses.length} of ${cases.length} cases:\n  ${misses.join('\n  ')}`
