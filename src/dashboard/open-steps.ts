@@ -68,7 +68,7 @@ function dueSteps(scope: Pick<Scope, 'departmentId' | 'districtId' | 'track' | '
       join calendar_ordinals so on so.date = (c.started_at at time zone 'Asia/Shanghai')::date
       join calendar_ordinals dd on dd.date = c.deadline_date
       where c.state = 'running' and c.subject_type = 'Request' and c.step <> 'dispute_window'
-        and (c.deadline_date <= (select date from horizon) or c.outcome = 'breached')
+        and (c.deadline_at < (select (date + 1)::timestamp at time zone 'Asia/Shanghai' from horizon) or c.outcome = 'breached')
         and ${sql.join(filters, sql` and `)}
     )`;
 }
