@@ -5,6 +5,7 @@
  * Working-day spans join `calendar_ordinals` (ordinal(end) − ordinal(start)).
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { endOfShanghaiDay, startOfShanghaiDay } from '../calendar/rules/working-days.js';
 import type { Db } from '../platform/db/client.js';
 import { onTimeRate, outcomeOf, type Outcome } from './rules/figures.js';
 
@@ -27,8 +28,7 @@ export const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).row
 
 /** A period's bounds as instants: 00:00 Asia/Shanghai of the first day, and of the day after the last. */
 export function periodInstants(scope: Pick<Scope, 'from' | 'to'>): { start: string; end: string } {
-  const end = new Date(Date.parse(`${scope.to}T00:00:00+08:00`) + 86_400_000).toISOString();
-  return { start: new Date(`${scope.from}T00:00:00+08:00`).toISOString(), end };
+  return { start: startOfShanghaiDay(scope.from).toISOString(), end: new Date(endOfShanghaiDay(scope.to).getTime() + 1).toISOString() };
 }
 
 interface GroupRow {

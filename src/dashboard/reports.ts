@@ -6,6 +6,7 @@ import type { RequestContext } from '../identity/index.js';
 import { renderPdfOffThread } from '../platform/documents/render-pool.js';
 import { writeTables, TABLE_MEDIA_TYPES, type Cell, type Table } from '../platform/documents/spreadsheet.js';
 import type { JsonBody, QueryParams } from '../platform/http/contract.js';
+import { onTimeRate } from './rules/figures.js';
 import { monthPeriod } from './rules/period.js';
 import { viewerOf, type DashboardService } from './service.js';
 
@@ -192,7 +193,7 @@ export async function monthlyEvaluation(
       decided: city.totals.decided,
       met,
       breached,
-      onTimeRate: met + breached ? met / (met + breached) : null,
+      onTimeRate: onTimeRate(met, breached),
       onTime: city.onTime,
     },
     departments: await service.departmentRows(scope),
