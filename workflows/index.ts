@@ -3,5 +3,6 @@
  * Workflow files hold orchestration only — deterministic code, no I/O, activities imported as
  * types and called through `proxyActivities`.
  */
+export * from './dashboard.js';
 export * from './notifications.js';
 export * from './request.js';

@@ -103,66 +103,52 @@ export class StepFigures {
     );
   }
 
-  /** The center's steps (provisioning, coordination, extension decisions) and the authority's (dispute decisions). */
+  /**
+   * The center's steps (provisioning, coordination, extension decisions) and the authority's
+   * (dispute decisions): done and breached in the period from the step rollup for settled days
+   * and from its view for the days marked stale since its last refresh (migration 0020); open now
+   * from the running clocks.
+   */
   async parties(scope: Pick<Scope, 'from' | 'to' | 'now'>) {
-    const { start, end } = periodInstants(scope);
     const now = scope.now.toISOString();
-    const done = rowsOf<{ step: string; handled: number; average: number | null }>(
+    const stale = rowsOf<{ day: string }>(
       await this.db.execute(sql`
-          select 'provisioning' as step, count(*)::int as handled, avg(g.ordinal - s.ordinal)::float8 as average
-          from request_facts f
-          join calendar_ordinals g on g.date = f.granted_date
-          join calendar_ordinals s on s.date = case when f.track = 1 then f.filed_date else coalesce(f.decided_date, f.filed_date) end
-          where f.granted_date between ${scope.from}::date and ${scope.to}::date
-          union all
-          select 'coordination', count(*)::int, avg(c.ordinal - s.ordinal)::float8
-          from request_facts f
-          join calendar_ordinals c on c.date = f.coordination_date
-          join calendar_ordinals s on s.date = f.filed_date
-          where f.coordination_date between ${scope.from}::date and ${scope.to}::date
-          union all
-          select 'extension_decisions', count(*)::int, avg(d.ordinal - a.ordinal)::float8
-          from sla_clocks x
-          join calendar_ordinals d on d.date = ((x.extension->>'decidedAt')::timestamptz at time zone 'Asia/Shanghai')::date
-          join calendar_ordinals a on a.date = ((x.extension->>'requestedAt')::timestamptz at time zone 'Asia/Shanghai')::date
-          where x.extension is not null and x.subject_type = 'Request'
-            and x.extension->>'decidedAt' >= ${start} and x.extension->>'decidedAt' < ${end}
-          union all
-          select 'dispute_decisions', count(*)::int, avg(d.ordinal - a.ordinal)::float8
-          from dispute_decisions dd
-          join request_disputes rq on rq.id = dd.dispute_id
-          join calendar_ordinals d on d.date = (dd.decided_at at time zone 'Asia/Shanghai')::date
-          join calendar_ordinals a on a.date = (rq.raised_at at time zone 'Asia/Shanghai')::date
-          where dd.decided_at >= ${start}::timestamptz and dd.decided_at < ${end}::timestamptz`),
-    );
-    // A breach charged to the center on a track-15 step before its outcome was the coordination's.
-    const breached = rowsOf<{ step: string; count: number }>(
-      await this.db.execute(sql`
-          select case when s.charged_party = 'authority' then 'dispute_decisions'
-                      when c.step = 'track15' and (co.decided_at is null or s.issued_at < co.decided_at) then 'coordination'
-                      else 'provisioning' end as step, count(*)::int as count
-          from supervisions s
-          join sla_clocks c on c.id = s.clock_id
-          left join coordination_outcomes co on co.request_id = s.subject_id::uuid
-          where s.subject_type = 'Request' and s.level = 1 and s.charged_party in ('center', 'authority')
-            and s.issued_at >= ${start}::timestamptz and s.issued_at < ${end}::timestamptz
-          group by 1`),
-    );
-    const open = rowsOf<{ step: string; open: number; overdue: number }>(
-      await this.db.execute(sql`
+          select distinct to_char(s.day, 'YYYY-MM-DD') as day from request_fact_stale_days s
+          where s.kind = 'step' and s.day between ${scope.from}::date and ${scope.to}::date`),
+    ).map((r) => r.day);
+    // A list of constants (not a subquery), so the view's branches are filtered through their indexes.
+    const staleDays = sql`${`{${stale.join(',')}}`}::date[]`;
+    const steps = this.db.execute(sql`
+          select x.step, sum(x.handled)::int as handled, sum(x.breached)::int as breached,
+            (sum(x.working_days)::numeric / nullif(sum(x.handled), 0))::float8 as average
+          from (
+            select d.step, d.handled, d.working_days, d.breached from request_step_days d
+            where d.day between ${scope.from}::date and ${scope.to}::date and not (d.day = any (${staleDays}))
+            union all
+            select v.step, v.handled, v.working_days, v.breached from request_step_day_source v where v.day = any (${staleDays})
+          ) x group by x.step`);
+    // Only a track-15 request is ever in coordination: the other tracks' steps need no look at the request.
+    const running = this.db.execute(sql`
           select case when c.charged_party = 'authority' then 'dispute_decisions'
-                      when r.state = 'coordination' then 'coordination' else 'provisioning' end as step,
+                      when c.step in ('track1', 'track5') then 'provisioning'
+                      when (select r.state from requests r where r.id = c.subject_id::uuid) = 'coordination' then 'coordination'
+                      else 'provisioning' end as step,
             count(*)::int as open,
             count(*) filter (where c.deadline_at < ${now}::timestamptz or c.outcome = 'breached')::int as overdue
-          from sla_clocks c join requests r on r.id = c.subject_id::uuid
+          from sla_clocks c
           where c.state = 'running' and c.subject_type = 'Request' and c.charged_party in ('center', 'authority')
             and c.step <> 'dispute_window'
           group by 1
           union all
           select 'extension_decisions', count(*)::int, count(*) filter (where x.deadline_at < ${now}::timestamptz)::int
-          from sla_clocks x where x.extension->>'decision' = 'pending' and x.subject_type = 'Request'`),
-    );
-    return { done, breached, open };
+          from sla_clocks x where x.extension->>'decision' = 'pending' and x.subject_type = 'Request'`);
+    const [done, open] = await Promise.all([steps, running]);
+    const rows = rowsOf<{ step: string; handled: number; breached: number; average: number | null }>(done);
+    return {
+      done: rows,
+      breached: rows.map((r) => ({ step: r.step, count: r.breached })),
+      open: rowsOf<{ step: string; open: number; overdue: number }>(open),
+    };
   }
 
   /** Supervision notices on requests: open now (by level), and replies to those issued in the period. */
@@ -171,16 +157,23 @@ export class StepFigures {
     const department = scope.departmentId === null ? sql`true` : sql`s.responsible_department_id = ${scope.departmentId}::uuid`;
     return rowsOf<{ id: string; code: string; name: string; open1: number; open2: number; given: number; overdue: number }>(
       await this.db.execute(sql`
-          with notices as (
+          with open_clocks as materialized (
+            select c.id, c.supervision_level from sla_clocks c where c.state <> 'stopped' and c.supervision_level > 0
+          ),
+          -- The notices of steps under supervision now, and those issued in the period (each once);
+          -- a notice is open while its step is at its level.
+          notices as (
             select s.responsible_department_id, s.level, s.replied_at, s.reply_due_at, s.issued_at,
-              (c.state <> 'stopped' and c.supervision_level = s.level) as open
-            from sla_clocks c join supervisions s on s.clock_id = c.id
-            where c.state <> 'stopped' and c.supervision_level > 0 and s.subject_type = 'Request' and ${department}
+              (oc.supervision_level = s.level) as open
+            from open_clocks oc join supervisions s on s.clock_id = oc.id
+            where s.subject_type = 'Request' and not (s.issued_at >= ${start}::timestamptz and s.issued_at < ${end}::timestamptz)
+              and ${department}
             union all
-            select s.responsible_department_id, s.level, s.replied_at, s.reply_due_at, s.issued_at, false
-            from supervisions s join sla_clocks c on c.id = s.clock_id
+            select s.responsible_department_id, s.level, s.replied_at, s.reply_due_at, s.issued_at,
+              coalesce(oc.supervision_level = s.level, false)
+            from supervisions s left join open_clocks oc on oc.id = s.clock_id
             where s.issued_at >= ${start}::timestamptz and s.issued_at < ${end}::timestamptz and s.subject_type = 'Request'
-              and not (c.state <> 'stopped' and c.supervision_level > 0) and ${department}
+              and ${department}
           )
           select d.id, d.code, d.name,
             count(*) filter (where n.open and n.level = 1)::int as open1,

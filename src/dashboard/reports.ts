@@ -181,7 +181,13 @@ export async function monthlyEvaluation(
 ): Promise<Evaluation> {
   const period = monthPeriod(query.month);
   const scope = service.scope(ctx, query, period);
-  const city = await service.figures.overview({ ...scope, departmentId: null });
+  // Independent reads: side by side on the pool.
+  const [city, departments, parties, supervision] = await Promise.all([
+    service.figures.overview({ ...scope, departmentId: null }),
+    service.departmentRows(scope),
+    viewerOf(ctx).seesCity ? service.partyRows(scope) : [],
+    service.supervisionFigures(scope),
+  ]);
   const met = city.onTime.reduce((n, r) => n + r.met, 0);
   const breached = city.onTime.reduce((n, r) => n + r.breached, 0);
   return {
@@ -196,9 +202,9 @@ export async function monthlyEvaluation(
       onTimeRate: onTimeRate(met, breached),
       onTime: city.onTime,
     },
-    departments: await service.departmentRows(scope),
-    parties: viewerOf(ctx).seesCity ? await service.partyRows(scope) : [],
-    supervision: (await service.supervisionFigures(scope)).totals,
+    departments,
+    parties,
+    supervision: supervision.totals,
   };
 }
 

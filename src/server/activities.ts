@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/client.js';
+import { createDashboardActivities } from '../dashboard/index.js';
 import { createNotificationActivities } from '../notifications/index.js';
 import { createRequestActivities, PERSON_STEPS } from '../requests/index.js';
 import { createSlaActivities } from '../sla/index.js';
@@ -24,6 +25,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return classifyActivityFailures(
     {
+      ...createDashboardActivities(deps),
       ...createNotificationActivities(deps),
       ...createSlaActivities(deps),
       ...createRequestActivities(deps),

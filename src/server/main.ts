@@ -18,6 +18,7 @@ import { enableFailpoints } from '../platform/failpoints.js';
 import { buildApp } from './app.js';
 import { loggerOptions } from '../platform/logger.js';
 import { ensureRequestReconciler } from '../requests/index.js';
+import { ensureDashboardRollups } from '../dashboard/index.js';
 import { ensureNotificationRelay } from '../notifications/index.js';
 import { connectTemporal, type TemporalHandle } from '../platform/temporal/connection.js';
 import { importPublishedSchedules } from '../calendar/index.js';
@@ -138,6 +139,7 @@ async function startWorker({ config, database, temporal, log }: Runtime): Promis
   const run = worker.run();
   await ensureNotificationRelay(temporal.client, config.temporal);
   await ensureRequestReconciler(temporal.client, config.temporal);
+  await ensureDashboardRollups(temporal.client, config.temporal);
   const stop = async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await run;

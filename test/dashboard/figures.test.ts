@@ -7,10 +7,12 @@
  * read from the implementation; the maintained facts must equal the plain scan of the view.
  */
 import { sql } from 'drizzle-orm';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { importPublishedSchedules } from '../../src/calendar/index.js';
 import { citeLegalBasis } from '../../src/legal-basis/index.js';
-import { dashboardFigures } from '../../src/dashboard/queries.js';
+import { dashboardFigures, rowsOf } from '../../src/dashboard/queries.js';
+import { dashboardRollupWorkflow } from '../../workflows/dashboard.js';
+import { refreshDashboardRollups } from '../../src/dashboard/rollups.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { bearer } from '../helpers/identity.js';
@@ -80,7 +82,7 @@ const get = async (path: string, user = world.centerOperator) => {
   };
 };
 
-t.test('overview: by track and state, on time per track', async (t) => {
+const overviewChecks = async (t: Test) => {
   const { status, body } = await get(`overview?${period}`);
   t.equal(status, 200);
   t.same(body.totals, { filed: 5, decided: 4, open: 2, overdueNow: 1 }, 'a, c, d, e decided; b and e open; b late');
@@ -98,9 +100,10 @@ t.test('overview: by track and state, on time per track', async (t) => {
   ]);
   const trackFive = await get(`overview?${period}&track=5`);
   t.same(trackFive.body.totals, { filed: 3, decided: 3, open: 1, overdueNow: 0 }, 'the track filter');
-});
+};
+t.test('overview: by track and state, on time per track', overviewChecks);
 
-t.test('league table: the owner department', async (t) => {
+const leagueChecks = async (t: Test) => {
   const { body } = await get(`departments?${period}`);
   t.equal(body.rows.length, 1, 'only the police own requested data');
   t.same(body.rows[0], {
@@ -122,7 +125,8 @@ t.test('league table: the owner department', async (t) => {
     breachesCharged: 0,
     disputesLost: 0,
   });
-});
+};
+t.test('league table: the owner department', leagueChecks);
 
 t.test('open items: b overdue, charged to the center, with its age and lateness', async (t) => {
   const { body } = await get('open-items');
@@ -144,7 +148,12 @@ t.test('open items: b overdue, charged to the center, with its age and lateness'
   t.same((await get('open-items?bucket=due_today')).body.items, []);
 });
 
-t.test("the center's and the authority's steps; supervision; trends", async (t) => {
+const trendChecks = async (t: Test) => {
+  const trends = (await get(`trends?${period}`)).body.weeks;
+  t.same(trends, [{ weekStart: day(0), filed: 5, decided: 4, met: 3, breached: 1, onTimeRate: 0.75 }]);
+};
+
+const partiesChecks = async (t: Test) => {
   const parties = (await get(`parties?${period}`)).body.rows;
   t.same(parties, [
     { party: 'center', step: 'provisioning', handled: 2, breached: 1, openNow: 2, overdueNow: 1, averageWorkingDays: 0 },
@@ -152,6 +161,10 @@ t.test("the center's and the authority's steps; supervision; trends", async (t) 
     { party: 'center', step: 'extension_decisions', handled: 1, breached: 0, openNow: 0, overdueNow: 0, averageWorkingDays: 0 },
     { party: 'authority', step: 'dispute_decisions', handled: 0, breached: 0, openNow: 0, overdueNow: 0, averageWorkingDays: null },
   ]);
+};
+
+t.test("the center's and the authority's steps; supervision; trends", async (t) => {
+  await partiesChecks(t);
   const supervision = (await get(`supervision?${period}`)).body;
   t.same(
     supervision.totals,
@@ -162,8 +175,7 @@ t.test("the center's and the authority's steps; supervision; trends", async (t) 
     supervision.rows.map((r: { department: { id: string } }) => r.department.id),
     [world.center.id],
   );
-  const trends = (await get(`trends?${period}`)).body.weeks;
-  t.same(trends, [{ weekStart: day(0), filed: 5, decided: 4, met: 3, breached: 1, onTimeRate: 0.75 }]);
+  await trendChecks(t);
 });
 
 t.test("drill-down: the police's items, by outcome", async (t) => {
@@ -262,4 +274,61 @@ t.test('the maintained facts equal the plain scan of the view', async (t) => {
   t.same(await scan.departments(scope), await facts.departments(scope));
   t.same(await scan.trends(scope), await facts.trends(scope));
   t.same(await scan.items(scope, {}, { limit: 10 }), await facts.items(scope, {}, { limit: 10 }));
+});
+
+t.test('the day rollups, refreshed, equal their views and give the same figures', async (t) => {
+  const staleDays = async () =>
+    Number(rowsOf<{ n: string }>(await db.execute(sql`select count(*) as n from request_fact_stale_days`))[0]!.n);
+  t.ok((await staleDays()) > 0, "the fixture's days are stale until the refresher's first round");
+  const refresher = await env.client.workflow.start(dashboardRollupWorkflow, {
+    taskQueue: settings.taskQueue,
+    workflowId: `dashboard-rollups-${day(0)}`,
+    args: [{ intervalMs: 60_000 }],
+  });
+  t.teardown(() => refresher.terminate());
+  await waitFor(async () => ((await staleDays()) === 0 ? true : undefined), 'the refresher to fold the stale days in');
+  t.equal(await refreshDashboardRollups(db), 0, 'nothing left to fold in');
+  for (const [table, view] of [
+    ['request_fact_days', 'request_fact_day_source'],
+    ['request_fact_day_spans', 'request_fact_span_source'],
+    ['request_fact_decision_days', 'request_fact_decision_source'],
+  ] as const) {
+    const diff = await db.execute(
+      sql.raw(`(select * from ${table} except select * from ${view}) union all (select * from ${view} except select * from ${table})`),
+    );
+    t.equal((diff as { rows: unknown[] }).rows.length, 0, `${table} equals ${view}`);
+  }
+  await t.test('overview from the rollups', overviewChecks);
+  await t.test('league table from the rollups', leagueChecks);
+  await t.test('trends from the rollups', trendChecks);
+  await t.test("the center's and the authority's steps from the rollups", partiesChecks);
+});
+
+t.test('a change after the refresh marks its days stale, and the figures stay exact before the next one', async (t) => {
+  await deliver(b.id);
+  await waitFor(async () => ((await requestWithClock(db, b.id)).state === 'granted' ? true : undefined), 'b delivered late');
+  const stale = await db.execute(sql`select distinct kind, day::text from request_fact_stale_days order by 1, 2`);
+  t.same((stale as { rows: unknown[] }).rows, [
+    { kind: 'decided', day: day(3) },
+    { kind: 'filed', day: day(0) },
+    { kind: 'step', day: day(3) },
+  ]);
+  // b is now decided (late): five of five decided, none open on track 1, one late on track 1.
+  const { body } = await get(`overview?${period}`);
+  t.same(body.totals, { filed: 5, decided: 5, open: 1, overdueNow: 0 });
+  t.same(body.onTime[0], { track: 1, met: 1, breached: 1, openBreached: 0, pending: 0, rate: 0.5 });
+  t.same((await get(`trends?${period}`)).body.weeks, [{ weekStart: day(0), filed: 5, decided: 5, met: 3, breached: 1, onTimeRate: 0.75 }]);
+  const scope = { from: day(0), to: day(3), departmentId: null, districtId: null, track: null, today: day(3), now: asOf };
+  const facts = dashboardFigures(db, 'facts');
+  const scan = dashboardFigures(db, 'scan');
+  t.same(await facts.departments(scope), await scan.departments(scope), 'the league, before the refresh');
+  const steps = await get(`parties?${period}`);
+  t.equal(await refreshDashboardRollups(db), 3, 'the filing day, the decision day, the provisioning day');
+  t.same(await facts.overview(scope), await scan.overview(scope), 'and after it');
+  t.same(await facts.departments(scope), await scan.departments(scope));
+  t.same(await facts.trends(scope), await scan.trends(scope));
+  // b's late delivery is the center's third provisioning, on day 3: (0 + 0 + 3) / 3 working days.
+  const provisioning = { party: 'center', step: 'provisioning', handled: 3, breached: 1, openNow: 1, overdueNow: 0, averageWorkingDays: 1 };
+  t.match(steps.body.rows[0], provisioning, 'the steps, before the refresh');
+  t.match((await get(`parties?${period}`)).body.rows[0], provisioning, 'and after it');
 });

@@ -140,6 +140,9 @@ export async function skipToPlainMonday(
     if (!plain) continue;
     const at = new Date(base + 10 * 60 * 60 * 1000 - SHANGHAI);
     await env.sleep(at.getTime() - (await env.currentTimeMs()));
+    // Under load the test server can run on past the sleep's end to the next timer of a workflow
+    // left by an earlier test (seen once: four days on, to a Friday deadline); then take the next such Monday.
+    if ((await env.currentTimeMs()) - at.getTime() > 60 * 60 * 1000) return skipToPlainMonday(env, db, weeks);
     const day = (offset: number) => isoDate(base + offset * DAY);
     return { at, day, endOf: (offset: number) => endOfShanghaiDay(day(offset)) };
   }

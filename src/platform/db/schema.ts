@@ -866,7 +866,7 @@ export const grants = pgTable(
  * `request_fact_source` by triggers in the same transaction as every change it reflects
  * (migration 0018): a cache for speed, never a second source of truth. Dates are Asia/Shanghai;
  * working-day differences come from `calendar_ordinals` when read, so a calendar correction
- * needs no rewrite here.
+ * needs no rewrite here (the day rollups below mark themselves stale on one).
  */
 export const requestFacts = pgTable(
   'request_facts',
@@ -910,4 +910,92 @@ export const requestFacts = pgTable(
     // indexes): request_facts_cohort_idx (filed_date INCLUDE the cohort's columns),
     // request_facts_filed_at_idx, request_facts_granted_idx, request_facts_coordination_idx.
   ],
+);
+
+/**
+ * Day rollups of the facts (migration 0020) for figures over long periods without a department
+ * filter: per filing day, owner department and track — the cohort's counts by state, and how many
+ * decisions took N working days; per decision day, the decisions. A change to a fact marks its
+ * days stale (`request_fact_stale_days`, insert-only: no row two transactions contend for) and a
+ * calendar change marks every day; readers take the rollups for settled days and the facts for
+ * stale ones, so a figure is exact whenever it is read. The workflow `dashboardRollupWorkflow`
+ * folds the stale days back in (`refresh_request_fact_rollups()`).
+ */
+export const requestFactDays = pgTable(
+  'request_fact_days',
+  {
+    filedDate: date('filed_date', { mode: 'string' }).notNull(),
+    ownerDepartmentId: uuid('owner_department_id').notNull(),
+    ownerDistrictId: uuid('owner_district_id'),
+    track: integer('track').notNull(),
+    state: text('state').notNull(),
+    requests: integer('requests').notNull(),
+    met: integer('met').notNull(),
+    breached: integer('breached').notNull(),
+    openBreached: integer('open_breached').notNull(),
+    decided: integer('decided').notNull(),
+    open: integer('open').notNull(),
+    refusals: integer('refusals').notNull(),
+    explained: integer('explained').notNull(),
+    disputesLost: integer('disputes_lost').notNull(),
+    supplements: integer('supplements').notNull(),
+    extensionsAsked: integer('extensions_asked').notNull(),
+    extensionsApproved: integer('extensions_approved').notNull(),
+    breaches: integer('breaches').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.filedDate, t.ownerDepartmentId, t.track, t.state] })],
+);
+
+/** Decided requests by filing day, owner department, track and working days to decide. */
+export const requestFactDaySpans = pgTable(
+  'request_fact_day_spans',
+  {
+    filedDate: date('filed_date', { mode: 'string' }).notNull(),
+    ownerDepartmentId: uuid('owner_department_id').notNull(),
+    ownerDistrictId: uuid('owner_district_id'),
+    track: integer('track').notNull(),
+    days: integer('days').notNull(),
+    requests: integer('requests').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.filedDate, t.ownerDepartmentId, t.track, t.days] })],
+);
+
+/** Decisions by decision day, owner department and track (the weekly trend of decisions). */
+export const requestFactDecisionDays = pgTable(
+  'request_fact_decision_days',
+  {
+    decidedDate: date('decided_date', { mode: 'string' }).notNull(),
+    ownerDepartmentId: uuid('owner_department_id').notNull(),
+    ownerDistrictId: uuid('owner_district_id'),
+    track: integer('track').notNull(),
+    decisions: integer('decisions').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.decidedDate, t.ownerDepartmentId, t.track] })],
+);
+
+/**
+ * The center's and the competent authority's steps by the day they were done (provisioning by the
+ * grant's day, coordination by the outcome's, extension and dispute decisions by theirs) and by
+ * the day a breach charged to them was issued: handled, their working days in all, breaches.
+ */
+export const requestStepDays = pgTable(
+  'request_step_days',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    step: text('step', { enum: ['provisioning', 'coordination', 'extension_decisions', 'dispute_decisions'] }).notNull(),
+    handled: integer('handled').notNull(),
+    workingDays: integer('working_days').notNull(),
+    breached: integer('breached').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.step] })],
+);
+
+/** Days whose rollup rows are stale: `filed` for the cohort rollups, `decided` for decisions, `step` for the steps'. */
+export const requestFactStaleDays = pgTable(
+  'request_fact_stale_days',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    kind: text('kind', { enum: ['filed', 'decided', 'step'] }).notNull(),
+  },
+  (t) => [index('request_fact_stale_days_idx').on(t.kind, t.day)],
 );
