@@ -87,6 +87,19 @@ FROM request_facts f
 WHERE f.decided_date IS NOT NULL
 GROUP BY f.decided_date, f.owner_department_id, f.owner_district_id, f.track;
 --> statement-breakpoint
+-- The Asia/Shanghai day of an instant the platform wrote as ISO 8601 text with its offset (as in
+-- sla_clocks.extension): declared immutable, which such text is (it parses the same under every
+-- TimeZone and DateStyle), so the steps' view and an index can share it.
+CREATE FUNCTION shanghai_day_of(instant text) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT ((instant::timestamptz) AT TIME ZONE 'Asia/Shanghai')::date $$;
+--> statement-breakpoint
+-- A stale day's steps are read through these (the refresh, and figures before it).
+CREATE INDEX "sla_clocks_extension_day_idx" ON "sla_clocks" USING btree (shanghai_day_of("extension"->>'decidedAt'))
+  WHERE "extension" IS NOT NULL AND "subject_type" = 'Request';
+--> statement-breakpoint
+CREATE INDEX "supervisions_charged_day_idx" ON "supervisions" USING btree ((("issued_at" AT TIME ZONE 'Asia/Shanghai')::date))
+  WHERE "subject_type" = 'Request' AND "level" = 1 AND "charged_party" IN ('center', 'authority');
+--> statement-breakpoint
 -- The center's and the authority's steps per day: done (by the day done) and breached (by the day
 -- the level-1 notice was issued). A breach charged to the center on a track-15 step before the
 -- coordination's outcome was the coordination's.
@@ -103,9 +116,9 @@ FROM (
   JOIN calendar_ordinals c ON c.date = f.coordination_date
   JOIN calendar_ordinals s ON s.date = f.filed_date
   UNION ALL
-  SELECT d.date, 'extension_decisions', 1, d.ordinal - a.ordinal, 0
+  SELECT shanghai_day_of(x.extension->>'decidedAt'), 'extension_decisions', 1, d.ordinal - a.ordinal, 0
   FROM sla_clocks x
-  JOIN calendar_ordinals d ON d.date = ((x.extension->>'decidedAt')::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+  JOIN calendar_ordinals d ON d.date = shanghai_day_of(x.extension->>'decidedAt')
   JOIN calendar_ordinals a ON a.date = ((x.extension->>'requestedAt')::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
   WHERE x.extension IS NOT NULL AND x.subject_type = 'Request'
   UNION ALL

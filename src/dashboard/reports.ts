@@ -245,19 +245,44 @@ export async function evaluationFile(evaluation: Evaluation, format: 'pdf' | 'xl
       sections: [
         {
           heading: '数据责任部门',
-          paragraphs: evaluation.departments.map(
-            (d, i) =>
-              `${i + 1}. ${d.department.name}：申请 ${d.filed} 件，按时率 ${rateText(d.onTimeRate)}，平均 ${d.averageDaysToDecide ?? '—'} 个工作日（P90 ${d.p90DaysToDecide ?? '—'}），当前超期 ${d.overdueNow}，拒绝 ${d.refusals}（书面说明 ${d.refusalsExplained}），补正 ${d.supplementsAsked}，延期 ${d.extensionsApproved}/${d.extensionsAsked}，被督办 ${d.breachesCharged}，争议被改判 ${d.disputesLost}。`,
-          ),
+          paragraphs: ['按时率升序；平均与 P90 为作出决定所用工作日，拒绝括号内为附书面说明的件数，延期为批准/申请。'],
+          table: {
+            header: ['序号', '部门', '申请', '按时率', '平均', 'P90', '当前超期', '拒绝', '补正', '延期', '被督办', '争议改判'],
+            widths: [1, 3.5, 1.1, 1.4, 1, 0.9, 1.2, 1.9, 1, 1.1, 1.2, 1.3],
+            rows: evaluation.departments.map((d, i) => [
+              String(i + 1),
+              d.department.name,
+              String(d.filed),
+              rateText(d.onTimeRate),
+              String(d.averageDaysToDecide ?? '—'),
+              String(d.p90DaysToDecide ?? '—'),
+              String(d.overdueNow),
+              `${d.refusals}（${d.refusalsExplained}）`,
+              String(d.supplementsAsked),
+              `${d.extensionsApproved}/${d.extensionsAsked}`,
+              String(d.breachesCharged),
+              String(d.disputesLost),
+            ]),
+          },
         },
         ...(evaluation.parties.length
           ? [
               {
                 heading: '市大数据中心与主管部门',
-                paragraphs: evaluation.parties.map(
-                  (p) =>
-                    `${PARTY[p.party]} · ${STEP[p.step]}：完成 ${p.handled}，平均 ${p.averageWorkingDays ?? '—'} 个工作日，被督办 ${p.breached}，办理中 ${p.openNow}（超期 ${p.overdueNow}）。`,
-                ),
+                paragraphs: [],
+                table: {
+                  header: ['部门', '环节', '完成', '平均工作日', '被督办', '办理中', '其中超期'],
+                  widths: [2, 2, 1, 1.4, 1, 1, 1],
+                  rows: evaluation.parties.map((p) => [
+                    PARTY[p.party],
+                    STEP[p.step],
+                    String(p.handled),
+                    String(p.averageWorkingDays ?? '—'),
+                    String(p.breached),
+                    String(p.openNow),
+                    String(p.overdueNow),
+                  ]),
+                },
               },
             ]
           : []),

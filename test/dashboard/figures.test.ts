@@ -15,6 +15,7 @@ import { dashboardRollupWorkflow } from '../../workflows/dashboard.js';
 import { refreshDashboardRollups } from '../../src/dashboard/rollups.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
+import { pdfText } from '../helpers/pdf-text.js';
 import { bearer } from '../helpers/identity.js';
 import { createRequestWorld, draftFor, fileAs, requestWithClock, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
 import { startTimeSkipping } from '../helpers/time-skipping.js';
@@ -257,9 +258,18 @@ t.test('the monthly evaluation', async (t) => {
   t.equal(body.parties.length, 4);
   const own = (await get(`evaluation?month=${month}`, world.marketRequester)).body;
   t.same([own.departments, own.parties], [[], []], "a department: the city's totals and its own row");
-  const pdf = await get(`evaluation?month=${month}&format=pdf`);
-  t.equal(pdf.status, 200);
+  const pdf = await harness.app.inject({
+    method: 'GET',
+    url: `/api/v1/dashboard/evaluation?month=${month}&format=pdf`,
+    headers: await bearer(harness.config, world.centerOperator, asOf),
+  });
+  t.equal(pdf.statusCode, 200);
   t.match(pdf.headers['content-type'], /application\/pdf/);
+  // The league as a table: the police's row reads filed 5, 75.0 %, mean 1.25, p90 3, 1 refusal with its explanation.
+  const text = (await pdfText(pdf.rawPayload)).replace(/\s+/g, ' ');
+  t.match(text, /数据责任部门/);
+  t.match(text, new RegExp(`1 ${world.police.name} 5 75\\.0% 1\\.25 3 0 1（1） 0 1/1 0 0`));
+  t.match(text, /市大数据中心 数据提供 2 /, "the center's steps as a table");
 });
 
 t.test('the maintained facts equal the plain scan of the view', async (t) => {

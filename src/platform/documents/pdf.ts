@@ -16,12 +16,20 @@ export interface PrintableDocument {
   number: string;
   /** Label/value pairs shown as a table under the title: 申请部门, 数据责任部门, 数据资源, 日期 … */
   facts: { label: string; value: string }[];
-  /** Body sections: a heading and paragraphs (long Chinese text, may contain latin words, numbers, URLs). */
-  sections: { heading: string; paragraphs: string[] }[];
+  /** Body sections: a heading and paragraphs (long Chinese text, may contain latin words, numbers, URLs), and optionally a table. */
+  sections: { heading: string; paragraphs: string[]; table?: PrintableTable | undefined }[];
   /** Closing lines at the bottom right, e.g. the issuing department and the date (落款). */
   signature?: { lines: string[] } | undefined;
   /** Footer note, e.g. 本文件由公共数据共享平台生成 · 生成时间 … */
   footer?: string | undefined;
+}
+
+/** A ruled table under a section's paragraphs: a shaded header row, then one row per entry. */
+export interface PrintableTable {
+  header: string[];
+  rows: string[][];
+  /** Relative column widths (default: equal). */
+  widths?: number[] | undefined;
 }
 
 export interface RenderOptions {
@@ -196,6 +204,29 @@ function writeSection(pdf: Pdf, section: PrintableDocument['sections'][number]):
   for (const paragraph of section.paragraphs) {
     pdf.text(paragraph, left, pdf.y, { width, indent: BODY.indent, lineGap: BODY.lineGap, paragraphGap: BODY.paragraphGap });
   }
+  if (section.table) writeTable(pdf, section.table);
+}
+
+/** PDFKit's table, set smaller than the body; the header row shaded and marked as header cells. */
+function writeTable(pdf: Pdf, table: PrintableTable): void {
+  const left = pdf.page.margins.left;
+  const width = contentWidth(pdf);
+  const weights = table.widths ?? table.header.map(() => 1);
+  const total = weights.reduce((a, b) => a + b, 0);
+  pdf.moveDown(0.3);
+  pdf.font('body').fontSize(SIZE.margin).fillColor(COLOR.text).lineWidth(0.5);
+  pdf.table({
+    position: { x: left, y: pdf.y },
+    maxWidth: width,
+    columnStyles: weights.map((w) => ({ width: (width * w) / total })),
+    defaultStyle: { border: 0.5, borderColor: COLOR.rule, padding: 3 },
+    data: [
+      table.header.map((text) => ({ text, type: 'TH' as const, backgroundColor: COLOR.labelFill, font: { src: 'bold' } })),
+      ...table.rows,
+    ],
+  });
+  pdf.x = left;
+  pdf.moveDown(0.5);
 }
 
 /** The closing lines (落款), right-aligned two characters in from the margin, kept on one page. */
