@@ -4,6 +4,7 @@
  */
 import type { RequestContext } from '../identity/index.js';
 import { renderPdfOffThread } from '../platform/documents/render-pool.js';
+import type { PrintableTable } from '../platform/documents/pdf.js';
 import { writeTables, TABLE_MEDIA_TYPES, type Cell, type Table } from '../platform/documents/spreadsheet.js';
 import type { JsonBody, QueryParams } from '../platform/http/contract.js';
 import { onTimeRate } from './rules/figures.js';
@@ -246,24 +247,7 @@ export async function evaluationFile(evaluation: Evaluation, format: 'pdf' | 'xl
         {
           heading: '数据责任部门',
           paragraphs: ['按时率升序；平均与 P90 为作出决定所用工作日，拒绝括号内为附书面说明的件数，延期为批准/申请。'],
-          table: {
-            header: ['序号', '部门', '申请', '按时率', '平均', 'P90', '当前超期', '拒绝', '补正', '延期', '被督办', '争议改判'],
-            widths: [1, 3.5, 1.1, 1.4, 1, 0.9, 1.2, 1.9, 1, 1.1, 1.2, 1.3],
-            rows: evaluation.departments.map((d, i) => [
-              String(i + 1),
-              d.department.name,
-              String(d.filed),
-              rateText(d.onTimeRate),
-              String(d.averageDaysToDecide ?? '—'),
-              String(d.p90DaysToDecide ?? '—'),
-              String(d.overdueNow),
-              `${d.refusals}（${d.refusalsExplained}）`,
-              String(d.supplementsAsked),
-              `${d.extensionsApproved}/${d.extensionsAsked}`,
-              String(d.breachesCharged),
-              String(d.disputesLost),
-            ]),
-          },
+          table: leagueTable(evaluation),
         },
         ...(evaluation.parties.length
           ? [
@@ -292,4 +276,26 @@ export async function evaluationFile(evaluation: Evaluation, format: 'pdf' | 'xl
     { fontDir, createdAt: now },
   );
   return { fileName: name, mediaType: 'application/pdf', content };
+}
+
+/** The evaluation's league as a printed table (the PDF); the workbook has every column. */
+function leagueTable(evaluation: Evaluation): PrintableTable {
+  return {
+    header: ['序号', '部门', '申请', '按时率', '平均', 'P90', '当前超期', '拒绝', '补正', '延期', '被督办', '争议改判'],
+    widths: [1, 3.5, 1.1, 1.4, 1, 0.9, 1.2, 1.9, 1, 1.1, 1.2, 1.3],
+    rows: evaluation.departments.map((d, i) => [
+      String(i + 1),
+      d.department.name,
+      String(d.filed),
+      rateText(d.onTimeRate),
+      String(d.averageDaysToDecide ?? '—'),
+      String(d.p90DaysToDecide ?? '—'),
+      String(d.overdueNow),
+      `${d.refusals}（${d.refusalsExplained}）`,
+      String(d.supplementsAsked),
+      `${d.extensionsApproved}/${d.extensionsAsked}`,
+      String(d.breachesCharged),
+      String(d.disputesLost),
+    ]),
+  };
 }
