@@ -111,10 +111,10 @@ const days = (from: SQL, to: SQL) =>
 const staleDays = (scope: Scope, kind: 'filed' | 'decided') =>
   sql`select s.day from request_fact_stale_days s where s.kind = ${kind} and s.day between ${scope.from}::date and ${scope.to}::date`;
 
-/** A fact row as a cohort row (what a rollup row sums). */
+/** A fact row as a cohort row (what a rollup row sums); a pending request (no outcome) counts 0, never null. */
 const cohortColumns = sql`f.filed_date, f.owner_department_id, f.track, f.state, 1 as requests,
-  (f.outcome = 'met')::int as met, (f.outcome = 'breached')::int as breached,
-  (f.outcome = 'breached' and f.clock_open)::int as open_breached, (f.decided_date is not null)::int as decided,
+  coalesce(f.outcome = 'met', false)::int as met, coalesce(f.outcome = 'breached', false)::int as breached,
+  coalesce(f.outcome = 'breached' and f.clock_open, false)::int as open_breached, (f.decided_date is not null)::int as decided,
   f.clock_open::int as open, f.refused::int as refusals, f.explained::int as explained, f.dispute_lost::int as disputes_lost,
   f.supplements, f.owner_extensions_asked as extensions_asked, f.owner_extensions_approved as extensions_approved,
   f.owner_breaches as breaches`;

@@ -342,3 +342,25 @@ t.test('a change after the refresh marks its days stale, and the figures stay ex
   t.match(steps.body.rows[0], provisioning, 'the steps, before the refresh');
   t.match((await get(`parties?${period}`)).body.rows[0], provisioning, 'and after it');
 });
+
+t.test('a cohort of pending requests only: zeros, never nulls, from every source', async (t) => {
+  // Filed on day 3 and left with the owner: no outcome yet.
+  await file(world.conditional.id, ['姓名'], 'owner_review');
+  const scope = { from: day(3), to: day(3), departmentId: null, districtId: null, track: null, today: day(3), now: asOf };
+  const expected = { filed: 1, met: 0, breached: 0, decided: 0, average_days: null, p90_days: null, refusals: 0 };
+  for (const source of ['facts', 'scan'] as const)
+    for (const departmentId of [null, world.police.id]) {
+      const [row] = await dashboardFigures(db, source).departments({ ...scope, departmentId });
+      t.match(row, expected, `${source}, ${departmentId ? 'the department' : 'the city'}`);
+    }
+  const { body } = await get(`departments?from=${day(3)}&to=${day(3)}`);
+  t.match(body.rows[0], { filed: 1, met: 0, breached: 0, decided: 0, onTimeRate: null }, 'through the API and its contract');
+  t.same((await get(`overview?from=${day(3)}&to=${day(3)}`)).body.onTime[1], {
+    track: 5,
+    met: 0,
+    breached: 0,
+    openBreached: 0,
+    pending: 1,
+    rate: null,
+  });
+});
