@@ -552,9 +552,10 @@ export async function generateDashboardHistory(db: Db, options: HistoryOptions):
              ${supervisor}::uuid, ${authority.id}::uuid, p.dispute_decided_at
       from bench_plan p where p.dispute_decided`);
     await run(sql`
-      insert into grants (request_id, requester_department_id, dataset_id, dataset_version, fields, purpose, state, delivery_method,
-                          delivery_reference, valid_from, valid_to, created_at)
-      select r.id, r.requester_department_id, r.dataset_id, 1, '["姓名","公民身份号码"]'::jsonb, r.purpose, 'active', r.delivery_method,
+      insert into grants (number, request_id, requester_department_id, dataset_id, dataset_version, fields, purpose, state,
+                          delivery_method, delivery_reference, valid_from, valid_to, created_at)
+      -- The request's number as the grant's (SQ- for GX-): unique, and apart from the counters' sequence.
+      select 'SQ-B' || substr(r.number, 4), r.id, r.requester_department_id, r.dataset_id, 1, '["姓名","公民身份号码"]'::jsonb, r.purpose, 'active', r.delivery_method,
              'https://exchange.sh.gov.cn/api/bench/' || r.number, p.granted_at, p.granted_at + interval '12 months', p.granted_at
       from bench_plan p join requests r on r.id = p.id
       where p.granted_at is not null`);

@@ -82,6 +82,15 @@ t.test('track 1: an unconditional aggregated dataset is provisioned by the cente
   t.equal(view.state, 'granted');
   const [grant] = await db.select().from(grants).where(eq(grants.requestId, request.id));
   t.match(grant, { state: 'active', fields: ['姓名'], deliveryMethod: 'interface', deliveryReference: 'API-KEY-0001' });
+  t.match(grant!.number, /^SQ-\d{4}-\d{6}$/, 'a readable grant number');
+  // Six months of use: through the same day of the sixth month after delivery, to its last instant in Shanghai.
+  const delivered = new Date(grant!.validFrom.getTime() + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
+  const months = (d: string) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7));
+  t.equal(months(grant!.lastDay!) - months(delivered), 6);
+  const lastDay = grant!.lastDay!;
+  const monthLength = new Date(Date.UTC(Number(lastDay.slice(0, 4)), Number(lastDay.slice(5, 7)), 0)).getUTCDate();
+  t.equal(Number(lastDay.slice(8)), Math.min(Number(delivered.slice(8)), monthLength), 'the same day, or the month’s last');
+  t.equal(grant!.validTo!.toISOString(), `${grant!.lastDay}T15:59:59.999Z`);
   const [row] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.match(row, { state: 'stopped', outcome: 'met', chargedParty: 'center' });
   t.same(await kinds(request.id), ['filed', 'routed', 'opened', 'delivered']);

@@ -4,6 +4,7 @@
  * and dataset) and Asia/Shanghai day — so a misbehaving client flooding the exchange raises one
  * notice a day, not thousands.
  */
+import { shanghaiDate } from '../../calendar/rules/shanghai-time.js';
 import type { CheckOutcome, DenialReason } from './check.js';
 
 export interface FlaggedAttempt {
@@ -13,8 +14,6 @@ export interface FlaggedAttempt {
   grantId: string | null;
   day: string;
 }
-
-const shanghaiDate = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 /** The attempt a denied check is, or null for an allowed one. */
 export function flaggedAttempt(outcome: CheckOutcome, asked: { departmentId: string; datasetId: string; at: Date }): FlaggedAttempt | null {

@@ -5,12 +5,11 @@
  * Shanghai) of that last day. The expiry reminder falls `reminderDays` working days before the last
  * day, at 00:00 of that day (as a clock's reminder does), or at once for a shorter grant.
  */
+import { shanghaiDate } from '../../calendar/rules/shanghai-time.js';
 import { endOfShanghaiDay, startOfShanghaiDay, type WorkingDayCalendar } from '../../calendar/rules/working-days.js';
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 
-const shanghaiDate = (at: Date) => new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** The last day of a period of `months` months after `from`'s Shanghai date. */

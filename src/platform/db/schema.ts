@@ -830,11 +830,19 @@ export const supervisions = pgTable(
   ],
 );
 
-/** The permission that results (授权); completed by the grants issue. */
+/** Per-year counters behind readable grant numbers (SQ-2026-000045), gapless. */
+export const grantNumberCounters = pgTable('grant_number_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+/** The permission that results (授权): issued by the delivery, on any track. */
 export const grants = pgTable(
   'grants',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** SQ-2026-000045: per year of issue, gapless. */
+    number: text('number').notNull().unique(),
     requestId: uuid('request_id')
       .notNull()
       .references(() => requests.id)
@@ -853,7 +861,9 @@ export const grants = pgTable(
     deliveryMethod: text('delivery_method').notNull(),
     deliveryReference: text('delivery_reference').notNull(),
     validFrom: instant('valid_from').notNull(),
+    /** The end (Asia/Shanghai) of the usage period's last day (src/grants/rules/validity.ts). */
     validTo: instant('valid_to'),
+    lastDay: date('last_day', { mode: 'string' }),
     createdAt: instant('created_at').notNull(),
   },
   (t) => [index('grants_requester_idx').on(t.requesterDepartmentId)],
