@@ -4,13 +4,11 @@ CREATE TABLE "grant_number_counters" (
 );
 --> statement-breakpoint
 ALTER TABLE "grants" ADD COLUMN "number" text;--> statement-breakpoint
-ALTER TABLE "grants" ADD COLUMN "last_day" date;--> statement-breakpoint
 -- Hand-written: grants issued before numbers get theirs in order of issue within their (Asia/Shanghai) year.
--- The dashboard's facts read neither column: their trigger sits out the backfill.
+-- The dashboard's facts do not read it: their trigger sits out the backfill.
 ALTER TABLE "grants" DISABLE TRIGGER "request_facts_grants";
 --> statement-breakpoint
-UPDATE "grants" g SET "number" = 'SQ-' || n.year || '-' || lpad(n.seq::text, 6, '0'),
-  "last_day" = (g."valid_to" AT TIME ZONE 'Asia/Shanghai')::date
+UPDATE "grants" g SET "number" = 'SQ-' || n.year || '-' || lpad(n.seq::text, 6, '0')
 FROM (
   SELECT id, extract(year FROM created_at AT TIME ZONE 'Asia/Shanghai')::int AS year,
     row_number() OVER (PARTITION BY extract(year FROM created_at AT TIME ZONE 'Asia/Shanghai') ORDER BY created_at, id) AS seq

@@ -217,7 +217,6 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
           deliveryReference: input.reference,
           validFrom: at,
           validTo: validity?.validTo ?? null,
-          lastDay: validity?.lastDay ?? null,
           createdAt: at,
         });
         return { closedAt: at };

@@ -863,7 +863,6 @@ export const grants = pgTable(
     validFrom: instant('valid_from').notNull(),
     /** The end (Asia/Shanghai) of the usage period's last day (src/grants/rules/validity.ts). */
     validTo: instant('valid_to'),
-    lastDay: date('last_day', { mode: 'string' }),
     createdAt: instant('created_at').notNull(),
   },
   (t) => [index('grants_requester_idx').on(t.requesterDepartmentId)],
