@@ -57,8 +57,14 @@ export async function startConsole(t: Teardown, logDir: string): Promise<Console
   return {
     platform,
     async session() {
-      // axe is injected through the DevTools protocol, which the page's CSP does not govern.
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
+      // axe is injected through the DevTools protocol, which the page's CSP does not govern. Reduced motion:
+      // the console then opens dialogs without a zoom, so a click never aims at a button still moving.
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        locale: 'zh-CN',
+        bypassCSP: true,
+        reducedMotion: 'reduce',
+      });
       t.teardown(() => context.close());
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);

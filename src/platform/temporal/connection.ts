@@ -1,4 +1,4 @@
-import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
+import { Client, Connection, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import type { Config } from '../config.js';
 
 export interface TemporalHandle {
@@ -27,6 +27,7 @@ export function connectTemporal(settings: Config['temporal']): TemporalHandle {
 }
 
 /** gRPC status codes (grpc/doc/statuscodes.md); the SDK does not re-export grpc-js's enum. */
+const CANCELLED = 1;
 const DEADLINE_EXCEEDED = 4;
 const UNAVAILABLE = 14;
 
@@ -36,11 +37,14 @@ const UNAVAILABLE = 14;
  * Temporal answering with a refusal.
  */
 export function temporalUnanswered(error: unknown): 'unavailable' | 'timeout' | undefined {
+  // The SDK's own verdict on an update call whose answer never came, whatever the transport said.
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'timeout';
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if (isGrpcServiceError(e)) {
       const code: number = e.code;
       if (code === UNAVAILABLE) return 'unavailable';
-      if (code === DEADLINE_EXCEEDED) return 'timeout';
+      // A call cut off as the connection closes (a server shutting down) may have been received.
+      if (code === DEADLINE_EXCEEDED || code === CANCELLED) return 'timeout';
       return undefined;
     }
   }

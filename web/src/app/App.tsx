@@ -11,6 +11,9 @@ import { router } from './router';
 
 dayjs.locale('zh-cn');
 
+// Users who ask their system for less motion get none: dialogs and messages appear without zooming or fading.
+const reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+
 const queryClient = new QueryClient({
   defaultOptions: {
     // A 4xx will not change on retry; a network hiccup may.
@@ -32,6 +35,7 @@ export function App() {
           colorLink: '#1554ad',
           colorError: '#cf1322',
           borderRadius: 4,
+          motion: !reducedMotion,
           colorTextSecondary: 'rgba(0, 0, 0, 0.68)',
           colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
           colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
