@@ -25,6 +25,8 @@ import { clocksOf, type RequestView } from '../src/requests/rules/view.js';
 import { dueEvents, expired, nextWake } from '../src/sla/rules/step.js';
 import { clockChanged } from './case-api.js';
 import { CaseEngine, refusal } from './case.js';
+import { grantWorkflow } from './grant.js';
+import { grantWorkflowId } from './grant-api.js';
 import { requestUpdates, requestView } from './request-api.js';
 
 // Each step is one short transaction; a worker that dies mid-step is noticed after this long and
@@ -107,6 +109,20 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
   });
 }
 
+/** Starts a grant's workflow unless it runs (or ran) already, and records that it did. */
+async function startGrantWorkflow(grantId: string): Promise<void> {
+  try {
+    await startChild(grantWorkflow, {
+      workflowId: grantWorkflowId(grantId),
+      args: [{ grantId }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  await act.markGrantWorkflowStarted({ grantId, at: new Date().toISOString() });
+}
+
 /**
  * Repairs the gaps between PostgreSQL and Temporal that an unreachable Temporal can leave. A
  * request committed meanwhile has no workflow: the reconciler starts it (the id is the request's,
@@ -137,7 +153,12 @@ export async function requestReconcilerWorkflow(input: { intervalMs: number; gra
       }
     }
     if (owed.length) await act.markClocksAnnounced({ clocks: owed.map(({ clockId, version }) => ({ clockId, version })) });
-    if (ids.length < 100 && owed.length < 100) await sleep(input.intervalMs);
+    // Grants issued while Temporal was unreachable, or before grants had workflows.
+    const grants = patched('grant-reconciler')
+      ? await act.listUnstartedGrants({ issuedBefore: new Date(Date.now() - input.graceMs).toISOString(), limit: 100 })
+      : [];
+    for (const grantId of grants) await startGrantWorkflow(grantId);
+    if (ids.length < 100 && owed.length < 100 && grants.length < 100) await sleep(input.intervalMs);
   }
   return continueAsNew<typeof requestReconcilerWorkflow>(input);
 }

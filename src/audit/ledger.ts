@@ -5,7 +5,8 @@ import { entryHash, findChainBreak, GENESIS_HASH, type ChainBreak, type ChainedE
 
 /** Who did it: a user acting in one of their roles, or the platform itself (workflows, seeding). */
 export type AuditActor =
-  { kind: 'user'; userId: string; departmentId: string; role: string } | { kind: 'system'; role: 'workflow' | 'seed' | 'script' };
+  | { kind: 'user'; userId: string; departmentId: string; role: string }
+  | { kind: 'system'; role: 'workflow' | 'seed' | 'script' | 'exchange' };
 
 export interface AuditInput {
   actor: AuditActor;

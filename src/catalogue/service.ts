@@ -20,6 +20,7 @@ import { codePrefix, documentLexemes, queryLexemes, toTsqueryLiteral } from './r
 import { ConflictError, RuleViolationError } from '../platform/errors.js';
 import { auditActor } from '../identity/index.js';
 import type { RequestContext } from '../identity/index.js';
+import { tellGrantsOfRetirement, tellGrantsOfRevision } from './grant-impacts.js';
 
 export type DatasetRow = typeof datasets.$inferSelect;
 export type DatasetVersionRow = typeof datasetVersions.$inferSelect;
@@ -207,6 +208,10 @@ export async function updateDataset(
 /** Adds a checked version to a locked, editable dataset, in the caller's transaction. */
 export async function insertVersion(tx: Tx, ctx: RequestContext, row: DatasetRow, content: DatasetContent): Promise<DatasetRow> {
   const version = row.currentVersion + 1;
+  const [previous] = await tx
+    .select({ fields: datasetVersions.fields })
+    .from(datasetVersions)
+    .where(and(eq(datasetVersions.datasetId, row.id), eq(datasetVersions.version, row.currentVersion)));
   await tx.insert(datasetVersions).values(versionValues(row.id, version, content, ctx));
   const [updated] = await tx
     .update(datasets)
@@ -223,6 +228,7 @@ export async function insertVersion(tx: Tx, ctx: RequestContext, row: DatasetRow
     requestId: ctx.requestId,
     at: ctx.now,
   });
+  await tellGrantsOfRevision(tx, ctx, row, previous?.fields, content, version);
   return updated!;
 }
 
@@ -245,6 +251,7 @@ export async function moveDataset(ctx: RequestContext, id: string, to: Lifecycle
       requestId: ctx.requestId,
       at: ctx.now,
     });
+    if (to === 'retired') await tellGrantsOfRetirement(tx, ctx, row);
     return updated!;
   });
 }

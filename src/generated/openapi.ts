@@ -1436,10 +1436,336 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Grants (授权) the caller may read: held by its department, on its data, or (center, authority, auditors) all; ending soonest first */
+        get: operations["listGrants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grants/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The grants list with the same filters as XLSX or CSV (UTF-8 with BOM), at most 10 000 rows */
+        get: operations["exportGrants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grants/{grantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        /** A grant with its history, the catalogue changes that affected it, its renewals and what the caller may do */
+        get: operations["getGrant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grants/{grantId}/suspension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend (暂停) a live grant — the data's owner department or the center, with a reason; the exchange refuses deliveries under it until resumed */
+        post: operations["suspendGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grants/{grantId}/resumption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume (恢复) a suspended grant — the owner department or the center, with a reason; it returns to active, or expiring once its reminder is due */
+        post: operations["resumeGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grants/{grantId}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke (撤销) a grant for good — the owner department or the center, with a reason */
+        post: operations["revokeGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grants/{grantId}/renewal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Renew (续期): a draft request prefilled from the grant (dataset, fields, scenario, purpose, legal basis, usage period, delivery), for the holder's requester to review and file; routed like any request under today's catalogue and policy, while the old grant stays valid until its end */
+        post: operations["renewGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The exchange's question before a delivery (交换前校验): may department D receive fields F of dataset X for scenario S now? Yes with the grant, or no with why. Service clients only (X-Service-Key); a person's token is refused. Every check is kept as a usage record (安全监管); an attempt outside a grant is flagged to the center and the owner, once per grant and day. */
+        post: operations["checkExchangeUse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The systems that call the platform with their own credential (the exchange's interface gateway): the center and auditors */
+        get: operations["listServiceClients"];
+        put?: never;
+        /** Register a service client (the center administrator): its key is shown once, in this answer; only its SHA-256 is kept */
+        post: operations["createServiceClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-clients/{clientId}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a service client's key (the center administrator); its checks are refused from then on */
+        post: operations["revokeServiceClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ServiceClient: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        ExchangeCheck: {
+            allowed: boolean;
+            /** @description The grant it is allowed under, or the grant the denial is about (null for no grant at all) */
+            grant: null | {
+                /** Format: uuid */
+                id: string;
+                number: string;
+                state: components["schemas"]["GrantState"];
+                /** Format: date-time */
+                validTo: string;
+            };
+            /** @description Why not (null when allowed) — 无授权 · 超出授权字段 · 尚未生效 · 已暂停 · 已到期 · 已撤销 */
+            reason: null | ("no_grant" | "fields_outside_grant" | "not_yet_valid" | "suspended" | "expired" | "revoked");
+            fieldsOutside: string[];
+            /** Format: date-time */
+            checkedAt: string;
+        };
+        GrantReasonInput: {
+            /** @description Why — shown to the holder and kept in the grant's history */
+            reason: string;
+        };
+        /**
+         * @description 有效 · 即将到期 · 已暂停 · 已到期 · 已撤销
+         * @enum {string}
+         */
+        GrantState: "active" | "expiring" | "suspended" | "expired" | "revoked";
+        /** @enum {string} */
+        GrantAction: "suspend" | "resume" | "revoke";
+        GrantSummary: {
+            /** Format: uuid */
+            id: string;
+            number: string;
+            state: components["schemas"]["GrantState"];
+            /** Format: uuid */
+            requestId: string;
+            requestNumber: string;
+            requesterDepartment: components["schemas"]["DepartmentRef"];
+            ownerDepartment: components["schemas"]["DepartmentRef"];
+            dataset: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                name: string;
+                version: number;
+            };
+            fields: string[];
+            scenario: null | {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            purpose: string;
+            /** @enum {string} */
+            deliveryMethod: "interface" | "batch";
+            deliveryReference: string;
+            /** Format: date-time */
+            validFrom: string;
+            /**
+             * Format: date-time
+             * @description The end of the last day (Asia/Shanghai)
+             */
+            validTo: string;
+            /**
+             * Format: date
+             * @description The last day of use (Asia/Shanghai)
+             */
+            lastDay: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** @description The grant this one renews (续期), if any */
+            renewsGrant: null | components["schemas"]["GrantRef"];
+            /** @description The latest renewal request filed from this grant, if any, and the grant it produced */
+            renewal: null | {
+                /** Format: uuid */
+                requestId: string;
+                requestNumber: string | null;
+                state: components["schemas"]["RequestState"];
+                grant: null | components["schemas"]["GrantRef"];
+            };
+            /** @description A catalogue change affected the grant while it was open (see the detail) */
+            affected: boolean;
+        };
+        GrantRef: {
+            /** Format: uuid */
+            id: string;
+            number: string;
+        };
+        GrantEvent: {
+            /**
+             * @description 签发 · 到期提醒 · 到期 · 暂停 · 恢复 · 撤销 · 目录变更
+             * @enum {string}
+             */
+            kind: "issued" | "reminded" | "expired" | "suspended" | "resumed" | "revoked" | "catalogue_changed";
+            /** Format: date-time */
+            at: string;
+            fromState: null | components["schemas"]["GrantState"];
+            toState: null | components["schemas"]["GrantState"];
+            /** @enum {string} */
+            party: "requester" | "owner" | "center" | "system";
+            actor: null | {
+                /** Format: uuid */
+                userId: string;
+                displayName: string;
+                department: components["schemas"]["DepartmentRef"];
+            };
+            reason: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        GrantImpact: {
+            /**
+             * @description 数据资源下线 · 变更为不予共享 · 字段删除
+             * @enum {string}
+             */
+            kind: "dataset_retired" | "became_not_shareable" | "fields_removed";
+            datasetVersion: number;
+            fieldsRemoved: string[];
+            /** Format: date-time */
+            at: string;
+        };
+        GrantDetail: {
+            grant: components["schemas"]["GrantSummary"];
+            /**
+             * Format: date-time
+             * @description When the holder is (or was) reminded of the end (the policy's working days before it)
+             */
+            reminderAt: string;
+            events: components["schemas"]["GrantEvent"][];
+            impacts: components["schemas"]["GrantImpact"][];
+            availableActions: components["schemas"]["GrantAction"][];
+            /** @description The caller may file a renewal (its department holds the grant */
+            mayRenew: boolean;
+        };
         /**
          * Format: date
          * @description A date within the working-day calendar's span, 2004–2060
@@ -5399,6 +5725,343 @@ export interface operations {
                     "application/json": components["schemas"]["MonthlyEvaluation"];
                     "application/pdf": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listGrants: {
+        parameters: {
+            query?: {
+                /** @description held — granted to the caller's department; owned — on datasets it owns; all — every grant it may read */
+                scope?: "held" | "owned" | "all";
+                state?: components["schemas"]["GrantState"];
+                /** @description Open grants whose last day is at most this many calendar days away (Asia/Shanghai) */
+                endingWithinDays?: number;
+                datasetId?: string;
+                requesterDepartmentId?: string;
+                /** @description Grants a catalogue change affected (retired dataset, fields removed, not shareable any more) */
+                affected?: boolean;
+                /** @description A grant number or part of it */
+                q?: string;
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of grants, the soonest-ending open grants first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["GrantSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    exportGrants: {
+        parameters: {
+            query?: {
+                format?: "xlsx" | "csv";
+                scope?: "held" | "owned" | "all";
+                state?: components["schemas"]["GrantState"];
+                endingWithinDays?: number;
+                datasetId?: string;
+                requesterDepartmentId?: string;
+                affected?: boolean;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grants with a header row in Chinese */
+            200: {
+                headers: {
+                    /** @description attachment; filename=... */
+                    "Content-Disposition": string;
+                    /** @description Data rows in the file */
+                    "X-Row-Count": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    suspendGrant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantReasonInput"];
+            };
+        };
+        responses: {
+            /** @description The grant after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    resumeGrant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantReasonInput"];
+            };
+        };
+        responses: {
+            /** @description The grant after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    revokeGrant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantReasonInput"];
+            };
+        };
+        responses: {
+            /** @description The grant after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    renewGrant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft request */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        requestId: string;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    checkExchangeUse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The receiving department
+                     */
+                    departmentId: string;
+                    /** Format: uuid */
+                    datasetId: string;
+                    fields: string[];
+                    /**
+                     * Format: uuid
+                     * @description The scenario the data is used for; null or absent for a request filed without one
+                     */
+                    scenarioId?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The answer (a denial is an answer, not an error) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeCheck"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listServiceClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every service client, newest first (never their keys) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ServiceClient"][];
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createServiceClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The client and its key (X-Service-Key), shown only now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client: components["schemas"]["ServiceClient"];
+                        key: string;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    revokeServiceClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client, revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceClient"];
                 };
             };
             default: components["responses"]["Error"];

@@ -5,11 +5,14 @@ import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/client.js';
 import { UnauthorizedError } from '../platform/errors.js';
 import { toActor, type AuthenticatedActor } from './actor.js';
+import { verifyServiceKey, type ServiceClient } from './service-clients.js';
 import { loadActiveUser, type RequestContext } from './service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: AuthenticatedActor | undefined;
+    /** The system calling a service operation (`security: [serviceKey]`). */
+    serviceClient: ServiceClient | undefined;
   }
 }
 
@@ -27,9 +30,15 @@ export interface AuthenticationOptions {
 export const authenticationPlugin = fp<AuthenticationOptions>(
   async (app: FastifyInstance, options) => {
     app.decorateRequest('actor', undefined);
+    app.decorateRequest('serviceClient', undefined);
     app.addHook('onRequest', async (request) => {
       const config = request.routeOptions.config;
       if (!config.operationId || config.isPublic) return;
+      if (config.isService) {
+        const key = request.headers['x-service-key'];
+        request.serviceClient = await verifyServiceKey(options.db, typeof key === 'string' ? key : undefined);
+        return;
+      }
       const header = request.headers.authorization;
       const match = typeof header === 'string' ? /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header) : null;
       if (!match) throw new UnauthorizedError();

@@ -1,6 +1,7 @@
 /** The identity capability's HTTP operations: each one service call, typed from the contract. */
 import { operation } from '../platform/http/contract.js';
 import { contextOf } from './authentication.js';
+import { createServiceClient, listServiceClients, revokeServiceClient } from './service-clients.js';
 import { IdentityService, type IdentityServiceDeps } from './identity-service.js';
 
 export function identityHandlers(deps: IdentityServiceDeps) {
@@ -8,6 +9,14 @@ export function identityHandlers(deps: IdentityServiceDeps) {
   const context = (request: Parameters<typeof contextOf>[0]) => contextOf(request, deps);
 
   return {
+    listServiceClients: operation<'listServiceClients'>(async (request) => listServiceClients(await contextOf(request, deps))),
+    createServiceClient: operation<'createServiceClient'>(async (request, reply) => {
+      reply.status(201);
+      return createServiceClient(await contextOf(request, deps), request.body.name);
+    }),
+    revokeServiceClient: operation<'revokeServiceClient'>(async (request) =>
+      revokeServiceClient(await contextOf(request, deps), request.params.clientId),
+    ),
     // Demo sign-in takes no token: it is how a demo caller gets one.
     listDemoUsers: operation<'listDemoUsers'>(async () => service.demoUsers()),
     demoSignIn: operation<'demoSignIn'>(async (request) => service.demoSignIn(request.body.username)),

@@ -51,6 +51,8 @@ export interface DraftInput {
   usageMonths?: number | null;
   deliveryMethod: 'interface' | 'batch';
   securityCommitmentAccepted?: boolean;
+  /** A renewal (续期): the grant it renews. */
+  renewsGrantId?: string | null;
 }
 
 export interface RoutingSnapshot {
@@ -102,6 +104,7 @@ export async function createDraft(ctx: RequestContext, input: DraftInput): Promi
       .insert(requests)
       .values({
         ...draftColumns(input),
+        renewsGrantId: input.renewsGrantId ?? null,
         state: 'draft',
         requesterDepartmentId: ctx.actor.departmentId,
         requesterUserId: ctx.actor.userId,
@@ -116,7 +119,7 @@ export async function createDraft(ctx: RequestContext, input: DraftInput): Promi
       action: 'request.draft_saved',
       subjectType: Subject.Request,
       subjectId: row!.id,
-      after: { datasetId: dataset.id, fields: input.fields },
+      after: { datasetId: dataset.id, fields: input.fields, ...(input.renewsGrantId ? { renewsGrantId: input.renewsGrantId } : {}) },
       requestId: ctx.requestId,
       at: ctx.now,
     });
@@ -146,7 +149,7 @@ export async function updateDraft(ctx: RequestContext, id: string, input: DraftI
       action: 'request.draft_saved',
       subjectType: Subject.Request,
       subjectId: id,
-      after: { datasetId: dataset.id, fields: input.fields },
+      after: { datasetId: dataset.id, fields: input.fields, ...(input.renewsGrantId ? { renewsGrantId: input.renewsGrantId } : {}) },
       requestId: ctx.requestId,
       at: ctx.now,
     });

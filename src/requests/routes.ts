@@ -7,6 +7,7 @@ import { ACTION_NAMES, ACTIONS, type ActionName } from './rules/actions.js';
 import { RequestService, type RequestServiceDeps } from './service.js';
 import type { DocumentKind } from './documents.js';
 import type { FastifyReply } from 'fastify';
+import { renewGrant } from './renewal.js';
 
 export function requestHandlers(deps: RequestServiceDeps & { db: Db; clock: Clock }) {
   const service = new RequestService(deps);
@@ -22,6 +23,10 @@ export function requestHandlers(deps: RequestServiceDeps & { db: Db; clock: Cloc
 
   return {
     ...actions,
+    renewGrant: operation<'renewGrant'>(async (request, reply) => {
+      reply.status(201);
+      return renewGrant(await context(request), request.params.grantId);
+    }),
     ...documentHandlers(service, context),
     getCommitment: operation<'getCommitment'>(async (request) => {
       await context(request);

@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import { overallResult, preCheckResult } from '../catalogue/rules/conditions.js';
+import { startWorkflowOfGrantFrom } from '../grants/index.js';
 import type { SharingType } from '../catalogue/rules/dataset.js';
 import { authorize, type RequestContext } from '../identity/index.js';
 import { Subject } from '../identity/rules/abilities.js';
@@ -224,6 +225,16 @@ export class RequestService {
         throw new ConflictError('request_starting', 'The request is still being opened; try again in a minute');
       throw error;
     }
+    // A delivery issued a grant: its workflow keeps the reminder, the expiry and the owner's actions.
+    if (name === 'confirm_delivery')
+      await startWorkflowOfGrantFrom(
+        this.deps.db,
+        { client: this.deps.temporal.client, settings: this.deps.settings },
+        requestId,
+        ctx.now,
+      ).catch(
+        () => undefined, // Temporal unreachable right after the delivery: the reconciler starts it.
+      );
     this.notify();
     return this.detail(ctx, requestId);
   }

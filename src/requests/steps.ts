@@ -3,14 +3,13 @@
  * activities): opening the track's clocked step, every declared action, the clocked step's timed
  * events and the lapse of an unanswered supplement.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { appendAudit } from '../audit/index.js';
 import { Subject } from '../identity/rules/abilities.js';
 import { enqueueNotification } from '../notifications/index.js';
-import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
-import { grantNumber, grantValidity } from '../grants/rules/validity.js';
-import type { Db, Tx } from '../platform/db/client.js';
-import { grantNumberCounters, grants, requestEvents, requests, requestSupplements } from '../platform/db/schema.js';
+import { issueGrant } from '../grants/index.js';
+import type { Db } from '../platform/db/client.js';
+import { requestEvents, requests, requestSupplements } from '../platform/db/schema.js';
 import { NotFoundError } from '../platform/errors.js';
 import * as sla from '../sla/index.js';
 import type { TimedEvent } from '../sla/rules/step.js';
@@ -199,12 +198,8 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
       reason: (row) => (input.method !== row.deliveryMethod ? (input.methodChangeReason?.trim() ?? null) : null),
       apply: async (tx, row) => {
         if (row.clockId) await sla.stopStep(tx, stepSubject(row), row.clockId, at, clockMeta(input.actor));
-        const months = row.approvedUsageMonths ?? row.usageMonths;
-        const validity = months ? grantValidity(at, months) : null;
-        const [issued] = await tx.select({ id: grants.id }).from(grants).where(eq(grants.requestId, row.id));
-        if (issued) return { closedAt: at };
-        await tx.insert(grants).values({
-          number: await nextGrantNumber(tx, Number(shanghaiDate(at).slice(0, 4))),
+        const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
+        await issueGrant(tx, {
           requestId: row.id,
           requesterDepartmentId: row.requesterDepartmentId,
           datasetId: row.datasetId,
@@ -212,12 +207,12 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
           fields: row.approvedFields ?? row.fields,
           scenarioId: row.scenarioId,
           purpose: row.purpose,
-          state: 'active',
-          deliveryMethod: input.method,
-          deliveryReference: input.reference,
-          validFrom: at,
-          validTo: validity?.validTo ?? null,
-          createdAt: at,
+          method: input.method,
+          reference: input.reference,
+          // Filing requires a usage period; an approval may only shorten it.
+          usageMonths: row.approvedUsageMonths ?? row.usageMonths!,
+          reminderDays: policy.settings.grantExpiryReminderDays,
+          at,
         });
         return { closedAt: at };
       },
@@ -383,14 +378,4 @@ export async function replyToSupervision(db: Db, input: { supervisionId: string;
     });
     return updated;
   });
-}
-
-/** The next grant number of the year, gapless (the counter row is locked until the delivery commits). */
-async function nextGrantNumber(tx: Tx, year: number): Promise<string> {
-  const [counter] = await tx
-    .insert(grantNumberCounters)
-    .values({ year, last: 1 })
-    .onConflictDoUpdate({ target: grantNumberCounters.year, set: { last: sql`${grantNumberCounters.last} + 1` } })
-    .returning();
-  return grantNumber(year, counter!.last);
 }

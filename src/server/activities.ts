@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/client.js';
 import { createDashboardActivities } from '../dashboard/index.js';
+import { createGrantActivities, GRANT_PERSON_STEPS } from '../grants/index.js';
 import { createNotificationActivities } from '../notifications/index.js';
 import { createRequestActivities, PERSON_STEPS } from '../requests/index.js';
 import { createSlaActivities } from '../sla/index.js';
@@ -29,8 +30,9 @@ export function createActivities(deps: ActivityDeps) {
       ...createNotificationActivities(deps),
       ...createSlaActivities(deps),
       ...createRequestActivities(deps),
+      ...createGrantActivities(deps),
     },
-    PERSON_STEPS,
+    new Set([...PERSON_STEPS, ...GRANT_PERSON_STEPS]),
   );
 }
 

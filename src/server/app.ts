@@ -24,6 +24,7 @@ import { canReadRequest } from '../requests/index.js';
 import { slaHandlers } from '../sla/index.js';
 import { calendarFollower } from '../sla/index.js';
 import { catalogueHandlers } from '../catalogue/index.js';
+import { grantHandlers, UsageRecorder } from '../grants/index.js';
 import { requestHandlers } from '../requests/index.js';
 import { scenarioHandlers } from '../catalogue/index.js';
 import { identityHandlers } from '../identity/index.js';
@@ -68,6 +69,9 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   // Spreadsheets and attachments arrive as raw bytes; their services check type and size.
   const binaryTypes = [...new Set([...Object.values(SPREADSHEET_MEDIA_TYPES), ...Object.keys(ATTACHMENT_TYPES)])];
   app.addContentTypeParser(binaryTypes, { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  // The exchange's usage records, group-committed; what is pending is written before the app closes.
+  const usage = new UsageRecorder(db);
+  app.addHook('onClose', () => usage.close());
   await registerOperations(app, specification, {
     ...systemHandlers(deps),
     ...identityHandlers({
@@ -89,6 +93,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       policyProfile: deps.config.policyProfile,
       documents: deps.config.documents,
     }),
+    ...grantHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal, usage }),
     ...calendarHandlers({ db, clock: deps.clock, followCalendar: calendarFollower(db, deps.temporal.client) }),
     ...dashboardHandlers({ db, clock: deps.clock, documents: deps.config.documents }),
     ...slaHandlers({ db, clock: deps.clock, subjectReaders: { [Subject.Request]: canReadRequest } }),

@@ -73,10 +73,20 @@ export type Expectations = readonly [
  * - datasets / datasetExport: no draft of another department;
  * - auditEntries: only actions of its own department (dept_admin);
  * - webhooks / webhookDeliveries: only its own department's;
- * - users: only its own department's users; requesters and reviewers only themselves.
+ * - users: only its own department's users; requesters and reviewers only themselves;
+ * - grants: only grants its department holds or owns the data of; the party grant is there.
  */
 export type ListRule =
-  'requests' | 'notifications' | 'unreadCount' | 'datasets' | 'datasetExport' | 'auditEntries' | 'webhooks' | 'webhookDeliveries' | 'users';
+  | 'requests'
+  | 'grants'
+  | 'notifications'
+  | 'unreadCount'
+  | 'datasets'
+  | 'datasetExport'
+  | 'auditEntries'
+  | 'webhooks'
+  | 'webhookDeliveries'
+  | 'users';
 
 /** Which application answers: the shared test database, a database of the file's own (for
  * settings every test file reads: calendar, commitment, policy), or the app with DEMO_MODE=true. */
@@ -236,6 +246,22 @@ export const MATRIX: readonly MatrixRow[] = [
   row('getDashboardSupervision', 'supervision of the police',                          [401, 403, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
   row('getDashboardTrends', "the police's weekly trends",                              [401, 403, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
   row('exportDashboardTable', "the police's league-table row as CSV",                  [401, 403, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
+  // Grants (issue 16): every user of the holder (market) or the owner (police) reads the grant; the owner's reviewer
+  // and the center's operator suspend, resume and revoke it (whichever acts second on the same grant finds it moved: 409);
+  // only the holder's requester renews it (a draft request of its own).
+  row('listGrants', 'the grants the caller may read',                                  [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200], { list: 'grants' }),
+  row('exportGrants', 'the grants the caller may read, as CSV',                        [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+  row('getGrant', 'a grant market ← police',                                           [401, 200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 200, 200, 200]),
+  row('suspendGrant', 'an active grant market ← police (owner reviewer or center_operator)', [401, 403, 403, 403, 403, [200, 409], 403, 404, 404, 404, [200, 409], 403, 403, 403]),
+  row('resumeGrant', 'a suspended grant market ← police (owner reviewer or center_operator)', [401, 403, 403, 403, 403, [200, 409], 403, 404, 404, 404, [200, 409], 403, 403, 403]),
+  row('revokeGrant', 'an active grant market ← police (owner reviewer or center_operator)', [401, 403, 403, 403, 403, [200, 409], 403, 404, 404, 404, [200, 409], 403, 403, 403]),
+  row('renewGrant', 'a grant market ← police (the holder’s requester)',                [401, 201, 403, 403, 403, 403, 403, 404, 404, 404, 403, 403, 403, 403]),
+  // The exchange's check takes a service client's key, never a person's token: every person is refused (401).
+  // Service clients are the center administrator's to register and revoke; the center and auditors list them.
+  row('checkExchangeUse', 'a check with a person’s token (no service key)',          [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401]),
+  row('listServiceClients', 'the service clients',                                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200]),
+  row('createServiceClient', 'a new service client (center_admin)',                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403]),
+  row('revokeServiceClient', 'a service client (center_admin)',                       [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 200, 404, 403]),
   row('getMonthlyEvaluation', "the month's evaluation (a department: the city and its own row)", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 ];
 

@@ -265,5 +265,21 @@ export const OPERATIONS: Record<string, Operation> = {
   getDashboardSupervision: (c) => get(`${API}/dashboard/supervision?departmentId=${c.callers.departments.police.id}`),
   getDashboardTrends: (c) => get(`${API}/dashboard/trends?departmentId=${c.callers.departments.police.id}`),
   exportDashboardTable: (c) => get(`${API}/dashboard/export?table=departments&format=csv&departmentId=${c.callers.departments.police.id}`),
+  listGrants: () => get(`${API}/grants`),
+  exportGrants: () => get(`${API}/grants/export?format=csv`),
+  getGrant: (c) => get(`${API}/grants/${c.fx.grants.shown}`),
+  suspendGrant: (c) => post(`${API}/grants/${subject(c, c.fx.grants.suspend)}/suspension`, { reason: '核查使用情况' }),
+  resumeGrant: (c) => post(`${API}/grants/${subject(c, c.fx.grants.resume)}/resumption`, { reason: '核查完毕' }),
+  revokeGrant: (c) => post(`${API}/grants/${subject(c, c.fx.grants.revoke)}/revocation`, { reason: '场景终止' }),
+  renewGrant: (c) => post(`${API}/grants/${subject(c, c.fx.grants.renew)}/renewal`),
+  checkExchangeUse: (c) =>
+    post(`${API}/exchange/checks`, {
+      departmentId: c.callers.departments.market.id,
+      datasetId: c.fx.datasets.published.id,
+      fields: ['姓名'],
+    }),
+  listServiceClients: () => get(`${API}/service-clients`),
+  createServiceClient: () => post(`${API}/service-clients`, { name: `矩阵网关-${rand()}` }),
+  revokeServiceClient: (c) => post(`${API}/service-clients/${subject(c, c.fx.serviceClients)}/revocation`),
   getMonthlyEvaluation: () => get(`${API}/dashboard/evaluation?month=2026-11`),
 };

@@ -6,12 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import * as scenarios from '../../src/catalogue/scenarios.js';
 import * as catalogue from '../../src/catalogue/service.js';
 import type { Config } from '../../src/platform/config.js';
 import type { Db } from '../../src/platform/db/client.js';
-import { notificationOutbox } from '../../src/platform/db/schema.js';
+import { grants as grantsTable, notificationOutbox } from '../../src/platform/db/schema.js';
 import type { DatasetContent, DatasetField } from '../../src/catalogue/rules/dataset.js';
 import type { Role } from '../../src/identity/rules/roles.js';
 import { toActor } from '../../src/identity/actor.js';
@@ -138,6 +138,10 @@ export interface Fixtures {
     'discard' | 'file' | 'approve' | 'refuse' | 'ask' | 'answer' | 'withdraw' | 'extend' | 'decideExtension' | 'deliver' | 'supervision',
     SubjectPair
   >;
+  /** Grants market ← police: one to read, pairs for the owner's actions and the holder's renewal. */
+  grants: { shown: string } & Record<'suspend' | 'resume' | 'revoke' | 'renew', SubjectPair>;
+  /** Service clients for the revocation row. */
+  serviceClients: SubjectPair;
   attachmentId: string;
   clockId: string;
   commitmentVersion(): Promise<number>;
@@ -338,6 +342,49 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
     supervision: { shared: sharedSupervision, fresh: freshSupervision },
   };
 
+  // ── grants: delivered track-1 requests (the delivery starts each grant's workflow) ───────────
+  const granted = async () => {
+    const id = await track1(u['market.requester']);
+    await expectStatus(
+      send(u['center.center_operator'], {
+        method: 'POST',
+        url: `/api/v1/requests/${id}/delivery`,
+        payload: { method: 'interface', reference: `MX-${rand()}` },
+      }),
+      200,
+      'delivering a track-1 request',
+    );
+    const [grant] = await db.select({ id: grantsTable.id }).from(grantsTable).where(eq(grantsTable.requestId, id));
+    if (!grant) throw new Error(`set-up: the delivery of ${id} issued no grant`);
+    return grant.id;
+  };
+  const suspended = async () => {
+    const id = await granted();
+    await expectStatus(
+      send(u['police.reviewer'], { method: 'POST', url: `/api/v1/grants/${id}/suspension`, payload: { reason: '核查' } }),
+      200,
+      'suspending a grant',
+    );
+    return id;
+  };
+  const [shownGrant, suspendGrants, resumeGrants, revokeGrants, renewGrants] = await Promise.all([
+    granted(),
+    pair(granted),
+    pair(suspended),
+    pair(granted),
+    pair(granted),
+  ]);
+  const grants = { shown: shownGrant, suspend: suspendGrants, resume: resumeGrants, revoke: revokeGrants, renew: renewGrants };
+  const serviceClient = async () =>
+    (
+      await expectStatus(
+        send(u['center.center_admin'], { method: 'POST', url: '/api/v1/service-clients', payload: { name: `矩阵网关-${rand()}` } }),
+        201,
+        'registering a service client',
+      )
+    ).client.id as string;
+  const serviceClients = await pair(serviceClient);
+
   // ── identity, webhooks and the inboxes ─────────────────────────────────────────────────────
   const spareDepartment = await createTestDepartment(db, { name: '矩阵备用部门' });
   const policeUser = await createTestUser(db, callers.departments.police, ['requester']);
@@ -376,6 +423,8 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
     scenarioInput,
     requests,
     actions,
+    grants,
+    serviceClients,
     attachmentId: attachment.id,
     clockId,
     commitmentVersion,

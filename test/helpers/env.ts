@@ -16,7 +16,7 @@ export function signingKey(kid = 'test'): string {
 export function testEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: required('DATABASE_URL'),
     TEMPORAL_ADDRESS: required('TEMPORAL_ADDRESS'),
     // Each test file polls its own task queue, so parallel files never take each other's tasks.

@@ -6,6 +6,14 @@
 export const GRANT_STATES = ['active', 'expiring', 'suspended', 'expired', 'revoked'] as const;
 export type GrantState = (typeof GRANT_STATES)[number];
 
+export const GRANT_STATE_LABELS: Record<GrantState, string> = {
+  active: '有效',
+  expiring: '即将到期',
+  suspended: '已暂停',
+  expired: '已到期',
+  revoked: '已撤销',
+};
+
 /** The grant's end states: nothing changes a grant in them. */
 export const FINAL_GRANT_STATES: readonly GrantState[] = ['expired', 'revoked'];
 

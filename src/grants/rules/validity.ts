@@ -10,7 +10,8 @@ import { endOfShanghaiDay, startOfShanghaiDay, type WorkingDayCalendar } from '.
 
 const DAY_MS = 86_400_000;
 
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+/** A civil date `days` later (or earlier). */
+export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** The last day of a period of `months` months after `from`'s Shanghai date. */
 export function lastDayOf(from: Date, months: number): string {
@@ -29,6 +30,9 @@ export interface GrantValidity {
   validTo: Date;
   lastDay: string;
 }
+
+/** The last day (Asia/Shanghai) of a validity that ends at `validTo`, the end of that day. */
+export const lastDayOfValidity = (validTo: Date): string => shanghaiDate(validTo);
 
 export function grantValidity(deliveredAt: Date, usageMonths: number): GrantValidity {
   const lastDay = lastDayOf(deliveredAt, usageMonths);

@@ -19,6 +19,8 @@ export const Action = {
   coordinate: 'coordinate',
   /** Decide a dispute (争议) over a refusal: the competent authority's supervisor. */
   adjudicate: 'adjudicate',
+  /** File a renewal (续期) of a grant: the holder department's requester. */
+  renew: 'renew',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -43,6 +45,8 @@ export const Subject = {
   LegalBasis: 'LegalBasis',
   /** A department's figures on the SLA dashboard (看板) and in the monthly evaluation (考核评估). */
   Dashboard: 'Dashboard',
+  /** A system calling with its own credential (the exchange's gateway). */
+  ServiceClient: 'ServiceClient',
 } as const;
 export type SubjectType = (typeof Subject)[keyof typeof Subject];
 
@@ -97,6 +101,9 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   // Files, edits drafts, supplements, withdraws.
   if (has('requester')) can([Action.create, Action.update], Subject.Request, requestedByOwnDepartment);
   if (has('reviewer')) can(Action.decide, Subject.Request, filedToOwnDepartment);
+  // The owner's reviewer suspends, resumes and revokes grants on its data; the holder's requester renews.
+  if (has('reviewer')) can(Action.decide, Subject.Grant, grantedFromOwnDepartment);
+  if (has('requester')) can(Action.renew, Subject.Grant, grantedToOwnDepartment);
   if (has('reviewer') || has('dept_admin')) {
     // The owner side maintains its own catalogue entries, drafts included.
     can([Action.read, Action.create, Action.update], Subject.Dataset, ownDatasets);
@@ -112,7 +119,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   if (has('center_operator')) {
     can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery, Subject.SlaClock, Subject.Dataset]);
     can([Action.read, Action.coordinate], Subject.Request, filed);
-    can(Action.read, [Subject.Grant, Subject.Dashboard]);
+    can(Action.read, [Subject.Grant, Subject.Dashboard, Subject.ServiceClient]);
+    can(Action.coordinate, Subject.Grant);
   }
   if (has('center_admin')) {
     can([Action.read, Action.create, Action.update], [Subject.Department, Subject.User]);
@@ -120,6 +128,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can([Action.create, Action.update, Action.curate], Subject.Scenario);
     can(Action.read, [Subject.Webhook, Subject.WebhookDelivery, Subject.AuditEntry, Subject.SlaClock, Subject.Dataset]);
     can(Action.aggregate, Subject.Dataset);
+    can([Action.read, Action.create, Action.update], Subject.ServiceClient);
     can([Action.create], [Subject.PolicyProfile, Subject.Commitment]);
     can([Action.create, Action.update], Subject.LegalBasis);
     can(Action.read, Subject.Request, filed);

@@ -494,6 +494,8 @@ export const requests = pgTable(
     /** Assigned at filing; drafts have none. */
     number: text('number'),
     state: text('state').notNull(),
+    /** A renewal (续期): the grant this request renews; its grant links back through this request. */
+    renewsGrantId: uuid('renews_grant_id').references((): AnyPgColumn => grants.id),
     track: integer('track'),
     requesterDepartmentId: uuid('requester_department_id')
       .notNull()
@@ -836,7 +838,10 @@ export const grantNumberCounters = pgTable('grant_number_counters', {
   last: integer('last').notNull(),
 });
 
-/** The permission that results (授权): issued by the delivery, on any track. */
+/**
+ * The permission that results (授权): issued by the delivery, on any track. Its state is kept by
+ * its workflow (`grant-<id>`); its history is `grant_events`; the owner is the dataset's.
+ */
 export const grants = pgTable(
   'grants',
   {
@@ -845,7 +850,7 @@ export const grants = pgTable(
     number: text('number').notNull().unique(),
     requestId: uuid('request_id')
       .notNull()
-      .references(() => requests.id)
+      .references((): AnyPgColumn => requests.id)
       .unique(),
     requesterDepartmentId: uuid('requester_department_id')
       .notNull()
@@ -864,8 +869,103 @@ export const grants = pgTable(
     /** The end (Asia/Shanghai) of the usage period's last day (src/grants/rules/validity.ts). */
     validTo: instant('valid_to'),
     createdAt: instant('created_at').notNull(),
+    /** Working days before the end the holder is reminded: the request's policy (grantExpiryReminderDays) when issued. */
+    expiryReminderDays: integer('expiry_reminder_days').notNull().default(10),
+    /** Set once its workflow runs; the reconciler starts the workflows of grants without. */
+    workflowStartedAt: instant('workflow_started_at'),
   },
-  (t) => [index('grants_requester_idx').on(t.requesterDepartmentId)],
+  (t) => [
+    index('grants_requester_idx').on(t.requesterDepartmentId, t.validTo),
+    index('grants_dataset_idx').on(t.datasetId, t.validTo),
+    index('grants_check_idx').on(t.requesterDepartmentId, t.datasetId),
+    index('grants_unstarted_idx')
+      .on(t.createdAt)
+      .where(sql`workflow_started_at is null`),
+  ],
+);
+
+/** A grant's history (append-only): issue, reminder, expiry, suspension, resumption, revocation, catalogue changes. */
+export const grantEvents = pgTable(
+  'grant_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    grantId: uuid('grant_id')
+      .notNull()
+      .references(() => grants.id),
+    /** Unique per grant: the workflow's key for the step (idempotency across retries). */
+    stepKey: text('step_key').notNull(),
+    kind: text('kind').notNull(),
+    at: instant('at').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    party: text('party').notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    actorDepartmentId: uuid('actor_department_id').references(() => departments.id),
+    reason: text('reason'),
+    details: jsonb('details').notNull(),
+  },
+  (t) => [uniqueIndex('grant_events_step_key').on(t.grantId, t.stepKey), index('grant_events_grant_idx').on(t.grantId, t.seq)],
+);
+
+/**
+ * A system that calls the platform with its own credential (the exchange's interface gateway):
+ * the key is 256 random bits shown once; only its SHA-256 is kept.
+ */
+export const serviceClients = pgTable('service_clients', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  keyHash: text('key_hash').notNull(),
+  createdAt: instant('created_at').notNull(),
+  createdByUserId: uuid('created_by_user_id').references(() => users.id),
+  revokedAt: instant('revoked_at'),
+});
+
+/**
+ * One supervision notice (安全监管) per attempt outside a grant, per grant (or department and
+ * dataset without one) and Shanghai day: the key makes the second attempt of the day a no-op.
+ */
+export const grantSupervisionNotices = pgTable(
+  'grant_supervision_notices',
+  {
+    key: text('key').primaryKey(),
+    grantId: uuid('grant_id').references(() => grants.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    day: date('day', { mode: 'string' }).notNull(),
+    reason: text('reason').notNull(),
+    fieldsOutside: jsonb('fields_outside').$type<string[]>().notNull(),
+    firstAt: instant('first_at').notNull(),
+  },
+  (t) => [index('grant_supervision_notices_dataset_idx').on(t.datasetId, t.day)],
+);
+
+/** Catalogue changes that affect active grants, told to each holder once (the center lists them). */
+export const grantCatalogueImpacts = pgTable(
+  'grant_catalogue_impacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    grantId: uuid('grant_id')
+      .notNull()
+      .references(() => grants.id),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    /** The dataset version the change made (or the retirement found): one row per grant, version and kind. */
+    datasetVersion: integer('dataset_version').notNull(),
+    /** dataset_retired · became_not_shareable · fields_removed (src/grants/rules/catalogue-impact.ts). */
+    kind: text('kind').notNull(),
+    fieldsRemoved: jsonb('fields_removed').$type<string[]>().notNull(),
+    at: instant('at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('grant_catalogue_impacts_once').on(t.grantId, t.datasetVersion, t.kind),
+    index('grant_catalogue_impacts_at_idx').on(t.at),
+  ],
 );
 
 // ── Dashboard (SLA 看板与考核评估) ────────────────────────────────────────────────────────────

@@ -14,6 +14,8 @@ export interface OperationConfig {
   operationId: string;
   /** `security: []` in the contract: no bearer token needed. */
   isPublic: boolean;
+  /** `security: [serviceKey]`: a service client's key, never a person's token. */
+  isService: boolean;
   /** The request body the contract declares: its media types (lower case) and whether it is required. */
   body: { mediaTypes: string[]; required: boolean } | null;
   /** More specific paths this operation's template also matches, with their own methods. */
@@ -24,6 +26,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     operationId?: string;
     isPublic?: boolean;
+    isService?: boolean;
     body?: OperationConfig['body'];
     shadowedBy?: OperationConfig['shadowedBy'];
   }
@@ -53,6 +56,7 @@ export async function registerOperations(app: FastifyInstance, specification: Op
         operations.set(op.operationId, {
           operationId: op.operationId,
           isPublic: Array.isArray(op.security) && op.security.length === 0,
+          isService: Array.isArray(op.security) && op.security.some((s) => typeof s === 'object' && s !== null && 'serviceKey' in s),
           body,
           shadowedBy: shadows.get(template) ?? [],
         });
