@@ -1470,6 +1470,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/grants/{grantId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        /** How a grant was used (安全监管): checks allowed and denied, by reason, field and day, and the latest checks — for whoever reads the grant */
+        get: operations["getGrantUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grants/usage-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monthly usage report (使用情况月报): per grant and per holder department, checks allowed and denied and the fields used — a department sees the grants it holds or owns the data of; the center, the authority and auditors all */
+        get: operations["getGrantUsageReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/grants/{grantId}": {
         parameters: {
             query?: never;
@@ -1623,6 +1659,61 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        UsageCounts: {
+            checks: number;
+            allowed: number;
+            denied: number;
+        };
+        GrantUsage: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            totals: components["schemas"]["UsageCounts"];
+            byReason: {
+                /** @enum {string} */
+                reason: "no_grant" | "fields_outside_grant" | "not_yet_valid" | "suspended" | "expired" | "revoked";
+                checks: number;
+            }[];
+            byField: {
+                field: string;
+                allowed: number;
+                denied: number;
+                inGrant: boolean;
+            }[];
+            byDay: {
+                /** Format: date */
+                day: string;
+                allowed: number;
+                denied: number;
+            }[];
+            recent: {
+                /** Format: date-time */
+                checkedAt: string;
+                fields: string[];
+                allowed: boolean;
+                reason: string | null;
+                fieldsOutside: string[];
+                client: string;
+            }[];
+        };
+        GrantUsageReport: {
+            month: string;
+            grants: {
+                grant: components["schemas"]["GrantRef"];
+                holder: components["schemas"]["DepartmentRef"];
+                dataset: string;
+                counts: components["schemas"]["UsageCounts"];
+                fieldsUsed: string[];
+            }[];
+            departments: {
+                department: components["schemas"]["DepartmentRef"];
+                grants: number;
+                counts: components["schemas"]["UsageCounts"];
+                /** @description Denied checks on data it holds no grant on */
+                attemptsWithoutGrant: number;
+            }[];
+        };
         ServiceClient: {
             /** Format: uuid */
             id: string;
@@ -5799,6 +5890,64 @@ export interface operations {
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getGrantUsage: {
+        parameters: {
+            query?: {
+                /** @description First day (Asia/Shanghai); default the first of the current month (at most 366 days) */
+                from?: string;
+                /** @description Last day (Asia/Shanghai); default today */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grant's usage in the period */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantUsage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getGrantUsageReport: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM (Asia/Shanghai) */
+                month: string;
+                /** @description Only grants this department holds */
+                departmentId?: string;
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    /** @description attachment; filename=... (XLSX) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantUsageReport"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             default: components["responses"]["Error"];

@@ -9,6 +9,7 @@ import { UnauthorizedError } from '../platform/errors.js';
 import { checkUseForExchange } from './exchange.js';
 import type { UsageRecorder } from './usage-records.js';
 import { exportGrants } from './exports.js';
+import { grantUsageOf, grantUsageReport, usageReportFile } from './usage.js';
 import { listGrants } from './queries.js';
 import type { GrantPersonAction } from './rules/actions.js';
 import { actOnGrant, grantDetail } from './service.js';
@@ -39,6 +40,18 @@ export function grantHandlers(deps: {
     checkExchangeUse: operation<'checkExchangeUse'>(async (request) => {
       if (!request.serviceClient) throw new UnauthorizedError('service_credential_required');
       return checkUseForExchange(deps.db, deps.usage, request.serviceClient, request.body, await deps.clock.now(), String(request.id));
+    }),
+    getGrantUsage: operation<'getGrantUsage'>(async (request) =>
+      grantUsageOf(await context(request), request.params.grantId, request.query),
+    ),
+    getGrantUsageReport: operation<'getGrantUsageReport'>(async (request, reply) => {
+      const report = await grantUsageReport(await context(request), request.query);
+      if ((request.query.format ?? 'json') === 'json') return report;
+      const download = await usageReportFile(report);
+      return reply
+        .type(download.mediaType)
+        .header('content-disposition', `attachment; filename="${download.fileName}"`)
+        .send(download.file);
     }),
     getGrant: operation<'getGrant'>(async (request) => grantDetail(await context(request), request.params.grantId)),
     suspendGrant: action('suspend'),

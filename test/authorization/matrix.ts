@@ -255,6 +255,8 @@ export const MATRIX: readonly MatrixRow[] = [
   row('suspendGrant', 'an active grant market ← police (owner reviewer or center_operator)', [401, 403, 403, 403, 403, [200, 409], 403, 404, 404, 404, [200, 409], 403, 403, 403]),
   row('resumeGrant', 'a suspended grant market ← police (owner reviewer or center_operator)', [401, 403, 403, 403, 403, [200, 409], 403, 404, 404, 404, [200, 409], 403, 403, 403]),
   row('revokeGrant', 'an active grant market ← police (owner reviewer or center_operator)', [401, 403, 403, 403, 403, [200, 409], 403, 404, 404, 404, [200, 409], 403, 403, 403]),
+  row('getGrantUsage', 'the usage of a grant market ← police',                       [401, 200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 200, 200, 200]),
+  row('getGrantUsageReport', 'the monthly usage report (a department: what it holds or owns)', [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
   row('renewGrant', 'a grant market ← police (the holder’s requester)',                [401, 201, 403, 403, 403, 403, 403, 404, 404, 404, 403, 403, 403, 403]),
   // The exchange's check takes a service client's key, never a person's token: every person is refused (401).
   // Service clients are the center administrator's to register and revoke; the center and auditors list them.

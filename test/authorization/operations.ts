@@ -267,6 +267,8 @@ export const OPERATIONS: Record<string, Operation> = {
   exportDashboardTable: (c) => get(`${API}/dashboard/export?table=departments&format=csv&departmentId=${c.callers.departments.police.id}`),
   listGrants: () => get(`${API}/grants`),
   exportGrants: () => get(`${API}/grants/export?format=csv`),
+  getGrantUsage: (c) => get(`${API}/grants/${c.fx.grants.shown}/usage`),
+  getGrantUsageReport: () => get(`${API}/grants/usage-report?month=2026-12`),
   getGrant: (c) => get(`${API}/grants/${c.fx.grants.shown}`),
   suspendGrant: (c) => post(`${API}/grants/${subject(c, c.fx.grants.suspend)}/suspension`, { reason: '核查使用情况' }),
   resumeGrant: (c) => post(`${API}/grants/${subject(c, c.fx.grants.resume)}/resumption`, { reason: '核查完毕' }),

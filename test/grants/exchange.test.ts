@@ -169,3 +169,54 @@ t.test('usage is audited in bulk, not one ledger entry per check', async (t) => 
   t.ok(fresh.length < 40, `${fresh.length} entries for 40 checks`);
   t.equal(fresh[0]!.subjectId, client.id, 'each names the client');
 });
+
+t.test('the grant’s usage and the monthly report match the checks made above', async (t) => {
+  // The live grant: 1 + 1 (second client) + 40 allowed; 2 denied for 户籍地址, one of them asking 姓名 too.
+  const usage = await api('GET', `/grants/${g.live.id}/usage`, await bearer(harness.config, world.policeReviewer));
+  t.equal(usage.statusCode, 200);
+  const u = usage.json();
+  t.same(u.totals, { checks: 44, allowed: 42, denied: 2 });
+  t.same(u.byReason, [{ reason: 'fields_outside_grant', checks: 2 }]);
+  t.same(u.byField, [
+    { field: '姓名', allowed: 42, denied: 1, inGrant: true },
+    { field: '户籍地址', allowed: 0, denied: 2, inGrant: false },
+  ]);
+  t.equal(u.byDay.length, 1, 'all on one day');
+  t.equal(u.recent.length, 44, 'the latest checks');
+  t.match(u.recent.at(-1), { allowed: true, fields: ['姓名'] }, 'the first check is the oldest listed');
+
+  const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+  const report = async (user: typeof world.centerOperator, departmentId: string) =>
+    (await api('GET', `/grants/usage-report?month=${month}&departmentId=${departmentId}`, await bearer(harness.config, user))).json();
+  const market = await report(world.centerOperator, world.market.id);
+  t.same(
+    market.grants.map((r: { grant: { number: string }; counts: unknown; fieldsUsed: string[] }) => [
+      r.grant.number,
+      r.counts,
+      r.fieldsUsed,
+    ]),
+    [
+      [g.live.number, { checks: 44, allowed: 42, denied: 2 }, ['姓名']],
+      [g.expired.number, { checks: 1, allowed: 0, denied: 1 }, []],
+      [g.suspended.number, { checks: 1, allowed: 0, denied: 1 }, []],
+      [g.revoked.number, { checks: 1, allowed: 0, denied: 1 }, []],
+    ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+  );
+  t.match(market.departments, [
+    { department: { id: world.market.id }, grants: 4, counts: { checks: 47, allowed: 42, denied: 5 }, attemptsWithoutGrant: 0 },
+  ]);
+  const taxReport = await report(world.centerOperator, tax.id);
+  t.match(
+    taxReport,
+    { grants: [], departments: [{ department: { id: tax.id }, grants: 0, attemptsWithoutGrant: 1 }] },
+    'an attempt without a grant',
+  );
+  t.same((await report(world.policeReviewer, world.market.id)).grants.length, 4, 'the owner sees the use of its data');
+  const xlsx = await api(
+    'GET',
+    `/grants/usage-report?month=${month}&departmentId=${world.market.id}&format=xlsx`,
+    await bearer(harness.config, world.centerOperator),
+  );
+  t.match(xlsx.headers['content-type'], /spreadsheetml/);
+  t.match(xlsx.headers['content-disposition'], `grant-usage-${month}.xlsx`);
+});
