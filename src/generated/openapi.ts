@@ -2370,7 +2370,8 @@ export interface components {
             grant: {
                 /** Format: uuid */
                 id: string;
-                state: string;
+                number: string;
+                state: components["schemas"]["GrantState"];
                 fields: string[];
                 deliveryMethod: string;
                 deliveryReference: string;

@@ -119,7 +119,8 @@ const explanationView = (e: NonNullable<RequestDetailRows['explanation']>): Expl
 
 const grantView = (g: NonNullable<RequestDetailRows['grant']>): NonNullable<Detail['grant']> => ({
   id: g.id,
-  state: g.state,
+  number: g.number,
+  state: g.state as NonNullable<Detail['grant']>['state'],
   fields: g.fields,
   deliveryMethod: g.deliveryMethod,
   deliveryReference: g.deliveryReference,

@@ -130,9 +130,20 @@ t.test('a missing required body is a 400 after authentication, never a handler r
   }
   t.ok(withRequiredBody.length >= 20, `the contract has ${withRequiredBody.length} operations with a required body`);
   const id = randomUUID();
+  // A service operation authenticates a service client (its key), not a person.
+  const registered = await app.inject({
+    method: 'POST',
+    url: '/api/v1/service-clients',
+    headers: await auth(world.centerAdmin),
+    payload: { name: `边界测试网关-${id}` },
+  });
+  const serviceKey = { 'x-service-key': registered.json<{ key: string }>().key };
+  const isService = (op: { security?: unknown[] }) =>
+    op.security?.some((s) => typeof s === 'object' && s !== null && 'serviceKey' in s) === true;
   for (const { method, path, operationId } of withRequiredBody) {
     const url = path.replace(/\{[^}]+\}/g, (name) => (name === '{year}' ? '2026' : id));
-    const res = await app.inject({ method: method as 'POST', url, headers: await auth(world.centerAdmin) });
+    const op = spec.paths[path]![method.toLowerCase()] as { security?: unknown[] };
+    const res = await app.inject({ method: method as 'POST', url, headers: isService(op) ? serviceKey : await auth(world.centerAdmin) });
     t.equal(res.statusCode, 400, `${operationId} without a body`);
     t.equal(res.json().code, 'body_required', operationId);
     const isPublic = (spec.paths[path]![method.toLowerCase()] as { security?: unknown[] }).security?.length === 0;

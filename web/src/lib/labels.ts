@@ -75,3 +75,19 @@ export const CHECK_RESULT_LABELS: Record<string, string> = { pass: '满足', fai
 
 /** 督办 levels: 1 by the center (or the competent authority for the center's own steps), 2 by the competent authority. */
 export const SUPERVISION_LEVEL_LABELS: Record<number, string> = { 1: '一级督办', 2: '二级督办' };
+
+/** A grant's state (授权状态) and the tone its tag takes. */
+export const GRANT_STATE_LABELS: Record<Schemas['GrantState'], string> = {
+  active: '有效',
+  expiring: '即将到期',
+  suspended: '已暂停',
+  expired: '已到期',
+  revoked: '已撤销',
+};
+export const GRANT_STATE_TONES: Record<Schemas['GrantState'], 'green' | 'orange' | 'red' | 'grey'> = {
+  active: 'green',
+  expiring: 'orange',
+  suspended: 'red',
+  expired: 'grey',
+  revoked: 'grey',
+};

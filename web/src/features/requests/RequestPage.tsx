@@ -13,7 +13,16 @@ import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames } from '../../lib/directory';
-import { CONDITION_LABELS, DELIVERY_LABELS, PARTY_LABELS, ROUTING_RULE_LABELS, STATE_LABELS, TRACK_LABELS } from '../../lib/labels';
+import {
+  CONDITION_LABELS,
+  DELIVERY_LABELS,
+  GRANT_STATE_LABELS,
+  GRANT_STATE_TONES,
+  PARTY_LABELS,
+  ROUTING_RULE_LABELS,
+  STATE_LABELS,
+  TRACK_LABELS,
+} from '../../lib/labels';
 import { ActionBar } from './ActionBar';
 import { AttachmentList } from './Attachments';
 import { CoordinationWorkspace } from './Coordination';
@@ -96,10 +105,11 @@ export function RequestPage() {
       {d.grant && (
         <Card size="small" title="授权">
           <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>
+            <Descriptions.Item label="授权编号">
+              <Link to={`/grants/${d.grant.id}`}>{d.grant.number}</Link>
+            </Descriptions.Item>
             <Descriptions.Item label="授权状态">
-              <StatusTag tone={d.grant.state === 'active' ? 'green' : 'grey'}>
-                {d.grant.state === 'active' ? '有效' : d.grant.state}
-              </StatusTag>
+              <StatusTag tone={GRANT_STATE_TONES[d.grant.state]}>{GRANT_STATE_LABELS[d.grant.state]}</StatusTag>
             </Descriptions.Item>
             <Descriptions.Item label="授权数据项">{d.grant.fields.join('、')}</Descriptions.Item>
             <Descriptions.Item label="交付方式">

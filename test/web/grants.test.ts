@@ -1,0 +1,83 @@
+/**
+ * Grants in the console, in a real browser against the real platform seeded with the demo data
+ * (the public-security bureau holds a grant on the human-resources bureau's social-insurance data):
+ * the owner sees who holds its data and suspends the grant with a reason; the holder renews it —
+ * a draft request prefilled from the grant.
+ */
+import { and, eq } from 'drizzle-orm';
+import t from 'tap';
+import { datasets, grants } from '../../src/platform/db/schema.js';
+import { accessible, screenshots, startConsole } from '../helpers/browser.js';
+
+t.setTimeout(600_000);
+const { platform, session, signIn } = await startConsole(t, new URL('../../.tap/web-grants/', import.meta.url).pathname);
+const db = platform.database.db;
+const [grant] = await db
+  .select({ id: grants.id, number: grants.number })
+  .from(grants)
+  .innerJoin(datasets, eq(datasets.id, grants.datasetId))
+  .where(and(eq(datasets.code, 'HRSS-SB-001'), eq(grants.state, 'active')));
+if (!grant) throw new Error('the demo has no grant on HRSS-SB-001');
+
+t.test('the owner sees who holds its data and suspends a grant', async (t) => {
+  const page = await session();
+  await signIn(page, '秦川（人社局审核）');
+  await page.getByRole('menuitem', { name: '数据授权' }).click();
+  await page.getByRole('tab', { name: '本部门数据的授权' }).click();
+  const row = page.getByRole('row', { name: new RegExp(grant.number) });
+  await row.waitFor();
+  t.match(await row.innerText(), /上海市公安局/, 'the holder');
+  t.match(await row.innerText(), /姓名、公民身份号码、缴费月份/, 'the fields it holds');
+  await accessible(t, page, 'grants on my data');
+  await screenshots(page, 'grants-owned');
+
+  await row.getByRole('link', { name: grant.number }).click();
+  await page.getByRole('heading', { name: new RegExp(`授权 ${grant.number}`) }).waitFor();
+  await page.getByRole('button', { name: '暂停授权' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: /确\s*认/ }).click();
+  await dialog.getByText('请填写理由').waitFor();
+  await dialog.getByLabel('理由').fill('发现接口调用超出授权字段，暂停核查');
+  await dialog.getByRole('button', { name: /确\s*认/ }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByRole('heading', { name: /已暂停/ }).waitFor();
+  t.ok(await page.getByText('理由：发现接口调用超出授权字段，暂停核查').isVisible(), 'the reason in the history');
+  t.ok(await page.getByRole('button', { name: '恢复授权' }).isVisible(), 'it may be resumed');
+  await accessible(t, page, 'a suspended grant');
+  await screenshots(page, 'grant-suspended');
+});
+
+t.test('the holder renews a grant: a draft prefilled from it', async (t) => {
+  const page = await session();
+  await signIn(page, '孙伟（公安局申请）');
+  await page.goto(`${platform.url}/grants`);
+  await page.getByRole('tab', { name: '本部门持有的授权', selected: true }).waitFor();
+  await page.getByRole('link', { name: grant.number }).click();
+  await page.getByRole('heading', { name: new RegExp(`授权 ${grant.number}`) }).waitFor();
+  t.notOk(await page.getByRole('button', { name: '暂停授权' }).isVisible(), 'the holder does not suspend');
+  await accessible(t, page, 'a held grant');
+  await page.getByRole('button', { name: '申请续期' }).click();
+  await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
+  await page.getByText('草稿', { exact: true }).first().waitFor();
+  t.ok(await page.getByText('姓名、公民身份号码、缴费月份').first().isVisible(), 'the fields of the grant');
+  await accessible(t, page, 'the renewal draft');
+  await screenshots(page, 'grant-renewal-draft');
+  await page.goto(`${platform.url}/grants/${grant.id}`);
+  await page.getByRole('link', { name: '续期申请办理中' }).waitFor();
+  t.notOk(await page.getByRole('button', { name: '申请续期' }).isVisible(), 'one renewal at a time');
+});
+
+t.test('the center lists every grant and reads the monthly usage report', async (t) => {
+  const page = await session();
+  await signIn(page, '李强（中心运营）');
+  await page.goto(`${platform.url}/grants`);
+  await page.getByRole('tab', { name: '全部授权', selected: true }).waitFor();
+  await page.getByRole('link', { name: grant.number }).waitFor();
+  await accessible(t, page, 'all grants');
+  await page.getByRole('link', { name: '使用情况月报' }).click();
+  await page.getByRole('heading', { name: '授权使用情况月报' }).waitFor();
+  await page.getByText('按需求部门').waitFor();
+  t.ok(await page.getByRole('button', { name: /导出 XLSX/ }).isVisible(), 'the report downloads as XLSX');
+  await accessible(t, page, 'the monthly usage report');
+  await screenshots(page, 'grant-usage-report');
+});
