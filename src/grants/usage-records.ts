@@ -233,48 +233,47 @@ async function flag(tx: Tx, records: UsageRecord[]): Promise<number> {
   return fresh.length;
 }
 
-/** Group commit of usage records: checks arriving within `lingerMs` share a transaction. */
+/**
+ * Group commit of usage records: one batch is written at a time; checks arriving while it commits
+ * wait for the next, which takes them all (up to `maxBatch`). A lone check is written at once; a
+ * busy exchange's checks share transactions without any added wait.
+ */
 export class UsageRecorder {
   private pending: Array<{ record: UsageRecord; resolve: () => void; reject: (error: unknown) => void }> = [];
-  private timer: NodeJS.Timeout | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
+  private writing: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
-    private readonly options = { lingerMs: 2, maxBatch: 200 },
+    private readonly options = { maxBatch: 500 },
   ) {}
 
   record(record: UsageRecord): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ record, resolve, reject });
-      if (this.pending.length >= this.options.maxBatch) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs);
+      this.writing ??= this.drain();
     });
   }
 
-  private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.pending.splice(0);
-    if (!batch.length) return;
-    const write = this.db
-      .transaction((tx) =>
-        writeBatch(
-          tx,
-          batch.map((b) => b.record),
-        ),
-      )
-      .then(
-        () => batch.forEach((b) => b.resolve()),
-        (error: unknown) => batch.forEach((b) => b.reject(error)),
-      )
-      .finally(() => this.inFlight.delete(write));
-    this.inFlight.add(write);
+  private async drain(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, this.options.maxBatch);
+      try {
+        await this.db.transaction((tx) =>
+          writeBatch(
+            tx,
+            batch.map((b) => b.record),
+          ),
+        );
+        batch.forEach((b) => b.resolve());
+      } catch (error) {
+        batch.forEach((b) => b.reject(error));
+      }
+    }
+    this.writing = null;
   }
 
-  /** Writes what is pending and waits for every batch (at shutdown). */
+  /** Waits for what is pending to be written (at shutdown). */
   async close(): Promise<void> {
-    this.flush();
-    await Promise.all([...this.inFlight]);
+    await this.writing;
   }
 }
