@@ -1,8 +1,10 @@
 /**
  * The dashboard's working-day figures across the New Year holiday and a supplement pause, against
- * hand-computed numbers: two track-5 requests filed on Wednesday 30 December 2026 at 10:00 in their
- * own database, on a time-skipping Temporal server through the real workflows. 1 January 2027 (a
- * Friday) is a statutory holiday in the provisional 2027 calendar; weekends are off.
+ * hand-computed numbers: two track-5 requests filed on Wednesday 30 December 2037 at 10:00 in their
+ * own database, on a time-skipping Temporal server through the real workflows. 1 January 2038 (a
+ * Friday) is a statutory holiday in the provisional 2038 calendar; weekends are off. (The
+ * worked example was made for 2026–27; 2037–38 has the same weekdays and holidays and stays in the
+ * future.)
  *
  * - F: the owner asks for a supplement on Thu 31 Dec (R = 4: Jan 4, 5, 6, 7), the requester answers
  *   on Tue 5 Jan — the deadline becomes 4 working days after it: Mon 11 Jan; approved and delivered
@@ -16,7 +18,7 @@ import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { bearer } from '../helpers/identity.js';
 import { createRequestWorld, draftFor, fileAs, requestWithClock, updateActor, waitFor } from '../helpers/requests.js';
-import { startTimeSkipping } from '../helpers/time-skipping.js';
+import { skipTo, startTimeSkipping } from '../helpers/time-skipping.js';
 
 const { handle } = await openMigratedFreshDatabase(t, 5);
 await importPublishedSchedules(handle.db, { actor: { kind: 'system', role: 'script' }, at: new Date() });
@@ -25,19 +27,10 @@ const world = await createRequestWorld(db);
 const owner = () => updateActor(world, world.policeReviewer, 'owner');
 const requester = () => updateActor(world, world.marketRequester, 'requester');
 const center = () => updateActor(world, world.centerOperator, 'center');
-/** 10:00 Asia/Shanghai on a date. */
-const tenOn = (date: string) => Date.parse(`${date}T10:00:00+08:00`);
-/** Skips to 10:00 on a date, a week at a time (the SDK's sleep takes a Node timer: at most 24.8 days). */
-async function skipTo(date: string) {
-  for (let left = tenOn(date) - (await env.currentTimeMs()); left > 0; left = tenOn(date) - (await env.currentTimeMs()))
-    await env.sleep(Math.min(left, 7 * 24 * 60 * 60 * 1000));
-}
 
-const startedAt = await env.currentTimeMs();
 // No assertion until the fixture is built: tap ends a file whose root test has assertions when the
 // event loop idles, and the test server's sleep holds no Node handle.
-if (startedAt >= tenOn('2026-12-30')) throw new Error('the test server starts after the fixture');
-await skipTo('2026-12-30');
+await skipTo(env, '2037-12-30');
 const file = async (fields: string[]) => {
   const filed = await fileAs(db, world, world.marketRequester, draftFor(world.conditional.id, { fields }), await now());
   await startRequestWorkflow(env.client, settings, filed.id);
@@ -51,18 +44,18 @@ const f = await file(['姓名', '公民身份号码']);
 const g = await file(['姓名']);
 const gDeadline = (await requestWithClock(db, g.id)).deadlineDate;
 
-await skipTo('2026-12-31');
+await skipTo(env, '2037-12-31');
 await updateRequest(env.client, f.id, 'ask_supplement', { actor: owner(), question: '请补充授权文件' });
-await skipTo('2027-01-05');
+await skipTo(env, '2038-01-05');
 await updateRequest(env.client, f.id, 'answer_supplement', { actor: requester(), answer: '已补充' });
 const fDeadline = (await requestWithClock(db, f.id)).deadlineDate;
-await skipTo('2027-01-11');
+await skipTo(env, '2038-01-11');
 await waitFor(async () => ((await requestWithClock(db, g.id)).overdue ? true : undefined), 'G breached');
 await updateRequest(env.client, f.id, 'approve', { actor: owner() });
 await updateRequest(env.client, f.id, 'confirm_delivery', { actor: center(), method: 'interface', reference: 'API-F' });
 const asOf = await now();
 
-const period = 'from=2026-12-28&to=2027-01-11';
+const period = 'from=2037-12-28&to=2038-01-11';
 const get = async (path: string) => {
   const response = await harness.app.inject({
     method: 'GET',
@@ -74,8 +67,8 @@ const get = async (path: string) => {
 };
 
 t.test('deadlines across the holiday and the pause', async (t) => {
-  t.equal(gDeadline, '2027-01-07', 'G: five working days, the New Year holiday and a weekend skipped');
-  t.equal(fDeadline, '2027-01-11', 'F: the 4 working days left at the pause, counted from the answer');
+  t.equal(gDeadline, '2038-01-07', 'G: five working days, the New Year holiday and a weekend skipped');
+  t.equal(fDeadline, '2038-01-11', 'F: the 4 working days left at the pause, counted from the answer');
 });
 
 t.test('overview and on time', async (t) => {
@@ -120,21 +113,21 @@ t.test('G overdue: its age and lateness in working days, charged to the owner', 
       requestId: g.id,
       chargedParty: 'owner',
       chargedDepartment: { id: world.police.id },
-      deadlineDate: '2027-01-07',
+      deadlineDate: '2038-01-07',
       ageWorkingDays: 7,
       lateWorkingDays: 2,
       supervisionLevel: 1,
     },
   ]);
   const items = await get(`items?${period}&outcome=met`);
-  t.match(items.items, [{ requestId: f.id, daysToDecide: 7, decidedDate: '2027-01-11', deadlineDate: '2027-01-11', outcome: 'met' }]);
+  t.match(items.items, [{ requestId: f.id, daysToDecide: 7, decidedDate: '2038-01-11', deadlineDate: '2038-01-11', outcome: 'met' }]);
 });
 
 t.test('weeks, supervision and the center', async (t) => {
   t.same((await get(`trends?${period}`)).weeks, [
-    { weekStart: '2026-12-28', filed: 2, decided: 0, met: 1, breached: 1, onTimeRate: 0.5 },
-    { weekStart: '2027-01-04', filed: 0, decided: 0, met: 0, breached: 0, onTimeRate: null },
-    { weekStart: '2027-01-11', filed: 0, decided: 1, met: 0, breached: 0, onTimeRate: null },
+    { weekStart: '2037-12-28', filed: 2, decided: 0, met: 1, breached: 1, onTimeRate: 0.5 },
+    { weekStart: '2038-01-04', filed: 0, decided: 0, met: 0, breached: 0, onTimeRate: null },
+    { weekStart: '2038-01-11', filed: 0, decided: 1, met: 0, breached: 0, onTimeRate: null },
   ]);
   const supervision = await get(`supervision?${period}`);
   t.same(supervision.totals, { openLevel1: 1, openLevel2: 0, repliesGiven: 0, repliesOverdue: 0 }, "G's reply is due on Wed 13 Jan");

@@ -2,14 +2,14 @@
  * A grant's life through the real workflows on a time-skipping Temporal server, in its own
  * database, read and acted on through the HTTP API. Dates are fixed and worked out by hand:
  *
- * - G1: a track-1 request for 1 month of use, delivered Mon 1 Mar 2027 10:00 (Shanghai). The
- *   period starts the next day, so its last day is Thu 1 Apr 2027 (民法典 art. 201–203): valid
- *   until 2027-04-01T23:59:59.999+08:00. The policy reminds 10 working days ahead: back from
+ * - G1: a track-1 request for 1 month of use, delivered Mon 1 Mar 2038 10:00 (Shanghai). The
+ *   period starts the next day, so its last day is Thu 1 Apr 2038 (民法典 art. 201–203): valid
+ *   until 2038-04-01T23:59:59.999+08:00. The policy reminds 10 working days ahead: back from
  *   1 Apr the working days are Apr 1, Mar 31, 30, 29, 26, 25, 24, 23, 22, 19 (no holiday in
- *   March 2027), so "10 working days left after today" holds on Thu 18 Mar: the reminder is due
- *   at 00:00 on 18 Mar (2027-03-17T16:00Z); the expiry at 2027-04-01T16:00Z.
+ *   March 2038), so "10 working days left after today" holds on Thu 18 Mar: the reminder is due
+ *   at 00:00 on 18 Mar (2038-03-17T16:00Z); the expiry at 2038-04-01T16:00Z.
  * - The holder renews G1 on 18 Mar: a draft prefilled from it, filed and delivered the same day,
- *   gives G2 (last day Sun 18 Apr 2027), linked to G1, while G1 stays valid until 1 Apr.
+ *   gives G2 (last day Sun 18 Apr 2038), linked to G1, while G1 stays valid until 1 Apr.
  * - On G2 (reminded by 2 Apr) the police (owner) suspend, the center resumes (to expiring), the
  *   police revoke; the holder may not.
  */
@@ -23,7 +23,7 @@ import { startRequestWorkflow } from '../../src/requests/workflow-client.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { bearer, createTestDepartment, createTestUser } from '../helpers/identity.js';
 import { createRequestWorld, draftFor, fileAs, requestWithClock, waitFor } from '../helpers/requests.js';
-import { startTimeSkipping } from '../helpers/time-skipping.js';
+import { skipTo, startTimeSkipping } from '../helpers/time-skipping.js';
 
 const { handle } = await openMigratedFreshDatabase(t, 5);
 await importPublishedSchedules(handle.db, { actor: { kind: 'system', role: 'script' }, at: new Date() });
@@ -31,12 +31,6 @@ const { env, db, settings, now, harness } = await startTimeSkipping(t, { databas
 const world = await createRequestWorld(db);
 const thirdRequester = await createTestUser(db, await createTestDepartment(db, { name: '测试税务局' }), ['requester']);
 
-const tenOn = (date: string) => Date.parse(`${date}T10:00:00+08:00`);
-/** Skips to 10:00 on a date, a week at a time (the SDK's sleep takes a Node timer: at most 24.8 days). */
-async function skipTo(date: string) {
-  for (let left = tenOn(date) - (await env.currentTimeMs()); left > 0; left = tenOn(date) - (await env.currentTimeMs()))
-    await env.sleep(Math.min(left, 7 * 24 * 60 * 60 * 1000));
-}
 type User = typeof world.marketRequester;
 const call = async (method: 'GET' | 'POST', url: string, user: User, payload?: object) => {
   const response = await harness.app.inject({
@@ -65,8 +59,7 @@ const deliverTrack1 = async (requestId: string) => {
 
 // The whole story first, then the assertions: tap ends a file whose root test has assertions
 // when the event loop idles, and the test server's sleep holds no Node handle.
-if ((await env.currentTimeMs()) >= tenOn('2027-03-01')) throw new Error('the test server starts after the fixture');
-await skipTo('2027-03-01');
+await skipTo(env, '2038-03-01');
 const first = await fileAs(
   db,
   world,
@@ -81,7 +74,7 @@ const issued = {
   third: await call('GET', `/grants/${g1.id}`, thirdRequester),
 };
 
-await skipTo('2027-03-18');
+await skipTo(env, '2038-03-18');
 await waitFor(async () => ((await grantOf(first.id)).state === 'expiring' ? true : undefined), 'the reminder');
 const reminded = { detail: await call('GET', `/grants/${g1.id}`, world.marketRequester), notices: await notices(g1.id, 'grant.reminded') };
 
@@ -101,7 +94,7 @@ Object.assign(renewal, {
   old: await call('GET', `/grants/${g1.id}`, world.marketRequester),
 });
 
-await skipTo('2027-04-02');
+await skipTo(env, '2038-04-02');
 await waitFor(async () => ((await grantOf(first.id)).state === 'expired' ? true : undefined), 'the expiry');
 const expired = {
   detail: await call('GET', `/grants/${g1.id}`, world.marketRequester),
@@ -129,19 +122,19 @@ t.test('delivery issues a numbered grant valid for the approved period', async (
   const { status, body } = issued.holder;
   t.equal(status, 200);
   t.match(body.grant, {
-    number: 'SQ-2027-000001',
+    number: 'SQ-2038-000001',
     state: 'active',
     requestId: first.id,
     fields: ['姓名'],
-    lastDay: '2027-04-01',
-    validTo: '2027-04-01T15:59:59.999Z',
-    validFrom: /^2027-03-01T02:00:/,
+    lastDay: '2038-04-01',
+    validTo: '2038-04-01T15:59:59.999Z',
+    validFrom: /^2038-03-01T02:00:/,
     deliveryMethod: 'interface',
     deliveryReference: 'API-GX-0301',
     renewsGrant: null,
     renewal: null,
   });
-  t.equal(body.reminderAt, '2027-03-17T16:00:00.000Z', 'reminded 10 working days ahead, at 00:00 on 18 March');
+  t.equal(body.reminderAt, '2038-03-17T16:00:00.000Z', 'reminded 10 working days ahead, at 00:00 on 18 March');
   t.same(
     body.events.map((e: { kind: string }) => e.kind),
     ['issued'],
@@ -156,11 +149,11 @@ t.test('delivery issues a numbered grant valid for the approved period', async (
 t.test('the reminder comes once, on its day, to the holder, the owner and the center', async (t) => {
   const { body } = reminded.detail;
   t.equal(body.grant.state, 'expiring');
-  t.match(body.events[1], { kind: 'reminded', at: '2027-03-17T16:00:00.000Z', fromState: 'active', toState: 'expiring', party: 'system' });
+  t.match(body.events[1], { kind: 'reminded', at: '2038-03-17T16:00:00.000Z', fromState: 'active', toState: 'expiring', party: 'system' });
   t.equal(reminded.notices.length, 3, 'one notice each');
   t.equal(new Set(reminded.notices.map((n) => n.departmentId)).size, 3, 'three departments');
-  t.match(reminded.notices[0]!.title, /SQ-2027-000001 即将到期/);
-  t.match(reminded.notices[0]!.body, /2027-04-01/);
+  t.match(reminded.notices[0]!.title, /SQ-2038-000001 即将到期/);
+  t.match(reminded.notices[0]!.body, /2038-04-01/);
 });
 
 t.test('the holder renews: a draft prefilled from the grant, then a linked grant', async (t) => {
@@ -170,7 +163,7 @@ t.test('the holder renews: a draft prefilled from the grant, then a linked grant
   t.match(r.again, { status: 409, body: { code: 'renewal_open', details: { requestId: renewalId } } }, 'one renewal at a time');
   t.equal(r.byOwner.status, 403, 'the owner does not renew');
   // Delivered Thu 18 Mar 10:00 for a month: the last day is Sun 18 Apr.
-  t.match(r.g2.body.grant, { number: 'SQ-2027-000002', renewsGrant: { id: g1.id, number: 'SQ-2027-000001' }, lastDay: '2027-04-18' });
+  t.match(r.g2.body.grant, { number: 'SQ-2038-000002', renewsGrant: { id: g1.id, number: 'SQ-2038-000001' }, lastDay: '2038-04-18' });
   t.match(
     r.old.body.grant,
     { state: 'expiring', renewal: { requestId: renewalId, state: 'granted', grant: { id: g2.id } } },
@@ -181,7 +174,7 @@ t.test('the holder renews: a draft prefilled from the grant, then a linked grant
 t.test('the old grant expires at the end of its last day; the renewal runs on', async (t) => {
   t.match(expired.detail.body.events.at(-1), {
     kind: 'expired',
-    at: '2027-04-01T16:00:00.000Z',
+    at: '2038-04-01T16:00:00.000Z',
     fromState: 'expiring',
     toState: 'expired',
   });

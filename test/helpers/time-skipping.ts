@@ -57,3 +57,18 @@ export async function startTimeSkipping<App extends boolean = false>(t: Teardown
     harness: harness as App extends true ? NonNullable<typeof harness> : null,
   };
 }
+
+/** 10:00 Asia/Shanghai on a date. */
+export const tenOn = (date: string) => Date.parse(`${date}T10:00:00+08:00`);
+
+/**
+ * Skips the test server's clock to 10:00 on a date. Hand-computed fixtures sit years ahead (in a
+ * year whose weekdays and holidays match the worked example) so that they never fall in the past;
+ * the skip goes 20 days at a time because the SDK's sleep takes a Node timer (at most 24.8 days).
+ */
+export async function skipTo(env: { currentTimeMs(): Promise<number>; sleep(ms: number): Promise<void> }, date: string) {
+  const target = tenOn(date);
+  if ((await env.currentTimeMs()) > target) throw new Error(`the test server's clock is past ${date}`);
+  for (let left = target - (await env.currentTimeMs()); left > 0; left = target - (await env.currentTimeMs()))
+    await env.sleep(Math.min(left, 20 * 24 * 60 * 60 * 1000));
+}
