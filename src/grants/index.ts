@@ -5,3 +5,4 @@ export { grantHandlers } from './routes.js';
 export { startWorkflowOfGrantFrom } from './service.js';
 export { recordCatalogueChange } from './catalogue.js';
 export { UsageRecorder } from './usage-records.js';
+export { grantsSeedStep } from './seed.js';

@@ -8,4 +8,4 @@ export { authenticationPlugin } from './authentication.js';
 export { createTokenService } from './tokens.js';
 export { identityHandlers } from './routes.js';
 export { actingAs, identitySeedStep } from './seed.js';
-export { type ServiceClient } from './service-clients.js';
+export { type ServiceClient, createServiceClient } from './service-clients.js';

@@ -5,7 +5,7 @@ import { actingAs } from '../identity/index.js';
 import { legalBasisIdOf } from '../legal-basis/index.js';
 import { addAttachment } from './attachments.js';
 import { createDraft, type DraftInput } from './filing.js';
-import { currentCommitment } from './policy.js';
+import { createPolicyVersion, currentCommitment, currentPolicy } from './policy.js';
 import { DEFAULT_POLICY_NAME } from './rules/policy.js';
 import { RequestService } from './service.js';
 
@@ -260,6 +260,32 @@ async function seedRefusalsAndDisputes({ db, service, file, datasetId, base, as 
   });
 }
 
+/**
+ * A grant in its reminder window (即将到期): the center has renewal reminders sent 25 working days
+ * ahead (policy version 2 — a renewal on the 15-working-day track still ends before the old grant
+ * does), so the market regulator's one-month grant on employment records is reminded at once.
+ */
+async function seedExpiringGrant({ db, service, file, datasetId, base, as }: DemoKit): Promise<void> {
+  const current = await currentPolicy(db);
+  await createPolicyVersion(
+    await as('dsc.admin'),
+    current.name,
+    { ...current.settings, grantExpiryReminderDays: 25 },
+    '授权到期提醒提前至 25 个工作日：经 15 个工作日通道办理的续期也能在原授权到期前办结',
+  );
+  const expiring = await file('amr.requester', {
+    ...base,
+    datasetId: await datasetId('HRSS-JY-002'),
+    fields: ['姓名', '公民身份号码', '就业状态'],
+    purpose: '个体工商户登记人员就业状态核验',
+    usageMonths: 1,
+  });
+  await service.act(await as('dsc.operator'), 'confirm_delivery', expiring, {
+    method: 'interface',
+    reference: 'https://exchange.sh.gov.cn/api/hrss/jy-002',
+  });
+}
+
 async function seedTrackFifteenAndDraft({ file, datasetId, base, as }: DemoKit): Promise<void> {
   // Track 15: catalogued not shareable — three-party coordination.
   await file('hrss.requester', {
@@ -283,7 +309,7 @@ async function seedTrackFifteenAndDraft({ file, datasetId, base, as }: DemoKit):
  * services and the request workflows (the worker runs in the same process): a track-1 request
  * waiting for the center, track-5 ones waiting for review, sent back for a supplement, refused
  * with a written explanation and delivered, track-15 coordinations in each state, refusals open
- * to dispute, disputes upheld and ordered, and a draft.
+ * to dispute, disputes upheld and ordered, a grant about to expire, and a draft.
  */
 export const requestsSeedStep: SeedStep = {
   name: 'requests: drafts and requests on every track',
@@ -293,6 +319,7 @@ export const requestsSeedStep: SeedStep = {
     await seedTrackFive(kit);
     await seedCoordinations(kit);
     await seedRefusalsAndDisputes(kit);
+    await seedExpiringGrant(kit);
     // Last: the requesters' newest requests are still open (the browser tests withdraw one).
     await seedTrackFifteenAndDraft(kit);
   },

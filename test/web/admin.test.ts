@@ -290,8 +290,12 @@ t.test('the center administrator reads the policy profiles and writes a new vers
   const page = await session();
   await signIn(page, '王敏（中心管理员）');
   await page.goto(`${platform.url}/admin/policies`);
-  await page.getByText('shanghai-1515（现行第 1 版）').waitFor();
+  await page.getByText('shanghai-1515（现行第 2 版）').waitFor();
   t.ok(await page.getByRole('row', { name: /5个工作日通道办理时限\s*5 个工作日/ }).isVisible(), 'the track-5 limit');
+  t.ok(
+    await page.getByRole('row', { name: /授权到期前提醒\s*25 个工作日/ }).isVisible(),
+    'the demo’s second version: reminders 25 days ahead',
+  );
   await page.getByText(/告知承诺（现行第 \d+ 版）/).waitFor();
   await accessible(t, page, 'policies');
   await screenshots(page, 'policies');
@@ -306,7 +310,7 @@ t.test('the center administrator reads the policy profiles and writes a new vers
   await dialog.getByLabel('1个工作日通道办理时限（工作日）').fill('1');
   await dialog.getByRole('button', { name: /保\s*存/ }).click();
   await dialog.waitFor({ state: 'hidden' });
-  await page.getByText('shanghai-1515（现行第 2 版）').waitFor();
+  await page.getByText('shanghai-1515（现行第 3 版）').waitFor();
   t.ok(await page.getByRole('row', { name: /补正答复期限\s*12 个工作日/ }).isVisible(), 'the new limit is current');
 
   await page.getByRole('button', { name: '发布新版本' }).click();

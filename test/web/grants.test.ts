@@ -1,8 +1,10 @@
 /**
  * Grants in the console, in a real browser against the real platform seeded with the demo data
- * (the public-security bureau holds a grant on the human-resources bureau's social-insurance data):
- * the owner sees who holds its data and suspends the grant with a reason; the holder renews it —
- * a draft request prefilled from the grant.
+ * (the public-security bureau holds a grant on the human-resources bureau's social-insurance data,
+ * used 18 times by the exchange, once beyond it; the market regulator's one-month grant on employment
+ * records is in its reminder window): the owner sees who holds its data, how it was used, and
+ * suspends the grant with a reason; the market regulator renews its expiring grant — a draft request
+ * prefilled from it; the center reads the monthly usage report with the flagged attempts.
  */
 import { and, eq } from 'drizzle-orm';
 import t from 'tap';
@@ -18,6 +20,19 @@ const [grant] = await db
   .innerJoin(datasets, eq(datasets.id, grants.datasetId))
   .where(and(eq(datasets.code, 'HRSS-SB-001'), eq(grants.state, 'active')));
 if (!grant) throw new Error('the demo has no grant on HRSS-SB-001');
+/** The demo's one-month grant, once its workflow has sent the reminder (at once: 25 working days ahead). */
+async function expiringGrant() {
+  for (let i = 0; i < 100; i++) {
+    const [row] = await db
+      .select({ id: grants.id, number: grants.number, state: grants.state })
+      .from(grants)
+      .innerJoin(datasets, eq(datasets.id, grants.datasetId))
+      .where(eq(datasets.code, 'HRSS-JY-002'));
+    if (row?.state === 'expiring') return row;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the demo grant on HRSS-JY-002 was not reminded');
+}
 
 t.test('the owner sees who holds its data and suspends a grant', async (t) => {
   const page = await session();
@@ -33,6 +48,8 @@ t.test('the owner sees who holds its data and suspends a grant', async (t) => {
 
   await row.getByRole('link', { name: grant.number }).click();
   await page.getByRole('heading', { name: new RegExp(`授权 ${grant.number}`) }).waitFor();
+  await page.getByText('校验 18 次：通过 17 次，拒绝 1 次').waitFor();
+  t.ok(await page.getByText(/超出授权字段 1 次/).isVisible(), 'the attempt beyond the grant, by its reason');
   await page.getByRole('button', { name: '暂停授权' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('button', { name: /确\s*认/ }).click();
@@ -47,22 +64,27 @@ t.test('the owner sees who holds its data and suspends a grant', async (t) => {
   await screenshots(page, 'grant-suspended');
 });
 
-t.test('the holder renews a grant: a draft prefilled from it', async (t) => {
+t.test('the holder renews an expiring grant: a draft prefilled from it', async (t) => {
+  const expiring = await expiringGrant();
   const page = await session();
-  await signIn(page, '孙伟（公安局申请）');
+  await signIn(page, '冯洁（市场监管局申请）');
   await page.goto(`${platform.url}/grants`);
   await page.getByRole('tab', { name: '本部门持有的授权', selected: true }).waitFor();
-  await page.getByRole('link', { name: grant.number }).click();
-  await page.getByRole('heading', { name: new RegExp(`授权 ${grant.number}`) }).waitFor();
+  const row = page.getByRole('row', { name: new RegExp(expiring.number) });
+  t.match(await row.innerText(), /即将到期/, 'listed as expiring');
+  await row.getByRole('link', { name: expiring.number }).click();
+  await page.getByRole('heading', { name: new RegExp(`授权 ${expiring.number}`) }).waitFor();
+  t.ok(await page.getByText(/如需继续使用，请申请续期/).isVisible(), 'the page asks for a renewal');
   t.notOk(await page.getByRole('button', { name: '暂停授权' }).isVisible(), 'the holder does not suspend');
-  await accessible(t, page, 'a held grant');
+  await accessible(t, page, 'an expiring grant');
+  await screenshots(page, 'grant-expiring');
   await page.getByRole('button', { name: '申请续期' }).click();
   await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
   await page.getByText('草稿', { exact: true }).first().waitFor();
-  t.ok(await page.getByText('姓名、公民身份号码、缴费月份').first().isVisible(), 'the fields of the grant');
+  t.ok(await page.getByText('姓名、公民身份号码、就业状态').first().isVisible(), 'the fields of the grant');
   await accessible(t, page, 'the renewal draft');
   await screenshots(page, 'grant-renewal-draft');
-  await page.goto(`${platform.url}/grants/${grant.id}`);
+  await page.goto(`${platform.url}/grants/${expiring.id}`);
   await page.getByRole('link', { name: '续期申请办理中' }).waitFor();
   t.notOk(await page.getByRole('button', { name: '申请续期' }).isVisible(), 'one renewal at a time');
 });
@@ -77,6 +99,12 @@ t.test('the center lists every grant and reads the monthly usage report', async 
   await page.getByRole('link', { name: '使用情况月报' }).click();
   await page.getByRole('heading', { name: '授权使用情况月报' }).waitFor();
   await page.getByText('按需求部门').waitFor();
+  const hrss = page.getByRole('row', { name: /上海市人力资源和社会保障局/ }).first();
+  t.same(
+    await hrss.getByRole('cell').allInnerTexts(),
+    ['上海市人力资源和社会保障局', '0', '0', '0', '0', '1'],
+    'the human-resources bureau: no grant, so no check under one, and one attempt without a grant',
+  );
   t.ok(await page.getByRole('button', { name: /导出 XLSX/ }).isVisible(), 'the report downloads as XLSX');
   await accessible(t, page, 'the monthly usage report');
   await screenshots(page, 'grant-usage-report');

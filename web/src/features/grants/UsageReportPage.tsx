@@ -66,7 +66,7 @@ export function UsageReportPage() {
           columns={[
             { title: '需求部门', key: 'department', render: (_, d) => d.department.name },
             { title: '授权数', dataIndex: 'grants', width: 90 },
-            { title: '校验次数', key: 'checks', width: 100, render: (_, d) => d.counts.checks },
+            { title: '授权内校验次数', key: 'checks', width: 130, render: (_, d) => d.counts.checks },
             { title: '通过', key: 'allowed', width: 90, render: (_, d) => d.counts.allowed },
             { title: '拒绝', key: 'denied', width: 90, render: (_, d) => d.counts.denied },
             { title: '无授权尝试', dataIndex: 'attemptsWithoutGrant', width: 110 },
