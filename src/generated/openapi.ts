@@ -1506,6 +1506,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/grants/use-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervision notices (安全监管提示) on use outside a grant — one per grant (or, without a grant, per department and dataset) and day, with that day's denied checks; newest first. A department sees those on its own use and on its data; the center, the authority and auditors all */
+        get: operations["listGrantUseFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/grants/{grantId}": {
         parameters: {
             query?: never;
@@ -1713,6 +1730,38 @@ export interface components {
                 /** @description Denied checks on data it holds no grant on */
                 attemptsWithoutGrant: number;
             }[];
+        };
+        GrantUseFlag: {
+            /** @description The notice's identity (grant or department and dataset */
+            key: string;
+            /**
+             * Format: date
+             * @description The day (Asia/Shanghai)
+             */
+            day: string;
+            /**
+             * Format: date-time
+             * @description The first such attempt that day
+             */
+            firstAt: string;
+            /**
+             * @description The first attempt's reason — 无授权 · 超出授权字段 · 尚未生效 · 已暂停 · 已到期 · 已撤销
+             * @enum {string}
+             */
+            reason: "no_grant" | "fields_outside_grant" | "not_yet_valid" | "suspended" | "expired" | "revoked";
+            /** @description Fields the first attempt asked beyond the grant */
+            fieldsOutside: string[];
+            /** @description Denied checks that day on the grant (or, without one, by the department on the dataset) */
+            deniedChecks: number;
+            department: components["schemas"]["DepartmentRef"];
+            dataset: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                name: string;
+            };
+            owner: components["schemas"]["DepartmentRef"];
+            grant: null | components["schemas"]["GrantRef"];
         };
         ServiceClient: {
             /** Format: uuid */
@@ -5949,6 +5998,41 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GrantUsageReport"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listGrantUseFlags: {
+        parameters: {
+            query?: {
+                /** @description First day (Asia/Shanghai); default the first of the current month (at most 366 days) */
+                from?: string;
+                /** @description Last day (Asia/Shanghai); default today */
+                to?: string;
+                /** @description Only the use of this department */
+                departmentId?: string;
+                datasetId?: string;
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of notices, the newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["GrantUseFlag"][];
+                        nextCursor: string | null;
+                    };
                 };
             };
             default: components["responses"]["Error"];

@@ -11,6 +11,7 @@ import type { UsageRecorder } from './usage-records.js';
 import { exportGrants } from './exports.js';
 import { grantUsageOf, grantUsageReport, usageReportFile } from './usage.js';
 import { listGrants } from './queries.js';
+import { listGrantUseFlags } from './flags.js';
 import type { GrantPersonAction } from './rules/actions.js';
 import { actOnGrant, grantDetail } from './service.js';
 
@@ -53,6 +54,7 @@ export function grantHandlers(deps: {
         .header('content-disposition', `attachment; filename="${download.fileName}"`)
         .send(download.file);
     }),
+    listGrantUseFlags: operation<'listGrantUseFlags'>(async (request) => listGrantUseFlags(await context(request), request.query)),
     getGrant: operation<'getGrant'>(async (request) => grantDetail(await context(request), request.params.grantId)),
     suspendGrant: action('suspend'),
     resumeGrant: action('resume'),

@@ -187,6 +187,16 @@ async function visibilityProblems(
         problems.push(`the grant ${fx.grants.shown} its department is a party to is missing`);
       return { what: party ? 'sees its party grant, nothing of another department' : 'nothing of another department', problems };
     }
+    case 'useFlags': {
+      if (!department) return null;
+      const items = itemsOf(body) as Array<{ key: string; department: { id: string }; owner: { id: string } }>;
+      return {
+        what: 'only notices on its own use or its own data',
+        problems: items
+          .filter((f) => f.department.id !== own && f.owner.id !== own)
+          .map((f) => `notice ${f.key} on ${f.department.id}'s use of ${f.owner.id}'s data`),
+      };
+    }
     case 'notifications': {
       const ids = itemsOf(body).map((m) => m.id as string);
       const rows = ids.length

@@ -74,11 +74,13 @@ export type Expectations = readonly [
  * - auditEntries: only actions of its own department (dept_admin);
  * - webhooks / webhookDeliveries: only its own department's;
  * - users: only its own department's users; requesters and reviewers only themselves;
- * - grants: only grants its department holds or owns the data of; the party grant is there.
+ * - grants: only grants its department holds or owns the data of; the party grant is there;
+ * - useFlags: only notices on its department's use or on its department's data.
  */
 export type ListRule =
   | 'requests'
   | 'grants'
+  | 'useFlags'
   | 'notifications'
   | 'unreadCount'
   | 'datasets'
@@ -257,6 +259,7 @@ export const MATRIX: readonly MatrixRow[] = [
   row('revokeGrant', 'an active grant market ← police (owner reviewer or center_operator)', [401, 403, 403, 403, 403, [200, 409], 403, 404, 404, 404, [200, 409], 403, 403, 403]),
   row('getGrantUsage', 'the usage of a grant market ← police',                       [401, 200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 200, 200, 200]),
   row('getGrantUsageReport', 'the monthly usage report (a department: what it holds or owns)', [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+  row('listGrantUseFlags', 'supervision notices on use outside a grant (a department: its own use and its data)', [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200], { list: 'useFlags' }),
   row('renewGrant', 'a grant market ← police (the holder’s requester)',                [401, 201, 403, 403, 403, 403, 403, 404, 404, 404, 403, 403, 403, 403]),
   // The exchange's check takes a service client's key, never a person's token: every person is refused (401).
   // Service clients are the center administrator's to register and revoke; the center and auditors list them.

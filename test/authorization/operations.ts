@@ -269,6 +269,7 @@ export const OPERATIONS: Record<string, Operation> = {
   exportGrants: () => get(`${API}/grants/export?format=csv`),
   getGrantUsage: (c) => get(`${API}/grants/${c.fx.grants.shown}/usage`),
   getGrantUsageReport: () => get(`${API}/grants/usage-report?month=2026-12`),
+  listGrantUseFlags: () => get(`${API}/grants/use-flags`),
   getGrant: (c) => get(`${API}/grants/${c.fx.grants.shown}`),
   suspendGrant: (c) => post(`${API}/grants/${subject(c, c.fx.grants.suspend)}/suspension`, { reason: '核查使用情况' }),
   resumeGrant: (c) => post(`${API}/grants/${subject(c, c.fx.grants.resume)}/resumption`, { reason: '核查完毕' }),

@@ -151,6 +151,48 @@ t.test('attempts outside a grant: one supervision notice per grant (or departmen
   t.match(aboutLive[0]!.body, /超出授权字段（户籍地址）/);
 });
 
+t.test('the notices as a list: the center, the owner and the department that tried; paged', async (t) => {
+  type Flag = {
+    key: string;
+    reason: string;
+    deniedChecks: number;
+    fieldsOutside: string[];
+    grant: { id: string } | null;
+    department: { id: string };
+  };
+  const flags = async (user: typeof world.centerOperator, query: string) => {
+    const response = await api('GET', `/grants/use-flags?${query}`, await bearer(harness.config, user));
+    t.equal(response.statusCode, 200, query);
+    return response.json<{ items: Flag[]; nextCursor: string | null }>();
+  };
+  const onLive = await flags(world.centerOperator, `datasetId=${live!.id}`);
+  t.same(
+    onLive.items.map((f) => [f.grant?.id ?? null, f.department.id, f.reason, f.fieldsOutside, f.deniedChecks]).sort(),
+    [
+      [g.live.id, world.market.id, 'fields_outside_grant', ['户籍地址'], 2],
+      [null, tax.id, 'no_grant', [], 1],
+    ].sort(),
+    'one notice per grant and day counting its two denied checks; the attempt without a grant',
+  );
+  t.equal((await flags(world.policeReviewer, `datasetId=${live!.id}`)).items.length, 2, 'the owner sees both');
+  const market = await flags(world.marketRequester, `departmentId=${world.market.id}`);
+  t.same(
+    market.items.map((f) => f.grant?.id).sort(),
+    [g.live.id, g.expired.id, g.suspended.id, g.revoked.id].sort(),
+    'the market regulator sees its own four',
+  );
+  t.equal((await flags(world.marketRequester, `datasetId=${live!.id}`)).items.length, 1, 'but not the tax bureau’s attempt');
+  const first = await flags(world.policeReviewer, `datasetId=${live!.id}&limit=1`);
+  t.ok(first.nextCursor, 'a next page');
+  const second = await flags(world.policeReviewer, `datasetId=${live!.id}&limit=1&cursor=${first.nextCursor}`);
+  t.same([second.items.length, second.nextCursor], [1, null], 'the last page');
+  t.not(second.items[0]!.key, first.items[0]!.key, 'pages do not overlap');
+  const forged = await api('GET', '/grants/use-flags?cursor=eyJ4IjoxfQ', await bearer(harness.config, world.centerOperator));
+  t.match([forged.statusCode, forged.json()], [400, { code: 'invalid_cursor' }]);
+  const tooLong = await api('GET', '/grants/use-flags?from=2025-01-01&to=2026-12-31', await bearer(harness.config, world.centerOperator));
+  t.match([tooLong.statusCode, tooLong.json()], [422, { code: 'period_too_long' }]);
+});
+
 t.test('usage is audited in bulk, not one ledger entry per check', async (t) => {
   const before = await db.$count(auditEntries, eq(auditEntries.action, 'exchange.checks_recorded'));
   const many = await Promise.all(Array.from({ length: 40 }, () => check(ask(live!.id, ['姓名']))));

@@ -4,7 +4,7 @@
  * used 18 times by the exchange, once beyond it; the market regulator's one-month grant on employment
  * records is in its reminder window): the owner sees who holds its data, how it was used, and
  * suspends the grant with a reason; the market regulator renews its expiring grant — a draft request
- * prefilled from it; the center reads the monthly usage report with the flagged attempts.
+ * prefilled from it; the center reads the monthly usage report and the supervision notices.
  */
 import { and, eq } from 'drizzle-orm';
 import t from 'tap';
@@ -108,4 +108,20 @@ t.test('the center lists every grant and reads the monthly usage report', async 
   t.ok(await page.getByRole('button', { name: /导出 XLSX/ }).isVisible(), 'the report downloads as XLSX');
   await accessible(t, page, 'the monthly usage report');
   await screenshots(page, 'grant-usage-report');
+
+  await page.goto(`${platform.url}/grants`);
+  await page.getByRole('link', { name: '安全监管提示' }).click();
+  await page.getByRole('heading', { name: '安全监管提示' }).waitFor();
+  const beyond = page.getByRole('row', { name: /超出授权字段（缴费基数）/ });
+  await beyond.waitFor();
+  t.match(await beyond.innerText(), /上海市公安局[\s\S]*社保缴纳记录[\s\S]*上海市人力资源和社会保障局/, 'who, on whose data');
+  t.ok(await beyond.getByRole('link', { name: grant.number }).isVisible(), 'the grant it was outside');
+  const without = page.getByRole('row', { name: /无授权/ });
+  t.match(
+    await without.innerText(),
+    /上海市人力资源和社会保障局[\s\S]*PSB-RK-001[\s\S]*\t无\t1/,
+    'an attempt without a grant, once that day',
+  );
+  await accessible(t, page, 'supervision notices');
+  await screenshots(page, 'grant-use-flags');
 });

@@ -941,7 +941,11 @@ export const grantSupervisionNotices = pgTable(
     fieldsOutside: jsonb('fields_outside').$type<string[]>().notNull(),
     firstAt: instant('first_at').notNull(),
   },
-  (t) => [index('grant_supervision_notices_dataset_idx').on(t.datasetId, t.day)],
+  (t) => [
+    index('grant_supervision_notices_dataset_idx').on(t.datasetId, t.day),
+    // The newest-first list of notices (GET /grants/use-flags).
+    index('grant_supervision_notices_first_at_idx').on(t.firstAt.desc(), t.key.desc()),
+  ],
 );
 
 /** Catalogue changes that affect active grants, told to each holder once (the center lists them). */

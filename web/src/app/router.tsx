@@ -26,6 +26,7 @@ export const router = createBrowserRouter([
       { path: 'requests/:requestId', lazy: async () => ({ Component: (await import('../features/requests')).RequestPage }) },
       { path: 'grants', lazy: async () => ({ Component: (await import('../features/grants')).GrantsPage }) },
       { path: 'grants/usage-report', lazy: async () => ({ Component: (await import('../features/grants')).UsageReportPage }) },
+      { path: 'grants/use-flags', lazy: async () => ({ Component: (await import('../features/grants')).UseFlagsPage }) },
       { path: 'grants/:grantId', lazy: async () => ({ Component: (await import('../features/grants')).GrantPage }) },
       { path: 'legal-bases', lazy: async () => ({ Component: (await import('../features/legal-basis')).LegalBasesPage }) },
       { path: 'legal-bases/:legalBasisId', lazy: async () => ({ Component: (await import('../features/legal-basis')).LegalBasisPage }) },

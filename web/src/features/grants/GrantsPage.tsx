@@ -65,6 +65,7 @@ export function GrantsPage() {
         </Typography.Title>
         <Space wrap>
           <Link to="/grants/usage-report">使用情况月报</Link>
+          <Link to="/grants/use-flags">安全监管提示</Link>
           {(['xlsx', 'csv'] as const).map((format) => (
             <Button key={format} icon={<DownloadOutlined />} onClick={() => void download(format)}>
               导出 {format.toUpperCase()}

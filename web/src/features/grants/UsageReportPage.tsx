@@ -11,13 +11,14 @@ import { Link } from 'react-router';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, saveFile, unwrap, unwrapResponse, type Schemas } from '../../lib/api';
+import { shanghaiToday } from '../../lib/time';
 import { useUrlFilters } from '../../lib/url';
 
 type Report = Schemas['GrantUsageReport'];
 
 export function UsageReportPage() {
   const [params, update] = useUrlFilters();
-  const month = params.get('month') ?? dayjs().format('YYYY-MM');
+  const month = params.get('month') ?? shanghaiToday().slice(0, 7);
   const report = useQuery({
     queryKey: ['grants', 'usage-report', month],
     // JSON is asked for (the default format); the contract's union also names the XLSX body.

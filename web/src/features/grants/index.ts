@@ -2,3 +2,4 @@
 export { GrantPage } from './GrantPage';
 export { GrantsPage } from './GrantsPage';
 export { UsageReportPage } from './UsageReportPage';
+export { UseFlagsPage } from './UseFlagsPage';

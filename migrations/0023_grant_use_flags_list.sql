@@ -1,0 +1,1 @@
+CREATE INDEX "grant_supervision_notices_first_at_idx" ON "grant_supervision_notices" USING btree ("first_at" DESC NULLS LAST,"key" DESC NULLS LAST);
