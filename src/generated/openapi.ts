@@ -2186,6 +2186,15 @@ export interface components {
             disputeWindowDays: number;
             disputeDecisionDays: number;
             grantExpiryReminderDays: number;
+            /** @description The objection process (异议核实), in working days: the center accepts, traces fused data, gives feedback and decides a contest; each source department verifies; the objector may contest within `contest` after feedback. When omitted: 1, 2, 5, 1, 5, 5 */
+            objectionDays?: {
+                accept: number;
+                trace: number;
+                verify: number;
+                feedback: number;
+                contest: number;
+                contestDecision: number;
+            };
             autoApproveOnTimeout: boolean;
         };
         PolicyProfile: {

@@ -519,6 +519,23 @@ t.test('breach → supervision; the responsible department replies; policy and c
     { status: 422, body: { code: 'invalid_policy', message: /autoApproveOnTimeout/ } },
     'not offered, so not silently ignored',
   );
+  const { objectionDays: _omitted, ...withoutObjectionDays } = settings;
+  const objections = await call('POST', '/policy-profiles', world.centerAdmin, {
+    name: 'objection-days',
+    settings: withoutObjectionDays,
+    note: '未写异议时限',
+  });
+  t.same(
+    objections.json().profile.settings.objectionDays,
+    { accept: 1, trace: 2, verify: 5, feedback: 1, contest: 5, contestDecision: 5 },
+    'the objection process’s limits default to the city’s (accept 1, trace 2, verify 5, feedback 1, contest 5 / decide 5)',
+  );
+  const noVerify = await call('POST', '/policy-profiles', world.centerAdmin, {
+    name: 'objection-days',
+    settings: { ...settings, objectionDays: { ...settings.objectionDays, verify: 0 } },
+    note: '核实时限为零',
+  });
+  t.match(noVerify.json(), { code: 'invalid_policy', message: /objectionDays\.verify: a limit is 1 to 250 working days/ });
   t.equal((await call('POST', '/commitment', world.marketRequester, { text: '新的告知承诺文本内容' })).statusCode, 403);
 });
 

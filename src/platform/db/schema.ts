@@ -1112,3 +1112,194 @@ export const requestFactStaleDays = pgTable(
   },
   (t) => [index('request_fact_stale_days_idx').on(t.kind, t.day)],
 );
+
+/** Per-year counters behind readable objection numbers (YY-2026-000045), gapless. */
+export const objectionNumberCounters = pgTable('objection_number_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+/** One link of an objection's trace chain (src/objections/rules/trace.ts), as recorded. */
+export interface StoredTraceHop {
+  datasetId: string;
+  datasetCode: string;
+  datasetName: string;
+  field: string;
+  ownerDepartmentId: string;
+  feeds: { datasetCode: string; field: string } | null;
+  origin: boolean;
+}
+
+/**
+ * An objection (异议) to shared data: raised by a department through the grant it received the
+ * data by, about one field of one record. Its state is kept by its workflow (`objection-<id>`);
+ * its history is `objection_events`; the center's and the objector's open step is `clock_id`,
+ * the source departments' steps are their tasks' clocks.
+ */
+export const objections = pgTable(
+  'objections',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** YY-2026-000045: per year raised, gapless. */
+    number: text('number').notNull().unique(),
+    state: text('state').notNull(),
+    /** corrected · confirmed_accurate · partially_corrected, once verified. */
+    result: text('result'),
+    objectorDepartmentId: uuid('objector_department_id')
+      .notNull()
+      .references(() => departments.id),
+    objectorUserId: uuid('objector_user_id')
+      .notNull()
+      .references(() => users.id),
+    grantId: uuid('grant_id')
+      .notNull()
+      .references(() => grants.id),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    datasetVersion: integer('dataset_version').notNull(),
+    ownerDepartmentId: uuid('owner_department_id')
+      .notNull()
+      .references(() => departments.id),
+    recordKey: text('record_key').notNull(),
+    field: text('field').notNull(),
+    valueReceived: text('value_received').notNull(),
+    valueClaimed: text('value_claimed').notNull(),
+    reason: text('reason').notNull(),
+    /** The dataset is fused (融合数据) when raised: acceptance leads to tracing. */
+    fused: boolean('fused').notNull(),
+    /** The trace chain, recorded by the center's trace step (or the owner's own field on acceptance). */
+    trace: jsonb('trace').$type<StoredTraceHop[]>(),
+    /** The verification round: a sustained contest opens the second. */
+    round: integer('round').notNull().default(1),
+    contested: boolean('contested').notNull().default(false),
+    /** The open step of the center or the objector (accept, trace, feedback, contest window, contest decision). */
+    clockId: uuid('clock_id').references(() => slaClocks.id),
+    policyName: text('policy_name').notNull(),
+    policyVersion: integer('policy_version').notNull(),
+    raisedAt: instant('raised_at').notNull(),
+    closedAt: instant('closed_at'),
+    /** Set once its workflow runs; the reconciler starts the workflows of objections without. */
+    workflowStartedAt: instant('workflow_started_at'),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    index('objections_objector_idx').on(t.objectorDepartmentId, t.raisedAt),
+    index('objections_owner_idx').on(t.ownerDepartmentId, t.raisedAt),
+    index('objections_dataset_idx').on(t.datasetId, t.raisedAt),
+    index('objections_state_idx').on(t.state, t.raisedAt),
+    index('objections_unstarted_idx')
+      .on(t.raisedAt)
+      .where(sql`workflow_started_at is null`),
+  ],
+);
+
+/** An objection's history (append-only): every step with its party, actor and details. */
+export const objectionEvents = pgTable(
+  'objection_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    objectionId: uuid('objection_id')
+      .notNull()
+      .references(() => objections.id),
+    /** Unique per objection: the workflow's key for the step (idempotency across retries). */
+    stepKey: text('step_key').notNull(),
+    kind: text('kind').notNull(),
+    at: instant('at').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    party: text('party').notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    actorDepartmentId: uuid('actor_department_id').references(() => departments.id),
+    reason: text('reason'),
+    details: jsonb('details').notNull(),
+  },
+  (t) => [
+    uniqueIndex('objection_events_step_key').on(t.objectionId, t.stepKey),
+    index('objection_events_objection_idx').on(t.objectionId, t.seq),
+  ],
+);
+
+/** Evidence (证明材料) the objector attaches while the objection waits for acceptance; immutable. */
+export const objectionEvidence = pgTable(
+  'objection_evidence',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    objectionId: uuid('objection_id')
+      .notNull()
+      .references(() => objections.id),
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    uploadedBy: uuid('uploaded_by')
+      .notNull()
+      .references(() => users.id),
+    uploadedAt: instant('uploaded_at').notNull(),
+  },
+  (t) => [index('objection_evidence_objection_idx').on(t.objectionId)],
+);
+
+/**
+ * A verification task (核实任务): one per source department and round, with the dataset fields it
+ * verifies and its own clock; decided once — corrected (before, after, the correction's reference)
+ * or confirmed accurate (an explanation).
+ */
+export const objectionTasks = pgTable(
+  'objection_tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    objectionId: uuid('objection_id')
+      .notNull()
+      .references(() => objections.id),
+    round: integer('round').notNull(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    items: jsonb('items').$type<{ datasetId: string; datasetCode: string; field: string }[]>().notNull(),
+    clockId: uuid('clock_id')
+      .notNull()
+      .references(() => slaClocks.id),
+    outcome: text('outcome'),
+    valueBefore: text('value_before'),
+    valueAfter: text('value_after'),
+    correctionReference: text('correction_reference'),
+    explanation: text('explanation'),
+    decidedByUserId: uuid('decided_by_user_id').references(() => users.id),
+    decidedAt: instant('decided_at'),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('objection_tasks_round_department').on(t.objectionId, t.round, t.departmentId),
+    index('objection_tasks_department_idx').on(t.departmentId, t.createdAt),
+  ],
+);
+
+/**
+ * The mark (异议标注) on a disputed record's field while its objection is open: set on acceptance,
+ * revoked when the dossier is archived. Holders of grants on the dataset see the open ones.
+ */
+export const dataMarks = pgTable(
+  'data_marks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    objectionId: uuid('objection_id')
+      .notNull()
+      .references(() => objections.id)
+      .unique(),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    recordKey: text('record_key').notNull(),
+    field: text('field').notNull(),
+    setAt: instant('set_at').notNull(),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [
+    index('data_marks_open_idx')
+      .on(t.datasetId, t.field)
+      .where(sql`revoked_at is null`),
+  ],
+);

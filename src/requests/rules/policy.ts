@@ -23,8 +23,22 @@ export interface PolicySettings {
   disputeWindowDays: number;
   disputeDecisionDays: number;
   grantExpiryReminderDays: number;
+  /**
+   * The objection process (异议核实): the center accepts, traces fused data, gives feedback and
+   * decides a contest; each source department verifies; the objector may contest after feedback.
+   */
+  objectionDays: ObjectionDays;
   /** Approve automatically when the owner lets the deadline pass (off by default). */
   autoApproveOnTimeout: boolean;
+}
+
+export interface ObjectionDays {
+  accept: number;
+  trace: number;
+  verify: number;
+  feedback: number;
+  contest: number;
+  contestDecision: number;
 }
 
 export interface PolicyProfile {
@@ -45,6 +59,7 @@ export const SHANGHAI_1515: PolicySettings = {
   disputeWindowDays: 10,
   disputeDecisionDays: 10,
   grantExpiryReminderDays: 10,
+  objectionDays: { accept: 1, trace: 2, verify: 5, feedback: 1, contest: 5, contestDecision: 5 },
   autoApproveOnTimeout: false,
 };
 
@@ -59,6 +74,12 @@ const DAY_LIMITS: [string, (s: PolicySettings) => number][] = [
   ['disputeWindowDays', (s) => s.disputeWindowDays],
   ['disputeDecisionDays', (s) => s.disputeDecisionDays],
   ['grantExpiryReminderDays', (s) => s.grantExpiryReminderDays],
+  ['objectionDays.accept', (s) => s.objectionDays.accept],
+  ['objectionDays.trace', (s) => s.objectionDays.trace],
+  ['objectionDays.verify', (s) => s.objectionDays.verify],
+  ['objectionDays.feedback', (s) => s.objectionDays.feedback],
+  ['objectionDays.contest', (s) => s.objectionDays.contest],
+  ['objectionDays.contestDecision', (s) => s.objectionDays.contestDecision],
 ];
 
 /**
@@ -66,8 +87,15 @@ const DAY_LIMITS: [string, (s: PolicySettings) => number][] = [
  * version keeps meaning what it meant: the defaults are the behaviour before the setting existed
  * or the city's rule, whichever the setting's comment names).
  */
-export function withSettingDefaults(stored: Omit<PolicySettings, 'handoverGraceDays'> & Partial<PolicySettings>): PolicySettings {
-  return { ...stored, handoverGraceDays: stored.handoverGraceDays ?? SHANGHAI_1515.handoverGraceDays };
+export function withSettingDefaults(
+  stored: Omit<PolicySettings, 'handoverGraceDays' | 'objectionDays'> & Partial<PolicySettings>,
+): PolicySettings {
+  return {
+    ...stored,
+    handoverGraceDays: stored.handoverGraceDays ?? SHANGHAI_1515.handoverGraceDays,
+    // The city's defaults for the objection process (DESIGN: accept 1, trace 2, verify 5, feedback 1; contest 5 / decide 5).
+    objectionDays: stored.objectionDays ?? SHANGHAI_1515.objectionDays,
+  };
 }
 
 /** Every reason the settings cannot be a profile version; empty when they can. */

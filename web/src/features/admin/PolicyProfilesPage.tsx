@@ -18,6 +18,18 @@ import { shanghaiTime } from '../../lib/time';
 type Profile = Schemas['PolicyProfile'];
 type Settings = Schemas['PolicySettings'];
 
+type ObjectionDays = NonNullable<Settings['objectionDays']>;
+/** The objection process's limits (异议核实), with the city's defaults the server takes when a version omits them. */
+const OBJECTION_DAY_DEFAULTS: ObjectionDays = { accept: 1, trace: 2, verify: 5, feedback: 1, contest: 5, contestDecision: 5 };
+const OBJECTION_DAY_SETTINGS: [keyof ObjectionDays, string][] = [
+  ['accept', '异议受理期限'],
+  ['trace', '融合数据溯源期限'],
+  ['verify', '异议核实期限'],
+  ['feedback', '核实结果反馈期限'],
+  ['contest', '对核实结果提出复核期限'],
+  ['contestDecision', '中心复核决定期限'],
+];
+
 /**
  * The day limits, in the order a request meets them, with their Chinese names and their place in
  * the body of createPolicyProfileVersion.
@@ -38,6 +50,12 @@ const DAY_SETTINGS: { key: string; path: string; label: string; read: (s: Settin
     label: '授权到期前提醒',
     read: (s) => s.grantExpiryReminderDays,
   },
+  ...OBJECTION_DAY_SETTINGS.map(([key, label]) => ({
+    key: `objection.${key}`,
+    path: `settings.objectionDays.${key}`,
+    label,
+    read: (s: Settings) => s.objectionDays?.[key] ?? OBJECTION_DAY_DEFAULTS[key],
+  })),
 ];
 const POLICY = 'createPolicyProfileVersion';
 /** The server's own rule on every day limit (not in the contract): 1 to 250 working days. */
@@ -137,6 +155,7 @@ interface VersionValues {
   disputeWindowDays: number;
   disputeDecisionDays: number;
   grantExpiryReminderDays: number;
+  objection: ObjectionDays;
   capExtension: boolean;
   extensionCapDays?: number | null;
   note: string;
@@ -167,6 +186,7 @@ function VersionDialog({ base, onClose }: { base: Profile; onClose: () => void }
               disputeWindowDays: v.disputeWindowDays,
               disputeDecisionDays: v.disputeDecisionDays,
               grantExpiryReminderDays: v.grantExpiryReminderDays,
+              objectionDays: v.objection,
               autoApproveOnTimeout: false,
             },
           },
@@ -205,6 +225,7 @@ function VersionDialog({ base, onClose }: { base: Profile; onClose: () => void }
           disputeWindowDays: s.disputeWindowDays,
           disputeDecisionDays: s.disputeDecisionDays,
           grantExpiryReminderDays: s.grantExpiryReminderDays,
+          objection: s.objectionDays ?? OBJECTION_DAY_DEFAULTS,
           capExtension: s.extensionCapDays !== null,
           extensionCapDays: s.extensionCapDays,
           note: '',
@@ -225,7 +246,7 @@ function VersionDialog({ base, onClose }: { base: Profile; onClose: () => void }
           {DAY_SETTINGS.map((d) => (
             <Form.Item
               key={d.key}
-              name={d.key}
+              name={d.key.split('.')}
               label={`${d.label}（工作日）`}
               dependencies={d.key.startsWith('track') ? ['track1', 'track5', 'track15'] : []}
               rules={[
