@@ -7,3 +7,4 @@ export * from './dashboard.js';
 export * from './notifications.js';
 export * from './request.js';
 export * from './grant.js';
+export * from './objection.js';

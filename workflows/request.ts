@@ -27,6 +27,8 @@ import { clockChanged } from './case-api.js';
 import { CaseEngine, refusal } from './case.js';
 import { grantWorkflow } from './grant.js';
 import { grantWorkflowId } from './grant-api.js';
+import { objectionWorkflow } from './objection.js';
+import { objectionWorkflowId } from './objection-api.js';
 import { requestUpdates, requestView } from './request-api.js';
 
 // Each step is one short transaction; a worker that dies mid-step is noticed after this long and
@@ -123,6 +125,20 @@ async function startGrantWorkflow(grantId: string): Promise<void> {
   await act.markGrantWorkflowStarted({ grantId, at: new Date().toISOString() });
 }
 
+/** Starts an objection's workflow unless it runs (or ran) already, and records that it did. */
+async function startObjectionWorkflow(objectionId: string): Promise<void> {
+  try {
+    await startChild(objectionWorkflow, {
+      workflowId: objectionWorkflowId(objectionId),
+      args: [{ objectionId }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  await act.markObjectionWorkflowStarted({ objectionId, at: new Date().toISOString() });
+}
+
 /**
  * Repairs the gaps between PostgreSQL and Temporal that an unreachable Temporal can leave. A
  * request committed meanwhile has no workflow: the reconciler starts it (the id is the request's,
@@ -158,7 +174,12 @@ export async function requestReconcilerWorkflow(input: { intervalMs: number; gra
       ? await act.listUnstartedGrants({ issuedBefore: new Date(Date.now() - input.graceMs).toISOString(), limit: 100 })
       : [];
     for (const grantId of grants) await startGrantWorkflow(grantId);
-    if (ids.length < 100 && owed.length < 100 && grants.length < 100) await sleep(input.intervalMs);
+    // Objections raised while Temporal was unreachable: never a lost objection.
+    const raised = patched('objection-reconciler')
+      ? await act.listUnstartedObjections({ raisedBefore: new Date(Date.now() - input.graceMs).toISOString(), limit: 100 })
+      : [];
+    for (const objectionId of raised) await startObjectionWorkflow(objectionId);
+    if (ids.length < 100 && owed.length < 100 && grants.length < 100 && raised.length < 100) await sleep(input.intervalMs);
   }
   return continueAsNew<typeof requestReconcilerWorkflow>(input);
 }

@@ -1489,6 +1489,306 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Objections the caller may read, the newest first: raised by its department, on its data, with a verification task of its department, or (center, authority, auditors) all */
+        get: operations["listObjections"];
+        put?: never;
+        /** Raise an objection (提出异议) to a field of a record received through a valid grant the caller's department holds; the center accepts it within the policy's working days. No valid grant, a field outside the grant or a record key that is not a valid identifier of the dataset are 4xx */
+        post: operations["raiseObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Objections per owner department and dataset in a period (by the day raised): by outcome, the average verification time in working days, overdue now, the most disputed fields — a department sees its own data; the center, the authority and auditors all. JSON, XLSX or CSV */
+        get: operations["getObjectionReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        /** An objection with its evidence, trace chain, verification tasks, mark, history and what the caller may do */
+        get: operations["getObjection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        /** The dossier (异议核实档案) as an A4 PDF: the objection, evidence list, trace chain, verification results, feedback, contest and history — for whoever reads the objection */
+        get: operations["getObjectionDossier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach evidence (证明材料) while the objection waits for acceptance — the objector's requester; PDF, JPEG, PNG, DOCX, XLSX, OFD; at most 10 MB and 10 files; stored with its SHA-256 */
+        post: operations["addObjectionEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/evidence/{evidenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download evidence (whoever reads the objection) */
+        get: operations["getObjectionEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The center accepts the objection (受理): the record's field is marked (异议标注) and every holder of a valid grant on the data told; fused data goes to tracing, other data to its owner's verification */
+        post: operations["acceptObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/rejection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The center rejects the objection as out of scope (不予受理), e.g. a dispute over a specific administrative act handled under other rules; a reason is required */
+        post: operations["rejectObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The center confirms the trace of fused data (溯源): the origins the lineage gives (all, or those named) become one verification task and clock per source department */
+        post: operations["traceObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/tasks/{taskId}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The source department's reviewer decides its task: corrected (value before and after, the correction's reference) or confirmed accurate (an explanation). When every task of the round is decided, the objection has its result */
+        post: operations["verifyObjectionTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/tasks/{taskId}/extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The source department asks once, before the deadline, for more working days on its task (at most the policy's cap); the center decides */
+        post: operations["requestObjectionTaskExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/tasks/{taskId}/extension-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The center approves or rejects a task's extension, with a reason */
+        post: operations["decideObjectionTaskExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The center gives the objector the result (反馈); the contest window opens — or, after a decided contest, the mark is revoked and the dossier archived */
+        post: operations["giveObjectionFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/contest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The objector contests the result once, within the policy's working days after feedback (申请复核) */
+        post: operations["contestObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objections/{objectionId}/contest-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The center decides the contest with reasons: not sustained — the mark is revoked and the dossier archived; sustained — the sources verify again */
+        post: operations["decideObjectionContest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{datasetId}/marks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open objection marks (异议标注) on a dataset's records — for the holders of a valid grant on it, its owner, the center, the authority and auditors */
+        get: operations["listDataMarks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/grants/usage-report": {
         parameters: {
             query?: never;
@@ -1763,6 +2063,234 @@ export interface components {
             owner: components["schemas"]["DepartmentRef"];
             grant: null | components["schemas"]["GrantRef"];
         };
+        /**
+         * @description 待受理 · 不予受理 · 溯源中 · 核实中 · 已更正 · 经核实无误 · 部分更正 · 已反馈 · 复核中 · 已归档
+         * @enum {string}
+         */
+        ObjectionState: "submitted" | "rejected_out_of_scope" | "tracing" | "verifying" | "corrected" | "confirmed_accurate" | "partially_corrected" | "feedback_given" | "contested" | "archived";
+        /** @enum {string} */
+        ObjectionResult: "corrected" | "confirmed_accurate" | "partially_corrected";
+        ObjectionInput: {
+            /**
+             * Format: uuid
+             * @description The grant the data was received through (held by the caller's department
+             */
+            grantId: string;
+            /** @description The record: the value of the dataset's identifying field (公民身份号码, 统一社会信用代码, or its own key) */
+            recordKey: string;
+            /** @description A field of the grant */
+            field: string;
+            valueReceived: string;
+            /** @description The value believed right */
+            valueClaimed: string;
+            reason: string;
+        };
+        ObjectionNoteInput: {
+            note?: string;
+        };
+        ObjectionReasonInput: {
+            reason: string;
+        };
+        ObjectionReasonsInput: {
+            reasons: string;
+        };
+        ObjectionTraceInput: {
+            /** @description Dataset codes of the origins to verify (of those the lineage gives); all when omitted */
+            origins?: string[];
+            note?: string;
+        };
+        ObjectionVerificationInput: {
+            /** @enum {string} */
+            outcome: "corrected" | "confirmed_accurate";
+            valueBefore?: string;
+            /** @description Required when corrected */
+            valueAfter?: string;
+            /** @description The correction's reference (e.g. the source system's change number); required when corrected */
+            correctionReference?: string;
+            /** @description Required when confirmed accurate */
+            explanation?: string;
+        };
+        ObjectionExtensionInput: {
+            days: number;
+            reason: string;
+        };
+        ObjectionExtensionDecisionInput: {
+            approved: boolean;
+            reason: string;
+        };
+        ObjectionFeedbackInput: {
+            feedback: string;
+        };
+        ObjectionContestDecisionInput: {
+            /** @description true: the sources verify again; false: the result stands */
+            sustained: boolean;
+            reasons: string;
+        };
+        /** @description An open clocked step (its deadline, who it is charged to, whether it is late) */
+        ObjectionStep: {
+            /** @description accept · trace · verify · feedback · contest_window · contest_decision */
+            step: string;
+            chargedParty: string;
+            /** Format: date-time */
+            deadline: string;
+            /** Format: date */
+            deadlineDate: string;
+            workingDaysRemaining: number;
+            overdue: boolean;
+            supervisionLevel: number;
+            extension: null | {
+                days: number;
+                reason: string;
+                /** @enum {string} */
+                decision: "pending" | "approved" | "rejected";
+            };
+        };
+        ObjectionSummary: {
+            /** Format: uuid */
+            id: string;
+            number: string;
+            state: components["schemas"]["ObjectionState"];
+            result: null | components["schemas"]["ObjectionResult"];
+            objectorDepartment: components["schemas"]["DepartmentRef"];
+            ownerDepartment: components["schemas"]["DepartmentRef"];
+            dataset: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                name: string;
+                version: number;
+            };
+            grant: components["schemas"]["GrantRef"];
+            recordKey: string;
+            field: string;
+            /** Format: date-time */
+            raisedAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @description The record's field carries the open mark (异议标注) */
+            marked: boolean;
+            /** @description The open step of the center or the objector (the tasks carry their own) */
+            step: null | components["schemas"]["ObjectionStep"];
+        };
+        ObjectionTask: {
+            /** Format: uuid */
+            id: string;
+            round: number;
+            department: components["schemas"]["DepartmentRef"];
+            items: {
+                /** Format: uuid */
+                datasetId: string;
+                datasetCode: string;
+                field: string;
+            }[];
+            /** @enum {string|null} */
+            outcome: "corrected" | "confirmed_accurate" | null;
+            valueBefore: string | null;
+            valueAfter: string | null;
+            correctionReference: string | null;
+            explanation: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            step: components["schemas"]["ObjectionStep"];
+        };
+        TraceHop: {
+            /** Format: uuid */
+            datasetId: string;
+            datasetCode: string;
+            datasetName: string;
+            field: string;
+            /** Format: uuid */
+            ownerDepartmentId: string;
+            feeds: null | {
+                datasetCode: string;
+                field: string;
+            };
+            /** @description The data is held here; its owner verifies it */
+            origin: boolean;
+        };
+        ObjectionEvent: {
+            kind: string;
+            /** Format: date-time */
+            at: string;
+            fromState: string | null;
+            toState: string | null;
+            party: string;
+            actorDepartment: null | components["schemas"]["DepartmentRef"];
+            reason: string | null;
+            details: Record<string, never>;
+        };
+        DataMark: {
+            /** Format: uuid */
+            objectionId: string;
+            objectionNumber: string;
+            /** Format: uuid */
+            datasetId: string;
+            recordKey: string;
+            field: string;
+            /** Format: date-time */
+            setAt: string;
+        };
+        ObjectionDetail: {
+            objection: components["schemas"]["ObjectionSummary"];
+            valueReceived: string;
+            valueClaimed: string;
+            reason: string;
+            /** @description The data is fused (融合数据); acceptance leads to tracing */
+            fused: boolean;
+            round: number;
+            contested: boolean;
+            evidence: components["schemas"]["Attachment"][];
+            /** @description The trace chain as recorded */
+            trace: components["schemas"]["TraceHop"][] | null;
+            /** @description While tracing: the chain the catalogue's lineage gives now */
+            traceProposal: components["schemas"]["TraceHop"][] | null;
+            /** @description Every round's tasks */
+            tasks: components["schemas"]["ObjectionTask"][];
+            mark: null | {
+                /** Format: date-time */
+                setAt: string;
+                /** Format: date-time */
+                revokedAt: string | null;
+            };
+            events: components["schemas"]["ObjectionEvent"][];
+            availableActions: ("accept" | "reject" | "trace" | "verify" | "request_extension" | "decide_extension" | "give_feedback" | "contest" | "decide_contest" | "add_evidence")[];
+        };
+        ObjectionReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description Per owner department and dataset */
+            rows: {
+                ownerDepartment: components["schemas"]["DepartmentRef"];
+                dataset: {
+                    /** Format: uuid */
+                    id: string;
+                    code: string;
+                    name: string;
+                };
+                raised: number;
+                rejected: number;
+                open: number;
+                corrected: number;
+                confirmedAccurate: number;
+                partiallyCorrected: number;
+                /** @description Working days from a task's opening to its decision */
+                averageVerificationDays: number | null;
+                /** @description Open steps past their deadline */
+                overdueNow: number;
+                topFields: {
+                    field: string;
+                    objections: number;
+                }[];
+            }[];
+            /** @description The most disputed fields across the rows */
+            fields: {
+                datasetCode: string;
+                field: string;
+                objections: number;
+            }[];
+        };
         ServiceClient: {
             /** Format: uuid */
             id: string;
@@ -1786,6 +2314,14 @@ export interface components {
             /** @description Why not (null when allowed) — 无授权 · 超出授权字段 · 尚未生效 · 已暂停 · 已到期 · 已撤销 */
             reason: null | ("no_grant" | "fields_outside_grant" | "not_yet_valid" | "suspended" | "expired" | "revoked");
             fieldsOutside: string[];
+            /** @description When allowed: the open objection marks (异议标注) on the asked fields of the dataset — records whose value is being verified (at most 100, oldest first) */
+            marks: {
+                recordKey: string;
+                field: string;
+                objectionNumber: string;
+                /** Format: date-time */
+                markedAt: string;
+            }[];
             /** Format: date-time */
             checkedAt: string;
         };
@@ -5977,6 +6513,514 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GrantUsage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listObjections: {
+        parameters: {
+            query?: {
+                /** @description raised — by the caller's department; on_my_data — on datasets it owns; tasks — with a verification task of its department; all — every one it may read */
+                scope?: "raised" | "on_my_data" | "tasks" | "all";
+                state?: components["schemas"]["ObjectionState"];
+                /** @description true — not archived or rejected; false — closed */
+                open?: boolean;
+                datasetId?: string;
+                /** @description An objection number or part of it */
+                q?: string;
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of objections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ObjectionSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    raiseObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionInput"];
+            };
+        };
+        responses: {
+            /** @description Raised */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getObjectionReport: {
+        parameters: {
+            query?: {
+                /** @description First day (Asia/Shanghai); default the first of the current month (at most 366 days) */
+                from?: string;
+                /** @description Last day (Asia/Shanghai); default today */
+                to?: string;
+                format?: "json" | "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    /** @description attachment; filename=... (XLSX, CSV) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionReport"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The objection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getObjectionDossier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An A4 PDF with the Chinese fonts embedded */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''... */
+                    "Content-Disposition": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    addObjectionEvidence: {
+        parameters: {
+            query: {
+                fileName: string;
+            };
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": unknown;
+                "image/jpeg": unknown;
+                "image/png": unknown;
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                "application/ofd": unknown;
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getObjectionEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+                evidenceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as uploaded */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''... */
+                    "Content-Disposition": string;
+                    /** @description The SHA-256 recorded at upload */
+                    "X-Content-SHA256": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/ofd": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    acceptObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionNoteInput"];
+            };
+        };
+        responses: {
+            /** @description The objection after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    rejectObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionReasonInput"];
+            };
+        };
+        responses: {
+            /** @description The objection after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    traceObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionTraceInput"];
+            };
+        };
+        responses: {
+            /** @description The objection after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    verifyObjectionTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                objectionId: string;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionVerificationInput"];
+            };
+        };
+        responses: {
+            /** @description The objection after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    requestObjectionTaskExtension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                objectionId: string;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionExtensionInput"];
+            };
+        };
+        responses: {
+            /** @description The objection after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    decideObjectionTaskExtension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                objectionId: string;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionExtensionDecisionInput"];
+            };
+        };
+        responses: {
+            /** @description The objection after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    giveObjectionFeedback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionFeedbackInput"];
+            };
+        };
+        responses: {
+            /** @description The objection after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    contestObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionReasonsInput"];
+            };
+        };
+        responses: {
+            /** @description The objection after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    decideObjectionContest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionContestDecisionInput"];
+            };
+        };
+        responses: {
+            /** @description The objection after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listDataMarks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The open marks, oldest first (at most 500) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DataMark"][];
+                    };
                 };
             };
             default: components["responses"]["Error"];

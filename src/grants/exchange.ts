@@ -3,10 +3,10 @@
  * now? The decision comes from the department's grants on the dataset (src/grants/rules/check.ts);
  * the answer waits for its usage record to commit (./usage-records.ts).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { ServiceClient } from '../identity/index.js';
 import type { Db } from '../platform/db/client.js';
-import { datasets, departments, grants } from '../platform/db/schema.js';
+import { dataMarks, datasets, departments, grants, objections } from '../platform/db/schema.js';
 import { RuleViolationError } from '../platform/errors.js';
 import type { JsonBody, JsonRequest } from '../platform/http/contract.js';
 import { checkUse, type CheckedGrant } from './rules/check.js';
@@ -14,6 +14,18 @@ import type { GrantState } from './rules/lifecycle.js';
 import type { UsageRecorder } from './usage-records.js';
 
 type CheckAnswer = JsonBody<'checkExchangeUse', 200>;
+
+/** The open objection marks (异议标注) on the asked fields: the receiver learns which records are being verified. */
+async function openMarksOn(db: Db, datasetId: string, fields: string[]): Promise<CheckAnswer['marks']> {
+  const rows = await db
+    .select({ recordKey: dataMarks.recordKey, field: dataMarks.field, objectionNumber: objections.number, markedAt: dataMarks.setAt })
+    .from(dataMarks)
+    .innerJoin(objections, eq(objections.id, dataMarks.objectionId))
+    .where(and(eq(dataMarks.datasetId, datasetId), isNull(dataMarks.revokedAt), inArray(dataMarks.field, fields)))
+    .orderBy(asc(dataMarks.setAt), asc(dataMarks.id))
+    .limit(100);
+  return rows.map((r) => ({ ...r, markedAt: r.markedAt.toISOString() }));
+}
 
 /** The department's grants on the dataset (an index read: a department holds few grants per dataset). */
 async function grantsOf(db: Db, departmentId: string, datasetId: string): Promise<CheckedGrant[]> {
@@ -77,6 +89,7 @@ export async function checkUseForExchange(
     grant: grant ? { id: grant.id, number: grant.number, state: grant.state, validTo: grant.validTo.toISOString() } : null,
     reason: outcome.allowed ? null : outcome.reason,
     fieldsOutside: outcome.allowed ? [] : outcome.fieldsOutside,
+    marks: outcome.allowed ? await openMarksOn(db, input.datasetId, input.fields) : [],
     checkedAt: at.toISOString(),
   };
 }

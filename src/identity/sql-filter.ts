@@ -6,8 +6,12 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 /** A node of CASL's condition tree: compound (and/or/not over nodes) or a field comparison. */
 type ConditionNode = { operator: string; value: unknown; field?: string };
 
-/** Which column each condition field of a subject lives in. Fields not listed cannot be filtered. */
-export type FieldMap = Record<string, AnyPgColumn>;
+/**
+ * Which column each condition field of a subject lives in, or — for a field that is a list (the
+ * departments verifying an objection) — the SQL that says the list holds a value. Fields not
+ * listed cannot be filtered.
+ */
+export type FieldMap = Record<string, AnyPgColumn | ((value: unknown) => SQL)>;
 
 /**
  * The caller's read rules for a subject type as a SQL condition, so a list shows exactly the
@@ -40,6 +44,12 @@ function translate(node: ConditionNode, fields: FieldMap, subjectType: string): 
   const { field = '', value } = node;
   const column = fields[field];
   if (!column) throw new Error(`authorization rule on ${subjectType}.${field} has no column mapping`);
+  if (typeof column === 'function') {
+    // A list field: CASL's equality on an array means "contains".
+    if (node.operator !== 'eq' || value === null)
+      throw new Error(`authorization rule on ${subjectType}.${field} uses unsupported operator "${node.operator}"`);
+    return column(value);
+  }
   switch (node.operator) {
     case 'eq':
       return value === null ? sql`${column} is null` : eq(column, value);

@@ -4,6 +4,7 @@ import type { Db } from '../platform/db/client.js';
 import { createDashboardActivities } from '../dashboard/index.js';
 import { createGrantActivities, GRANT_PERSON_STEPS } from '../grants/index.js';
 import { createNotificationActivities } from '../notifications/index.js';
+import { createObjectionActivities, OBJECTION_PERSON_STEPS } from '../objections/index.js';
 import { createRequestActivities, PERSON_STEPS } from '../requests/index.js';
 import { createSlaActivities } from '../sla/index.js';
 import { classifyActivityFailures } from '../platform/temporal/activity-failures.js';
@@ -31,8 +32,9 @@ export function createActivities(deps: ActivityDeps) {
       ...createSlaActivities(deps),
       ...createRequestActivities(deps),
       ...createGrantActivities(deps),
+      ...createObjectionActivities(deps),
     },
-    new Set([...PERSON_STEPS, ...GRANT_PERSON_STEPS]),
+    new Set([...PERSON_STEPS, ...GRANT_PERSON_STEPS, ...OBJECTION_PERSON_STEPS]),
   );
 }
 

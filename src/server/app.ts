@@ -25,6 +25,7 @@ import { slaHandlers } from '../sla/index.js';
 import { calendarFollower } from '../sla/index.js';
 import { catalogueHandlers } from '../catalogue/index.js';
 import { grantHandlers, UsageRecorder } from '../grants/index.js';
+import { objectionHandlers } from '../objections/index.js';
 import { requestHandlers } from '../requests/index.js';
 import { scenarioHandlers } from '../catalogue/index.js';
 import { identityHandlers } from '../identity/index.js';
@@ -94,6 +95,14 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       documents: deps.config.documents,
     }),
     ...grantHandlers({ db, clock: deps.clock, temporal: deps.temporal, settings: deps.config.temporal, usage }),
+    ...objectionHandlers({
+      db,
+      clock: deps.clock,
+      temporal: deps.temporal,
+      settings: deps.config.temporal,
+      policyProfile: deps.config.policyProfile,
+      documents: deps.config.documents,
+    }),
     ...calendarHandlers({ db, clock: deps.clock, followCalendar: calendarFollower(db, deps.temporal.client) }),
     ...dashboardHandlers({ db, clock: deps.clock, documents: deps.config.documents }),
     ...slaHandlers({ db, clock: deps.clock, subjectReaders: { [Subject.Request]: canReadRequest } }),

@@ -187,6 +187,17 @@ async function visibilityProblems(
         problems.push(`the grant ${fx.grants.shown} its department is a party to is missing`);
       return { what: party ? 'sees its party grant, nothing of another department' : 'nothing of another department', problems };
     }
+    case 'objections': {
+      if (!department) return null;
+      const items = itemsOf(body) as Array<{ id: string; objectorDepartment: { id: string }; ownerDepartment: { id: string } }>;
+      // The matrix's objections are the market's on police data: no source department verifies another's.
+      return {
+        what: 'only objections its department raised or owns the data of',
+        problems: items
+          .filter((o) => o.objectorDepartment.id !== own && o.ownerDepartment.id !== own)
+          .map((o) => `objection ${o.id} of ${o.objectorDepartment.id} on ${o.ownerDepartment.id}'s data`),
+      };
+    }
     case 'useFlags': {
       if (!department) return null;
       const items = itemsOf(body) as Array<{ key: string; department: { id: string }; owner: { id: string } }>;

@@ -75,12 +75,14 @@ export type Expectations = readonly [
  * - webhooks / webhookDeliveries: only its own department's;
  * - users: only its own department's users; requesters and reviewers only themselves;
  * - grants: only grants its department holds or owns the data of; the party grant is there;
- * - useFlags: only notices on its department's use or on its department's data.
+ * - useFlags: only notices on its department's use or on its department's data;
+ * - objections: only objections its department raised, owns the data of or verifies.
  */
 export type ListRule =
   | 'requests'
   | 'grants'
   | 'useFlags'
+  | 'objections'
   | 'notifications'
   | 'unreadCount'
   | 'datasets'
@@ -267,6 +269,28 @@ export const MATRIX: readonly MatrixRow[] = [
   row('listServiceClients', 'the service clients',                                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200]),
   row('createServiceClient', 'a new service client (center_admin)',                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403]),
   row('revokeServiceClient', 'a service client (center_admin)',                       [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 200, 404, 403]),
+  // Objections (issue 17): the parties are the market (objector, holding the grant), the police (owner and the
+  // source verifying) and the center; the other department neither raises nor sees one. The center's operator
+  // accepts, rejects, traces, decides extensions, gives feedback and decides contests; the police's reviewer
+  // verifies its task and asks for its extension; the market's requester raises, adds evidence and contests. An
+  // authorized step on a subject in another state answers 409 (the shown objection is being verified).
+  row('listObjections', 'the objections the caller may read',                        [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200], { list: 'objections' }),
+  row('raiseObjection', "an objection through the market's grant on police data",    [401, 201, 403, 403, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403]),
+  row('getObjectionReport', 'the objection report (a department: its own data)',     [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+  row('getObjection', 'an objection market → police',                                [401, 200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 200, 200, 200]),
+  row('getObjectionDossier', 'the dossier of an objection market → police',          [401, 200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 200, 200, 200]),
+  row('addObjectionEvidence', 'evidence on a submitted objection (the objector’s requester)', [401, 201, 403, 403, 403, 403, 403, 404, 404, 404, 403, 403, 403, 403]),
+  row('getObjectionEvidence', 'evidence of an objection market → police',            [401, 200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 200, 200, 200]),
+  row('acceptObjection', 'a submitted objection (center_operator)',                    [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
+  row('rejectObjection', 'a submitted objection (center_operator)',                    [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
+  row('traceObjection', 'an objection being verified (center_operator: not tracing)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 409, 403, 403, 403]),
+  row('verifyObjectionTask', "the police's open task (its reviewer)",                 [401, 403, 403, 403, 403, 200, 403, 404, 404, 404, 403, 403, 403, 403]),
+  row('requestObjectionTaskExtension', "the police's open task (its reviewer)",       [401, 403, 403, 403, 403, 200, 403, 404, 404, 404, 403, 403, 403, 403]),
+  row('decideObjectionTaskExtension', 'a task with an extension asked (center_operator)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
+  row('giveObjectionFeedback', 'an objection being verified (center_operator: no result yet)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 409, 403, 403, 403]),
+  row('contestObjection', "an objection being verified (the objector's requester: no feedback yet)", [401, 409, 403, 403, 403, 403, 403, 404, 404, 404, 403, 403, 403, 403]),
+  row('decideObjectionContest', 'an objection being verified (center_operator: not contested)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 409, 403, 403, 403]),
+  row('listDataMarks', "the marks on the police's dataset (holders, the owner, the center)", [401, 200, 200, 200, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
   row('getMonthlyEvaluation', "the month's evaluation (a department: the city and its own row)", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 ];
 

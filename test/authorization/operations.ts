@@ -282,6 +282,44 @@ export const OPERATIONS: Record<string, Operation> = {
       fields: ['姓名'],
     }),
   listServiceClients: () => get(`${API}/service-clients`),
+  // objections (issue 17)
+  listObjections: () => get(`${API}/objections`),
+  raiseObjection: (c) =>
+    post(`${API}/objections`, {
+      grantId: c.fx.grants.shown,
+      recordKey: `MX-${c.caller}`,
+      field: '姓名',
+      valueReceived: '张三',
+      valueClaimed: '张叁',
+      reason: '与本部门登记不一致',
+    }),
+  getObjectionReport: () => get(`${API}/objections/report`),
+  getObjection: (c) => get(`${API}/objections/${c.fx.objections.shown}`),
+  getObjectionDossier: (c) => get(`${API}/objections/${c.fx.objections.shown}/dossier`),
+  addObjectionEvidence: (c) => ({
+    method: 'POST',
+    url: `${API}/objections/${c.fx.objections.submitted.objectionId}/evidence?fileName=${encodeURIComponent('补充证明.pdf')}`,
+    payload: Buffer.from('%PDF-1.4\n%%EOF\n'),
+    headers: { 'content-type': 'application/pdf' },
+  }),
+  getObjectionEvidence: (c) =>
+    get(`${API}/objections/${c.fx.objections.submitted.objectionId}/evidence/${c.fx.objections.submitted.evidenceId}`),
+  acceptObjection: (c) => post(`${API}/objections/${subject(c, c.fx.objections.accept)}/acceptance`, {}),
+  rejectObjection: (c) => post(`${API}/objections/${subject(c, c.fx.objections.reject)}/rejection`, { reason: '属行政复议事项' }),
+  traceObjection: (c) => post(`${API}/objections/${c.fx.objections.shown}/trace`, {}),
+  verifyObjectionTask: (c) =>
+    post(`${API}/objections/${subject(c, c.fx.objections.verify)}/verification`, {
+      outcome: 'confirmed_accurate',
+      explanation: '与登记一致',
+    }),
+  requestObjectionTaskExtension: (c) =>
+    post(`${API}/objections/${subject(c, c.fx.objections.extend)}/extension`, { days: 1, reason: '调取档案' }),
+  decideObjectionTaskExtension: (c) =>
+    post(`${API}/objections/${subject(c, c.fx.objections.decideExtension)}/extension-decision`, { approved: true, reason: '同意' }),
+  giveObjectionFeedback: (c) => post(`${API}/objections/${c.fx.objections.shown}/feedback`, { feedback: '已核实' }),
+  contestObjection: (c) => post(`${API}/objections/${c.fx.objections.shown}/contest`, { reasons: '不服' }),
+  decideObjectionContest: (c) => post(`${API}/objections/${c.fx.objections.shown}/contest-decision`, { sustained: false, reasons: '维持' }),
+  listDataMarks: (c) => get(`${API}/datasets/${c.fx.datasets.published.id}/marks`),
   createServiceClient: () => post(`${API}/service-clients`, { name: `矩阵网关-${rand()}` }),
   revokeServiceClient: (c) => post(`${API}/service-clients/${subject(c, c.fx.serviceClients)}/revocation`),
   getMonthlyEvaluation: () => get(`${API}/dashboard/evaluation?month=2026-11`),

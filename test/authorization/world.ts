@@ -20,6 +20,7 @@ import { currentCommitment, currentPolicy } from '../../src/requests/policy.js';
 import { bearer, createTestDepartment, createTestUser, createTestWorld } from '../helpers/identity.js';
 import { createRequestWorld, draftFor, type RequestWorld } from '../helpers/requests.js';
 import type { CallerKind, MatrixDepartment } from './matrix.js';
+import { createObjectionFixtures, type ObjectionFixtures } from './objection-world.js';
 import { createTrack15Fixtures, type Track15Fixtures } from './track15-world.js';
 
 export interface HttpCall {
@@ -142,6 +143,7 @@ export interface Fixtures {
   grants: { shown: string } & Record<'suspend' | 'resume' | 'revoke' | 'renew', SubjectPair>;
   /** Service clients for the revocation row. */
   serviceClients: SubjectPair;
+  objections: ObjectionFixtures;
   attachmentId: string;
   clockId: string;
   commitmentVersion(): Promise<number>;
@@ -429,5 +431,6 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
     clockId,
     commitmentVersion,
     track15: await createTrack15Fixtures({ send, users: u, world, commitmentVersion }),
+    objections: await createObjectionFixtures({ send, users: u, grantId: grants.shown }),
   };
 }

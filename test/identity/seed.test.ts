@@ -8,7 +8,16 @@ import { DEMO_USERS, readDepartmentsFixture } from '../../src/identity/seed.js';
 import { findUserByUsername, listDepartments } from '../../src/identity/service.js';
 import { DEMO_DATASETS } from '../../src/catalogue/seed.js';
 import { keyList, listScenarios } from '../../src/catalogue/scenarios.js';
-import { auditEntries, datasets, datasetVersions, requests } from '../../src/platform/db/schema.js';
+import {
+  auditEntries,
+  datasets,
+  datasetVersions,
+  grantSupervisionNotices,
+  policyProfiles,
+  requests,
+  serviceClients,
+} from '../../src/platform/db/schema.js';
+import { grantUsage } from '../../src/platform/db/hand-made.js';
 import { createActivities } from '../../src/server/activities.js';
 import { connectTemporal } from '../../src/platform/temporal/connection.js';
 import { createWorker } from '../../src/platform/temporal/worker.js';
@@ -83,6 +92,7 @@ t.test('the demo seed creates every fixture department (parents first) and the d
     seeded.map((r) => `${r.track ?? '-'}:${r.state}`).sort(),
     [
       '-:draft',
+      '1:granted',
       '1:provisioning',
       '1:provisioning',
       '15:coordination',
@@ -98,6 +108,26 @@ t.test('the demo seed creates every fixture department (parents first) and the d
       '5:refused',
     ].sort(),
   );
+
+  // The grants part: the demo policy's second version reminds 25 working days ahead; the exchange
+  // gateway's 23 checks, two of them outside a grant (one notice each).
+  const policies = await handle.db.select().from(policyProfiles).orderBy(policyProfiles.version);
+  t.same(
+    policies.map((p) => [p.version, (p.settings as { grantExpiryReminderDays: number }).grantExpiryReminderDays]),
+    [
+      [1, 10],
+      [2, 25],
+    ],
+  );
+  t.same(
+    (await handle.db.select({ name: serviceClients.name }).from(serviceClients)).map((c) => c.name),
+    ['市数据共享交换平台（接口网关）'],
+  );
+  t.equal(await handle.db.$count(grantUsage), 12 + 5 + 1 + 4 + 1, 'every check a usage record');
+  t.same((await handle.db.select({ reason: grantSupervisionNotices.reason }).from(grantSupervisionNotices)).map((n) => n.reason).sort(), [
+    'fields_outside_grant',
+    'no_grant',
+  ]);
   t.equal((await verifyLedger(handle.db)).valid, true, 'the ledger still verifies');
   t.equal(await seedDemoData(context, demoSeedSteps), 'reused');
 });

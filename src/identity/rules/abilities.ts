@@ -47,6 +47,8 @@ export const Subject = {
   Dashboard: 'Dashboard',
   /** A system calling with its own credential (the exchange's gateway). */
   ServiceClient: 'ServiceClient',
+  /** An objection (异议) to shared data, with its verification tasks and its mark. */
+  Objection: 'Objection',
 } as const;
 export type SubjectType = (typeof Subject)[keyof typeof Subject];
 
@@ -82,6 +84,10 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   const filedToOwnDepartment = { ownerDepartmentId: actor.departmentId, state: { $ne: 'draft' } } as unknown as MongoQuery<never>;
   const grantedToOwnDepartment = { requesterDepartmentId: actor.departmentId };
   const grantedFromOwnDepartment = { ownerDepartmentId: actor.departmentId };
+  // An objection's parties: the department that raised it, the data's owner, a source department verifying it.
+  const objectedByOwnDepartment = { objectorDepartmentId: actor.departmentId };
+  const objectionOnOwnData = { ownerDepartmentId: actor.departmentId };
+  const verifiedByOwnDepartment = { verifierDepartmentIds: actor.departmentId };
 
   // Every signed-in user: the department directory, themselves, their department's inbox.
   // The legal-basis register is public to every user: an owner picks from it, a requester reads what was cited.
@@ -98,12 +104,19 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   can(Action.read, Subject.Grant, grantedToOwnDepartment);
   can(Action.read, Subject.Grant, grantedFromOwnDepartment);
   can(Action.read, Subject.Dashboard, own);
+  can(Action.read, Subject.Objection, objectedByOwnDepartment);
+  can(Action.read, Subject.Objection, objectionOnOwnData);
+  can(Action.read, Subject.Objection, verifiedByOwnDepartment);
   // Files, edits drafts, supplements, withdraws.
   if (has('requester')) can([Action.create, Action.update], Subject.Request, requestedByOwnDepartment);
   if (has('reviewer')) can(Action.decide, Subject.Request, filedToOwnDepartment);
   // The owner's reviewer suspends, resumes and revokes grants on its data; the holder's requester renews.
   if (has('reviewer')) can(Action.decide, Subject.Grant, grantedFromOwnDepartment);
   if (has('requester')) can(Action.renew, Subject.Grant, grantedToOwnDepartment);
+  // A requester raises objections for its department (holding a valid grant is the service's check), adds evidence, contests.
+  if (has('requester')) can([Action.create, Action.update], Subject.Objection, objectedByOwnDepartment);
+  // A source department's reviewer verifies its task and asks for its extension.
+  if (has('reviewer')) can(Action.decide, Subject.Objection, verifiedByOwnDepartment);
   if (has('reviewer') || has('dept_admin')) {
     // The owner side maintains its own catalogue entries, drafts included.
     can([Action.read, Action.create, Action.update], Subject.Dataset, ownDatasets);
@@ -119,8 +132,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   if (has('center_operator')) {
     can(Action.read, [Subject.User, Subject.Webhook, Subject.WebhookDelivery, Subject.SlaClock, Subject.Dataset]);
     can([Action.read, Action.coordinate], Subject.Request, filed);
-    can(Action.read, [Subject.Grant, Subject.Dashboard, Subject.ServiceClient]);
-    can(Action.coordinate, Subject.Grant);
+    can(Action.read, [Subject.Grant, Subject.Dashboard, Subject.ServiceClient, Subject.Objection]);
+    can(Action.coordinate, [Subject.Grant, Subject.Objection]);
   }
   if (has('center_admin')) {
     can([Action.read, Action.create, Action.update], [Subject.Department, Subject.User]);
@@ -132,11 +145,11 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can([Action.create], [Subject.PolicyProfile, Subject.Commitment]);
     can([Action.create, Action.update], Subject.LegalBasis);
     can(Action.read, Subject.Request, filed);
-    can(Action.read, [Subject.Grant, Subject.Dashboard]);
+    can(Action.read, [Subject.Grant, Subject.Dashboard, Subject.Objection]);
   }
   if (has('supervisor')) {
     // Parties of a request, grant or objection will read its clocks too (with those subjects).
-    can(Action.read, [Subject.User, Subject.SlaClock, Subject.Dataset, Subject.Grant, Subject.Dashboard]);
+    can(Action.read, [Subject.User, Subject.SlaClock, Subject.Dataset, Subject.Grant, Subject.Dashboard, Subject.Objection]);
     can([Action.read, Action.adjudicate], Subject.Request, filed);
     // The competent authority curates the legal-basis register with the center.
     can([Action.create, Action.update], Subject.LegalBasis);
