@@ -1753,6 +1753,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/objections/{objectionId}/result-acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The objector accepts the result (认可核实结果) instead of contesting: the mark is revoked and the dossier archived at once */
+        post: operations["acceptObjectionResult"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/objections/{objectionId}/contest-decision": {
         parameters: {
             query?: never;
@@ -2253,7 +2272,7 @@ export interface components {
                 revokedAt: string | null;
             };
             events: components["schemas"]["ObjectionEvent"][];
-            availableActions: ("accept" | "reject" | "trace" | "verify" | "request_extension" | "decide_extension" | "give_feedback" | "contest" | "decide_contest" | "add_evidence")[];
+            availableActions: ("accept" | "reject" | "trace" | "verify" | "request_extension" | "decide_extension" | "give_feedback" | "contest" | "accept_result" | "decide_contest" | "add_evidence")[];
         };
         ObjectionReport: {
             /** Format: date */
@@ -2441,6 +2460,8 @@ export interface components {
             availableActions: components["schemas"]["GrantAction"][];
             /** @description The caller may file a renewal (its department holds the grant */
             mayRenew: boolean;
+            /** @description The caller (the holder department's requester) may raise an objection (异议) through the grant: it is active or expiring and not past its end */
+            mayRaiseObjection: boolean;
         };
         /**
          * Format: date
@@ -6956,6 +6977,36 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ObjectionReasonsInput"];
+            };
+        };
+        responses: {
+            /** @description The objection after the step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    acceptObjectionResult: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry; a replay within 24 hours returns the first response, a reuse with another body is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionNoteInput"];
             };
         };
         responses: {

@@ -7,7 +7,8 @@ import { and, asc, eq, isNull, notInArray } from 'drizzle-orm';
 import { GRANT_WORKFLOW, grantUpdates, grantWorkflowId } from '../../workflows/grant-api.js';
 import type { grantWorkflow } from '../../workflows/grant.js';
 import type { RequestContext } from '../identity/index.js';
-import { Action } from '../identity/rules/abilities.js';
+import { subject as asSubject } from '@casl/ability';
+import { Action, Subject } from '../identity/rules/abilities.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/client.js';
 import { departments, grantEvents, grants, requests, users } from '../platform/db/schema.js';
@@ -70,6 +71,12 @@ export async function grantDetail(ctx: RequestContext, id: string): Promise<Deta
     })),
     availableActions: availableGrantActions(view, party),
     mayRenew: grant.state !== 'revoked' && openRenewal.length === 0 && ctx.actor.ability.can(Action.renew, subject),
+    mayRaiseObjection:
+      (grant.state === 'active' || grant.state === 'expiring') &&
+      grant.validTo !== null &&
+      Date.parse(grant.validTo) > ctx.now.getTime() &&
+      grant.requesterDepartment.id === ctx.actor.departmentId &&
+      ctx.actor.ability.can(Action.create, asSubject(Subject.Objection, { objectorDepartmentId: ctx.actor.departmentId }) as never),
   };
 }
 

@@ -6,7 +6,8 @@ import type { TimedEvent } from '../sla/rules/step.js';
 import { viewObjection } from './case.js';
 import type { ObjectionActionInput, ObjectionActionName } from './rules/actions.js';
 import type { ObjectionView } from './rules/view.js';
-import { closeContestWindow, objectionClockEvent, takeObjectionAction } from './steps.js';
+import { takeObjectionAction } from './steps.js';
+import { closeContestWindow, objectionClockEvent } from './timed-steps.js';
 
 /** The activity people's actions on an objection run: a failure that is no one's input ends the action, not the workflow. */
 export const OBJECTION_PERSON_STEPS: readonly string[] = ['takeObjectionAction'];

@@ -28,6 +28,7 @@ export const OBJECTION_EVENT_LABELS: Record<string, string> = {
   feedback_given: '反馈结果',
   contested: '申请复核',
   contest_decided: '复核决定',
+  result_accepted: '认可核实结果',
   archived: '撤销标注并归档',
   extension_requested: '申请延期',
   extension_decided: '延期决定',

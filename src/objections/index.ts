@@ -2,3 +2,4 @@
 export { createObjectionActivities, OBJECTION_PERSON_STEPS } from './activities.js';
 export { openMarks } from './marks.js';
 export { objectionHandlers } from './routes.js';
+export { objectionsSeedStep } from './seed.js';

@@ -12,7 +12,6 @@ import { ConflictError, RuleViolationError } from '../platform/errors.js';
 import { policyAt } from '../requests/index.js';
 import { extensionCap } from '../requests/rules/policy.js';
 import * as sla from '../sla/index.js';
-import type { TimedEvent } from '../sla/rules/step.js';
 import { lineageAround } from './catalogue.js';
 import {
   clockMeta,
@@ -113,13 +112,13 @@ async function codeOf(tx: Tx, datasetId: string): Promise<string> {
 }
 
 /** Revokes the mark and closes the dossier (归档); the holders are told. */
-async function archive(tx: Tx, row: ObjectionRow, at: Date, actor: ObjectionActor | null) {
+export async function archive(tx: Tx, row: ObjectionRow, at: Date, actor: ObjectionActor | null) {
   await stopOwnStep(tx, row, at, actor);
   await revokeMark(tx, row, at);
   return { clockId: null, closedAt: at };
 }
 
-const archiveNotices = async (tx: Tx, row: ObjectionRow, at: Date): Promise<Notice[]> => [
+export const archiveNotices = async (tx: Tx, row: ObjectionRow, at: Date): Promise<Notice[]> => [
   {
     departmentId: row.objectorDepartmentId,
     title: `异议 ${row.number} 已办结归档`,
@@ -351,6 +350,20 @@ const contest: Step<'contest'> = (input, at) => [
   },
 ];
 
+const acceptResult: Step<'accept_result'> = (input, at) => [
+  {
+    transition: 'accept_result',
+    kind: 'result_accepted',
+    actor: input.actor,
+    reason: input.note ?? null,
+    apply: (tx, row) => archive(tx, row, at, input.actor),
+    notify: async (tx, row) => [
+      ...(await toCenter(tx, `异议 ${row.number} 提出部门认可核实结果`, '异议已办结归档，标注已撤销。')),
+      ...(await archiveNotices(tx, row, at)),
+    ],
+  },
+];
+
 const decideContest: Step<'decide_contest'> = (input, at) => [
   {
     transition: 'decide_contest',
@@ -387,6 +400,7 @@ export const OBJECTION_STEPS: { [K in ObjectionActionName]: Step<K> } = {
   decide_extension: decideExtension,
   give_feedback: giveFeedback,
   contest,
+  accept_result: acceptResult,
   decide_contest: decideContest,
 };
 
@@ -396,42 +410,4 @@ export async function takeObjectionAction(
 ) {
   const step = OBJECTION_STEPS[input.name] as Step<ObjectionActionName>;
   return runObjectionStep(db, input.objectionId, input.stepKey, input.at, ...step(input.input, input.at));
-}
-
-/** The contest window ran out uncontested: the mark is revoked and the dossier archived. */
-export async function closeContestWindow(db: Db, input: { objectionId: string; stepKey: string; at: Date }) {
-  return runObjectionStep(db, input.objectionId, input.stepKey, input.at, {
-    transition: 'close_contest_window',
-    kind: 'archived',
-    actor: null,
-    apply: async (tx, row) => {
-      const clock = row.clockId ? await sla.getClock(tx, row.clockId) : undefined;
-      // A correction may have moved the window since the workflow looked: the clock decides.
-      if (!clock || clock.state === 'stopped' || clock.deadlineAt >= input.at) return false;
-      return archive(tx, row, input.at, null);
-    },
-    notify: (tx, row) => archiveNotices(tx, row, input.at),
-  });
-}
-
-const TIMED_KINDS: Record<TimedEvent, string> = { remind: 'reminded', breach: 'deadline_breached', level_two: 'escalated_level_two' };
-
-/** A timed event of one of the objection's clocked steps (its own or a task's). Nothing is recorded when it is not due. */
-export async function objectionClockEvent(
-  db: Db,
-  input: { objectionId: string; clockId: string; event: TimedEvent; stepKey: string; at: Date },
-) {
-  return runObjectionStep(db, input.objectionId, input.stepKey, input.at, {
-    transition: null,
-    kind: TIMED_KINDS[input.event],
-    actor: null,
-    details: { clockId: input.clockId },
-    apply: async (tx, row) => {
-      const subject = stepSubject(row, await currentTasks(tx, row));
-      if (input.event === 'remind') return (await sla.remindStep(tx, subject, input.clockId, input.at)) ? undefined : false;
-      if (input.event === 'breach')
-        return (await sla.breachStep(tx, subject, input.clockId, input.at, clockMeta(null))) ? undefined : false;
-      return (await sla.escalateStep(tx, subject, input.clockId, input.at)) ? undefined : false;
-    },
-  });
 }

@@ -286,6 +286,20 @@ async function seedExpiringGrant({ db, service, file, datasetId, base, as }: Dem
   });
 }
 
+/** A grant on the fused dataset (融合数据), for objections traced to its sources. */
+async function seedFusedGrant({ service, file, datasetId, base, as }: DemoKit): Promise<void> {
+  const fused = await file('hrss.requester', {
+    ...base,
+    datasetId: await datasetId('PSB-RH-009'),
+    fields: ['姓名', '公民身份号码', '社保缴费月份', '医保参保状态'],
+    purpose: '就业困难人员认定中的参保情况核验',
+  });
+  await service.act(await as('dsc.operator'), 'confirm_delivery', fused, {
+    method: 'interface',
+    reference: 'https://exchange.sh.gov.cn/api/psb/rh-009',
+  });
+}
+
 async function seedTrackFifteenAndDraft({ file, datasetId, base, as }: DemoKit): Promise<void> {
   // Track 15: catalogued not shareable — three-party coordination.
   await file('hrss.requester', {
@@ -320,6 +334,7 @@ export const requestsSeedStep: SeedStep = {
     await seedCoordinations(kit);
     await seedRefusalsAndDisputes(kit);
     await seedExpiringGrant(kit);
+    await seedFusedGrant(kit);
     // Last: the requesters' newest requests are still open (the browser tests withdraw one).
     await seedTrackFifteenAndDraft(kit);
   },

@@ -289,6 +289,7 @@ export const MATRIX: readonly MatrixRow[] = [
   row('decideObjectionTaskExtension', 'a task with an extension asked (center_operator)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 200, 403, 403, 403]),
   row('giveObjectionFeedback', 'an objection being verified (center_operator: no result yet)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 409, 403, 403, 403]),
   row('contestObjection', "an objection being verified (the objector's requester: no feedback yet)", [401, 409, 403, 403, 403, 403, 403, 404, 404, 404, 403, 403, 403, 403]),
+  row('acceptObjectionResult', "an objection being verified (the objector's requester: no result yet)", [401, 409, 403, 403, 403, 403, 403, 404, 404, 404, 403, 403, 403, 403]),
   row('decideObjectionContest', 'an objection being verified (center_operator: not contested)', [401, 403, 403, 403, 403, 403, 403, 404, 404, 404, 409, 403, 403, 403]),
   row('listDataMarks', "the marks on the police's dataset (holders, the owner, the center)", [401, 200, 200, 200, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200]),
   row('getMonthlyEvaluation', "the month's evaluation (a department: the city and its own row)", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),

@@ -317,6 +317,7 @@ export const OPERATIONS: Record<string, Operation> = {
   decideObjectionTaskExtension: (c) =>
     post(`${API}/objections/${subject(c, c.fx.objections.decideExtension)}/extension-decision`, { approved: true, reason: '同意' }),
   giveObjectionFeedback: (c) => post(`${API}/objections/${c.fx.objections.shown}/feedback`, { feedback: '已核实' }),
+  acceptObjectionResult: (c) => post(`${API}/objections/${c.fx.objections.shown}/result-acceptance`, {}),
   contestObjection: (c) => post(`${API}/objections/${c.fx.objections.shown}/contest`, { reasons: '不服' }),
   decideObjectionContest: (c) => post(`${API}/objections/${c.fx.objections.shown}/contest-decision`, { sustained: false, reasons: '维持' }),
   listDataMarks: (c) => get(`${API}/datasets/${c.fx.datasets.published.id}/marks`),

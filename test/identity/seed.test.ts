@@ -13,6 +13,7 @@ import {
   datasets,
   datasetVersions,
   grantSupervisionNotices,
+  objections,
   policyProfiles,
   requests,
   serviceClients,
@@ -93,6 +94,7 @@ t.test('the demo seed creates every fixture department (parents first) and the d
     [
       '-:draft',
       '1:granted',
+      '1:granted',
       '1:provisioning',
       '1:provisioning',
       '15:coordination',
@@ -127,6 +129,13 @@ t.test('the demo seed creates every fixture department (parents first) and the d
   t.same((await handle.db.select({ reason: grantSupervisionNotices.reason }).from(grantSupervisionNotices)).map((n) => n.reason).sort(), [
     'fields_outside_grant',
     'no_grant',
+  ]);
+  // The objections part: one in each of several states.
+  t.same((await handle.db.select({ state: objections.state }).from(objections)).map((o) => o.state).sort(), [
+    'archived',
+    'rejected_out_of_scope',
+    'submitted',
+    'verifying',
   ]);
   t.equal((await verifyLedger(handle.db)).valid, true, 'the ledger still verifies');
   t.equal(await seedDemoData(context, demoSeedSteps), 'reused');

@@ -12,7 +12,8 @@
  *   let the task run out: breached at the end of Mon 8 Mar, level 1 at once, level 2 at the end of
  *   the fifth working day after (Tue 16 Mar); verified on Wed 17 Mar.
  * - O3 (fused data, 联系电话): traced to the police's 人口信息.联系电话 and the bureau's 社保登记.手机号码:
- *   the police correct, the bureau confirms — partially corrected.
+ *   the police correct, the bureau confirms — partially corrected; the market accepts the result:
+ *   archived at once.
  * - O5 (公民身份号码): the police ask for 3 more working days, the center approves: due Thu 11 Mar.
  * - O6 (fused data, 姓名, from the police's source only): confirmed; the market contests, the center
  *   sustains the contest; the police correct it in round 2; the feedback then archives it.
@@ -141,6 +142,7 @@ await step(`/objections/${o3.id}/tasks/${taskOf(d3, world.bureau.id).id}/verific
 });
 await until(o3.id, 'partially_corrected');
 await step(`/objections/${o3.id}/feedback`, center, { feedback: '公安源头已更正，人社源头经核实无误' });
+await step(`/objections/${o3.id}/result-acceptance`, world.marketRequester, { note: '认可' });
 // O6: confirmed, contested, sustained, corrected in round 2.
 const d6 = await detail(o6.id);
 await step(`/objections/${o6.id}/tasks/${taskOf(d6, world.police.id).id}/verification`, police, {
@@ -272,7 +274,7 @@ t.test('O1: the rules of each step', async (t) => {
 
 t.test('O2: rejected as out of scope, with its reason; no mark', async (t) => {
   const d = await detail(o2.id, world.marketRequester);
-  t.match(d, { state: 'rejected_out_of_scope', mark: null, closedAt: /^2038-03-01T02:00:00/ });
+  t.match(d, { state: 'rejected_out_of_scope', mark: null, closedAt: /^2038-03-01T/ });
   t.match(d.events.at(-1), { kind: 'rejected', reason: /行政复议/ });
 });
 
@@ -291,7 +293,9 @@ t.test('O3: fused data traced to two sources; one corrects, one confirms — par
     'one task per source department',
   );
   const d = await detail(o3.id);
-  t.match(d, { state: 'archived', result: 'partially_corrected', fused: true });
+  t.match(d, { state: 'archived', result: 'partially_corrected', fused: true, closedAt: /^2038-03-01T/ });
+  t.equal(d.events.at(-1).kind, 'result_accepted', 'archived at once when the objector accepted the result');
+  t.ok(d.mark.revokedAt, 'its mark revoked');
   t.same(d.trace.length, 3, 'the trace chain recorded');
 });
 

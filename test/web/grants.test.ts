@@ -103,7 +103,7 @@ t.test('the center lists every grant and reads the monthly usage report', async 
   t.same(
     await hrss.getByRole('cell').allInnerTexts(),
     ['上海市人力资源和社会保障局', '0', '0', '0', '0', '1'],
-    'the human-resources bureau: no grant, so no check under one, and one attempt without a grant',
+    'the human-resources bureau: no grant used this month, and one attempt without a grant',
   );
   t.ok(await page.getByRole('button', { name: /导出 XLSX/ }).isVisible(), 'the report downloads as XLSX');
   await accessible(t, page, 'the monthly usage report');

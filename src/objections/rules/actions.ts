@@ -27,6 +27,8 @@ export interface ObjectionActionArgs {
   decide_extension: { taskId: string; approved: boolean; reason: string };
   give_feedback: { feedback: string };
   contest: { reasons: string };
+  /** The objector accepts the result: no contest, the dossier is archived at once. */
+  accept_result: { note?: string | undefined };
   decide_contest: { sustained: boolean; reasons: string };
 }
 export type ObjectionActionName = keyof ObjectionActionArgs;
@@ -44,6 +46,7 @@ export const OBJECTION_ACTIONS: Record<
   decide_extension: { party: 'center', transition: null, operationId: 'decideObjectionTaskExtension' },
   give_feedback: { party: 'center', transition: 'give_feedback', operationId: 'giveObjectionFeedback' },
   contest: { party: 'objector', transition: 'contest', operationId: 'contestObjection' },
+  accept_result: { party: 'objector', transition: 'accept_result', operationId: 'acceptObjectionResult' },
   decide_contest: { party: 'center', transition: 'decide_contest', operationId: 'decideObjectionContest' },
 };
 export const OBJECTION_ACTION_NAMES = Object.keys(OBJECTION_ACTIONS) as ObjectionActionName[];

@@ -10,6 +10,7 @@
  *   verifying ─conclude (system, when every task is decided)→ corrected | confirmed_accurate | partially_corrected
  *   result ─give_feedback→ feedback_given (archived at once when the objector has contested already)
  *   feedback_given ─contest (once, within the window)→ contested
+ *   feedback_given ─accept_result (the objector accepts the result)→ archived
  *   feedback_given ─close_contest_window (system)→ archived
  *   contested ─decide_contest: not sustained→ archived; sustained→ verifying (a second round)
  */
@@ -38,7 +39,7 @@ export const isOpenObjection = (state: ObjectionState) => !FINAL_OBJECTION_STATE
 export type ObjectionParty = 'objector' | 'owner' | 'center' | 'verifier' | 'system';
 
 export type ObjectionTransition =
-  'accept' | 'reject' | 'trace' | 'conclude' | 'give_feedback' | 'contest' | 'close_contest_window' | 'decide_contest';
+  'accept' | 'reject' | 'trace' | 'conclude' | 'give_feedback' | 'contest' | 'accept_result' | 'close_contest_window' | 'decide_contest';
 
 interface Edge {
   from: readonly ObjectionState[];
@@ -52,6 +53,7 @@ const EDGES: Record<ObjectionTransition, Edge> = {
   conclude: { from: ['verifying'], by: 'system' },
   give_feedback: { from: RESULT_STATES, by: 'center' },
   contest: { from: ['feedback_given'], by: 'objector' },
+  accept_result: { from: ['feedback_given'], by: 'objector' },
   close_contest_window: { from: ['feedback_given'], by: 'system' },
   decide_contest: { from: ['contested'], by: 'center' },
 };
@@ -108,6 +110,7 @@ export function nextObjectionState(
           message: 'An objection is contested once; the center has decided the contest',
         };
       return { ok: true, to: 'contested' };
+    case 'accept_result':
     case 'close_contest_window':
       return { ok: true, to: 'archived' };
     case 'decide_contest':

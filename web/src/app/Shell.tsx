@@ -9,6 +9,7 @@ import {
   CloudSyncOutlined,
   DatabaseOutlined,
   FileTextOutlined,
+  ExceptionOutlined,
   KeyOutlined,
   LogoutOutlined,
   SafetyCertificateOutlined,
@@ -42,6 +43,7 @@ const MENU: { key: string; icon: ReactNode; label: string; shownTo: (me: Me) => 
   { key: '/catalogue', icon: <DatabaseOutlined />, label: '数据资源目录', shownTo: everyone },
   { key: '/requests', icon: <FileTextOutlined />, label: '共享申请', shownTo: everyone },
   { key: '/grants', icon: <KeyOutlined />, label: '数据授权', shownTo: everyone },
+  { key: '/objections', icon: <ExceptionOutlined />, label: '异议核实', shownTo: everyone },
   { key: '/scenarios', icon: <AppstoreOutlined />, label: '应用场景', shownTo: everyone },
   // The center, the competent authority and auditors read the city; a department its own figures.
   { key: '/dashboard', icon: <BarChartOutlined />, label: 'SLA 看板', shownTo: everyone },

@@ -11,6 +11,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { ReasonAction } from '../../components/ReasonAction';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
+import { RaiseObjection } from '../objections';
 import { daysLeft, EVENT_LABELS, IMPACT_LABELS, PARTY_LABELS, REASON_LABELS, STATE_LABELS, STATE_TONES } from './terms';
 
 type Detail = Schemas['GrantDetail'];
@@ -66,6 +67,7 @@ export function GrantPage() {
               run={act(name)}
             />
           ))}
+          {detail.data.mayRaiseObjection && <RaiseObjection grantId={grant.id} fields={grant.fields} />}
           {mayRenew && (
             <Button type="primary" loading={renew.isPending} onClick={() => renew.mutate()}>
               申请续期

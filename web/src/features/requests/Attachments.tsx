@@ -9,34 +9,11 @@ import { Button, List, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { api, rawBody, saveFile, unwrap, type Schemas } from '../../lib/api';
+import { MAX_UPLOADS, mediaTypeOf, UPLOAD_ACCEPT, uploadProblem } from '../../lib/uploads';
 
 type Attachment = Schemas['Attachment'];
 
-/** The media types the API stores, by file extension (browsers do not know .ofd). */
-const MEDIA_TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  ofd: 'application/ofd',
-};
-const MAX_BYTES = 10 * 1024 * 1024;
-const MAX_FILES = 10;
-
-function mediaTypeOf(file: File): string | undefined {
-  const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
-  return MEDIA_TYPES[extension];
-}
-
-/** Why the file cannot be attached, before it is sent; null when it can. */
-function problemWith(file: File, count: number): Error | null {
-  if (count >= MAX_FILES) return new Error(`每个申请最多 ${MAX_FILES} 个附件`);
-  if (!mediaTypeOf(file)) return new Error(`不支持的文件类型：${file.name}（可上传 PDF、JPEG、PNG、DOCX、XLSX、OFD）`);
-  if (file.size > MAX_BYTES) return new Error(`${file.name} 超过 10 MB`);
-  return null;
-}
+const problemWith = (file: File, count: number) => uploadProblem(file, count, '申请');
 
 export function AttachmentUpload(props: {
   requestId: string;
@@ -70,9 +47,7 @@ export function AttachmentUpload(props: {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Upload
         showUploadList={false}
-        accept={Object.keys(MEDIA_TYPES)
-          .map((e) => `.${e}`)
-          .join(',')}
+        accept={UPLOAD_ACCEPT}
         customRequest={({ file }) => {
           const picked = file as File;
           const found = problemWith(picked, props.total ?? attachments.length);
@@ -84,7 +59,7 @@ export function AttachmentUpload(props: {
           {label}
         </Button>
       </Upload>
-      <Typography.Text type="secondary">PDF、JPEG、PNG、DOCX、XLSX、OFD，单个不超过 10 MB，最多 {MAX_FILES} 个</Typography.Text>
+      <Typography.Text type="secondary">PDF、JPEG、PNG、DOCX、XLSX、OFD，单个不超过 10 MB，最多 {MAX_UPLOADS} 个</Typography.Text>
       <ErrorAlert error={problem ?? upload.error} />
       <AttachmentList requestId={requestId} attachments={attachments} />
     </Space>

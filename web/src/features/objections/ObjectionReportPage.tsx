@@ -1,0 +1,108 @@
+/**
+ * 异议核实情况统计: per owner department and dataset, the objections raised in a period by outcome,
+ * the average verification time in working days, the steps overdue now and the most disputed
+ * fields; XLSX and CSV downloads. A department sees its own data; the center, the authority and
+ * auditors the city.
+ */
+import { DownloadOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, DatePicker, Space, Table, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { EmptyText } from '../../components/EmptyText';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { api, saveFile, unwrap, unwrapResponse, type Schemas } from '../../lib/api';
+import { shanghaiToday } from '../../lib/time';
+import { useUrlFilters } from '../../lib/url';
+
+type Report = Schemas['ObjectionReport'];
+
+export function ObjectionReportPage() {
+  const [params, update] = useUrlFilters();
+  const today = shanghaiToday();
+  const from = params.get('from') ?? `${today.slice(0, 7)}-01`;
+  const to = params.get('to') ?? today;
+  const report = useQuery({
+    queryKey: ['objections', 'report', from, to],
+    queryFn: async () => (await unwrap(api.GET('/api/v1/objections/report', { params: { query: { from, to } } }))) as Report,
+  });
+  const [error, setError] = useState<unknown>(null);
+  const download = async (format: 'xlsx' | 'csv') => {
+    setError(null);
+    try {
+      const { data } = await unwrapResponse(
+        api.GET('/api/v1/objections/report', { params: { query: { from, to, format } }, parseAs: 'blob' }),
+      );
+      saveFile(data, `异议核实情况-${from}-${to}.${format}`);
+    } catch (cause) {
+      setError(cause);
+    }
+  };
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
+        <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
+          异议核实情况统计
+        </Typography.Title>
+        <Space wrap>
+          <DatePicker.RangePicker
+            aria-label="统计区间"
+            allowClear={false}
+            value={[dayjs(from), dayjs(to)]}
+            onChange={(range) =>
+              range?.[0] && range[1] && update({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') })
+            }
+          />
+          {(['xlsx', 'csv'] as const).map((format) => (
+            <Button key={format} icon={<DownloadOutlined />} onClick={() => void download(format)}>
+              导出 {format.toUpperCase()}
+            </Button>
+          ))}
+        </Space>
+      </Space>
+      <ErrorAlert error={error ?? report.error} />
+      <Card size="small" title="按数据资源">
+        <Table<Report['rows'][number]>
+          size="small"
+          rowKey={(r) => `${r.ownerDepartment.id}:${r.dataset.id}`}
+          loading={report.isLoading}
+          dataSource={report.data?.rows ?? []}
+          pagination={false}
+          scroll={{ x: 1100 }}
+          locale={{ emptyText: <EmptyText>本期没有异议</EmptyText> }}
+          columns={[
+            { title: '数据责任部门', key: 'owner', render: (_, r) => r.ownerDepartment.name },
+            { title: '数据资源', key: 'dataset', render: (_, r) => `${r.dataset.name}（${r.dataset.code}）` },
+            { title: '提出', dataIndex: 'raised', width: 70, sorter: (a, b) => a.raised - b.raised },
+            { title: '不予受理', dataIndex: 'rejected', width: 90 },
+            { title: '办理中', dataIndex: 'open', width: 80 },
+            { title: '已更正', dataIndex: 'corrected', width: 80 },
+            { title: '经核实无误', dataIndex: 'confirmedAccurate', width: 100 },
+            { title: '部分更正', dataIndex: 'partiallyCorrected', width: 90 },
+            { title: '平均核实用时（工作日）', key: 'days', width: 170, render: (_, r) => r.averageVerificationDays ?? '—' },
+            { title: '当前超期', dataIndex: 'overdueNow', width: 90 },
+            {
+              title: '异议最多的字段',
+              key: 'top',
+              render: (_, r) => r.topFields.map((f) => `${f.field}（${f.objections}）`).join('、') || '—',
+            },
+          ]}
+        />
+      </Card>
+      <Card size="small" title="异议最多的字段">
+        <Table<Report['fields'][number]>
+          size="small"
+          rowKey={(f) => `${f.datasetCode}.${f.field}`}
+          dataSource={report.data?.fields ?? []}
+          pagination={false}
+          locale={{ emptyText: <EmptyText>本期没有异议</EmptyText> }}
+          columns={[
+            { title: '数据资源代码', dataIndex: 'datasetCode' },
+            { title: '字段', dataIndex: 'field' },
+            { title: '异议数', dataIndex: 'objections', width: 100 },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}
