@@ -188,6 +188,9 @@ await step(`/objections/${o4.id}/tasks/${taskOf(d4, world.police.id).id}/verific
   explanation: '与户籍登记一致',
 });
 await until(o4.id, 'confirmed_accurate');
+const report = async (user: User) => (await call('GET', '/objections/report?from=2038-03-01&to=2038-03-31', user)).body;
+const reports = { center: await report(center), police: await report(police), market: await report(world.marketRequester) };
+const reportXlsx = await call('GET', '/objections/report?from=2038-03-01&to=2038-03-31&format=csv', center);
 
 t.test('raising: a readable number and the center’s acceptance step due the next working day', async (t) => {
   t.match(raised.o1, { number: /^YY-2038-\d{6}$/, state: 'submitted', step: { step: 'accept', chargedParty: 'center' } });
@@ -328,4 +331,41 @@ t.test('O6: contested once, sustained, verified again, archived at the feedback'
     ],
   );
   t.ok(o6Final.mark.revokedAt, 'the mark revoked');
+});
+
+t.test('the report matches the story, worked out by hand (read on Wed 17 Mar)', async (t) => {
+  const rows = reports.center.rows as Json[];
+  const plain = rows.find((r) => r.dataset.id === world.datasets.plain.id)!;
+  const fused = rows.find((r) => r.dataset.id === world.datasets.fused.id)!;
+  // The plain data: O1 corrected (task 1 Mar → 1 Mar: 0 days), O2 rejected, O4 confirmed (1 → 17 Mar:
+  // 12 working days), O5 corrected (1 → 10 Mar: 7); O4 and O5 wait for the center's feedback, O5's
+  // (due Thu 11 Mar) overdue.
+  t.match(plain, {
+    ownerDepartment: { id: world.police.id },
+    raised: 4,
+    rejected: 1,
+    open: 2,
+    corrected: 2,
+    confirmedAccurate: 1,
+    partiallyCorrected: 0,
+    averageVerificationDays: 6.3,
+    overdueNow: 1,
+  });
+  t.same(plain.topFields[0], { field: '姓名', objections: 2 }, 'O2 and O4 on 姓名');
+  t.same(new Set((plain.topFields as Json[]).slice(1).map((f) => f.field)), new Set(['户籍地址', '公民身份号码']));
+  // The fused data: O3 partially corrected, O6 corrected in round 2; four tasks, each decided the day it opened.
+  t.match(fused, {
+    raised: 2,
+    rejected: 0,
+    open: 0,
+    corrected: 1,
+    partiallyCorrected: 1,
+    confirmedAccurate: 0,
+    averageVerificationDays: 0,
+    overdueNow: 0,
+  });
+  t.same(reports.police.rows.length, 2, 'the owner sees its own data');
+  t.same(reports.market.rows, [], 'a department owning none of the data sees no row');
+  const csv = Buffer.from(reportXlsx.body as unknown as Buffer).toString('utf8');
+  t.match(csv, new RegExp(`${world.datasets.plain.code}.*,4,1,2,2,1,0,6\\.3,1,`), 'the CSV carries the same figures');
 });
