@@ -5,7 +5,7 @@
  */
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../platform/db/client.js';
-import { dataMarks, grants } from '../platform/db/schema.js';
+import { dataMarks, grants, objections } from '../platform/db/schema.js';
 import type { Notice, ObjectionRow } from './case.js';
 
 /** Departments holding a grant on the dataset usable at `at` (active or in its reminder window, not past its end). */
@@ -42,6 +42,7 @@ export async function markNotices(tx: Tx, row: ObjectionRow, at: Date, set: bool
 
 export interface OpenMark {
   objectionId: string;
+  objectionNumber: string;
   recordKey: string;
   field: string;
   setAt: Date;
@@ -50,8 +51,15 @@ export interface OpenMark {
 /** The open marks on a dataset, on the given fields (all when omitted), oldest first, at most `limit`. */
 export async function openMarks(db: Db | Tx, datasetId: string, fields?: readonly string[], limit = 100): Promise<OpenMark[]> {
   return db
-    .select({ objectionId: dataMarks.objectionId, recordKey: dataMarks.recordKey, field: dataMarks.field, setAt: dataMarks.setAt })
+    .select({
+      objectionId: dataMarks.objectionId,
+      objectionNumber: objections.number,
+      recordKey: dataMarks.recordKey,
+      field: dataMarks.field,
+      setAt: dataMarks.setAt,
+    })
     .from(dataMarks)
+    .innerJoin(objections, eq(objections.id, dataMarks.objectionId))
     .where(
       and(
         eq(dataMarks.datasetId, datasetId),

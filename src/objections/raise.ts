@@ -13,7 +13,7 @@ import { auditActor, authorize, authorizeCreate, type RequestContext } from '../
 import { Action, Subject } from '../identity/rules/abilities.js';
 import { enqueueNotification } from '../notifications/index.js';
 import type { Tx } from '../platform/db/client.js';
-import { grants, objectionEvents, objectionEvidence, objectionNumberCounters, objections, objectionTasks } from '../platform/db/schema.js';
+import { grants, objectionEvents, objectionEvidence, objectionNumberCounters, objections } from '../platform/db/schema.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../platform/errors.js';
 import type { JsonRequest } from '../platform/http/contract.js';
 import { ATTACHMENT_TYPES, currentPolicy, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, policyAt } from '../requests/index.js';
@@ -21,6 +21,7 @@ import * as sla from '../sla/index.js';
 import { datasetNow } from './catalogue.js';
 import { clockMeta, lockObjection, objectionWorkflowId, type ObjectionRow } from './case.js';
 import { FINAL_OBJECTION_STATES } from './rules/lifecycle.js';
+import { verifierDepartments } from './queries.js';
 import { recordKeyProblem } from './rules/record-key.js';
 import type { ObjectionActor } from './rules/actions.js';
 
@@ -213,7 +214,10 @@ export async function addEvidence(ctx: RequestContext, id: string, file: { fileN
     throw new RuleViolationError('attachment_too_large', `A file is at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
   return ctx.db.transaction(async (tx) => {
     const row = await lockObjection(tx, id);
-    const readable = authorize(ctx.actor.ability, Action.read, Subject.Objection, await subjectOf(tx, row));
+    const readable = authorize(ctx.actor.ability, Action.read, Subject.Objection, {
+      ...row,
+      verifierDepartmentIds: await verifierDepartments(tx, row.id),
+    });
     if (!ctx.actor.ability.can(Action.update, asSubject(Subject.Objection, { ...readable }) as never))
       throw new ForbiddenError('forbidden', 'Evidence is added by the objector department’s requester');
     if (row.state !== 'submitted') throw new ConflictError('evidence_closed', 'Evidence is added while the objection waits for acceptance');
@@ -245,19 +249,4 @@ export async function addEvidence(ctx: RequestContext, id: string, file: { fileN
     });
     return stored!;
   });
-}
-
-/** The fields the authorization rules read of an objection (its parties, the verifying departments included). */
-export async function subjectOf(
-  tx: Tx | RequestContext['db'],
-  row: ObjectionRow,
-): Promise<ObjectionRow & { verifierDepartmentIds: string[] }> {
-  const tasks = await tx
-    .select({ departmentId: objectionTasks.departmentId })
-    .from(objectionTasks)
-    .where(eq(objectionTasks.objectionId, row.id));
-  return {
-    ...row,
-    verifierDepartmentIds: [...new Set(tasks.map((t) => t.departmentId))],
-  };
 }

@@ -221,15 +221,10 @@ export async function datasetMarks(ctx: RequestContext, datasetId: string): Prom
   if (!seesAll && !holds && !owns)
     throw new ForbiddenError('marks_need_grant', 'The marks on a dataset are shown to the holders of a valid grant on it and its owner');
   const marks = await openMarks(ctx.db, datasetId, undefined, 500);
-  const numbers = new Map(
-    (await ctx.db.select({ id: objections.id, number: objections.number }).from(objections).where(eq(objections.datasetId, datasetId))).map(
-      (o) => [o.id, o.number],
-    ),
-  );
   return {
     items: marks.map((m) => ({
       objectionId: m.objectionId,
-      objectionNumber: numbers.get(m.objectionId)!,
+      objectionNumber: m.objectionNumber,
       datasetId,
       recordKey: m.recordKey,
       field: m.field,
