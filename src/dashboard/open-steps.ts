@@ -151,7 +151,7 @@ export class StepFigures {
     };
   }
 
-  /** Supervision notices on requests: open now (by level), and replies to those issued in the period. */
+  /** Supervision notices on every kind of case (requests, objections): open now (by level), and replies to those issued in the period. */
   async supervision(scope: Pick<Scope, 'from' | 'to' | 'departmentId' | 'now'>) {
     const { start, end } = periodInstants(scope);
     const department = scope.departmentId === null ? sql`true` : sql`s.responsible_department_id = ${scope.departmentId}::uuid`;
@@ -166,13 +166,13 @@ export class StepFigures {
             select s.responsible_department_id, s.level, s.replied_at, s.reply_due_at, s.issued_at,
               (oc.supervision_level = s.level) as open
             from open_clocks oc join supervisions s on s.clock_id = oc.id
-            where s.subject_type = 'Request' and not (s.issued_at >= ${start}::timestamptz and s.issued_at < ${end}::timestamptz)
+            where not (s.issued_at >= ${start}::timestamptz and s.issued_at < ${end}::timestamptz)
               and ${department}
             union all
             select s.responsible_department_id, s.level, s.replied_at, s.reply_due_at, s.issued_at,
               coalesce(oc.supervision_level = s.level, false)
             from supervisions s left join open_clocks oc on oc.id = s.clock_id
-            where s.issued_at >= ${start}::timestamptz and s.issued_at < ${end}::timestamptz and s.subject_type = 'Request'
+            where s.issued_at >= ${start}::timestamptz and s.issued_at < ${end}::timestamptz
               and ${department}
           )
           select d.id, d.code, d.name,

@@ -1250,7 +1250,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The responsible department answers a supervision notice (督办) */
+        /**
+         * The responsible department answers a supervision notice (督办) on a request or an objection
+         * @description A user of the department the notice holds responsible answers it once (as its reviewer,
+         *     center operator, supervisor or administrator): 403 for anyone else who reads the case,
+         *     404 for who does not read it, 409 `already_replied` for a second answer. The reply enters
+         *     the case's history and the audit trail, and the center is told.
+         */
         post: operations["replyToSupervision"];
         delete?: never;
         options?: never;
@@ -1372,7 +1378,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Supervision (督办) on requests — open level-1 and level-2 notices now, and replies given and overdue to the notices issued in the period, per responsible department */
+        /** Supervision (督办) on requests and objections — open level-1 and level-2 notices now, and replies given and overdue to the notices issued in the period, per responsible department */
         get: operations["getDashboardSupervision"];
         put?: never;
         post?: never;
@@ -2271,6 +2277,8 @@ export interface components {
                 /** Format: date-time */
                 revokedAt: string | null;
             };
+            /** @description Supervision notices (督办) on the objection's late steps, oldest first */
+            supervisions: components["schemas"]["Supervision"][];
             events: components["schemas"]["ObjectionEvent"][];
             availableActions: ("accept" | "reject" | "trace" | "verify" | "request_extension" | "decide_extension" | "give_feedback" | "contest" | "accept_result" | "decide_contest" | "add_evidence")[];
         };
@@ -2279,6 +2287,19 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
+            /** @description The rows together: the average is over every decided task, not an average of the rows' averages */
+            totals: {
+                raised: number;
+                rejected: number;
+                open: number;
+                corrected: number;
+                confirmedAccurate: number;
+                partiallyCorrected: number;
+                /** @description Verification tasks decided */
+                verifiedTasks: number;
+                averageVerificationDays: number | null;
+                overdueNow: number;
+            };
             /** @description Per owner department and dataset */
             rows: {
                 ownerDepartment: components["schemas"]["DepartmentRef"];
@@ -2849,12 +2870,20 @@ export interface components {
         Supervision: {
             /** Format: uuid */
             id: string;
+            /**
+             * @description The case supervised
+             * @enum {string}
+             */
+            subjectType: "Request" | "Objection";
             /** Format: uuid */
-            requestId: string;
+            subjectId: string;
             /** @enum {integer} */
             level: 1 | 2;
-            /** @enum {string} */
-            chargedParty: "requester" | "owner" | "center" | "authority";
+            /**
+             * @description The late step's party (an objection's verifier: the department of one verification task)
+             * @enum {string}
+             */
+            chargedParty: "requester" | "owner" | "center" | "authority" | "objector" | "verifier";
             /** Format: uuid */
             responsibleDepartmentId: string;
             /** Format: date-time */
@@ -6610,6 +6639,8 @@ export interface operations {
                 from?: string;
                 /** @description Last day (Asia/Shanghai); default today */
                 to?: string;
+                /** @description One owner department's data (the center, the authority and auditors; a department may name only its own — 403 `dashboard_scope`) */
+                departmentId?: string;
                 format?: "json" | "xlsx" | "csv";
             };
             header?: never;

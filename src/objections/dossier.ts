@@ -35,6 +35,7 @@ export const OBJECTION_EVENT_LABELS: Record<string, string> = {
   reminded: '到期提醒',
   deadline_breached: '超期',
   escalated_level_two: '二级督办',
+  supervision_replied: '督办答复',
 };
 
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');

@@ -3,3 +3,4 @@ export { createObjectionActivities, OBJECTION_PERSON_STEPS } from './activities.
 export { openMarks } from './marks.js';
 export { objectionHandlers } from './routes.js';
 export { objectionsSeedStep } from './seed.js';
+export { supervisedObjections } from './supervision.js';

@@ -9,6 +9,7 @@ import { loadCalendar } from '../calendar/index.js';
 import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
 import { endOfShanghaiDay, startOfShanghaiDay } from '../calendar/rules/working-days.js';
 import { resolvePeriod } from '../dashboard/rules/period.js';
+import { scopedDepartment } from '../dashboard/rules/scope.js';
 import type { RequestContext } from '../identity/index.js';
 import { TABLE_MEDIA_TYPES, writeTables } from '../platform/documents/spreadsheet.js';
 import { datasets, departments, objections, objectionTasks, slaClocks } from '../platform/db/schema.js';
@@ -23,6 +24,7 @@ type ReportRow = Report['rows'][number];
 
 export async function objectionReport(ctx: RequestContext, query: QueryParams<'getObjectionReport'>): Promise<Report> {
   const period = resolvePeriod(query, shanghaiDate(ctx.now));
+  const owner = scopedDepartment({ departmentId: ctx.actor.departmentId, seesCity: readsEveryObjection(ctx) }, query.departmentId);
   const rows = await ctx.db
     .select({
       id: objections.id,
@@ -38,8 +40,8 @@ export async function objectionReport(ctx: RequestContext, query: QueryParams<'g
     .innerJoin(datasets, eq(datasets.id, objections.datasetId))
     .where(
       and(
-        // A department's report is about its own data: the owner's rows only (the center, the authority and auditors see all).
-        readsEveryObjection(ctx) ? undefined : eq(objections.ownerDepartmentId, ctx.actor.departmentId),
+        // A department's report is about its own data: the owner's rows only (the center, the authority and auditors see all, or one department's).
+        owner ? eq(objections.ownerDepartmentId, owner) : undefined,
         between(objections.raisedAt, startOfShanghaiDay(period.from), new Date(endOfShanghaiDay(period.to).getTime())),
       ),
     );
@@ -66,6 +68,9 @@ export async function objectionReport(ctx: RequestContext, query: QueryParams<'g
   const calendar = await loadCalendar(ctx.db);
   return assemble(rows, tasks, overdue, calendar, period);
 }
+
+/** Working days to one decimal; null when nothing was decided. */
+const average = (days: number[]) => (days.length ? Math.round((days.reduce((s, d) => s + d, 0) / days.length) * 10) / 10 : null);
 
 type Tally = ReportRow & { days: number[]; fieldCounts: Map<string, number> };
 const top = (counts: Map<string, number>, n: number) =>
@@ -121,14 +126,29 @@ function assemble(
     .sort((a, b) => a.ownerDepartment.code.localeCompare(b.ownerDepartment.code) || a.dataset.code.localeCompare(b.dataset.code))
     .map(({ days, fieldCounts, ...row }) => ({
       ...row,
-      averageVerificationDays: days.length ? Math.round((days.reduce((s, d) => s + d, 0) / days.length) * 10) / 10 : null,
+      averageVerificationDays: average(days),
       topFields: top(fieldCounts, 3).map(([field, objections]) => ({ field, objections })),
     }));
+  const allDays = [...byKey.values()].flatMap((r) => r.days);
+  const sum = (key: 'raised' | 'rejected' | 'open' | 'corrected' | 'confirmedAccurate' | 'partiallyCorrected' | 'overdueNow') =>
+    reportRows.reduce((total, r) => total + r[key], 0);
+  const totals = {
+    raised: sum('raised'),
+    rejected: sum('rejected'),
+    open: sum('open'),
+    corrected: sum('corrected'),
+    confirmedAccurate: sum('confirmedAccurate'),
+    partiallyCorrected: sum('partiallyCorrected'),
+    verifiedTasks: allDays.length,
+    averageVerificationDays: average(allDays),
+    overdueNow: sum('overdueNow'),
+  };
   const fields = new Map<string, number>();
   for (const r of rows) fields.set(`${r.dataset.code}\u0000${r.field}`, (fields.get(`${r.dataset.code}\u0000${r.field}`) ?? 0) + 1);
   return {
     from: period.from,
     to: period.to,
+    totals,
     rows: reportRows,
     fields: top(fields, 10).map(([key, objections]) => {
       const [datasetCode, field] = key.split('\u0000') as [string, string];
@@ -136,6 +156,21 @@ function assemble(
     }),
   };
 }
+
+const totalsRow = (t: Report['totals']) => [
+  '合计',
+  '',
+  '',
+  t.raised,
+  t.rejected,
+  t.open,
+  t.corrected,
+  t.confirmedAccurate,
+  t.partiallyCorrected,
+  t.averageVerificationDays ?? '',
+  t.overdueNow,
+  '',
+];
 
 export async function objectionReportFile(report: Report, format: 'xlsx' | 'csv') {
   const file = await writeTables(
@@ -156,20 +191,23 @@ export async function objectionReportFile(report: Report, format: 'xlsx' | 'csv'
           '当前超期',
           '异议最多的字段',
         ],
-        rows: report.rows.map((r) => [
-          r.ownerDepartment.name,
-          r.dataset.code,
-          r.dataset.name,
-          r.raised,
-          r.rejected,
-          r.open,
-          r.corrected,
-          r.confirmedAccurate,
-          r.partiallyCorrected,
-          r.averageVerificationDays ?? '',
-          r.overdueNow,
-          r.topFields.map((f) => `${f.field}（${f.objections}）`).join('、'),
-        ]),
+        rows: [
+          ...report.rows.map((r) => [
+            r.ownerDepartment.name,
+            r.dataset.code,
+            r.dataset.name,
+            r.raised,
+            r.rejected,
+            r.open,
+            r.corrected,
+            r.confirmedAccurate,
+            r.partiallyCorrected,
+            r.averageVerificationDays ?? '',
+            r.overdueNow,
+            r.topFields.map((f) => `${f.field}（${f.objections}）`).join('、'),
+          ]),
+          totalsRow(report.totals),
+        ],
       },
       {
         name: '异议最多的字段',

@@ -26,6 +26,7 @@ import {
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.js';
 import type { JsonBody } from '../platform/http/contract.js';
 import { sendCaseUpdate, START_DEADLINE_MS } from '../platform/temporal/case-update.js';
+import * as sla from '../sla/index.js';
 import { lineageAround } from './catalogue.js';
 import { viewObjection } from './case.js';
 import { holdersOf, openMarks } from './marks.js';
@@ -102,6 +103,9 @@ export async function objectionDetail(ctx: RequestContext, id: string): Promise<
       step: stepOf(clock, calendar, ctx.now) ?? { ...stepOf({ ...clock, state: 'running' }, calendar, ctx.now)!, workingDaysRemaining: 0 },
     })),
     mark: mark ? { setAt: mark.setAt.toISOString(), revokedAt: mark.revokedAt?.toISOString() ?? null } : null,
+    supervisions: (await sla.supervisionsOf(ctx.db, Subject.Objection, id)).map((s) =>
+      sla.supervisionView(s, sla.mayReplyToSupervision(ctx.actor, s)),
+    ),
     events: events.map(({ event, department }) => ({
       kind: event.kind,
       at: event.at.toISOString(),

@@ -4,7 +4,7 @@ import type { SharingType } from '../catalogue/rules/dataset.js';
 import { cataloguedBasis } from './citations.js';
 import type { Db } from '../platform/db/client.js';
 import type { JsonBody } from '../platform/http/contract.js';
-import { clockEvents, clockEventView, clockView, toDomain, type SupervisionRow } from '../sla/index.js';
+import { clockEvents, clockEventView, clockView, supervisionView, toDomain } from '../sla/index.js';
 import { isOverdue } from '../sla/rules/clock.js';
 import { stepTiming } from '../sla/rules/timing.js';
 import { loadCalendar } from '../calendar/index.js';
@@ -45,20 +45,6 @@ export const summaryView = ({ row: r, clock }: RequestListRow, { calendar, now }
   provisional: clock?.provisional ?? null,
   ...(clock ? stepTiming(calendar, clock, now) : NO_CLOCK),
   createdAt: r.createdAt.toISOString(),
-});
-
-/** A notice as the caller sees it: `mayReply` when it awaits the caller's answer (rules/supervision.ts). */
-export const supervisionView = (s: SupervisionRow, mayReply: boolean): Detail['supervisions'][number] => ({
-  id: s.id,
-  requestId: s.subjectId,
-  level: s.level as 1 | 2,
-  chargedParty: s.chargedParty as 'owner',
-  responsibleDepartmentId: s.responsibleDepartmentId,
-  issuedAt: s.issuedAt.toISOString(),
-  replyDueAt: s.replyDueAt.toISOString(),
-  reply: s.reply,
-  repliedAt: iso(s.repliedAt),
-  mayReply,
 });
 
 function requestView(

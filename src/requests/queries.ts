@@ -15,18 +15,16 @@ import {
   requests,
   requestSupplements,
   slaClocks,
-  supervisions,
   writtenExplanations,
 } from '../platform/db/schema.js';
 import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
 import { startOfShanghaiDay } from '../calendar/rules/working-days.js';
 import { availableActions } from './rules/actions.js';
-import { mayReplyToSupervision } from './rules/supervision.js';
 import { DISPUTABLE_STATES, isOpen, type Party, type RequestState } from './rules/lifecycle.js';
 import { coordinationOf, disputeOf } from './coordination.js';
 import { viewRequest } from './case.js';
 import type { Track } from './rules/policy.js';
-import type { ClockRow } from '../sla/index.js';
+import { mayReplyToSupervision, supervisionsOf, type ClockRow } from '../sla/index.js';
 import type { RequestContext } from '../identity/index.js';
 import { requestFields, type RequestRow } from './filing.js';
 
@@ -152,11 +150,7 @@ export async function requestDetail(ctx: RequestContext, id: string) {
       .orderBy(asc(slaClocks.startedAt)),
     db.select().from(writtenExplanations).where(eq(writtenExplanations.requestId, id)),
     db.select().from(requestSupplements).where(eq(requestSupplements.requestId, id)).orderBy(asc(requestSupplements.askedAt)),
-    db
-      .select()
-      .from(supervisions)
-      .where(and(eq(supervisions.subjectType, Subject.Request), eq(supervisions.subjectId, id)))
-      .orderBy(asc(supervisions.issuedAt), asc(supervisions.level)),
+    supervisionsOf(db, Subject.Request, id),
     db
       .select({
         id: requestAttachments.id,
@@ -204,11 +198,6 @@ export async function getAttachment(ctx: RequestContext, requestId: string, atta
     .from(requestAttachments)
     .where(and(eq(requestAttachments.id, attachmentId), eq(requestAttachments.requestId, requestId)));
   return file;
-}
-
-export async function getSupervision(db: Db, id: string) {
-  const [row] = await db.select().from(supervisions).where(eq(supervisions.id, id));
-  return row;
 }
 
 export type RequestDetailRows = Awaited<ReturnType<typeof requestDetail>>;

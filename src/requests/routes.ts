@@ -84,9 +84,6 @@ export function requestHandlers(deps: RequestServiceDeps & { db: Db; clock: Cloc
       reply.status(201);
       return service.file(await context(request), request.params.requestId, request.body, request.log);
     }),
-    replyToSupervision: operation<'replyToSupervision'>(async (request) =>
-      service.replyToSupervision(await context(request), request.params.supervisionId, request.body.reply),
-    ),
   };
 }
 

@@ -28,11 +28,9 @@ import type { WrittenExplanation } from './rules/refusal.js';
 import { citeLegalBasis } from '../legal-basis/index.js';
 import * as filing from './filing.js';
 import * as policy from './policy.js';
-import { commitmentView, detailView, summaryView, supervisionView, type Detail } from './presenters.js';
+import { commitmentView, detailView, summaryView, type Detail } from './presenters.js';
 import * as queries from './queries.js';
 import { ACTIONS, type ActionArgs, type ActionName } from './rules/actions.js';
-import { replyToSupervision } from './steps.js';
-import { supervisionReplyRole } from './rules/supervision.js';
 import { startRequestWorkflow, updateRequest } from './workflow-client.js';
 
 export interface RequestServiceDeps {
@@ -246,29 +244,6 @@ export class RequestService {
     const { fileName, document } = await requestDocument(this.deps.db, row, kind, ctx.now, meetingId);
     if (!this.deps.documents) throw new Error('this RequestService was built without the documents settings');
     return { fileName, content: await renderPdfOffThread(document, { fontDir: this.deps.documents.fontDir, createdAt: ctx.now }) };
-  }
-
-  /** The responsible department answers a supervision notice on a request it can read. */
-  async replyToSupervision(ctx: RequestContext, supervisionId: string, reply: string) {
-    const supervision = await queries.getSupervision(this.deps.db, supervisionId);
-    const unknown = () => new NotFoundError('supervision_not_found', 'No supervision notice with that id');
-    if (!supervision || supervision.subjectType !== Subject.Request) throw unknown();
-    // A notice on a request the caller may not read does not exist for the caller either.
-    await queries.loadRequest(ctx, supervision.subjectId).catch((error: unknown) => {
-      throw error instanceof NotFoundError ? unknown() : error;
-    });
-    const role = supervisionReplyRole(ctx.actor, supervision);
-    if (!role) throw new ForbiddenError('forbidden', 'Only the responsible department answers a supervision notice');
-    const actor = {
-      userId: ctx.actor.userId,
-      departmentId: ctx.actor.departmentId,
-      role,
-      party: supervision.chargedParty as 'owner',
-      httpRequestId: ctx.requestId,
-    };
-    const updated = await replyToSupervision(this.deps.db, { supervisionId, actor, at: ctx.now, reply });
-    this.notify();
-    return supervisionView(updated, false);
   }
 
   /** A new policy version, applied to open requests if asked: their clocks move and their workflows are told. */

@@ -19,10 +19,12 @@ import { FIRST_STEP, openFirstStep, openStep } from './open-step.js';
 import { COORDINATION_STEPS } from './coordination-steps.js';
 import { both, METHOD_LABELS, openDisputeWindow, recordExplanation, stopOpenClocks, toCenter, toCenterIfItsWork } from './step-helpers.js';
 import { policyAt } from './policy.js';
+import { canReadRequest } from './queries.js';
 import { recheckConditions } from './pre-check.js';
 import type { ActionInput, ActionName } from './rules/actions.js';
 import { trackExtensionCap, type Track } from './rules/policy.js';
 import type { RequestView } from './rules/view.js';
+import type { Party } from './rules/lifecycle.js';
 
 /** The workflow's first step: the track's clocked step opens, counting from filing even if the workflow started late. */
 export async function beginRequest(db: Db, requestId: string, at: Date): Promise<RequestView> {
@@ -337,45 +339,50 @@ export async function closeDisputeWindow(db: Db, input: { requestId: string; ste
   });
 }
 
-/** The responsible department answers a supervision notice on a request: one transaction with its timeline entry. */
-export async function replyToSupervision(db: Db, input: { supervisionId: string; actor: StepActor; at: Date; reply: string }) {
-  return db.transaction(async (tx) => {
-    const updated = await sla.replyToSupervision(
-      tx,
-      input.supervisionId,
-      { departmentId: input.actor.departmentId, userId: input.actor.userId, text: input.reply },
-      input.at,
-    );
+/** Requests as the engine's supervised cases: the clocks' reads and the supervision reply dispatch here. */
+export const supervisedRequests = (db: Db): sla.SupervisedCase => ({
+  canRead: canReadRequest,
+  recordReply: (input) => recordSupervisionReply(db, input),
+});
+
+/** The responsible department's answer to a supervision notice on a request: one transaction with its timeline entry. */
+export async function recordSupervisionReply(
+  db: Db,
+  input: { notice: sla.SupervisionRow; actor: sla.SupervisionReplier; at: Date; text: string },
+) {
+  const { notice, at, text } = input;
+  const actor: StepActor = { ...input.actor, party: notice.chargedParty as Party };
+  await db.transaction(async (tx) => {
+    const updated = await sla.replyToSupervision(tx, notice.id, { departmentId: actor.departmentId, userId: actor.userId, text }, at);
     const [row] = await tx.select().from(requests).where(eq(requests.id, updated.subjectId));
     if (!row) throw new NotFoundError('request_not_found', 'The supervised request is gone');
     await tx.insert(requestEvents).values({
       requestId: row.id,
       stepKey: `supervision:${updated.id}:reply`,
       kind: 'supervision_replied',
-      at: input.at,
-      party: input.actor.party,
-      actorUserId: input.actor.userId,
-      actorDepartmentId: input.actor.departmentId,
+      at,
+      party: actor.party,
+      actorUserId: actor.userId,
+      actorDepartmentId: actor.departmentId,
       details: { level: updated.level },
     });
-    for (const notice of await toCenter(tx, `督办答复（${updated.level}级）`, input.reply))
+    for (const notice of await toCenter(tx, `督办答复（${updated.level}级）`, text))
       await enqueueNotification(tx, {
         ...notice,
         kind: 'request.supervision_replied',
         subjectType: Subject.Request,
         subjectId: row.id,
-        at: input.at,
+        at,
       });
     await appendAudit(tx, {
-      actor: auditActorOf(input.actor),
+      actor: auditActorOf(actor),
       action: 'request.supervision_replied',
       subjectType: Subject.Request,
       subjectId: row.id,
       after: { supervisionId: updated.id, level: updated.level },
-      reason: input.reply,
-      requestId: input.actor.httpRequestId ?? null,
-      at: input.at,
+      reason: text,
+      requestId: actor.httpRequestId ?? null,
+      at,
     });
-    return updated;
   });
 }

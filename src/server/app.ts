@@ -20,12 +20,12 @@ import { createHttpPlumbing } from '../platform/http/plumbing.js';
 import { auditHandlers } from '../audit/index.js';
 import { calendarHandlers } from '../calendar/index.js';
 import { Subject } from '../identity/rules/abilities.js';
-import { canReadRequest } from '../requests/index.js';
+import { supervisedRequests } from '../requests/index.js';
 import { slaHandlers } from '../sla/index.js';
 import { calendarFollower } from '../sla/index.js';
 import { catalogueHandlers } from '../catalogue/index.js';
 import { grantHandlers, UsageRecorder } from '../grants/index.js';
-import { objectionHandlers } from '../objections/index.js';
+import { objectionHandlers, supervisedObjections } from '../objections/index.js';
 import { requestHandlers } from '../requests/index.js';
 import { scenarioHandlers } from '../catalogue/index.js';
 import { identityHandlers } from '../identity/index.js';
@@ -105,7 +105,12 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     }),
     ...calendarHandlers({ db, clock: deps.clock, followCalendar: calendarFollower(db, deps.temporal.client) }),
     ...dashboardHandlers({ db, clock: deps.clock, documents: deps.config.documents }),
-    ...slaHandlers({ db, clock: deps.clock, subjectReaders: { [Subject.Request]: canReadRequest } }),
+    ...slaHandlers({
+      db,
+      clock: deps.clock,
+      cases: { [Subject.Request]: supervisedRequests(db), [Subject.Objection]: supervisedObjections(db) },
+      afterNotify: () => pokeNotificationRelay(deps.temporal.client, deps.config.temporal),
+    }),
     ...notificationHandlers({
       db,
       clock: deps.clock,

@@ -5,6 +5,15 @@ export { clockEventView, clockView } from './presenters.js';
 export { createSlaActivities } from './activities.js';
 export { slaHandlers } from './routes.js';
 export {
+  supervisionsOf,
+  supervisionView,
+  type SupervisedCase,
+  type SupervisedCases,
+  type SupervisionReplier,
+  type SupervisionView,
+} from './supervisions.js';
+export { mayReplyToSupervision } from './rules/supervision.js';
+export {
   authorityDepartment,
   breachStep,
   centerDepartment,

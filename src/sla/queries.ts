@@ -10,13 +10,12 @@ import type { JsonBody } from '../platform/http/contract.js';
 import { clockEventView, clockView } from './presenters.js';
 import { clockEvents, getClock } from './service.js';
 import { loadCalendar } from '../calendar/index.js';
-
-/** Whether the caller may read a subject (e.g. a request) of the given type. */
-export type SubjectReaders = Record<string, (ctx: RequestContext, subjectId: string) => Promise<boolean>>;
+import type { SupervisedCases } from './supervisions.js';
 
 export interface ClockQueriesDeps {
   db: Db;
-  subjectReaders: SubjectReaders;
+  /** The cases whose clocks these are; each says who reads one of its cases. */
+  cases: SupervisedCases;
 }
 
 /** The SLA capability's reads, one call per HTTP operation. */
@@ -25,9 +24,9 @@ export class ClockQueries {
 
   async clock(ctx: RequestContext, clockId: string): Promise<JsonBody<'getSlaClock', 200>> {
     const found = await getClock(this.deps.db, clockId);
-    // The parties of a request read its clocks; the center, supervisors and auditors read all.
-    const reader = found ? this.deps.subjectReaders[found.subjectType] : undefined;
-    const partyReads = found !== undefined && reader !== undefined && (await reader(ctx, found.subjectId));
+    // The parties of a case read its clocks; the center, supervisors and auditors read all.
+    const supervised = found ? this.deps.cases[found.subjectType] : undefined;
+    const partyReads = found !== undefined && supervised !== undefined && (await supervised.canRead(ctx, found.subjectId));
     const row = partyReads && found ? found : authorize(ctx.actor.ability, Action.read, Subject.SlaClock, found);
     return {
       clock: clockView(row, await loadCalendar(this.deps.db), ctx.now),

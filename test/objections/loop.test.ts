@@ -21,7 +21,7 @@
 import { and, eq, like } from 'drizzle-orm';
 import t from 'tap';
 import { importPublishedSchedules } from '../../src/calendar/index.js';
-import { auditEntries, notificationOutbox, objections, supervisions } from '../../src/platform/db/schema.js';
+import { auditEntries, notificationOutbox, objections, objectionTasks, supervisions } from '../../src/platform/db/schema.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { bearer } from '../helpers/identity.js';
 import { createObjectionWorld, RECORD } from '../helpers/objections.js';
@@ -168,6 +168,22 @@ await skipTo(env, '2038-03-09');
 await until(o1.id, 'archived');
 await until(o3.id, 'archived');
 await waitFor(async () => ((await detail(o4.id)).tasks[0].step.overdue ? true : undefined), 'O4 breached');
+// O4: the police answer the level-1 notice (督办答复), found on the objection's detail.
+const o4Breached = await detail(o4.id, police);
+const notice4 = o4Breached.supervisions[0] as Json;
+const replyTo4 = (user: User, reply = '已安排专人核实，三个工作日内办结') =>
+  call('POST', `/supervisions/${notice4.id}/reply`, user, { reply });
+const o4Task = (await db.select().from(objectionTasks).where(eq(objectionTasks.objectionId, o4.id)))[0]!;
+const o4Replies = {
+  objector: await replyTo4(world.marketRequester),
+  stranger: await replyTo4(world.bureauReviewer),
+  blank: await replyTo4(police, '  '),
+  police: await replyTo4(police),
+  again: await replyTo4(police, '再答一次'),
+  clockForPolice: (await call('GET', `/sla-clocks/${o4Task.clockId}`, police)).status,
+  clockForBureau: (await call('GET', `/sla-clocks/${o4Task.clockId}`, world.bureauReviewer)).status,
+};
+const o4Replied = await detail(o4.id, police);
 const marksAfter = (await call('GET', `/datasets/${world.datasets.plain.id}/marks`, world.marketRequester)).body;
 const checkAfter = await exchangeCheck();
 await skipTo(env, '2038-03-10');
@@ -188,8 +204,17 @@ await step(`/objections/${o4.id}/tasks/${taskOf(d4, world.police.id).id}/verific
   explanation: '与户籍登记一致',
 });
 await until(o4.id, 'confirmed_accurate');
-const report = async (user: User) => (await call('GET', '/objections/report?from=2038-03-01&to=2038-03-31', user)).body;
-const reports = { center: await report(center), police: await report(police), market: await report(world.marketRequester) };
+const report = async (user: User, filter = '') =>
+  (await call('GET', `/objections/report?from=2038-03-01&to=2038-03-31${filter}`, user)).body;
+const reports = {
+  center: await report(center),
+  police: await report(police),
+  market: await report(world.marketRequester),
+  ofPolice: await report(center, `&departmentId=${world.police.id}`),
+  ofMarket: await report(center, `&departmentId=${world.market.id}`),
+  marketAsksPolice: await report(world.marketRequester, `&departmentId=${world.police.id}`),
+};
+const supervisionFigures = (await call('GET', '/dashboard/supervision?from=2038-03-01&to=2038-03-31', center)).body;
 const reportXlsx = await call('GET', '/objections/report?from=2038-03-01&to=2038-03-31&format=csv', center);
 
 t.test('raising: a readable number and the center’s acceptance step due the next working day', async (t) => {
@@ -316,6 +341,62 @@ t.test('O4: the task ran out — breached, level 1, then level 2 — and was com
   t.ok(d.events.some((e: Json) => e.kind === 'deadline_breached') && d.events.some((e: Json) => e.kind === 'escalated_level_two'));
 });
 
+t.test('O4: the responsible department answers its level-1 notice once; the objection records it', async (t) => {
+  t.match(notice4, {
+    subjectType: 'Objection',
+    subjectId: o4.id,
+    level: 1,
+    chargedParty: 'verifier',
+    responsibleDepartmentId: world.police.id,
+    reply: null,
+    mayReply: true,
+  });
+  t.equal((await detail(o4.id)).supervisions[0].mayReply, false, 'the center reads the notice; it is not the center’s to answer');
+  t.match(
+    o4Replies.objector,
+    { status: 403, body: { code: 'forbidden' } },
+    'the objector reads the objection but does not answer for the police',
+  );
+  t.match(
+    o4Replies.stranger,
+    { status: 404, body: { code: 'supervision_not_found' } },
+    'a department outside the objection does not see the notice',
+  );
+  t.equal(o4Replies.blank.status, 400, 'a blank reply is refused by the contract');
+  t.match(o4Replies.police, { status: 200, body: { id: notice4.id, reply: '已安排专人核实，三个工作日内办结', mayReply: false } });
+  t.match(o4Replies.again, { status: 409, body: { code: 'already_replied' } });
+  t.equal(o4Replies.clockForPolice, 200, 'the verifying department reads its task’s clock');
+  t.equal(o4Replies.clockForBureau, 404, 'a department outside the objection does not');
+  const [replied] = o4Replied.supervisions;
+  t.match(replied, { reply: '已安排专人核实，三个工作日内办结', mayReply: false });
+  t.ok(replied.repliedAt);
+  const event = (o4Replied.events as Json[]).find((e) => e.kind === 'supervision_replied');
+  t.match(event, {
+    party: 'verifier',
+    actorDepartment: { id: world.police.id },
+    reason: '已安排专人核实，三个工作日内办结',
+    details: { level: 1 },
+  });
+  t.equal(event?.fromState, event?.toState, 'the reply keeps the objection’s state');
+  const audit = await db
+    .select()
+    .from(auditEntries)
+    .where(and(eq(auditEntries.subjectId, o4.id), eq(auditEntries.action, 'objection.supervision_replied')));
+  t.equal(audit.length, 1, 'audited once');
+  const told = await db
+    .select()
+    .from(notificationOutbox)
+    .where(and(eq(notificationOutbox.subjectId, o4.id), eq(notificationOutbox.kind, 'objection.supervision_replied')));
+  t.equal(told.length, 1, 'the center told once');
+  t.match(told[0], { departmentId: world.center.id, title: /督办答复（1级）/ });
+});
+
+t.test('the dashboard counts the objection’s notices with the requests’', async (t) => {
+  // O4's two notices were issued in March, the level-1 one answered; the task is done, so none is open.
+  const police = (supervisionFigures.rows as Json[]).find((r) => r.department.id === world.police.id);
+  t.match(police, { openLevel1: 0, openLevel2: 0, repliesGiven: 1, repliesOverdue: 0 });
+});
+
 t.test('O5: one extension, approved: the task is due three working days later', async (t) => {
   t.match(taskOf(d5, world.police.id).step, { deadlineDate: '2038-03-11', extension: { days: 3, decision: 'approved' } });
   t.equal(await stateOf(o5.id), 'corrected');
@@ -364,8 +445,25 @@ t.test('the report matches the story, worked out by hand (read on Wed 17 Mar)', 
     averageVerificationDays: 0,
     overdueNow: 0,
   });
+  // Together: six raised; seven tasks decided (0, 12, 7 on the plain data, four of 0 on the fused): 19 / 7 = 2.7.
+  t.same(reports.center.totals, {
+    raised: 6,
+    rejected: 1,
+    open: 2,
+    corrected: 3,
+    confirmedAccurate: 1,
+    partiallyCorrected: 1,
+    verifiedTasks: 7,
+    averageVerificationDays: 2.7,
+    overdueNow: 1,
+  });
+  t.same(reports.ofPolice.totals, reports.center.totals, 'the center filters by the owner department');
+  t.same(reports.ofMarket.rows, [], 'a department owning none of the data has no row');
+  t.equal(reports.ofMarket.totals.raised, 0);
+  t.match(reports.marketAsksPolice, { code: 'dashboard_scope' }, 'a department asks for its own figures only');
   t.same(reports.police.rows.length, 2, 'the owner sees its own data');
   t.same(reports.market.rows, [], 'a department owning none of the data sees no row');
   const csv = Buffer.from(reportXlsx.body as unknown as Buffer).toString('utf8');
   t.match(csv, new RegExp(`${world.datasets.plain.code}.*,4,1,2,2,1,0,6\\.3,1,`), 'the CSV carries the same figures');
+  t.match(csv, /\r?\n合计,,,6,1,2,3,1,1,2\.7,1,\r?\n?$/, 'and the totals as its last row');
 });

@@ -157,8 +157,16 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 const rowsOf = (page: Page, section: string) => page.locator(`[aria-label="${section}"] tbody tr.ant-table-row`);
 
 /** A figure card's value, by its title. */
-const figure = async (page: Page, title: string) =>
-  (await page.getByRole('listitem').filter({ hasText: title }).locator('.ant-statistic-content').innerText()).trim();
+/** A statistic's value by its title, in the list of figures named `list`. */
+const figure = async (page: Page, title: string, list = '总量') =>
+  (
+    await page
+      .getByRole('list', { name: list, exact: true })
+      .getByRole('listitem')
+      .filter({ has: page.getByText(title, { exact: true }) })
+      .locator('.ant-statistic-content')
+      .innerText()
+  ).trim();
 
 // ── The tests ──
 
@@ -223,6 +231,16 @@ t.test("the center's operator reads the department's figures, a chart, and drill
   t.equal(late['已用工作日'], '0', 'started today');
   t.equal(late['超期工作日'], String(lateWorkingDays), 'late by the working days since its deadline');
   t.equal(late['督办级别'], '一级督办', 'under level-1 supervision');
+  // The objections (异议核实) of the department's data: none in the fixture; the card links to the report.
+  const objectionCard = page.getByRole('region', { name: '异议核实' });
+  await until(async () => (await figure(page, '提出异议', '异议核实总量')) === '0', 'the department has no objections');
+  t.equal(await figure(page, '当前超期', '异议核实总量'), '0', 'no objection overdue');
+  t.equal(await figure(page, '平均核实用时（工作日）', '异议核实总量'), '—', 'no verification decided');
+  t.match(
+    await objectionCard.getByRole('link', { name: '异议核实情况统计' }).getAttribute('href'),
+    new RegExp(`/objections/report\\?from=${month}-01&to=${today}&departmentId=${owner.id}$`),
+    'the whole report for the same period and department',
+  );
   await accessible(t, page, 'dashboard (one department)');
   await screenshots(page, 'dashboard');
 

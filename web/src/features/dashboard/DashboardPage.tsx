@@ -2,11 +2,13 @@
  * 「SLA 看板」: the period's figures for the city (or, for a department, its own) — totals, the
  * on-time rate per track, requests by track and state, the weekly trends, the open items due now,
  * the owner departments' league table, the center's and the authority's own steps (for those who
- * may read them) and supervision; every table exports as XLSX or CSV with the filters shown.
+ * may read them), supervision and the objections (异议核实); every table exports as XLSX or CSV with
+ * the filters shown.
  */
 import { Button, Card, Col, Row, Space, Statistic, Typography } from 'antd';
 import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ObjectionFigures } from '../objections';
 import { ApiError } from '../../lib/api';
 import { shanghaiTime } from '../../lib/time';
 import {
@@ -139,6 +141,7 @@ export function DashboardPage() {
       <Departments filters={filters} />
       {cityWide && <Parties filters={filters} />}
       <Supervision filters={filters} />
+      <ObjectionFigures filters={{ from: filters.from, to: filters.to, departmentId: filters.departmentId }} />
     </Space>
   );
 }

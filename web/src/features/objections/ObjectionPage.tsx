@@ -11,6 +11,7 @@ import { Link, useParams } from 'react-router';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusTag } from '../../components/StatusTag';
+import { Supervisions } from '../../components/Supervisions';
 import { api, saveFile, unwrap, unwrapResponse } from '../../lib/api';
 import { shanghaiTime } from '../../lib/time';
 import { ObjectionActions, TaskActions } from './ObjectionActions';
@@ -183,6 +184,7 @@ export function ObjectionPage() {
       <Card size="small" title="核实任务">
         <Tasks detail={detail} />
       </Card>
+      <Supervisions supervisions={detail.supervisions} queryKeys={[['objection', detail.objection.id], ['objections']]} />
       <Card size="small" title="办理过程">
         <Timeline
           items={detail.events.map((e) => ({

@@ -5,35 +5,30 @@
  * auditors the city.
  */
 import { DownloadOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { Button, Card, DatePicker, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { api, saveFile, unwrap, unwrapResponse, type Schemas } from '../../lib/api';
 import { shanghaiToday } from '../../lib/time';
 import { useUrlFilters } from '../../lib/url';
-
-type Report = Schemas['ObjectionReport'];
+import { downloadObjectionReport, TOTAL_LABELS, useObjectionReport, type ObjectionReport as Report } from './report';
 
 export function ObjectionReportPage() {
   const [params, update] = useUrlFilters();
   const today = shanghaiToday();
-  const from = params.get('from') ?? `${today.slice(0, 7)}-01`;
-  const to = params.get('to') ?? today;
-  const report = useQuery({
-    queryKey: ['objections', 'report', from, to],
-    queryFn: async () => (await unwrap(api.GET('/api/v1/objections/report', { params: { query: { from, to } } }))) as Report,
-  });
+  const filters = {
+    from: params.get('from') ?? `${today.slice(0, 7)}-01`,
+    to: params.get('to') ?? today,
+    departmentId: params.get('departmentId') ?? undefined,
+  };
+  const { from, to } = filters;
+  const report = useObjectionReport(filters);
   const [error, setError] = useState<unknown>(null);
   const download = async (format: 'xlsx' | 'csv') => {
     setError(null);
     try {
-      const { data } = await unwrapResponse(
-        api.GET('/api/v1/objections/report', { params: { query: { from, to, format } }, parseAs: 'blob' }),
-      );
-      saveFile(data, `异议核实情况-${from}-${to}.${format}`);
+      await downloadObjectionReport(filters, format);
     } catch (cause) {
       setError(cause);
     }
@@ -70,6 +65,7 @@ export function ObjectionReportPage() {
           pagination={false}
           scroll={{ x: 1100 }}
           locale={{ emptyText: <EmptyText>本期没有异议</EmptyText> }}
+          summary={() => <TotalsRow totals={report.data?.totals} />}
           columns={[
             { title: '数据责任部门', key: 'owner', render: (_, r) => r.ownerDepartment.name },
             { title: '数据资源', key: 'dataset', render: (_, r) => `${r.dataset.name}（${r.dataset.code}）` },
@@ -104,5 +100,24 @@ export function ObjectionReportPage() {
         />
       </Card>
     </Space>
+  );
+}
+
+/** 合计: the rows together (the average over every decided task), under the table. */
+function TotalsRow({ totals }: { totals: Report['totals'] | undefined }) {
+  if (!totals || totals.raised === 0) return null;
+  const cells = TOTAL_LABELS.map(([key]) => totals[key] ?? '—');
+  return (
+    <Table.Summary.Row>
+      <Table.Summary.Cell index={0} colSpan={2}>
+        <Typography.Text strong>合计</Typography.Text>
+      </Table.Summary.Cell>
+      {cells.map((value, i) => (
+        <Table.Summary.Cell key={TOTAL_LABELS[i]![0]} index={i + 2}>
+          {value}
+        </Table.Summary.Cell>
+      ))}
+      <Table.Summary.Cell index={cells.length + 2} />
+    </Table.Summary.Row>
   );
 }

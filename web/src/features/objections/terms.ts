@@ -65,6 +65,7 @@ export const EVENT_LABELS: Record<string, string> = {
   reminded: '到期提醒',
   deadline_breached: '超期',
   escalated_level_two: '二级督办',
+  supervision_replied: '督办答复',
 };
 export const SCOPES = [
   { key: 'raised', label: '本部门提出的异议' },

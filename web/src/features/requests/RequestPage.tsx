@@ -28,7 +28,7 @@ import { AttachmentList } from './Attachments';
 import { CoordinationWorkspace } from './Coordination';
 import { Dispute } from './Dispute';
 import { WrittenExplanation } from './Explanation';
-import { Supervisions } from './Supervisions';
+import { Supervisions } from '../../components/Supervisions';
 import { CLOCK_EVENT_LABELS, EVENT_LABELS, stepLabel } from './terms';
 import { WorkingDays } from './WorkingDays';
 
@@ -192,7 +192,7 @@ export function RequestPage() {
           />
         </Card>
       )}
-      <Supervisions supervisions={d.supervisions} requestId={r.id} />
+      <Supervisions supervisions={d.supervisions} queryKeys={[['request', r.id], ['requests']]} />
       {d.attachments.length > 0 && (
         <Card size="small" title="附件">
           <AttachmentList requestId={r.id} attachments={d.attachments} />

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mayReplyToSupervision, supervisionReplyRole } from '../../../src/requests/rules/supervision.js';
+import { mayReplyToSupervision, supervisionReplyRole } from '../../../src/sla/rules/supervision.js';
 
 const notice = { responsibleDepartmentId: 'police', reply: null };
 

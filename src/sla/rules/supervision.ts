@@ -1,9 +1,9 @@
 /**
- * Who answers a supervision notice (督办) on a request, pure: a user of the department the notice
- * holds responsible, acting as its reviewer, center operator, supervisor (a late dispute decision)
- * or administrator. The reply
- * endpoint enforces it (a second answer is refused by the clock service); the detail tells each
- * caller whether a notice is theirs to answer now.
+ * Who answers a supervision notice (督办) on any case (a request, an objection), pure: a user of the
+ * department the notice holds responsible, acting as its reviewer, center operator, supervisor (a
+ * late dispute decision) or administrator. The reply endpoint enforces it (a second answer is
+ * refused by the clock service); a case's detail tells each caller whether a notice is theirs to
+ * answer now.
  */
 import type { Role } from '../../identity/rules/roles.js';
 

@@ -1,19 +1,20 @@
 /**
- * Supervision notices (督办) on a request: level, the department answerable, the reply due, and the
- * reply — given here by whom the API says it awaits (`mayReply`: the responsible department).
+ * Supervision notices (督办) on a case (a request, an objection): level, the department answerable,
+ * the reply due, and the reply — given here by whom the API says it awaits (`mayReply`: the
+ * responsible department). `queryKeys` are the case's queries to refresh after a reply.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { Card, List, Space, Typography } from 'antd';
-import { ReasonAction } from '../../components/ReasonAction';
-import { StatusTag } from '../../components/StatusTag';
-import { api, unwrap, type Schemas } from '../../lib/api';
-import { useDepartmentNames } from '../../lib/directory';
-import { SUPERVISION_LEVEL_LABELS } from '../../lib/labels';
-import { shanghaiTime } from '../../lib/time';
+import { ReasonAction } from './ReasonAction';
+import { StatusTag } from './StatusTag';
+import { api, unwrap, type Schemas } from '../lib/api';
+import { useDepartmentNames } from '../lib/directory';
+import { SUPERVISION_LEVEL_LABELS } from '../lib/labels';
+import { shanghaiTime } from '../lib/time';
 
 type Supervision = Schemas['Supervision'];
 
-function ReplyButton({ supervision, requestId }: { supervision: Supervision; requestId: string }) {
+function ReplyButton({ supervision, queryKeys }: { supervision: Supervision; queryKeys: readonly (readonly unknown[])[] }) {
   const queryClient = useQueryClient();
   return (
     <ReasonAction
@@ -33,14 +34,13 @@ function ReplyButton({ supervision, requestId }: { supervision: Supervision; req
         )
       }
       onDone={() => {
-        void queryClient.invalidateQueries({ queryKey: ['request', requestId] });
-        void queryClient.invalidateQueries({ queryKey: ['requests'] });
+        for (const queryKey of queryKeys) void queryClient.invalidateQueries({ queryKey });
       }}
     />
   );
 }
 
-export function Supervisions({ supervisions, requestId }: { supervisions: Supervision[]; requestId: string }) {
+export function Supervisions({ supervisions, queryKeys }: { supervisions: Supervision[]; queryKeys: readonly (readonly unknown[])[] }) {
   const departmentName = useDepartmentNames();
   if (supervisions.length === 0) return null;
   return (
@@ -48,7 +48,7 @@ export function Supervisions({ supervisions, requestId }: { supervisions: Superv
       <List
         dataSource={supervisions}
         renderItem={(s) => (
-          <List.Item extra={s.mayReply ? <ReplyButton supervision={s} requestId={requestId} /> : undefined}>
+          <List.Item extra={s.mayReply ? <ReplyButton supervision={s} queryKeys={queryKeys} /> : undefined}>
             <Space direction="vertical" size={2}>
               <Space wrap>
                 <StatusTag tone="red">{SUPERVISION_LEVEL_LABELS[s.level]}</StatusTag>
