@@ -1,7 +1,17 @@
 import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../platform/db/client.js';
 import { auditEntries } from '../platform/db/schema.js';
-import { entryHash, findChainBreak, GENESIS_HASH, type ChainBreak, type ChainedEntry } from './rules/hash-chain.js';
+import {
+  chainOf,
+  entryHash,
+  findChainBreak,
+  findHeadBreak,
+  GENESIS_HASH,
+  headDigest,
+  type ChainBreak,
+  type ChainedEntry,
+  type ChainHead,
+} from './rules/hash-chain.js';
 
 /** Who did it: a user acting in one of their roles, or the platform itself (workflows, seeding). */
 export type AuditActor =
@@ -20,30 +30,42 @@ export interface AuditInput {
   at: Date;
 }
 
-/** Arbitrary constant naming the lock that serializes appends across concurrent transactions. */
-const AUDIT_APPEND_LOCK = 151_515;
+/** The advisory locks of the chains: this base plus the chain number (arbitrary constants). */
+const AUDIT_CHAIN_LOCK_BASE = 151_515_000;
 
 /**
  * Appends one entry in the caller's transaction, so the entry exists exactly when the change
- * does. A transaction-scoped advisory lock serializes appenders until commit: every entry
- * chains to the one committed before it, and the sequence has no gaps.
+ * does. The transaction's chain is locked until commit: every entry chains to the one committed
+ * before it in its chain, and each chain has no gaps.
  */
 export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: number; hash: string }> {
   return (await appendAuditEntries(tx, [input]))[0]!;
 }
 
-/** Several entries of one change, chained in order under one lock and written in one statement. */
+/**
+ * Several entries of one change, chained in order under one lock and written in one statement.
+ * A transaction appends to one chain — the one of its first entry's subject, remembered in a
+ * transaction-local setting — so it holds one chain lock at most and two transactions never wait
+ * on each other's chains in opposite orders.
+ */
 export async function appendAuditEntries(tx: Tx, inputs: AuditInput[]): Promise<{ seq: number; hash: string }[]> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`);
+  const wanted = chainOf(inputs[0]!.subjectType, inputs[0]!.subjectId);
+  const locked: unknown = await tx.execute(sql`
+    select c.chain, pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_BASE} + c.chain), set_config('gx.audit_chain', c.chain::text, true)
+    from (select coalesce(nullif(current_setting('gx.audit_chain', true), '')::int, ${wanted}::int) as chain) c`);
+  const chain = Number((locked as { rows: { chain: number }[] }).rows[0]!.chain);
+  // A statement of its own after the lock: its snapshot sees the chain's last committed entry.
   const [last] = await tx
-    .select({ seq: auditEntries.seq, hash: auditEntries.hash })
+    .select({ seq: auditEntries.chainSeq, hash: auditEntries.hash })
     .from(auditEntries)
-    .orderBy(desc(auditEntries.seq))
+    .where(eq(auditEntries.chain, chain))
+    .orderBy(desc(auditEntries.chainSeq))
     .limit(1);
   let previous = { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
   const rows = inputs.map((input) => {
     const content = {
       seq: previous.seq + 1,
+      ...(chain === 0 ? {} : { chain }),
       occurredAt: input.at.toISOString(),
       actorUserId: input.actor.kind === 'user' ? input.actor.userId : null,
       actorDepartmentId: input.actor.kind === 'user' ? input.actor.departmentId : null,
@@ -56,54 +78,88 @@ export async function appendAuditEntries(tx: Tx, inputs: AuditInput[]): Promise<
       reason: input.reason ?? null,
       requestId: input.requestId ?? null,
     };
-    const row = { ...content, occurredAt: input.at, prevHash: previous.hash, hash: entryHash(previous.hash, content) };
-    previous = { seq: row.seq, hash: row.hash };
+    const { seq: chainSeq, ...fields } = content;
+    const row = { ...fields, chain, chainSeq, occurredAt: input.at, prevHash: previous.hash, hash: entryHash(previous.hash, content) };
+    previous = { seq: chainSeq, hash: row.hash };
     return row;
   });
-  await tx.insert(auditEntries).values(rows);
-  return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
+  const written = await tx.insert(auditEntries).values(rows).returning({ seq: auditEntries.seq, hash: auditEntries.hash });
+  return written;
 }
 
 export interface LedgerVerification {
   valid: boolean;
   checked: number;
-  head: { seq: number; hash: string } | null;
+  head: { digest: string; chains: ChainHead[] } | null;
   firstBreak: ChainBreak | null;
 }
 
-/** Walks the whole ledger in order and reports the first broken link. */
-export async function verifyLedger(db: Db, batchSize = 1000): Promise<LedgerVerification> {
-  let previous: { seq: number; hash: string } | null = null;
+/**
+ * Walks every chain in order and reports the first broken link; given a head exported earlier
+ * (the `head.chains` of a verification), also that every chain still holds its exported end.
+ */
+export async function verifyLedger(
+  db: Db,
+  options: { batchSize?: number; exportedHead?: readonly ChainHead[] } = {},
+): Promise<LedgerVerification> {
+  const batchSize = options.batchSize ?? 1000;
+  const heads = new Map<number, ChainHead>();
   let checked = 0;
-  let afterSeq = 0;
-  for (;;) {
-    const rows = await db.select().from(auditEntries).where(gt(auditEntries.seq, afterSeq)).orderBy(asc(auditEntries.seq)).limit(batchSize);
-    if (rows.length === 0) break;
-    const entries: ChainedEntry[] = rows.map((r) => ({
-      seq: r.seq,
-      occurredAt: r.occurredAt.toISOString(),
-      actorUserId: r.actorUserId,
-      actorDepartmentId: r.actorDepartmentId,
-      actorRole: r.actorRole,
-      action: r.action,
-      subjectType: r.subjectType,
-      subjectId: r.subjectId,
-      before: r.before,
-      after: r.after,
-      reason: r.reason,
-      requestId: r.requestId,
-      prevHash: r.prevHash,
-      hash: r.hash,
-    }));
-    const firstBreak = findChainBreak(entries, previous);
-    if (firstBreak)
-      return { valid: false, checked: checked + entries.findIndex((e) => e.seq === firstBreak.seq), head: previous, firstBreak };
-    checked += entries.length;
-    const last = entries[entries.length - 1]!;
-    previous = { seq: last.seq, hash: last.hash };
-    afterSeq = last.seq;
+  const result = (firstBreak: ChainBreak | null): LedgerVerification => {
+    const chains = [...heads.values()].sort((a, b) => a.chain - b.chain);
+    return { valid: firstBreak === null, checked, head: chains.length ? { digest: headDigest(chains), chains } : null, firstBreak };
+  };
+  const present = await db.selectDistinct({ chain: auditEntries.chain }).from(auditEntries).orderBy(asc(auditEntries.chain));
+  for (const { chain } of present) {
+    let previous: { seq: number; hash: string } | null = null;
+    for (;;) {
+      const rows = await db
+        .select()
+        .from(auditEntries)
+        .where(and(eq(auditEntries.chain, chain), gt(auditEntries.chainSeq, previous?.seq ?? 0)))
+        .orderBy(asc(auditEntries.chainSeq))
+        .limit(batchSize);
+      if (rows.length === 0) break;
+      const entries: ChainedEntry[] = rows.map((r) => ({
+        seq: r.chainSeq,
+        occurredAt: r.occurredAt.toISOString(),
+        actorUserId: r.actorUserId,
+        actorDepartmentId: r.actorDepartmentId,
+        actorRole: r.actorRole,
+        action: r.action,
+        subjectType: r.subjectType,
+        subjectId: r.subjectId,
+        before: r.before,
+        after: r.after,
+        reason: r.reason,
+        requestId: r.requestId,
+        prevHash: r.prevHash,
+        hash: r.hash,
+      }));
+      const firstBreak = findChainBreak(entries, previous, chain);
+      if (firstBreak) {
+        checked += entries.findIndex((e) => e.seq === firstBreak.seq);
+        return result(firstBreak);
+      }
+      checked += entries.length;
+      const last = entries[entries.length - 1]!;
+      previous = { seq: last.seq, hash: last.hash };
+      heads.set(chain, { chain, seq: last.seq, hash: last.hash });
+    }
   }
-  return { valid: true, checked, head: previous, firstBreak: null };
+  if (options.exportedHead?.length) {
+    const hashes = new Map<string, string>();
+    for (const head of options.exportedHead) {
+      const [row] = await db
+        .select({ hash: auditEntries.hash })
+        .from(auditEntries)
+        .where(and(eq(auditEntries.chain, head.chain), eq(auditEntries.chainSeq, head.seq)));
+      if (row) hashes.set(`${head.chain}:${head.seq}`, row.hash);
+    }
+    const headBreak = findHeadBreak(heads, (chain, seq) => hashes.get(`${chain}:${seq}`), options.exportedHead);
+    if (headBreak) return result(headBreak);
+  }
+  return result(null);
 }
 
 export interface AuditFilter {

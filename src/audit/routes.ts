@@ -15,5 +15,8 @@ export function auditHandlers(deps: { db: Db; clock: Clock }) {
   return {
     listAuditEntries: operation<'listAuditEntries'>(async (request) => service.list(await context(request), request.query)),
     verifyAuditLedger: operation<'verifyAuditLedger'>(async (request) => service.verify(await context(request))),
+    verifyAuditLedgerAgainstHead: operation<'verifyAuditLedgerAgainstHead'>(async (request) =>
+      service.verify(await context(request), request.body.head.chains),
+    ),
   };
 }

@@ -7,6 +7,7 @@ import { ForbiddenError } from '../platform/errors.js';
 import type { JsonBody, QueryParams } from '../platform/http/contract.js';
 import { decodeCursor, page } from '../platform/http/cursor.js';
 import { listAudit, verifyLedger } from './ledger.js';
+import type { ChainHead } from './rules/hash-chain.js';
 
 /** The entry columns the read rules name, for filtering the ledger in SQL. */
 export const auditFields = { actorDepartmentId: auditEntries.actorDepartmentId, subjectType: auditEntries.subjectType };
@@ -42,10 +43,11 @@ export class AuditService {
     return { items: result.items.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })), nextCursor: result.nextCursor };
   }
 
-  async verify(ctx: RequestContext): Promise<JsonBody<'verifyAuditLedger', 200>> {
+  /** The chains recomputed; with a head exported earlier, also that every chain still holds its end. */
+  async verify(ctx: RequestContext, exportedHead?: readonly ChainHead[]): Promise<JsonBody<'verifyAuditLedger', 200>> {
     if (!ctx.actor.ability.can(Action.verify, Subject.AuditLedger)) {
       throw new ForbiddenError('forbidden', 'Only auditors verify the audit ledger');
     }
-    return verifyLedger(this.deps.db);
+    return verifyLedger(this.deps.db, exportedHead ? { exportedHead } : {});
   }
 }

@@ -208,10 +208,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute the hash chain and report the first broken link (auditors) */
+        /**
+         * Recompute every hash chain and report the first broken link (auditors)
+         * @description The ledger is 16 parallel hash chains (a change appends to one). The answer's `head` —
+         *     every chain's last entry and their digest — is what an auditor keeps outside the
+         *     platform; posting it back later proves that no chain lost its end.
+         */
         get: operations["verifyAuditLedger"];
         put?: never;
-        post?: never;
+        /** Recompute every hash chain and check that each still holds the end of a head exported earlier (auditors) */
+        post: operations["verifyAuditLedgerAgainstHead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3291,7 +3297,12 @@ export interface components {
             user: components["schemas"]["User"];
         };
         AuditEntry: {
+            /** @description The entry's place in the whole ledger (increasing; a rolled-back change leaves a number unused) */
             seq: number;
+            /** @description The hash chain the entry is in */
+            chain: number;
+            /** @description The entry's position in its chain (gapless) */
+            chainSeq: number;
             /** Format: date-time */
             occurredAt: string;
             actorUserId: string | null;
@@ -3307,19 +3318,27 @@ export interface components {
             prevHash: string;
             hash: string;
         };
+        LedgerChainHead: {
+            chain: number;
+            /** @description The entry's position in its chain */
+            seq: number;
+            hash: string;
+        };
         LedgerVerification: {
             valid: boolean;
             /** @description Entries verified before the first break (all when valid) */
             checked: number;
-            /** @description The last verified entry; compare with an externally kept copy to detect truncation */
+            /** @description The chains' last verified entries and their digest; keep a copy outside the platform and post it back to detect a truncated end */
             head: null | {
-                seq: number;
-                hash: string;
+                digest: string;
+                chains: components["schemas"]["LedgerChainHead"][];
             };
             firstBreak: null | {
+                chain: number;
+                /** @description The position in the chain */
                 seq: number;
                 /** @enum {string} */
-                problem: "sequence_gap" | "prev_hash_mismatch" | "hash_mismatch";
+                problem: "sequence_gap" | "prev_hash_mismatch" | "hash_mismatch" | "head_missing" | "head_mismatch";
                 expected: string;
                 found: string;
             };
@@ -4063,6 +4082,37 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The verification result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerVerification"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    verifyAuditLedgerAgainstHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    head: {
+                        /** @description Ignored; the chains are checked */
+                        digest?: string;
+                        chains: components["schemas"]["LedgerChainHead"][];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The verification result (`head_missing` when a chain ends before its exported end, `head_mismatch` when the entry there differs) */
             200: {
                 headers: {
                     [name: string]: unknown;

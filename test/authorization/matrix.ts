@@ -148,6 +148,7 @@ export const MATRIX: readonly MatrixRow[] = [
   // Without the right: 403, not an empty page (issue). dept_admins read their department's actions.
   row('listAuditEntries', 'the ledger: auditors and center_admin all; dept_admin own department', [401, 403, 403, 200, 403, 403, 200, 403, 403, 200, 403, 200, 403, 200], { list: 'auditEntries' }),
   row('verifyAuditLedger', 'recompute the hash chain (auditors)',                     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+  row('verifyAuditLedgerAgainstHead', 'recompute the chains against an exported head (auditors)', [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
 
   // ── notifications ────────────────────────────────────────────────────────────────────────────────────────────────────────────────
   row('listNotifications', 'the caller department inbox',                             [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200], { list: 'notifications' }),

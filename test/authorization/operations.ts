@@ -93,6 +93,7 @@ export const OPERATIONS: Record<string, Operation> = {
   // audit
   listAuditEntries: () => get(`${API}/audit-entries?limit=200`),
   verifyAuditLedger: () => get(`${API}/audit-entries/verification`),
+  verifyAuditLedgerAgainstHead: () => post(`${API}/audit-entries/verification`, { head: { chains: [] } }),
 
   // notifications
   listNotifications: () => get(`${API}/notifications?limit=200`),

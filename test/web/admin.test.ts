@@ -6,6 +6,7 @@
  * audit ledger's verification and the policy profiles. axe-core checks each page; screenshots
  * at 1280 and 768 px go to web/screenshots/ (git-ignored).
  */
+import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { accessible, screenshots, settled, startConsole } from '../helpers/browser.js';
@@ -279,6 +280,14 @@ t.test('the auditor verifies the ledger and finds the calendar publication in it
   await page.goto(`${platform.url}/admin/audit`);
   await page.getByRole('button', { name: '校验审计链' }).click();
   await page.getByText(/^审计链完整：已校验 \d+ 条记录$/).waitFor();
+  t.match(await page.getByText(/链头摘要/).innerText(), /\d+ 条链，链头摘要 [0-9a-f]{64}/, 'the head digest');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '保存链头' }).click()]);
+  t.match(download.suggestedFilename(), /^审计链头-[0-9a-f]{12}\.json$/);
+  const saved = await download.path();
+  const kept = JSON.parse(await readFile(saved, 'utf8')) as { head: { chains: { chain: number; seq: number; hash: string }[] } };
+  t.ok(kept.head.chains.length > 0, 'the saved head lists the chains’ ends');
+  await page.locator('input[type=file][accept*="json"]').setInputFiles(saved);
+  await page.getByText('已与保存的链头比对：各链的末尾记录均完好。').waitFor();
   await choose(page, '对象类型', '年度节假日安排');
   await page.waitForURL(/subjectType=CalendarYear/);
   await page.getByRole('row', { name: /王敏（中心管理员）.*公布年度节假日安排.*2027/ }).waitFor();

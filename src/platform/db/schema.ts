@@ -14,6 +14,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -80,15 +81,23 @@ export const users = pgTable(
 
 // ── Audit ledger ─────────────────────────────────────────────────────────────────────────────
 
+/** The ledger's one order across its chains: taken at insert, under the entry's chain lock. */
+export const auditEntriesSeq = pgSequence('audit_entries_seq');
+
 /**
- * Append-only and hash-chained: each entry commits to the previous entry's hash and to its own
- * canonical content. The application's database role may only SELECT and INSERT here
- * (see the grants migration).
+ * Append-only and hash-chained, in parallel chains: each entry commits to the previous entry of
+ * its chain (`chain`, `chain_seq`, gapless) and to its own canonical content; `seq` orders the
+ * whole ledger. The application's database role may only SELECT and INSERT here (see the grants
+ * migration). Chain 0 holds the ledger as it was before the chains (migration 0025).
  */
 export const auditEntries = pgTable(
   'audit_entries',
   {
-    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    seq: bigint('seq', { mode: 'number' })
+      .primaryKey()
+      .default(sql`nextval('audit_entries_seq')`),
+    chain: integer('chain').notNull(),
+    chainSeq: bigint('chain_seq', { mode: 'number' }).notNull(),
     occurredAt: instant('occurred_at').notNull(),
     actorUserId: uuid('actor_user_id'),
     actorDepartmentId: uuid('actor_department_id'),
@@ -104,6 +113,7 @@ export const auditEntries = pgTable(
     hash: text('hash').notNull(),
   },
   (t) => [
+    uniqueIndex('audit_chain_key').on(t.chain, t.chainSeq),
     index('audit_subject_idx').on(t.subjectType, t.subjectId, t.seq),
     index('audit_actor_department_idx').on(t.actorDepartmentId, t.seq),
     index('audit_occurred_idx').on(t.occurredAt),

@@ -1,16 +1,18 @@
 /**
  * 审计日志: the hash-chained ledger, newest first, filtered by actor, department, action,
  * subject and time (all in the URL) and paged by the API's cursor; each entry opens to its
- * before / after, reason and hashes. The auditor recomputes the chain and reads the result:
- * intact up to its head, or the first broken link with what was expected and what was found.
+ * before / after, reason and hashes. The auditor recomputes the chains and reads the result:
+ * intact with the head (saved as a file to keep outside), or the first broken link with what was
+ * expected and what was found — and compares a head saved earlier to catch a truncated end.
  */
+import { DownloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, AutoComplete, Button, Card, DatePicker, Descriptions, Form, Input, Select, Space, Table, Typography } from 'antd';
+import { Alert, AutoComplete, Button, Card, DatePicker, Descriptions, Form, Input, Select, Space, Table, Typography, Upload } from 'antd';
 import dayjs from 'dayjs';
 import { EmptyText } from '../../components/EmptyText';
 import { CursorPager } from '../../components/CursorPager';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { api, unwrap, type Schemas } from '../../lib/api';
+import { api, saveFile, unwrap, type Schemas } from '../../lib/api';
 import { useDepartmentNames, useDepartments } from '../../lib/directory';
 import { ROLE_LABELS } from '../../lib/labels';
 import { useSession } from '../../lib/session';
@@ -66,6 +68,8 @@ const PROBLEM_LABELS: Record<string, string> = {
   sequence_gap: '序号不连续（有记录缺失或插入）',
   prev_hash_mismatch: '前序哈希与上一条记录不符',
   hash_mismatch: '本条记录的哈希与其内容不符（内容被改动）',
+  head_missing: '链的末尾记录缺失（记录被截断）',
+  head_mismatch: '链头记录与保存的链头不符（记录被整体改写）',
 };
 
 const actionLabel = (action: string) => ACTION_LABELS[action] ?? action;
@@ -252,16 +256,54 @@ function EntryDetail({ entry }: { entry: Entry }) {
   );
 }
 
+type Verification = Schemas['LedgerVerification'];
+type Head = NonNullable<Verification['head']>;
+
+/** The head as a file the auditor keeps outside the platform, to post back later. */
+function saveHead(head: Head) {
+  saveFile(new Blob([JSON.stringify({ head }, null, 2)], { type: 'application/json' }), `审计链头-${head.digest.slice(0, 12)}.json`);
+}
+
+/** A head file saved earlier: `{ head: { chains } }` (as saved here) or `{ chains }`. */
+async function readHead(file: File): Promise<Head> {
+  const parsed = JSON.parse(await file.text()) as { head?: Head; chains?: Head['chains'] };
+  const head = parsed.head ?? (parsed.chains ? { digest: '', chains: parsed.chains } : undefined);
+  if (!head || !Array.isArray(head.chains)) throw new Error('文件中没有审计链头（chains）');
+  return head;
+}
+
 function Verification() {
-  const verify = useMutation({ mutationFn: () => unwrap(api.GET('/api/v1/audit-entries/verification')) });
+  const verify = useMutation({
+    mutationFn: async (file?: File): Promise<Verification> => {
+      if (!file) return unwrap(api.GET('/api/v1/audit-entries/verification'));
+      const { chains } = await readHead(file);
+      return unwrap(api.POST('/api/v1/audit-entries/verification', { body: { head: { chains } } }));
+    },
+  });
   const result = verify.data;
+  const broken = result && !result.valid ? result.firstBreak : null;
   return (
     <Card size="small" title="审计链校验">
       <Space direction="vertical" style={{ width: '100%' }}>
-        <Typography.Text>逐条重算哈希链，确认审计记录未被改动、删除或插入。</Typography.Text>
-        <Button type="primary" loading={verify.isPending} onClick={() => verify.mutate()} style={{ alignSelf: 'flex-start' }}>
-          校验审计链
-        </Button>
+        <Typography.Text>
+          审计记录分 16
+          条哈希链并行记账。校验逐条重算每条链，确认记录未被改动、删除、插入或调换；与另行保存的链头比对，还能发现末尾记录被截断。
+        </Typography.Text>
+        <Space wrap>
+          <Button type="primary" loading={verify.isPending} onClick={() => verify.mutate(undefined)}>
+            校验审计链
+          </Button>
+          <Upload
+            accept="application/json,.json"
+            showUploadList={false}
+            beforeUpload={(file) => {
+              verify.mutate(file);
+              return false;
+            }}
+          >
+            <Button>与保存的链头比对</Button>
+          </Upload>
+        </Space>
         <ErrorAlert error={verify.error} />
         <div aria-live="polite">
           {result?.valid && (
@@ -271,30 +313,37 @@ function Verification() {
               message={`审计链完整：已校验 ${result.checked} 条记录`}
               description={
                 result.head ? (
-                  <span>
-                    末条序号 {result.head.seq}，哈希 <Typography.Text code>{result.head.hash}</Typography.Text>
-                    。请与另行保存的末条哈希比对，以发现末尾记录被截断。
-                  </span>
+                  <Space direction="vertical" size={4}>
+                    {verify.variables && <span>已与保存的链头比对：各链的末尾记录均完好。</span>}
+                    <span>
+                      {result.head.chains.length} 条链，链头摘要 <Typography.Text code>{result.head.digest}</Typography.Text>
+                    </span>
+                    <span>
+                      请保存链头并另行保管，日后比对以发现末尾记录被截断。
+                      <Button size="small" icon={<DownloadOutlined />} onClick={() => saveHead(result.head!)}>
+                        保存链头
+                      </Button>
+                    </span>
+                  </Space>
                 ) : (
                   '账本暂无记录'
                 )
               }
             />
           )}
-          {result && !result.valid && result.firstBreak && (
+          {broken && (
             <Alert
               type="error"
               showIcon
-              message={`审计链在第 ${result.firstBreak.seq} 条处断开：${PROBLEM_LABELS[result.firstBreak.problem] ?? result.firstBreak.problem}`}
+              message={`审计链第 ${broken.chain} 链第 ${broken.seq} 条处断开：${PROBLEM_LABELS[broken.problem] ?? broken.problem}`}
               description={
                 <Descriptions
                   size="small"
                   column={1}
                   items={[
-                    { key: 'checked', label: '断点前已校验', children: `${result.checked} 条` },
-                    { key: 'head', label: '最后一条完好记录', children: result.head ? `序号 ${result.head.seq}` : '—' },
-                    { key: 'expected', label: '应为', children: <Typography.Text code>{result.firstBreak.expected}</Typography.Text> },
-                    { key: 'found', label: '实为', children: <Typography.Text code>{result.firstBreak.found}</Typography.Text> },
+                    { key: 'checked', label: '断点前已校验', children: `${result!.checked} 条` },
+                    { key: 'expected', label: '应为', children: <Typography.Text code>{broken.expected}</Typography.Text> },
+                    { key: 'found', label: '实为', children: <Typography.Text code>{broken.found}</Typography.Text> },
                   ]}
                 />
               }
