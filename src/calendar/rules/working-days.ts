@@ -5,9 +5,11 @@
  * plus any weekend day the schedule makes a make-up working day (调休上班). A year without a
  * published schedule uses its statutory holidays only and is *provisional*.
  *
- * The calendar is precomputed once over a fixed span of years: a working flag per day and a
- * running count of working days (the *ordinal*), so `isWorkingDay`, `remainingWorkingDays` and
- * `workingDaysBetween` are O(1) and `addWorkingDays` is a binary search, O(log n).
+ * The calendar is precomputed once over a fixed span of years, indexed by day number (days since
+ * the span's first day): a working flag per day, a running count of working days (the *ordinal*),
+ * the day of each ordinal and each day's date string. So `isWorkingDay`, `remainingWorkingDays`,
+ * `workingDaysBetween` and `addWorkingDays` are O(1), and a deadline is found without formatting
+ * or parsing a date.
  */
 import { shanghaiDate } from './shanghai-time.js';
 
@@ -51,7 +53,11 @@ export class WorkingDayCalendar {
   private readonly working: Uint8Array;
   /** ordinals[i] = working days in [first day, day i], inclusive. */
   private readonly ordinals: Int32Array;
-  /** unpublishedBefore[i] = days in [first day, day i] of years without a published schedule. */
+  /** dayOfOrdinal[k] = the day number of the k-th working day of the span (k ≥ 1). */
+  private readonly dayOfOrdinal: Int32Array;
+  /** dates[i] = day i as YYYY-MM-DD (shared by every calendar of the same span). */
+  private readonly dates: readonly string[];
+  /** unpublishedThrough[i] = days in [first day, day i] of years without a published schedule. */
   private readonly unpublishedThrough: Int32Array;
   private readonly exceptions = new Map<string, DayException>();
   private readonly publishedYears: ReadonlySet<number>;
@@ -66,6 +72,7 @@ export class WorkingDayCalendar {
     this.working = new Uint8Array(days);
     this.ordinals = new Int32Array(days);
     this.unpublishedThrough = new Int32Array(days);
+    this.dates = datesOfSpan(this.firstYear, this.lastYear);
 
     for (let i = 0; i < days; i++) {
       const weekday = new Date(this.base + i * DAY_MS).getUTCDay();
@@ -90,6 +97,8 @@ export class WorkingDayCalendar {
       if (!this.publishedYears.has(new Date(this.base + i * DAY_MS).getUTCFullYear())) unpublished++;
       this.unpublishedThrough[i] = unpublished;
     }
+    this.dayOfOrdinal = new Int32Array(count + 1);
+    for (let i = 0; i < days; i++) if (this.working[i] === 1) this.dayOfOrdinal[this.ordinals[i]!] = i;
   }
 
   /** The day's index in the precomputed span; throws outside it. */
@@ -116,7 +125,7 @@ export class WorkingDayCalendar {
   }
 
   private dateAt(index: number): string {
-    return new Date(this.base + index * DAY_MS).toISOString().slice(0, 10);
+    return this.dates[index]!;
   }
 
   isWorkingDay(date: string): boolean {
@@ -144,21 +153,16 @@ export class WorkingDayCalendar {
   addWorkingDays(event: Date, n: number): Deadline {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`a step lasts at least one working day, not ${n}`);
     const eventIndex = this.indexOfInstant(event);
+    // Day n is the working day whose ordinal is the event day's plus n: it lies after the event day.
     const target = this.ordinals[eventIndex]! + n;
-    let lo = eventIndex + 1;
-    let hi = this.ordinals.length - 1;
-    if (this.ordinals[hi]! < target)
+    if (target >= this.dayOfOrdinal.length)
       throw new RangeError(`a deadline ${n} working days after ${shanghaiDate(event)} is beyond ${this.lastYear}`);
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ordinals[mid]! >= target) hi = mid;
-      else lo = mid + 1;
-    }
+    const index = this.dayOfOrdinal[target]!;
     return {
-      at: new Date(this.base + (lo + 1) * DAY_MS - 1 - SHANGHAI_OFFSET_MS),
-      date: this.dateAt(lo),
+      at: new Date(this.base + (index + 1) * DAY_MS - 1 - SHANGHAI_OFFSET_MS),
+      date: this.dates[index]!,
       // Provisional when any day from the event's date to the deadline lies in an unpublished year.
-      provisional: this.unpublishedThrough[lo]! - (eventIndex > 0 ? this.unpublishedThrough[eventIndex - 1]! : 0) > 0,
+      provisional: this.unpublishedThrough[index]! - (eventIndex > 0 ? this.unpublishedThrough[eventIndex - 1]! : 0) > 0,
     };
   }
 
@@ -200,6 +204,30 @@ export class WorkingDayCalendar {
       };
     }
   }
+}
+
+/** Each span's date strings, built once per process: calendars of a span differ in schedule, not in dates. */
+const spanDates = new Map<string, readonly string[]>();
+
+/** Every day of the years firstYear–lastYear as YYYY-MM-DD (as toISOString gives it), in order, without a Date per day. */
+function datesOfSpan(firstYear: number, lastYear: number): readonly string[] {
+  const key = `${firstYear}-${lastYear}`;
+  let dates = spanDates.get(key);
+  if (!dates) {
+    const out: string[] = [];
+    const pad = (k: number) => (k < 10 ? `0${k}` : `${k}`);
+    for (let year = firstYear; year <= lastYear; year++) {
+      const yyyy = String(year).padStart(4, '0');
+      const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+      for (let month = 1; month <= 12; month++) {
+        const length = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+        for (let day = 1; day <= length; day++) out.push(`${yyyy}-${pad(month)}-${pad(day)}`);
+      }
+    }
+    dates = out;
+    spanDates.set(key, dates);
+  }
+  return dates;
 }
 
 /** 23:59:59.999 Asia/Shanghai on that date, as an instant. */
