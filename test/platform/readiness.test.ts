@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { loadConfig } from '../../src/platform/config.js';
 import { openPostgres } from '../../src/platform/db/client.js';
 import { connectTemporal } from '../../src/platform/temporal/connection.js';
 import { startTestApp } from '../helpers/app.js';
 import { testEnv } from '../helpers/env.js';
+import { bearer } from '../helpers/identity.js';
 import { startOwnPostgres, startOwnTemporal } from '../helpers/servers.js';
 
 t.test('readiness is 503 naming PostgreSQL while its server is down; liveness stays up', async (t) => {
@@ -30,6 +32,16 @@ t.test('readiness is 503 naming PostgreSQL while its server is down; liveness st
 
   const live = await harness.app.inject({ method: 'GET', url: '/healthz' });
   t.equal(live.statusCode, 200, 'liveness does not depend on the database');
+
+  // A call that needs the database: 503 with Retry-After and a code, not a 500.
+  const call = await harness.app.inject({
+    method: 'GET',
+    url: '/api/v1/requests',
+    headers: await bearer(harness.config, { id: randomUUID() } as Parameters<typeof bearer>[1]),
+  });
+  t.equal(call.statusCode, 503, call.body);
+  t.match(call.json(), { code: 'database_unavailable', message: /try again/, requestId: /.+/ });
+  t.equal(call.headers['retry-after'], '5');
 });
 
 t.test('readiness is 503 naming Temporal while its server is down', async (t) => {

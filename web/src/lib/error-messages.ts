@@ -187,5 +187,6 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   idempotency_key_reused: '该幂等键已用于不同的内容',
   idempotency_request_in_progress: '相同的操作正在处理中，请稍候',
   workflow_engine_unavailable: '流程引擎暂不可用，请稍后再试',
+  database_unavailable: '数据库繁忙或暂时无法连接，本次操作未生效，请稍后再试',
   internal_error: '平台内部错误，请将请求编号告知运维人员',
 };

@@ -122,6 +122,26 @@ function databaseError(error: unknown): ({ sqlState: string } & (typeof DATABASE
 }
 
 /**
+ * The database unreachable or overloaded for a moment — no connection free within the pool's
+ * timeout, a connection refused or cut, the server starting or shutting down, too many
+ * connections, a deadlock or serialization failure rolled back: nothing was changed, and the
+ * caller may retry (503 with Retry-After) — not a bug to answer with a 500.
+ */
+function databaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      (/^(08|53|57P0)/.test(code) || ['40P01', '40001', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
+    )
+      return true;
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message)) return true;
+  }
+  return false;
+}
+
+/**
  * One error shape for every failure. Typed AppErrors keep their status and code; request
  * validation failures become 400 `validation_failed` with the offending places; anything else is
  * a bug: logged in full, answered with a generic 500 that leaks nothing.
@@ -158,6 +178,14 @@ export const errorsPlugin = fp(
           'database rejected the input',
         );
         return send(reply, database.status, { code: database.code, message: database.message });
+      }
+      if (databaseUnavailable(error)) {
+        request.log.warn({ err: error, operationId: request.routeOptions.config.operationId }, 'database unavailable for a moment');
+        reply.header('retry-after', '5');
+        return send(reply, 503, {
+          code: 'database_unavailable',
+          message: 'The database is busy or unreachable for a moment; nothing was changed, try again',
+        });
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
