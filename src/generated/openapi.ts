@@ -3593,8 +3593,10 @@ export interface components {
         /**
          * @description Any failure: 400 malformed, 401 unauthenticated, 403 not allowed, 404 not found or not
          *     visible, 405 a method the path does not declare (`Allow` lists those it does), 409
-         *     conflicting state, 414 a path segment too long, 415 a body in a media type or charset the
-         *     operation does not declare (UTF-8 only), 422 a business rule, 429 too many writes
+         *     conflicting state, 413 a body over the operation's `x-body-limit` (`payload_too_large`),
+         *     414 a path segment too long, 415 a body in a media type or charset the operation does not
+         *     declare (UTF-8 only: `unsupported_media_type`) or a file whose content is not of its
+         *     declared type (`content_mismatch`), 422 a business rule, 429 too many writes
          *     (`rate_limited`, with `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
          *     `Retry-After`), 431 headers too large, 503 the workflow engine did not answer
          *     (`workflow_engine_timeout`: the action may still take effect — reload before retrying;
@@ -4635,6 +4637,28 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogueImportReport"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the operation's `x-body-limit` (11 MiB); nothing was read */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description `unsupported_media_type`: a Content-Type this operation does not take; or
+             *     `content_mismatch`: the bytes are not what the Content-Type declares (`details.declared`,
+             *     `details.detected`); nothing is stored
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /**
              * @description `spreadsheet_too_large` (a limit above, named in `details.limit`: `fileBytes`,
              *     `unpackedBytes`, `rows`, `columns` or `cellChars`), `unreadable_spreadsheet`,
@@ -5365,6 +5389,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the operation's `x-body-limit` (11 MiB); nothing was read */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description `unsupported_media_type`: a Content-Type this operation does not take; or
+             *     `content_mismatch`: the bytes are not what the Content-Type declares (`details.declared`,
+             *     `details.detected`); nothing is stored
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             default: components["responses"]["Error"];
@@ -6742,6 +6788,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the operation's `x-body-limit` (11 MiB); nothing was read */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description `unsupported_media_type`: a Content-Type this operation does not take; or
+             *     `content_mismatch`: the bytes are not what the Content-Type declares (`details.declared`,
+             *     `details.detected`); nothing is stored
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             default: components["responses"]["Error"];
