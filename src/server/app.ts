@@ -49,7 +49,11 @@ export interface BuildAppOptions {
 
 /** Builds the HTTP application. It never listens: `src/server/main.ts` does, tests `inject`. */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const app = await createHttpPlumbing(deps.log, { production: deps.config.env === 'production', quietOperations: PROBE_OPERATIONS });
+  const app = await createHttpPlumbing(deps.log, {
+    production: deps.config.env === 'production',
+    quietOperations: PROBE_OPERATIONS,
+    corsOrigins: deps.config.cors.origins,
+  });
   const specification = loadSpecification();
   app.decorate('declaredMethods', declaredMethods(specification));
   await registerDocs(app, specification);
