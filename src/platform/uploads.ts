@@ -5,10 +5,11 @@
  * match its declared type is refused with 415 `content_mismatch` and nothing is stored.
  *
  * Signatures are read by `file-type` (magic bytes; inside ZIP packages, the Office Open XML
- * content types). A type without a signature is checked for what it can be checked for: CSV is
- * UTF-8 text without NUL bytes. An OFD document (GB/T 33190) is a ZIP package whose entry point
- * is `OFD.xml` at its root: file-type reports it as a plain `zip`, so the package's central
- * directory (read by yauzl, nothing inflated) must list that entry.
+ * content types). Where file-type can only say `zip`, the package's central directory (read by
+ * yauzl, nothing inflated) must list the kind's main parts: an OFD document (GB/T 33190), which
+ * file-type does not know, has its entry point `OFD.xml` at its root; a DOCX or XLSX written as
+ * a stream may hide its content types from file-type. A type without a signature is checked for
+ * what it can be: CSV is UTF-8 text without NUL bytes.
  */
 import { isUtf8 } from 'node:buffer';
 import { fileTypeFromBuffer } from 'file-type';
@@ -23,27 +24,51 @@ const detectedAs =
   (_content, detected) =>
     detected !== undefined && extensions.includes(detected);
 
-/** Entries of an OFD package looked through for its entry point (it is usually the first). */
-const OFD_ENTRIES_READ = 1_000;
+/** Entries of a ZIP package looked through for its main parts (a package has a few dozen). */
+const PACKAGE_ENTRIES_READ = 1_000;
 
-async function isOfdPackage(content: Buffer, detected: string | undefined): Promise<boolean> {
-  if (detected !== 'zip') return false;
+/**
+ * Whether a ZIP package lists every one of `names` in its central directory (read by yauzl;
+ * nothing is inflated). False for anything that is not a readable ZIP.
+ */
+async function packageHas(content: Buffer, names: readonly string[]): Promise<boolean> {
+  const missing = new Set(names);
   try {
     const zip = await fromBufferPromise(content, { lazyEntries: true });
     try {
       let read = 0;
       for await (const entry of zip.eachEntry()) {
-        if (entry.fileName === 'OFD.xml') return true;
-        if (++read >= OFD_ENTRIES_READ) break;
+        missing.delete(entry.fileName);
+        if (!missing.size || ++read >= PACKAGE_ENTRIES_READ) break;
       }
-      return false;
     } finally {
       zip.close();
     }
   } catch {
-    return false; // not a readable ZIP directory
+    return false;
   }
+  return missing.size === 0;
 }
+
+/**
+ * An Office Open XML package of one kind: file-type reads its content types. A package it can
+ * only call a `zip` — a streaming writer (exceljs's, say) puts sizes after each part and the
+ * content types after a part too large for file-type to step over — is one when its central
+ * directory lists the content types and the kind's main part.
+ */
+const officePackage =
+  (extension: string, mainPart: string): Check =>
+  async (content, detected) =>
+    detected === extension || (detected === 'zip' && (await packageHas(content, ['[Content_Types].xml', mainPart])));
+
+/**
+ * How much of a ZIP file-type reads. It walks a package's entries from the start; an entry
+ * written as a stream has no size up front, so file-type scans its bytes for the end — hundreds
+ * of milliseconds of the event loop for a large sheet. Office writes its content types first,
+ * so they fall within this; what does not is judged by the central directory (officePackage).
+ */
+const ZIP_SAMPLE_BYTES = 64 * 1024;
+const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 /** UTF-8 text without NUL bytes: all that can be said of a CSV file before it is read. */
 const isText = (content: Buffer): boolean => isUtf8(content) && !content.includes(0);
@@ -53,9 +78,19 @@ const UPLOAD_CHECKS: Record<string, { what: string; check: Check }> = {
   'application/pdf': { what: 'a PDF document', check: detectedAs('pdf') },
   'image/jpeg': { what: 'a JPEG image', check: detectedAs('jpg') },
   'image/png': { what: 'a PNG image', check: detectedAs('png', 'apng') },
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { what: 'a DOCX document', check: detectedAs('docx') },
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { what: 'an XLSX workbook', check: detectedAs('xlsx') },
-  'application/ofd': { what: 'an OFD package holding OFD.xml', check: isOfdPackage },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+    what: 'a DOCX document',
+    check: officePackage('docx', 'word/document.xml'),
+  },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+    what: 'an XLSX workbook',
+    check: officePackage('xlsx', 'xl/workbook.xml'),
+  },
+  // file-type knows no OFD: it reports a plain zip.
+  'application/ofd': {
+    what: 'an OFD package holding OFD.xml',
+    check: async (content, detected) => detected === 'zip' && packageHas(content, ['OFD.xml']),
+  },
   // Not "no signature detected": file-type reads two letters (BM, MZ) as a signature, which a CSV may start with.
   'text/csv': { what: 'UTF-8 text without NUL bytes', check: (content) => isText(content) },
 };
@@ -83,7 +118,9 @@ export async function checkUploadContent(mediaType: string, content: Buffer): Pr
   const expected = UPLOAD_CHECKS[mediaType];
   if (!expected) throw new Error(`no content check for uploads of ${mediaType}`);
   if (content.length === 0) return;
-  const detected = await fileTypeFromBuffer(content);
+  const detected = await fileTypeFromBuffer(
+    content.subarray(0, ZIP_SIGNATURE.equals(content.subarray(0, 4)) ? ZIP_SAMPLE_BYTES : content.length),
+  );
   if (!(await expected.check(content, detected?.ext))) {
     // What the bytes are instead: a signature's media type, or plain text (an HTML page, say), or unknown.
     throw new ContentMismatchError(mediaType, detected?.mime ?? (isText(content) ? 'text/plain' : null), expected.what);

@@ -60,6 +60,23 @@ t.test('a web page declared as any file type but CSV is 415 content_mismatch, na
   t.equal(await refusal(CSV, htmlPage()), null);
 });
 
+t.test('an Office package whose content types file-type cannot read is judged by its central directory', async (t) => {
+  // No Override naming the main part: file-type calls it a plain zip.
+  const plain = (mainPart: string) =>
+    zipFile([
+      ['[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'],
+      [mainPart, '<?xml version="1.0"?><x/>'],
+    ]);
+  t.equal(await refusal(DOCX, plain('word/document.xml')), null);
+  t.equal(await refusal(XLSX, plain('xl/workbook.xml')), null);
+  t.match(
+    await refusal(XLSX, plain('word/document.xml')),
+    { details: { declared: XLSX, detected: 'application/zip' } },
+    'the main part of its kind',
+  );
+  t.match(await refusal(DOCX, zipFile([['word/document.xml', '<x/>']])), { code: 'content_mismatch' }, 'and the content types');
+});
+
 t.test('near misses: another file type, another Office package, a ZIP without OFD.xml, text that is not UTF-8', async (t) => {
   t.match(await refusal(PDF, pngFile()), { details: { declared: PDF, detected: 'image/png' } });
   t.match(await refusal(PNG, jpegFile()), { details: { declared: PNG, detected: 'image/jpeg' } });
