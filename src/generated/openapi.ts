@@ -46,9 +46,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Platform facts and the current business time
-         * @description `now` is read from the platform's clock port, the same time every deadline is computed
-         *     from; `shanghaiDate` is its calendar date in Asia/Shanghai.
+         * Platform facts: to anyone, what the sign-in page needs; to a signed-in user, also the version, database and business time
+         * @description Without a token, or with one that does not verify, the answer is `PublicSystemInfo`: the
+         *     platform's name and whether demo sign-in is on — what the sign-in page needs, nothing that
+         *     describes the deployment. With a valid bearer token it is `SystemInfo`: also the version,
+         *     the database kind and the business time. `now` is read from the platform's clock port,
+         *     the same time every deadline is computed from; `shanghaiDate` is its calendar date in
+         *     Asia/Shanghai.
          */
         get: operations["getSystemInfo"];
         put?: never;
@@ -3350,6 +3354,14 @@ export interface components {
                 temporal: components["schemas"]["DependencyStatus"];
             };
         };
+        /** @description What anyone may know, the sign-in page included */
+        PublicSystemInfo: {
+            /** @constant */
+            name: "gongxiang";
+            /** @description Demo sign-in is on (DEMO_MODE): the sign-in page offers the seeded users */
+            demoMode: boolean;
+        };
+        /** @description What a signed-in user may know */
         SystemInfo: {
             /** @constant */
             name: "gongxiang";
@@ -3701,13 +3713,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Platform facts */
+            /** @description Platform facts (`SystemInfo` for a signed-in caller, else `PublicSystemInfo`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SystemInfo"];
+                    "application/json": components["schemas"]["SystemInfo"] | components["schemas"]["PublicSystemInfo"];
                 };
             };
             default: components["responses"]["Error"];

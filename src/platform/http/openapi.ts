@@ -20,8 +20,13 @@ const JSON_MEDIA_TYPE = 'application/json';
 /** What every contract route carries in `request.routeOptions.config`. */
 export interface OperationConfig {
   operationId: string;
-  /** `security: []` in the contract: no bearer token needed. */
+  /** `security: []` in the contract, or an empty requirement `{}` among its alternatives: no bearer token needed. */
   isPublic: boolean;
+  /**
+   * Public, but `bearerAuth` is among the alternatives (`security: [{}, { bearerAuth: [] }]`):
+   * a valid token identifies the caller, who may be answered more than an anonymous one.
+   */
+  readsBearer: boolean;
   /** `security: [serviceKey]`: a service client's key, never a person's token. */
   isService: boolean;
   /**
@@ -37,6 +42,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     operationId?: string;
     isPublic?: boolean;
+    readsBearer?: boolean;
     isService?: boolean;
     body?: OperationConfig['body'];
     shadowedBy?: OperationConfig['shadowedBy'];
@@ -70,8 +76,7 @@ export async function registerOperations(app: FastifyInstance, specification: Op
           : null;
         operations.set(op.operationId, {
           operationId: op.operationId,
-          isPublic: Array.isArray(op.security) && op.security.length === 0,
-          isService: Array.isArray(op.security) && op.security.some((s) => typeof s === 'object' && s !== null && 'serviceKey' in s),
+          ...securityOf(op),
           body,
           shadowedBy: shadows.get(template) ?? [],
         });
@@ -97,6 +102,17 @@ export async function registerOperations(app: FastifyInstance, specification: Op
       return { handler: handlers[operationId], config, ...(config.body ? { bodyLimit: config.body.limit } : {}) };
     }) as never,
   });
+}
+
+/** Who may call the operation, from its `security` (absent: the document's, a bearer token). */
+function securityOf(op: Operation): Pick<OperationConfig, 'isPublic' | 'readsBearer' | 'isService'> {
+  const requirements = Array.isArray(op.security) ? op.security.filter((s): s is object => typeof s === 'object' && s !== null) : null;
+  const isPublic = requirements !== null && (requirements.length === 0 || requirements.some((s) => Object.keys(s).length === 0));
+  return {
+    isPublic,
+    readsBearer: isPublic && requirements.some((s) => 'bearerAuth' in s),
+    isService: requirements?.some((s) => 'serviceKey' in s) === true,
+  };
 }
 
 /** The operation's `x-body-limit`, else the document's: every body the contract takes has a declared limit. */
