@@ -41,8 +41,8 @@ t.test('start runs the platform with the printed URLs answering, and Ctrl-C stop
   t.match(await docs.text(), /swagger/i);
   const spec = (await (await fetch(`${first.urls['API docs']}/json`)).json()) as { paths: Record<string, unknown> };
   t.ok('/api/v1/system/info' in spec.paths, '/docs serves the spec');
-  const info = (await (await fetch(`${first.urls['API']}/system/info`)).json()) as { database: string; demoMode: boolean };
-  t.same({ database: info.database, demoMode: info.demoMode }, { database: 'pglite', demoMode: true });
+  const anonymous = (await (await fetch(`${first.urls['API']}/system/info`)).json()) as Record<string, unknown>;
+  t.same(anonymous, { name: 'gongxiang', demoMode: true }, 'anyone learns only that demo sign-in is on');
   t.equal((await fetch(first.urls['Temporal UI']!)).status, 200, 'the Temporal Web UI answers');
 
   // The demo data is there, down to requests moved on by their workflows in the same process.
@@ -52,6 +52,11 @@ t.test('start runs the platform with the printed URLs answering, and Ctrl-C stop
     body: JSON.stringify({ username: 'dsc.operator' }),
   });
   const { token } = (await signIn.json()) as { token: string };
+  const info = (await (await fetch(`${first.urls['API']}/system/info`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    database: string;
+    demoMode: boolean;
+  };
+  t.same({ database: info.database, demoMode: info.demoMode }, { database: 'pglite', demoMode: true }, 'a signed-in user the rest');
   const listed = (await (
     await fetch(`${first.urls['API']}/requests?limit=100`, { headers: { authorization: `Bearer ${token}` } })
   ).json()) as { items: { state: string; track: number }[] };

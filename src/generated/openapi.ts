@@ -46,9 +46,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Platform facts and the current business time
-         * @description `now` is read from the platform's clock port, the same time every deadline is computed
-         *     from; `shanghaiDate` is its calendar date in Asia/Shanghai.
+         * Platform facts: to anyone, what the sign-in page needs; to a signed-in user, also the version, database and business time
+         * @description Without a token, or with one that does not verify, the answer is `PublicSystemInfo`: the
+         *     platform's name and whether demo sign-in is on — what the sign-in page needs, nothing that
+         *     describes the deployment. With a valid bearer token it is `SystemInfo`: also the version,
+         *     the database kind and the business time. `now` is read from the platform's clock port,
+         *     the same time every deadline is computed from; `shanghaiDate` is its calendar date in
+         *     Asia/Shanghai.
          */
         get: operations["getSystemInfo"];
         put?: never;
@@ -3369,6 +3373,14 @@ export interface components {
                 temporal: components["schemas"]["DependencyStatus"];
             };
         };
+        /** @description What anyone may know, the sign-in page included */
+        PublicSystemInfo: {
+            /** @constant */
+            name: "gongxiang";
+            /** @description Demo sign-in is on (DEMO_MODE): the sign-in page offers the seeded users */
+            demoMode: boolean;
+        };
+        /** @description What a signed-in user may know */
         SystemInfo: {
             /** @constant */
             name: "gongxiang";
@@ -3612,8 +3624,10 @@ export interface components {
         /**
          * @description Any failure: 400 malformed, 401 unauthenticated, 403 not allowed, 404 not found or not
          *     visible, 405 a method the path does not declare (`Allow` lists those it does), 409
-         *     conflicting state, 414 a path segment too long, 415 a body in a media type or charset the
-         *     operation does not declare (UTF-8 only), 422 a business rule, 429 too many writes
+         *     conflicting state, 413 a body over the operation's `x-body-limit` (`payload_too_large`),
+         *     414 a path segment too long, 415 a body in a media type or charset the operation does not
+         *     declare (UTF-8 only: `unsupported_media_type`) or a file whose content is not of its
+         *     declared type (`content_mismatch`), 422 a business rule, 429 too many writes
          *     (`rate_limited`, with `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
          *     `Retry-After`), 431 headers too large, 503 the workflow engine did not answer
          *     (`workflow_engine_timeout`: the action may still take effect — reload before retrying;
@@ -3718,13 +3732,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Platform facts */
+            /** @description Platform facts (`SystemInfo` for a signed-in caller, else `PublicSystemInfo`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SystemInfo"];
+                    "application/json": components["schemas"]["SystemInfo"] | components["schemas"]["PublicSystemInfo"];
                 };
             };
             default: components["responses"]["Error"];
@@ -4685,6 +4699,28 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogueImportReport"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the operation's `x-body-limit` (11 MiB); nothing was read */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description `unsupported_media_type`: a Content-Type this operation does not take; or
+             *     `content_mismatch`: the bytes are not what the Content-Type declares (`details.declared`,
+             *     `details.detected`); nothing is stored
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /**
              * @description `spreadsheet_too_large` (a limit above, named in `details.limit`: `fileBytes`,
              *     `unpackedBytes`, `rows`, `columns` or `cellChars`), `unreadable_spreadsheet`,
@@ -5415,6 +5451,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the operation's `x-body-limit` (11 MiB); nothing was read */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description `unsupported_media_type`: a Content-Type this operation does not take; or
+             *     `content_mismatch`: the bytes are not what the Content-Type declares (`details.declared`,
+             *     `details.detected`); nothing is stored
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             default: components["responses"]["Error"];
@@ -6792,6 +6850,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the operation's `x-body-limit` (11 MiB); nothing was read */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description `unsupported_media_type`: a Content-Type this operation does not take; or
+             *     `content_mismatch`: the bytes are not what the Content-Type declares (`details.declared`,
+             *     `details.detected`); nothing is stored
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             default: components["responses"]["Error"];

@@ -36,6 +36,32 @@ const tokenSigningKeys = z
     return keys;
   });
 
+/**
+ * Origins whose web pages may call the API from a browser (CORS): comma-separated
+ * `scheme://host[:port]`, exactly as a browser sends them in `Origin`. None by default.
+ */
+const corsOrigins = z.string().transform((raw, ctx) => {
+  const origins: string[] = [];
+  for (const origin of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${origin}" is not an origin: scheme, host and port only, in lower case, e.g. https://console.example.gov.cn (no path, no trailing slash, no wildcard)`,
+      });
+    } else if (!origins.includes(origin)) origins.push(origin);
+  }
+  return origins;
+});
+
 const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
 const postgresUrl = z.string().refine((v) => {
@@ -86,6 +112,8 @@ const envSchema = z
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
     /** Sign-ins (and other unauthenticated writes) one address may send per minute, per API process. */
     RATE_LIMIT_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+    /** Browser origins allowed to call the API across origins (CORS); unset: none, the console is same-origin. */
+    CORS_ORIGINS: corsOrigins.optional(),
     /** Where the Noto Sans CJK collections of PDF documents lie (Debian's fonts-noto-cjk puts them here). */
     DOCUMENT_FONT_DIR: z.string().min(1).default('/usr/share/fonts/opentype/noto'),
     /** Test-only fault injection: comma-separated failpoint names (see src/platform/failpoints.ts). */
@@ -134,6 +162,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     seedDemoData: env.SEED_DEMO_DATA,
     allowPrivateWebhookTargets: env.WEBHOOK_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
     documents: { fontDir: env.DOCUMENT_FONT_DIR },
+    cors: { origins: env.CORS_ORIGINS ?? [] },
     rateLimits: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE, signInsPerMinute: env.RATE_LIMIT_SIGN_INS_PER_MINUTE },
     failpoints: new Set(
       (env.GX_FAILPOINTS ?? '')

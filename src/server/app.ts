@@ -5,8 +5,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createTokenService } from '../identity/index.js';
-import { MEDIA_TYPES as SPREADSHEET_MEDIA_TYPES } from '../catalogue/index.js';
-import { ATTACHMENT_TYPES } from '../requests/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { DatabaseHandle } from '../platform/db/client.js';
@@ -49,12 +47,13 @@ export interface BuildAppOptions {
   beforeRoutes?: (app: FastifyInstance) => Promise<void>;
 }
 
-/** Uploads (spreadsheets, attachments) may be larger than JSON bodies; services enforce their own limits. */
-const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024;
-
 /** Builds the HTTP application. It never listens: `src/server/main.ts` does, tests `inject`. */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const app = await createHttpPlumbing(deps.log, { production: deps.config.env === 'production', quietOperations: PROBE_OPERATIONS });
+  const app = await createHttpPlumbing(deps.log, {
+    production: deps.config.env === 'production',
+    quietOperations: PROBE_OPERATIONS,
+    corsOrigins: deps.config.cors.origins,
+  });
   const specification = loadSpecification();
   app.decorate('declaredMethods', declaredMethods(specification));
   await registerDocs(app, specification);
@@ -66,10 +65,6 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(rateLimitPlugin, { rateLimits: deps.config.rateLimits });
   await app.register(authenticationPlugin, { db, tokens, clock: deps.clock });
   await app.register(idempotencyPlugin, { db, clock: deps.clock });
-  // Spreadsheet uploads arrive as raw bytes; the importer reads them.
-  // Spreadsheets and attachments arrive as raw bytes; their services check type and size.
-  const binaryTypes = [...new Set([...Object.values(SPREADSHEET_MEDIA_TYPES), ...Object.keys(ATTACHMENT_TYPES)])];
-  app.addContentTypeParser(binaryTypes, { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
   // The exchange's usage records, group-committed; what is pending is written before the app closes.
   const usage = new UsageRecorder(db);
   app.addHook('onClose', () => usage.close());

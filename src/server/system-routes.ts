@@ -36,7 +36,9 @@ export function systemHandlers(deps: AppDeps) {
       return { status: ready ? 'ready' : 'not_ready', checks: { database, temporal } };
     },
 
-    getSystemInfo: async (): Promise<JsonBody<'getSystemInfo', 200>> => {
+    // Anyone (the sign-in page) learns the name and whether demo sign-in is on; a signed-in user the rest.
+    getSystemInfo: async (request: FastifyRequest): Promise<JsonBody<'getSystemInfo', 200>> => {
+      if (!request.actor) return { name: 'gongxiang', demoMode: deps.config.demoMode };
       const now = await deps.clock.now();
       return {
         name: 'gongxiang',

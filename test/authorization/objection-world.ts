@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { UserRow } from '../../src/identity/service.js';
+import { PDF, pdfFile } from '../helpers/files.js';
 import type { HttpCall, SignedInCaller, SubjectPair } from './world.js';
 
 type Send = (user: UserRow | null, call: HttpCall) => Promise<LightMyRequestResponse>;
@@ -77,8 +78,8 @@ export async function createObjectionFixtures(options: {
   const evidence = await send(u['market.requester'], {
     method: 'POST',
     url: `/api/v1/objections/${submitted}/evidence?fileName=${encodeURIComponent('证明.pdf')}`,
-    payload: Buffer.from('%PDF-1.4\n%%EOF\n'),
-    headers: { 'content-type': 'application/pdf' },
+    payload: pdfFile('证明'),
+    headers: { 'content-type': PDF },
   });
   if (evidence.statusCode !== 201) throw new Error(`set-up: evidence answered ${evidence.statusCode}: ${evidence.body}`);
   return {

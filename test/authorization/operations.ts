@@ -6,6 +6,7 @@
 import { publishedSchedulesFromPackage } from '../../src/calendar/chinese-days-source.js';
 import { COLUMNS } from '../../src/catalogue/rules/spreadsheet.js';
 import type { UserRow } from '../../src/identity/service.js';
+import { PDF, pdfFile } from '../helpers/files.js';
 import { draftFor } from '../helpers/requests.js';
 import type { CallerKind, MatrixDepartment, MatrixRow } from './matrix.js';
 import { datasetContent, MARKET_FIELDS, rand, type Callers, type Fixtures, type HttpCall, type SubjectPair } from './world.js';
@@ -210,8 +211,8 @@ export const OPERATIONS: Record<string, Operation> = {
   addRequestAttachment: (c) => ({
     method: 'POST',
     url: `${API}/requests/${c.fx.requests.draft}/attachments?fileName=${encodeURIComponent('业务依据.pdf')}`,
-    payload: Buffer.from('%PDF-1.4\n业务依据\n%%EOF'),
-    headers: { 'content-type': 'application/pdf' },
+    payload: pdfFile('业务依据'),
+    headers: { 'content-type': PDF },
   }),
   getRequestAttachment: (c) => get(`${API}/requests/${c.fx.requests.main}/attachments/${c.fx.attachmentId}`),
   fileRequest: async (c) =>
@@ -300,8 +301,8 @@ export const OPERATIONS: Record<string, Operation> = {
   addObjectionEvidence: (c) => ({
     method: 'POST',
     url: `${API}/objections/${c.fx.objections.submitted.objectionId}/evidence?fileName=${encodeURIComponent('补充证明.pdf')}`,
-    payload: Buffer.from('%PDF-1.4\n%%EOF\n'),
-    headers: { 'content-type': 'application/pdf' },
+    payload: pdfFile('补充证明'),
+    headers: { 'content-type': PDF },
   }),
   getObjectionEvidence: (c) =>
     get(`${API}/objections/${c.fx.objections.submitted.objectionId}/evidence/${c.fx.objections.submitted.evidenceId}`),

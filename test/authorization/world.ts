@@ -18,6 +18,7 @@ import { toActor } from '../../src/identity/actor.js';
 import type { DepartmentRow, RequestContext, UserRow } from '../../src/identity/service.js';
 import { currentCommitment, currentPolicy } from '../../src/requests/policy.js';
 import { bearer, createTestDepartment, createTestUser, createTestWorld } from '../helpers/identity.js';
+import { PDF, pdfFile } from '../helpers/files.js';
 import { createRequestWorld, draftFor, type RequestWorld } from '../helpers/requests.js';
 import type { CallerKind, MatrixDepartment } from './matrix.js';
 import { createObjectionFixtures, type ObjectionFixtures } from './objection-world.js';
@@ -269,13 +270,12 @@ export async function createFixtures(options: WorldOptions): Promise<Fixtures> {
 
   // ── requests in every state the rows need (after the breach) ───────────────────────────────
   const main = await draft(u['market.requester'], track5());
-  const pdf = Buffer.from('%PDF-1.4\n授权书\n%%EOF');
   const attachment = await expectStatus(
     send(u['market.requester'], {
       method: 'POST',
       url: `/api/v1/requests/${main}/attachments?fileName=${encodeURIComponent('授权书.pdf')}`,
-      payload: pdf,
-      headers: { 'content-type': 'application/pdf' },
+      payload: pdfFile('授权书'),
+      headers: { 'content-type': PDF },
     }),
     201,
     'attaching a file',

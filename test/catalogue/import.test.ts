@@ -7,6 +7,7 @@ import * as scenarios from '../../src/catalogue/scenarios.js';
 import { auditEntries, datasets, datasetVersions } from '../../src/platform/db/schema.js';
 import { COLUMNS } from '../../src/catalogue/rules/spreadsheet.js';
 import { startTestApp } from '../helpers/app.js';
+import { htmlPage, pngFile } from '../helpers/files.js';
 import { actingAs, bearer, createTestWorld } from '../helpers/identity.js';
 
 const harness = await startTestApp();
@@ -328,35 +329,50 @@ t.test('imports are for the department’s own entries; requesters neither impor
   t.equal(seen.headers['x-dataset-count'], '0', 'drafts of another department are not exported to it');
 });
 
-t.test('bad files: wrong media type 415, unreadable 422, empty 422; a committed import replays under its Idempotency-Key', async (t) => {
-  const wrongType = await upload(world.policeReviewer, Buffer.from('{}'), 'application/pdf', 'dry_run');
-  t.equal(wrongType.statusCode, 415);
-  t.equal(wrongType.json().code, 'unsupported_media_type');
-  const garbage = await upload(world.policeReviewer, Buffer.from('not a zip file'), XLSX, 'dry_run');
-  t.equal(garbage.statusCode, 422);
-  t.equal(garbage.json().code, 'unreadable_spreadsheet');
-  const empty = await upload(world.policeReviewer, Buffer.from(''), 'text/csv', 'dry_run');
-  t.equal(empty.statusCode, 422);
-  t.equal(empty.json().code, 'empty_spreadsheet');
-  const missing = await upload(world.policeReviewer, await xlsx([], ['资源代码', '资源名称']), XLSX, 'dry_run');
-  t.match(missing.json().problems, [{ row: 1, column: null, header: '资源分类', problem: /required column/ }]);
+t.test(
+  'bad files: wrong media type 415, content not of its type 415, unreadable 422, empty 422; a committed import replays under its Idempotency-Key',
+  async (t) => {
+    const wrongType = await upload(world.policeReviewer, Buffer.from('{}'), 'application/pdf', 'dry_run');
+    t.equal(wrongType.statusCode, 415);
+    t.equal(wrongType.json().code, 'unsupported_media_type');
+    const before = await policeFootprint();
+    const disguised = await upload(world.policeReviewer, htmlPage(), XLSX, 'commit');
+    t.equal(disguised.statusCode, 415, 'a web page declared as a workbook');
+    t.match(disguised.json(), { code: 'content_mismatch', details: { declared: XLSX, detected: 'text/plain' } });
+    const image = await upload(world.policeReviewer, pngFile(), 'text/csv', 'commit');
+    t.match(
+      [image.statusCode, image.json()],
+      [415, { code: 'content_mismatch', details: { declared: 'text/csv', detected: 'image/png' } }],
+    );
+    t.same(await policeFootprint(), before, 'nothing imported, nothing audited');
+    // A workbook cut short: its signature is there, its central directory is not.
+    const whole = await xlsx([]);
+    const cut = await upload(world.policeReviewer, whole.subarray(0, Math.floor(whole.length / 2)), XLSX, 'dry_run');
+    t.equal(cut.statusCode, 422);
+    t.equal(cut.json().code, 'unreadable_spreadsheet');
+    const empty = await upload(world.policeReviewer, Buffer.from(''), 'text/csv', 'dry_run');
+    t.equal(empty.statusCode, 422);
+    t.equal(empty.json().code, 'empty_spreadsheet');
+    const missing = await upload(world.policeReviewer, await xlsx([], ['资源代码', '资源名称']), XLSX, 'dry_run');
+    t.match(missing.json().problems, [{ row: 1, column: null, header: '资源分类', problem: /required column/ }]);
 
-  const once = [row({ ...base, code: code('IDEM'), name: `幂等${tag}`, sharingType: '无条件共享', fieldName: '姓名' })];
-  const key = { 'idempotency-key': `import-${tag}` };
-  const first = await upload(world.policeReviewer, csv(once), 'text/csv', 'commit', key);
-  const second = await upload(world.policeReviewer, csv(once), 'text/csv', 'commit', key);
-  t.equal(first.statusCode, 200);
-  t.equal(second.headers['idempotent-replayed'], 'true');
-  t.same(second.json(), first.json());
-  const other = await upload(
-    world.policeReviewer,
-    csv([row({ ...base, code: code('IDEM2'), name: 'x', sharingType: '无条件共享', fieldName: '姓名' })]),
-    'text/csv',
-    'commit',
-    key,
-  );
-  t.equal(other.statusCode, 409, 'the same key with another file');
-});
+    const once = [row({ ...base, code: code('IDEM'), name: `幂等${tag}`, sharingType: '无条件共享', fieldName: '姓名' })];
+    const key = { 'idempotency-key': `import-${tag}` };
+    const first = await upload(world.policeReviewer, csv(once), 'text/csv', 'commit', key);
+    const second = await upload(world.policeReviewer, csv(once), 'text/csv', 'commit', key);
+    t.equal(first.statusCode, 200);
+    t.equal(second.headers['idempotent-replayed'], 'true');
+    t.same(second.json(), first.json());
+    const other = await upload(
+      world.policeReviewer,
+      csv([row({ ...base, code: code('IDEM2'), name: 'x', sharingType: '无条件共享', fieldName: '姓名' })]),
+      'text/csv',
+      'commit',
+      key,
+    );
+    t.equal(other.statusCode, 409, 'the same key with another file');
+  },
+);
 
 t.test('lists and exports filter by scenario', async (t) => {
   const [rk] = await db

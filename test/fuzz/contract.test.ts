@@ -6,7 +6,8 @@
  * request refused with 400, invalid one accepted, or undeclared method not answered 405 fails
  * the identity's test, with Schemathesis's report of each failure (and a curl line to replay
  * against `./scripts/fuzz --serve`). Set aside, as the contract documents it: a cursor the list
- * never issued is 400 `invalid_cursor` (test/fuzz/hooks.py).
+ * never issued is 400 `invalid_cursor`, and bytes that are not a file of the declared type are 415
+ * `content_mismatch` (test/fuzz/hooks.py).
  *
  * Bounded: FUZZ_SECONDS per identity (default 60: on a loaded machine the coverage phase alone
  * takes most of 40 s now that the contract has 92 operations) and FUZZ_MAX_EXAMPLES per operation and cycle
@@ -41,7 +42,7 @@ for (const identity of IDENTITIES) {
     const result = await runSchemathesis(target, identity, profile, outDir);
     results.push(result);
     t.comment(
-      `as ${identity}: ${result.cases} cases over ${result.operations} operations; ${result.failures} failures, ${result.errors} errors, ${result.setAside} foreign-cursor refusals set aside; ${result.seconds.toFixed(0)} s, seed ${profile.seed}; log ${result.logPath}`,
+      `as ${identity}: ${result.cases} cases over ${result.operations} operations; ${result.failures} failures, ${result.errors} errors, ${result.setAside} documented refusals (foreign cursor, file content) set aside; ${result.seconds.toFixed(0)} s, seed ${profile.seed}; log ${result.logPath}`,
     );
     t.equal(result.operations, documented, 'every documented operation was tested', { log: result.logPath });
     t.ok(result.cases > 0, 'cases were generated');

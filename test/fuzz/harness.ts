@@ -13,6 +13,7 @@ import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } fro
 import { join } from 'node:path';
 import { createWebhook } from '../../src/notifications/service.js';
 import { childEnv, required } from '../helpers/env.js';
+import { PDF, pdfFile } from '../helpers/files.js';
 import { bearer } from '../helpers/identity.js';
 import { startPlatform } from '../helpers/platform.js';
 import { createRequestWorld, draftFor } from '../helpers/requests.js';
@@ -89,13 +90,7 @@ export async function startFuzzTarget(options: { logDir: string }): Promise<Fuzz
       await draft(world.unconditional, ['姓名']),
       await draft(world.notShareable, ['案件编号']),
     ];
-    const attachment = await call(
-      'POST',
-      `/requests/${drafts[0]}/attachments?fileName=fuzz.pdf`,
-      requester,
-      Buffer.from('%PDF-1.4\nfuzz\n%%EOF'),
-      'application/pdf',
-    );
+    const attachment = await call('POST', `/requests/${drafts[0]}/attachments?fileName=fuzz.pdf`, requester, pdfFile('fuzz'), PDF);
     const filed: string[] = [];
     for (const [dataset, fields] of [
       [world.conditional, ['姓名', '公民身份号码']],
@@ -239,7 +234,7 @@ export interface FuzzResult {
   /** Distinct failures (a check failing for a case), and errors (an operation Schemathesis could not test). */
   failures: number;
   errors: number;
-  /** Refusals of cursors the lists never issued, set aside by test/fuzz/hooks.py. */
+  /** Documented refusals set aside by test/fuzz/hooks.py: cursors the lists never issued, files not of their declared type. */
   setAside: number;
   exitCode: number | null;
   seconds: number;
@@ -260,7 +255,8 @@ interface JsonReport {
 function writeConfig(dir: string, target: FuzzTarget): string {
   const quote = (v: string | number) => (typeof v === 'number' ? String(v) : JSON.stringify(v));
   const lines = [
-    // A cursor the list never issued is the documented 400 `invalid_cursor`, not a failure.
+    // A cursor the list never issued (400 `invalid_cursor`) and bytes that are not a file of the
+    // declared type (415 `content_mismatch`) are documented answers, not failures.
     `hooks = ${JSON.stringify(hooksPath)}`,
     '',
     // Each run has a target of its own (tokens, ids), so crashes kept for `st replay` would not replay.

@@ -54,7 +54,7 @@ try {
     const result = await runSchemathesis(target, identity, profile, outDir);
     results.push(result);
     say(
-      `${identity}: ${result.cases} cases over ${result.operations} operations; ${result.failures} failures, ${result.errors} errors, ${result.setAside} foreign-cursor refusals set aside; ${result.seconds.toFixed(0)} s (log ${result.logPath})`,
+      `${identity}: ${result.cases} cases over ${result.operations} operations; ${result.failures} failures, ${result.errors} errors, ${result.setAside} documented refusals (foreign cursor, file content) set aside; ${result.seconds.toFixed(0)} s (log ${result.logPath})`,
     );
     if (result.failureText) process.stdout.write(`\n--- ${identity} (API log: ${outDir}api.log) ---\n${result.failureText}\n`);
   }

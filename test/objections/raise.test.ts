@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
 import { eq } from 'drizzle-orm';
-import { grants } from '../../src/platform/db/schema.js';
+import { grants, objectionEvidence } from '../../src/platform/db/schema.js';
 import { startTestAppWithWorker } from '../helpers/app.js';
+import { htmlPage, PDF, pdfFile, PNG } from '../helpers/files.js';
 import { bearer } from '../helpers/identity.js';
 import { grantFor } from '../helpers/grants.js';
 import { createObjectionWorld, RECORD } from '../helpers/objections.js';
@@ -59,7 +60,7 @@ const replayed = await post('/objections', world.marketRequester, body(), key);
 const reused = await post('/objections', world.marketRequester, body({ field: '姓名' }), key);
 const again = await post('/objections', world.marketRequester, body());
 const id = raised.body.objection.id as string;
-const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n');
+const pdf = pdfFile('不动产登记证明');
 const upload = async (user: User, content: Buffer, type: string) => {
   const r = await harness.app.inject({
     method: 'POST',
@@ -69,16 +70,18 @@ const upload = async (user: User, content: Buffer, type: string) => {
   });
   return { status: r.statusCode, body: r.json() };
 };
-const evidence = await upload(world.marketRequester, pdf, 'application/pdf');
-const htmlEvidence = await upload(world.marketRequester, Buffer.from('<html></html>'), 'text/html');
-const ownerEvidence = await upload(world.policeReviewer, pdf, 'application/pdf');
+const evidence = await upload(world.marketRequester, pdf, PDF);
+const htmlEvidence = await upload(world.marketRequester, htmlPage(), 'text/html');
+const disguised = await upload(world.marketRequester, htmlPage(), PNG);
+const stored = await db.select({ id: objectionEvidence.id }).from(objectionEvidence).where(eq(objectionEvidence.objectionId, id));
+const ownerEvidence = await upload(world.policeReviewer, pdf, PDF);
 const download = await harness.app.inject({
   method: 'GET',
   url: `/api/v1/objections/${id}/evidence/${evidence.body.id}`,
   headers: await bearer(harness.config, world.policeReviewer),
 });
 const accepted = await post(`/objections/${id}/acceptance`, world.centerOperator, {});
-const late = await upload(world.marketRequester, pdf, 'application/pdf');
+const late = await upload(world.marketRequester, pdf, PDF);
 const seenByStranger = await harness.app.inject({
   method: 'GET',
   url: `/api/v1/objections/${id}`,
@@ -118,6 +121,16 @@ t.test('evidence: typed and hashed, the objector’s, closed once accepted', asy
   t.equal(evidence.status, 201);
   t.equal(evidence.body.sha256, createHash('sha256').update(pdf).digest('hex'));
   t.equal(htmlEvidence.status, 415, 'not an accepted type');
+  t.match(
+    [disguised.status, disguised.body],
+    [415, { code: 'content_mismatch', message: /declared as image\/png/, details: { declared: PNG, detected: 'text/plain' } }],
+    'a web page declared as a PNG is refused by its content',
+  );
+  t.same(
+    stored.map((e) => e.id),
+    [evidence.body.id],
+    'and nothing of it is stored',
+  );
   t.match([ownerEvidence.status, ownerEvidence.body.code], [403, 'forbidden'], 'the owner does not add the objector’s evidence');
   t.equal(download.statusCode, 200);
   t.equal(download.headers['x-content-sha256'], evidence.body.sha256);

@@ -106,6 +106,24 @@ t.test('production refuses demo sign-in and failpoints', async (t) => {
   t.same([...loadConfig({ ...valid, NODE_ENV: 'test', GX_FAILPOINTS: 'a, b' }).failpoints], ['a', 'b']);
 });
 
+t.test('cross-origin access: no origin unless CORS_ORIGINS lists them, each an exact origin', async (t) => {
+  t.same(loadConfig(valid).cors, { origins: [] }, 'closed by default');
+  t.same(loadConfig({ ...valid, CORS_ORIGINS: '' }).cors, { origins: [] });
+  t.same(
+    loadConfig({ ...valid, CORS_ORIGINS: 'https://portal.example.gov.cn, http://127.0.0.1:5173,https://portal.example.gov.cn' }).cors,
+    { origins: ['https://portal.example.gov.cn', 'http://127.0.0.1:5173'] },
+    'a comma-separated list, spaces and repeats ignored',
+  );
+  for (const bad of [
+    '*',
+    'portal.example.gov.cn',
+    'https://portal.example.gov.cn/',
+    'https://Portal.example.gov.cn',
+    'ftp://files.example.gov.cn',
+  ])
+    t.matchOnly(problemsOf({ ...valid, CORS_ORIGINS: `https://ok.example.gov.cn,${bad}` }), [/^CORS_ORIGINS: .* is not an origin/], bad);
+});
+
 t.test('the migrator reads only the database settings', async (t) => {
   t.same(loadDatabaseConfig({ DATABASE_URL: 'postgres://h/db' }), {
     kind: 'postgres',

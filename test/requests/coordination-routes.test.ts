@@ -5,6 +5,7 @@
  * real PostgreSQL, the request workflow on a time-skipping Temporal test server.
  */
 import t from 'tap';
+import { PDF, pdfFile } from '../helpers/files.js';
 import { bearer, createTestDepartment, createTestUser } from '../helpers/identity.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { createRequestWorld, draftFor, skipToPlainMonday } from '../helpers/requests.js';
@@ -43,9 +44,7 @@ async function coordination() {
   throw new Error('the workflow did not open the coordination');
 }
 const upload = (id: string, user: User, name: string) =>
-  send('POST', `/requests/${id}/attachments?fileName=${encodeURIComponent(name)}`, user, Buffer.from('%PDF-1.4\n意见\n%%EOF'), {
-    'content-type': 'application/pdf',
-  });
+  send('POST', `/requests/${id}/attachments?fileName=${encodeURIComponent(name)}`, user, pdfFile(name), { 'content-type': PDF });
 
 t.test('each party is offered its part; positions cite files their own department attached during the coordination', async (t) => {
   await skipToPlainMonday(env, db);

@@ -6,7 +6,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import t from 'tap';
-import { scenarios } from '../../src/platform/db/schema.js';
+import { requestAttachments, scenarios } from '../../src/platform/db/schema.js';
+import { docxFile, DOCX, htmlPage, JPEG, jpegFile, OFD, ofdFile, PDF, pdfFile, PNG, pngFile, XLSX, xlsxFile } from '../helpers/files.js';
 import { bearer } from '../helpers/identity.js';
 import { createRequestWorld, draftFor, fileAs, skipToPlainMonday } from '../helpers/requests.js';
 import { startTimeSkipping } from '../helpers/time-skipping.js';
@@ -85,11 +86,11 @@ t.test('drafts: save, edit, pre-check, attach, discard — seen only by the requ
     { condition: 'securityCommitmentRequired', result: 'pass' },
   ]);
 
-  const pdf = Buffer.from('%PDF-1.4\n授权书\n%%EOF');
+  const pdf = pdfFile('授权书');
   const attached = await app.inject({
     method: 'POST',
     url: `/api/v1/requests/${id}/attachments?fileName=${encodeURIComponent('授权书.pdf')}`,
-    headers: { ...(await bearer(config, world.marketRequester)), 'content-type': 'application/pdf' },
+    headers: { ...(await bearer(config, world.marketRequester)), 'content-type': PDF },
     payload: pdf,
   });
   t.equal(attached.statusCode, 201, attached.body);
@@ -117,6 +118,38 @@ t.test('drafts: save, edit, pre-check, attach, discard — seen only by the requ
     { code: 'unsupported_media_type', message: /application\/pdf or image\/jpeg or image\/png/ },
     'the platform reads CSV elsewhere, but it is no attachment',
   );
+  const disguised = await app.inject({
+    method: 'POST',
+    url: `/api/v1/requests/${id}/attachments?fileName=photo.png`,
+    headers: { ...(await bearer(config, world.marketRequester)), 'content-type': PNG },
+    payload: htmlPage(),
+  });
+  t.equal(disguised.statusCode, 415, 'a web page declared as a PNG');
+  t.match(disguised.json(), { code: 'content_mismatch', message: /image\/png/, details: { declared: PNG, detected: 'text/plain' } });
+  const stored = await harness.database.db
+    .select({ fileName: requestAttachments.fileName })
+    .from(requestAttachments)
+    .where(eq(requestAttachments.requestId, id));
+  t.same(
+    stored.map((a) => a.fileName),
+    ['授权书.pdf'],
+    'only the real file is stored',
+  );
+  for (const [type, content, name] of [
+    [JPEG, jpegFile(), '照片.jpg'],
+    [PNG, pngFile(), '截图.png'],
+    [DOCX, docxFile('说明'), '说明.docx'],
+    [XLSX, await xlsxFile('清单'), '清单.xlsx'],
+    [OFD, ofdFile('公函'), '公函.ofd'],
+  ] as const) {
+    const real = await app.inject({
+      method: 'POST',
+      url: `/api/v1/requests/${id}/attachments?fileName=${encodeURIComponent(name)}`,
+      headers: { ...(await bearer(config, world.marketRequester)), 'content-type': type },
+      payload: content,
+    });
+    t.equal(real.statusCode, 201, `a real ${type} file is stored`);
+  }
   const empty = await app.inject({
     method: 'POST',
     url: `/api/v1/requests/${id}/attachments?fileName=a.png`,
@@ -333,12 +366,12 @@ t.test('supplement and withdrawal through the API', async (t) => {
   });
   t.same((await call('GET', `/requests/${id}`, world.marketRequester)).json().availableActions, ['answer_supplement', 'withdraw']);
   t.equal((await call('POST', `/requests/${id}/supplement-answer`, world.policeReviewer, { answer: 'x' })).statusCode, 403);
-  const evidence = Buffer.from('%PDF-1.4\n业务依据\n%%EOF');
+  const evidence = pdfFile('业务依据');
   const upload = async () =>
     app.inject({
       method: 'POST',
       url: `/api/v1/requests/${id}/attachments?fileName=${encodeURIComponent('业务依据.pdf')}`,
-      headers: { ...(await bearer(config, world.marketRequester, new Date(await env.currentTimeMs()))), 'content-type': 'application/pdf' },
+      headers: { ...(await bearer(config, world.marketRequester, new Date(await env.currentTimeMs()))), 'content-type': PDF },
       payload: evidence,
     });
   const attached = await upload();

@@ -12,12 +12,13 @@ import type { Locator, Page } from 'playwright-core';
 import t from 'tap';
 import { datasets, requests } from '../../src/platform/db/schema.js';
 import { accessible, screenshots, settled, startConsole } from '../helpers/browser.js';
+import { PDF, pdfFile } from '../helpers/files.js';
 import { pdfText } from '../helpers/pdf-text.js';
 
 t.setTimeout(600_000);
 const { platform, session, signIn } = await startConsole(t, new URL('../../.tap/web-coordination/', import.meta.url).pathname);
 const db = platform.database.db;
-const pdf = { name: '工作依据.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') };
+const pdf = { name: '工作依据.pdf', mimeType: PDF, buffer: pdfFile('工作依据') };
 
 /** The demo request filed on the dataset with this code, in this state. */
 async function demoRequest(code: string, state: (typeof requests.$inferSelect)['state']) {

@@ -12,11 +12,12 @@ import t from 'tap';
 import { datasets, requests, slaClocks } from '../../src/platform/db/schema.js';
 import { clockEvent } from '../../src/requests/steps.js';
 import { accessible, screenshots, startConsole } from '../helpers/browser.js';
+import { PDF, pdfFile } from '../helpers/files.js';
 
 t.setTimeout(600_000);
 const { platform, session, signIn } = await startConsole(t, new URL('../../.tap/web-requests/', import.meta.url).pathname);
 const db = platform.database.db;
-const pdf = { name: '工作依据.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') };
+const pdf = { name: '工作依据.pdf', mimeType: PDF, buffer: pdfFile('工作依据') };
 
 /** The demo request filed on the dataset with this code, in this state. */
 async function demoRequest(code: string, state: (typeof requests.$inferSelect)['state']) {

@@ -3,21 +3,37 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { parse } from 'yaml';
+import { isCheckedUploadType } from '../uploads.js';
 
 export const specificationPath = fileURLToPath(new URL('../../../openapi/openapi.yaml', import.meta.url));
 
-type Operation = { operationId?: string; security?: unknown[]; requestBody?: { required?: boolean; content?: Record<string, unknown> } };
-export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>> };
+type Operation = {
+  operationId?: string;
+  security?: unknown[];
+  requestBody?: { required?: boolean; content?: Record<string, unknown> };
+  'x-body-limit'?: number;
+};
+export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>>; 'x-body-limit'?: number };
+
+const JSON_MEDIA_TYPE = 'application/json';
 
 /** What every contract route carries in `request.routeOptions.config`. */
 export interface OperationConfig {
   operationId: string;
-  /** `security: []` in the contract: no bearer token needed. */
+  /** `security: []` in the contract, or an empty requirement `{}` among its alternatives: no bearer token needed. */
   isPublic: boolean;
+  /**
+   * Public, but `bearerAuth` is among the alternatives (`security: [{}, { bearerAuth: [] }]`):
+   * a valid token identifies the caller, who may be answered more than an anonymous one.
+   */
+  readsBearer: boolean;
   /** `security: [serviceKey]`: a service client's key, never a person's token. */
   isService: boolean;
-  /** The request body the contract declares: its media types (lower case) and whether it is required. */
-  body: { mediaTypes: string[]; required: boolean } | null;
+  /**
+   * The request body the contract declares: its media types (lower case), whether it is
+   * required, and its size limit in bytes (`x-body-limit` of the operation, else of the document).
+   */
+  body: { mediaTypes: string[]; required: boolean; limit: number } | null;
   /** More specific paths this operation's template also matches, with their own methods. */
   shadowedBy: Array<{ regex: RegExp; methods: string[] }>;
 }
@@ -26,6 +42,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     operationId?: string;
     isPublic?: boolean;
+    readsBearer?: boolean;
     isService?: boolean;
     body?: OperationConfig['body'];
     shadowedBy?: OperationConfig['shadowedBy'];
@@ -51,12 +68,15 @@ export async function registerOperations(app: FastifyInstance, specification: Op
     for (const op of Object.values(item)) {
       if (op && typeof op === 'object' && op.operationId) {
         const body = op.requestBody?.content
-          ? { mediaTypes: Object.keys(op.requestBody.content).map((t) => t.toLowerCase()), required: op.requestBody.required === true }
+          ? {
+              mediaTypes: Object.keys(op.requestBody.content).map((t) => t.toLowerCase()),
+              required: op.requestBody.required === true,
+              limit: bodyLimit(specification, op),
+            }
           : null;
         operations.set(op.operationId, {
           operationId: op.operationId,
-          isPublic: Array.isArray(op.security) && op.security.length === 0,
-          isService: Array.isArray(op.security) && op.security.some((s) => typeof s === 'object' && s !== null && 'serviceKey' in s),
+          ...securityOf(op),
           body,
           shadowedBy: shadows.get(template) ?? [],
         });
@@ -71,12 +91,48 @@ export async function registerOperations(app: FastifyInstance, specification: Op
       `OpenAPI document and handlers disagree: missing handlers [${missing.join(', ')}], handlers without an operation [${unknown.join(', ')}]`,
     );
   }
+  registerFileParsers(app, [...operations.values()]);
   await app.register(openapiGlue, {
     // The glue mutates what it is given; hand it a copy so callers keep the document intact.
     specification: structuredClone(specification),
     // The glue merges these route options over its own (method, url and schema come from the spec).
-    operationResolver: ((operationId: string) => ({ handler: handlers[operationId], config: operations.get(operationId) })) as never,
+    // The body limit is the contract's: a body over it is 413 `payload_too_large`, unread.
+    operationResolver: ((operationId: string) => {
+      const config = operations.get(operationId)!;
+      return { handler: handlers[operationId], config, ...(config.body ? { bodyLimit: config.body.limit } : {}) };
+    }) as never,
   });
+}
+
+/** Who may call the operation, from its `security` (absent: the document's, a bearer token). */
+function securityOf(op: Operation): Pick<OperationConfig, 'isPublic' | 'readsBearer' | 'isService'> {
+  const requirements = Array.isArray(op.security) ? op.security.filter((s): s is object => typeof s === 'object' && s !== null) : null;
+  const isPublic = requirements !== null && (requirements.length === 0 || requirements.some((s) => Object.keys(s).length === 0));
+  return {
+    isPublic,
+    readsBearer: isPublic && requirements.some((s) => 'bearerAuth' in s),
+    isService: requirements?.some((s) => 'serviceKey' in s) === true,
+  };
+}
+
+/** The operation's `x-body-limit`, else the document's: every body the contract takes has a declared limit. */
+function bodyLimit(specification: OpenApiDocument, op: Operation): number {
+  const limit = op['x-body-limit'] ?? specification['x-body-limit'];
+  if (!Number.isInteger(limit) || limit! <= 0)
+    throw new Error(`OpenAPI operation ${op.operationId} takes a body but neither it nor the document declares an x-body-limit`);
+  return limit!;
+}
+
+/**
+ * Every body the contract takes in a media type other than JSON is a file: it arrives as bytes,
+ * and the edge checks them against the declared type (../uploads.ts). A type the checks do not
+ * know stops the process at start-up, so no file is ever taken unchecked.
+ */
+function registerFileParsers(app: FastifyInstance, operations: OperationConfig[]): void {
+  const fileTypes = [...new Set(operations.flatMap((op) => op.body?.mediaTypes ?? []))].filter((t) => t !== JSON_MEDIA_TYPE);
+  const unchecked = fileTypes.filter((t) => !isCheckedUploadType(t));
+  if (unchecked.length) throw new Error(`OpenAPI document takes files no content check knows: ${unchecked.join(', ')}`);
+  if (fileTypes.length) app.addContentTypeParser(fileTypes, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 }
 
 interface PathTemplate {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { requestSerializers } from '../logger.js';
 import { contractEdgePlugin } from './plugins/contract-edge.js';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.js';
-import { securityHeadersPlugin } from './plugins/security.js';
+import { corsPlugin, securityHeadersPlugin } from './plugins/security.js';
 import { createRequestValidatorCompiler } from './validation.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -46,11 +46,13 @@ export interface PlumbingOptions {
   production?: boolean;
   /** Operations whose request lines are logged at debug rather than info (health and readiness probes). */
   quietOperations?: readonly string[];
+  /** Browser origins allowed to call the API across origins (CORS_ORIGINS); none by default. */
+  corsOrigins?: readonly string[];
 }
 
 /**
- * Everything every route relies on, without the routes: logging with request ids, contract
- * validation that rejects unknown properties, and the one error shape.
+ * Everything every route relies on, without the routes: logging with request ids, security
+ * headers and CORS, contract validation that rejects unknown properties, and the one error shape.
  */
 export async function createHttpPlumbing(log?: Logger, options: PlumbingOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -79,6 +81,7 @@ export async function createHttpPlumbing(log?: Logger, options: PlumbingOptions 
     reply.header('x-request-id', request.id);
   });
   await app.register(securityHeadersPlugin, { production: options.production ?? false });
+  await app.register(corsPlugin, { origins: options.corsOrigins ?? [] });
   await app.register(errorsPlugin);
   await app.register(contractEdgePlugin);
   return app;

@@ -162,6 +162,16 @@ t.test('the contract and the handlers must match exactly, checked at start-up', 
     registerOperations(app, probeSpec, { postProbe: async () => ({}), getFailure: async () => ({}), ghost: async () => ({}) }),
     /handlers without an operation \[ghost\]/,
   );
+  // Every body has a declared size limit, and every file type a content check.
+  const handlers = { postProbe: async () => ({}), getFailure: async () => ({}) };
+  const { 'x-body-limit': _limit, ...unlimited } = probeSpec;
+  await t.rejects(
+    registerOperations(app, unlimited as typeof probeSpec, handlers),
+    /postProbe takes a body but neither it nor the document declares an x-body-limit/,
+  );
+  const html = structuredClone(probeSpec) as unknown as { paths: Record<string, { post: { requestBody: { content: object } } }> };
+  html.paths['/probe/{id}']!.post.requestBody.content = { 'text/html': {} };
+  await t.rejects(registerOperations(app, html as unknown as typeof probeSpec, handlers), /takes files no content check knows: text\/html/);
   await app.close();
 });
 

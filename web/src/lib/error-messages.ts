@@ -83,6 +83,7 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   attachments_closed: '只有草稿、待补正或三方协调中的申请可以上传附件',
   too_many_attachments: '附件数量已达上限（10 个）',
   unsupported_media_type: '不支持的文件类型或提交格式',
+  content_mismatch: '文件内容与其类型不符（例如改了扩展名的文件），请上传真实的 PDF、图片、Word、Excel、OFD 或 CSV 文件',
   payload_too_large: '提交的内容过大',
   // Spreadsheets (catalogue import and export)
   empty_spreadsheet: '表格中没有数据行',

@@ -1,12 +1,14 @@
 /**
  * The edge every contract route shares: a body reaches validation (and so a handler) only in a
  * media type its operation declares, in UTF-8, present when the contract requires it, nested no
- * deeper than any schema goes and free of NUL characters. Each refusal is a typed 4xx, so a
- * handler never runs on a string, `undefined` or a shape the contract did not check.
+ * deeper than any schema goes and free of NUL characters; an uploaded file only when its bytes
+ * are what its media type declares (../../uploads.ts). Each refusal is a typed 4xx, so a handler
+ * never runs on a string, `undefined`, a shape the contract did not check or a disguised file.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, UnsupportedMediaTypeError } from '../../errors.js';
+import { checkUploadContent } from '../../uploads.js';
 
 /** Deeper than any schema of the contract goes; a body nested further is refused before it is walked. */
 export const MAX_BODY_DEPTH = 32;
@@ -92,6 +94,9 @@ export const contractEdgePlugin = fp(
         throw new AppError(400, 'body_required', `This operation needs a request body (${config.body.mediaTypes.join(' or ')})`);
       }
       for (const part of [request.params, request.query, request.body]) checkParsedInput(part);
+      // Files arrive as bytes (the contract's binary media types); checked before any handler stores them.
+      if (Buffer.isBuffer(request.body))
+        await checkUploadContent(parseMediaType(request.headers['content-type'] ?? '').essence, request.body);
     });
   },
   { name: 'contract-edge' },

@@ -187,6 +187,15 @@ export const errorsPlugin = fp(
           message: 'The database is busy or unreachable for a moment; nothing was changed, try again',
         });
       }
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        // The operation's own limit, as the contract declares it (x-body-limit).
+        const limit = request.routeOptions.bodyLimit;
+        return send(reply, 413, {
+          code: 'payload_too_large',
+          message: `The body is larger than this operation takes: at most ${limit} bytes`,
+          details: { limit },
+        });
+      }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
         return send(reply, status, {

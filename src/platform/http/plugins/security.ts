@@ -1,12 +1,14 @@
 /**
  * Headers and limits every response and write shares: Helmet's security headers (no sniffing,
  * no framing, HSTS in production), `Cache-Control: no-store` on the API (tokens, personal data
- * and department data must not sit in shared caches), and rate limits on writes — per user once
- * signed in, per address before (sign-in) — answered 429 with `RateLimit-*` and `Retry-After`.
+ * and department data must not sit in shared caches), cross-origin access closed unless an
+ * origin is listed (CORS), and rate limits on writes — per user once signed in, per address
+ * before (sign-in) — answered 429 with `RateLimit-*` and `Retry-After`.
  *
  * The limits are counted in each API process's memory: behind a load balancer with N processes
  * a caller gets up to N times the limit, which still bounds a runaway client.
  */
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -36,6 +38,38 @@ export const securityHeadersPlugin = fp<{ production: boolean }>(
     });
   },
   { name: 'security-headers' },
+);
+
+/**
+ * Cross-origin access (CORS): closed unless the page's origin is in `origins` (CORS_ORIGINS).
+ * The console is served by the platform itself (same origin) and needs none. For an origin not
+ * listed — or any, when none is — nothing is added: no `Access-Control-Allow-Origin`, and a
+ * preflight falls through to the API's own answer (405 or 404), so the browser refuses the call.
+ * A listed origin gets its own origin back (never `*`), the methods and headers the API uses and
+ * the headers it answers with; no credentials (tokens travel in `Authorization`, not cookies).
+ */
+export const corsPlugin = fp<{ origins: readonly string[] }>(
+  async (app: FastifyInstance, options) => {
+    const allowed = new Set(options.origins);
+    await app.register(cors, {
+      origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'Content-Disposition',
+        'X-Content-SHA256',
+        'X-Dataset-Count',
+        'Idempotent-Replayed',
+        'Retry-After',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+      ],
+      maxAge: 600,
+    });
+  },
+  { name: 'cors' },
 );
 
 export const rateLimitPlugin = fp<{ rateLimits: Config['rateLimits'] }>(
