@@ -18,7 +18,6 @@ export interface ClusterSettings {
   runDir: string;
   temporalCli: string;
   temporalPort: number;
-  apiPorts: [number, number];
   /** The environment every platform process gets (database, Temporal, keys, limits). */
   env: Record<string, string>;
   log: (line: string) => void;

@@ -79,7 +79,6 @@ const cluster = new Cluster(
     runDir,
     temporalCli,
     temporalPort,
-    apiPorts,
     env: {
       NODE_ENV: 'development', // demo sign-in, as the console uses it, is refused in production
       DATABASE_URL: appUrl,
