@@ -87,6 +87,24 @@ export async function appendAuditEntries(tx: Tx, inputs: AuditInput[]): Promise<
   return written;
 }
 
+/** A stored entry as its chain hashed it (the chain's number, for chains other than 0, is added by the verifier). */
+export const chainedEntryOf = (r: typeof auditEntries.$inferSelect): ChainedEntry => ({
+  seq: r.chainSeq,
+  occurredAt: r.occurredAt.toISOString(),
+  actorUserId: r.actorUserId,
+  actorDepartmentId: r.actorDepartmentId,
+  actorRole: r.actorRole,
+  action: r.action,
+  subjectType: r.subjectType,
+  subjectId: r.subjectId,
+  before: r.before,
+  after: r.after,
+  reason: r.reason,
+  requestId: r.requestId,
+  prevHash: r.prevHash,
+  hash: r.hash,
+});
+
 export interface LedgerVerification {
   valid: boolean;
   checked: number;
@@ -120,22 +138,7 @@ export async function verifyLedger(
         .orderBy(asc(auditEntries.chainSeq))
         .limit(batchSize);
       if (rows.length === 0) break;
-      const entries: ChainedEntry[] = rows.map((r) => ({
-        seq: r.chainSeq,
-        occurredAt: r.occurredAt.toISOString(),
-        actorUserId: r.actorUserId,
-        actorDepartmentId: r.actorDepartmentId,
-        actorRole: r.actorRole,
-        action: r.action,
-        subjectType: r.subjectType,
-        subjectId: r.subjectId,
-        before: r.before,
-        after: r.after,
-        reason: r.reason,
-        requestId: r.requestId,
-        prevHash: r.prevHash,
-        hash: r.hash,
-      }));
+      const entries: ChainedEntry[] = rows.map(chainedEntryOf);
       const firstBreak = findChainBreak(entries, previous, chain);
       if (firstBreak) {
         checked += entries.findIndex((e) => e.seq === firstBreak.seq);

@@ -17,7 +17,7 @@ import { policyAt } from '../requests/index.js';
 import { extensionCap } from '../requests/rules/policy.js';
 import * as sla from '../sla/index.js';
 import type { ObjectionActor } from './rules/actions.js';
-import { nextObjectionState, type ObjectionResult, type ObjectionState, type ObjectionTransition } from './rules/lifecycle.js';
+import { nextObjectionState, taskParty, type ObjectionResult, type ObjectionState, type ObjectionTransition } from './rules/lifecycle.js';
 import type { ObjectionView } from './rules/view.js';
 
 export type ObjectionRow = typeof objections.$inferSelect;
@@ -77,7 +77,7 @@ export function stepSubject(row: ObjectionRow, tasks: readonly Pick<TaskRow, 'id
     departments: {
       objector: row.objectorDepartmentId,
       owner: row.ownerDepartmentId,
-      ...Object.fromEntries(tasks.map((t) => [`verifier:${t.id}`, t.departmentId])),
+      ...Object.fromEntries(tasks.map((t) => [taskParty(t.id), t.departmentId])),
     },
     watchers: [row.objectorDepartmentId],
     noticeKind: 'objection',

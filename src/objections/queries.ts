@@ -17,7 +17,7 @@ import { decodeCursor, isTimeIdCursor, page } from '../platform/http/cursor.js';
 import * as sla from '../sla/index.js';
 import { isOverdue } from '../sla/rules/clock.js';
 import { stepTiming } from '../sla/rules/timing.js';
-import { FINAL_OBJECTION_STATES, type ObjectionResult, type ObjectionState } from './rules/lifecycle.js';
+import { FINAL_OBJECTION_STATES, partyOfCharge, type ObjectionResult, type ObjectionState } from './rules/lifecycle.js';
 
 export type ObjectionSummary = JsonBody<'listObjections', 200>['items'][number];
 type Step = NonNullable<ObjectionSummary['step']>;
@@ -62,7 +62,7 @@ export function stepOf(clock: typeof slaClocks.$inferSelect | null, calendar: Wo
   const extension = clock.extension as { days: number; reason: string; decision: 'pending' | 'approved' | 'rejected' } | null;
   return {
     step: clock.step.split(':')[0]!,
-    chargedParty: clock.chargedParty.startsWith('verifier:') ? 'verifier' : clock.chargedParty,
+    chargedParty: partyOfCharge(clock.chargedParty),
     deadline: clock.deadlineAt.toISOString(),
     deadlineDate: clock.deadlineDate,
     workingDaysRemaining: stepTiming(calendar, clock, now).workingDaysRemaining ?? 0,
@@ -137,12 +137,26 @@ export async function verifierDepartments(db: Db | Tx, objectionId: string): Pro
   return rows.map((r) => r.id);
 }
 
+/** An objection as its authorization rules read it: the row and the departments verifying it. */
+export const objectionSubject = async (db: Db | Tx, row: typeof objections.$inferSelect) => ({
+  ...row,
+  verifierDepartmentIds: await verifierDepartments(db, row.id),
+});
+
 /** One objection the caller may read (404 otherwise), with the row and the fields its rules read. */
 export async function readObjection(ctx: RequestContext, id: string) {
   const [row] = await base(ctx.db).where(eq(objections.id, id));
-  const subject = row ? { ...row.objection, verifierDepartmentIds: await verifierDepartments(ctx.db, id) } : undefined;
+  const subject = row ? await objectionSubject(ctx.db, row.objection) : undefined;
   authorize(ctx.actor.ability, Action.read, Subject.Objection, subject);
   return { row: row!, subject: subject! };
+}
+
+/** Whether the caller may read the objection (its objector, owner and verifying departments, the center, supervisors, auditors). */
+export async function canReadObjection(ctx: RequestContext, id: string): Promise<boolean> {
+  const [row] = await ctx.db.select().from(objections).where(eq(objections.id, id));
+  return (
+    row !== undefined && ctx.actor.ability.can(Action.read, asSubject(Subject.Objection, await objectionSubject(ctx.db, row)) as never)
+  );
 }
 
 /** Whether the caller reads every objection (the center, the competent authority, auditors). */

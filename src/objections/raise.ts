@@ -21,7 +21,7 @@ import * as sla from '../sla/index.js';
 import { datasetNow } from './catalogue.js';
 import { clockMeta, lockObjection, objectionWorkflowId, type ObjectionRow } from './case.js';
 import { FINAL_OBJECTION_STATES } from './rules/lifecycle.js';
-import { verifierDepartments } from './queries.js';
+import { objectionSubject } from './queries.js';
 import { recordKeyProblem } from './rules/record-key.js';
 import type { ObjectionActor } from './rules/actions.js';
 
@@ -214,10 +214,7 @@ export async function addEvidence(ctx: RequestContext, id: string, file: { fileN
     throw new RuleViolationError('attachment_too_large', `A file is at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
   return ctx.db.transaction(async (tx) => {
     const row = await lockObjection(tx, id);
-    const readable = authorize(ctx.actor.ability, Action.read, Subject.Objection, {
-      ...row,
-      verifierDepartmentIds: await verifierDepartments(tx, row.id),
-    });
+    const readable = authorize(ctx.actor.ability, Action.read, Subject.Objection, await objectionSubject(tx, row));
     if (!ctx.actor.ability.can(Action.update, asSubject(Subject.Objection, { ...readable }) as never))
       throw new ForbiddenError('forbidden', 'Evidence is added by the objector department’s requester');
     if (row.state !== 'submitted') throw new ConflictError('evidence_closed', 'Evidence is added while the objection waits for acceptance');

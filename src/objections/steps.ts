@@ -26,7 +26,7 @@ import {
 import { markNotices, revokeMark, setMark } from './marks.js';
 import { openObjectionStep } from './raise.js';
 import type { ObjectionActionInput, ObjectionActionName, ObjectionActor } from './rules/actions.js';
-import type { ObjectionState } from './rules/lifecycle.js';
+import { taskParty, type ObjectionState } from './rules/lifecycle.js';
 import { objectionResult, type TaskOutcome } from './rules/result.js';
 import { tasksOfTrace, traceField, type TraceHop } from './rules/trace.js';
 
@@ -83,7 +83,7 @@ async function openTasks(
     const clock = await openObjectionStep(
       tx,
       row,
-      { name: `verify:${round}:${task.departmentId}`, party: `verifier:${id}`, workingDays: days, at },
+      { name: `verify:${round}:${task.departmentId}`, party: taskParty(id), workingDays: days, at },
       actor,
     );
     await tx

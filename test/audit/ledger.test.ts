@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import t from 'tap';
-import { appendAudit, appendAuditEntries, ledgerRewriteRights, verifyLedger, type AuditInput } from '../../src/audit/ledger.js';
+import {
+  appendAudit,
+  appendAuditEntries,
+  chainedEntryOf,
+  ledgerRewriteRights,
+  verifyLedger,
+  type AuditInput,
+} from '../../src/audit/ledger.js';
 import { chainOf, entryHash } from '../../src/audit/rules/hash-chain.js';
 import { openDatabase, openPostgres } from '../../src/platform/db/client.js';
 import { auditEntries } from '../../src/platform/db/schema.js';
@@ -183,21 +190,8 @@ t.test('reordering, insertion, moving between chains, and a truncated or rewritt
   const rows = snapshot.filter((e) => e.chain === c).sort((a, b) => a.chainSeq - b.chainSeq);
   let previous = rows[1]!.hash;
   for (const row of rows.slice(2)) {
-    const content = {
-      seq: row.chainSeq,
-      ...(c === 0 ? {} : { chain: c }),
-      occurredAt: row.occurredAt.toISOString(),
-      actorUserId: row.actorUserId,
-      actorDepartmentId: row.actorDepartmentId,
-      actorRole: row.actorRole,
-      action: row.chainSeq === 3 ? 'probe.rewritten' : row.action,
-      subjectType: row.subjectType,
-      subjectId: row.subjectId,
-      before: row.before,
-      after: row.after,
-      reason: row.reason,
-      requestId: row.requestId,
-    };
+    const { prevHash: _p, hash: _h, ...stored } = chainedEntryOf(row);
+    const content = { ...stored, ...(c === 0 ? {} : { chain: c }), action: row.chainSeq === 3 ? 'probe.rewritten' : row.action };
     const hash = entryHash(previous, content);
     await exec(
       sql`update audit_entries set action = ${content.action}, prev_hash = ${previous}, hash = ${hash} where chain = ${c} and chain_seq = ${row.chainSeq}`,

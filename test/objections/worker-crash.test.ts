@@ -5,7 +5,6 @@
  * killed right after the step's commit and before its activity completed, and killed inside the
  * step's transaction after the state was written (nothing of it may remain until the retry).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import { and, eq, like } from 'drizzle-orm';
@@ -19,7 +18,8 @@ import { startObjectionWorkflow } from '../../src/objections/service.js';
 import type { ObjectionActor } from '../../src/objections/rules/actions.js';
 import type { ObjectionView } from '../../src/objections/rules/view.js';
 import { DEFAULT_POLICY_NAME } from '../../src/requests/rules/policy.js';
-import { childEnv, required, signingKey, testConfig } from '../helpers/env.js';
+import { testConfig } from '../helpers/env.js';
+import { startWorkerProcess } from '../helpers/worker-process.js';
 import { createObjectionWorld, RECORD } from '../helpers/objections.js';
 
 const taskQueue = `objection-crash-${randomUUID()}`;
@@ -31,33 +31,7 @@ t.teardown(async () => {
   await temporal.close();
   await database.close();
 });
-const main = new URL('../../src/server/main.ts', import.meta.url).pathname;
-
-/** `src/server/main.ts worker` as its own process on this file's task queue. */
-function startWorker(failpoints = ''): {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, 'worker'], {
-    env: childEnv({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: required('DATABASE_URL'),
-      MIGRATE_ON_START: 'false',
-      TEMPORAL_ADDRESS: required('TEMPORAL_ADDRESS'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      TOKEN_SIGNING_KEYS: signingKey(),
-      GX_FAILPOINTS: failpoints,
-    }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return { child, exited };
-}
+const startWorker = (failpoints = '') => startWorkerProcess(taskQueue, failpoints);
 
 const actorOf = (user: { id: string; departmentId: string }, role: string, party: ObjectionActor['party']): ObjectionActor => ({
   userId: user.id,

@@ -5,7 +5,6 @@
  * killed inside the action's transaction, after its state was written: nothing of it remains —
  * not the state, not a notice — until the retry commits all of it at once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
@@ -16,7 +15,8 @@ import { requestWorkflowId } from '../../src/requests/open-step.js';
 import { startRequestWorkflow } from '../../src/requests/workflow-client.js';
 import { requestUpdates } from '../../workflows/request-api.js';
 import { connectTemporal } from '../../src/platform/temporal/connection.js';
-import { childEnv, required, signingKey, testConfig } from '../helpers/env.js';
+import { testConfig } from '../helpers/env.js';
+import { startWorkerProcess } from '../helpers/worker-process.js';
 import { createRequestWorld, draftFor, fileAs, updateActor, waitFor } from '../helpers/requests.js';
 
 const taskQueue = `crash-${randomUUID()}`;
@@ -28,33 +28,7 @@ t.teardown(async () => {
   await temporal.close();
   await database.close();
 });
-const main = new URL('../../src/server/main.ts', import.meta.url).pathname;
-
-/** `src/server/main.ts worker` as its own process on this file's task queue. */
-function startWorker(failpoints = ''): {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, 'worker'], {
-    env: childEnv({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: required('DATABASE_URL'),
-      MIGRATE_ON_START: 'false',
-      TEMPORAL_ADDRESS: required('TEMPORAL_ADDRESS'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      TOKEN_SIGNING_KEYS: signingKey(),
-      GX_FAILPOINTS: failpoints,
-    }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return { child, exited };
-}
+const startWorker = (failpoints = '') => startWorkerProcess(taskQueue, failpoints);
 
 /** Files a track-5 request, lets a worker that dies at `failpoint` open it, and has the owner approve it. */
 async function approveWithWorkerDyingAt(t: { teardown: (fn: () => unknown) => void }, failpoint: string) {

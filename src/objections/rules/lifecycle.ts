@@ -38,6 +38,12 @@ export const isOpenObjection = (state: ObjectionState) => !FINAL_OBJECTION_STATE
 /** The parties of an objection: the department that raised it, the data's owner, the center, a source department verifying. */
 export type ObjectionParty = 'objector' | 'owner' | 'center' | 'verifier' | 'system';
 
+/** The engine's party for one verification task: each task is clocked, charged and supervised on its own. */
+export const taskParty = (taskId: string): string => `verifier:${taskId}`;
+
+/** The objection's party behind a party the engine charged (a task's party is the verifier). */
+export const partyOfCharge = (charged: string): string => (charged.startsWith('verifier:') ? 'verifier' : charged);
+
 export type ObjectionTransition =
   'accept' | 'reject' | 'trace' | 'conclude' | 'give_feedback' | 'contest' | 'accept_result' | 'close_contest_window' | 'decide_contest';
 

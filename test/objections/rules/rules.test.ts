@@ -1,6 +1,6 @@
 /** The objection's pure rules: the lifecycle, the result of the tasks, tracing through lineage, record keys. */
 import t from 'tap';
-import { nextObjectionState, type Position } from '../../../src/objections/rules/lifecycle.js';
+import { nextObjectionState, partyOfCharge, taskParty, type Position } from '../../../src/objections/rules/lifecycle.js';
 import { isCreditCode, isResidentId, recordKeyProblem } from '../../../src/objections/rules/record-key.js';
 import { objectionResult } from '../../../src/objections/rules/result.js';
 import { tasksOfTrace, traceField, type TracedDataset } from '../../../src/objections/rules/trace.js';
@@ -96,4 +96,10 @@ t.test('record keys: identifiers with their check characters', async (t) => {
   t.match(recordKeyProblem(['统一社会信用代码', '企业名称'], '11010519491231002X'), /统一社会信用代码/);
   t.equal(recordKeyProblem(['许可证编号'], 'JY13101010001234'), null, 'keyed otherwise: any printable key');
   t.match(recordKeyProblem(['许可证编号'], 'a\u0000b'), /printable/);
+});
+
+t.test('a verification task is a party of its own to the engine, and the verifier to the objection', async (t) => {
+  t.not(taskParty('a'), taskParty('b'), 'each task clocked and supervised apart');
+  t.equal(partyOfCharge(taskParty('a')), 'verifier');
+  for (const party of ['center', 'objector', 'owner']) t.equal(partyOfCharge(party), party);
 });

@@ -112,12 +112,15 @@ const DATABASE_INPUT_ERRORS: Record<string, { status: number; code: string; mess
   '54000': { status: 400, code: 'invalid_value', message: 'A value is too long to be stored or indexed' },
 };
 
+/** An error and the causes it wraps (the driver's error inside the ORM's), outermost first. */
+function* causes(error: unknown): Generator<{ code?: unknown; message?: unknown }> {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) yield e;
+}
+
 /** The SQLSTATE of a PostgreSQL error, wherever the driver or ORM wrapped it. */
 function databaseError(error: unknown): ({ sqlState: string } & (typeof DATABASE_INPUT_ERRORS)[string]) | undefined {
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const sqlState = (e as { code?: unknown }).code;
-    if (typeof sqlState === 'string' && sqlState in DATABASE_INPUT_ERRORS) return { sqlState, ...DATABASE_INPUT_ERRORS[sqlState]! };
-  }
+  for (const { code } of causes(error))
+    if (typeof code === 'string' && code in DATABASE_INPUT_ERRORS) return { sqlState: code, ...DATABASE_INPUT_ERRORS[code]! };
   return undefined;
 }
 
@@ -128,14 +131,12 @@ function databaseError(error: unknown): ({ sqlState: string } & (typeof DATABASE
  * caller may retry (503 with Retry-After) — not a bug to answer with a 500.
  */
 function databaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
+  for (const { code, message } of causes(error)) {
     if (
       typeof code === 'string' &&
       (/^(08|53|57P0)/.test(code) || ['40P01', '40001', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
     )
       return true;
-    const message = (e as { message?: unknown }).message;
     if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message)) return true;
   }
   return false;

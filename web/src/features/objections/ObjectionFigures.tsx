@@ -4,56 +4,29 @@
  * now — the most disputed fields, the report's downloads and a link to the whole report. The
  * dashboard's district and track filters do not apply: objections have neither.
  */
-import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Card, Col, List, Row, Space, Statistic, Typography } from 'antd';
-import { useState } from 'react';
+import { Col, List, Row, Space, Statistic, Typography } from 'antd';
 import { Link } from 'react-router';
+import { DownloadButtons } from '../../components/DownloadButtons';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { downloadObjectionReport, TOTAL_LABELS, useObjectionReport, type ReportFilters } from './report';
+import { RegionCard } from '../../components/RegionCard';
+import { downloadObjectionReport, reportQuery, TOTAL_LABELS, useObjectionReport, type ReportFilters } from './report';
 
 export function ObjectionFigures({ filters }: { filters: ReportFilters }) {
   const report = useObjectionReport(filters);
-  const [error, setError] = useState<unknown>(null);
   const totals = report.data?.totals;
-  const search = new URLSearchParams({
-    from: filters.from,
-    to: filters.to,
-    ...(filters.departmentId ? { departmentId: filters.departmentId } : {}),
-  });
-  const download = async (format: 'xlsx' | 'csv') => {
-    setError(null);
-    try {
-      await downloadObjectionReport(filters, format);
-    } catch (cause) {
-      setError(cause);
-    }
-  };
+  const search = new URLSearchParams(reportQuery(filters));
   return (
-    <Card
-      size="small"
-      role="region"
-      aria-label="异议核实"
-      title={<h3 style={{ fontSize: 16, margin: 0 }}>异议核实</h3>}
-      styles={{ header: { flexWrap: 'wrap', gap: 8 } }}
+    <RegionCard
+      title="异议核实"
       extra={
-        <Space wrap size="small" className="no-print">
-          {(['xlsx', 'csv'] as const).map((format) => (
-            <Button
-              key={format}
-              size="small"
-              icon={<DownloadOutlined />}
-              aria-label={`导出 ${format.toUpperCase()}（异议核实）`}
-              onClick={() => void download(format)}
-            >
-              导出 {format.toUpperCase()}
-            </Button>
-          ))}
+        <Space wrap size="small">
+          <DownloadButtons label="异议核实" download={(format) => downloadObjectionReport(filters, format)} />
           <Link to={`/objections/report?${search.toString()}`}>异议核实情况统计</Link>
         </Space>
       }
     >
       <Space direction="vertical" style={{ width: '100%' }}>
-        <ErrorAlert error={error ?? report.error} />
+        <ErrorAlert error={report.error} />
         <Row gutter={[12, 12]} role="list" aria-label="异议核实总量">
           {TOTAL_LABELS.map(([key, title]) => (
             <Col key={key} flex="1 1 140px" role="listitem">
@@ -71,6 +44,6 @@ export function ObjectionFigures({ filters }: { filters: ReportFilters }) {
         )}
         <Typography.Text type="secondary">按提出异议的日期统计；不按区和通道筛选。</Typography.Text>
       </Space>
-    </Card>
+    </RegionCard>
   );
 }

@@ -4,10 +4,9 @@
  * fields; XLSX and CSV downloads. A department sees its own data; the center, the authority and
  * auditors the city.
  */
-import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Card, DatePicker, Space, Table, Typography } from 'antd';
+import { Card, DatePicker, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { DownloadButtons } from '../../components/DownloadButtons';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { shanghaiToday } from '../../lib/time';
@@ -24,15 +23,6 @@ export function ObjectionReportPage() {
   };
   const { from, to } = filters;
   const report = useObjectionReport(filters);
-  const [error, setError] = useState<unknown>(null);
-  const download = async (format: 'xlsx' | 'csv') => {
-    setError(null);
-    try {
-      await downloadObjectionReport(filters, format);
-    } catch (cause) {
-      setError(cause);
-    }
-  };
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
@@ -48,14 +38,10 @@ export function ObjectionReportPage() {
               range?.[0] && range[1] && update({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') })
             }
           />
-          {(['xlsx', 'csv'] as const).map((format) => (
-            <Button key={format} icon={<DownloadOutlined />} onClick={() => void download(format)}>
-              导出 {format.toUpperCase()}
-            </Button>
-          ))}
+          <DownloadButtons size="middle" label="异议核实情况统计" download={(format) => downloadObjectionReport(filters, format)} />
         </Space>
       </Space>
-      <ErrorAlert error={error ?? report.error} />
+      <ErrorAlert error={report.error} />
       <Card size="small" title="按数据资源">
         <Table<Report['rows'][number]>
           size="small"

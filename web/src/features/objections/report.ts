@@ -11,18 +11,20 @@ export interface ReportFilters {
   departmentId?: string | undefined;
 }
 
-const query = (f: ReportFilters) => ({ from: f.from, to: f.to, ...(f.departmentId ? { departmentId: f.departmentId } : {}) });
+/** The report's query parameters (also the report page's URL). */
+export const reportQuery = (f: ReportFilters) => ({ from: f.from, to: f.to, ...(f.departmentId ? { departmentId: f.departmentId } : {}) });
 
 export function useObjectionReport(filters: ReportFilters) {
   return useQuery({
     queryKey: ['objections', 'report', filters.from, filters.to, filters.departmentId ?? null],
-    queryFn: async () => (await unwrap(api.GET('/api/v1/objections/report', { params: { query: query(filters) } }))) as ObjectionReport,
+    queryFn: async () =>
+      (await unwrap(api.GET('/api/v1/objections/report', { params: { query: reportQuery(filters) } }))) as ObjectionReport,
   });
 }
 
 export async function downloadObjectionReport(filters: ReportFilters, format: 'xlsx' | 'csv'): Promise<void> {
   const { data } = await unwrapResponse(
-    api.GET('/api/v1/objections/report', { params: { query: { ...query(filters), format } }, parseAs: 'blob' }),
+    api.GET('/api/v1/objections/report', { params: { query: { ...reportQuery(filters), format } }, parseAs: 'blob' }),
   );
   saveFile(data, `异议核实情况-${filters.from}-${filters.to}.${format}`);
 }

@@ -1,0 +1,35 @@
+/**
+ * `src/server/main.ts worker` as a process of its own on a test's task queue, for tests that kill
+ * it (SIGKILL at a failpoint, `GX_FAILPOINTS`) and start another: its exit and stderr are kept.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { childEnv, required, signingKey } from './env.js';
+
+const main = new URL('../../src/server/main.ts', import.meta.url).pathname;
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+export function startWorkerProcess(taskQueue: string, failpoints = ''): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'worker'], {
+    env: childEnv({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: required('DATABASE_URL'),
+      MIGRATE_ON_START: 'false',
+      TEMPORAL_ADDRESS: required('TEMPORAL_ADDRESS'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TOKEN_SIGNING_KEYS: signingKey(),
+      GX_FAILPOINTS: failpoints,
+    }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  return { child, exited };
+}
