@@ -5,9 +5,9 @@
  * update's failure, follows its clocks when the clock service changes them (a signal carrying the
  * clock's version), and sleeps until the next timed event of its clocked steps.
  */
-import { ActivityFailure, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { dueEvents, nextWake, type ClockedStep, type TimedEvent } from '../src/sla/rules/step.js';
-import { clockChanged } from './case-api.js';
+import { caseRefresh, clockChanged } from './case-api.js';
 
 /** A refusal the API turns into its typed error (status and code). */
 export function refusal(problem: { status: number; code: string; message: string; details?: unknown }): never {
@@ -48,6 +48,10 @@ export class CaseEngine<V> {
         this.poke++;
       }
     });
+    setHandler(caseRefresh, () => {
+      this.stale = true;
+      this.poke++;
+    });
   }
 
   get view(): V | null {
@@ -60,9 +64,12 @@ export class CaseEngine<V> {
     return view;
   }
 
-  /** A step key unique within this run: a retried activity finds its own key and changes nothing twice. */
+  /**
+   * A step key unique to this run: a retried activity finds its own key and changes nothing twice,
+   * and a run the reconciler starts again never meets a key of an earlier run.
+   */
   key(name: string): string {
-    return `${name}#${++this.seq}`;
+    return `${name}#${++this.seq}@${workflowInfo().runId}`;
   }
 
   /** One step at a time: a person's action and a timed step never interleave. */

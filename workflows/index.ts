@@ -8,3 +8,4 @@ export * from './notifications.js';
 export * from './request.js';
 export * from './grant.js';
 export * from './objection.js';
+export * from './reconciler.js';

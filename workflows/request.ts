@@ -5,30 +5,12 @@
  * keeps the timed steps — the clocked step's reminder, breach and supervision, and the lapse of
  * an unanswered supplement. Orchestration only: every change is an activity.
  */
-import {
-  condition,
-  continueAsNew,
-  patched,
-  getExternalWorkflowHandle,
-  ParentClosePolicy,
-  proxyActivities,
-  setHandler,
-  sleep,
-  startChild,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../src/server/activities.js';
 import { ACTION_NAMES, actionProblem, type ActionInput, type ActionName } from '../src/requests/rules/actions.js';
-import { isOpen } from '../src/requests/rules/lifecycle.js';
-import { clocksOf, type RequestView } from '../src/requests/rules/view.js';
+import { clocksOf, isCaseOpen, type RequestView } from '../src/requests/rules/view.js';
 import { dueEvents, expired, nextWake } from '../src/sla/rules/step.js';
-import { clockChanged } from './case-api.js';
 import { CaseEngine, refusal } from './case.js';
-import { grantWorkflow } from './grant.js';
-import { grantWorkflowId } from './grant-api.js';
-import { objectionWorkflow } from './objection.js';
-import { objectionWorkflowId } from './objection-api.js';
 import { requestUpdates, requestView } from './request-api.js';
 
 // Each step is one short transaction; a worker that dies mid-step is noticed after this long and
@@ -42,7 +24,7 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
   const { requestId } = input;
   const engine = new CaseEngine<RequestView>({
     // A refusal stays open to a dispute (争议) while its window runs.
-    isOpen: (view) => isOpen(view.state) || Boolean(view.disputeWindow),
+    isOpen: isCaseOpen,
     supervised: (view) => (view.clock ? [view.clock] : []),
     followed: clocksOf,
     reload: () => act.readRequest({ requestId }),
@@ -109,77 +91,4 @@ export async function requestWorkflow(input: { requestId: string }): Promise<Req
       return true;
     },
   });
-}
-
-/** Starts a grant's workflow unless it runs (or ran) already, and records that it did. */
-async function startGrantWorkflow(grantId: string): Promise<void> {
-  try {
-    await startChild(grantWorkflow, {
-      workflowId: grantWorkflowId(grantId),
-      args: [{ grantId }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-  await act.markGrantWorkflowStarted({ grantId, at: new Date().toISOString() });
-}
-
-/** Starts an objection's workflow unless it runs (or ran) already, and records that it did. */
-async function startObjectionWorkflow(objectionId: string): Promise<void> {
-  try {
-    await startChild(objectionWorkflow, {
-      workflowId: objectionWorkflowId(objectionId),
-      args: [{ objectionId }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-  await act.markObjectionWorkflowStarted({ objectionId, at: new Date().toISOString() });
-}
-
-/**
- * Repairs the gaps between PostgreSQL and Temporal that an unreachable Temporal can leave. A
- * request committed meanwhile has no workflow: the reconciler starts it (the id is the request's,
- * so a workflow is never started twice). A clock the clock service moved meanwhile was never
- * announced to its workflow: the reconciler sends the announcement it owes.
- */
-export async function requestReconcilerWorkflow(input: { intervalMs: number; graceMs: number }): Promise<never> {
-  for (let round = 0; round < 500 && workflowInfo().historyLength < 10_000; round++) {
-    const ids = await act.listUnstartedRequests({ filedBefore: new Date(Date.now() - input.graceMs).toISOString(), limit: 100 });
-    for (const requestId of ids) {
-      try {
-        await startChild(requestWorkflow, {
-          workflowId: `request-${requestId}`,
-          args: [{ requestId }],
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-        });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
-      await act.markRequestWorkflowStarted({ requestId, at: new Date().toISOString() });
-    }
-    const owed = await act.listUnannouncedClocks({ changedBefore: new Date(Date.now() - input.graceMs).toISOString(), limit: 100 });
-    for (const clock of owed) {
-      try {
-        await getExternalWorkflowHandle(clock.workflowId).signal(clockChanged, { clockId: clock.clockId, version: clock.version });
-      } catch {
-        // Closed since: nothing left to follow.
-      }
-    }
-    if (owed.length) await act.markClocksAnnounced({ clocks: owed.map(({ clockId, version }) => ({ clockId, version })) });
-    // Grants issued while Temporal was unreachable, or before grants had workflows.
-    const grants = patched('grant-reconciler')
-      ? await act.listUnstartedGrants({ issuedBefore: new Date(Date.now() - input.graceMs).toISOString(), limit: 100 })
-      : [];
-    for (const grantId of grants) await startGrantWorkflow(grantId);
-    // Objections raised while Temporal was unreachable: never a lost objection.
-    const raised = patched('objection-reconciler')
-      ? await act.listUnstartedObjections({ raisedBefore: new Date(Date.now() - input.graceMs).toISOString(), limit: 100 })
-      : [];
-    for (const objectionId of raised) await startObjectionWorkflow(objectionId);
-    if (ids.length < 100 && owed.length < 100 && grants.length < 100 && raised.length < 100) await sleep(input.intervalMs);
-  }
-  return continueAsNew<typeof requestReconcilerWorkflow>(input);
 }

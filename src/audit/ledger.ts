@@ -16,7 +16,7 @@ import {
 /** Who did it: a user acting in one of their roles, or the platform itself (workflows, seeding). */
 export type AuditActor =
   | { kind: 'user'; userId: string; departmentId: string; role: string }
-  | { kind: 'system'; role: 'workflow' | 'seed' | 'script' | 'exchange' };
+  | { kind: 'system'; role: 'workflow' | 'seed' | 'script' | 'exchange' | 'reconciler' };
 
 export interface AuditInput {
   actor: AuditActor;

@@ -228,6 +228,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reconciliation-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The reconciler's runs (对账), newest first — what each compared and every divergence it repaired (the center and auditors)
+         * @description A run compares, for every kind of case, the database's open cases with their workflows
+         *     (`workflow_not_started`, `workflow_missing`, `workflow_closed`, `view_stale`), Temporal's
+         *     running workflows with the database (`case_closed`, `case_absent`) and the clocks owed an
+         *     announcement (`clock_unannounced`). Runs that repaired nothing are kept for a week.
+         */
+        get: operations["listReconciliationRuns"];
+        put?: never;
+        /** Start a reconciler run now (the center), as its schedule would; a run already under way is not doubled */
+        post: operations["runReconciliation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -3328,6 +3352,57 @@ export interface components {
             seq: number;
             hash: string;
         };
+        /**
+         * @description The kind of case; a coordination (三方协调) is a step of its request
+         * @enum {string}
+         */
+        ReconciliationKind: "request" | "grant" | "objection";
+        /** @enum {string} */
+        ReconciliationDivergence: "workflow_not_started" | "workflow_missing" | "workflow_closed" | "view_stale" | "case_closed" | "case_absent" | "clock_unannounced";
+        ReconciliationChecked: {
+            /** @description Open cases in the database compared with their workflows */
+            cases: number;
+            /** @description Running workflows compared with the database */
+            workflows: number;
+        };
+        ReconciliationRun: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+            checked: {
+                request: components["schemas"]["ReconciliationChecked"];
+                grant: components["schemas"]["ReconciliationChecked"];
+                objection: components["schemas"]["ReconciliationChecked"];
+                /** @description Clocks owed an announcement */
+                clocks: number;
+            };
+            repairCount: number;
+            /** @description Repairs by divergence */
+            byDivergence: {
+                workflow_not_started?: number;
+                workflow_missing?: number;
+                workflow_closed?: number;
+                view_stale?: number;
+                case_closed?: number;
+                case_absent?: number;
+                clock_unannounced?: number;
+            };
+            repairs: {
+                kind: components["schemas"]["ReconciliationKind"];
+                caseId: string;
+                workflowId: string;
+                divergence: components["schemas"]["ReconciliationDivergence"];
+                /** @enum {string} */
+                repair: "start" | "refresh" | "terminate" | "announce";
+                /** @description Whether the repair took; one that did not is tried again next run */
+                done: boolean;
+                /** @description Why the repair did not take */
+                note: string | null;
+            }[];
+        };
         LedgerVerification: {
             valid: boolean;
             /** @description Entries verified before the first break (all when valid) */
@@ -4133,6 +4208,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerVerification"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listReconciliationRuns: {
+        parameters: {
+            query?: {
+                /** @description Only runs that repaired something */
+                repairedOnly?: boolean;
+                /** @description Opaque cursor from the previous page's nextCursor (base64url); a cursor this list did not return is 400 `invalid_cursor` */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReconciliationRun"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    runReconciliation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run was started; its report appears in the list when it ends */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        triggered: true;
+                    };
                 };
             };
             default: components["responses"]["Error"];

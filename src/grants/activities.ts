@@ -1,6 +1,4 @@
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.js';
-import { grants } from '../platform/db/schema.js';
 import { failpoint } from '../platform/failpoints.js';
 import { viewGrant } from './case.js';
 import type { GrantView, GrantTimedEvent } from './rules/view.js';
@@ -28,21 +26,6 @@ export function createGrantActivities(deps: { db: Db }) {
   return {
     async readGrant(input: { grantId: string }): Promise<GrantView> {
       return viewGrant(db, input.grantId);
-    },
-    async listUnstartedGrants(input: { issuedBefore: string; limit: number }): Promise<string[]> {
-      const rows = await db
-        .select({ id: grants.id })
-        .from(grants)
-        .where(and(isNull(grants.workflowStartedAt), lt(grants.createdAt, new Date(input.issuedBefore))))
-        .orderBy(asc(grants.createdAt))
-        .limit(input.limit);
-      return rows.map((r) => r.id);
-    },
-    async markGrantWorkflowStarted(input: { grantId: string; at: string }): Promise<void> {
-      await db
-        .update(grants)
-        .set({ workflowStartedAt: new Date(input.at) })
-        .where(and(eq(grants.id, input.grantId), isNull(grants.workflowStartedAt)));
     },
     async runGrantTimedEvent(input: Keyed & { event: GrantTimedEvent }): Promise<GrantView> {
       return committed(input.event, runGrantTimedEvent(db, { ...input, at: new Date(input.at) }));

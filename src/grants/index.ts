@@ -6,3 +6,4 @@ export { startWorkflowOfGrantFrom } from './service.js';
 export { recordCatalogueChange } from './catalogue.js';
 export { UsageRecorder } from './usage-records.js';
 export { grantsSeedStep } from './seed.js';
+export { reconciledGrants } from './reconciled.js';

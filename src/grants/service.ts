@@ -125,6 +125,11 @@ export async function startGrantWorkflow(db: Db, temporal: GrantTemporal, id: st
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   );
+  await markGrantWorkflowStarted(db, id, at);
+}
+
+/** Records that the grant's workflow runs (the reconciler starts those that do not). */
+export async function markGrantWorkflowStarted(db: Db, id: string, at: Date): Promise<void> {
   await db
     .update(grants)
     .set({ workflowStartedAt: at })

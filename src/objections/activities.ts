@@ -1,6 +1,4 @@
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.js';
-import { objections } from '../platform/db/schema.js';
 import { failpoint } from '../platform/failpoints.js';
 import type { TimedEvent } from '../sla/rules/step.js';
 import { viewObjection } from './case.js';
@@ -31,21 +29,6 @@ export function createObjectionActivities(deps: { db: Db }) {
   return {
     async readObjection(input: { objectionId: string }): Promise<ObjectionView> {
       return viewObjection(db, input.objectionId);
-    },
-    async listUnstartedObjections(input: { raisedBefore: string; limit: number }): Promise<string[]> {
-      const rows = await db
-        .select({ id: objections.id })
-        .from(objections)
-        .where(and(isNull(objections.workflowStartedAt), lt(objections.raisedAt, new Date(input.raisedBefore))))
-        .orderBy(asc(objections.raisedAt))
-        .limit(input.limit);
-      return rows.map((r) => r.id);
-    },
-    async markObjectionWorkflowStarted(input: { objectionId: string; at: string }): Promise<void> {
-      await db
-        .update(objections)
-        .set({ workflowStartedAt: new Date(input.at) })
-        .where(and(eq(objections.id, input.objectionId), isNull(objections.workflowStartedAt)));
     },
     async takeObjectionAction(input: Keyed & { name: ObjectionActionName; input: ObjectionActionInput }): Promise<ObjectionView> {
       return committed(input.name, takeObjectionAction(db, { ...input, at: new Date(input.at) }));

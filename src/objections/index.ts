@@ -4,3 +4,4 @@ export { openMarks } from './marks.js';
 export { objectionHandlers } from './routes.js';
 export { objectionsSeedStep } from './seed.js';
 export { supervisedObjections } from './supervision.js';
+export { reconciledObjections } from './reconciled.js';

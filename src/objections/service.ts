@@ -143,6 +143,11 @@ export async function startObjectionWorkflow(db: Db, temporal: ObjectionTemporal
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   );
+  await markObjectionWorkflowStarted(db, id, at);
+}
+
+/** Records that the objection's workflow runs (the reconciler starts those that do not). */
+export async function markObjectionWorkflowStarted(db: Db, id: string, at: Date): Promise<void> {
   await db
     .update(objections)
     .set({ workflowStartedAt: at })

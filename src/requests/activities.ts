@@ -2,7 +2,6 @@ import type { Db } from '../platform/db/client.js';
 import { failpoint } from '../platform/failpoints.js';
 import type { TimedEvent } from '../sla/rules/step.js';
 import { viewRequest } from './case.js';
-import { markWorkflowStarted, unstartedRequests } from './filing.js';
 import type { ActionInput, ActionName } from './rules/actions.js';
 import type { RequestView } from './rules/view.js';
 import * as steps from './steps.js';
@@ -30,12 +29,6 @@ export function createRequestActivities(deps: { db: Db }) {
     return result;
   };
   return {
-    async listUnstartedRequests(input: { filedBefore: string; limit: number }): Promise<string[]> {
-      return unstartedRequests(db, new Date(input.filedBefore), input.limit);
-    },
-    async markRequestWorkflowStarted(input: { requestId: string; at: string }): Promise<void> {
-      await markWorkflowStarted(db, input.requestId, new Date(input.at));
-    },
     async readRequest(input: { requestId: string }): Promise<RequestView> {
       return viewRequest(db, input.requestId);
     },

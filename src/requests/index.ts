@@ -3,6 +3,6 @@ export { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from './attac
 export { currentPolicy, policyAt } from './policy.js';
 export { supervisedRequests } from './steps.js';
 export { createRequestActivities, PERSON_STEPS } from './activities.js';
-export { ensureRequestReconciler } from './workflow-client.js';
 export { requestHandlers } from './routes.js';
 export { requestsSeedStep } from './seed.js';
+export { reconciledRequests } from './reconciled.js';

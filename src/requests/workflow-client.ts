@@ -46,19 +46,3 @@ export async function updateRequest<K extends ActionName>(
     closed: () => new ConflictError('request_closed', 'The request is closed; its workflow takes no more actions'),
   });
 }
-
-export const reconcilerWorkflowId = (taskQueue: string) => `request-reconciler:${taskQueue}`;
-
-/** Starts the task queue's request reconciler unless it runs already (every worker calls this). */
-export async function ensureRequestReconciler(
-  client: Client,
-  settings: Config['temporal'],
-  input = { intervalMs: 60_000, graceMs: 30_000 },
-): Promise<void> {
-  await client.workflow.start('requestReconcilerWorkflow', {
-    taskQueue: settings.taskQueue,
-    workflowId: reconcilerWorkflowId(settings.taskQueue),
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-}

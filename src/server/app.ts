@@ -29,6 +29,7 @@ import { scenarioHandlers } from '../catalogue/index.js';
 import { identityHandlers } from '../identity/index.js';
 import { legalBasisHandlers } from '../legal-basis/index.js';
 import { notificationHandlers } from '../notifications/index.js';
+import { reconciliationHandlers } from '../reconciliation/index.js';
 import { PROBE_OPERATIONS, systemHandlers } from './system-routes.js';
 import { registerConsole } from './console.js';
 
@@ -100,6 +101,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     }),
     ...calendarHandlers({ db, clock: deps.clock, followCalendar: calendarFollower(db, deps.temporal.client) }),
     ...dashboardHandlers({ db, clock: deps.clock, documents: deps.config.documents }),
+    ...reconciliationHandlers({ db, clock: deps.clock, temporal: { client: deps.temporal.client, settings: deps.config.temporal } }),
     ...slaHandlers({
       db,
       clock: deps.clock,

@@ -17,7 +17,7 @@ import { demoSeedSteps } from '../demo/steps.js';
 import { enableFailpoints } from '../platform/failpoints.js';
 import { buildApp } from './app.js';
 import { loggerOptions } from '../platform/logger.js';
-import { ensureRequestReconciler } from '../requests/index.js';
+import { ensureReconcilerSchedule } from '../reconciliation/index.js';
 import { ensureDashboardRollups } from '../dashboard/index.js';
 import { ensureNotificationRelay } from '../notifications/index.js';
 import { connectTemporal, type TemporalHandle } from '../platform/temporal/connection.js';
@@ -133,12 +133,13 @@ async function startWorker({ config, database, temporal, log }: Runtime): Promis
       log,
       clock: systemClock,
       allowPrivateWebhookTargets: config.allowPrivateWebhookTargets,
+      temporal: { client: temporal.client, taskQueue: config.temporal.taskQueue },
     }),
     log,
   });
   const run = worker.run();
   await ensureNotificationRelay(temporal.client, config.temporal);
-  await ensureRequestReconciler(temporal.client, config.temporal);
+  await ensureReconcilerSchedule(temporal.client, config.temporal);
   await ensureDashboardRollups(temporal.client, config.temporal);
   const stop = async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

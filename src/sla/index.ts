@@ -2,7 +2,6 @@
 export * from './service.js';
 export { calendarFollower, markAnnounced, signalMovedDeadlines, unannouncedClocks, type OwedAnnouncement } from './signals.js';
 export { clockEventView, clockView } from './presenters.js';
-export { createSlaActivities } from './activities.js';
 export { slaHandlers } from './routes.js';
 export {
   supervisionsOf,

@@ -150,6 +150,11 @@ export const MATRIX: readonly MatrixRow[] = [
   row('verifyAuditLedger', 'recompute the hash chain (auditors)',                     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
   row('verifyAuditLedgerAgainstHead', 'recompute the chains against an exported head (auditors)', [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
 
+  // ── reconciliation (对账) ───────────────────────────────────────────────────────────────────────
+  row('listReconciliationRuns', 'the reconciler’s runs: the center and auditors',       [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200]),
+  // Started through the schedule; a Temporal server without schedules (the matrix's test server) answers 503.
+  row('runReconciliation', 'start a reconciler run now (the center)',                  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, [202, 503], [202, 503], 403, 403]),
+
   // ── notifications ────────────────────────────────────────────────────────────────────────────────────────────────────────────────
   row('listNotifications', 'the caller department inbox',                             [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200], { list: 'notifications' }),
   row('countUnreadNotifications', 'unread messages of the caller department',         [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200], { list: 'unreadCount' }),

@@ -96,6 +96,10 @@ export const OPERATIONS: Record<string, Operation> = {
   verifyAuditLedger: () => get(`${API}/audit-entries/verification`),
   verifyAuditLedgerAgainstHead: () => post(`${API}/audit-entries/verification`, { head: { chains: [] } }),
 
+  // reconciliation
+  listReconciliationRuns: () => get(`${API}/reconciliation-runs?limit=200`),
+  runReconciliation: () => post(`${API}/reconciliation-runs`),
+
   // notifications
   listNotifications: () => get(`${API}/notifications?limit=200`),
   countUnreadNotifications: () => get(`${API}/notifications/unread-count`),

@@ -20,9 +20,13 @@ const bundles = new Map<string, ReturnType<typeof bundleWorkflows>>();
  * A worker on the given environment polling a task queue of its own. A worker runs once, so
  * each test creates its own; the workflow bundle is built once per file and shared.
  */
-export async function createTestWorker(env: TestWorkflowEnvironment, workflowsPath: string, activities: object) {
+export async function createTestWorker(
+  env: TestWorkflowEnvironment,
+  workflowsPath: string,
+  activities: object,
+  taskQueue = `test-${randomUUID()}`,
+) {
   if (!bundles.has(workflowsPath)) bundles.set(workflowsPath, bundleWorkflows(workflowsPath));
-  const taskQueue = `test-${randomUUID()}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',

@@ -4,6 +4,7 @@
  * server's clock), the database, and — for HTTP tests — the real application on that clock.
  * Everything is torn down with the test file.
  */
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { clockFrom } from '../../src/platform/clock.js';
 import { openDatabase, type DatabaseHandle } from '../../src/platform/db/client.js';
@@ -26,11 +27,13 @@ const workflowsPath = new URL('../../workflows/index.ts', import.meta.url).pathn
 export async function startTimeSkipping<App extends boolean = false>(t: Teardown, options: { database?: DatabaseHandle; app?: App } = {}) {
   const env = await startTimeSkippingServer();
   const clock = clockFrom(() => env.currentTimeMs());
+  const queue = `test-${randomUUID()}`;
   const database = options.database ?? (await openDatabase(testConfig().database));
   const { worker, taskQueue } = await createTestWorker(
     env,
     workflowsPath,
-    createActivities({ db: database.db, log: pino({ level: 'silent' }), clock }),
+    createActivities({ db: database.db, log: pino({ level: 'silent' }), clock, temporal: { client: env.client, taskQueue: queue } }),
+    queue,
   );
   const harness = options.app
     ? await startTestApp({ config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue }), database, clock, temporal: temporalOf(env) })

@@ -22,7 +22,7 @@ import { createRequestWorld, draftFor, fileAs, skipToPlainMonday, updateActor, w
 import { requestWithClock } from '../helpers/requests.js';
 import { recordHistory } from '../helpers/temporal.js';
 import { startTimeSkipping } from '../helpers/time-skipping.js';
-import { requestReconcilerWorkflow } from '../../workflows/request.js';
+import { reconcilerWorkflow } from '../../workflows/reconciler.js';
 import { requestView } from '../../workflows/request-api.js';
 
 // Each skip of business time runs every open request's timers here; on a loaded machine (the whole
@@ -154,13 +154,16 @@ t.test('a deadline moved earlier while Temporal was unreachable: the reconciler 
   const [owed] = await db.select().from(slaClocks).where(eq(slaClocks.id, request.clockId!));
   t.equal(owed!.announcePending, true, 'the move is owed to the workflow');
   // No signal. The reconciler announces the move once the grace has passed.
-  const reconciler = await env.client.workflow.start(requestReconcilerWorkflow, {
+  await env.sleep(2 * 60 * 1000);
+  const pass = await env.client.workflow.execute(reconcilerWorkflow, {
     taskQueue: settings.taskQueue,
     workflowId: `reconciler-lag-${request.id}`,
-    args: [{ intervalMs: 60 * 60 * 1000, graceMs: 60 * 1000 }],
+    args: [{ graceMs: 60 * 1000, pageSize: 100 }],
   });
-  t.teardown(() => reconciler.terminate());
-  await env.sleep(2 * 60 * 60 * 1000);
+  t.ok(
+    pass.repairs.some((r) => r.caseId === request.id && r.divergence === 'clock_unannounced' && r.done),
+    'the pass reports the announcement it delivered',
+  );
   await waitFor(
     async () => ((await heldView(request.id))?.clock?.deadline === endOf(5).toISOString() ? true : undefined),
     'the announced workflow to read the moved clock',
@@ -290,12 +293,11 @@ t.test('a request filed while Temporal was unreachable is started by the reconci
   const filed = await fileAs(db, world, world.marketRequester, draftFor(world.conditional.id), await now());
   t.equal(filed.workflowStartedAt, null, 'as if the start after filing had failed');
   await env.sleep(2 * 24 * 60 * 60 * 1000); // found two days later
-  const reconciler = await env.client.workflow.start(requestReconcilerWorkflow, {
+  await env.client.workflow.execute(reconcilerWorkflow, {
     taskQueue: settings.taskQueue,
     workflowId: `reconciler-${filed.id}`,
-    args: [{ intervalMs: 60_000, graceMs: 1_000 }],
+    args: [{ graceMs: 1_000, pageSize: 100 }],
   });
-  t.teardown(() => reconciler.terminate());
   const row = await waitFor(async () => {
     const r = await requestRow(filed.id);
     return r.state !== 'routed' && r.workflowStartedAt ? r : undefined;

@@ -49,6 +49,8 @@ export const Subject = {
   ServiceClient: 'ServiceClient',
   /** An objection (异议) to shared data, with its verification tasks and its mark. */
   Objection: 'Objection',
+  /** A run of the reconciler (对账) comparing the database with the workflows. */
+  Reconciliation: 'Reconciliation',
 } as const;
 export type SubjectType = (typeof Subject)[keyof typeof Subject];
 
@@ -134,6 +136,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can([Action.read, Action.coordinate], Subject.Request, filed);
     can(Action.read, [Subject.Grant, Subject.Dashboard, Subject.ServiceClient, Subject.Objection]);
     can(Action.coordinate, [Subject.Grant, Subject.Objection]);
+    can([Action.read, Action.create], Subject.Reconciliation);
   }
   if (has('center_admin')) {
     can([Action.read, Action.create, Action.update], [Subject.Department, Subject.User]);
@@ -146,6 +149,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can([Action.create, Action.update], Subject.LegalBasis);
     can(Action.read, Subject.Request, filed);
     can(Action.read, [Subject.Grant, Subject.Dashboard, Subject.Objection]);
+    can([Action.read, Action.create], Subject.Reconciliation);
   }
   if (has('supervisor')) {
     // Parties of a request, grant or objection will read its clocks too (with those subjects).

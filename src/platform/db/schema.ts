@@ -1313,3 +1313,25 @@ export const dataMarks = pgTable(
       .where(sql`revoked_at is null`),
   ],
 );
+
+/**
+ * The reconciler's runs (对账): what each compared between the database and the workflows, and
+ * every divergence it repaired. Runs that repaired nothing are kept a week (src/reconciliation).
+ */
+export const reconciliationRuns = pgTable(
+  'reconciliation_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    startedAt: instant('started_at').notNull(),
+    finishedAt: instant('finished_at').notNull(),
+    /** Cases and workflows compared, by kind, and clocks owed an announcement. */
+    checked: jsonb('checked').notNull(),
+    /** Each divergence found: the case, what differed, the repair and whether it took. */
+    repairs: jsonb('repairs').notNull(),
+    repairCount: integer('repair_count').notNull(),
+  },
+  (t) => [
+    index('reconciliation_runs_started_idx').on(t.startedAt),
+    index('reconciliation_runs_repaired_idx').on(t.repairCount, t.startedAt),
+  ],
+);

@@ -5,7 +5,7 @@
  */
 import type { ConditionCheck } from '../../catalogue/rules/conditions.js';
 import type { ClockedStep } from '../../sla/rules/step.js';
-import type { RequestState } from './lifecycle.js';
+import { isOpen, type RequestState } from './lifecycle.js';
 import type { Track } from './policy.js';
 
 export interface RequestView {
@@ -37,6 +37,9 @@ export interface RequestView {
    */
   disputeWindow?: ClockedStep | null | undefined;
 }
+
+/** Whether the request's workflow keeps it: open, or refused with its dispute window (争议) running. */
+export const isCaseOpen = (view: RequestView): boolean => isOpen(view.state) || Boolean(view.disputeWindow);
 
 /** The clocks of the view, by id (a clock-change signal names one). */
 export function clocksOf(view: RequestView): ClockedStep[] {

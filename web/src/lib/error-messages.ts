@@ -155,6 +155,7 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   objection_state_conflict: '异议当前所处环节不能进行此操作，请刷新后查看最新状态',
   objection_wrong_party: '此操作不由您所在方办理',
   objection_action_forbidden: '您无权办理此环节',
+  reconciler_not_scheduled: '对账任务尚未排定（工作进程启动时排定），请稍后再试',
   objection_closed: '该异议已办结，不能再变更',
   objection_needs_own_grant: '只能通过本部门持有的授权提出异议',
   objection_open: '本部门对该记录的该字段已有办理中的异议',
