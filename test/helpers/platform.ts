@@ -17,6 +17,7 @@ import { openDatabase, openPostgres, type DatabaseHandle } from '../../src/platf
 import { migrateDatabase } from '../../src/platform/db/migrate.js';
 import { connectTemporal, type TemporalHandle } from '../../src/platform/temporal/connection.js';
 import { createWorker } from '../../src/platform/temporal/worker.js';
+import { ensureReconcilerSchedule, reconcilerScheduleId } from '../../src/reconciliation/index.js';
 import { createActivities } from '../../src/server/activities.js';
 import { buildApp } from '../../src/server/app.js';
 import { validateResponses } from './app.js';
@@ -70,7 +71,12 @@ export async function startPlatform(options: { logDir: string; env?: NodeJS.Proc
     }
     const { worker, connection } = await createWorker({
       settings: config.temporal,
-      activities: createActivities({ db: database.db, log, clock: systemClock }),
+      activities: createActivities({
+        db: database.db,
+        log,
+        clock: systemClock,
+        temporal: { client: temporal.client, taskQueue: config.temporal.taskQueue },
+      }),
       log,
     });
     const running = worker.run();
@@ -87,6 +93,9 @@ export async function startPlatform(options: { logDir: string; env?: NodeJS.Proc
         .terminate('test platform closed')
         .then(() => {}),
     );
+    // The reconciler's schedule, as a worker makes it: hourly (a test starts a run when it wants one).
+    await ensureReconcilerSchedule(temporal.client, config.temporal, { everyMs: 3_600_000, input: { graceMs: 1_000, pageSize: 100 } });
+    closers.push(() => temporal.client.schedule.getHandle(reconcilerScheduleId(config.temporal.taskQueue)).delete());
     const app: FastifyInstance = await buildApp(
       { config, database, temporal, clock: systemClock, version: 'test', log },
       { beforeRoutes: validateResponses },

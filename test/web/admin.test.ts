@@ -7,6 +7,7 @@
  * at 1280 and 768 px go to web/screenshots/ (git-ignored).
  */
 import { readFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { accessible, screenshots, settled, startConsole } from '../helpers/browser.js';
@@ -334,4 +335,47 @@ t.test('the center administrator reads the policy profiles and writes a new vers
   await dialog.waitFor({ state: 'hidden' });
   await page.getByText('告知承诺（现行第 2 版）').waitFor();
   t.ok(await page.getByText('不含数据安全承诺', { exact: true }).isVisible(), 'the new text, without the security commitment');
+});
+
+t.test('the center operator sees the reconciler repair a request whose workflow was ended, and the auditor reads the run', async (t) => {
+  // Made on purpose: an open demo request's workflow ended behind the platform's back.
+  const result: unknown = await platform.database.db.execute(
+    sql`select id, number from requests where workflow_started_at is not null and state in ('owner_review', 'coordination') order by number limit 1`,
+  );
+  const [open] = (result as { rows: { id: string; number: string }[] }).rows;
+  t.ok(open, 'an open demo request to break');
+  await platform.temporal.client.workflow.getHandle(`request-${open!.id}`).terminate('test: ended behind the platform’s back');
+
+  const page = await session();
+  await signIn(page, '李强（中心运营）');
+  await page.goto(`${platform.url}/admin/reconciliation`);
+  await page.getByRole('heading', { name: '流程对账' }).waitFor();
+  await page.getByRole('button', { name: '立即对账' }).click();
+  await page.getByText('已发起对账，完成后结果显示在下方').waitFor();
+  const run = page.getByRole('row', { name: /流程已结束而案件未办结 1/ });
+  await run.waitFor({ timeout: 60_000 });
+  await run.getByRole('button', { name: /展开行|Expand row/ }).click();
+  const repaired = page.getByRole('row', { name: new RegExp(`^共享申请\\s*${open!.id}\\s*流程已结束而案件未办结\\s*启动流程\\s*已修复`) });
+  await repaired.waitFor();
+  t.equal(
+    await repaired.getByRole('link', { name: open!.id }).getAttribute('href'),
+    `/requests/${open!.id}`,
+    'the case links to its request',
+  );
+  const described = await platform.temporal.client.workflow.getHandle(`request-${open!.id}`).describe();
+  t.equal(described.status.name, 'RUNNING', 'the request’s workflow runs again');
+  await accessible(t, page, 'reconciliation');
+  await screenshots(page, 'reconciliation');
+
+  // The switch shows the runs that found nothing too; the auditor reads, and cannot start a run.
+  await page.getByLabel('显示未发现差异的对账').click();
+  await page.waitForURL(/all=1/);
+  const auditor = await session();
+  await signIn(auditor, '赵静（中心审计）');
+  await auditor.goto(`${platform.url}/admin/reconciliation`);
+  await auditor
+    .getByRole('row', { name: /流程已结束而案件未办结 1/ })
+    .first()
+    .waitFor();
+  t.equal(await auditor.getByRole('button', { name: '立即对账' }).count(), 0, 'no run button for the auditor');
 });

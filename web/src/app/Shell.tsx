@@ -14,6 +14,7 @@ import {
   LogoutOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
+  SyncOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { Button, Grid, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
@@ -74,6 +75,7 @@ const MENU: { key: string; icon: ReactNode; label: string; shownTo: (me: Me) => 
     shownTo: anyOf('dept_admin', 'center_operator', 'center_admin', 'auditor'),
   },
   { key: '/admin/audit', icon: <SafetyCertificateOutlined />, label: '审计日志', shownTo: anyOf('dept_admin', 'center_admin', 'auditor') },
+  { key: '/admin/reconciliation', icon: <SyncOutlined />, label: '流程对账', shownTo: anyOf('center_operator', 'center_admin', 'auditor') },
 ];
 
 export function Shell() {

@@ -44,6 +44,7 @@ export const router = createBrowserRouter([
       { path: 'admin/directory', lazy: async () => ({ Component: (await import('../features/admin')).DirectoryPage }) },
       { path: 'admin/webhooks', lazy: async () => ({ Component: (await import('../features/admin')).WebhooksPage }) },
       { path: 'admin/audit', lazy: async () => ({ Component: (await import('../features/admin')).AuditPage }) },
+      { path: 'admin/reconciliation', lazy: async () => ({ Component: (await import('../features/admin')).ReconciliationPage }) },
       { path: '*', lazy: async () => ({ Component: (await import('../components/NotFound')).NotFound }) },
     ],
   },
