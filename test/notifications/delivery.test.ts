@@ -11,6 +11,7 @@ import { toActor } from '../../src/identity/actor.js';
 import { enqueueNotification } from '../../src/notifications/outbox.js';
 import { ensureNotificationRelay, pokeNotificationRelay, relayWorkflowId } from '../../src/notifications/relay.js';
 import { createWebhook } from '../../src/notifications/service.js';
+import { createUserAs } from '../../src/identity/service.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../../src/notifications/rules/signature.js';
 import { connectTemporal } from '../../src/platform/temporal/connection.js';
 import { createWorker } from '../../src/platform/temporal/worker.js';
@@ -34,15 +35,16 @@ interface Received {
 }
 const received: Received[] = [];
 const failuresToServe = new Map<string, number>();
-let failNextDeliveries = 0;
+// The first attempts to fail, of the delivery whose body names this text (deliveries run side by side).
+let failFirstAttempts: { of: string; attempts: number } | null = null;
 const receiver = createServer((req: IncomingMessage, res) => {
   let body = '';
   req.on('data', (c) => (body += c));
   req.on('end', () => {
     const deliveryId = String(req.headers[DELIVERY_HEADER]);
-    if (!failuresToServe.has(deliveryId) && failNextDeliveries > 0) {
-      failuresToServe.set(deliveryId, failNextDeliveries);
-      failNextDeliveries = 0;
+    if (!failuresToServe.has(deliveryId) && failFirstAttempts && body.includes(failFirstAttempts.of)) {
+      failuresToServe.set(deliveryId, failFirstAttempts.attempts);
+      failFirstAttempts = null;
     }
     const left = failuresToServe.get(deliveryId) ?? 0;
     const status = left > 0 ? 503 : 204;
@@ -135,8 +137,13 @@ t.test('a committed notification reaches the inbox and the webhook with a verifi
 t.test(
   'a failing receiver is retried (the backoff is the activity retry policy), every attempt carrying the same delivery id',
   async (t) => {
-    failNextDeliveries = 2;
-    const user = await createTestUser(db, world.police, ['reviewer']);
+    const username = `t.retry${randomUUID().slice(0, 8)}`;
+    failFirstAttempts = { of: username, attempts: 2 };
+    const user = await createUserAs(
+      db,
+      { username, displayName: '重试用户', departmentId: world.police.id, roles: ['reviewer'] },
+      { actor: { kind: 'system', role: 'seed' }, now: new Date() },
+    );
     const [entry] = await db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, user.id));
     const delivery = await deliveryOf(entry!.id);
     t.equal(delivery.attempts, 3);
