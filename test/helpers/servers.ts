@@ -32,7 +32,10 @@ function runAsPostgres(command: string, args: string[]) {
 
 export interface OwnPostgres {
   url: string;
+  /** Stops it as a crash would (`immediate`: no checkpoint, recovery at the next start). */
   stop(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  start(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -46,17 +49,21 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   }
   const port = await freePort();
   runAsPostgres(`${bin}/initdb`, ['-D', `${dir}/data`, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync']);
-  runAsPostgres(`${bin}/pg_ctl`, [
-    '-D',
-    `${dir}/data`,
-    '-l',
-    `${dir}/log`,
-    '-w',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    'start',
-  ]);
-  let running = true;
+  const start = async () => {
+    runAsPostgres(`${bin}/pg_ctl`, [
+      '-D',
+      `${dir}/data`,
+      '-l',
+      `${dir}/log`,
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      'start',
+    ]);
+    running = true;
+  };
+  let running = false;
+  await start();
   const stop = async () => {
     if (!running) return;
     running = false;
@@ -65,6 +72,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop,
+    start,
     destroy: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });
@@ -81,37 +89,59 @@ export interface OwnTemporal {
   address: string;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** Starts it again on the same port (and, when it persists, the same SQLite file). */
+  start(): Promise<void>;
 }
 
-/** A Temporal dev server (the official CLI) of its own, in memory, on a free port. */
-export async function startOwnTemporal(): Promise<OwnTemporal> {
+/**
+ * A Temporal dev server (the official CLI) of its own on a free port: in memory, or in a SQLite
+ * file of its own (`persistent`) so that a restart keeps its workflows, as a cluster would.
+ */
+export async function startOwnTemporal(options: { persistent?: boolean } = {}): Promise<OwnTemporal> {
   const cli = required('TEMPORAL_CLI_PATH');
   const port = await freePort();
-  const child = spawn(cli, ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'], {
-    stdio: 'ignore',
-  });
   const address = `127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
-      break;
-    } catch (error) {
-      if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error(`Temporal dev server on ${address} did not start: ${String(error)}`, { cause: error });
-      await new Promise((r) => setTimeout(r, 250));
+  const dbFile = options.persistent ? join(mkdtempSync(join(tmpdir(), 'gx-temporal-')), 'temporal.sqlite') : null;
+  const server = { address, process: undefined as unknown as ChildProcess } as OwnTemporal;
+  server.start = async () => {
+    const child = spawn(
+      cli,
+      [
+        'server',
+        'start-dev',
+        '--headless',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--log-level',
+        'error',
+        ...(dbFile ? ['--db-filename', dbFile] : []),
+      ],
+      { stdio: 'ignore' },
+    );
+    server.process = child;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+        await connection.workflowService.getSystemInfo({});
+        await connection.close();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`Temporal dev server on ${address} did not start: ${String(error)}`, { cause: error });
+        await new Promise((r) => setTimeout(r, 250));
+      }
     }
-  }
-  return {
-    address,
-    process: child,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
   };
+  server.stop = async () => {
+    const child = server.process;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  await server.start();
+  return server;
 }

@@ -9,17 +9,24 @@ const main = new URL('../../src/server/main.ts', import.meta.url).pathname;
 
 export interface WorkerProcess {
   child: ChildProcess;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-export function startWorkerProcess(taskQueue: string, failpoints = ''): WorkerProcess {
+/** `servers`: the PostgreSQL and Temporal server of the test's own (by default the suite's shared ones). */
+export function startWorkerProcess(
+  taskQueue: string,
+  failpoints = '',
+  servers: { databaseUrl?: string; temporalAddress?: string } = {},
+): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', main, 'worker'], {
     env: childEnv({
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: required('DATABASE_URL'),
+      DATABASE_URL: servers.databaseUrl ?? required('DATABASE_URL'),
       MIGRATE_ON_START: 'false',
-      TEMPORAL_ADDRESS: required('TEMPORAL_ADDRESS'),
+      TEMPORAL_ADDRESS: servers.temporalAddress ?? required('TEMPORAL_ADDRESS'),
       TEMPORAL_TASK_QUEUE: taskQueue,
       TOKEN_SIGNING_KEYS: signingKey(),
       GX_FAILPOINTS: failpoints,
@@ -31,5 +38,5 @@ export function startWorkerProcess(taskQueue: string, failpoints = ''): WorkerPr
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
   );
-  return { child, exited };
+  return { child, exited, stderr: () => stderr };
 }

@@ -38,6 +38,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     workflowsPath: options.workflowsPath ?? workflowsPath,
     activities: options.activities,
     bundlerOptions,
+    // After a worker dies, its cached workflows move to another worker after this long (the SDK's
+    // 10 s outlasted the API's 5-s deadline for an action: the load test answered those with 503).
+    stickyQueueScheduleToStartTimeout: '3 seconds',
   });
   options.log.info({ taskQueue: options.settings.taskQueue }, 'worker created');
   return { worker, connection };
