@@ -9,7 +9,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import t from 'tap';
-import { dataMarks, datasets, departments, grants, objections } from '../../src/platform/db/schema.js';
+import { dataMarks, datasets, departments, grants, objections, objectionTasks, slaClocks } from '../../src/platform/db/schema.js';
+import { objectionClockEvent } from '../../src/objections/timed-steps.js';
 import { accessible, screenshots, startConsole } from '../helpers/browser.js';
 
 t.setTimeout(600_000);
@@ -128,4 +129,41 @@ t.test('the requester sees the result, accepts it, and the mark is gone', async 
   t.ok(mark?.revokedAt, 'revoked in the database');
   await accessible(t, page, 'an archived objection');
   await screenshots(page, 'objection-archived');
+});
+
+t.test('the verifying department under supervision (督办) replies to the notice on the objection’s page', async (t) => {
+  // The demo's objection the human-resources bureau verifies; its task's deadline passes and the
+  // engine's own breach step runs, as the workflow runs it.
+  const [task] = await db
+    .select({ objectionId: objectionTasks.objectionId, clockId: objectionTasks.clockId, deadlineAt: slaClocks.deadlineAt })
+    .from(objectionTasks)
+    .innerJoin(objections, eq(objections.id, objectionTasks.objectionId))
+    .innerJoin(slaClocks, eq(slaClocks.id, objectionTasks.clockId))
+    .where(and(eq(objections.state, 'verifying'), eq(objections.field, '就业状态')));
+  if (!task) throw new Error('the demo has no objection being verified on 就业状态');
+  await objectionClockEvent(db, {
+    objectionId: task.objectionId,
+    clockId: task.clockId,
+    event: 'breach',
+    stepKey: `test:breach:${task.clockId}`,
+    at: new Date(task.deadlineAt.getTime() + 60_000),
+  });
+  const page = await session();
+  await signIn(page, '秦川（人社局审核）');
+  await page.goto(`${platform.url}/objections/${task.objectionId}`);
+  const notice = page.locator('.ant-card').filter({ has: page.locator('.ant-card-head-title', { hasText: /^督办$/ }) });
+  await notice.getByText('一级督办').waitFor();
+  await accessible(t, page, 'objection under supervision');
+  await screenshots(page, 'objection-supervision');
+  await notice.getByRole('button', { name: '答复督办' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: /提\s*交/ }).click();
+  await dialog.getByText('请填写答复内容').waitFor();
+  await dialog.getByLabel('答复内容').fill('已调取个体工商户登记信息，今日完成核实');
+  await dialog.getByRole('button', { name: /提\s*交/ }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await notice.getByText(/已答复（.*）：已调取个体工商户登记信息，今日完成核实/).waitFor();
+  t.notOk(await notice.getByRole('button', { name: '答复督办' }).isVisible(), 'answered once');
+  await page.getByText('督办答复').first().waitFor();
+  t.pass('the reply is in the objection’s history');
 });
