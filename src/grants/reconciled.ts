@@ -3,20 +3,16 @@ import { and, asc, gt, isNull, lt, notInArray } from 'drizzle-orm';
 import { GRANT_WORKFLOW, grantWorkflowId } from '../../workflows/grant-api.js';
 import type { Db } from '../platform/db/client.js';
 import { grants } from '../platform/db/schema.js';
-import { NotFoundError } from '../platform/errors.js';
-import type { ReconciledCase } from '../reconciliation/index.js';
+import { reconciledCase } from '../reconciliation/index.js';
 import { viewGrant } from './case.js';
 import { FINAL_GRANT_STATES } from './rules/lifecycle.js';
 import { isGrantOpen, type GrantView } from './rules/view.js';
 import { markGrantWorkflowStarted } from './service.js';
 
-const PREFIX = grantWorkflowId('');
-
-export const reconciledGrants: ReconciledCase<GrantView> = {
+export const reconciledGrants = reconciledCase<GrantView>({
   kind: 'grant',
   workflowType: GRANT_WORKFLOW,
   workflowId: grantWorkflowId,
-  caseIdOf: (workflowId) => (workflowId.startsWith(PREFIX) ? workflowId.slice(PREFIX.length) : null),
   startArgs: (grantId) => [{ grantId }],
   async unstarted(db: Db, before: Date, limit: number) {
     const rows = await db
@@ -43,13 +39,6 @@ export const reconciledGrants: ReconciledCase<GrantView> = {
       .limit(limit);
     return rows.map((r) => r.id);
   },
-  async view(db, grantId) {
-    try {
-      return await viewGrant(db, grantId);
-    } catch (error) {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
-  },
+  read: viewGrant,
   isOpen: isGrantOpen,
-};
+});

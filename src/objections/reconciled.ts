@@ -3,20 +3,16 @@ import { and, asc, gt, isNull, lt, notInArray } from 'drizzle-orm';
 import { OBJECTION_WORKFLOW, objectionWorkflowId } from '../../workflows/objection-api.js';
 import type { Db } from '../platform/db/client.js';
 import { objections } from '../platform/db/schema.js';
-import { NotFoundError } from '../platform/errors.js';
-import type { ReconciledCase } from '../reconciliation/index.js';
+import { reconciledCase } from '../reconciliation/index.js';
 import { viewObjection } from './case.js';
 import { FINAL_OBJECTION_STATES, isOpenObjection } from './rules/lifecycle.js';
 import type { ObjectionView } from './rules/view.js';
 import { markObjectionWorkflowStarted } from './service.js';
 
-const PREFIX = objectionWorkflowId('');
-
-export const reconciledObjections: ReconciledCase<ObjectionView> = {
+export const reconciledObjections = reconciledCase<ObjectionView>({
   kind: 'objection',
   workflowType: OBJECTION_WORKFLOW,
   workflowId: objectionWorkflowId,
-  caseIdOf: (workflowId) => (workflowId.startsWith(PREFIX) ? workflowId.slice(PREFIX.length) : null),
   startArgs: (objectionId) => [{ objectionId }],
   async unstarted(db: Db, before: Date, limit: number) {
     const rows = await db
@@ -43,13 +39,6 @@ export const reconciledObjections: ReconciledCase<ObjectionView> = {
       .limit(limit);
     return rows.map((r) => r.id);
   },
-  async view(db, objectionId) {
-    try {
-      return await viewObjection(db, objectionId);
-    } catch (error) {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
-  },
+  read: viewObjection,
   isOpen: (view) => isOpenObjection(view.state),
-};
+});

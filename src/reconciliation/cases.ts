@@ -4,6 +4,7 @@
  * where its rows and views are, when it is open, and which workflow keeps it.
  */
 import type { Db } from '../platform/db/client.js';
+import { NotFoundError } from '../platform/errors.js';
 import type { CaseKind } from './rules/divergence.js';
 
 export interface ReconciledCase<V = unknown> {
@@ -31,3 +32,26 @@ export interface ReconciledCase<V = unknown> {
 
 /** Every kind of case, by kind. */
 export type ReconciledCases = Readonly<Record<CaseKind, ReconciledCase>>;
+
+/**
+ * A kind of case from what its capability knows: the workflow id's prefix gives `caseIdOf`, and a
+ * case its reader does not find (404) is one the database does not hold.
+ */
+export function reconciledCase<V>(
+  spec: Omit<ReconciledCase<V>, 'caseIdOf' | 'view'> & { read: (db: Db, caseId: string) => Promise<V> },
+): ReconciledCase<V> {
+  const { read, ...rest } = spec;
+  const prefix = spec.workflowId('');
+  return {
+    ...rest,
+    caseIdOf: (workflowId) => (workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : null),
+    async view(db, caseId) {
+      try {
+        return await read(db, caseId);
+      } catch (error) {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      }
+    },
+  };
+}

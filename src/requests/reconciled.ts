@@ -3,21 +3,17 @@ import { and, asc, gt, lt, notInArray, or, sql } from 'drizzle-orm';
 import { REQUEST_WORKFLOW } from '../../workflows/request-api.js';
 import type { Db } from '../platform/db/client.js';
 import { requests, slaClocks } from '../platform/db/schema.js';
-import { NotFoundError } from '../platform/errors.js';
-import type { ReconciledCase } from '../reconciliation/index.js';
+import { reconciledCase } from '../reconciliation/index.js';
 import { viewRequest } from './case.js';
 import { markWorkflowStarted, unstartedRequests } from './filing.js';
 import { requestWorkflowId } from './open-step.js';
 import { TERMINAL_STATES } from './rules/lifecycle.js';
 import { isCaseOpen, type RequestView } from './rules/view.js';
 
-const PREFIX = requestWorkflowId('');
-
-export const reconciledRequests: ReconciledCase<RequestView> = {
+export const reconciledRequests = reconciledCase<RequestView>({
   kind: 'request',
   workflowType: REQUEST_WORKFLOW,
   workflowId: requestWorkflowId,
-  caseIdOf: (workflowId) => (workflowId.startsWith(PREFIX) ? workflowId.slice(PREFIX.length) : null),
   startArgs: (requestId) => [{ requestId }],
   unstarted: unstartedRequests,
   markStarted: markWorkflowStarted,
@@ -38,13 +34,6 @@ export const reconciledRequests: ReconciledCase<RequestView> = {
       .limit(limit);
     return rows.map((r) => r.id);
   },
-  async view(db, requestId) {
-    try {
-      return await viewRequest(db, requestId);
-    } catch (error) {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
-  },
+  read: viewRequest,
   isOpen: isCaseOpen,
-};
+});
