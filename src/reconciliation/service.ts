@@ -95,7 +95,7 @@ export class ReconciliationService {
       await client.schedule.getHandle(reconcilerScheduleId(settings.taskQueue)).trigger();
     } catch (error) {
       // Not created yet (no worker has started), or a Temporal server without schedules.
-      if (error instanceof ScheduleNotFoundError || (isGrpcServiceError(error) && (error.code as number) === UNIMPLEMENTED))
+      if (error instanceof ScheduleNotFoundError || unimplemented(error))
         throw new ServiceUnavailableError(
           'reconciler_not_scheduled',
           'The reconciler is not scheduled: a worker schedules it when it starts',
@@ -104,4 +104,11 @@ export class ReconciliationService {
     }
     return { triggered: true };
   }
+}
+
+/** Whether a Temporal call failed as UNIMPLEMENTED (the SDK wraps the gRPC error in a ServiceError). */
+function unimplemented(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause)
+    if (isGrpcServiceError(e) && (e.code as number) === UNIMPLEMENTED) return true;
+  return false;
 }

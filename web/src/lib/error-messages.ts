@@ -150,6 +150,7 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   period_too_long: '统计区间不能超过 366 天，请缩短后再查询',
   dashboard_not_found: '未找到该部门的统计数据，或您无权查看',
   // Objections (异议核实)
+  reconciliation_not_found: '未找到该对账记录，或您无权查看',
   objection_not_found: '未找到该异议，或您无权查看',
   objection_task_not_found: '未找到该核实任务（或已不在本轮核实中）',
   objection_state_conflict: '异议当前所处环节不能进行此操作，请刷新后查看最新状态',
