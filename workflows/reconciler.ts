@@ -10,7 +10,9 @@ import type { Activities } from '../src/server/activities.js';
 import { CASE_KINDS, emptyReport, type PageResult, type RunReport } from '../src/reconciliation/rules/divergence.js';
 
 const act = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '10 minutes',
+  // The comparisons beat per case: a page on a worker that died is taken up again after this long.
+  heartbeatTimeout: '20 seconds',
   // A pass that keeps failing ends; the schedule's next pass starts afresh (never retried forever).
   retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });

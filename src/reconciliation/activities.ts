@@ -5,6 +5,7 @@
  * a terminate of an ended workflow is refused harmlessly), so a retried page changes nothing twice.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { Context } from '@temporalio/activity';
 import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { caseRefresh, clockChanged } from '../../workflows/case-api.js';
@@ -38,6 +39,14 @@ const SETTLE_MS = 1_000;
 
 /** gRPC status UNIMPLEMENTED (grpc/doc/statuscodes.md). */
 const UNIMPLEMENTED = 12;
+
+/**
+ * Tells Temporal the page is still being worked through (per case compared): a worker that dies
+ * mid-page is noticed after the heartbeat timeout, not after the page's whole time limit.
+ */
+function beat(): void {
+  Context.current().heartbeat();
+}
 
 /** The comparisons and repairs, one method per activity (and the helpers they share). */
 class Reconciler {
@@ -102,7 +111,10 @@ class Reconciler {
   async unstarted(input: { kind: CaseKind; before: string; at: string; limit: number }): Promise<PageResult> {
     const ids = await this.deps.cases[input.kind].unstarted(this.deps.db, new Date(input.before), input.limit);
     const repairs: RepairRecord[] = [];
-    for (const id of ids) repairs.push(await this.repair(input.kind, id, 'workflow_not_started', new Date(input.at)));
+    for (const id of ids) {
+      beat();
+      repairs.push(await this.repair(input.kind, id, 'workflow_not_started', new Date(input.at)));
+    }
     return { checked: ids.length, repairs, next: null };
   }
 
@@ -113,6 +125,7 @@ class Reconciler {
     const repairs: RepairRecord[] = [];
     let checked = 0;
     for (const id of ids) {
+      beat();
       const view = await adapter.view(this.deps.db, id);
       if (view === null || !adapter.isOpen(view)) continue;
       checked++;
@@ -147,6 +160,7 @@ class Reconciler {
     const repairs: RepairRecord[] = [];
     let checked = 0;
     for (const execution of page.executions ?? []) {
+      beat();
       const caseId = adapter.caseIdOf(execution.execution?.workflowId ?? '');
       if (!caseId) continue;
       checked++;
@@ -172,6 +186,7 @@ class Reconciler {
     const owed = await unannouncedClocks(this.deps.db, new Date(input.before), input.limit);
     const repairs: RepairRecord[] = [];
     for (const clock of owed) {
+      beat();
       const owner = ownerOf(this.deps.cases, clock.workflowId);
       const record: RepairRecord = {
         kind: owner?.kind ?? 'request',
