@@ -6,10 +6,11 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
-import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { caseRefresh, clockChanged } from '../../workflows/case-api.js';
 import type { Db } from '../platform/db/client.js';
+import { temporalUnimplemented } from '../platform/temporal/connection.js';
 import { markAnnounced, unannouncedClocks } from '../sla/index.js';
 import type { ReconciledCase, ReconciledCases } from './cases.js';
 import {
@@ -36,9 +37,6 @@ export interface ReconciliationDeps {
 
 /** A view read back after this long before a difference counts: a step may be between commit and reply. */
 const SETTLE_MS = 1_000;
-
-/** gRPC status UNIMPLEMENTED (grpc/doc/statuscodes.md). */
-const UNIMPLEMENTED = 12;
 
 /**
  * Tells Temporal the page is still being worked through (per case compared): a worker that dies
@@ -96,15 +94,19 @@ class Reconciler {
     }
   }
 
-  /** The workflow's view (null while it opens) against the database's, read twice apart when they differ. */
-  private async viewsAgree(adapter: ReconciledCase, caseId: string): Promise<boolean> {
+  /**
+   * The workflow's view (null while it opens) against the database's, already read; when they
+   * differ both are read again 1 s later (a step may be between its commit and its reply).
+   */
+  private async viewsAgree(adapter: ReconciledCase, caseId: string, stored: unknown): Promise<boolean> {
     const handle = this.temporal().client.workflow.getHandle(adapter.workflowId(caseId));
-    for (let attempt = 0; ; attempt++) {
+    const agree = async (dbView: unknown) => {
       const held = await handle.query<unknown>('view');
-      if (held === null || sameView(held, await adapter.view(this.deps.db, caseId))) return true;
-      if (attempt === 1) return false;
-      await delay(SETTLE_MS);
-    }
+      return held === null || sameView(held, dbView);
+    };
+    if (await agree(stored)) return true;
+    await delay(SETTLE_MS);
+    return agree(await adapter.view(this.deps.db, caseId));
   }
 
   /** Cases whose workflow never started: started now, and recorded. */
@@ -130,7 +132,7 @@ class Reconciler {
       if (view === null || !adapter.isOpen(view)) continue;
       checked++;
       const status = await this.statusOf(adapter.workflowId(id));
-      const divergence = divergenceOfOpenCase(status, status !== 'running' || (await this.viewsAgree(adapter, id)));
+      const divergence = divergenceOfOpenCase(status, status !== 'running' || (await this.viewsAgree(adapter, id, view)));
       if (divergence) repairs.push(await this.repair(input.kind, id, divergence, new Date(input.at)));
     }
     return { checked, repairs, next: ids.length < input.limit ? null : ids[ids.length - 1]! };
@@ -151,7 +153,7 @@ class Reconciler {
     } catch (error) {
       // A server without visibility (the SDK's time-skipping test server) cannot list workflows:
       // this half of the comparison is skipped there, and said so.
-      if (isGrpcServiceError(error) && (error.code as number) === UNIMPLEMENTED) {
+      if (temporalUnimplemented(error)) {
         this.deps.log.warn('reconciler: this Temporal server cannot list workflows; running workflows not compared');
         return { checked: 0, repairs: [], next: null };
       }

@@ -3,7 +3,7 @@
  * auditors, and started on demand. A run that repaired something is audited; runs that found
  * nothing are pruned after a week (one a minute would otherwise fill the table).
  */
-import { isGrpcServiceError, ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { and, desc, gt, lt, sql, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../audit/index.js';
 import type { RequestContext } from '../identity/index.js';
@@ -11,15 +11,13 @@ import { Action, Subject } from '../identity/rules/abilities.js';
 import type { Db } from '../platform/db/client.js';
 import { reconciliationRuns } from '../platform/db/schema.js';
 import { ForbiddenError, ServiceUnavailableError } from '../platform/errors.js';
+import { temporalUnimplemented } from '../platform/temporal/connection.js';
 import type { JsonBody, QueryParams } from '../platform/http/contract.js';
 import { decodeCursor, page } from '../platform/http/cursor.js';
 import { countByDivergence, type RepairRecord, type RunReport } from './rules/divergence.js';
 import { reconcilerScheduleId } from './schedule.js';
 
 const QUIET_RUNS_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
-
-/** gRPC status UNIMPLEMENTED (grpc/doc/statuscodes.md). */
-const UNIMPLEMENTED = 12;
 
 export async function recordRun(db: Db, run: { startedAt: Date; finishedAt: Date; report: RunReport }): Promise<string> {
   const { repairs } = run.report;
@@ -95,7 +93,7 @@ export class ReconciliationService {
       await client.schedule.getHandle(reconcilerScheduleId(settings.taskQueue)).trigger();
     } catch (error) {
       // Not created yet (no worker has started), or a Temporal server without schedules.
-      if (error instanceof ScheduleNotFoundError || unimplemented(error))
+      if (error instanceof ScheduleNotFoundError || temporalUnimplemented(error))
         throw new ServiceUnavailableError(
           'reconciler_not_scheduled',
           'The reconciler is not scheduled: a worker schedules it when it starts',
@@ -104,11 +102,4 @@ export class ReconciliationService {
     }
     return { triggered: true };
   }
-}
-
-/** Whether a Temporal call failed as UNIMPLEMENTED (the SDK wraps the gRPC error in a ServiceError). */
-function unimplemented(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause)
-    if (isGrpcServiceError(e) && (e.code as number) === UNIMPLEMENTED) return true;
-  return false;
 }

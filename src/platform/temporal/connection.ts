@@ -30,6 +30,7 @@ export function connectTemporal(settings: Config['temporal']): TemporalHandle {
 const CANCELLED = 1;
 const DEADLINE_EXCEEDED = 4;
 const UNAVAILABLE = 14;
+const UNIMPLEMENTED = 12;
 
 /**
  * Whether a client call failed because Temporal did not answer — `unavailable` (nothing reached
@@ -49,4 +50,13 @@ export function temporalUnanswered(error: unknown): 'unavailable' | 'timeout' | 
     }
   }
   return undefined;
+}
+
+/**
+ * Whether Temporal answered that it does not offer the call (a server without visibility or
+ * schedules: the SDK's time-skipping test server), the gRPC error possibly wrapped by the SDK.
+ */
+export function temporalUnimplemented(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (isGrpcServiceError(e)) return (e.code as number) === UNIMPLEMENTED;
+  return false;
 }
