@@ -19,6 +19,7 @@ import { REQUEST_WORKFLOW } from '../workflows/request-api.js';
 import { connectTemporal } from '../src/platform/temporal/connection.js';
 import { createTestUser } from '../test/helpers/identity.js';
 import { createRequestWorld, draftFor } from '../test/helpers/requests.js';
+import { cpuPerUnit, measureCpu, profiled } from './lib/process-cpu.js';
 
 const FILINGS = Number(process.env.BENCH_FILINGS ?? 600);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -80,16 +81,21 @@ for (const { id, token } of drafts.splice(0, 20)) {
   if (res.statusCode !== 201) throw new Error(res.body);
 }
 
-const filing = await pool(FILINGS, async (i) => {
-  const { id, token } = drafts[i]!;
-  const res = await app.inject({
-    method: 'POST',
-    url: `/api/v1/requests/${id}/filing`,
-    headers: { authorization: `Bearer ${token}` },
-    payload: { commitmentVersion: version, acceptCommitment: true },
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-});
+let cpu = measureCpu();
+const filing = await profiled(process.env.BENCH_CPU_PROFILE, () =>
+  pool(FILINGS, async (i) => {
+    const { id, token } = drafts[i]!;
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/requests/${id}/filing`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { commitmentVersion: version, acceptCommitment: true },
+    });
+    if (res.statusCode !== 201) throw new Error(res.body);
+  }),
+);
+const filingCpu = cpu();
+cpu = measureCpu();
 const starts = await pool(FILINGS, async () => {
   await temporal.client.workflow.start(REQUEST_WORKFLOW, {
     taskQueue,
@@ -97,6 +103,7 @@ const starts = await pool(FILINGS, async () => {
     args: [{ requestId: randomUUID() }],
   });
 });
+const startCpu = cpu();
 
 const perSecond = (r: { latencies: number[]; seconds: number }) => r.latencies.length / r.seconds;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -107,6 +114,8 @@ console.log(
 console.log(
   `bare workflow starts      ${perSecond(starts).toFixed(1).padStart(7)} /s   p50 ${ms(percentile(starts.latencies, 50))}   p99 ${ms(percentile(starts.latencies, 99))}`,
 );
+console.log(cpuPerUnit(filingCpu, FILINGS, 'filing      '));
+console.log(cpuPerUnit(startCpu, FILINGS, 'bare start  '));
 console.log(`ratio filings / bare starts: ${(perSecond(filing) / perSecond(starts)).toFixed(2)}`);
 
 await app.close();

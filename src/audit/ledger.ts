@@ -49,19 +49,8 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: num
  * on each other's chains in opposite orders.
  */
 export async function appendAuditEntries(tx: Tx, inputs: AuditInput[]): Promise<{ seq: number; hash: string }[]> {
-  const wanted = chainOf(inputs[0]!.subjectType, inputs[0]!.subjectId);
-  const locked: unknown = await tx.execute(sql`
-    select c.chain, pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_BASE} + c.chain), set_config('gx.audit_chain', c.chain::text, true)
-    from (select coalesce(nullif(current_setting('gx.audit_chain', true), '')::int, ${wanted}::int) as chain) c`);
-  const chain = Number((locked as { rows: { chain: number }[] }).rows[0]!.chain);
-  // A statement of its own after the lock: its snapshot sees the chain's last committed entry.
-  const [last] = await tx
-    .select({ seq: auditEntries.chainSeq, hash: auditEntries.hash })
-    .from(auditEntries)
-    .where(eq(auditEntries.chain, chain))
-    .orderBy(desc(auditEntries.chainSeq))
-    .limit(1);
-  let previous = { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
+  let previous = heldChains.get(tx) ?? (await lockChain(tx, chainOf(inputs[0]!.subjectType, inputs[0]!.subjectId)));
+  const chain = previous.chain;
   const rows = inputs.map((input) => {
     const content = {
       seq: previous.seq + 1,
@@ -80,11 +69,36 @@ export async function appendAuditEntries(tx: Tx, inputs: AuditInput[]): Promise<
     };
     const { seq: chainSeq, ...fields } = content;
     const row = { ...fields, chain, chainSeq, occurredAt: input.at, prevHash: previous.hash, hash: entryHash(previous.hash, content) };
-    previous = { seq: chainSeq, hash: row.hash };
+    previous = { chain, seq: chainSeq, hash: row.hash };
     return row;
   });
   const written = await tx.insert(auditEntries).values(rows).returning({ seq: auditEntries.seq, hash: auditEntries.hash });
+  heldChains.set(tx, previous);
   return written;
+}
+
+/**
+ * The chain each open transaction holds and its last entry. The lock lasts until the transaction
+ * ends and only this module appends, so a transaction's later appends chain to what it wrote
+ * last without locking or reading again (two statements fewer each). Were the remembered head
+ * ever wrong, the chain's unique (chain, chain_seq) key would refuse the insert.
+ */
+const heldChains = new WeakMap<Tx, { chain: number; seq: number; hash: string }>();
+
+/** Locks the chain of the transaction (its first entry's) and reads the chain's last committed entry. */
+async function lockChain(tx: Tx, wanted: number): Promise<{ chain: number; seq: number; hash: string }> {
+  const locked: unknown = await tx.execute(sql`
+    select c.chain, pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_BASE} + c.chain), set_config('gx.audit_chain', c.chain::text, true)
+    from (select coalesce(nullif(current_setting('gx.audit_chain', true), '')::int, ${wanted}::int) as chain) c`);
+  const chain = Number((locked as { rows: { chain: number }[] }).rows[0]!.chain);
+  // A statement of its own after the lock: its snapshot sees the chain's last committed entry.
+  const [last] = await tx
+    .select({ seq: auditEntries.chainSeq, hash: auditEntries.hash })
+    .from(auditEntries)
+    .where(eq(auditEntries.chain, chain))
+    .orderBy(desc(auditEntries.chainSeq))
+    .limit(1);
+  return { chain, seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
 }
 
 /** A stored entry as its chain hashed it (the chain's number, for chains other than 0, is added by the verifier). */

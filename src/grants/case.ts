@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../audit/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import { Subject } from '../identity/rules/abilities.js';
-import { enqueueNotification } from '../notifications/index.js';
+import { enqueueNotifications } from '../notifications/index.js';
 import type { Db, Tx } from '../platform/db/client.js';
 import { datasets, grantEvents, grants } from '../platform/db/schema.js';
 import { ConflictError, NotFoundError } from '../platform/errors.js';
@@ -107,8 +107,9 @@ export async function runGrantStep(db: Db, grantId: string, stepKey: string, at:
       details,
     });
     const notice = change.notice(row, to);
-    for (const departmentId of await grantParties(tx, row)) {
-      await enqueueNotification(tx, {
+    await enqueueNotifications(
+      tx,
+      (await grantParties(tx, row)).map((departmentId) => ({
         departmentId,
         kind: `grant.${change.kind}`,
         subjectType: Subject.Grant,
@@ -117,8 +118,8 @@ export async function runGrantStep(db: Db, grantId: string, stepKey: string, at:
         body: notice.body,
         payload: { number: row.number, state: to },
         at,
-      });
-    }
+      })),
+    );
     // The ledger's lock serializes every writer until commit: take it last.
     await appendAudit(tx, {
       actor: auditActorOf(change.actor),

@@ -12,7 +12,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { appendAuditEntries } from '../audit/index.js';
 import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
 import { Subject } from '../identity/rules/abilities.js';
-import { enqueueNotification } from '../notifications/index.js';
+import { enqueueNotifications } from '../notifications/index.js';
 import type { Db, Tx } from '../platform/db/client.js';
 import { grantUsage, grantUsageDaily, grantUsageFieldDaily } from '../platform/db/hand-made.js';
 import { datasets, departments, grantSupervisionNotices } from '../platform/db/schema.js';
@@ -218,8 +218,9 @@ async function flag(tx: Tx, records: UsageRecord[]): Promise<number> {
     const body =
       `${REASON_LABELS[attempt.reason]}${outside.length ? `（${outside.join('、')}）` : ''}` +
       `${record.outcome.grant ? `，授权 ${record.outcome.grant.number}` : ''}；${attempt.day} 当日首次发现，同日同类尝试不再重复提示。`;
-    for (const departmentId of new Set([center, dataset?.owner].filter((d): d is string => Boolean(d))))
-      await enqueueNotification(tx, {
+    await enqueueNotifications(
+      tx,
+      [...new Set([center, dataset?.owner].filter((d): d is string => Boolean(d)))].map((departmentId) => ({
         departmentId,
         kind: 'grant.use_flagged',
         subjectType: record.outcome.grant ? Subject.Grant : Subject.Dataset,
@@ -228,7 +229,8 @@ async function flag(tx: Tx, records: UsageRecord[]): Promise<number> {
         body,
         payload: { key, reason: attempt.reason, departmentId: record.departmentId, datasetId: record.datasetId },
         at: record.at,
-      });
+      })),
+    );
   }
   return fresh.length;
 }

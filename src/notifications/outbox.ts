@@ -20,18 +20,26 @@ export interface NotificationInput {
  * notifies nobody and a committed one is never lost.
  */
 export async function enqueueNotification(tx: Tx, input: NotificationInput): Promise<string> {
-  const [row] = await tx
+  return (await enqueueNotifications(tx, [input]))[0]!;
+}
+
+/** Several notifications of one change in one statement (a filing tells both departments). */
+export async function enqueueNotifications(tx: Tx, inputs: NotificationInput[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const rows = await tx
     .insert(notificationOutbox)
-    .values({
-      departmentId: input.departmentId,
-      kind: input.kind,
-      subjectType: input.subjectType,
-      subjectId: input.subjectId,
-      title: input.title,
-      body: input.body,
-      payload: input.payload ?? {},
-      createdAt: input.at,
-    })
+    .values(
+      inputs.map((input) => ({
+        departmentId: input.departmentId,
+        kind: input.kind,
+        subjectType: input.subjectType,
+        subjectId: input.subjectId,
+        title: input.title,
+        body: input.body,
+        payload: input.payload ?? {},
+        createdAt: input.at,
+      })),
+    )
     .returning({ id: notificationOutbox.id });
-  return row!.id;
+  return rows.map((r) => r.id);
 }

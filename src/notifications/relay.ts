@@ -18,17 +18,56 @@ export async function ensureNotificationRelay(
   });
 }
 
+/** The least time between two wake-ups from one API process: a busy API wakes the relay ten times a second at most. */
+export const RELAY_WAKE_SPACING_MS = 100;
+
 /**
  * Wakes the relay after a commit that enqueued notifications, so delivery starts at once rather
  * than at the next poll. Best effort: if Temporal is unreachable the relay's poll finds the
- * entries later, since they are committed.
+ * entries later, since they are committed. Coalesced per client and queue: while one signal is
+ * under way, every later caller shares the one that follows it (a signal already sent may
+ * predate their commit), so a burst of filings costs a few signals, not one each.
  */
-export async function pokeNotificationRelay(client: Client, settings: Config['temporal']): Promise<void> {
-  try {
-    await client.connection.withDeadline(Date.now() + 2_000, () =>
-      client.workflow.getHandle(relayWorkflowId(settings.taskQueue)).signal('notificationsPending'),
-    );
-  } catch {
-    // The relay polls; nothing is lost.
+export function pokeNotificationRelay(client: Client, settings: Config['temporal']): Promise<void> {
+  let wakers = relayWakers.get(client);
+  if (!wakers) relayWakers.set(client, (wakers = new Map<string, RelayWaker>()));
+  let waker = wakers.get(settings.taskQueue);
+  if (!waker) wakers.set(settings.taskQueue, (waker = new RelayWaker(client, relayWorkflowId(settings.taskQueue))));
+  return waker.wake();
+}
+
+const relayWakers = new WeakMap<Client, Map<string, RelayWaker>>();
+
+class RelayWaker {
+  private sending: Promise<void> | null = null;
+  private following: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: Client,
+    private readonly workflowId: string,
+  ) {}
+
+  wake(): Promise<void> {
+    if (!this.sending) {
+      this.sending = this.signal().finally(() => (this.sending = null));
+      return this.sending;
+    }
+    this.following ??= this.sending
+      .then(() => new Promise((resolve) => setTimeout(resolve, RELAY_WAKE_SPACING_MS)))
+      .then(() => {
+        this.following = null;
+        return this.wake();
+      });
+    return this.following;
+  }
+
+  private async signal(): Promise<void> {
+    try {
+      await this.client.connection.withDeadline(Date.now() + 2_000, () =>
+        this.client.workflow.getHandle(this.workflowId).signal('notificationsPending'),
+      );
+    } catch {
+      // The relay polls; nothing is lost.
+    }
   }
 }

@@ -11,7 +11,7 @@ import { appendAudit } from '../audit/index.js';
 import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
 import { auditActor, authorize, authorizeCreate, type RequestContext } from '../identity/index.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
-import { enqueueNotification } from '../notifications/index.js';
+import { enqueueNotifications } from '../notifications/index.js';
 import type { Tx } from '../platform/db/client.js';
 import { grants, objectionEvents, objectionEvidence, objectionNumberCounters, objections } from '../platform/db/schema.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, UnsupportedMediaTypeError } from '../platform/errors.js';
@@ -181,8 +181,9 @@ async function recordRaised(
     details,
   });
   const center = await sla.centerDepartment(tx);
-  for (const departmentId of new Set([center, row.ownerDepartmentId].filter((d): d is string => Boolean(d))))
-    await enqueueNotification(tx, {
+  await enqueueNotifications(
+    tx,
+    [...new Set([center, row.ownerDepartmentId].filter((d): d is string => Boolean(d)))].map((departmentId) => ({
       departmentId,
       kind: 'objection.raised',
       subjectType: Subject.Objection,
@@ -191,7 +192,8 @@ async function recordRaised(
       body: `记录 ${row.recordKey} 的“${row.field}”被提出异议，请于 ${facts.deadlineDate} 前受理。`,
       payload: { number: row.number, state: 'submitted' },
       at: ctx.now,
-    });
+    })),
+  );
   // The ledger's lock serializes every writer until commit: take it last.
   await appendAudit(tx, {
     actor: auditActor(ctx.actor, 'requester'),

@@ -10,7 +10,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../audit/index.js';
 import type { ConditionCheck } from '../catalogue/rules/conditions.js';
 import { Subject } from '../identity/rules/abilities.js';
-import { enqueueNotification } from '../notifications/index.js';
+import { enqueueNotifications } from '../notifications/index.js';
 import type { Db, Tx } from '../platform/db/client.js';
 import { requestEvents, requests, requestSupplements } from '../platform/db/schema.js';
 import { ConflictError, NotFoundError } from '../platform/errors.js';
@@ -45,11 +45,27 @@ export const openSupplementOf = (requestId: string) =>
 export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView> {
   const [row] = await db.select().from(requests).where(eq(requests.id, id));
   if (!row) throw new NotFoundError('request_not_found', `No request ${id}`);
-  const clock = row.clockId ? await sla.getClock(db, row.clockId) : undefined;
-  const [supplement] = await db.select().from(requestSupplements).where(openSupplementOf(id));
-  const supplementClock = supplement?.clockId ? await sla.getClock(db, supplement.clockId) : undefined;
+  return viewOfRequest(db, row);
+}
+
+/**
+ * The view of a loaded request. A caller that has read the request's clocks and supplements
+ * already (the detail) passes them, and only the policy is read.
+ */
+export async function viewOfRequest(
+  db: Db | Tx,
+  row: RequestRow,
+  known?: { clocks: sla.ClockRow[]; supplements: (typeof requestSupplements.$inferSelect)[] },
+): Promise<RequestView> {
+  const clockOf = async (clockId: string | null) =>
+    clockId ? (known?.clocks.find((c) => c.id === clockId) ?? (await sla.getClock(db, clockId))) : undefined;
+  const clock = await clockOf(row.clockId);
+  const [supplement] = known
+    ? known.supplements.filter((s) => s.answeredAt === null && s.lapsedAt === null)
+    : await db.select().from(requestSupplements).where(openSupplementOf(row.id));
+  const supplementClock = await clockOf(supplement?.clockId ?? null);
   const policy = await policyAt(db, row.policyName!, row.policyVersion!);
-  const window = row.disputeWindowClockId ? await sla.getClock(db, row.disputeWindowClockId) : undefined;
+  const window = await clockOf(row.disputeWindowClockId);
   return {
     id: row.id,
     number: row.number!,
@@ -155,16 +171,17 @@ async function record(tx: Tx, requestId: string, stepKey: string, at: Date, chan
     actorDepartmentId: change.actor?.departmentId ?? null,
     details,
   });
-  for (const notice of (await change.notify?.(row, tx)) ?? []) {
-    await enqueueNotification(tx, {
+  await enqueueNotifications(
+    tx,
+    ((await change.notify?.(row, tx)) ?? []).map((notice) => ({
       ...notice,
       kind: `request.${kind}`,
       subjectType: Subject.Request,
       subjectId: row.id,
       payload: { number: row.number, state: to },
       at,
-    });
-  }
+    })),
+  );
   // The ledger's lock serializes every writer until commit: take it last.
   await appendAudit(tx, {
     actor: auditActorOf(change.actor),

@@ -22,13 +22,13 @@ import {
 import type { ConditionCheck, SharingConditions } from '../catalogue/rules/conditions.js';
 import { fieldsOutside, type DatasetField } from '../catalogue/rules/dataset.js';
 import { shanghaiDate } from '../calendar/rules/shanghai-time.js';
-import { DEFAULT_POLICY_NAME } from './rules/policy.js';
+import { DEFAULT_POLICY_NAME, type PolicyProfile } from './rules/policy.js';
 import { routeRequest, type RoutingDecision } from './rules/routing.js';
 import { requestNumber } from './rules/refusal.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../platform/errors.js';
 import { auditActor } from '../identity/index.js';
 import type { RequestContext } from '../identity/index.js';
-import { enqueueNotification } from '../notifications/index.js';
+import { enqueueNotifications } from '../notifications/index.js';
 import { currentCommitment, currentPolicy } from './policy.js';
 import { conditionChecks } from './pre-check.js';
 import { openFirstStep } from './open-step.js';
@@ -180,6 +180,7 @@ interface Evaluation {
   snapshot: RoutingSnapshot | null;
   routing: RoutingDecision | null;
   checks: ConditionCheck[];
+  policy: PolicyProfile;
 }
 
 /** Everything filing would decide, without deciding it: problems, snapshot, routing, pre-check. */
@@ -260,7 +261,7 @@ async function evaluate(
     requester: ctx.actor.departmentRow,
     commitmentCoversSecurity: current.includesSecurityCommitment && (!commitment || commitment.version === current.version),
   });
-  return { problems, snapshot, routing, checks };
+  return { problems, snapshot, routing, checks, policy };
 }
 
 /** The dry run a requester asks for before filing: would it file, where would it go, how do the conditions look. */
@@ -283,28 +284,24 @@ export async function fileRequest(
 ): Promise<RequestRow> {
   return ctx.db.transaction(async (tx) => {
     const row = await lockDraft(tx, ctx, id);
-    const { problems, snapshot, routing, checks } = await evaluate(tx, ctx, row, policyName, commitment);
+    const { problems, snapshot, routing, checks, policy } = await evaluate(tx, ctx, row, policyName, commitment);
     if (problems.length) throw new RuleViolationError(problems[0]!.code, problems.map((p) => p.message).join('; '), { problems });
     const number = await nextRequestNumber(tx, Number(shanghaiDate(ctx.now).slice(0, 4)));
-    const [filed] = await tx
-      .update(requests)
-      .set({
-        number,
-        state: 'routed',
-        track: routing!.track,
-        snapshot,
-        routing,
-        preCheck: checks,
-        policyName: snapshot!.policy.name,
-        policyVersion: snapshot!.policy.version,
-        commitmentVersion: commitment.version,
-        commitmentAcceptedAt: ctx.now,
-        commitmentAcceptedBy: ctx.actor.userId,
-        filedAt: ctx.now,
-        updatedAt: ctx.now,
-      })
-      .where(eq(requests.id, id))
-      .returning();
+    const filing = {
+      number,
+      state: 'routed',
+      track: routing!.track,
+      snapshot,
+      routing,
+      preCheck: checks,
+      policyName: policy.name,
+      policyVersion: policy.version,
+      commitmentVersion: commitment.version,
+      commitmentAcceptedAt: ctx.now,
+      commitmentAcceptedBy: ctx.actor.userId,
+      filedAt: ctx.now,
+      updatedAt: ctx.now,
+    };
     // The track's step opens now, counting from filing: the answer carries its deadline and clock.
     const actor = {
       userId: ctx.actor.userId,
@@ -313,8 +310,12 @@ export async function fileRequest(
       role: 'requester',
       httpRequestId: ctx.requestId,
     };
-    const clock = await openFirstStep(tx, filed!, actor);
-    const [opened] = await tx.update(requests).set({ clockId: clock.id }).where(eq(requests.id, id)).returning();
+    const clock = await openFirstStep(tx, { ...row, ...filing }, actor, policy);
+    const [opened] = await tx
+      .update(requests)
+      .set({ ...filing, clockId: clock.id })
+      .where(eq(requests.id, id))
+      .returning();
     await recordFiling(tx, ctx, opened!, commitment.version);
     return opened!;
   });
@@ -386,23 +387,25 @@ async function recordFiling(tx: Tx, ctx: RequestContext, filed: RequestRow, comm
     at: ctx.now,
     payload: { number, track: routing.track },
   };
-  await enqueueNotification(tx, {
-    ...notice,
-    departmentId: filed.requesterDepartmentId,
-    title: `申请 ${number} 已提交`,
-    body: `已按第 ${routing.track} 类通道办理：${routing.reasons.join('；')}`,
-  });
-  await enqueueNotification(tx, {
-    ...notice,
-    departmentId: filed.ownerDepartmentId,
-    title: `收到数据共享申请 ${number}`,
-    body:
-      routing.track === 5
-        ? '请在时限内审核（可查看共享条件预检结果）'
-        : routing.track === 15
-          ? '该申请进入三方协调'
-          : '该申请无需审核，由市大数据中心直接供数',
-  });
+  await enqueueNotifications(tx, [
+    {
+      ...notice,
+      departmentId: filed.requesterDepartmentId,
+      title: `申请 ${number} 已提交`,
+      body: `已按第 ${routing.track} 类通道办理：${routing.reasons.join('；')}`,
+    },
+    {
+      ...notice,
+      departmentId: filed.ownerDepartmentId,
+      title: `收到数据共享申请 ${number}`,
+      body:
+        routing.track === 5
+          ? '请在时限内审核（可查看共享条件预检结果）'
+          : routing.track === 15
+            ? '该申请进入三方协调'
+            : '该申请无需审核，由市大数据中心直接供数',
+    },
+  ]);
   // The ledger's lock serializes every writer until commit: take it last.
   await appendAuditEntries(tx, [
     {

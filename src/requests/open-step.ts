@@ -10,7 +10,7 @@ import { clockMeta, type StepActor } from './case.js';
 import type { RequestRow } from './filing.js';
 import { policyAt } from './policy.js';
 import type { Party, RequestAction } from './rules/lifecycle.js';
-import { trackDays, type Track } from './rules/policy.js';
+import { trackDays, type PolicyProfile, type Track } from './rules/policy.js';
 
 export const requestWorkflowId = (requestId: string) => `request-${requestId}`;
 
@@ -27,8 +27,10 @@ export async function openStep(
   row: RequestRow,
   step: { name: string; party: Party; workingDays?: number; at: Date },
   actor: StepActor | null,
+  /** The request's policy version when the caller has it already (filing just read it). */
+  known?: PolicyProfile,
 ) {
-  const policy = await policyAt(tx, row.policyName!, row.policyVersion!);
+  const policy = known ?? (await policyAt(tx, row.policyName!, row.policyVersion!));
   return sla.startSlaClock(
     tx,
     {
@@ -52,6 +54,6 @@ export async function openStep(
 }
 
 /** The track's first step, counting from filing; the same clock however often it is opened. */
-export function openFirstStep(tx: Tx, row: RequestRow, actor: StepActor | null) {
-  return openStep(tx, row, { name: `track${row.track}`, party: FIRST_STEP[row.track as Track].party, at: row.filedAt! }, actor);
+export function openFirstStep(tx: Tx, row: RequestRow, actor: StepActor | null, policy?: PolicyProfile) {
+  return openStep(tx, row, { name: `track${row.track}`, party: FIRST_STEP[row.track as Track].party, at: row.filedAt! }, actor, policy);
 }

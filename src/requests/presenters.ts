@@ -4,7 +4,7 @@ import type { SharingType } from '../catalogue/rules/dataset.js';
 import { cataloguedBasis } from './citations.js';
 import type { Db } from '../platform/db/client.js';
 import type { JsonBody } from '../platform/http/contract.js';
-import { clockEvents, clockEventView, clockView, supervisionView, toDomain } from '../sla/index.js';
+import { clockEventsOf, clockEventView, clockView, supervisionView, toDomain } from '../sla/index.js';
 import { isOverdue } from '../sla/rules/clock.js';
 import { stepTiming } from '../sla/rules/timing.js';
 import { loadCalendar } from '../calendar/index.js';
@@ -120,7 +120,14 @@ const disputeWindowOf = (clock: RequestDetailRows['clocks'][number] | undefined)
 
 export async function detailView(db: Db, d: RequestDetailRows, now: Date): Promise<Detail> {
   const r = d.row;
-  const timing = { calendar: await loadCalendar(db), now };
+  const [calendar, events] = await Promise.all([
+    loadCalendar(db),
+    clockEventsOf(
+      db,
+      d.clocks.map((c) => c.id),
+    ),
+  ]);
+  const timing = { calendar, now };
   const routing = r.routing as RoutingDecision | null;
   const checks = (r.preCheck as ConditionCheck[] | null) ?? [];
   const clockOf = (id: string | null) => d.clocks.find((c) => c.id === id);
@@ -139,9 +146,7 @@ export async function detailView(db: Db, d: RequestDetailRows, now: Date): Promi
     },
     cataloguedLegalBasis: catalogued ? citationView(catalogued) : null,
     timeline: d.timeline.map(timelineView),
-    clocks: await Promise.all(
-      d.clocks.map(async (c) => ({ clock: clockView(c, timing.calendar, now), events: (await clockEvents(db, c.id)).map(clockEventView) })),
-    ),
+    clocks: d.clocks.map((c) => ({ clock: clockView(c, timing.calendar, now), events: events.get(c.id)!.map(clockEventView) })),
     explanation: d.explanation ? explanationView(d.explanation) : null,
     supplements: d.supplements.map((s) => ({
       id: s.id,

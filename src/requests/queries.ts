@@ -22,7 +22,7 @@ import { startOfShanghaiDay } from '../calendar/rules/working-days.js';
 import { availableActions } from './rules/actions.js';
 import { DISPUTABLE_STATES, isOpen, type Party, type RequestState } from './rules/lifecycle.js';
 import { coordinationOf, disputeOf } from './coordination.js';
-import { viewRequest } from './case.js';
+import { viewOfRequest } from './case.js';
 import type { Track } from './rules/policy.js';
 import { mayReplyToSupervision, supervisionsOf, type ClockRow } from '../sla/index.js';
 import type { RequestContext } from '../identity/index.js';
@@ -172,7 +172,7 @@ export async function requestDetail(ctx: RequestContext, id: string) {
   if (state === 'draft') {
     if (parties.includes('requester')) ['edit', 'pre_check', 'file', 'discard'].forEach((a) => actions.add(a));
   } else if (parties.length && (isOpen(state) || DISPUTABLE_STATES.includes(state))) {
-    const view = await viewRequest(db, id);
+    const view = await viewOfRequest(db, row, { clocks, supplements });
     for (const party of parties) availableActions(view, party, ctx.now.getTime()).forEach((a) => actions.add(a));
   }
   return {

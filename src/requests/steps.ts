@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { appendAudit } from '../audit/index.js';
 import { Subject } from '../identity/rules/abilities.js';
-import { enqueueNotification } from '../notifications/index.js';
+import { enqueueNotifications } from '../notifications/index.js';
 import { issueGrant } from '../grants/index.js';
 import type { Db } from '../platform/db/client.js';
 import { requestEvents, requests, requestSupplements } from '../platform/db/schema.js';
@@ -366,14 +366,16 @@ export async function recordSupervisionReply(
       actorDepartmentId: actor.departmentId,
       details: { level: updated.level },
     });
-    for (const notice of await toCenter(tx, `督办答复（${updated.level}级）`, text))
-      await enqueueNotification(tx, {
+    await enqueueNotifications(
+      tx,
+      (await toCenter(tx, `督办答复（${updated.level}级）`, text)).map((notice) => ({
         ...notice,
         kind: 'request.supervision_replied',
         subjectType: Subject.Request,
         subjectId: row.id,
         at,
-      });
+      })),
+    );
     await appendAudit(tx, {
       actor: auditActorOf(actor),
       action: 'request.supervision_replied',

@@ -9,7 +9,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { loadCalendar } from '../calendar/index.js';
 import { specialDepartment } from '../identity/index.js';
-import { enqueueNotification } from '../notifications/index.js';
+import { enqueueNotifications } from '../notifications/index.js';
 import type { Tx } from '../platform/db/client.js';
 import { slaClocks, supervisions } from '../platform/db/schema.js';
 import { ConflictError, NotFoundError, TransientError } from '../platform/errors.js';
@@ -77,15 +77,16 @@ async function notify(
   at: Date,
   notices: { departmentId: string; title: string; body: string }[],
 ) {
-  for (const notice of notices) {
-    await enqueueNotification(tx, {
+  await enqueueNotifications(
+    tx,
+    notices.map((notice) => ({
       ...notice,
       kind: `${subject.noticeKind}.${kind}`,
       subjectType: subject.subjectType,
       subjectId: subject.subjectId,
       at,
-    });
-  }
+    })),
+  );
 }
 
 /** The workflow's view of a clock. */

@@ -40,13 +40,19 @@ t.test('concurrent appenders, single entries and batches, keep every chain valid
     ...Array.from({ length: 30 }, (_, i) =>
       app.db.transaction(async (tx) => {
         if (i % 3 === 0) await appendAuditEntries(tx, [entry(subjectId, `probe.${i}.a`), entry(subjectId, `probe.${i}.b`)]);
-        else await appendAudit(tx, entry(subjectId, `probe.${i}`));
+        else if (i % 3 === 1) {
+          // Two appends of one transaction with other work between: the second chains to the first
+          // from the head the transaction remembers, while the others wait on the chain's lock.
+          await appendAudit(tx, entry(subjectId, `probe.${i}.a`));
+          await tx.execute(sql`select pg_sleep(0.01)`);
+          await appendAudit(tx, entry(subjectId, `probe.${i}.b`));
+        } else await appendAudit(tx, entry(subjectId, `probe.${i}`));
       }),
     ),
     ...others.map((other) => app.db.transaction((tx) => appendAudit(tx, entry(other)))),
   ]);
   const mine = await app.db.select().from(auditEntries).where(eq(auditEntries.subjectId, subjectId)).orderBy(auditEntries.seq);
-  t.equal(mine.length, 40);
+  t.equal(mine.length, 50);
   t.equal(new Set(mine.map((e) => e.chain)).size, 1, "a case's entries stay in one chain");
   const batch = mine.filter((e) => e.action.startsWith('probe.0.'));
   t.same(
@@ -57,11 +63,20 @@ t.test('concurrent appenders, single entries and batches, keep every chain valid
   t.equal(batch[1]!.chainSeq, batch[0]!.chainSeq + 1, 'and its entries are adjacent in their chain');
   t.equal(batch[1]!.prevHash, batch[0]!.hash);
   t.ok(batch[1]!.seq > batch[0]!.seq, 'and in the ledger’s order');
+  const separate = mine.filter((e) => e.action.startsWith('probe.1.'));
+  t.same(
+    separate.map((e) => [e.action, e.chainSeq - separate[0]!.chainSeq, e.prevHash === separate[0]!.hash]),
+    [
+      ['probe.1.a', 0, false],
+      ['probe.1.b', 1, true],
+    ],
+    "a transaction's separate appends are adjacent and linked in its chain",
+  );
   const spread = await app.db.select({ chain: auditEntries.chain }).from(auditEntries).where(inArray(auditEntries.subjectId, others));
   t.ok(new Set(spread.map((e) => e.chain)).size >= 8, 'thirty cases use many chains');
   const result = await verifyLedger(app.db);
   t.equal(result.valid, true, JSON.stringify(result.firstBreak));
-  t.ok(result.checked >= 70);
+  t.ok(result.checked >= 80);
   t.ok((result.head?.chains.length ?? 0) >= 8);
 });
 
