@@ -4,6 +4,7 @@ import { Action, Subject } from './rules/abilities.js';
 import { authorize, authorizeCreate } from './authorize.js';
 import { accessibleWhere } from './sql-filter.js';
 import type { Db, Tx } from '../platform/db/client.js';
+import { preparedPerDatabase } from '../platform/db/prepared.js';
 import { departments, users } from '../platform/db/schema.js';
 import { departmentProblems, roleAssignmentProblems, rolesBeyondGrant, type DepartmentLevel, type Role } from './rules/roles.js';
 import { ConflictError, ForbiddenError, RuleViolationError } from '../platform/errors.js';
@@ -351,13 +352,19 @@ export async function updateUser(ctx: RequestContext, id: string, patch: UserPat
 
 /** Loads the actor for a user id, or nothing when the user is unknown or deactivated. */
 export async function loadActiveUser(db: Db, userId: string): Promise<{ user: UserRow; department: DepartmentRow } | undefined> {
-  const [row] = await db
+  const [row] = await userWithDepartment(db).execute({ userId });
+  return row && row.user.active ? row : undefined;
+}
+
+/** Every authenticated call reads its user: prepared once per database handle. */
+const userWithDepartment = preparedPerDatabase((db) =>
+  db
     .select({ user: users, department: departments })
     .from(users)
     .innerJoin(departments, eq(users.departmentId, departments.id))
-    .where(eq(users.id, userId));
-  return row && row.user.active ? row : undefined;
-}
+    .where(eq(users.id, sql.placeholder('userId')))
+    .prepare('user_with_department'),
+);
 
 export async function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.username, username));

@@ -19,7 +19,12 @@ export interface TokenClaims {
 export function createTokenService(settings: Config['tokens']) {
   const [signing] = settings.signingKeys;
   if (!signing) throw new Error('no signing key configured');
-  const byKid = new Map(settings.signingKeys.map((k) => [k.kid, new Uint8Array(k.secret)]));
+  // Imported once as HMAC keys: jose imports a raw secret again on every call, which showed in
+  // the API's profile of every authenticated request.
+  const hmacKey = (secret: Buffer | Uint8Array, usage: 'sign' | 'verify') =>
+    crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+  const byKid = new Map(settings.signingKeys.map((k) => [k.kid, hmacKey(k.secret, 'verify')]));
+  const signingKey = hmacKey(signing.secret, 'sign');
 
   return {
     ttlSeconds: settings.ttlSeconds,
@@ -34,7 +39,7 @@ export function createTokenService(settings: Config['tokens']) {
         .setSubject(claims.userId)
         .setIssuedAt(issuedAt)
         .setExpirationTime(issuedAt + settings.ttlSeconds)
-        .sign(new Uint8Array(signing.secret));
+        .sign(await signingKey);
       return { token, expiresAt };
     },
 

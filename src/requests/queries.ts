@@ -8,6 +8,7 @@ import { Action, Subject } from '../identity/rules/abilities.js';
 import { authorize } from '../identity/index.js';
 import { accessibleWhere } from '../identity/index.js';
 import type { Db } from '../platform/db/client.js';
+import { preparedPerDatabase } from '../platform/db/prepared.js';
 import {
   grants,
   requestAttachments,
@@ -123,35 +124,31 @@ export function partiesOf(ctx: RequestContext, row: RequestRow): Exclude<Party, 
   return parties;
 }
 
-export async function loadRequest(ctx: RequestContext, id: string): Promise<RequestRow> {
-  const [row] = await ctx.db.select().from(requests).where(eq(requests.id, id));
-  return authorize(ctx.actor.ability, Action.read, Subject.Request, row);
-}
-
-/** Whether the caller may read the request (a party's users, the center, supervisors, auditors). */
-export async function canReadRequest(ctx: RequestContext, id: string): Promise<boolean> {
-  const [row] = await ctx.db.select().from(requests).where(eq(requests.id, id));
-  return row !== undefined && ctx.actor.ability.can(Action.read, asSubject(Subject.Request, { ...row }) as never);
-}
-
-export async function requestDetail(ctx: RequestContext, id: string) {
-  const row = await loadRequest(ctx, id);
-  const db: Db = ctx.db;
-  const [timeline, clocks, explanation, supplements, supervisionRows, attachments, grant] = await Promise.all([
-    db
+/** The detail's reads, prepared once per database handle: a request's page is the platform's hottest read. */
+const detailReads = preparedPerDatabase((db) => {
+  const id = sql.placeholder('id');
+  return {
+    request: db.select().from(requests).where(eq(requests.id, id)).prepare('request_by_id'),
+    timeline: db
       .select()
       .from(requestEvents)
       .where(and(eq(requestEvents.requestId, id), ne(requestEvents.kind, 'notified')))
-      .orderBy(asc(requestEvents.seq)),
-    db
+      .orderBy(asc(requestEvents.seq))
+      .prepare('request_detail_timeline'),
+    clocks: db
       .select()
       .from(slaClocks)
       .where(and(eq(slaClocks.subjectType, Subject.Request), eq(slaClocks.subjectId, id)))
-      .orderBy(asc(slaClocks.startedAt)),
-    db.select().from(writtenExplanations).where(eq(writtenExplanations.requestId, id)),
-    db.select().from(requestSupplements).where(eq(requestSupplements.requestId, id)).orderBy(asc(requestSupplements.askedAt)),
-    supervisionsOf(db, Subject.Request, id),
-    db
+      .orderBy(asc(slaClocks.startedAt))
+      .prepare('request_detail_clocks'),
+    explanation: db.select().from(writtenExplanations).where(eq(writtenExplanations.requestId, id)).prepare('request_detail_explanation'),
+    supplements: db
+      .select()
+      .from(requestSupplements)
+      .where(eq(requestSupplements.requestId, id))
+      .orderBy(asc(requestSupplements.askedAt))
+      .prepare('request_detail_supplements'),
+    attachments: db
       .select({
         id: requestAttachments.id,
         fileName: requestAttachments.fileName,
@@ -163,8 +160,35 @@ export async function requestDetail(ctx: RequestContext, id: string) {
       })
       .from(requestAttachments)
       .where(eq(requestAttachments.requestId, id))
-      .orderBy(asc(requestAttachments.uploadedAt)),
-    db.select().from(grants).where(eq(grants.requestId, id)),
+      .orderBy(asc(requestAttachments.uploadedAt))
+      .prepare('request_detail_attachments'),
+    grant: db.select().from(grants).where(eq(grants.requestId, id)).prepare('request_detail_grant'),
+  };
+});
+
+export async function loadRequest(ctx: RequestContext, id: string): Promise<RequestRow> {
+  const [row] = await detailReads(ctx.db).request.execute({ id });
+  return authorize(ctx.actor.ability, Action.read, Subject.Request, row);
+}
+
+/** Whether the caller may read the request (a party's users, the center, supervisors, auditors). */
+export async function canReadRequest(ctx: RequestContext, id: string): Promise<boolean> {
+  const [row] = await detailReads(ctx.db).request.execute({ id });
+  return row !== undefined && ctx.actor.ability.can(Action.read, asSubject(Subject.Request, { ...row }) as never);
+}
+
+export async function requestDetail(ctx: RequestContext, id: string) {
+  const row = await loadRequest(ctx, id);
+  const db: Db = ctx.db;
+  const reads = detailReads(db);
+  const [timeline, clocks, explanation, supplements, supervisionRows, attachments, grant] = await Promise.all([
+    reads.timeline.execute({ id }),
+    reads.clocks.execute({ id }),
+    reads.explanation.execute({ id }),
+    reads.supplements.execute({ id }),
+    supervisionsOf(db, Subject.Request, id),
+    reads.attachments.execute({ id }),
+    reads.grant.execute({ id }),
   ]);
   const parties = partiesOf(ctx, row);
   const state = row.state as RequestState;
