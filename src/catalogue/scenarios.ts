@@ -204,13 +204,31 @@ export async function getScenario(ctx: RequestContext, id: string): Promise<Scen
 
 /** The key-work list at a version (the current one when omitted); version 0 is the empty list. */
 export async function keyList(db: Db | Tx, version?: number): Promise<KeyListSnapshot | undefined> {
-  const [row] =
+  const stamp = { version: scenarioListVersions.version, createdAt: scenarioListVersions.createdAt };
+  const [found] =
     version === undefined
-      ? await db.select().from(scenarioListVersions).orderBy(desc(scenarioListVersions.version)).limit(1)
-      : await db.select().from(scenarioListVersions).where(eq(scenarioListVersions.version, version));
-  if (!row) return version === undefined || version === 0 ? { version: 0, scenarios: [] } : undefined;
-  return { version: row.version, scenarios: row.snapshot as KeyListSnapshot['scenarios'] };
+      ? await db.select(stamp).from(scenarioListVersions).orderBy(desc(scenarioListVersions.version)).limit(1)
+      : await db.select(stamp).from(scenarioListVersions).where(eq(scenarioListVersions.version, version));
+  if (!found) return version === undefined || version === 0 ? { version: 0, scenarios: [] } : undefined;
+  const key = `${found.version}@${found.createdAt.toISOString()}`;
+  const cached = publishedKeyLists.get(key);
+  if (cached) return cached;
+  const [row] = await db
+    .select({ snapshot: scenarioListVersions.snapshot })
+    .from(scenarioListVersions)
+    .where(eq(scenarioListVersions.version, found.version));
+  const list = { version: found.version, scenarios: row!.snapshot as KeyListSnapshot['scenarios'] };
+  if (publishedKeyLists.size >= 8) publishedKeyLists.delete(publishedKeyLists.keys().next().value!);
+  publishedKeyLists.set(key, list);
+  return list;
 }
+
+/**
+ * Published versions never change, and every filing routes on the current one: its snapshot (a
+ * city's list runs to hundreds of scenarios with their fields) is read once per version, keyed
+ * like the calendar's by version and publication instant, and only the stamp is read per filing.
+ */
+const publishedKeyLists = new Map<string, KeyListSnapshot>();
 
 /** The key-work scenarios' use cases, one call per HTTP operation. */
 export class ScenarioService {
