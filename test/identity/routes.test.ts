@@ -1,8 +1,11 @@
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
+import { eq } from 'drizzle-orm';
 import { loadConfig } from '../../src/platform/config.js';
+import { users as usersTable } from '../../src/platform/db/schema.js';
 import { startTestApp } from '../helpers/app.js';
+import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { signingKey, testEnv } from '../helpers/env.js';
 import { bearer, createTestUser, createTestWorld } from '../helpers/identity.js';
 
@@ -64,9 +67,25 @@ t.test('me shows the user, department and roles, read fresh on every request', a
 });
 
 t.test('demo sign-in issues a working token; unknown users are refused', async (t) => {
-  const users = await get('/api/v1/auth/demo-users');
+  // The picker lists at most 500 active users; the suite's shared database holds more than a
+  // demo does, so the listing is read from a database of its own.
+  const own = await openMigratedFreshDatabase(t);
+  const demo = await startTestApp({ config, database: own.handle });
+  t.teardown(demo.close);
+  const ownWorld = await createTestWorld(own.handle.db);
+  const gone = await createTestUser(own.handle.db, ownWorld.police, ['requester']);
+  await own.handle.db.update(usersTable).set({ active: false }).where(eq(usersTable.id, gone.id));
+  const users = await demo.app.inject({ method: 'GET', url: '/api/v1/auth/demo-users' });
   t.equal(users.statusCode, 200);
-  t.ok(users.json().items.some((u: { id: string }) => u.id === world.policeReviewer.id));
+  const listed: { id: string }[] = users.json().items;
+  t.ok(
+    listed.some((u) => u.id === ownWorld.policeReviewer.id),
+    'the picker lists the demo’s users',
+  );
+  t.notOk(
+    listed.some((u) => u.id === gone.id),
+    'but not a deactivated one',
+  );
   const signIn = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/demo-sign-in',
