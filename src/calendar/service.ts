@@ -2,6 +2,7 @@ import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../audit/index.js';
 import { auditActor, type RequestContext } from '../identity/index.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
+import { PublishedVersions } from '../platform/db/published-versions.js';
 import type { Db, Tx } from '../platform/db/client.js';
 import { calendarDays, calendarOrdinals, calendarVersions, calendarYears } from '../platform/db/schema.js';
 import { missingStatutoryHolidays, provisionalSchedule } from './rules/statutory-holidays.js';
@@ -17,13 +18,8 @@ export const CALENDAR_LAST_YEAR = 2060;
 /** Arbitrary constant naming the lock that serializes calendar changes. */
 const CALENDAR_LOCK = 1_515_001;
 
-/**
- * Built calendars by stored version and the instant it was made. Keyed by what identifies the
- * stored calendar, not by the handle reading it: every transaction is a handle of its own, and
- * keyed by handle each clock change in a step rebuilt the calendar from the database.
- */
-const cache = new Map<string, WorkingDayCalendar>();
-const CACHED_VERSIONS = 8;
+/** Built calendars, once per stored version. */
+const calendars = new PublishedVersions<WorkingDayCalendar>();
 
 export async function currentCalendarVersion(db: Db | Tx): Promise<number> {
   const [row] = await db
@@ -42,8 +38,8 @@ export async function loadCalendar(db: Db | Tx): Promise<WorkingDayCalendar> {
     .orderBy(desc(calendarVersions.version))
     .limit(1);
   const version = stamp?.version ?? 0;
-  const key = `${version}@${stamp?.createdAt.toISOString() ?? ''}`;
-  const cached = cache.get(key);
+  const key = PublishedVersions.key(version, stamp?.createdAt);
+  const cached = calendars.get(key);
   if (cached) return cached;
   const days = await db.select().from(calendarDays).orderBy(asc(calendarDays.date));
   const years = await db.select({ year: calendarYears.year }).from(calendarYears);
@@ -56,9 +52,7 @@ export async function loadCalendar(db: Db | Tx): Promise<WorkingDayCalendar> {
     firstYear: CALENDAR_FIRST_YEAR,
     lastYear: CALENDAR_LAST_YEAR,
   });
-  if (cache.size >= CACHED_VERSIONS) cache.delete(cache.keys().next().value!);
-  cache.set(key, calendar);
-  return calendar;
+  return calendars.set(key, calendar);
 }
 
 export interface YearSchedule {

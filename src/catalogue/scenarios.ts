@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/index.js';
 import { Action, Subject } from '../identity/rules/abilities.js';
 import { allows, authorize, authorizeCreate } from '../identity/index.js';
+import { PublishedVersions } from '../platform/db/published-versions.js';
 import type { Db, Tx } from '../platform/db/client.js';
 import { datasets, datasetVersions, departments, scenarioListVersions, scenarios } from '../platform/db/schema.js';
 import type { DatasetField } from './rules/dataset.js';
@@ -210,25 +211,22 @@ export async function keyList(db: Db | Tx, version?: number): Promise<KeyListSna
       ? await db.select(stamp).from(scenarioListVersions).orderBy(desc(scenarioListVersions.version)).limit(1)
       : await db.select(stamp).from(scenarioListVersions).where(eq(scenarioListVersions.version, version));
   if (!found) return version === undefined || version === 0 ? { version: 0, scenarios: [] } : undefined;
-  const key = `${found.version}@${found.createdAt.toISOString()}`;
+  const key = PublishedVersions.key(found.version, found.createdAt);
   const cached = publishedKeyLists.get(key);
   if (cached) return cached;
   const [row] = await db
     .select({ snapshot: scenarioListVersions.snapshot })
     .from(scenarioListVersions)
     .where(eq(scenarioListVersions.version, found.version));
-  const list = { version: found.version, scenarios: row!.snapshot as KeyListSnapshot['scenarios'] };
-  if (publishedKeyLists.size >= 8) publishedKeyLists.delete(publishedKeyLists.keys().next().value!);
-  publishedKeyLists.set(key, list);
-  return list;
+  return publishedKeyLists.set(key, { version: found.version, scenarios: row!.snapshot as KeyListSnapshot['scenarios'] });
 }
 
 /**
  * Published versions never change, and every filing routes on the current one: its snapshot (a
  * city's list runs to hundreds of scenarios with their fields) is read once per version, keyed
- * like the calendar's by version and publication instant, and only the stamp is read per filing.
+ * like the calendar's, and only the stamp is read per filing.
  */
-const publishedKeyLists = new Map<string, KeyListSnapshot>();
+const publishedKeyLists = new PublishedVersions<KeyListSnapshot>();
 
 /** The key-work scenarios' use cases, one call per HTTP operation. */
 export class ScenarioService {
