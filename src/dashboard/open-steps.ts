@@ -152,9 +152,17 @@ export class StepFigures {
   }
 
   /** Supervision notices on every kind of case (requests, objections): open now (by level), and replies to those issued in the period. */
-  async supervision(scope: Pick<Scope, 'from' | 'to' | 'departmentId' | 'now'>) {
+  async supervision(scope: Pick<Scope, 'from' | 'to' | 'departmentId' | 'districtId' | 'track' | 'now'>) {
     const { start, end } = periodInstants(scope);
-    const department = scope.departmentId === null ? sql`true` : sql`s.responsible_department_id = ${scope.departmentId}::uuid`;
+    const filters = [sql`true`];
+    if (scope.departmentId !== null) filters.push(sql`s.responsible_department_id = ${scope.departmentId}::uuid`);
+    // A track is a request's: notices on objections (no track) are left out.
+    if (scope.track !== null)
+      filters.push(sql`exists (select 1 from sla_clocks tc join requests r on r.id = tc.subject_id::uuid
+        where tc.id = s.clock_id and tc.subject_type = 'Request' and r.track = ${scope.track})`);
+    const department = sql.join(filters, sql` and `);
+    const district =
+      scope.districtId === null ? sql`true` : sql`(d.id = ${scope.districtId}::uuid or d.parent_id = ${scope.districtId}::uuid)`;
     return rowsOf<{ id: string; code: string; name: string; open1: number; open2: number; given: number; overdue: number }>(
       await this.db.execute(sql`
           with open_clocks as materialized (
@@ -182,6 +190,7 @@ export class StepFigures {
             count(*) filter (where n.replied_at is null and n.reply_due_at < ${scope.now.toISOString()}::timestamptz
               and n.issued_at >= ${start}::timestamptz and n.issued_at < ${end}::timestamptz)::int as overdue
           from notices n join departments d on d.id = n.responsible_department_id
+          where ${district}
           group by d.id, d.code, d.name order by d.name`),
     );
   }

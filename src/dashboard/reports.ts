@@ -72,6 +72,17 @@ function departmentsTable(rows: readonly DepartmentFigures[]): Table {
   };
 }
 
+function onTimeTable(rows: Evaluation['city']['onTime']): Table {
+  return {
+    name: '按时率',
+    header: ['通道', '按时', '超期', '其中办理中超期', '未计', '按时率(%)'],
+    rows: rows.map((r) => [r.track, r.met, r.breached, r.openBreached, r.pending, percent(r.rate)]),
+  };
+}
+
+const SUPERVISION_HEADER = ['一级督办中', '二级督办中', '已答复', '答复逾期'];
+const supervisionCells = (s: Evaluation['supervision']): Cell[] => [s.openLevel1, s.openLevel2, s.repliesGiven, s.repliesOverdue];
+
 function partiesTable(rows: readonly PartyRow[]): Table {
   return {
     name: '中心与主管部门',
@@ -87,13 +98,11 @@ async function tableOf(service: DashboardService, ctx: RequestContext, query: Qu
       const o = await service.overview(ctx, query);
       return { name: '按通道和状态', header: ['通道', '状态', '申请数'], rows: o.byTrackAndState.map((r) => [r.track, r.state, r.count]) };
     }
-    case 'on_time': {
-      const o = await service.overview(ctx, query);
-      const rows: Cell[][] = o.onTime.map((r) => [r.track, r.met, r.breached, r.openBreached, r.pending, percent(r.rate)]);
-      return { name: '按时率', header: ['通道', '按时', '超期', '其中办理中超期', '未计', '按时率(%)'], rows };
-    }
+    case 'on_time':
+      return onTimeTable((await service.overview(ctx, query)).onTime);
     case 'open_items': {
-      const o = await service.openItems(ctx, { ...query, limit: 200 });
+      // One read of up to the cap: its counts need not be worked out again page after page.
+      const o = await service.openItems(ctx, { ...query, limit: EXPORT_ROWS });
       const rows: Cell[][] = o.items.map((i) => [
         i.number,
         i.track,
@@ -115,44 +124,31 @@ async function tableOf(service: DashboardService, ctx: RequestContext, query: Qu
     case 'departments':
       return departmentsTable((await service.departments(ctx, query)).rows);
     case 'items': {
-      const rows: Cell[][] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await service.items(ctx, { ...query, limit: 200, cursor });
-        for (const i of page.items)
-          rows.push([
-            i.number,
-            i.track,
-            i.state,
-            i.ownerDepartment.name,
-            i.requesterDepartment.name,
-            i.filedAt,
-            i.decidedDate,
-            i.daysToDecide,
-            OUTCOME[i.outcome],
-            i.deadlineDate,
-          ]);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor && rows.length < EXPORT_ROWS);
+      const page = await service.items(ctx, { ...query, limit: EXPORT_ROWS });
+      const rows: Cell[][] = page.items.map((i) => [
+        i.number,
+        i.track,
+        i.state,
+        i.ownerDepartment.name,
+        i.requesterDepartment.name,
+        i.filedAt,
+        i.decidedDate,
+        i.daysToDecide,
+        OUTCOME[i.outcome],
+        i.deadlineDate,
+      ]);
       return {
         name: '申请明细',
         header: ['申请编号', '通道', '状态', '数据责任部门', '需求部门', '提交时间', '决定日期', '办理工作日', '时效', '截止日期'],
-        rows: rows.slice(0, EXPORT_ROWS),
+        rows,
       };
     }
     case 'parties':
       return partiesTable((await service.parties(ctx, query)).rows);
     case 'supervision': {
       const s = await service.supervision(ctx, query);
-      const rows: Cell[][] = s.rows.map((r) => [
-        r.department.code,
-        r.department.name,
-        r.openLevel1,
-        r.openLevel2,
-        r.repliesGiven,
-        r.repliesOverdue,
-      ]);
-      return { name: '督办', header: ['部门代码', '部门名称', '一级督办中', '二级督办中', '已答复', '答复逾期'], rows };
+      const rows: Cell[][] = s.rows.map((r) => [r.department.code, r.department.name, ...supervisionCells(r)]);
+      return { name: '督办', header: ['部门代码', '部门名称', ...SUPERVISION_HEADER], rows };
     }
     case 'trends': {
       const t = await service.trends(ctx, query);
@@ -221,10 +217,13 @@ export async function evaluationFile(evaluation: Evaluation, format: 'pdf' | 'xl
       header: ['月份', '申请数', '已决定', '按时', '超期', '按时率(%)'],
       rows: [[evaluation.month, c.filed, c.decided, c.met, c.breached, percent(c.onTimeRate)]],
     };
+    const supervision: Table = { name: '督办', header: SUPERVISION_HEADER, rows: [supervisionCells(evaluation.supervision)] };
     const tables = [
       city,
+      onTimeTable(c.onTime),
       departmentsTable(evaluation.departments),
       ...(evaluation.parties.length ? [partiesTable(evaluation.parties)] : []),
+      supervision,
     ];
     return { fileName: name, mediaType: TABLE_MEDIA_TYPES.xlsx, content: await writeTables(tables, 'xlsx') };
   }

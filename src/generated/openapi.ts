@@ -1412,7 +1412,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Supervision (督办) on requests and objections — open level-1 and level-2 notices now, and replies given and overdue to the notices issued in the period, per responsible department */
+        /**
+         * Supervision (督办) on requests and objections — open level-1 and level-2 notices now, and replies given and overdue to the notices issued in the period, per responsible department
+         * @description `districtId` keeps the responsible departments in that district; `track` keeps the notices
+         *     on requests of that track (objections have no track and are left out).
+         */
         get: operations["getDashboardSupervision"];
         put?: never;
         post?: never;
@@ -6584,6 +6588,9 @@ export interface operations {
                 to?: components["parameters"]["DashboardTo"];
                 /** @description One department (default for a department user: its own; another is 403 `dashboard_scope`) */
                 departmentId?: components["parameters"]["DashboardDepartment"];
+                /** @description A district government; keeps requests whose owner department is that district's */
+                districtId?: components["parameters"]["DashboardDistrict"];
+                track?: components["parameters"]["DashboardTrack"];
             };
             header?: never;
             path?: never;
@@ -6648,6 +6655,14 @@ export interface operations {
                 /** @description A district government; keeps requests whose owner department is that district's */
                 districtId?: components["parameters"]["DashboardDistrict"];
                 track?: components["parameters"]["DashboardTrack"];
+                /** @description items: which side `departmentId` is on (default: owner) */
+                side?: "owner" | "requester";
+                /** @description items only */
+                outcome?: components["schemas"]["OnTimeOutcome"];
+                /** @description items only */
+                state?: components["schemas"]["RequestState"];
+                /** @description open_items only */
+                bucket?: components["schemas"]["DueBucket"];
             };
             header?: never;
             path?: never;

@@ -6,7 +6,7 @@
  * entry and changes nothing, so a step has one audit entry and one set of notices whatever
  * happens to the worker.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../audit/index.js';
 import type { ConditionCheck } from '../catalogue/rules/conditions.js';
 import { Subject } from '../identity/rules/abilities.js';
@@ -22,7 +22,7 @@ import type { ActionActor, ActionInput, ActionName } from './rules/actions.js';
 import { nextState, type Party, type RequestAction, type RequestState } from './rules/lifecycle.js';
 import { trackExtensionCap, type Track } from './rules/policy.js';
 import type { RoutingDecision } from './rules/routing.js';
-import type { RequestView } from './rules/view.js';
+import { isSupplementOpen, type RequestView } from './rules/view.js';
 
 export type StepActor = Omit<ActionActor, 'party' | 'role' | 'httpRequestId'> & {
   party: Party;
@@ -38,9 +38,11 @@ export const clockMeta = (actor: StepActor | null): sla.ChangeMeta => ({
   requestId: actor?.httpRequestId ?? null,
 });
 
-/** An open supplement: asked, neither answered nor lapsed (a request has at most one). */
-export const openSupplementOf = (requestId: string) =>
-  and(eq(requestSupplements.requestId, requestId), isNull(requestSupplements.answeredAt), isNull(requestSupplements.lapsedAt));
+/** The request's open supplement, if any: its few supplements read, the rule picks (`isSupplementOpen`). */
+export async function openSupplementOf(db: Db | Tx, requestId: string) {
+  const asked = await db.select().from(requestSupplements).where(eq(requestSupplements.requestId, requestId));
+  return asked.find(isSupplementOpen);
+}
 
 export async function viewRequest(db: Db | Tx, id: string): Promise<RequestView> {
   const [row] = await db.select().from(requests).where(eq(requests.id, id));
@@ -60,9 +62,7 @@ export async function viewOfRequest(
   const clockOf = async (clockId: string | null) =>
     clockId ? (known?.clocks.find((c) => c.id === clockId) ?? (await sla.getClock(db, clockId))) : undefined;
   const clock = await clockOf(row.clockId);
-  const [supplement] = known
-    ? known.supplements.filter((s) => s.answeredAt === null && s.lapsedAt === null)
-    : await db.select().from(requestSupplements).where(openSupplementOf(row.id));
+  const supplement = known ? known.supplements.find(isSupplementOpen) : await openSupplementOf(db, row.id);
   const supplementClock = await clockOf(supplement?.clockId ?? null);
   const policy = await policyAt(db, row.policyName!, row.policyVersion!);
   const window = await clockOf(row.disputeWindowClockId);

@@ -151,7 +151,7 @@ const ACTION_STEPS: { [K in ActionName]: ActionStep<K> } = {
         const amended = { ...row, ...amendmentsOf(input) };
         // What a refusal may cite is what fails now: the conditions are checked again on the answer.
         const preCheck = await recheckConditions(tx, amended, (row.snapshot as RoutingSnapshot).datasetVersion);
-        const [open] = await tx.select().from(requestSupplements).where(openSupplementOf(row.id));
+        const open = await openSupplementOf(tx, row.id);
         if (open) {
           await tx
             .update(requestSupplements)
@@ -309,7 +309,7 @@ export async function lapseRequest(db: Db, input: { requestId: string; stepKey: 
     kind: 'lapsed',
     actor: null,
     apply: async (tx, row) => {
-      const [open] = await tx.select().from(requestSupplements).where(openSupplementOf(row.id));
+      const open = await openSupplementOf(tx, row.id);
       const clock = open?.clockId ? await sla.getClock(tx, open.clockId) : undefined;
       // A correction may have moved the due date since the workflow looked: the clock decides.
       if (!open || !clock || clock.deadlineAt >= input.at) return false;

@@ -15,8 +15,9 @@ import { dashboardRollupWorkflow } from '../../workflows/dashboard.js';
 import { refreshDashboardRollups } from '../../src/dashboard/rollups.js';
 import { startRequestWorkflow, updateRequest } from '../../src/requests/workflow-client.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
+import { csvRows, workbookRows } from '../helpers/files.js';
 import { pdfText } from '../helpers/pdf-text.js';
-import { bearer } from '../helpers/identity.js';
+import { bearer, createTestDepartment } from '../helpers/identity.js';
 import { createRequestWorld, draftFor, fileAs, requestWithClock, skipToPlainMonday, updateActor, waitFor } from '../helpers/requests.js';
 import { startTimeSkipping } from '../helpers/time-skipping.js';
 
@@ -25,6 +26,7 @@ await importPublishedSchedules(handle.db, { actor: { kind: 'system', role: 'scri
 const { env, db, settings, now, skipHours, harness } = await startTimeSkipping(t, { database: handle, app: true });
 const world = await createRequestWorld(db);
 const owner = () => updateActor(world, world.policeReviewer, 'owner');
+const district = await createTestDepartment(db, { level: 'district', name: '测试区人民政府' });
 const center = () => updateActor(world, world.centerOperator, 'center');
 
 const { day } = await skipToPlainMonday(env, db, 2);
@@ -176,6 +178,17 @@ t.test("the center's and the authority's steps; supervision; trends", async (t) 
     supervision.rows.map((r: { department: { id: string } }) => r.department.id),
     [world.center.id],
   );
+  const level1 = async (query: string) => (await get(`supervision?${period}&${query}`)).body.totals.openLevel1;
+  t.equal(await level1('track=1'), 1, "b's notice is on a track-1 request");
+  t.equal(await level1('track=5'), 0, 'none on track 5');
+  t.equal(await level1(`districtId=${district.id}`), 0, 'the center is in no district');
+  t.equal(await level1(`departmentId=${world.police.id}`), 0, 'the police are charged with nothing');
+  t.same(
+    (await get(`overview?${period}&districtId=${district.id}`)).body.totals,
+    { filed: 0, decided: 0, open: 0, overdueNow: 0 },
+    'no owner in the district',
+  );
+  t.same((await get(`open-items?districtId=${district.id}`)).body.counts, { due_today: 0, due_next_working_day: 0, overdue: 0 });
   await trendChecks(t);
 });
 
@@ -215,39 +228,87 @@ t.test('bad periods are 422', async (t) => {
   t.match(await get('overview?from=2025-01-01&to=2026-06-30'), { status: 422, body: { code: 'period_too_long' } });
 });
 
-t.test('exports: CSV and XLSX of a table, with the same figures', async (t) => {
-  const csv = await get(`export?table=departments&format=csv&${period}`);
-  t.equal(csv.status, 200);
-  t.match(csv.headers['content-type'], /text\/csv/);
-  t.equal(csv.headers['x-row-count'], '1');
-  const lines = String(csv.body)
-    .replace(/^\ufeff/, '')
-    .trim()
-    .split('\n');
-  t.match(lines[0], /^部门代码,部门名称,申请数,按时,超期,已决定,按时率\(%\),平均办理工作日,P90办理工作日/);
-  t.match(lines[1], new RegExp(`^${world.police.code},${world.police.name},5,3,1,4,75,1.25,3,0,1,1,0,1,1,0,0`));
-  const xlsx = await harness.app.inject({
+// The tables as worked out from the story (day 3): the same rows in the XLSX and the CSV, with their Chinese headers.
+type Value = string | number | null;
+const expectedTables = (): Record<string, { header: string; rows: Value[][] }> => ({
+  states: {
+    header: '通道',
+    rows: [
+      [1, 'granted', 1],
+      [1, 'provisioning', 1],
+      [5, 'granted', 1],
+      [5, 'provisioning', 1],
+      [5, 'refused', 1],
+    ],
+  },
+  on_time: {
+    header: '通道',
+    rows: [
+      [1, 1, 1, 1, 0, 50],
+      [5, 2, 0, 0, 1, 100],
+      [15, 0, 0, 0, 0, null],
+    ],
+  },
+  departments: { header: '部门代码', rows: [[world.police.code, world.police.name, 5, 3, 1, 4, 75, 1.25, 3, 0, 1, 1, 0, 1, 1, 0, 0]] },
+  open_items: {
+    header: '申请编号',
+    rows: [[b.number, 1, 'track1', '已超期', '市大数据中心', world.center.name, day(1), 3, 2, 1]],
+  },
+  parties: {
+    header: '责任方',
+    rows: [
+      ['市大数据中心', '数据提供', 2, 1, 2, 1, 0],
+      ['市大数据中心', '三方协调', 0, 0, 0, 0, null],
+      ['市大数据中心', '延期审核', 1, 0, 0, 0, 0],
+      ['公共数据主管部门', '争议裁决', 0, 0, 0, 0, null],
+    ],
+  },
+  supervision: { header: '部门代码', rows: [[world.center.code, world.center.name, 1, 0, 0, 0]] },
+  trends: { header: '周一', rows: [[day(0), 5, 4, 3, 1, 75]] },
+});
+/** A value as the CSV reads it back: digits are numbers there. */
+const asCsv = (rows: Value[][]) => rows.map((r) => r.map((v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v)));
+const download = async (query: string, user = world.centerOperator) => {
+  const response = await harness.app.inject({
     method: 'GET',
-    url: `/api/v1/dashboard/export?table=open_items&${period}`,
-    headers: await bearer(harness.config, world.centerOperator, asOf),
+    url: `/api/v1/dashboard/${query}`,
+    headers: await bearer(harness.config, user, asOf),
   });
-  t.equal(xlsx.statusCode, 200);
-  t.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK', 'an XLSX (zip) file');
-  t.equal(xlsx.headers['x-row-count'], '1');
-  // Every table: its header and as many rows as its JSON has (5 track × state rows, 3 tracks, 1 week, …).
-  const rowCounts = { states: '5', on_time: '3', items: '5', parties: '4', supervision: '1', trends: '1' };
-  for (const [table, rows] of Object.entries(rowCounts)) {
-    const file = await get(`export?table=${table}&format=csv&${period}`);
-    t.equal(file.headers['x-row-count'], rows, `${table}: ${rows} rows`);
-    t.equal(
-      String(file.body)
-        .replace(/^\ufeff/, '')
-        .trim()
-        .split('\n').length,
-      Number(rows) + 1,
-      `${table}: a header and its rows`,
-    );
+  return { status: response.statusCode, headers: response.headers, file: response.rawPayload };
+};
+
+t.test('exports: every table as XLSX and CSV, cell for cell', async (t) => {
+  for (const [table, expected] of Object.entries(expectedTables())) {
+    const xlsx = await download(`export?table=${table}&${period}`);
+    t.equal(xlsx.status, 200, `${table}.xlsx`);
+    t.match(xlsx.headers['content-type'], /spreadsheetml/);
+    t.equal(xlsx.headers['x-row-count'], String(expected.rows.length));
+    const [sheet, ...others] = Object.values(await workbookRows(xlsx.file));
+    t.equal(others.length, 0, `${table}: one sheet`);
+    t.equal(sheet![0]![0], expected.header, `${table}: its header`);
+    t.same(sheet!.slice(1), expected.rows, `${table}: its rows`);
+    const csv = await download(`export?table=${table}&format=csv&${period}`);
+    t.match(csv.headers['content-type'], /text\/csv/);
+    t.equal(csv.file.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 with a BOM');
+    const lines = csvRows(csv.file.toString('utf8'));
+    t.equal(lines[0]![0], expected.header);
+    t.same(lines.slice(1), asCsv(expected.rows), `${table}.csv: the same rows`);
   }
+  // The drill-down: every request, and narrowed as the page narrows it.
+  const items = await workbookRows((await download(`export?table=items&${period}`)).file);
+  const rows = Object.values(items)[0]!.slice(1);
+  t.same(rows.map((r) => r[0]).sort(), [a, b, c, d, e].map((r) => r.number).sort(), 'items: the five requests');
+  const late = Object.values(
+    await workbookRows((await download(`export?table=items&${period}&departmentId=${world.police.id}&outcome=breached`)).file),
+  )[0]!;
+  t.same(
+    late.slice(1).map((r) => [r[0], r[1], r[2], r[3], r[4], r[6], r[7], r[8], r[9]]),
+    [[b.number, 1, 'provisioning', world.police.name, world.market.name, null, null, '超期', day(1)]],
+    'items narrowed by outcome: b, undecided and late, due on day 1',
+  );
+  t.equal((await download(`export?table=items&${period}&state=refused&format=csv`)).headers['x-row-count'], '1', 'by state: d');
+  t.equal((await download(`export?table=open_items&bucket=due_today`)).headers['x-row-count'], '0', 'open items by bucket');
+  t.match(await download(`export?table=items&${period}&departmentId=${world.police.id}`, world.marketRequester), { status: 403 });
 });
 
 t.test('the monthly evaluation', async (t) => {
@@ -257,7 +318,38 @@ t.test('the monthly evaluation', async (t) => {
   t.equal(body.departments[0].p90DaysToDecide, 3);
   t.equal(body.parties.length, 4);
   const own = (await get(`evaluation?month=${month}`, world.marketRequester)).body;
-  t.same([own.departments, own.parties], [[], []], "a department: the city's totals and its own row");
+  t.same([own.departments, own.parties], [[], []], "a department: the city's totals and its own row (the market owns none)");
+  const police = (await get(`evaluation?month=${month}`, world.policeReviewer)).body;
+  t.match(police, { city: { filed: 5 }, parties: [] });
+  t.same(
+    police.departments.map((r: { department: { id: string }; filed: number }) => [r.department.id, r.filed]),
+    [[world.police.id, 5]],
+    'the police: their own row',
+  );
+  t.match(await get(`evaluation?month=${month}&departmentId=${world.police.id}`, world.marketRequester), {
+    status: 403,
+    body: { code: 'dashboard_scope' },
+  });
+  t.match(await get(`open-items?departmentId=${world.police.id}`, world.marketRequester), {
+    status: 403,
+    body: { code: 'dashboard_scope' },
+  });
+  t.match(await get(`supervision?${period}&departmentId=${world.center.id}`, world.policeReviewer), { status: 403 });
+  // The workbook: every table of the report, worked out from the story.
+  const tables = expectedTables();
+  const workbook = await workbookRows((await download(`evaluation?month=${month}&format=xlsx`)).file);
+  t.same(Object.keys(workbook), ['全市', '按时率', '数据责任部门排名', '中心与主管部门', '督办']);
+  t.same(workbook['全市']!.slice(1), [[month, 5, 4, 3, 1, 75]]);
+  t.same(workbook['按时率']!.slice(1), tables.on_time!.rows);
+  t.same(workbook['数据责任部门排名']!.slice(1), tables.departments!.rows);
+  t.same(workbook['中心与主管部门']!.slice(1), tables.parties!.rows);
+  t.same(workbook['督办'], [
+    ['一级督办中', '二级督办中', '已答复', '答复逾期'],
+    [1, 0, 0, 0],
+  ]);
+  const policeBook = await workbookRows((await download(`evaluation?month=${month}&format=xlsx`, world.policeReviewer)).file);
+  t.same(Object.keys(policeBook), ['全市', '按时率', '数据责任部门排名', '督办'], "a department's workbook: no center's steps");
+  t.same(policeBook['数据责任部门排名']!.slice(1), tables.departments!.rows);
   const pdf = await harness.app.inject({
     method: 'GET',
     url: `/api/v1/dashboard/evaluation?month=${month}&format=pdf`,
@@ -284,6 +376,19 @@ t.test('the maintained facts equal the plain scan of the view', async (t) => {
   t.same(await scan.departments(scope), await facts.departments(scope));
   t.same(await scan.trends(scope), await facts.trends(scope));
   t.same(await scan.items(scope, {}, { limit: 10 }), await facts.items(scope, {}, { limit: 10 }));
+  // Narrowed: a department (the owner, the requester), a track, a district.
+  for (const narrowed of [
+    { departmentId: world.police.id },
+    { departmentId: world.market.id },
+    { track: 5 as const },
+    { districtId: district.id },
+  ]) {
+    const s = { ...scope, ...narrowed };
+    const what = JSON.stringify(narrowed);
+    t.same(await scan.overview(s), await facts.overview(s), `overview ${what}`);
+    t.same(await scan.departments(s), await facts.departments(s), `league ${what}`);
+    t.same(await scan.trends(s), await facts.trends(s), `trends ${what}`);
+  }
 });
 
 t.test('the day rollups, refreshed, equal their views and give the same figures', async (t) => {
@@ -363,4 +468,40 @@ t.test('a cohort of pending requests only: zeros, never nulls, from every source
     pending: 1,
     rate: null,
   });
+});
+
+t.test('a dispute lost by the owner; items due today and the next working day', async (t) => {
+  const requester = updateActor(world, world.marketRequester, 'requester');
+  const authority = updateActor(world, world.supervisor, 'authority');
+  // Day 3: the market disputes d's refusal (day 0, its window still open) and the authority orders sharing the same day.
+  await updateRequest(env.client, d.id, 'dispute', { actor: requester, reasons: '登记核验确需婚姻状况' });
+  await updateRequest(env.client, d.id, 'order_sharing', { actor: authority, reasons: '符合共享原则，应予共享' });
+  // f: track 1, filed on day 3 — its one working day is day 4.
+  const f = await file(world.unconditional.id, ['姓名'], 'provisioning');
+  const read = async (path: string) =>
+    (
+      await harness.app.inject({
+        method: 'GET',
+        url: `/api/v1/dashboard/${path}`,
+        headers: await bearer(harness.config, world.centerOperator, await now()),
+      })
+    ).json();
+  t.match((await read(`departments?${period}`)).rows[0], { department: { id: world.police.id }, disputesLost: 1 });
+  t.match((await read(`parties?${period}`)).rows[3], {
+    party: 'authority',
+    step: 'dispute_decisions',
+    handled: 1,
+    breached: 0,
+    averageWorkingDays: 0,
+  });
+  const dayThree = await read('open-items');
+  t.same(dayThree.counts, { due_today: 0, due_next_working_day: 1, overdue: 0 }, 'f is due on day 4');
+  t.match((await read('open-items?bucket=due_next_working_day')).items, [
+    { requestId: f.id, deadlineDate: day(4), ageWorkingDays: 0, lateWorkingDays: 0, chargedParty: 'center' },
+  ]);
+  await skipHours(24);
+  t.same((await read('open-items')).counts, { due_today: 1, due_next_working_day: 0, overdue: 0 }, 'day 4: f is due today');
+  t.match((await read('open-items?bucket=due_today')).items, [
+    { requestId: f.id, deadlineDate: day(4), ageWorkingDays: 1, lateWorkingDays: 0 },
+  ]);
 });

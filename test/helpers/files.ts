@@ -156,3 +156,34 @@ export function ofdFile(text = '测试文件'): Buffer {
 /** A web page with a script: what a disguised upload looks like. */
 export const htmlPage = (): Buffer =>
   Buffer.from('<!DOCTYPE html><html><head><title>x</title></head><body><script>alert(document.cookie)</script></body></html>');
+
+type Value = string | number | null;
+
+/** A downloaded workbook's sheets as rows of plain values (an empty or blank cell is null), by sheet name. */
+export async function workbookRows(file: Buffer): Promise<Record<string, Value[][]>> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(file as unknown as ArrayBuffer);
+  const sheets: Record<string, Value[][]> = {};
+  workbook.eachSheet((sheet) => {
+    const rows: Value[][] = [];
+    for (let r = 1; r <= sheet.rowCount; r++) {
+      const row = sheet.getRow(r);
+      rows.push(
+        Array.from({ length: sheet.columnCount }, (_, c) => row.getCell(c + 1).value as Value | undefined).map((v) =>
+          v === undefined || v === '' ? null : v,
+        ),
+      );
+    }
+    sheets[sheet.name] = rows;
+  });
+  return sheets;
+}
+
+/** A downloaded CSV (UTF-8 with a BOM, no quoted commas) as rows of values: numbers read as numbers, an empty cell as null. */
+export function csvRows(text: string): Value[][] {
+  return text
+    .replace(/^\ufeff/, '')
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => line.split(',').map((cell) => (cell === '' ? null : /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell)));
+}

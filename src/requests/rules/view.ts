@@ -39,6 +39,10 @@ export interface RequestView {
 }
 
 /** Whether the request's workflow keeps it: open, or refused with its dispute window (争议) running. */
+/** An open supplement (补正): asked, neither answered nor lapsed (a request has at most one). */
+export const isSupplementOpen = (s: { answeredAt: Date | null; lapsedAt: Date | null }): boolean =>
+  s.answeredAt === null && s.lapsedAt === null;
+
 export const isCaseOpen = (view: RequestView): boolean => isOpen(view.state) || Boolean(view.disputeWindow);
 
 /** The clocks of the view, by id (a clock-change signal names one). */

@@ -100,7 +100,12 @@ function Parties({ filters }: { filters: DashboardFilters }) {
   // Shown only to those who may read it; a refusal hides it rather than alarming.
   if (parties.error instanceof ApiError && parties.error.code === 'dashboard_scope') return null;
   return (
-    <Section title="市大数据中心与主管部门环节" table="parties" filters={{ from: filters.from, to: filters.to }}>
+    <Section
+      title="市大数据中心与主管部门环节"
+      note="中心与主管部门自身环节，不按部门、区和通道筛选"
+      table="parties"
+      filters={{ from: filters.from, to: filters.to }}
+    >
       <ErrorAlert error={parties.error} />
       <PartiesTable rows={parties.data?.rows ?? []} loading={parties.isLoading} />
     </Section>
@@ -135,9 +140,7 @@ export function DashboardPage() {
       <Filters />
       <Totals filters={filters} />
       <Trends filters={filters} />
-      <Section title="到期与超期事项" table="open_items" filters={filters}>
-        <OpenItems />
-      </Section>
+      <OpenItems />
       <Departments filters={filters} />
       {cityWide && <Parties filters={filters} />}
       <Supervision filters={filters} />

@@ -1,7 +1,7 @@
 /**
  * The requests behind an owner department's figures (drill-down from the league table): the same
- * period and filters, narrowed by outcome and state (in the URL), paged by the API's cursor; each
- * number opens the request.
+ * period and filters, narrowed by outcome and state (in the URL), paged by the API's cursor (the
+ * columns sort the page shown; the export has every row, up to its cap); each number opens the request.
  */
 import { Button, Space, Table, Tag, Typography } from 'antd';
 import { Link, useParams } from 'react-router';
@@ -15,12 +15,15 @@ import { useDepartmentNames } from '../../lib/directory';
 import { STATE_LABELS, TRACK_LABELS } from '../../lib/labels';
 import { shanghaiTime } from '../../lib/time';
 import { filterSearch, useDashboardFilters, useItems } from './api';
+import { byFigure } from './DepartmentTable';
 import { Section } from './Section';
 import { Filters } from './Filters';
 import { OUTCOME_LABELS, days, scrollWide } from './terms';
 
 type Item = Schemas['DashboardItem'];
 const OUTCOME_TONES = { met: 'green', breached: 'red', pending: 'blue' } as const;
+/** Dates (YYYY-MM-DD) in order, the undated first. */
+const byDate = (key: 'deadlineDate' | 'decidedDate') => (a: Item, b: Item) => (a[key] ?? '').localeCompare(b[key] ?? '');
 
 export function DepartmentItemsPage() {
   const { departmentId = '' } = useParams();
@@ -49,7 +52,11 @@ export function DepartmentItemsPage() {
         </Link>
       </Space>
       <Filters department={false} />
-      <Section title="申请明细" table="items" filters={filters}>
+      <Section
+        title="申请明细"
+        table="items"
+        filters={{ ...filters, side: 'owner', ...(outcome ? { outcome } : {}), ...(state ? { state } : {}) }}
+      >
         <Space direction="vertical" style={{ width: '100%' }}>
           <Space wrap>
             <FilterSelect
@@ -87,10 +94,35 @@ export function DepartmentItemsPage() {
               { title: '通道', dataIndex: 'track', width: 130, render: (t: Item['track']) => TRACK_LABELS[t] },
               { title: '状态', dataIndex: 'state', width: 140, render: (s: Item['state']) => <Tag>{STATE_LABELS[s]}</Tag> },
               { title: '需求方', key: 'requester', width: 220, render: (_, r) => r.requesterDepartment.name },
-              { title: '提交时间', dataIndex: 'filedAt', width: 150, render: (at: string) => shanghaiTime(at) },
-              { title: '截止日', dataIndex: 'deadlineDate', width: 110, render: (d: string | null) => d ?? '—' },
-              { title: '决定日', dataIndex: 'decidedDate', width: 110, render: (d: string | null) => d ?? '—' },
-              { title: '办理工作日', dataIndex: 'daysToDecide', width: 100, align: 'right', render: (d: number | null) => days(d) },
+              {
+                title: '提交时间',
+                dataIndex: 'filedAt',
+                width: 150,
+                render: (at: string) => shanghaiTime(at),
+                sorter: (a, b) => a.filedAt.localeCompare(b.filedAt),
+              },
+              {
+                title: '截止日',
+                dataIndex: 'deadlineDate',
+                width: 110,
+                render: (d: string | null) => d ?? '—',
+                sorter: byDate('deadlineDate'),
+              },
+              {
+                title: '决定日',
+                dataIndex: 'decidedDate',
+                width: 110,
+                render: (d: string | null) => d ?? '—',
+                sorter: byDate('decidedDate'),
+              },
+              {
+                title: '办理工作日',
+                dataIndex: 'daysToDecide',
+                width: 100,
+                align: 'right',
+                render: (d: number | null) => days(d),
+                sorter: byFigure((r: Item) => r.daysToDecide),
+              },
               {
                 title: '办理结果',
                 dataIndex: 'outcome',

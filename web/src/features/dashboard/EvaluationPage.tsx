@@ -1,7 +1,8 @@
 /**
  * 「月度考核评估」: the month's evaluation of departments' sharing work — the city's figures, the
  * owner departments' table, the center's and the competent authority's steps, supervision — as a
- * page that prints (app/print.css: no menu, no buttons) and as the API's PDF and XLSX.
+ * page that prints (app/print.css: no menu, no buttons) and as the API's PDF and XLSX; a city
+ * reader may narrow it to one owner department (in the URL), a department reads its own.
  */
 import { FilePdfOutlined, FileExcelOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Button, DatePicker, Descriptions, Form, Space, Table, Typography } from 'antd';
@@ -20,17 +21,19 @@ import { SupervisionTotals } from './SupervisionTable';
 import { PartiesTable } from './PartiesTable';
 import { percent } from './terms';
 import { useSession } from '../../lib/session';
+import { FilterSelect } from '../../components/FilterSelect';
+import { useDepartments } from '../../lib/directory';
 
 const MONTH = /^20[0-5][0-9]-(0[1-9]|1[0-2])$/;
 
-function Downloads({ month }: { month: string }) {
+function Downloads({ month, departmentId }: { month: string; departmentId: string | undefined }) {
   const [busy, setBusy] = useState<'pdf' | 'xlsx' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const run = async (format: 'pdf' | 'xlsx') => {
     setError(null);
     setBusy(format);
     try {
-      await downloadEvaluation(month, format, undefined);
+      await downloadEvaluation(month, format, departmentId);
     } catch (cause) {
       setError(cause);
     } finally {
@@ -87,15 +90,20 @@ export function EvaluationPage() {
   const { me } = useSession();
   const asked = params.get('month');
   const month = asked && MONTH.test(asked) ? asked : shanghaiToday().slice(0, 7);
-  const report = useEvaluation(month, undefined);
+  const cityWide = readsWholeCity(me);
+  // A city reader may narrow the report to one owner department; a department reads its own anyway.
+  const departmentId = (cityWide && params.get('departmentId')) || undefined;
+  const departments = useDepartments();
+  const report = useEvaluation(month, departmentId);
   const data = report.data;
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }} className="evaluation-report">
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
         <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
           月度考核评估 · {month}
+          {departmentId && ` · ${departments.data?.items.find((d) => d.id === departmentId)?.name ?? ''}`}
         </Typography.Title>
-        <Downloads month={month} />
+        <Downloads month={month} departmentId={departmentId} />
       </Space>
       <Form layout="inline" className="no-print">
         <Form.Item label="考核月份">
@@ -107,6 +115,16 @@ export function EvaluationPage() {
             onChange={(value) => value && set({ month: value.format('YYYY-MM') })}
           />
         </Form.Item>
+        {cityWide && (
+          <FilterSelect
+            label="数据责任部门"
+            searchable
+            width={240}
+            value={departmentId}
+            onChange={(value) => set({ departmentId: value })}
+            options={(departments.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }))}
+          />
+        )}
       </Form>
       <ErrorAlert error={report.error} />
       {data && (
@@ -120,7 +138,7 @@ export function EvaluationPage() {
           <Section title="数据责任部门考核">
             <DepartmentTable rows={data.departments} filters={{ from: data.from, to: data.to }} />
           </Section>
-          {(readsWholeCity(me) || data.parties.length > 0) && (
+          {(cityWide || data.parties.length > 0) && (
             <Section title="市大数据中心与主管部门环节">
               <PartiesTable rows={data.parties} />
             </Section>

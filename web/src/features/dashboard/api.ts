@@ -97,11 +97,10 @@ export function useParties(period: { from: string; to: string }, enabled: boolea
 
 /** Open notices now; replies given and overdue to the notices issued in the period. */
 export function useSupervisionFigures(filters: DashboardFilters) {
-  const query = { from: filters.from, to: filters.to, ...(filters.departmentId ? { departmentId: filters.departmentId } : {}) };
   return useQuery({
     placeholderData: keepPreviousData,
-    queryKey: ['dashboard', 'supervision', query],
-    queryFn: () => unwrap(api.GET('/api/v1/dashboard/supervision', { params: { query } })),
+    queryKey: ['dashboard', 'supervision', filters],
+    queryFn: () => unwrap(api.GET('/api/v1/dashboard/supervision', { params: { query: filters } })),
   });
 }
 
@@ -162,8 +161,11 @@ function fileNameOf(disposition: string | null): string | null {
   return disposition?.match(/filename="?([^";]+)"?/i)?.[1] ?? null;
 }
 
+/** What a table's export is narrowed by: the dashboard's filters and the table's own (the drill-down's, the open items' tab). */
+export type ExportFilters = DashboardFilters & Pick<ItemsQuery, 'side' | 'outcome' | 'state'> & { bucket?: Bucket };
+
 /** Downloads one of the dashboard's tables with the filters shown. */
-export async function downloadTable(table: DashboardTable, format: 'xlsx' | 'csv', filters: DashboardFilters): Promise<void> {
+export async function downloadTable(table: DashboardTable, format: 'xlsx' | 'csv', filters: ExportFilters): Promise<void> {
   const { data, response } = await unwrapResponse(
     api.GET('/api/v1/dashboard/export', { params: { query: { ...filters, table, format } }, parseAs: 'blob' }),
   );

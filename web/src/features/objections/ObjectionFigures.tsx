@@ -18,6 +18,7 @@ export function ObjectionFigures({ filters }: { filters: ReportFilters }) {
   return (
     <RegionCard
       title="异议核实"
+      note="异议无区和通道之分，不按区和通道筛选"
       extra={
         <Space wrap size="small">
           <DownloadButtons label="异议核实" download={(format) => downloadObjectionReport(filters, format)} />
