@@ -11,13 +11,15 @@
  * case, BENCH_SCAN_RUNS (5) the timed scans per figure, BENCH_CASE_SECONDS (30) the time a case
  * may spend on its runs before it stops short (printed: a slow case's percentiles then come from
  * fewer runs; its miss is never hidden). BENCH_REUSE=1 measures the history an earlier run left in
- * the database (given by DATABASE_URL) instead of generating one.
+ * the database (given by DATABASE_URL) instead of generating one; BENCH_CASES (a regular
+ * expression over "endpoint period") measures only the cases it matches.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { cpus, loadavg } from 'node:os';
 import { existingHistory, generateDashboardHistory, type HistoryReport } from './dashboard-data.js';
-import { dashboardFigures, type Scope } from '../src/dashboard/queries.js';
+import { StepFigures } from '../src/dashboard/open-steps.js';
+import { dashboardFigures, rowsOf, type Scope } from '../src/dashboard/queries.js';
 import { findUserByUsername } from '../src/identity/service.js';
 import { createTokenService } from '../src/identity/tokens.js';
 import { systemClock } from '../src/platform/clock.js';
@@ -98,16 +100,32 @@ interface Case {
   stale?: boolean;
 }
 
-const scopeOf = (period: { from: string; to: string }, departmentId: string | null = null): Scope => ({
+const scopeOf = (
+  period: { from: string; to: string },
+  narrowed: Partial<Pick<Scope, 'departmentId' | 'districtId' | 'track'>> = {},
+): Scope => ({
   from: period.from,
   to: period.to,
-  departmentId,
+  departmentId: null,
   districtId: null,
   track: null,
+  ...narrowed,
   today,
   now: history.now,
 });
 const figures = { facts: dashboardFigures(db, 'facts'), scan: dashboardFigures(db, 'scan') };
+
+const steps = new StepFigures(db);
+/** The center's and the authority's steps done in the period by a plain scan of the step view (what `request_step_days` saves). */
+const stepsByScan = (period: { from: string; to: string }) =>
+  db.execute(sql`select v.step, sum(v.handled)::int as handled, sum(v.breached)::int as breached,
+      (sum(v.working_days)::numeric / nullif(sum(v.handled), 0))::float8 as average
+    from request_step_day_source v where v.day between ${period.from}::date and ${period.to}::date group by v.step`);
+// The district with the most requests' owners (a district filter), for the filtered cases.
+const [{ id: district } = { id: '' }] = rowsOf<{ id: string }>(
+  await db.execute(sql`select owner_district_id as id from request_facts where owner_district_id is not null
+    group by 1 order by count(*) desc limit 1`),
+);
 
 const cases: Case[] = [];
 for (const [name, period] of Object.entries(periods)) {
@@ -139,9 +157,15 @@ for (const [name, period] of Object.entries(periods)) {
       period: name,
       url: `/api/v1/dashboard/items?${q}&departmentId=${busiest}&limit=50`,
       token: centerToken,
-      figure: (s) => figures[s].items(scopeOf(period, busiest), { side: 'owner' }, { limit: 51 }),
+      figure: (s) => figures[s].items(scopeOf(period, { departmentId: busiest }), { side: 'owner' }, { limit: 51 }),
     },
-    { endpoint: 'getDashboardParties', period: name, url: `/api/v1/dashboard/parties?${q}`, token: centerToken },
+    {
+      endpoint: 'getDashboardParties',
+      period: name,
+      url: `/api/v1/dashboard/parties?${q}`,
+      token: centerToken,
+      figure: (s) => (s === 'facts' ? steps.parties(scopeOf(period)) : stepsByScan(period)),
+    },
     {
       endpoint: 'getDashboardTrends',
       period: name,
@@ -171,14 +195,14 @@ cases.push(
     period: 'month',
     url: `/api/v1/dashboard/overview?from=${periods.month.from}&to=${periods.month.to}`,
     token: departmentToken,
-    figure: (s) => figures[s].overview(scopeOf(periods.month, busiest)),
+    figure: (s) => figures[s].overview(scopeOf(periods.month, { departmentId: busiest })),
   },
   {
     endpoint: `department user: overview (${history.busiestDepartment.code})`,
     period: 'year',
     url: `/api/v1/dashboard/overview?from=${periods.year.from}&to=${periods.year.to}`,
     token: departmentToken,
-    figure: (s) => figures[s].overview(scopeOf(periods.year, busiest)),
+    figure: (s) => figures[s].overview(scopeOf(periods.year, { departmentId: busiest })),
   },
   {
     endpoint: `department user: items (${history.busiestDepartment.code})`,
@@ -194,16 +218,94 @@ cases.push(
   },
 );
 
+// Every table's export in both formats, the evaluation's files, the filters, a department's other figures.
+const yearQ = `from=${periods.year.from}&to=${periods.year.to}`;
+const monthQ = `month=${monthStart.slice(0, 7)}`;
+for (const table of ['states', 'on_time', 'departments', 'open_items', 'items', 'parties', 'supervision', 'trends'])
+  for (const format of ['xlsx', 'csv'])
+    if (table !== 'departments' || format !== 'xlsx')
+      cases.push({
+        endpoint: `exportDashboardTable (${table}, ${format})`,
+        period: 'year',
+        url: `/api/v1/dashboard/export?table=${table}&format=${format}&${yearQ}`,
+        token: centerToken,
+      });
+const narrowedCase = (endpoint: string, path: string, narrowed: Partial<Scope>, figure?: Case['figure']): Case => ({
+  endpoint,
+  period: 'year',
+  url: `/api/v1/dashboard/${path}?${yearQ}&${Object.entries(narrowed)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join('&')}`,
+  token: centerToken,
+  ...(figure ? { figure } : {}),
+});
+cases.push(
+  { endpoint: 'getMonthlyEvaluation (pdf)', period: 'month', url: `/api/v1/dashboard/evaluation?${monthQ}&format=pdf`, token: centerToken },
+  {
+    endpoint: 'getMonthlyEvaluation (xlsx)',
+    period: 'month',
+    url: `/api/v1/dashboard/evaluation?${monthQ}&format=xlsx`,
+    token: centerToken,
+  },
+  narrowedCase('getDashboardOverview (districtId)', 'overview', { districtId: district }, (s) =>
+    figures[s].overview(scopeOf(periods.year, { districtId: district })),
+  ),
+  narrowedCase('getDashboardDepartments (track 15)', 'departments', { track: 15 }, (s) =>
+    figures[s].departments(scopeOf(periods.year, { track: 15 })),
+  ),
+  narrowedCase('getDashboardTrends (districtId, track 5)', 'trends', { districtId: district, track: 5 }, (s) =>
+    figures[s].trends(scopeOf(periods.year, { districtId: district, track: 5 })),
+  ),
+  narrowedCase('getDashboardSupervision', 'supervision', {}),
+  narrowedCase('getDashboardSupervision (districtId)', 'supervision', { districtId: district }),
+  narrowedCase('getDashboardSupervision (track 5)', 'supervision', { track: 5 }),
+  {
+    endpoint: 'listDashboardOpenItems (overdue)',
+    period: 'now',
+    url: '/api/v1/dashboard/open-items?bucket=overdue&limit=50',
+    token: centerToken,
+  },
+  {
+    endpoint: `department user: league (${history.busiestDepartment.code})`,
+    period: 'year',
+    url: `/api/v1/dashboard/departments?${yearQ}`,
+    token: departmentToken,
+    figure: (s) => figures[s].departments(scopeOf(periods.year, { departmentId: busiest })),
+  },
+  {
+    endpoint: `department user: trends (${history.busiestDepartment.code})`,
+    period: 'year',
+    url: `/api/v1/dashboard/trends?${yearQ}`,
+    token: departmentToken,
+    figure: (s) => figures[s].trends(scopeOf(periods.year, { departmentId: busiest })),
+  },
+  {
+    endpoint: `department user: supervision (${history.busiestDepartment.code})`,
+    period: 'year',
+    url: `/api/v1/dashboard/supervision?${yearQ}`,
+    token: departmentToken,
+  },
+  {
+    endpoint: `department user: evaluation (${history.busiestDepartment.code})`,
+    period: 'month',
+    url: `/api/v1/dashboard/evaluation?${monthQ}`,
+    token: departmentToken,
+  },
+);
+
 // The same figures while the last three days are stale — in production, the steps of the last
 // seconds the refresher has not folded in yet: the facts (and the steps' view) answer for them.
 const STALE_DAYS = 3;
-for (const c of cases.filter((c) => c.period === 'year' && /Overview|Departments|Parties/.test(c.endpoint)))
+for (const c of cases.filter((c) => c.period === 'year' && /^getDashboard(Overview|Departments|Parties)$/.test(c.endpoint)))
   cases.push({ ...c, endpoint: `${c.endpoint} [${STALE_DAYS} days stale]`, stale: true, figure: undefined });
 async function markLastDaysStale(): Promise<void> {
   await db.execute(sql`
     insert into request_fact_stale_days (day, kind)
     select (${today}::date - n), k from generate_series(0, ${STALE_DAYS - 1}) n cross join unnest(array['filed', 'decided', 'step']) k`);
 }
+
+const only = process.env.BENCH_CASES ? new RegExp(process.env.BENCH_CASES) : null;
+if (only) cases.splice(0, cases.length, ...cases.filter((c) => only.test(`${c.endpoint} ${c.period}`)));
 
 console.log(`\nperiods: month ${periods.month.from} … ${periods.month.to}; year ${periods.year.from} … ${periods.year.to}`);
 console.log(
