@@ -470,7 +470,7 @@ t.test('a cohort of pending requests only: zeros, never nulls, from every source
   });
 });
 
-t.test('a dispute lost by the owner; items due today and the next working day', async (t) => {
+t.test('a dispute lost by the owner, an extension refused; items due today and the next working day; a reply overdue', async (t) => {
   const requester = updateActor(world, world.marketRequester, 'requester');
   const authority = updateActor(world, world.supervisor, 'authority');
   // Day 3: the market disputes d's refusal (day 0, its window still open) and the authority orders sharing the same day.
@@ -478,6 +478,10 @@ t.test('a dispute lost by the owner; items due today and the next working day', 
   await updateRequest(env.client, d.id, 'order_sharing', { actor: authority, reasons: '符合共享原则，应予共享' });
   // f: track 1, filed on day 3 — its one working day is day 4.
   const f = await file(world.unconditional.id, ['姓名'], 'provisioning');
+  // h: track 5, filed on day 3; the owner asks for an extension, the center refuses it.
+  const h = await file(world.conditional.id, ['姓名'], 'owner_review');
+  await updateRequest(env.client, h.id, 'request_extension', { actor: owner(), days: 2, reason: '需法制部门审核' });
+  await updateRequest(env.client, h.id, 'decide_extension', { actor: center(), approved: false, reason: '理由不充分' });
   const read = async (path: string) =>
     (
       await harness.app.inject({
@@ -486,7 +490,12 @@ t.test('a dispute lost by the owner; items due today and the next working day', 
         headers: await bearer(harness.config, world.centerOperator, await now()),
       })
     ).json();
-  t.match((await read(`departments?${period}`)).rows[0], { department: { id: world.police.id }, disputesLost: 1 });
+  t.match(
+    (await read(`departments?${period}`)).rows[0],
+    { department: { id: world.police.id }, disputesLost: 1, extensionsAsked: 2, extensionsApproved: 1 },
+    "d's refusal overturned; e's extension approved, h's refused",
+  );
+  t.match((await read(`parties?${period}`)).rows[2], { step: 'extension_decisions', handled: 2, breached: 0 });
   t.match((await read(`parties?${period}`)).rows[3], {
     party: 'authority',
     step: 'dispute_decisions',
@@ -504,4 +513,8 @@ t.test('a dispute lost by the owner; items due today and the next working day', 
   t.match((await read('open-items?bucket=due_today')).items, [
     { requestId: f.id, deadlineDate: day(4), ageWorkingDays: 1, lateWorkingDays: 0 },
   ]);
+  // b's level-1 notice was issued as Wednesday (day 2) began; its reply was due by the end of the third
+  // working day after (Thu, Fri, Mon: day 7) and never came. Day 8 (Tuesday): overdue.
+  await skipHours(96);
+  t.match((await read(`supervision?${period}`)).totals, { repliesGiven: 0, repliesOverdue: 1 }, "b's notice: a reply overdue");
 });

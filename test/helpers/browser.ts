@@ -93,19 +93,19 @@ export async function settled(page: Page): Promise<void> {
   });
 }
 
-/** No serious or critical accessibility violation on the page as it stands. */
-export async function accessible(t: Same, page: Page, name: string): Promise<void> {
+/** No serious or critical accessibility violation on the page as it stands (`every`: none of any impact). */
+export async function accessible(t: Same, page: Page, name: string, { every = false } = {}): Promise<void> {
   // Colours are judged as they settle: an element fading in (a toast, a dialog) is not yet at full contrast.
   await settled(page);
   await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
+  const violations = await page.evaluate(async (every: boolean) => {
     // In the page: axe checks the whole document.
     const result = await (globalThis as unknown as { axe: typeof axe }).axe.run({ resultTypes: ['violations'] });
     return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .filter((v) => every || v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  t.same(violations, [], `${name}: no serious or critical accessibility violation`);
+  }, every);
+  t.same(violations, [], `${name}: no ${every ? '' : 'serious or critical '}accessibility violation`);
 }
 
 /** The page at 1280 px and at 768 px (a tablet), full length. */

@@ -2,7 +2,8 @@
  * Raising an objection and its evidence, through real HTTP, PostgreSQL and a worker on the Temporal
  * dev server: the grant must be the objector department's and valid, the field the grant's, the
  * record a valid identifier; a second objection on the same record's field is the same dispute;
- * the raise is idempotent; evidence is typed, hashed and closed once the center accepts.
+ * the raise is idempotent; evidence is typed, hashed, limited in size and count, and closed once
+ * the center accepts.
  */
 import { createHash } from 'node:crypto';
 import t from 'tap';
@@ -75,6 +76,11 @@ const htmlEvidence = await upload(world.marketRequester, htmlPage(), 'text/html'
 const disguised = await upload(world.marketRequester, htmlPage(), PNG);
 const stored = await db.select({ id: objectionEvidence.id }).from(objectionEvidence).where(eq(objectionEvidence.objectionId, id));
 const ownerEvidence = await upload(world.policeReviewer, pdf, PDF);
+// Over the size limit (10 MB) by a byte, inside the body limit; then up to the count limit (10 files) and one more.
+const tooLarge = await upload(world.marketRequester, Buffer.concat([pdf, Buffer.alloc(10 * 1024 * 1024 + 1 - pdf.length, 0x20)]), PDF);
+const filled: number[] = [];
+for (let i = 2; i <= 10; i++) filled.push((await upload(world.marketRequester, pdfFile(`证明材料 ${i}`), PDF)).status);
+const tooMany = await upload(world.marketRequester, pdfFile('证明材料 11'), PDF);
 const download = await harness.app.inject({
   method: 'GET',
   url: `/api/v1/objections/${id}/evidence/${evidence.body.id}`,
@@ -132,6 +138,9 @@ t.test('evidence: typed and hashed, the objector’s, closed once accepted', asy
     'and nothing of it is stored',
   );
   t.match([ownerEvidence.status, ownerEvidence.body.code], [403, 'forbidden'], 'the owner does not add the objector’s evidence');
+  t.match([tooLarge.status, tooLarge.body.code], [422, 'attachment_too_large'], 'a file over 10 MB is refused');
+  t.same(filled, Array(9).fill(201), 'ten files in all are taken');
+  t.match([tooMany.status, tooMany.body.code], [422, 'too_many_attachments'], 'the eleventh is refused');
   t.equal(download.statusCode, 200);
   t.equal(download.headers['x-content-sha256'], evidence.body.sha256);
   t.same(download.rawPayload, pdf, 'the bytes as uploaded');

@@ -189,7 +189,7 @@ t.test("the center's operator reads the department's figures, a chart, and drill
   t.equal(row['被督办'], '1', 'one breach charged (a level-1 supervision)');
   t.equal(row['平均办理工作日'], '0', 'decided the day they were filed');
   t.ok(await page.getByRole('region', { name: '市大数据中心与主管部门环节' }).isVisible(), "the center's and authority's steps are shown");
-  await accessible(t, page, 'dashboard (city)');
+  await accessible(t, page, 'dashboard (city)', { every: true });
 
   // Filtered to the department: the totals, the chart and the open items follow from the fixture.
   await page.getByRole('combobox', { name: '数据责任部门' }).click();
@@ -241,7 +241,7 @@ t.test("the center's operator reads the department's figures, a chart, and drill
     new RegExp(`/objections/report\\?from=${month}-01&to=${today}&departmentId=${owner.id}$`),
     'the whole report for the same period and department',
   );
-  await accessible(t, page, 'dashboard (one department)');
+  await accessible(t, page, 'dashboard (one department)', { every: true });
   await screenshots(page, 'dashboard');
 
   // On a tablet the page does not scroll sideways: the charts shrink, the tables scroll in their box.
@@ -252,7 +252,7 @@ t.test("the center's operator reads the department's figures, a chart, and drill
     return w.document.documentElement.scrollWidth <= w.innerWidth;
   });
   t.ok(fits, 'no page-wide horizontal scroll at 768 px');
-  await accessible(t, page, 'dashboard at 768 px');
+  await accessible(t, page, 'dashboard at 768 px', { every: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 
   // Drill-down: the department's requests, narrowed to the breached one, then the request.
@@ -261,12 +261,40 @@ t.test("the center's operator reads the department's figures, a chart, and drill
   await page.getByRole('heading', { name: `${OWNER} · 申请明细` }).waitFor();
   for (const r of [approved, refused, overdue]) await page.getByRole('link', { name: r.number }).waitFor();
   t.equal(await rowsOf(page, '申请明细').count(), 4, 'its four requests');
-  await accessible(t, page, 'drill-down');
+  await accessible(t, page, 'drill-down', { every: true });
+  // The columns sort the page: by filing time, the earliest first.
+  const drill = page.getByRole('region', { name: '申请明细' });
+  await drill.getByRole('columnheader', { name: '提交时间' }).click();
+  await until(
+    async () => (await drill.getByRole('columnheader', { name: '提交时间' }).getAttribute('aria-sort')) === 'ascending',
+    'sorted by filing time',
+  );
+  const filed = await drill.locator('tbody tr.ant-table-row td:nth-child(5)').allInnerTexts();
+  t.same(filed, [...filed].sort(), 'the rows in filing order');
+  await screenshots(page, 'dashboard-drilldown');
+  await page.setViewportSize({ width: 768, height: 1024 });
+  // The menu folds into its overflow item once it has measured the narrower window.
+  await until(
+    () =>
+      page.evaluate(() => {
+        const w = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+        return w.document.documentElement.scrollWidth <= w.innerWidth;
+      }),
+    'the drill-down: no page-wide horizontal scroll at 768 px',
+  );
+  t.pass('the drill-down: no page-wide horizontal scroll at 768 px');
+  await accessible(t, page, 'drill-down at 768 px', { every: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByRole('combobox', { name: '办理结果' }).click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="超期"]').click();
   await page.waitForURL(/outcome=breached/);
   await page.getByRole('link', { name: approved.number }).waitFor({ state: 'detached' });
   t.equal(await rowsOf(page, '申请明细').count(), 1, 'one breached');
+  // The export carries what the page is narrowed by: the one breached request.
+  const [narrowed] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV（申请明细）' }).click()]);
+  const exported = (await readFile(await narrowed.path(), 'utf8')).trim().split('\n');
+  t.equal(exported.length, 2, 'a header and one row');
+  t.match(exported[1], new RegExp(`^${overdue.number},`), 'the breached request');
   await page.getByRole('link', { name: overdue.number }).click();
   await page.waitForURL(new RegExp(`/requests/${overdue.id}$`));
   await page.getByRole('heading', { name: `共享申请 ${overdue.number}` }).waitFor();

@@ -144,10 +144,9 @@ export function Shell() {
             {menu}
           </Layout.Sider>
         )}
+        {/* Ant Design's Content is the page's one <main> landmark. */}
         <Layout.Content style={{ padding: 16, minWidth: 0 }}>
-          <main>
-            <Outlet />
-          </main>
+          <Outlet />
         </Layout.Content>
       </Layout>
     </Layout>
