@@ -258,7 +258,6 @@ cases.push(
   ),
   narrowedCase('getDashboardSupervision', 'supervision', {}),
   narrowedCase('getDashboardSupervision (districtId)', 'supervision', { districtId: district }),
-  narrowedCase('getDashboardSupervision (track 5)', 'supervision', { track: 5 }),
   {
     endpoint: 'listDashboardOpenItems (overdue)',
     period: 'now',

@@ -9,3 +9,10 @@ CREATE INDEX "sla_clocks_running_party_idx" ON "sla_clocks" USING btree ("charge
 --> statement-breakpoint
 CREATE INDEX "sla_clocks_request_extension_pending_idx" ON "sla_clocks" USING btree ("deadline_at")
   WHERE ("extension"->>'decision') = 'pending' AND "subject_type" = 'Request';
+--> statement-breakpoint
+-- A department's decisions by decision day (its trends, on either side), without the whole city's day.
+CREATE INDEX "request_facts_owner_decided_idx" ON "request_facts" USING btree ("owner_department_id", "decided_date")
+  WHERE "decided_date" IS NOT NULL;
+--> statement-breakpoint
+CREATE INDEX "request_facts_requester_decided_idx" ON "request_facts" USING btree ("requester_department_id", "decided_date")
+  WHERE "decided_date" IS NOT NULL;

@@ -154,15 +154,9 @@ export class StepFigures {
   }
 
   /** Supervision notices on every kind of case (requests, objections): open now (by level), and replies to those issued in the period. */
-  async supervision(scope: Pick<Scope, 'from' | 'to' | 'departmentId' | 'districtId' | 'track' | 'now'>) {
+  async supervision(scope: Pick<Scope, 'from' | 'to' | 'departmentId' | 'districtId' | 'now'>) {
     const { start, end } = periodInstants(scope);
-    const filters = [sql`true`];
-    if (scope.departmentId !== null) filters.push(sql`s.responsible_department_id = ${scope.departmentId}::uuid`);
-    // A track is a request's: notices on objections (no track) are left out.
-    if (scope.track !== null)
-      filters.push(sql`exists (select 1 from sla_clocks tc join requests r on r.id = tc.subject_id::uuid
-        where tc.id = s.clock_id and tc.subject_type = 'Request' and r.track = ${scope.track})`);
-    const department = sql.join(filters, sql` and `);
+    const department = scope.departmentId === null ? sql`true` : sql`s.responsible_department_id = ${scope.departmentId}::uuid`;
     const district =
       scope.districtId === null ? sql`true` : sql`(d.id = ${scope.districtId}::uuid or d.parent_id = ${scope.districtId}::uuid)`;
     return rowsOf<{ id: string; code: string; name: string; open1: number; open2: number; given: number; overdue: number }>(

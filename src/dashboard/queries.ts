@@ -131,20 +131,23 @@ export class FactFigures {
     this.facts = sql.raw(source === 'facts' ? 'request_facts' : 'request_fact_source');
   }
 
-  /** City-wide figures read the rollups; a department's, or the scan, read fact rows. */
-  private rollsUp(scope: Scope): boolean {
-    return this.source === 'facts' && scope.departmentId === null;
+  /**
+   * City-wide figures read the rollups, and so do an owner department's (the rollups are per owner
+   * department); figures on either side of a department, or the scan, read fact rows.
+   */
+  private rollsUp(scope: Scope, side: Side | 'either'): boolean {
+    return this.source === 'facts' && (scope.departmentId === null || side === 'owner');
   }
 
   /** The cohort's rows (one per fact, or one per rollup group), columns as `cohortColumns`. */
   private cohortRows(scope: Scope, side: Side | 'either'): SQL {
-    if (!this.rollsUp(scope)) return sql`select ${cohortColumns} from ${this.facts} f where ${cohort(scope, side)}`;
+    if (!this.rollsUp(scope, side)) return sql`select ${cohortColumns} from ${this.facts} f where ${cohort(scope, side)}`;
     return sql`
       select ${rollupColumns} from request_fact_days f
-      where ${cohort(scope)} and f.filed_date not in (${staleDays(scope, 'filed')})
+      where ${cohort(scope, side)} and f.filed_date not in (${staleDays(scope, 'filed')})
       union all
       select ${cohortColumns} from request_facts f
-      where ${cohort(scope)} and f.filed_date in (${staleDays(scope, 'filed')})`;
+      where ${cohort(scope, side)} and f.filed_date in (${staleDays(scope, 'filed')})`;
   }
 
   /** Decided requests of the cohort by owner department and working days to decide. */
@@ -155,18 +158,18 @@ export class FactFigures {
       join calendar_ordinals fo on fo.date = f.filed_date
       join calendar_ordinals dc on dc.date = f.decided_date
       where ${where}`;
-    if (!this.rollsUp(scope)) return perFact(this.facts, cohort(scope, 'owner'));
+    if (!this.rollsUp(scope, 'owner')) return perFact(this.facts, cohort(scope, 'owner'));
     return sql`
       select f.owner_department_id, f.days, f.requests from request_fact_day_spans f
-      where ${cohort(scope)} and f.filed_date not in (${staleDays(scope, 'filed')})
+      where ${cohort(scope, 'owner')} and f.filed_date not in (${staleDays(scope, 'filed')})
       union all
-      ${perFact(sql`request_facts`, sql`${cohort(scope)} and f.filed_date in (${staleDays(scope, 'filed')})`)}`;
+      ${perFact(sql`request_facts`, sql`${cohort(scope, 'owner')} and f.filed_date in (${staleDays(scope, 'filed')})`)}`;
   }
 
   /** Decisions in the period by decision day (either side of a department filter). */
   private decisionRows(scope: Scope): SQL {
     const perFact = (from: SQL, where: SQL) => sql`select f.decided_date, 1 as decisions from ${from} f where ${where}`;
-    if (!this.rollsUp(scope)) return perFact(this.facts, cohort(scope, 'either', 'decided'));
+    if (!this.rollsUp(scope, 'either')) return perFact(this.facts, cohort(scope, 'either', 'decided'));
     return sql`
       select f.decided_date, f.decisions from request_fact_decision_days f
       where ${cohort(scope, 'either', 'decided')} and f.decided_date not in (${staleDays(scope, 'decided')})

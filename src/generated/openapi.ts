@@ -1414,8 +1414,8 @@ export interface paths {
         };
         /**
          * Supervision (督办) on requests and objections — open level-1 and level-2 notices now, and replies given and overdue to the notices issued in the period, per responsible department
-         * @description `districtId` keeps the responsible departments in that district; `track` keeps the notices
-         *     on requests of that track (objections have no track and are left out).
+         * @description `districtId` keeps the responsible departments in that district. Notices are not narrowed by
+         *     track: they concern requests and objections (which have none) alike.
          */
         get: operations["getDashboardSupervision"];
         put?: never;
@@ -6590,7 +6590,6 @@ export interface operations {
                 departmentId?: components["parameters"]["DashboardDepartment"];
                 /** @description A district government; keeps requests whose owner department is that district's */
                 districtId?: components["parameters"]["DashboardDistrict"];
-                track?: components["parameters"]["DashboardTrack"];
             };
             header?: never;
             path?: never;

@@ -179,8 +179,6 @@ t.test("the center's and the authority's steps; supervision; trends", async (t) 
     [world.center.id],
   );
   const level1 = async (query: string) => (await get(`supervision?${period}&${query}`)).body.totals.openLevel1;
-  t.equal(await level1('track=1'), 1, "b's notice is on a track-1 request");
-  t.equal(await level1('track=5'), 0, 'none on track 5');
   t.equal(await level1(`districtId=${district.id}`), 0, 'the center is in no district');
   t.equal(await level1(`departmentId=${world.police.id}`), 0, 'the police are charged with nothing');
   t.same(

@@ -115,7 +115,7 @@ function Parties({ filters }: { filters: DashboardFilters }) {
 function Supervision({ filters }: { filters: DashboardFilters }) {
   const supervision = useSupervisionFigures(filters);
   return (
-    <Section title="督办情况" table="supervision" filters={filters}>
+    <Section title="督办情况" note="督办涉及申请与异议，不按通道筛选" table="supervision" filters={filters}>
       <Space direction="vertical" style={{ width: '100%' }}>
         <ErrorAlert error={supervision.error} />
         {supervision.data && <SupervisionTotals totals={supervision.data.totals} />}

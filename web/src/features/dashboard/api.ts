@@ -97,10 +97,12 @@ export function useParties(period: { from: string; to: string }, enabled: boolea
 
 /** Open notices now; replies given and overdue to the notices issued in the period. */
 export function useSupervisionFigures(filters: DashboardFilters) {
+  // Notices are not narrowed by track (an objection has none).
+  const { track: _track, ...query } = filters;
   return useQuery({
     placeholderData: keepPreviousData,
-    queryKey: ['dashboard', 'supervision', filters],
-    queryFn: () => unwrap(api.GET('/api/v1/dashboard/supervision', { params: { query: filters } })),
+    queryKey: ['dashboard', 'supervision', query],
+    queryFn: () => unwrap(api.GET('/api/v1/dashboard/supervision', { params: { query } })),
   });
 }
 
