@@ -133,14 +133,24 @@ export class FactFigures {
 
   /**
    * City-wide figures read the rollups, and so do an owner department's (the rollups are per owner
-   * department); figures on either side of a department, or the scan, read fact rows.
+   * department); the scan reads the view's rows.
    */
   private rollsUp(scope: Scope, side: Side | 'either'): boolean {
     return this.source === 'facts' && (scope.departmentId === null || side === 'owner');
   }
 
+  /**
+   * What a department asked of others (requester side, owned by another department): fact rows.
+   * With its own data from the owner rollups, that is the department on either side, each request once.
+   */
+  private askedOfOthers(scope: Scope, dates: 'filed' | 'decided' = 'filed'): SQL {
+    return sql`${cohort(scope, 'requester', dates)} and f.owner_department_id <> ${scope.departmentId}::uuid`;
+  }
+
   /** The cohort's rows (one per fact, or one per rollup group), columns as `cohortColumns`. */
   private cohortRows(scope: Scope, side: Side | 'either'): SQL {
+    if (side === 'either' && scope.departmentId !== null && this.source === 'facts')
+      return sql`${this.cohortRows(scope, 'owner')} union all select ${cohortColumns} from request_facts f where ${this.askedOfOthers(scope)}`;
     if (!this.rollsUp(scope, side)) return sql`select ${cohortColumns} from ${this.facts} f where ${cohort(scope, side)}`;
     return sql`
       select ${rollupColumns} from request_fact_days f
@@ -169,12 +179,16 @@ export class FactFigures {
   /** Decisions in the period by decision day (either side of a department filter). */
   private decisionRows(scope: Scope): SQL {
     const perFact = (from: SQL, where: SQL) => sql`select f.decided_date, 1 as decisions from ${from} f where ${where}`;
-    if (!this.rollsUp(scope, 'either')) return perFact(this.facts, cohort(scope, 'either', 'decided'));
+    if (this.source === 'scan') return perFact(this.facts, cohort(scope, 'either', 'decided'));
+    // The decision rollups are per owner department: a department's own data from them, what it asked of others from the facts.
+    const side = scope.departmentId === null ? 'either' : 'owner';
+    const asked =
+      scope.departmentId === null ? sql`` : sql` union all ${perFact(sql`request_facts`, this.askedOfOthers(scope, 'decided'))}`;
     return sql`
       select f.decided_date, f.decisions from request_fact_decision_days f
-      where ${cohort(scope, 'either', 'decided')} and f.decided_date not in (${staleDays(scope, 'decided')})
+      where ${cohort(scope, side, 'decided')} and f.decided_date not in (${staleDays(scope, 'decided')})
       union all
-      ${perFact(sql`request_facts`, sql`${cohort(scope, 'either', 'decided')} and f.decided_date in (${staleDays(scope, 'decided')})`)}`;
+      ${perFact(sql`request_facts`, sql`${cohort(scope, side, 'decided')} and f.decided_date in (${staleDays(scope, 'decided')})`)}${asked}`;
   }
 
   /** Requests by track and state, and the on-time rate per track. */

@@ -440,6 +440,13 @@ t.test('a change after the refresh marks its days stale, and the figures stay ex
   t.same(await facts.overview(scope), await scan.overview(scope), 'and after it');
   t.same(await facts.departments(scope), await scan.departments(scope));
   t.same(await facts.trends(scope), await scan.trends(scope));
+  // A department's figures read its own data from the rollups and what it asked of others from the facts.
+  for (const departmentId of [world.police.id, world.market.id]) {
+    const own = { ...scope, departmentId };
+    t.same(await facts.overview(own), await scan.overview(own), 'a department, from the rollups: overview');
+    t.same(await facts.departments(own), await scan.departments(own), 'league');
+    t.same(await facts.trends(own), await scan.trends(own), 'trends');
+  }
   // b's late delivery is the center's third provisioning, on day 3: (0 + 0 + 3) / 3 working days.
   const provisioning = { party: 'center', step: 'provisioning', handled: 3, breached: 1, openNow: 1, overdueNow: 0, averageWorkingDays: 1 };
   t.match(steps.body.rows[0], provisioning, 'the steps, before the refresh');
