@@ -6822,8 +6822,8 @@ export interface operations {
     listObjections: {
         parameters: {
             query?: {
-                /** @description raised — by the caller's department; on_my_data — on datasets it owns; tasks — with a verification task of its department; all — every one it may read */
-                scope?: "raised" | "on_my_data" | "tasks" | "all";
+                /** @description raised — by the caller's department; on_my_data — on datasets it owns; tasks — with a verification task of its department still undecided; center_queue — waiting for the center (acceptance, trace, feedback, a contest or a task's extension to decide); all — every one it may read */
+                scope?: "raised" | "on_my_data" | "tasks" | "center_queue" | "all";
                 state?: components["schemas"]["ObjectionState"];
                 /** @description true — not archived or rejected; false — closed */
                 open?: boolean;

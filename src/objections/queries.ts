@@ -17,7 +17,14 @@ import { decodeCursor, isTimeIdCursor, page } from '../platform/http/cursor.js';
 import * as sla from '../sla/index.js';
 import { isOverdue } from '../sla/rules/clock.js';
 import { stepTiming } from '../sla/rules/timing.js';
-import { FINAL_OBJECTION_STATES, partyOfCharge, type ObjectionResult, type ObjectionState } from './rules/lifecycle.js';
+import {
+  FINAL_OBJECTION_STATES,
+  OBJECTION_STATES,
+  partyOfCharge,
+  waitingParty,
+  type ObjectionResult,
+  type ObjectionState,
+} from './rules/lifecycle.js';
 
 export type ObjectionSummary = JsonBody<'listObjections', 200>['items'][number];
 type Step = NonNullable<ObjectionSummary['step']>;
@@ -35,6 +42,21 @@ export const objectionFields = {
 
 const marked = sql<boolean>`exists (select 1 from ${dataMarks} where ${dataMarks.objectionId} = ${objections.id} and ${dataMarks.revokedAt} is null)`;
 
+/**
+ * The step an objection waits on: its own clock, or while its sources verify (tasks, no clock of
+ * its own) the undecided task due first.
+ */
+const currentClockId = sql`coalesce(${objections.clockId}, (
+  select t.clock_id from objection_tasks t join sla_clocks tc on tc.id = t.clock_id
+  where t.objection_id = ${objections.id} and t.decided_at is null and tc.state <> 'stopped'
+  order by tc.deadline_at, t.id limit 1))`;
+
+/** Waiting for the center: a state whose step is the center's (the rules say which), or a task's extension to decide. */
+const CENTER_STATES = OBJECTION_STATES.filter((state) => waitingParty(state) === 'center');
+const waitingForCenter = sql`(${inArray(objections.state, CENTER_STATES)} or exists (
+  select 1 from objection_tasks t join sla_clocks tc on tc.id = t.clock_id
+  where t.objection_id = ${objections.id} and t.decided_at is null and tc.extension->>'decision' = 'pending'))`;
+
 function base(db: Db | Tx) {
   return db
     .select({
@@ -51,7 +73,7 @@ function base(db: Db | Tx) {
     .innerJoin(owner, eq(owner.id, objections.ownerDepartmentId))
     .innerJoin(datasets, eq(datasets.id, objections.datasetId))
     .innerJoin(grants, eq(grants.id, objections.grantId))
-    .leftJoin(slaClocks, eq(slaClocks.id, objections.clockId));
+    .leftJoin(slaClocks, eq(slaClocks.id, currentClockId));
 }
 type Row = Awaited<ReturnType<ReturnType<typeof base>['where']>>[number];
 
@@ -96,7 +118,10 @@ function scopeCondition(ctx: RequestContext, scope: QueryParams<'listObjections'
   const own = ctx.actor.departmentId;
   if (scope === 'raised') return eq(objections.objectorDepartmentId, own);
   if (scope === 'on_my_data') return eq(objections.ownerDepartmentId, own);
-  if (scope === 'tasks') return objectionFields.verifierDepartmentIds(own);
+  if (scope === 'tasks')
+    return sql`exists (select 1 from ${objectionTasks} where ${objectionTasks.objectionId} = ${objections.id}
+      and ${objectionTasks.departmentId} = ${own} and ${objectionTasks.decidedAt} is null)`;
+  if (scope === 'center_queue') return waitingForCenter;
   return undefined;
 }
 

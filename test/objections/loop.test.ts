@@ -107,6 +107,13 @@ let d5 = await detail(o5.id);
 const o5Task = taskOf(d5, world.police.id);
 const overCap = await call('POST', `/objections/${o5.id}/tasks/${o5Task.id}/extension`, police, { days: 9, reason: '需调取档案' });
 await step(`/objections/${o5.id}/tasks/${o5Task.id}/extension`, police, { days: 3, reason: '需调取纸质档案核对' });
+// The lists now: every objection accepted and traced is with its sources; only O5's extension waits for the center.
+const list = async (query: string, user: User) => (await call('GET', `/objections?${query}`, user)).body.items as Json[];
+const queues = {
+  center: await list('scope=center_queue', center),
+  police: await list('scope=tasks', police),
+  bureau: await list('scope=tasks', world.bureauReviewer),
+};
 await step(`/objections/${o5.id}/tasks/${o5Task.id}/extension-decision`, center, { approved: true, reason: '同意延期' });
 d5 = await detail(o5.id);
 // O1: corrected, feedback.
@@ -466,4 +473,22 @@ t.test('the report matches the story, worked out by hand (read on Wed 17 Mar)', 
   const csv = Buffer.from(reportXlsx.body as unknown as Buffer).toString('utf8');
   t.match(csv, new RegExp(`${world.datasets.plain.code}.*,4,1,2,2,1,0,6\\.3,1,`), 'the CSV carries the same figures');
   t.match(csv, /\r?\n合计,,,6,1,2,3,1,1,2\.7,1,\r?\n?$/, 'and the totals as its last row');
+});
+
+t.test('the center’s queue and a department’s open tasks, with the step each waits on', async (t) => {
+  const numbers = (items: Json[]) => items.map((i) => i.number as string).sort();
+  t.same(numbers(queues.center), [o5.number], 'only O5: its extension waits for the center');
+  t.same(numbers(queues.police), [o1, o3, o4, o5, o6].map((o) => o.number).sort(), "the police's undecided tasks");
+  t.same(numbers(queues.bureau), [o3.number], "the bureau's: O3's second source");
+  const first = queues.police.find((i) => i.id === o1.id)!;
+  t.match(
+    first,
+    { state: 'verifying', step: { deadlineDate: '2038-03-08', overdue: false } },
+    "O1's task, due Mon 8 Mar, shown as its step",
+  );
+  const later = await call('GET', '/objections?scope=tasks', police);
+  t.notOk(
+    (later.body.items as Json[]).some((i) => i.id === o1.id),
+    'a decided task leaves the list',
+  );
 });

@@ -69,10 +69,12 @@ t.test('the center accepts it (the record is marked) and confirms the trace to t
   const page = await session();
   await signIn(page, '李强（中心运营）');
   await page.goto(`${platform.url}/objections`);
-  await page.getByRole('tab', { name: '全部异议', selected: true }).waitFor();
+  // The center lands on its queue: what waits for it, the new objection among them.
+  await page.getByRole('tab', { name: '待中心处理', selected: true }).waitFor();
   await accessible(t, page, 'the objections list');
   await screenshots(page, 'objections');
-  await page.goto(objectionUrl);
+  await page.locator(`a[href="${new URL(objectionUrl).pathname}"]`).click();
+  await page.waitForURL(objectionUrl);
   await page.getByRole('button', { name: /^受\s*理$/ }).click();
   await confirmDialog(page);
   await heading(page, '溯源中');
@@ -93,8 +95,10 @@ t.test('the source department corrects its data; the center gives feedback', asy
   const page = await session();
   await signIn(page, '施洋（医保局审核）');
   await page.getByRole('menuitem', { name: '异议核实' }).click();
-  await page.getByRole('tab', { name: '本部门的核实任务', selected: true }).waitFor();
-  await page.goto(objectionUrl);
+  // The reviewer lands on its department's undecided tasks, the objection among them.
+  await page.getByRole('tab', { name: '本部门待核实任务', selected: true }).waitFor();
+  await page.locator(`a[href="${new URL(objectionUrl).pathname}"]`).click();
+  await page.waitForURL(objectionUrl);
   await page.getByRole('button', { name: /^核\s*实$/ }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('数据有误，已更正').check();

@@ -23,7 +23,10 @@ export function ObjectionsPage() {
   const { has } = useSession();
   const [params, update] = useUrlFilters();
   const seesAll = has('center_operator') || has('center_admin') || has('supervisor') || has('auditor');
-  const scope = (params.get('scope') as Scope | null) ?? (seesAll ? 'all' : has('reviewer') ? 'tasks' : 'raised');
+  const isCenter = has('center_operator') || has('center_admin');
+  // Each user starts where their work is: the center at its queue, a reviewer at its department's tasks.
+  const scope =
+    (params.get('scope') as Scope | null) ?? (isCenter ? 'center_queue' : seesAll ? 'all' : has('reviewer') ? 'tasks' : 'raised');
   const state = (params.get('state') as ObjectionState | null) ?? undefined;
   const open = params.get('open') === 'true' ? true : undefined;
   const q = params.get('q') ?? undefined;
@@ -52,7 +55,10 @@ export function ObjectionsPage() {
       <Tabs
         activeKey={scope}
         onChange={(key) => update({ scope: key })}
-        items={SCOPES.filter((s) => s.key !== 'all' || seesAll).map((s) => ({ key: s.key, label: s.label }))}
+        items={SCOPES.filter((s) => (s.key !== 'all' || seesAll) && (s.key !== 'center_queue' || isCenter)).map((s) => ({
+          key: s.key,
+          label: s.label,
+        }))}
       />
       <Form layout="inline" style={{ rowGap: 8 }}>
         <Form.Item label="状态">

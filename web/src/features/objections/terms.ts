@@ -70,6 +70,7 @@ export const EVENT_LABELS: Record<string, string> = {
 export const SCOPES = [
   { key: 'raised', label: '本部门提出的异议' },
   { key: 'on_my_data', label: '本部门数据的异议' },
-  { key: 'tasks', label: '本部门的核实任务' },
+  { key: 'tasks', label: '本部门待核实任务' },
+  { key: 'center_queue', label: '待中心处理' },
   { key: 'all', label: '全部异议' },
 ] as const;
