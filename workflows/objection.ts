@@ -3,10 +3,10 @@
  * people's actions as updates (declared once in src/objections/rules/actions.ts, refused by the
  * validator before anything is recorded) and keeps the timed steps — every clocked step's
  * reminder, breach and supervision (the center's steps and each source department's task), and
- * the contest window, which archives the dossier when it runs out. Orchestration only: every
+ * the contest window, reminded on its last day, which archives the dossier when it runs out. Orchestration only: every
  * change is an activity.
  */
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../src/server/activities.js';
 import {
   OBJECTION_ACTION_NAMES,
@@ -16,7 +16,7 @@ import {
 } from '../src/objections/rules/actions.js';
 import { isOpenObjection } from '../src/objections/rules/lifecycle.js';
 import { contestWindowOf, followedClocks, supervisedClocks, type ObjectionView } from '../src/objections/rules/view.js';
-import { expired } from '../src/sla/rules/step.js';
+import { dueEvents, expired, nextWake } from '../src/sla/rules/step.js';
 import { CaseEngine, refusal } from './case.js';
 import { objectionUpdates, objectionView } from './objection-api.js';
 
@@ -70,14 +70,32 @@ export async function objectionWorkflow(input: { objectionId: string }): Promise
         }),
       );
     },
-    // The contest window archives the dossier the moment it runs out.
+    // The contest window (复核申请期) reminds the objector at 00:00 on its last day and archives the
+    // dossier the moment it runs out.
     ownWake: (view) => {
       const window = contestWindowOf(view);
-      return window ? Date.parse(window.deadline) + 1 : null;
+      if (!window) return null;
+      const reminder = patched('contest-window-reminder') ? nextWake(window, Date.now(), false) : null;
+      return Math.min(reminder ?? Infinity, Date.parse(window.deadline) + 1);
     },
     runOwn: async (view, at) => {
       const window = contestWindowOf(view);
-      if (!window || !expired(window, at)) return false;
+      if (!window) return false;
+      const [reminder] = !expired(window, at) && patched('contest-window-reminder') ? dueEvents(window, at, false) : [];
+      if (reminder) {
+        const remindAt = new Date(reminder.at).toISOString();
+        await engine.run(() =>
+          act.runObjectionClockEvent({
+            objectionId,
+            clockId: window.clockId,
+            event: 'remind',
+            stepKey: engine.key('remind'),
+            at: remindAt,
+          }),
+        );
+        return true;
+      }
+      if (!expired(window, at)) return false;
       const due = new Date(Date.parse(window.deadline) + 1).toISOString();
       await engine.run(() => act.closeObjectionContestWindow({ objectionId, stepKey: engine.key('contest_window_closed'), at: due }));
       return true;

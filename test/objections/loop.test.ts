@@ -235,8 +235,9 @@ t.test('O1: accepted and marked, corrected, fed back, archived when the contest 
   t.equal(d.result, 'corrected');
   t.same(
     d.events.map((e: Json) => e.kind),
-    ['raised', 'accepted', 'verified', 'concluded', 'feedback_given', 'archived'],
+    ['raised', 'accepted', 'verified', 'concluded', 'feedback_given', 'reminded', 'archived'],
   );
+  t.equal(d.events.at(-2).at, '2038-03-07T16:00:00.000Z', 'the objector reminded at 00:00 on the contest window’s last day');
   t.match(d.tasks, [{ outcome: 'corrected', valueBefore: '旧值', valueAfter: '新值', correctionReference: 'HJ-2038-0301-001' }]);
   t.equal(d.events.at(-1).at, '2038-03-08T16:00:00.000Z', 'archived the moment the window (Mon 8 Mar) ran out');
   t.ok(d.mark.revokedAt, 'the mark revoked');
@@ -345,7 +346,22 @@ t.test('O4: the task ran out — breached, level 1, then level 2 — and was com
   );
   const d = await detail(o4.id);
   t.equal(d.state, 'confirmed_accurate');
-  t.ok(d.events.some((e: Json) => e.kind === 'deadline_breached') && d.events.some((e: Json) => e.kind === 'escalated_level_two'));
+  t.same(
+    (d.events as Json[])
+      .filter((e) => ['reminded', 'deadline_breached', 'escalated_level_two'].includes(e.kind))
+      .map((e) => [e.kind, e.party, e.at]),
+    [
+      ['reminded', 'system', '2038-03-07T16:00:00.000Z'],
+      ['deadline_breached', 'system', '2038-03-08T16:00:00.000Z'],
+      ['escalated_level_two', 'system', '2038-03-16T15:59:59.999Z'],
+    ],
+    'the task reminded at 00:00 on its due day, breached at its end, level 2 five working days later',
+  );
+  const told = await db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, o4.id));
+  t.ok(
+    told.some((n) => n.kind === 'objection.reminded' && n.departmentId === world.police.id && /今日到期/.test(n.title)),
+    'the verifying department reminded',
+  );
 });
 
 t.test('O4: the responsible department answers its level-1 notice once; the objection records it', async (t) => {
