@@ -305,7 +305,8 @@ const FUSED: DemoDataset = {
         sources: [
           { datasetCode: 'PSB-RK-001', fieldMap: { 姓名: '姓名', 公民身份号码: '公民身份号码' } },
           { datasetCode: 'HRSS-SB-001', fieldMap: { 社保缴费月份: '缴费月份' } },
-          { datasetCode: 'HSA-CB-001', fieldMap: { 医保参保状态: '参保状态' } },
+          // Names also come from the medical-insurance registration: an objection to 姓名 is traced to both.
+          { datasetCode: 'HSA-CB-001', fieldMap: { 姓名: '姓名', 医保参保状态: '参保状态' } },
         ],
       },
     },

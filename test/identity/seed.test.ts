@@ -133,10 +133,21 @@ t.test('the demo seed creates every fixture department (parents first) and the d
   // The objections part: one in each of several states.
   t.same((await handle.db.select({ state: objections.state }).from(objections)).map((o) => o.state).sort(), [
     'archived',
+    'contested',
+    'feedback_given',
     'rejected_out_of_scope',
     'submitted',
+    'tracing',
     'verifying',
   ]);
+  t.same(
+    await handle.db
+      .select({ result: objections.result, fused: objections.fused })
+      .from(objections)
+      .where(eq(objections.state, 'feedback_given')),
+    [{ result: 'partially_corrected', fused: true }],
+    'the fed-back one traced to two sources: one corrected, one confirmed',
+  );
   t.equal((await verifyLedger(handle.db)).valid, true, 'the ledger still verifies');
   t.equal(await seedDemoData(context, demoSeedSteps), 'reused');
 });

@@ -25,6 +25,8 @@ const [grant] = await db
 if (!grant) throw new Error('the demo has no grant on the fused PSB-RH-009');
 /** A resident identity number with its check digit worked out by hand (GB 11643). */
 const RECORD = '310101198503150029';
+/** The record of the demo's objections on the fused data's 姓名 (src/objections/seed.ts). */
+const DEMO_RECORD = '11010519491231002X';
 let objectionUrl = '';
 
 const heading = (page: Page, state: string) =>
@@ -124,10 +126,23 @@ t.test('the requester sees the result, accepts it, and the mark is gone', async 
   await heading(page, '已反馈');
   t.ok(await page.getByText('核实结果：已更正').isVisible(), 'the result');
   t.ok(await page.getByText('数据已标注').isVisible(), 'still marked while the result may be contested');
+  // The grant's page shows the open marks on its fields: this record's, and the demo's on 姓名.
+  const markRow = (grantPage: Page, record: string, field: string) =>
+    grantPage.getByRole('region', { name: '异议标注' }).getByRole('row', { name: new RegExp(`${record}\\s*${field}\\s*YY-`) });
+  const grantPage = await session();
+  await signIn(grantPage, '朱丽（人社局申请）');
+  await grantPage.goto(`${platform.url}/grants/${grant.id}`);
+  await markRow(grantPage, RECORD, '医保参保状态').waitFor();
+  t.ok(await markRow(grantPage, DEMO_RECORD, '姓名').isVisible(), 'with the marks of the other objections on the data');
+  await accessible(t, grantPage, 'a grant with open marks');
+  await screenshots(grantPage, 'grant-marks');
   await page.getByRole('button', { name: '认可核实结果' }).click();
   await confirmDialog(page);
   await heading(page, '已归档');
   t.notOk(await page.getByText('数据已标注').isVisible(), 'the mark is gone');
+  await grantPage.reload();
+  await markRow(grantPage, DEMO_RECORD, '姓名').waitFor();
+  t.notOk(await markRow(grantPage, RECORD, '医保参保状态').isVisible(), 'and gone from the grant’s page');
   const [row] = await db.select({ id: objections.id }).from(objections).where(eq(objections.recordKey, RECORD));
   const [mark] = await db.select().from(dataMarks).where(eq(dataMarks.objectionId, row!.id));
   t.ok(mark?.revokedAt, 'revoked in the database');
@@ -170,4 +185,35 @@ t.test('the verifying department under supervision (督办) replies to the notic
   t.notOk(await notice.getByRole('button', { name: '答复督办' }).isVisible(), 'answered once');
   await page.getByText('督办答复').first().waitFor();
   t.pass('the reply is in the objection’s history');
+});
+
+t.test('the dashboard counts the city’s objections on its 异议核实 card', async (t) => {
+  const page = await session();
+  await signIn(page, '李强（中心运营）');
+  await page.goto(`${platform.url}/dashboard`);
+  const card = page.getByRole('region', { name: '异议核实' });
+  const figure = async (title: string) =>
+    (
+      await card
+        .getByRole('list', { name: '异议核实总量' })
+        .getByRole('listitem')
+        .filter({ has: page.getByText(title, { exact: true }) })
+        .locator('.ant-statistic-content')
+        .innerText()
+    ).trim();
+  await card.getByRole('list', { name: '异议核实总量' }).getByText('提出异议', { exact: true }).waitFor();
+  // This month: the demo's seven (waiting, tracing, verifying, fed back partially corrected,
+  // contested, rejected, archived corrected) and the one raised above, corrected and archived.
+  t.same(
+    {
+      raised: await figure('提出异议'),
+      rejected: await figure('不予受理'),
+      open: await figure('办理中'),
+      corrected: await figure('已更正'),
+      confirmed: await figure('经核实无误'),
+      partial: await figure('部分更正'),
+    },
+    { raised: '8', rejected: '1', open: '5', corrected: '2', confirmed: '1', partial: '1' },
+  );
+  t.ok(await card.getByText(/PSB-RH-009 · 姓名：2 件/).isVisible(), 'the most disputed field: the fused data’s 姓名');
 });

@@ -1,6 +1,6 @@
 /**
  * One grant: what it allows, for whom and until when; its history; the catalogue changes it met;
- * how it was used (安全监管); and what the caller may do — the owner's reviewer or the center
+ * how it was used (安全监管); the open objection marks on its fields (异议标注); and what the caller may do — the owner's reviewer or the center
  * suspends, resumes or revokes it with a reason, the holder's requester renews it.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -11,7 +11,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { ReasonAction } from '../../components/ReasonAction';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
-import { RaiseObjection } from '../objections';
+import { DataMarks, RaiseObjection } from '../objections';
 import { daysLeft, EVENT_LABELS, IMPACT_LABELS, PARTY_LABELS, REASON_LABELS, STATE_LABELS, STATE_TONES } from './terms';
 
 type Detail = Schemas['GrantDetail'];
@@ -125,6 +125,7 @@ export function GrantPage() {
           </Descriptions.Item>
         </Descriptions>
       </Card>
+      {open && <DataMarks datasetId={grant.dataset.id} fields={grant.fields} />}
       <Card size="small" title="使用情况（本月）">
         <ErrorAlert error={usage.error} />
         {usage.data && (
