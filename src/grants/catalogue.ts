@@ -8,7 +8,7 @@
 import { and, eq, notInArray } from 'drizzle-orm';
 import { appendAuditEntries, type AuditActor } from '../audit/index.js';
 import { Subject } from '../identity/rules/abilities.js';
-import { enqueueNotification } from '../notifications/index.js';
+import { enqueueNotifications } from '../notifications/index.js';
 import type { Tx } from '../platform/db/client.js';
 import { grantCatalogueImpacts, grantEvents, grants } from '../platform/db/schema.js';
 import { centerDepartment } from '../sla/index.js';
@@ -42,7 +42,7 @@ export async function recordCatalogueChange(tx: Tx, change: CatalogueChange): Pr
     .select()
     .from(grants)
     .where(and(eq(grants.datasetId, change.datasetId), notInArray(grants.state, [...FINAL_GRANT_STATES])));
-  const affected: Array<{ grant: (typeof open)[number]; impacts: CatalogueImpact[] }> = [];
+  const affected: Affected = [];
   for (const grant of open) {
     const impacts = catalogueImpacts(change.before, change.after, grant.fields);
     if (!impacts.length) continue;
@@ -76,30 +76,7 @@ export async function recordCatalogueChange(tx: Tx, change: CatalogueChange): Pr
     affected.push({ grant, impacts: fresh });
   }
   if (!affected.length) return 0;
-  const holders = new Map<string, typeof affected>();
-  for (const entry of affected)
-    holders.set(entry.grant.requesterDepartmentId, [...(holders.get(entry.grant.requesterDepartmentId) ?? []), entry]);
-  const line = (entries: typeof affected) => entries.map((e) => `${e.grant.number}：${describe(e.impacts)}`).join('\n');
-  const notice = { kind: 'grant.catalogue_changed', subjectType: Subject.Grant, at: change.at };
-  for (const [departmentId, entries] of holders)
-    await enqueueNotification(tx, {
-      ...notice,
-      departmentId,
-      subjectId: entries[0]!.grant.id,
-      title: `您持有的 ${entries.length} 项授权受数据目录变更影响：${change.datasetName}`,
-      body: `${line(entries)}\n授权未被撤销；请评估对业务的影响，必要时联系数据责任部门或市大数据中心。`,
-      payload: { datasetId: change.datasetId, grants: entries.map((e) => e.grant.number) },
-    });
-  const center = await centerDepartment(tx);
-  if (center)
-    await enqueueNotification(tx, {
-      ...notice,
-      departmentId: center,
-      subjectId: affected[0]!.grant.id,
-      title: `数据目录变更影响 ${affected.length} 项授权：${change.datasetName}`,
-      body: line(affected),
-      payload: { datasetId: change.datasetId, grants: affected.map((e) => e.grant.number) },
-    });
+  await tellOfChange(tx, change, affected);
   await appendAuditEntries(
     tx,
     affected.map(({ grant, impacts }) => ({
@@ -114,4 +91,39 @@ export async function recordCatalogueChange(tx: Tx, change: CatalogueChange): Pr
     })),
   );
   return affected.length;
+}
+
+type Affected = Array<{ grant: typeof grants.$inferSelect; impacts: CatalogueImpact[] }>;
+
+/** Each holder told once of its affected grants, and the center of them all: one insert. */
+async function tellOfChange(tx: Tx, change: CatalogueChange, affected: Affected): Promise<void> {
+  const holders = new Map<string, Affected>();
+  for (const entry of affected)
+    holders.set(entry.grant.requesterDepartmentId, [...(holders.get(entry.grant.requesterDepartmentId) ?? []), entry]);
+  const line = (entries: Affected) => entries.map((e) => `${e.grant.number}：${describe(e.impacts)}`).join('\n');
+  const notice = { kind: 'grant.catalogue_changed', subjectType: Subject.Grant, at: change.at };
+  const center = await centerDepartment(tx);
+  // Every holder's notice and the center's in one insert.
+  await enqueueNotifications(tx, [
+    ...[...holders].map(([departmentId, entries]) => ({
+      ...notice,
+      departmentId,
+      subjectId: entries[0]!.grant.id,
+      title: `您持有的 ${entries.length} 项授权受数据目录变更影响：${change.datasetName}`,
+      body: `${line(entries)}\n授权未被撤销；请评估对业务的影响，必要时联系数据责任部门或市大数据中心。`,
+      payload: { datasetId: change.datasetId, grants: entries.map((e) => e.grant.number) },
+    })),
+    ...(center
+      ? [
+          {
+            ...notice,
+            departmentId: center,
+            subjectId: affected[0]!.grant.id,
+            title: `数据目录变更影响 ${affected.length} 项授权：${change.datasetName}`,
+            body: line(affected),
+            payload: { datasetId: change.datasetId, grants: affected.map((e) => e.grant.number) },
+          },
+        ]
+      : []),
+  ]);
 }

@@ -81,6 +81,13 @@ export function stepSubject(row: ObjectionRow, tasks: readonly Pick<TaskRow, 'id
     },
     watchers: [row.objectorDepartmentId],
     noticeKind: 'objection',
+    reminder: (step) =>
+      step.startsWith('contest_window:')
+        ? {
+            title: `异议 ${row.number} 申请复核的期限今日届满`,
+            body: '如对核实结果有异议，请于今日内申请复核；逾期未申请的，异议办结归档，标注撤销。',
+          }
+        : null,
   };
 }
 

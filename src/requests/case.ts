@@ -96,6 +96,10 @@ export function stepSubject(row: RequestRow): sla.StepSubject {
     departments: { requester: row.requesterDepartmentId, owner: row.ownerDepartmentId },
     watchers: [row.requesterDepartmentId],
     noticeKind: 'request',
+    reminder: (step) =>
+      step === 'supplement'
+        ? { title: `申请 ${row.number} 补正期限今日届满`, body: '请于今日内提交补正材料；逾期未补正的，申请失效。' }
+        : null,
   };
 }
 

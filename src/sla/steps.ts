@@ -30,6 +30,11 @@ export interface StepSubject {
   watchers: string[];
   /** The prefix of the notices' kinds, e.g. "request". */
   noticeKind: string;
+  /**
+   * The due-day reminder's wording for a step whose party is not late when it lets the step run out
+   * (a supplement to answer, a window to contest in); null for the engine's ("…今日到期").
+   */
+  reminder?(step: string): { title: string; body: string } | null;
 }
 
 export type SupervisionRow = typeof supervisions.$inferSelect;
@@ -166,7 +171,8 @@ export async function remindStep(tx: Tx, subject: StepSubject, clockId: string, 
   }
   await setEngineState(tx, clockId, { remindedFor: clock.deadlineAt });
   const departmentId = await departmentOf(tx, subject, clock.chargedParty);
-  await notify(tx, subject, 'reminded', at, [{ departmentId, title: `${subject.label} 今日到期`, body: '办理时限今日届满，请及时处理' }]);
+  const text = subject.reminder?.(clock.step) ?? { title: `${subject.label} 今日到期`, body: '办理时限今日届满，请及时处理' };
+  await notify(tx, subject, 'reminded', at, [{ departmentId, ...text }]);
   return true;
 }
 

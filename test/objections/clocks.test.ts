@@ -184,7 +184,7 @@ t.test('P1: the center’s own step — reminded, breached, level 1 to the autho
   t.ok(titled(world.center.id, /^督办：.*已超期/), 'the center told to answer the level-1 notice');
   t.ok(titled(world.authority.id, /超期，已发出一级督办/), 'the competent authority supervises the center’s breach');
   t.ok(titled(world.authority.id, /^二级督办/), 'and is told of level 2');
-  t.ok(titled(world.market.id, /今日到期/), 'the objector reminded on the contest window’s last day');
+  t.ok(titled(world.market.id, /申请复核的期限今日届满/), 'the objector reminded on the contest window’s last day, in its own words');
   t.match(p1Accepted, { state: 'verifying' }, 'accepted late, the objection goes on');
 });
 

@@ -306,9 +306,9 @@ t.test('an unanswered supplement lapses the request at the end of its limit, wit
     .from(notificationOutbox)
     .where(and(eq(notificationOutbox.subjectId, request.id), eq(notificationOutbox.kind, 'request.reminded')));
   t.same(
-    reminderNotices.map((n) => n.departmentId),
-    [world.market.id],
-    'to the requesting department',
+    reminderNotices.map((n) => [n.departmentId, n.title]),
+    [[world.market.id, `申请 ${request.number} 补正期限今日届满`]],
+    'to the requesting department, saying what lapses',
   );
   const clocks = await db.select().from(slaClocks).where(eq(slaClocks.subjectId, request.id));
   t.same(
