@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { temporalAnswers } from '../../test/helpers/servers.js';
 
 export interface ClusterSettings {
   root: string;
@@ -78,19 +79,11 @@ export class Cluster {
     child.stderr.pipe(out);
     this.temporal = { child, exited: exitOf(child) };
     this.writePids();
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        const connection = await Connection.connect({ address: this.temporalAddress, connectTimeout: 1_000 });
-        await connection.workflowService.getSystemInfo({});
-        await connection.close();
-        return;
-      } catch (error) {
-        if (Date.now() > deadline || child.exitCode !== null)
-          throw new Error(`the Temporal dev server on ${this.temporalAddress} did not start (see temporal.log)`, { cause: error });
-        await sleep(250);
-      }
-    }
+    await temporalAnswers(
+      this.temporalAddress,
+      child,
+      `the Temporal dev server on ${this.temporalAddress} did not start (see temporal.log)`,
+    );
   }
 
   /** Stops the dev server as an operator would (SIGTERM) and waits for it to exit. */

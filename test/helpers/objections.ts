@@ -5,13 +5,17 @@
  * whose 联系电话 comes from police data and from the bureau's.
  */
 import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import * as catalogue from '../../src/catalogue/service.js';
 import type { Lineage } from '../../src/catalogue/rules/dataset.js';
 import type { Db } from '../../src/platform/db/client.js';
+import { objections } from '../../src/platform/db/schema.js';
 import { toActor } from '../../src/identity/actor.js';
+import type { UserRow } from '../../src/identity/service.js';
+import type { TestApp } from './app.js';
 import { fieldsOf, grantFor } from './grants.js';
-import { createTestDepartment, createTestUser } from './identity.js';
-import { createRequestWorld } from './requests.js';
+import { bearer, createTestDepartment, createTestUser } from './identity.js';
+import { createRequestWorld, waitFor } from './requests.js';
 
 /** A valid resident identity number (the example of GB 11643). */
 export const RECORD = '11010519491231002X';
@@ -61,3 +65,62 @@ export async function createObjectionWorld(db: Db, options: { validTo?: Date } =
   return { ...world, bureau, bureauReviewer, bureauRequester, datasets: { plain, sourceA, sourceB, fused }, grants };
 }
 export type ObjectionWorld = Awaited<ReturnType<typeof createObjectionWorld>>;
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The objection world's HTTP calls, as its parties make them on the test server's clock: raw calls,
+ * steps that must succeed, raising on `RECORD`, an objection's detail (the summary's fields
+ * alongside the rest), its state in the database, and the exchange's grant check.
+ */
+export function objectionApi(options: { harness: TestApp; now: () => Promise<Date>; db: Db; world: ObjectionWorld }) {
+  const { harness, now, db, world } = options;
+  const call = async (method: 'GET' | 'POST', url: string, user: UserRow, payload?: object) => {
+    const response = await harness.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: await bearer(harness.config, user, await now()),
+      ...(payload ? { payload } : {}),
+    });
+    const json = String(response.headers['content-type'] ?? '').startsWith('application/json');
+    return { status: response.statusCode, body: (json ? response.json() : response.rawPayload) as Json };
+  };
+  /** A step that must succeed; its answer. */
+  const step = async (url: string, user: UserRow, payload: object = {}) => {
+    const r = await call('POST', url, user, payload);
+    if (r.status !== 200 && r.status !== 201) throw new Error(`${url}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const stateOf = async (id: string) =>
+    (await db.select({ state: objections.state }).from(objections).where(eq(objections.id, id)))[0]!.state;
+  return {
+    call,
+    step,
+    /** The market regulator raises an objection on `RECORD` through one of its grants. */
+    raise: async (grantId: string, field: string, extra: object = {}) =>
+      (
+        await step('/objections', world.marketRequester, {
+          grantId,
+          recordKey: RECORD,
+          field,
+          valueReceived: '旧值',
+          valueClaimed: '新值',
+          reason: '与本部门核验结果不一致',
+          ...extra,
+        })
+      ).objection as Json,
+    detail: async (id: string, user: UserRow = world.centerOperator) => {
+      const body = (await call('GET', `/objections/${id}`, user)).body;
+      return { ...body, ...body.objection } as Json;
+    },
+    stateOf,
+    until: (id: string, state: string) => waitFor(async () => ((await stateOf(id)) === state ? true : undefined), `objection in ${state}`),
+    taskOf: (detail: Json, departmentId: string, round = 1) =>
+      (detail.tasks as Json[]).find((x) => x.department.id === departmentId && x.round === round)!,
+    /** The exchange's grant check (a service client's key) for a department on a dataset's fields. */
+    exchangeCheck: async (serviceKey: string, payload: { departmentId: string; datasetId: string; fields: string[] }) =>
+      (
+        await harness.app.inject({ method: 'POST', url: '/api/v1/exchange/checks', headers: { 'x-service-key': serviceKey }, payload })
+      ).json<Json>(),
+  };
+}

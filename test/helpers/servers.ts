@@ -93,6 +93,22 @@ export interface OwnTemporal {
   start(): Promise<void>;
 }
 
+/** Waits (60 s at most) until the Temporal frontend at `address` answers; fails sooner if its process exits. */
+export async function temporalAnswers(address: string, child: ChildProcess, failure: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${failure}: ${String(error)}`, { cause: error });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /**
  * A Temporal dev server (the official CLI) of its own on a free port: in memory, or in a SQLite
  * file of its own (`persistent`) so that a restart keeps its workflows, as a cluster would.
@@ -121,19 +137,7 @@ export async function startOwnTemporal(options: { persistent?: boolean } = {}): 
       { stdio: 'ignore' },
     );
     server.process = child;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-        await connection.workflowService.getSystemInfo({});
-        await connection.close();
-        return;
-      } catch (error) {
-        if (Date.now() > deadline || child.exitCode !== null)
-          throw new Error(`Temporal dev server on ${address} did not start: ${String(error)}`, { cause: error });
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    await temporalAnswers(address, child, `Temporal dev server on ${address} did not start`);
   };
   server.stop = async () => {
     const child = server.process;

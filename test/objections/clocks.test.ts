@@ -24,11 +24,10 @@ import t from 'tap';
 import { importPublishedSchedules } from '../../src/calendar/index.js';
 import { toActor } from '../../src/identity/actor.js';
 import { objectionWorkflowId } from '../../src/objections/case.js';
-import { notificationOutbox, objections, supervisions } from '../../src/platform/db/schema.js';
+import { notificationOutbox, supervisions } from '../../src/platform/db/schema.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { grantFor } from '../helpers/grants.js';
-import { bearer } from '../helpers/identity.js';
-import { createObjectionWorld, RECORD } from '../helpers/objections.js';
+import { createObjectionWorld, objectionApi } from '../helpers/objections.js';
 import { recordHistory } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/requests.js';
 import { skipTo, startTimeSkipping } from '../helpers/time-skipping.js';
@@ -46,56 +45,16 @@ const bureauGrant = await grantFor(db, world, world.bureauRequester, world.datas
   as: (user) => ({ db, actor: toActor(user, world.bureau), requestId: 'test', now: new Date() }),
 });
 
-const call = async (method: 'GET' | 'POST', url: string, user: User, payload?: object) => {
-  const response = await harness.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: await bearer(harness.config, user, await now()),
-    ...(payload ? { payload } : {}),
-  });
-  return { status: response.statusCode, body: response.json<Json>() };
-};
-const step = async (url: string, user: User, payload: object = {}) => {
-  const r = await call('POST', url, user, payload);
-  if (r.status !== 200 && r.status !== 201) throw new Error(`${url}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-};
-const raise = async (grantId: string, field: string) =>
-  (
-    await step('/objections', world.marketRequester, {
-      grantId,
-      recordKey: RECORD,
-      field,
-      valueReceived: '旧值',
-      valueClaimed: '新值',
-      reason: '与本部门核验结果不一致',
-    })
-  ).objection;
+const { call, step, raise, detail, until, taskOf, exchangeCheck } = objectionApi({ harness, now, db, world });
 const center = world.centerOperator;
 const police = world.policeReviewer;
-const detail = async (id: string, user: User = center) => {
-  const body = (await call('GET', `/objections/${id}`, user)).body;
-  return { ...body, ...body.objection } as Json;
-};
-const stateOf = async (id: string) =>
-  (await db.select({ state: objections.state }).from(objections).where(eq(objections.id, id)))[0]!.state;
-const until = (id: string, state: string) =>
-  waitFor(async () => ((await stateOf(id)) === state ? true : undefined), `objection in ${state}`);
-const taskOf = (d: Json, departmentId: string) => (d.tasks as Json[]).find((x) => x.department.id === departmentId)!;
 const verify = (id: string, task: Json, user: User, explanation = '与登记信息一致') =>
   step(`/objections/${id}/tasks/${task.id}/verification`, user, { outcome: 'confirmed_accurate', explanation });
 const marksOf = async (user: User) =>
   ((await call('GET', `/datasets/${world.datasets.plain.id}/marks`, user)).body.items as Json[]).map((m) => m.objectionNumber);
 const gateway = (await step('/service-clients', world.centerAdmin, { name: `交换网关-clocks` })).key as string;
-const bureauCheck = async () => {
-  const r = await harness.app.inject({
-    method: 'POST',
-    url: '/api/v1/exchange/checks',
-    headers: { 'x-service-key': gateway },
-    payload: { departmentId: world.bureau.id, datasetId: world.datasets.plain.id, fields: ['姓名', '户籍地址'] },
-  });
-  return r.json<Json>();
-};
+const bureauCheck = () =>
+  exchangeCheck(gateway, { departmentId: world.bureau.id, datasetId: world.datasets.plain.id, fields: ['姓名', '户籍地址'] });
 const toldOf = (objectionId: string) => db.select().from(notificationOutbox).where(eq(notificationOutbox.subjectId, objectionId));
 
 // The whole story first, then the assertions (see loop.test.ts: the test server's sleep holds no Node handle).

@@ -21,10 +21,9 @@
 import { and, eq, like } from 'drizzle-orm';
 import t from 'tap';
 import { importPublishedSchedules } from '../../src/calendar/index.js';
-import { auditEntries, notificationOutbox, objections, objectionTasks, supervisions } from '../../src/platform/db/schema.js';
+import { auditEntries, notificationOutbox, objectionTasks, supervisions } from '../../src/platform/db/schema.js';
 import { openMigratedFreshDatabase } from '../helpers/db.js';
-import { bearer } from '../helpers/identity.js';
-import { createObjectionWorld, RECORD } from '../helpers/objections.js';
+import { createObjectionWorld, objectionApi, RECORD } from '../helpers/objections.js';
 import { waitFor } from '../helpers/requests.js';
 import { skipTo, startTimeSkipping } from '../helpers/time-skipping.js';
 
@@ -35,45 +34,9 @@ const world = await createObjectionWorld(db, { validTo: new Date('2039-01-01T00:
 type User = typeof world.marketRequester;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const call = async (method: 'GET' | 'POST', url: string, user: User, payload?: object) => {
-  const response = await harness.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: await bearer(harness.config, user, await now()),
-    ...(payload ? { payload } : {}),
-  });
-  const json = String(response.headers['content-type'] ?? '').startsWith('application/json');
-  return { status: response.statusCode, body: (json ? response.json() : response.rawPayload) as Json };
-};
-/** A step that must succeed; its detail. */
-const step = async (url: string, user: User, payload: object = {}) => {
-  const r = await call('POST', url, user, payload);
-  if (r.status !== 200 && r.status !== 201) throw new Error(`${url}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-};
-const raise = async (grantId: string, field: string, extra: object = {}) =>
-  (
-    await step('/objections', world.marketRequester, {
-      grantId,
-      recordKey: RECORD,
-      field,
-      valueReceived: '旧值',
-      valueClaimed: '新值',
-      reason: '与本部门核验结果不一致',
-      ...extra,
-    })
-  ).objection;
+const { call, step, raise, detail, stateOf, until, taskOf, exchangeCheck: check } = objectionApi({ harness, now, db, world });
 const center = world.centerOperator;
 const police = world.policeReviewer;
-/** The detail with the summary's fields alongside the rest. */
-const flat = (d: Json) => ({ ...d, ...d.objection });
-const stateOf = async (id: string) =>
-  (await db.select({ state: objections.state }).from(objections).where(eq(objections.id, id)))[0]!.state;
-const until = (id: string, state: string) =>
-  waitFor(async () => ((await stateOf(id)) === state ? true : undefined), `objection in ${state}`);
-const taskOf = (detail: Json, departmentId: string, round = 1) =>
-  (detail.tasks as Json[]).find((x) => x.department.id === departmentId && x.round === round)!;
-const detail = async (id: string, user: User = center) => flat((await call('GET', `/objections/${id}`, user)).body);
 
 // The whole story first, then the assertions: tap ends a file whose root test has assertions
 // when the event loop idles, and the test server's sleep holds no Node handle.
@@ -89,15 +52,8 @@ const o4 = await raise(world.grants.plain.id, '姓名');
 for (const o of [o1, o3, o4, o5, o6]) await step(`/objections/${o.id}/acceptance`, center, {});
 const marksWhileOpen = (await call('GET', `/datasets/${world.datasets.plain.id}/marks`, world.marketRequester)).body;
 const gateway = (await step('/service-clients', world.centerAdmin, { name: `交换网关-${o1.id}` })).key as string;
-const exchangeCheck = async () => {
-  const r = await harness.app.inject({
-    method: 'POST',
-    url: '/api/v1/exchange/checks',
-    headers: { 'x-service-key': gateway },
-    payload: { departmentId: world.market.id, datasetId: world.datasets.plain.id, fields: ['姓名', '户籍地址'] },
-  });
-  return r.json<Json>();
-};
+const exchangeCheck = () =>
+  check(gateway, { departmentId: world.market.id, datasetId: world.datasets.plain.id, fields: ['姓名', '户籍地址'] });
 const checkWhileMarked = await exchangeCheck();
 const o3Tracing = await detail(o3.id);
 const o3Traced = await step(`/objections/${o3.id}/trace`, center, {});

@@ -31,6 +31,9 @@ t.teardown(async () => {
   await temporal.close();
   await database.close();
 });
+// Connect before a worker process starts bundling its workflows: on a loaded machine the lazy
+// connection's first call could otherwise spend the workflow start's whole deadline connecting.
+await temporal.ping(60_000);
 const startWorker = (failpoints = '') => startWorkerProcess(taskQueue, failpoints);
 
 const actorOf = (user: { id: string; departmentId: string }, role: string, party: ObjectionActor['party']): ObjectionActor => ({
