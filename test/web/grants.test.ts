@@ -100,6 +100,8 @@ t.test('the center lists every grant and reads the monthly usage report', async 
   await page.getByRole('heading', { name: '授权使用情况月报' }).waitFor();
   await page.getByText('按需求部门').waitFor();
   const hrss = page.getByRole('row', { name: /上海市人力资源和社会保障局/ }).first();
+  // allInnerTexts does not wait: the heading renders before the report's rows arrive.
+  await hrss.waitFor();
   t.same(
     await hrss.getByRole('cell').allInnerTexts(),
     ['上海市人力资源和社会保障局', '0', '0', '0', '0', '1'],
