@@ -1,8 +1,10 @@
 /**
- * Notification delivery. The relay (one per task queue) finds committed outbox entries and
- * starts one delivery workflow per entry (id `notification-<outboxId>`, so an entry is never
- * delivered by two workflows at once, nor again once a delivery has completed); each delivery
- * puts the message in the department's inbox and posts it to the department's webhooks,
+ * Notification delivery. The relay (one per task queue) finds committed outbox entries, puts a
+ * batch of them in the departments' inboxes in one activity — which also dispatches the entries
+ * no webhook waits for — and starts one delivery workflow per entry still to post (id
+ * `notification-<outboxId>`, so an entry is never delivered by two workflows at once, nor again
+ * once a delivery has completed); each delivery puts the message in the department's inbox
+ * (already there, mostly) and posts it to the department's webhooks,
  * retrying each with backoff. Each webhook delivery is also claimed in the database before it
  * is posted, so none is posted again once delivered or given up, whatever runs it.
  */
@@ -71,6 +73,10 @@ export async function notificationRelayWorkflow(input: RelayInput): Promise<neve
   for (let round = 0; round < 200; round++) {
     pending = false;
     const ids = await io.listPendingNotifications(input.batchSize);
+    // The batch's inbox copies in one activity, and only notices to post get a delivery workflow:
+    // one workflow per notice kept the relay behind the load test's pace (README, load).
+    const toPost =
+      ids.length > 0 && patched('relay-delivers-inboxes-together') ? await io.deliverToInboxes(ids, new Date().toISOString()) : ids;
     let started = 0;
     const start = async (id: string) => {
       try {
@@ -91,11 +97,12 @@ export async function notificationRelayWorkflow(input: RelayInput): Promise<neve
     };
     // The batch's deliveries start together, in one workflow task: one at a time, each start
     // waited a round trip to the server, and the relay managed under one notice a second (load test).
-    if (patched('relay-starts-batch-at-once')) await Promise.all(ids.map(start));
-    else for (const id of ids) await start(id);
+    if (patched('relay-starts-batch-at-once')) await Promise.all(toPost.map(start));
+    else for (const id of toPost) await start(id);
     // A full batch whose deliveries are all still running is no reason to list again at once:
     // the relay waits as it does when the outbox is drained (histories before this wait kept it).
-    const nothingNew = started === 0 && patched('relay-waits-when-nothing-new');
+    // A batch it dispatched itself (no webhook to post to) is progress: it lists again at once.
+    const nothingNew = started === 0 && toPost.length === ids.length && patched('relay-waits-when-nothing-new');
     if (ids.length < input.batchSize || nothingNew) await condition(() => pending, input.pollIntervalMs);
   }
   return continueAsNew<typeof notificationRelayWorkflow>(input);

@@ -78,7 +78,7 @@ export async function settle(db: Db, seconds: number, drainSeconds: number, log:
   }
 }
 
-/** What the notification relay's current run did: child starts, starts refused (already running), listings, wake-ups. */
+/** What the notification relay's current run did: child starts, starts refused (already running), listings, inbox batches, wake-ups. */
 export async function relayActivity(address: string, taskQueue: string): Promise<string> {
   const connection = await Connection.connect({ address });
   try {
@@ -91,9 +91,13 @@ export async function relayActivity(address: string, taskQueue: string): Promise
     }
     const n = (type: number) => counts.get(String(type)) ?? 0;
     const types = proto.temporal.api.enums.v1.EventType;
+    const scheduled = (activity: string) =>
+      (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).length;
     return `the notification relay's current run: ${history.events?.length ?? 0} history events, ${n(types.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)} child deliveries asked for, ${n(
       types.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED,
-    )} of them refused as already running, ${n(types.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)} listings of the outbox, ${n(types.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)} wake-up signals`;
+    )} of them refused as already running, ${scheduled('listPendingNotifications')} listings of the outbox, ${scheduled(
+      'deliverToInboxes',
+    )} batches put in the inboxes, ${n(types.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)} wake-up signals`;
   } finally {
     await connection.close();
   }

@@ -45,6 +45,34 @@ function outboxActivities(db: Db) {
       failpoint('notifications.after-inbox-commit');
     },
 
+    /**
+     * The inbox copies of a batch of entries in one statement, which also dispatches the entries
+     * whose department has no active webhook: the relay's way, so a notice costs no workflow of
+     * its own unless it is to be posted. Answers the entries still to post to webhooks; entries
+     * dispatched already are left as they are and not answered.
+     */
+    async deliverToInboxes(outboxIds: string[], at: string): Promise<string[]> {
+      if (outboxIds.length === 0) return [];
+      const ids = sql.join(
+        outboxIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      );
+      const result = await db.execute(sql`
+        with listed as (
+          select o.*, exists (select 1 from ${webhooks} w where w.department_id = o.department_id and w.active) as hooked
+          from ${notificationOutbox} o where o.id in (${ids}) and o.dispatched_at is null),
+        inboxed as (
+          insert into ${inboxMessages} (outbox_id, department_id, kind, subject_type, subject_id, title, body, created_at)
+          select id, department_id, kind, subject_type, subject_id, title, body, created_at from listed
+          on conflict (outbox_id) do nothing),
+        dispatched as (
+          update ${notificationOutbox} set dispatched_at = ${at}::timestamptz
+          where id in (select id from listed where not hooked) and dispatched_at is null)
+        select id from listed where hooked`);
+      failpoint('notifications.after-inbox-commit');
+      return (result as { rows: { id: string }[] }).rows.map((r) => r.id);
+    },
+
     async markDispatched(outboxIds: string[], at: string): Promise<void> {
       if (outboxIds.length === 0) return;
       await db

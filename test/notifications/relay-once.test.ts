@@ -26,7 +26,8 @@ const relayInput = { pollIntervalMs: 100, batchSize: 10 };
 
 /**
  * The worker's activities, the relay's listing showing only the test's entry; with `stale`,
- * the first listing is the one the relay made while the entry was still pending.
+ * the first listing, and the inbox batch that follows it, are the ones the relay made while
+ * the entry was still pending.
  */
 function withListing(outboxId: string, stale?: string[]) {
   const listings: string[][] = [];
@@ -37,7 +38,10 @@ function withListing(outboxId: string, stale?: string[]) {
     listings.push(listed);
     return listed;
   };
-  return { activities: { ...activities, listPendingNotifications }, listings };
+  let batches = 0;
+  const deliverToInboxes = async (ids: string[], at: string): Promise<string[]> =>
+    batches++ === 0 && stale ? stale : activities.deliverToInboxes(ids, at);
+  return { activities: { ...activities, listPendingNotifications, deliverToInboxes }, listings };
 }
 
 /** The relay's attempts to start the delivery run `workflowId`: started, and refused by Temporal. */
