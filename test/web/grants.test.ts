@@ -24,7 +24,7 @@ if (!grant) throw new Error('the demo has no grant on HRSS-SB-001');
 async function expiringGrant() {
   for (let i = 0; i < 100; i++) {
     const [row] = await db
-      .select({ id: grants.id, number: grants.number, state: grants.state })
+      .select({ id: grants.id, number: grants.number, state: grants.state, validFrom: grants.validFrom, validTo: grants.validTo })
       .from(grants)
       .innerJoin(datasets, eq(datasets.id, grants.datasetId))
       .where(eq(datasets.code, 'HRSS-JY-002'));
@@ -75,6 +75,11 @@ t.test('the holder renews an expiring grant: a draft prefilled from it', async (
   await row.getByRole('link', { name: expiring.number }).click();
   await page.getByRole('heading', { name: new RegExp(`授权 ${expiring.number}`) }).waitFor();
   t.ok(await page.getByText(/如需继续使用，请申请续期/).isVisible(), 'the page asks for a renewal');
+  // Instants read as everywhere in the console: Shanghai time, to the minute.
+  const inShanghai = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString();
+  const from = inShanghai(expiring.validFrom.getTime());
+  const lastDay = inShanghai(expiring.validTo!.getTime() - 1).slice(0, 10);
+  t.ok(await page.getByText(`${from.slice(0, 10)} ${from.slice(11, 16)} 至 ${lastDay}`).isVisible(), 'the validity period');
   t.notOk(await page.getByRole('button', { name: '暂停授权' }).isVisible(), 'the holder does not suspend');
   await accessible(t, page, 'an expiring grant');
   await screenshots(page, 'grant-expiring');

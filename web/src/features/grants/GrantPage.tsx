@@ -11,6 +11,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { ReasonAction } from '../../components/ReasonAction';
 import { StatusTag } from '../../components/StatusTag';
 import { api, unwrap, type Schemas } from '../../lib/api';
+import { shanghaiTime } from '../../lib/time';
 import { DataMarks, RaiseObjection } from '../objections';
 import { daysLeft, EVENT_LABELS, IMPACT_LABELS, PARTY_LABELS, REASON_LABELS, STATE_LABELS, STATE_TONES } from './terms';
 
@@ -21,7 +22,6 @@ const ACTIONS = {
   revoke: { label: '撤销授权', path: '/api/v1/grants/{grantId}/revocation', operationId: 'revokeGrant', danger: true },
 } as const;
 const METHOD = { interface: '接口', batch: '批量交换' } as const;
-const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 
 export function GrantPage() {
   const { grantId = '' } = useParams();
@@ -90,7 +90,9 @@ export function GrantPage() {
           showIcon
           message="数据目录变更影响本授权（授权未被撤销）"
           description={impacts
-            .map((i) => `${when(i.at)} ${IMPACT_LABELS[i.kind]}${i.fieldsRemoved.length ? `（${i.fieldsRemoved.join('、')}）` : ''}`)
+            .map(
+              (i) => `${shanghaiTime(i.at)} ${IMPACT_LABELS[i.kind]}${i.fieldsRemoved.length ? `（${i.fieldsRemoved.join('、')}）` : ''}`,
+            )
             .join('；')}
         />
       )}
@@ -103,8 +105,8 @@ export function GrantPage() {
           <Descriptions.Item label="应用场景">{grant.scenario?.name ?? '—'}</Descriptions.Item>
           <Descriptions.Item label="用途">{grant.purpose}</Descriptions.Item>
           <Descriptions.Item label="交付方式">{`${METHOD[grant.deliveryMethod]}（${grant.deliveryReference}）`}</Descriptions.Item>
-          <Descriptions.Item label="有效期">{`${when(grant.validFrom)} 至 ${grant.lastDay}`}</Descriptions.Item>
-          <Descriptions.Item label="到期提醒">{when(reminderAt)}</Descriptions.Item>
+          <Descriptions.Item label="有效期">{`${shanghaiTime(grant.validFrom)} 至 ${grant.lastDay}`}</Descriptions.Item>
+          <Descriptions.Item label="到期提醒">{shanghaiTime(reminderAt)}</Descriptions.Item>
           <Descriptions.Item label="来源申请">
             <Link to={`/requests/${grant.requestId}`}>{grant.requestNumber}</Link>
           </Descriptions.Item>
@@ -166,7 +168,7 @@ export function GrantPage() {
           items={events.map((e) => ({
             children: (
               <Space direction="vertical" size={0}>
-                <Typography.Text strong>{`${when(e.at)} ${EVENT_LABELS[e.kind]}`}</Typography.Text>
+                <Typography.Text strong>{`${shanghaiTime(e.at)} ${EVENT_LABELS[e.kind]}`}</Typography.Text>
                 <Typography.Text type="secondary">
                   {e.actor ? `${e.actor.displayName}（${e.actor.department.name}）` : PARTY_LABELS[e.party]}
                   {e.toState && e.fromState !== e.toState

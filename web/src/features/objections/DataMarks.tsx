@@ -10,8 +10,7 @@ import { EmptyText } from '../../components/EmptyText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RegionCard } from '../../components/RegionCard';
 import { api, ApiError, unwrap } from '../../lib/api';
-
-const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+import { shanghaiTime } from '../../lib/time';
 
 export function DataMarks({ datasetId, fields }: { datasetId: string; fields: readonly string[] }) {
   const marks = useQuery({
@@ -39,7 +38,7 @@ export function DataMarks({ datasetId, fields }: { datasetId: string; fields: re
           { title: '记录标识', dataIndex: 'recordKey' },
           { title: '字段', dataIndex: 'field' },
           { title: '异议编号', dataIndex: 'objectionNumber' },
-          { title: '标注时间', dataIndex: 'setAt', render: when },
+          { title: '标注时间', dataIndex: 'setAt', render: shanghaiTime },
         ]}
       />
     </RegionCard>
