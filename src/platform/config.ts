@@ -96,6 +96,8 @@ const envSchema = z
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('gongxiang'),
+    /** A workflow bundle built at release time (npm run bundle-workflows); unset, a worker bundles at start. */
+    TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
     TOKEN_SIGNING_KEYS: tokenSigningKeys,
     TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
     DEMO_MODE: booleanFlag.default(false),
@@ -155,6 +157,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      workflowBundle: env.TEMPORAL_WORKFLOW_BUNDLE,
     },
     tokens: { signingKeys: env.TOKEN_SIGNING_KEYS, ttlSeconds: env.TOKEN_TTL_SECONDS },
     demoMode: env.DEMO_MODE,

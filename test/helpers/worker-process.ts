@@ -14,11 +14,16 @@ export interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-/** `servers`: the PostgreSQL and Temporal server of the test's own (by default the suite's shared ones). */
+/**
+ * `servers`: the PostgreSQL and Temporal server of the test's own (by default the suite's shared
+ * ones); `workflowBundle`: a bundle built at release time (`writeWorkflowBundle`) for the worker
+ * to load, as production's do, rather than bundle the workflow code at start.
+ */
 export function startWorkerProcess(
   taskQueue: string,
   failpoints = '',
   servers: { databaseUrl?: string; temporalAddress?: string } = {},
+  workflowBundle?: string,
 ): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', main, 'worker'], {
     env: childEnv({
@@ -30,6 +35,7 @@ export function startWorkerProcess(
       TEMPORAL_TASK_QUEUE: taskQueue,
       TOKEN_SIGNING_KEYS: signingKey(),
       GX_FAILPOINTS: failpoints,
+      ...(workflowBundle ? { TEMPORAL_WORKFLOW_BUNDLE: workflowBundle } : {}),
     }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });

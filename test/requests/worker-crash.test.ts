@@ -3,9 +3,13 @@
  * before its activity completes; a new worker process picks the retried activity up. The step
  * must be recorded exactly once: one timeline entry, one audit entry, one notice per party. And
  * killed inside the action's transaction, after its state was written: nothing of it remains —
- * not the state, not a notice — until the retry commits all of it at once.
+ * not the state, not a notice — until the retry commits all of it at once. The workers load the
+ * workflow bundle built at release time, as production's do.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import t from 'tap';
@@ -15,6 +19,8 @@ import { requestWorkflowId } from '../../src/requests/open-step.js';
 import { startRequestWorkflow } from '../../src/requests/workflow-client.js';
 import { requestUpdates } from '../../workflows/request-api.js';
 import { connectTemporal } from '../../src/platform/temporal/connection.js';
+import { writeWorkflowBundle } from '../../src/platform/temporal/bundle.js';
+import { bundleWorkflows } from '../../src/platform/temporal/worker.js';
 import { testConfig } from '../helpers/env.js';
 import { startWorkerProcess } from '../helpers/worker-process.js';
 import { createRequestWorld, draftFor, fileAs, updateActor, waitFor } from '../helpers/requests.js';
@@ -28,7 +34,11 @@ t.teardown(async () => {
   await temporal.close();
   await database.close();
 });
-const startWorker = (failpoints = '') => startWorkerProcess(taskQueue, failpoints);
+const bundleDir = await mkdtemp(join(tmpdir(), 'gx-bundle-'));
+t.teardown(() => rm(bundleDir, { recursive: true, force: true }));
+const workflowBundle = join(bundleDir, 'workflow-bundle.js');
+await writeWorkflowBundle(workflowBundle, await bundleWorkflows());
+const startWorker = (failpoints = '') => startWorkerProcess(taskQueue, failpoints, {}, workflowBundle);
 
 /** Files a track-5 request, lets a worker that dies at `failpoint` open it, and has the owner approve it. */
 async function approveWithWorkerDyingAt(t: { teardown: (fn: () => unknown) => void }, failpoint: string) {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { readWorkflowBundle } from './bundle.js';
 
 export const workflowsPath = fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url));
 
@@ -35,13 +36,15 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     connection,
     namespace: options.settings.namespace,
     taskQueue: options.settings.taskQueue,
-    workflowsPath: options.workflowsPath ?? workflowsPath,
+    // A bundle built at release time spares the worker webpack at start (src/platform/temporal/bundle.ts).
+    ...(options.settings.workflowBundle && !options.workflowsPath
+      ? { workflowBundle: await readWorkflowBundle(options.settings.workflowBundle) }
+      : { workflowsPath: options.workflowsPath ?? workflowsPath, bundlerOptions }),
     activities: options.activities,
-    bundlerOptions,
     // After a worker dies, its cached workflows move to another worker after this long (the SDK's
     // 10 s outlasted the API's 5-s deadline for an action: the load test answered those with 503).
     stickyQueueScheduleToStartTimeout: '3 seconds',
   });
-  options.log.info({ taskQueue: options.settings.taskQueue }, 'worker created');
+  options.log.info({ taskQueue: options.settings.taskQueue, workflowBundle: options.settings.workflowBundle ?? null }, 'worker created');
   return { worker, connection };
 }
