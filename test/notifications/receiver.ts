@@ -4,12 +4,17 @@
  * it, and notifications for that department.
  */
 import { createServer } from 'node:http';
+import pino from 'pino';
+import { systemClock } from '../../src/platform/clock.js';
+import { createActivities } from '../../src/server/activities.js';
 import type { Db } from '../../src/platform/db/client.js';
 import { toActor } from '../../src/identity/actor.js';
 import { enqueueNotification } from '../../src/notifications/outbox.js';
 import { createWebhook } from '../../src/notifications/service.js';
 import { DELIVERY_HEADER } from '../../src/notifications/rules/signature.js';
+import { openMigratedFreshDatabase } from '../helpers/db.js';
 import { createTestDepartment, createTestUser } from '../helpers/identity.js';
+import { startTimeSkippingServer } from '../helpers/temporal.js';
 
 export interface ReceivedPost {
   path: string;
@@ -85,4 +90,18 @@ export async function waitFor(probe: () => boolean | Promise<boolean>, timeoutMs
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return true;
+}
+
+/**
+ * What the relay tests run on: a database of their own (so the relay lists only their entries),
+ * a webhook receiver, a time-skipping Temporal server and the worker's activities.
+ */
+export async function relayTestbed(t: { teardown(fn: () => Promise<void>): void }) {
+  const { handle: database } = await openMigratedFreshDatabase(t, 5);
+  const db = database.db;
+  const receiver = await startWebhookReceiver(t);
+  const env = await startTimeSkippingServer();
+  t.teardown(() => env.teardown());
+  const activities = createActivities({ db, log: pino({ level: 'silent' }), clock: systemClock, allowPrivateWebhookTargets: true });
+  return { db, receiver, env, activities };
 }

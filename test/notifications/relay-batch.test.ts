@@ -5,24 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
-import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/server/activities.js';
-import { systemClock } from '../../src/platform/clock.js';
 import { inboxMessages, notificationOutbox, webhooks } from '../../src/platform/db/schema.js';
 import { workflowsPath } from '../../src/platform/temporal/worker.js';
-import { notificationRelayWorkflow } from '../../workflows/notifications.js';
-import { openMigratedFreshDatabase } from '../helpers/db.js';
+import { notificationRelayWorkflow, type RelayInput } from '../../workflows/notifications.js';
 import { createTestDepartment } from '../helpers/identity.js';
-import { createTestWorker, recordHistory, startTimeSkippingServer } from '../helpers/temporal.js';
-import { departmentWithWebhooks, enqueueProbe, startWebhookReceiver, waitFor } from './receiver.js';
+import { createTestWorker, recordHistory } from '../helpers/temporal.js';
+import { departmentWithWebhooks, enqueueProbe, relayTestbed, waitFor } from './receiver.js';
 
-const { handle: database } = await openMigratedFreshDatabase(t, 5);
-const db = database.db;
-const receiver = await startWebhookReceiver(t);
-const env = await startTimeSkippingServer();
-t.teardown(() => env.teardown());
-const activities = createActivities({ db, log: pino({ level: 'silent' }), clock: systemClock, allowPrivateWebhookTargets: true });
+const { db, receiver, env, activities } = await relayTestbed(t);
 
 const undispatched = async (ids: string[]) =>
   (await db.select().from(notificationOutbox).where(inArray(notificationOutbox.id, ids))).filter((e) => e.dispatchedAt === null).length;
@@ -38,6 +29,18 @@ async function relayAsked(relayId: string) {
   const children = (events ?? []).flatMap((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId ?? []);
   const activityTypes = (events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
   return { children, activityTypes };
+}
+
+/** Runs a relay with `input` on a worker of its own while `body` runs, then ends it (its history saved with RECORD_HISTORIES=1). */
+async function runRelay(input: RelayInput, body: (relayId: string) => Promise<void>, history?: string): Promise<void> {
+  const relayId = `relay-${randomUUID()}`;
+  const { worker, taskQueue } = await createTestWorker(env, workflowsPath, activities);
+  await worker.runUntil(async () => {
+    const relay = await env.client.workflow.start(notificationRelayWorkflow, { taskQueue, workflowId: relayId, args: [input] });
+    await body(relayId);
+    await relay.terminate('test finished');
+    if (history) await recordHistory(env, relayId, history);
+  });
 }
 
 t.test('a batch goes to the inboxes in one activity; only the notice to post gets a delivery workflow', async (t) => {
@@ -57,25 +60,20 @@ t.test('a batch goes to the inboxes in one activity; only the notice to post get
   ).map((e) => e.id);
   t.equal(hooked.length, 2, 'two notices for the department with a webhook');
   const all = [...plain, ...hooked];
-  const relayId = `relay-${randomUUID()}`;
-  const { worker, taskQueue } = await createTestWorker(env, workflowsPath, activities);
 
-  await worker.runUntil(async () => {
-    const relay = await env.client.workflow.start(notificationRelayWorkflow, {
-      taskQueue,
-      workflowId: relayId,
-      args: [{ pollIntervalMs: 100, batchSize: 10 }],
-    });
-    t.ok(await waitFor(async () => (await undispatched(all)) === 0), 'every notice is dispatched');
-    // A child's start reaches the relay's history asynchronously, possibly after the child's work.
-    await waitFor(async () => (await relayAsked(relayId)).children.length >= hooked.length);
-    const asked = await relayAsked(relayId);
-    t.same(asked.children.sort(), hooked.map((id) => `notification-${id}`).sort(), 'delivery workflows only for the notices to post');
-    t.equal(asked.activityTypes.filter((a) => a === 'deliverToInboxes').length >= 1, true, 'the inboxes filled by the relay');
-    t.equal(asked.activityTypes.filter((a) => a === 'deliverToInbox').length, 0, 'no inbox copy one notice at a time');
-    await relay.terminate('test finished');
-    await recordHistory(env, relayId, 'notification-relay-inboxes-together');
-  });
+  await runRelay(
+    { pollIntervalMs: 100, batchSize: 10 },
+    async (relayId) => {
+      t.ok(await waitFor(async () => (await undispatched(all)) === 0), 'every notice is dispatched');
+      // A child's start reaches the relay's history asynchronously, possibly after the child's work.
+      await waitFor(async () => (await relayAsked(relayId)).children.length >= hooked.length);
+      const asked = await relayAsked(relayId);
+      t.same(asked.children.sort(), hooked.map((id) => `notification-${id}`).sort(), 'delivery workflows only for the notices to post');
+      t.equal(asked.activityTypes.filter((a) => a === 'deliverToInboxes').length >= 1, true, 'the inboxes filled by the relay');
+      t.equal(asked.activityTypes.filter((a) => a === 'deliverToInbox').length, 0, 'no inbox copy one notice at a time');
+    },
+    'notification-relay-inboxes-together',
+  );
 
   t.same(
     await inboxOf(all),
@@ -95,18 +93,10 @@ t.test('a full batch the relay dispatched itself is listed again at once, not af
   const department = await createTestDepartment(db);
   const entries: string[] = [];
   for (let i = 0; i < 7; i++) entries.push(await enqueueProbe(db, department));
-  const relayId = `relay-${randomUUID()}`;
-  const { worker, taskQueue } = await createTestWorker(env, workflowsPath, activities);
   // A batch of two and a minute between polls: seven notices take four listings.
-  await worker.runUntil(async () => {
-    const relay = await env.client.workflow.start(notificationRelayWorkflow, {
-      taskQueue,
-      workflowId: relayId,
-      args: [{ pollIntervalMs: 60_000, batchSize: 2 }],
-    });
+  await runRelay({ pollIntervalMs: 60_000, batchSize: 2 }, async (relayId) => {
     t.ok(await waitFor(async () => (await undispatched(entries)) === 0, 20_000), 'all seven dispatched well within one poll interval');
     t.same((await relayAsked(relayId)).children, [], 'no delivery workflow');
-    await relay.terminate('test finished');
   });
   t.equal((await inboxOf(entries)).length, 7, 'each in the inbox once');
 });

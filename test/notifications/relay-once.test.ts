@@ -5,23 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import pino from 'pino';
 import t from 'tap';
-import { createActivities } from '../../src/server/activities.js';
-import { systemClock } from '../../src/platform/clock.js';
 import { notificationOutbox, webhookDeliveries } from '../../src/platform/db/schema.js';
 import { workflowsPath } from '../../src/platform/temporal/worker.js';
 import { deliverNotificationWorkflow, notificationRelayWorkflow } from '../../workflows/notifications.js';
-import { openMigratedFreshDatabase } from '../helpers/db.js';
-import { createTestWorker, startTimeSkippingServer } from '../helpers/temporal.js';
-import { departmentWithWebhooks, enqueueProbe, startWebhookReceiver, waitFor } from './receiver.js';
+import { createTestWorker } from '../helpers/temporal.js';
+import { departmentWithWebhooks, enqueueProbe, relayTestbed, waitFor } from './receiver.js';
 
-const { handle: database } = await openMigratedFreshDatabase(t, 5);
-const db = database.db;
-const receiver = await startWebhookReceiver(t);
-const env = await startTimeSkippingServer();
-t.teardown(() => env.teardown());
-const activities = createActivities({ db, log: pino({ level: 'silent' }), clock: systemClock, allowPrivateWebhookTargets: true });
+const { db, receiver, env, activities } = await relayTestbed(t);
 const relayInput = { pollIntervalMs: 100, batchSize: 10 };
 
 /**
