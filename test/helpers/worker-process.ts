@@ -3,6 +3,11 @@
  * it (SIGKILL at a failpoint, `GX_FAILPOINTS`) and start another: its exit and stderr are kept.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeWorkflowBundle } from '../../src/platform/temporal/bundle.js';
+import { bundleWorkflows } from '../../src/platform/temporal/worker.js';
 import { childEnv, required, signingKey } from './env.js';
 
 const main = new URL('../../src/server/main.ts', import.meta.url).pathname;
@@ -45,4 +50,16 @@ export function startWorkerProcess(
     child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
   );
   return { child, exited, stderr: () => stderr };
+}
+
+/**
+ * The workflow code bundled once, as a release does (npm run bundle-workflows), in a folder of
+ * the test's own removed at its end; the bundle's path (its manifest is beside it).
+ */
+export async function prebuiltWorkflowBundle(t: { teardown(fn: () => Promise<void>): void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gx-bundle-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, 'workflow-bundle.js');
+  await writeWorkflowBundle(path, await bundleWorkflows());
+  return path;
 }

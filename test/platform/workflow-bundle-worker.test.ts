@@ -3,18 +3,11 @@
  * rules: workflow-bundle.test.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import t from 'tap';
-import { writeWorkflowBundle } from '../../src/platform/temporal/bundle.js';
-import { bundleWorkflows } from '../../src/platform/temporal/worker.js';
-import { startWorkerProcess } from '../helpers/worker-process.js';
+import { prebuiltWorkflowBundle, startWorkerProcess } from '../helpers/worker-process.js';
 
-const dir = await mkdtemp(join(tmpdir(), 'gx-bundle-'));
-t.teardown(() => rm(dir, { recursive: true, force: true }));
-const bundle = join(dir, 'workflow-bundle.js');
-await writeWorkflowBundle(bundle, await bundleWorkflows());
+const bundle = await prebuiltWorkflowBundle(t);
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
 
 t.test('a worker process given a stale bundle does not start, and says why', async (t) => {

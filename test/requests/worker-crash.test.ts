@@ -7,9 +7,6 @@
  * workflow bundle built at release time, as production's do.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import t from 'tap';
@@ -19,10 +16,8 @@ import { requestWorkflowId } from '../../src/requests/open-step.js';
 import { startRequestWorkflow } from '../../src/requests/workflow-client.js';
 import { requestUpdates } from '../../workflows/request-api.js';
 import { connectTemporal } from '../../src/platform/temporal/connection.js';
-import { writeWorkflowBundle } from '../../src/platform/temporal/bundle.js';
-import { bundleWorkflows } from '../../src/platform/temporal/worker.js';
 import { testConfig } from '../helpers/env.js';
-import { startWorkerProcess } from '../helpers/worker-process.js';
+import { prebuiltWorkflowBundle, startWorkerProcess } from '../helpers/worker-process.js';
 import { createRequestWorld, draftFor, fileAs, updateActor, waitFor } from '../helpers/requests.js';
 
 const taskQueue = `crash-${randomUUID()}`;
@@ -34,10 +29,7 @@ t.teardown(async () => {
   await temporal.close();
   await database.close();
 });
-const bundleDir = await mkdtemp(join(tmpdir(), 'gx-bundle-'));
-t.teardown(() => rm(bundleDir, { recursive: true, force: true }));
-const workflowBundle = join(bundleDir, 'workflow-bundle.js');
-await writeWorkflowBundle(workflowBundle, await bundleWorkflows());
+const workflowBundle = await prebuiltWorkflowBundle(t);
 const startWorker = (failpoints = '') => startWorkerProcess(taskQueue, failpoints, {}, workflowBundle);
 
 /** Files a track-5 request, lets a worker that dies at `failpoint` open it, and has the owner approve it. */

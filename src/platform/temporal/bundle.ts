@@ -47,8 +47,9 @@ function sourceFiles(code: string): string[] {
 }
 
 /**
- * Each file's digest. A module with no file on disk (the entry point the SDK generates in memory)
- * is left out: nothing on disk can change it.
+ * Each file's digest, read in parallel; a file not on disk is left out. At bundling, that is the
+ * entry point the SDK generates in memory (nothing on disk can change it); at a worker's start, a
+ * source removed since.
  */
 async function digests(files: string[]): Promise<Record<string, string>> {
   const entries = await Promise.all(
@@ -84,11 +85,10 @@ export async function readWorkflowBundle(path: string): Promise<{ code: string }
   const code = await read(path);
   const manifest = JSON.parse(await read(manifestPath(path))) as BundleManifest;
   if (sha256(code) !== manifest.sha256) throw new WorkflowBundleError(`${path} is not the bundle its manifest describes: rebuild it`);
-  const changed: string[] = [];
-  for (const [file, digest] of Object.entries(manifest.sources)) {
-    const now = await readFile(resolve(root, file)).then(sha256, () => 'missing');
-    if (now !== digest) changed.push(file);
-  }
+  const onDisk = await digests(Object.keys(manifest.sources));
+  const changed = Object.entries(manifest.sources)
+    .filter(([file, digest]) => onDisk[file] !== digest)
+    .map(([file]) => file);
   if (changed.length > 0)
     throw new WorkflowBundleError(
       `${path} was bundled from other sources than these (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''} changed): rebuild it with npm run bundle-workflows`,
