@@ -244,6 +244,7 @@ t.test("the export downloads the spreadsheet the API produces, with the page's f
   await signIn(page, OWNER);
   await page.getByRole('checkbox', { name: '只看本部门' }).click();
   await page.waitForURL(/ownerDepartmentId=/);
+  await page.getByRole('checkbox', { name: '只看本部门', checked: true }).waitFor();
   const [download, response] = await Promise.all([
     page.waitForEvent('download'),
     page.waitForResponse((r) => r.url().includes('/api/v1/datasets/export')),

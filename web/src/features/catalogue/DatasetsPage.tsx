@@ -43,9 +43,8 @@ export function DatasetsPage() {
     queryKey: ['datasets', filters, cursor],
     queryFn: () => unwrap(api.GET('/api/v1/datasets', { params: { query: { ...filters, ...(cursor ? { cursor } : {}), limit: 20 } } })),
   });
-  const exported = useMutation({
-    mutationFn: (format: 'xlsx' | 'csv') => downloadExport({ format, ...filters }),
-  });
+  // The filters travel with the click: the ones of the page the user sees, not of a render to come.
+  const exported = useMutation({ mutationFn: downloadExport });
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
@@ -63,10 +62,16 @@ export function DatasetsPage() {
               </Link>
             </>
           )}
-          <Button loading={exported.isPending && exported.variables === 'xlsx'} onClick={() => exported.mutate('xlsx')}>
+          <Button
+            loading={exported.isPending && exported.variables.format === 'xlsx'}
+            onClick={() => exported.mutate({ format: 'xlsx', ...filters })}
+          >
             导出 Excel
           </Button>
-          <Button loading={exported.isPending && exported.variables === 'csv'} onClick={() => exported.mutate('csv')}>
+          <Button
+            loading={exported.isPending && exported.variables.format === 'csv'}
+            onClick={() => exported.mutate({ format: 'csv', ...filters })}
+          >
             导出 CSV
           </Button>
         </Space>
